@@ -1,0 +1,1 @@
+"""Qt-free client core: transport, secrets, configuration and the signed-in session."""

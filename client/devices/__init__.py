@@ -1,0 +1,1 @@
+"""Qt-free peripheral drivers (card reader, receipt printer, cash drawer), one thread per device."""

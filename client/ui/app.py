@@ -1,0 +1,225 @@
+"""The composition root: builds transport, secrets, session, translators and windows, and wires them.
+
+Nothing is built at import time and nothing is global: ``build_app`` makes one :class:`ClientApp`,
+whose parts are handed to the windows through their constructors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from client.core.config import ClientPaths, client_version
+from client.core.rpc_client import RpcClient, RpcError, normalize_server_url
+from client.core.secrets import SecretStore, choose_backend
+from client.core.session import Session, sign_out
+from client.ui.context import UiContext
+from client.ui.errors import ErrorHandler
+from client.ui.i18n import Language, i18n_dir
+from client.ui.login_window import KEY_COUNTER, KEY_SERVER, LoginWindow
+from client.ui.main_window import WHOAMI_INTERVAL_MS, MainWindow
+from client.ui.ops import Op
+from shared_models.methods.auth import LoginResult
+
+log = logging.getLogger(__name__)
+
+
+class ClientApp(QObject):
+    """One running client: the login window, and a main window per signed-in session."""
+
+    def __init__(
+        self, *, settings: QSettings, language: Language, secrets: SecretStore, rpc: RpcClient, session: Session,
+        whoami_interval_ms: int = WHOAMI_INTERVAL_MS,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.language = language
+        self.secrets = secrets
+        self.rpc = rpc
+        self.session = session
+        self._whoami_interval_ms = whoami_interval_ms
+        self.errors = ErrorHandler(on_session_lost=self._on_session_lost)
+        self.login_window = LoginWindow(rpc=rpc, secrets=secrets, settings=settings, language=language)
+        self.main_window: MainWindow | None = None
+        self._retired: list[QWidget] = []
+        self.login_window.signed_in.connect(self._on_signed_in)
+
+    def start(self) -> LoginWindow:
+        """Show the login window."""
+        self.login_window.show()
+        return self.login_window
+
+    def _on_signed_in(self, result: LoginResult) -> None:
+        self.session.start(result)
+        ctx = UiContext(rpc=self.rpc, session=self.session, report_error=self.errors)
+        window = MainWindow(ctx=ctx, whoami_interval_ms=self._whoami_interval_ms)
+        window.sign_out_requested.connect(self._on_sign_out_requested)
+        self.main_window = window
+        window.show()
+        self.login_window.hide()  # after the main window shows, so the app never has no window
+
+    def _on_sign_out_requested(self) -> None:
+        rpc = self.rpc
+        self._back_to_login()
+        Op(parent=self.login_window, run=lambda: sign_out(rpc=rpc), key="sign_out") \
+            .on_success(lambda _: log.info("signed out")) \
+            .on_failure(lambda exc: log.warning("sign-out failed: %r", exc)) \
+            .start()
+        self.session.end()
+
+    def _on_session_lost(self, exc: RpcError) -> None:
+        log.info("session lost: %s", exc.code.value)
+        self._back_to_login()
+        self.session.end(exc.code)
+        self.login_window.show_error(exc)
+
+    def _back_to_login(self) -> None:
+        self.login_window.reset_for_sign_in()
+        self.login_window.clear_error()
+        self.login_window.show()  # before the main window closes, so the app does not quit
+        window, self.main_window = self.main_window, None
+        if window is not None:
+            window.shutdown()
+            window.close()
+            self._retire(window)
+
+    def _retire(self, window: QWidget) -> None:
+        """Delete ``window`` at the event loop's next safe point.
+
+        Often called from a signal of the window itself (its Sign out button). Dropping the last Python
+        reference would delete it at once, under the running emission, or later wherever the garbage
+        collector happens to run; deleteLater() plus a reference kept until Qt has deleted it avoids both.
+        """
+        self._retired = [w for w in self._retired if shiboken6.isValid(w)]
+        window.deleteLater()
+        self._retired.append(window)
+
+    def shutdown(self, *, wait_ms: int = 10_000) -> None:
+        """Close the windows, wait for running work, delete the windows, close the connection pool."""
+        window, self.main_window = self.main_window, None
+        if window is not None:
+            window.shutdown()
+            window.close()
+            self._retire(window)
+        self.login_window.close()
+        self._retire(self.login_window)
+        QThreadPool.globalInstance().waitForDone(wait_ms)
+        # Deliver what finished and delete the retired windows now, outside any event handler.
+        QCoreApplication.sendPostedEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self._retired = [w for w in self._retired if shiboken6.isValid(w)]
+        self.rpc.close()
+
+
+def open_settings(paths: ClientPaths) -> QSettings:
+    """The client's QSettings: an INI file in the data folder, so tests and backups find it in one place."""
+    return QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
+
+
+def build_app(
+    qapp: QApplication, *, paths: ClientPaths, secrets: SecretStore | None = None, locale: str | None = None,
+    qm_dir: Path | None = None, whoami_interval_ms: int = WHOAMI_INTERVAL_MS,
+) -> ClientApp:
+    """Build every part of the client; ``secrets`` defaults to the keyring chosen for this machine."""
+    paths.ensure()
+    settings = open_settings(paths)
+    language = Language(app=qapp, settings=settings, qm_dir=qm_dir or i18n_dir())
+    language.apply(locale or language.saved(), remember=False)
+    # The keyring is opened lazily, in a worker: the file keyring costs an argon2 derivation.
+    store = secrets or SecretStore(lambda: choose_backend(paths))
+    rpc = RpcClient(ca_file=paths.ca_file, ca_pin=store.ca_pin, client_version=client_version())
+    return ClientApp(settings=settings, language=language, secrets=store, rpc=rpc, session=Session(),
+                     whoami_interval_ms=whoami_interval_ms)
+
+
+class _AfterFirstPaint(QObject):
+    """Calls back once the watched widget has painted (for --screenshot)."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        self._done = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done:
+            self._done = True
+            QTimer.singleShot(50, self._callback)
+        return False
+
+
+def _configure_logging(paths: ClientPaths) -> None:
+    handler = logging.handlers.RotatingFileHandler(paths.log_file, maxBytes=2_000_000, backupCount=5,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+
+def _save_connection(paths: ClientPaths, args: argparse.Namespace) -> str | None:
+    """Apply --server/--counter to the settings; an error message for the operator, or None."""
+    settings = open_settings(paths)
+    if args.server:
+        try:
+            settings.setValue(KEY_SERVER, normalize_server_url(args.server))
+        except ValueError:
+            return f"--server must be an https URL such as https://gridcounter.example:8443, not {args.server!r}"
+    if args.counter:
+        settings.setValue(KEY_COUNTER, args.counter)
+    settings.sync()
+    return None
+
+
+def _enroll(app: ClientApp, args: argparse.Namespace, paths: ClientPaths) -> str | None:
+    """Apply --ca/--device-key-file (keyring writes, before the event loop); an error message, or None."""
+    try:
+        if args.ca:
+            fingerprint = app.secrets.pin_ca(source=Path(args.ca), dest=paths.ca_file)
+            sys.stderr.write(f"CA pinned: sha256 {fingerprint}\n")
+        if args.device_key_file:
+            counter = args.counter or str(app.settings.value(KEY_COUNTER, "") or "")
+            if not counter:
+                return "--device-key-file needs --counter (or a counter saved in the settings)"
+            app.secrets.store_device_key_file(counter_code=counter, key_file=Path(args.device_key_file))
+            sys.stderr.write(f"device key of counter {counter} stored in the keyring\n")
+    except (OSError, ValueError) as exc:
+        return f"enrollment failed: {exc}"
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """The ``gridcounter`` program: parse done by ``client.__main__``; returns the exit code."""
+    paths = ClientPaths.from_env().ensure()
+    _configure_logging(paths)
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName("GridCounter")
+    qapp.setOrganizationName("GridCounter")
+    problem = _save_connection(paths, args)
+    app = build_app(qapp, paths=paths, locale=args.locale)
+    problem = problem or _enroll(app, args, paths)
+    if problem is not None:
+        sys.stderr.write(problem + "\n")
+        return 2
+    window = app.start()
+    if args.screenshot:
+        target = Path(args.screenshot)
+
+        def take() -> None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            window.grab().save(str(target))
+            log.info("login window screenshot written to %s", target)
+            if args.exit_after_screenshot:
+                qapp.quit()
+
+        _AfterFirstPaint(window, take)
+    code = qapp.exec()
+    app.shutdown()
+    return code

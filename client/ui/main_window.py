@@ -1,0 +1,213 @@
+"""The shell: navigation, the screens the signed-in role may use, and the status bar. No business here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QWidget,
+)
+
+from client.core.rpc_client import SESSION_LOST_CODES, RpcError
+from client.core.session import SessionEvent
+from client.ui.context import UiContext
+from client.ui.messages import role_name
+from client.ui.ops import Op
+from client.ui.screens.account_screen import AccountScreen
+from client.ui.screens.audit_screen import AuditScreen
+from client.ui.screens.customer_screen import CustomerScreen
+from client.ui.screens.users_screen import UsersScreen
+from shared_models.errors import ErrorCode
+from shared_models.methods.auth import WHOAMI, WhoamiResult
+from shared_models.roles import Perm
+from shared_models.rpc import Empty
+
+log = logging.getLogger(__name__)
+
+#: ``auth.whoami`` this often: it shows the link state and keeps the session from idling out.
+WHOAMI_INTERVAL_MS = 60_000
+_OFFLINE_CODES = frozenset(
+    {ErrorCode.NETWORK_UNREACHABLE, ErrorCode.NETWORK_TIMEOUT, ErrorCode.SERVICE_UNAVAILABLE}
+)
+
+
+@dataclass(frozen=True)
+class _Screen:
+    name: str
+    title: str
+    widget: QWidget
+
+
+class MainWindow(QMainWindow):
+    """One signed-in session; built at sign-in, thrown away at sign-out."""
+
+    sign_out_requested = Signal()
+    link_state_changed = Signal(bool)
+
+    def __init__(self, *, ctx: UiContext, whoami_interval_ms: int = WHOAMI_INTERVAL_MS,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self._ctx = ctx
+        self._online = True
+        self._closing_for_app = False
+        self.nav_list = QListWidget()
+        self.nav_list.setObjectName("navList")
+        self.nav_list.setFixedWidth(180)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("screenStack")
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.nav_list)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.account_screen = AccountScreen(ctx=ctx)
+        self.screens: list[_Screen] = [_Screen("account", self.tr("My account"), self.account_screen)]
+        # Only screens the role may use and that work; the order is the order of the counter's day.
+        builders: list[tuple[Perm, str, str, Callable[[], QWidget]]] = [
+            (Perm.VIEW_CUSTOMERS, "customer", self.tr("Customer"), lambda: CustomerScreen(ctx=ctx)),
+            (Perm.MANAGE_USERS, "users", self.tr("Users"), lambda: UsersScreen(ctx=ctx)),
+            (Perm.VIEW_AUDIT, "audit", self.tr("Audit trail"), lambda: AuditScreen(ctx=ctx)),
+        ]
+        for perm, name, title, build in builders:
+            if ctx.session.can(perm):
+                self.screens.append(_Screen(name, title, build()))
+        for screen in self.screens:
+            item = QListWidgetItem(screen.title)
+            item.setData(Qt.ItemDataRole.UserRole, screen.name)
+            self.nav_list.addItem(item)
+            self.stack.addWidget(screen.widget)
+
+        self.link_label = QLabel()
+        self.link_label.setObjectName("linkLabel")
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.sign_out_button = QPushButton(self.tr("Sign out"))
+        self.sign_out_button.setObjectName("signOutButton")
+        self.statusBar().addWidget(self.link_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.sign_out_button)
+
+        self.nav_list.currentRowChanged.connect(self._on_screen_chosen)
+        self.sign_out_button.clicked.connect(self.sign_out_requested)
+        self.account_screen.sign_out_requested.connect(self.sign_out_requested)
+        self._unsubscribe = ctx.session.subscribe(self._on_session_event)
+
+        self.whoami_timer = QTimer(self)
+        self.whoami_timer.setInterval(whoami_interval_ms)
+        self.whoami_timer.timeout.connect(self.check_link)
+        self.whoami_timer.start()
+
+        self.setWindowTitle(self.tr("GridCounter"))
+        self.resize(1024, 700)
+        self._render_status()
+        self._apply_password_gate()
+        first = 0 if ctx.session.password_change_required or len(self.screens) == 1 else 1
+        self.nav_list.setCurrentRow(first)
+
+    def screen_widget(self, name: str) -> QWidget | None:
+        """The screen called ``name`` (``account``, ``customer``, ``users``, ``audit``), if shown."""
+        return next((s.widget for s in self.screens if s.name == name), None)
+
+    def screen_names(self) -> list[str]:
+        """The screens this role sees, in navigation order."""
+        return [s.name for s in self.screens]
+
+    def show_screen(self, name: str) -> bool:
+        """Switch to ``name``; False when it is not shown or locked until the password is changed."""
+        for row, screen in enumerate(self.screens):
+            if screen.name == name and self.nav_list.item(row).flags() & Qt.ItemFlag.ItemIsEnabled:
+                self.nav_list.setCurrentRow(row)
+                return True
+        return False
+
+    def _on_screen_chosen(self, row: int) -> None:
+        if not 0 <= row < len(self.screens):
+            return
+        widget = self.screens[row].widget
+        self.stack.setCurrentWidget(widget)
+        activate = getattr(widget, "activate", None)
+        if callable(activate):
+            activate()
+
+    def _apply_password_gate(self) -> None:
+        """Until a required password change is done, only the account screen can be opened."""
+        locked = self._ctx.session.password_change_required
+        for row in range(1, self.nav_list.count()):
+            item = self.nav_list.item(row)
+            flags = item.flags()
+            item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled if locked else flags | Qt.ItemFlag.ItemIsEnabled)
+        if locked:
+            self.nav_list.setCurrentRow(0)
+
+    def _on_session_event(self, event: SessionEvent) -> None:
+        if event is SessionEvent.ENDED:
+            return
+        self._render_status()
+        self._apply_password_gate()
+
+    def _render_status(self) -> None:
+        state = self._ctx.session.state
+        if state is not None:
+            self.user_label.setText(self.tr("{user} ({role}) @ {counter}").format(
+                user=state.user.display_name, role=role_name(state.user.role), counter=state.counter.code))
+        self.link_label.setText(self.tr("● Online") if self._online else self.tr("● Offline"))
+        self.link_label.setStyleSheet("color: #1b5e20;" if self._online else "color: #b00020;")
+
+    @property
+    def online(self) -> bool:
+        """The link state as last seen."""
+        return self._online
+
+    def _set_online(self, online: bool) -> None:
+        changed = online != self._online
+        self._online = online
+        self._render_status()
+        if changed:
+            self.link_state_changed.emit(online)
+
+    def check_link(self) -> None:
+        """``auth.whoami`` in the background: link state, fresh session data, session kept alive."""
+        rpc = self._ctx.rpc
+        Op(parent=self, run=lambda: rpc.call(WHOAMI, Empty()), key="whoami") \
+            .on_success(self._on_whoami) \
+            .on_failure(self._on_whoami_failed) \
+            .start()
+
+    def _on_whoami(self, result: WhoamiResult) -> None:
+        self._set_online(True)
+        self._ctx.session.update(result)
+
+    def _on_whoami_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
+            self._ctx.report_error(self, exc)
+        elif isinstance(exc, RpcError) and exc.code in _OFFLINE_CODES:
+            self._set_online(False)
+        else:  # a periodic check must not pop up dialogs; the log has it
+            log.warning("whoami failed: %r", exc)
+            self._set_online(False)
+
+    def shutdown(self) -> None:
+        """Stop the timer and the session subscription before the window goes away."""
+        self.whoami_timer.stop()
+        self._unsubscribe()
+        self._closing_for_app = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window signs out (the application decides whether to quit)."""
+        if not self._closing_for_app:
+            self.sign_out_requested.emit()
+        self.whoami_timer.stop()
+        super().closeEvent(event)

@@ -1,0 +1,215 @@
+"""Every error code, role, permission and field name as translatable text: the one place codes become words.
+
+The strings are marked with ``QT_TRANSLATE_NOOP`` so lupdate extracts them; they are translated when
+shown (:func:`error_message`), and their ``{placeholders}`` are named as the code's parameters.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+
+from shared_models.errors import ErrorCode, ParamValue
+from shared_models.roles import Perm, Role
+
+if TYPE_CHECKING:
+    def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
+        ...
+else:
+    from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+log = logging.getLogger(__name__)
+
+MESSAGES: dict[ErrorCode, str] = {
+    ErrorCode.MALFORMED_REQUEST: QT_TRANSLATE_NOOP(
+        "Errors", "The server could not read the request. Please try again; if it happens again, "
+        "call the support desk."),
+    ErrorCode.INVALID_REQUEST: QT_TRANSLATE_NOOP(
+        "Errors", "The entry “{field}” was not accepted ({problem})."),
+    ErrorCode.FEN_NOT_INTEGER: QT_TRANSLATE_NOOP(
+        "Errors", "The amount “{field}” must be a whole number of fen."),
+    ErrorCode.REQUEST_TOO_LARGE: QT_TRANSLATE_NOOP(
+        "Errors", "The request is too large (the limit is {limit} bytes)."),
+    ErrorCode.UNKNOWN_METHOD: QT_TRANSLATE_NOOP(
+        "Errors", "The server does not offer the function “{method}”. Client and server versions may not match."),
+    ErrorCode.CONTRACT_VERSION_UNSUPPORTED: QT_TRANSLATE_NOOP(
+        "Errors", "This client (contract version {client_version}) cannot work with the server (contract "
+        "version {server_version}). Please update the counter software."),
+    ErrorCode.IDEMPOTENCY_KEY_REQUIRED: QT_TRANSLATE_NOOP(
+        "Errors", "The request was missing its safety key and was not carried out. Please try again."),
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: QT_TRANSLATE_NOOP(
+        "Errors", "This request was already used for a different operation and was not carried out."),
+    ErrorCode.NOT_AUTHENTICATED: QT_TRANSLATE_NOOP(
+        "Errors", "You are not signed in. Please sign in again."),
+    ErrorCode.INVALID_CREDENTIALS: QT_TRANSLATE_NOOP(
+        "Errors", "The user name or password is wrong."),
+    ErrorCode.ACCOUNT_LOCKED: QT_TRANSLATE_NOOP(
+        "Errors", "This account is locked after too many failed sign-ins. Try again in {minutes} minutes "
+        "(at {until}) or ask an administrator to unlock it."),
+    ErrorCode.ACCOUNT_DISABLED: QT_TRANSLATE_NOOP(
+        "Errors", "The account {username} is disabled. Please contact the administrator."),
+    ErrorCode.SESSION_EXPIRED: QT_TRANSLATE_NOOP(
+        "Errors", "You were signed out after {minutes} minutes without activity. Please sign in again."),
+    ErrorCode.SESSION_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "Your session is no longer valid. Please sign in again."),
+    ErrorCode.SESSION_WRONG_COUNTER: QT_TRANSLATE_NOOP(
+        "Errors", "This session is not valid at counter {counter}. Please sign in again."),
+    ErrorCode.UNKNOWN_COUNTER: QT_TRANSLATE_NOOP(
+        "Errors", "The server does not know counter {counter}. Please check the counter code."),
+    ErrorCode.COUNTER_NOT_IN_SCOPE: QT_TRANSLATE_NOOP(
+        "Errors", "You may not sign in at counter {counter}: it does not belong to your unit."),
+    ErrorCode.DEVICE_NOT_ENROLLED: QT_TRANSLATE_NOOP(
+        "Errors", "Counter {counter} is not enrolled on this PC. Ask the operations engineer to enroll it."),
+    ErrorCode.DEVICE_KEY_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "This PC's device key is not valid for counter {counter}. Ask the operations engineer to "
+        "enroll it again."),
+    ErrorCode.PASSWORD_TOO_WEAK: QT_TRANSLATE_NOOP(
+        "Errors", "The new password is too weak: use at least {min_length} characters."),
+    ErrorCode.PASSWORD_UNCHANGED: QT_TRANSLATE_NOOP(
+        "Errors", "The new password must differ from the old one."),
+    ErrorCode.PERMISSION_DENIED: QT_TRANSLATE_NOOP(
+        "Errors", "You do not have the permission “{permission}” needed for this."),
+    ErrorCode.COSIGN_REQUIRED: QT_TRANSLATE_NOOP(
+        "Errors", "This action needs a supervisor's co-signature."),
+    ErrorCode.COSIGN_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "The co-signer's user name or password is wrong."),
+    ErrorCode.COSIGN_NOT_AUTHORIZED: QT_TRANSLATE_NOOP(
+        "Errors", "{username} is not allowed to co-sign this action."),
+    ErrorCode.COSIGN_SAME_USER: QT_TRANSLATE_NOOP(
+        "Errors", "The co-signer must be a different person."),
+    ErrorCode.USER_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no user {username}."),
+    ErrorCode.USERNAME_TAKEN: QT_TRANSLATE_NOOP(
+        "Errors", "The user name {username} is already taken."),
+    ErrorCode.ORG_UNIT_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no organization unit with the code {code}."),
+    ErrorCode.CUSTOMER_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no customer with the account number {customer_no}."),
+    ErrorCode.SERVICE_UNAVAILABLE: QT_TRANSLATE_NOOP(
+        "Errors", "The server is temporarily unavailable. Please try again shortly (reference {ref})."),
+    ErrorCode.INTERNAL_ERROR: QT_TRANSLATE_NOOP(
+        "Errors", "The server ran into an error. Please tell the support desk the reference {ref}."),
+    ErrorCode.NETWORK_UNREACHABLE: QT_TRANSLATE_NOOP(
+        "Errors", "The server cannot be reached. Check the network connection and the server address."),
+    ErrorCode.NETWORK_TIMEOUT: QT_TRANSLATE_NOOP(
+        "Errors", "The server did not answer in time. Please try again."),
+    ErrorCode.TLS_UNTRUSTED: QT_TRANSLATE_NOOP(
+        "Errors", "The server's certificate is not trusted by this counter. Ask the operations engineer to "
+        "pin the hall's CA certificate."),
+    ErrorCode.BAD_RESPONSE: QT_TRANSLATE_NOOP(
+        "Errors", "The server sent an answer this client cannot read. Client and server versions may not match."),
+}
+
+#: For a failure that carries no code: the reference lets the support desk find the traceback in the log.
+GENERIC_MESSAGE = QT_TRANSLATE_NOOP("Errors", "Something went wrong. Please tell the support desk the reference {ref}.")
+
+ROLE_NAMES: dict[Role, str] = {
+    Role.CASHIER: QT_TRANSLATE_NOOP("Roles", "Cashier"),
+    Role.METER_READER: QT_TRANSLATE_NOOP("Roles", "Meter reader"),
+    Role.SUPERVISOR: QT_TRANSLATE_NOOP("Roles", "Supervisor"),
+    Role.BILLING_CLERK: QT_TRANSLATE_NOOP("Roles", "Billing clerk"),
+    Role.BUSINESS_CLERK: QT_TRANSLATE_NOOP("Roles", "Business clerk"),
+    Role.ADMIN: QT_TRANSLATE_NOOP("Roles", "Administrator"),
+}
+
+PERMISSION_NAMES: dict[str, str] = {
+    Perm.SESSION: QT_TRANSLATE_NOOP("Permissions", "signed-in user"),
+    Perm.VIEW_CUSTOMERS: QT_TRANSLATE_NOOP("Permissions", "view customers"),
+    Perm.EDIT_CUSTOMERS: QT_TRANSLATE_NOOP("Permissions", "edit customers"),
+    Perm.COLLECT: QT_TRANSLATE_NOOP("Permissions", "collect payments"),
+    Perm.APPROVE: QT_TRANSLATE_NOOP("Permissions", "approve and co-sign"),
+    Perm.READINGS: QT_TRANSLATE_NOOP("Permissions", "meter readings"),
+    Perm.BILLING: QT_TRANSLATE_NOOP("Permissions", "billing"),
+    Perm.APPLICATIONS: QT_TRANSLATE_NOOP("Permissions", "service applications"),
+    Perm.VIEW_AUDIT: QT_TRANSLATE_NOOP("Permissions", "view the audit trail"),
+    Perm.MANAGE_USERS: QT_TRANSLATE_NOOP("Permissions", "manage users"),
+    "disable_self": QT_TRANSLATE_NOOP("Permissions", "disable your own account"),
+}
+
+FIELD_NAMES: dict[str, str] = {
+    "server": QT_TRANSLATE_NOOP("Fields", "server address"),
+    "counter_code": QT_TRANSLATE_NOOP("Fields", "counter"),
+    "username": QT_TRANSLATE_NOOP("Fields", "user name"),
+    "password": QT_TRANSLATE_NOOP("Fields", "password"),
+    "old_password": QT_TRANSLATE_NOOP("Fields", "current password"),
+    "new_password": QT_TRANSLATE_NOOP("Fields", "new password"),
+    "initial_password": QT_TRANSLATE_NOOP("Fields", "initial password"),
+    "display_name": QT_TRANSLATE_NOOP("Fields", "full name"),
+    "org_unit_code": QT_TRANSLATE_NOOP("Fields", "organization unit"),
+    "role": QT_TRANSLATE_NOOP("Fields", "role"),
+    "customer_no": QT_TRANSLATE_NOOP("Fields", "account number"),
+    "phone": QT_TRANSLATE_NOOP("Fields", "phone"),
+}
+
+
+class _KeepMissing(dict[str, object]):
+    """format_map helper: an unknown ``{name}`` stays as it is instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill(template: str, params: Mapping[str, object]) -> str:
+    """``template.format_map(params)``, leaving unknown placeholders intact and never raising."""
+    try:
+        return template.format_map(_KeepMissing(params))
+    except (ValueError, IndexError, AttributeError, KeyError):  # a mangled translation must not crash
+        log.warning("cannot fill message template %r", template)
+        return template
+
+
+def role_name(role: Role | str) -> str:
+    """The translated name of ``role``."""
+    try:
+        source = ROLE_NAMES[Role(role)]
+    except (ValueError, KeyError):
+        return str(role)
+    return QCoreApplication.translate("Roles", source)
+
+
+def permission_name(perm: str) -> str:
+    """The translated name of a permission (as the server names it)."""
+    source = PERMISSION_NAMES.get(perm)
+    return QCoreApplication.translate("Permissions", source) if source else perm
+
+
+def field_name(field: str) -> str:
+    """The translated label of a request field (``"customer_no"`` -> ``"户号"``)."""
+    source = FIELD_NAMES.get(field)
+    return QCoreApplication.translate("Fields", source) if source else field
+
+
+def _local_time(text: str) -> str:
+    try:
+        return datetime.fromisoformat(text).astimezone().strftime("%H:%M")
+    except ValueError:
+        return text
+
+
+def _display_params(params: Mapping[str, ParamValue]) -> dict[str, object]:
+    shown: dict[str, object] = dict(params)
+    if isinstance(shown.get("field"), str):
+        shown["field"] = field_name(str(shown["field"]))
+    if isinstance(shown.get("permission"), str):
+        shown["permission"] = permission_name(str(shown["permission"]))
+    if isinstance(shown.get("until"), str):
+        shown["until"] = _local_time(str(shown["until"]))
+    return shown
+
+
+def error_message(code: ErrorCode, params: Mapping[str, ParamValue] | None = None) -> str:
+    """The translated sentence for ``code``, its placeholders filled from ``params``."""
+    source = MESSAGES.get(code)
+    if source is None:  # only if ErrorCode grew without this table; the i18n test catches that
+        log.error("no message for error code %s", code)
+        return fill(QCoreApplication.translate("Errors", GENERIC_MESSAGE), {"ref": code.value})
+    return fill(QCoreApplication.translate("Errors", source), _display_params(params or {}))
+
+
+def generic_message(ref: str) -> str:
+    """The translated sentence for an unexpected failure, with its log reference."""
+    return fill(QCoreApplication.translate("Errors", GENERIC_MESSAGE), {"ref": ref})

@@ -1,0 +1,1 @@
+"""Qt item models (``QAbstractTableModel`` subclasses) the screens show in table views."""

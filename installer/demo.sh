@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Run the demo: a server with 10,000 demo customers, counter H0101 enrolled, and the client.
+#
+# With a display the client opens normally and the server stops when the client closes. Without
+# one (SSH, CI) the client runs under a private Xvfb, saves a screenshot of its login window to
+# artifacts/demo-login.png and exits.
+#
+# Environment: GRIDCOUNTER_PORT (default 8443), GRIDCOUNTER_DATA_DIR (default: the server's),
+# GRIDCOUNTER_READY_TIMEOUT seconds to wait for the server (default 300: the first run creates
+# the database and the demo data).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+bash installer/setup.sh
+
+BIN="$REPO/.venv/bin"
+PORT="${GRIDCOUNTER_PORT:-8443}"
+READY_TIMEOUT="${GRIDCOUNTER_READY_TIMEOUT:-300}"
+COUNTER="H0101"
+# One source of truth for the data folder: the server's own default.
+DATA_DIR="$("$BIN/python" -c 'from server.db.embedded import default_data_dir; print(default_data_dir())')"
+export GRIDCOUNTER_DATA_DIR="$DATA_DIR"
+SERVER_LOG="$DATA_DIR/logs/server.log"
+KEY_FILE="$DATA_DIR/demo-counter.key"
+SCREENSHOT="$REPO/artifacts/demo-login.png"
+
+SERVER_PID=""
+XVFB_PID=""
+XVFB_DIR=""
+
+say() { printf 'demo: %s\n' "$*"; }
+
+stop_pid() {
+    # TERM, then KILL if it has not exited within $2 seconds.
+    local pid="$1" grace="$2" waited=0
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null && ((waited < grace * 5)); do
+        sleep 0.2
+        waited=$((waited + 1))
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$?
+    trap - EXIT
+    if [[ -n "$XVFB_PID" ]]; then
+        stop_pid "$XVFB_PID" 5
+        say "Xvfb stopped"
+    fi
+    [[ -n "$XVFB_DIR" ]] && rm -rf "$XVFB_DIR"
+    if [[ -n "$SERVER_PID" ]]; then
+        # The server stops the embedded PostgreSQL it started; give it time to do so.
+        stop_pid "$SERVER_PID" 30
+        say "server stopped (log: $SERVER_LOG)"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() {
+    printf 'demo: error: %s\n' "$*" >&2
+    if [[ -f "$SERVER_LOG" ]]; then
+        printf -- '--- last lines of %s ---\n' "$SERVER_LOG" >&2
+        tail -n 40 "$SERVER_LOG" >&2
+    fi
+    exit 1
+}
+
+# --- server ----------------------------------------------------------------------------------
+
+mkdir -p "$DATA_DIR/logs" "$REPO/artifacts"
+[[ -f "$SERVER_LOG" ]] && mv -f "$SERVER_LOG" "$SERVER_LOG.1"
+say "starting the server on port $PORT (data: $DATA_DIR, log: $SERVER_LOG)"
+"$BIN/gridcounter-server" serve --migrate --demo-data 10000 --port "$PORT" >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+
+deadline=$((SECONDS + READY_TIMEOUT))
+until grep -q '^GRIDCOUNTER READY ' "$SERVER_LOG"; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { wait "$SERVER_PID" || true; SERVER_PID=""; fail "the server exited"; }
+    ((SECONDS < deadline)) || fail "the server was not ready within ${READY_TIMEOUT}s"
+    sleep 0.2
+done
+ready_line="$(grep -m1 '^GRIDCOUNTER READY ' "$SERVER_LOG")"
+SERVER_URL="$(sed -n 's/.* url=\([^ ]*\).*/\1/p' <<<"$ready_line")"
+CA_FILE="$(sed -n 's/.* ca=\([^ ]*\).*/\1/p' <<<"$ready_line")"
+[[ -n "$SERVER_URL" && -f "$CA_FILE" ]] || fail "cannot parse the READY line: $ready_line"
+
+# /health through the CA the client will pin: proves the TLS chain as well as the server.
+"$BIN/python" - "https://127.0.0.1:$PORT/health" "$CA_FILE" <<'EOF' || fail "/health did not answer over TLS"
+import sys
+
+import httpx
+
+response = httpx.get(sys.argv[1], verify=sys.argv[2], timeout=10)
+sys.exit(0 if response.status_code == 200 else 1)
+EOF
+say "server ready at $SERVER_URL (CA $CA_FILE)"
+
+# --- counter ---------------------------------------------------------------------------------
+
+say "enrolling counter $COUNTER"
+"$BIN/gridcounter-server" counter enroll --counter "$COUNTER" --key-file "$KEY_FILE" \
+    || fail "enrolling counter $COUNTER failed"
+
+# --- client ----------------------------------------------------------------------------------
+
+CLIENT=("$BIN/gridcounter" --server "https://127.0.0.1:$PORT" --ca "$CA_FILE"
+    --counter "$COUNTER" --device-key-file "$KEY_FILE")
+say "demo users and passwords: see docs/demo-users.md"
+
+if [[ -z "${DISPLAY:-}" ]]; then
+    # Xvfb picks a free display itself and reports it through -displayfd once it accepts clients.
+    XVFB_DIR="$(mktemp -d)"
+    Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp 3>"$XVFB_DIR/display" >"$XVFB_DIR/xvfb.log" 2>&1 &
+    XVFB_PID=$!
+    deadline=$((SECONDS + 30))
+    until [[ -s "$XVFB_DIR/display" ]]; do
+        kill -0 "$XVFB_PID" 2>/dev/null || { cat "$XVFB_DIR/xvfb.log" >&2; XVFB_PID=""; fail "Xvfb exited"; }
+        ((SECONDS < deadline)) || fail "Xvfb did not start within 30s"
+        sleep 0.1
+    done
+    display=":$(tr -d '[:space:]' <"$XVFB_DIR/display")"
+    say "no DISPLAY: running the client on Xvfb $display"
+    rm -f "$SCREENSHOT"
+    DISPLAY="$display" timeout 120 "${CLIENT[@]}" --screenshot "$SCREENSHOT" --exit-after-screenshot \
+        || fail "the client failed (exit $?)"
+    [[ -s "$SCREENSHOT" ]] || fail "the client did not write $SCREENSHOT"
+    printf 'Screenshot of the login window: %s\n' "$SCREENSHOT"
+else
+    say "starting the client; close it to stop the server"
+    "${CLIENT[@]}" || say "the client exited with status $?"
+fi

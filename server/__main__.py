@@ -1,0 +1,241 @@
+"""``gridcounter-server``: serve, migrate, load demo data, enroll counters, verify the audit trail."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from server.settings import Settings
+
+log = logging.getLogger("gridcounter.server")
+
+
+def _out(text: str) -> None:
+    """CLI output (the CLI's stdout is its interface; package code logs instead)."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[str]:
+    """The database URL: the configured one, or the embedded server (started if needed, and
+    stopped again afterwards only if this command started it)."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    from server.db.embedded import EmbeddedPostgres
+
+    pg = EmbeddedPostgres(data_dir=settings.data_dir)
+    was_running = pg.is_running()
+    url = pg.start()
+    try:
+        yield url
+    finally:
+        if not was_running:
+            pg.stop()
+
+
+def _pii(settings: Settings):  # type: ignore[no-untyped-def]
+    from server.security import PiiCipher
+
+    return PiiCipher.from_settings(key_b64=settings.pii_key, key_file=settings.pii_key_file)
+
+
+@contextmanager
+def _admin_context(url: str, settings: Settings, *, method: str) -> Iterator[object]:
+    """A CallContext for an administrative CLI action, audited on the ``server`` chain."""
+    from server.clock import SystemClock
+    from server.db.session import make_engine, make_session_factory
+    from server.rpc.context import AuditEntry, CallContext
+    from server.services.audit import write_records
+
+    engine = make_engine(url, pool_size=1, max_overflow=0)
+    session = make_session_factory(engine)()
+    clock = SystemClock()
+    ctx = CallContext(session=session, clock=clock, settings=settings, pii=_pii(settings), now=clock.now(),
+                      method=method)
+    try:
+        yield ctx
+        who = os.environ.get("SUDO_USER") or os.environ.get("USER") or "cli"
+        entries = [AuditEntry(target=e.target, before=e.before, after=e.after, username=f"cli:{who}")
+                   for e in ctx.audit]
+        write_records(ctx, entries, idempotency_key=None)
+        session.commit()
+    finally:
+        session.close()
+        engine.dispose()
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from server.migrate import upgrade
+
+    with database(settings) as url:
+        upgrade(url)
+    _out("database is at the newest schema")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
+    from server.demo_data import load_demo_data
+    from server.migrate import upgrade
+
+    with database(settings) as url:
+        upgrade(url)
+        summary = load_demo_data(url=url, customers=args.customers, pii=_pii(settings))
+    _out(f"loaded {summary.customers} customers, {summary.bills} bills, {summary.ledger_entries} ledger entries "
+         f"in {summary.seconds:.1f} s")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from server.db.session import make_engine, make_session_factory
+    from server.services.audit import verify_chains
+
+    with database(settings) as url:
+        engine = make_engine(url, pool_size=1, max_overflow=0)
+        with make_session_factory(engine)() as session:
+            report = verify_chains(session)
+        engine.dispose()
+    for problem in report.problems:
+        _out(f"BROKEN {problem}")
+    _out(f"{report.records} records in {report.chains} chains: " + ("OK" if not report.problems else "BROKEN"))
+    return 0 if not report.problems else 1
+
+
+def cmd_counter_enroll(args: argparse.Namespace, settings: Settings) -> int:
+    from server.errors import AppError
+    from server.services.counters import enroll_counter
+
+    with database(settings) as url:
+        try:
+            with _admin_context(url, settings, method="counter.enroll") as ctx:
+                key = enroll_counter(ctx=ctx, counter_code=args.counter)  # type: ignore[arg-type]
+        except AppError as exc:
+            _out(f"error: {exc.code.value} {exc.params}")
+            return 2
+    if args.key_file:
+        path = Path(args.key_file)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key + "\n")
+        _out(f"counter {args.counter} enrolled; device key written to {path}")
+    else:
+        _out(key)
+    return 0
+
+
+def cmd_tls_init(args: argparse.Namespace, settings: Settings) -> int:
+    from server.tls import ensure_tls
+
+    files = ensure_tls(tls_dir=settings.data_dir / "tls", hostnames=[socket.gethostname(), *args.hostname])
+    _out(f"ca={files.ca_cert} cert={files.server_cert}")
+    return 0
+
+
+def _announce_when_ready(url: str, ca: Path) -> None:
+    """Print the READY line once the server answers /health (scripts wait for it)."""
+    import ssl
+
+    import httpx
+
+    with httpx.Client(verify=ssl.create_default_context(cafile=ca), timeout=2.0) as client:
+        for _ in range(600):
+            try:
+                if client.get(f"{url}/health").status_code == 200:
+                    _out(f"GRIDCOUNTER READY url={url} ca={ca}")
+                    return
+            except httpx.HTTPError:
+                pass
+            threading.Event().wait(0.1)
+    log.error("the server did not become ready")
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from server.tls import ensure_tls
+
+    with database(settings) as url:
+        if args.migrate or args.demo_data:
+            from server.migrate import upgrade
+
+            upgrade(url)
+        pii = _pii(settings)  # create the key file before workers race for it
+        if args.demo_data:
+            from server.demo_data import has_data, load_demo_data
+
+            if not has_data(url):
+                summary = load_demo_data(url=url, customers=args.demo_data, pii=pii)
+                _out(f"demo data: {summary.customers} customers loaded in {summary.seconds:.1f} s")
+        files = ensure_tls(tls_dir=settings.data_dir / "tls", hostnames=[socket.gethostname(), args.host])
+        os.environ["GRIDCOUNTER_DATABASE_URL"] = url
+        os.environ["GRIDCOUNTER_DATA_DIR"] = str(settings.data_dir)
+        public = f"https://{'127.0.0.1' if args.host in {'0.0.0.0', '::'} else args.host}:{args.port}"  # noqa: S104
+        threading.Thread(target=_announce_when_ready, args=(public, files.ca_cert), daemon=True).start()
+        uvicorn.run(
+            "server.app:create_app_from_env", factory=True, host=args.host, port=args.port,
+            workers=args.workers, ssl_certfile=str(files.server_cert), ssl_keyfile=str(files.server_key),
+            log_level="warning", access_log=False, timeout_graceful_shutdown=5,
+        )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gridcounter-server", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, help="data folder (default: GRIDCOUNTER_DATA_DIR or system default)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the RPC server over HTTPS")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--migrate", action="store_true", help="upgrade the schema before serving")
+    serve.add_argument("--demo-data", type=int, metavar="N", default=0,
+                       help="load demo data with N customers if the database is empty")
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    demo = sub.add_parser("demo-data", help="load demo data into an empty database")
+    demo.add_argument("--customers", type=int, default=10_000)
+    demo.set_defaults(func=cmd_demo_data)
+
+    audit = sub.add_parser("audit", help="audit trail").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="verify every hash chain").set_defaults(func=cmd_audit_verify)
+
+    counter = sub.add_parser("counter", help="counters").add_subparsers(dest="counter_command", required=True)
+    enroll = counter.add_parser("enroll", help="issue a device key for a counter")
+    enroll.add_argument("--counter", required=True)
+    enroll.add_argument("--key-file", help="write the key to this file (mode 0600) instead of stdout")
+    enroll.set_defaults(func=cmd_counter_enroll)
+
+    tls = sub.add_parser("tls", help="certificates").add_subparsers(dest="tls_command", required=True)
+    init = tls.add_parser("init", help="create the CA and server certificate")
+    init.add_argument("--hostname", action="append", default=[])
+    init.set_defaults(func=cmd_tls_init)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``gridcounter-server``."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.data_dir:
+        os.environ["GRIDCOUNTER_DATA_DIR"] = str(args.data_dir)
+    settings = Settings()
+    return int(args.func(args, settings))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

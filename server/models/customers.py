@@ -1,0 +1,112 @@
+"""Customers, their meters, and tariffs with dated versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.db.base import Base
+from server.db.types import BigPk, PriceCol, Str32, Str64, Str200, UtcNow, enum_col
+
+
+class CustomerCategory(StrEnum):
+    """Sales-price class (DOMAIN §10)."""
+
+    RESIDENTIAL = "residential"
+    AGRICULTURAL = "agricultural"
+    COMMERCIAL = "commercial"
+
+
+class CustomerStatus(StrEnum):
+    """Supply status."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+
+
+class PaymentMode(StrEnum):
+    """How the customer pays."""
+
+    POSTPAID = "postpaid"
+    PREPAID_CARD = "prepaid_card"
+    REMOTE_PREPAID = "remote_prepaid"
+
+
+class TariffKind(StrEnum):
+    """Shape of a tariff version; the full engine adds tiered, TOU and two-part."""
+
+    FLAT = "flat"
+
+
+class Tariff(Base):
+    """A tariff (电价) such as 居民生活用电 不满1千伏."""
+
+    __tablename__ = "tariffs"
+
+    id: Mapped[BigPk]
+    code: Mapped[Str32] = mapped_column(unique=True)
+    name: Mapped[Str64]
+    category: Mapped[CustomerCategory] = enum_col(CustomerCategory)
+
+
+class TariffVersion(Base):
+    """The prices of a tariff from a date on."""
+
+    __tablename__ = "tariff_versions"
+    __table_args__ = (
+        UniqueConstraint("tariff_id", "effective_from"),
+        CheckConstraint("price_per_kwh >= 0", name="price_not_negative"),
+    )
+
+    id: Mapped[BigPk]
+    tariff_id: Mapped[int] = mapped_column(ForeignKey("tariffs.id"))
+    effective_from: Mapped[dt.date]
+    kind: Mapped[TariffKind] = enum_col(TariffKind)
+    price_per_kwh: Mapped[PriceCol]
+    late_fee_daily_permille: Mapped[PriceCol]
+    created_at: Mapped[UtcNow]
+
+
+class Customer(Base):
+    """A customer (用户). The ID number is stored encrypted; its mask is stored for display."""
+
+    __tablename__ = "customers"
+    __table_args__ = (CheckConstraint("customer_no ~ '^([0-9]{10}|[0-9]{13})$'", name="customer_no_digits"),)
+
+    id: Mapped[BigPk]
+    customer_no: Mapped[str] = mapped_column(String(13), unique=True)
+    name: Mapped[Str64]
+    address: Mapped[Str200]
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    id_number_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    id_number_masked: Mapped[str] = mapped_column(String(20))
+    category: Mapped[CustomerCategory] = enum_col(CustomerCategory)
+    status: Mapped[CustomerStatus] = enum_col(CustomerStatus)
+    payment_mode: Mapped[PaymentMode] = enum_col(PaymentMode)
+    tariff_id: Mapped[int] = mapped_column(ForeignKey("tariffs.id"))
+    hall_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    book_code: Mapped[Str32]
+    book_seq: Mapped[int]
+    created_at: Mapped[UtcNow]
+
+
+class Meter(Base):
+    """An electricity meter; kWh = register difference × multiplier (CT × PT)."""
+
+    __tablename__ = "meters"
+    __table_args__ = (
+        CheckConstraint("multiplier >= 1", name="multiplier_positive"),
+        CheckConstraint("digits between 4 and 10", name="digits_range"),
+    )
+
+    id: Mapped[BigPk]
+    asset_no: Mapped[str] = mapped_column(String(24), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    multiplier: Mapped[int]
+    digits: Mapped[int]
+    installed_on: Mapped[dt.date]
+    removed_on: Mapped[dt.date | None]

@@ -1,0 +1,259 @@
+"""The dispatcher: authentication, permission, co-sign, idempotency, the transaction, audit and error
+mapping — and nothing else. Business rules live in ``server/services``.
+
+It is synchronous and transport-free (bytes in, status and bytes out), so the ASGI app runs it in a
+worker thread and tests can call it directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from server.clock import Clock
+from server.errors import AppError
+from server.rpc.context import Actor, CallContext
+from server.rpc.handlers import HANDLERS, check_complete
+from server.security import PiiCipher
+from server.services import audit as audit_service
+from server.services.auth import authenticate, verify_cosign
+from server.settings import Settings
+from shared_models.errors import HTTP_STATUS, ErrorCode, ErrorEnvelope, ErrorPayload, ParamValue
+from shared_models.roles import ROLE_PERMISSIONS
+from shared_models.rpc import (
+    CONTRACT_VERSION,
+    HEADER_AUTHORIZATION,
+    HEADER_CONTRACT,
+    HEADER_COSIGN,
+    HEADER_COUNTER,
+    HEADER_IDEMPOTENCY_KEY,
+    MAX_REQUEST_BYTES,
+    REGISTRY,
+    Model,
+    Rpc,
+    is_supported,
+)
+
+log = logging.getLogger(__name__)
+
+#: Request fields never copied into the audit log.
+_SECRET_FIELDS = frozenset({"password", "old_password", "new_password", "initial_password", "device_key"})
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What goes back on the wire."""
+
+    status: int
+    body: bytes
+
+
+def error_reply(code: ErrorCode, params: Mapping[str, ParamValue] | None = None, *, ref: str | None = None) -> Reply:
+    """An error envelope with the code's HTTP status."""
+    payload = ErrorEnvelope(error=ErrorPayload(code=code, params=dict(params or {}), ref=ref))
+    return Reply(HTTP_STATUS.get(code, 400), payload.model_dump_json().encode())
+
+
+def _redact(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: ("***" if k in _SECRET_FIELDS else _redact(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_redact(v) for v in data]
+    return data
+
+
+def request_hash(method: str, req: BaseModel) -> bytes:
+    """Hash of the method and the validated request in canonical JSON."""
+    canonical = json.dumps(req.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{method}\n{canonical}".encode()).digest()
+
+
+def _validation_error(exc: ValidationError) -> AppError:
+    errors = exc.errors(include_url=False)
+    if any(e["type"] == "json_invalid" for e in errors):
+        return AppError(ErrorCode.MALFORMED_REQUEST)
+    for e in errors:
+        field = ".".join(str(p) for p in e["loc"])
+        if field.endswith("_fen") and e["type"] in {"int_type", "int_from_float", "int_parsing"}:
+            return AppError(ErrorCode.FEN_NOT_INTEGER, field=field)
+    first = errors[0]
+    return AppError(
+        ErrorCode.INVALID_REQUEST, field=".".join(str(p) for p in first["loc"]) or "(body)", problem=first["type"]
+    )
+
+
+def _parse_cosign(header: str) -> tuple[str, str]:
+    try:
+        data = json.loads(base64.b64decode(header, validate=True))
+        username, password = data["username"], data["password"]
+    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+        raise AppError(ErrorCode.COSIGN_INVALID) from exc
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise AppError(ErrorCode.COSIGN_INVALID)
+    return username, password
+
+
+class Dispatcher:
+    """Runs one RPC call inside one database transaction."""
+
+    def __init__(
+        self, *, sessions: sessionmaker[Session], settings: Settings, clock: Clock, pii: PiiCipher
+    ) -> None:
+        check_complete()
+        self._sessions = sessions
+        self._settings = settings
+        self._clock = clock
+        self._pii = pii
+
+    def handle(self, method: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        """Answer one call; never raises."""
+        try:
+            return self._handle(method, headers, body)
+        except AppError as exc:
+            return error_reply(exc.code, exc.params)
+        except OperationalError:
+            ref = uuid.uuid4().hex[:12]
+            log.exception("database unavailable (ref %s) in %s", ref, method)
+            return error_reply(ErrorCode.SERVICE_UNAVAILABLE, {"ref": ref}, ref=ref)
+        except Exception:
+            ref = uuid.uuid4().hex[:12]
+            log.exception("internal error (ref %s) in %s", ref, method)
+            return error_reply(ErrorCode.INTERNAL_ERROR, {"ref": ref}, ref=ref)
+
+    def _handle(self, method: str, headers: Mapping[str, str], body: bytes) -> Reply:
+        rpc = REGISTRY.get(method)
+        if rpc is None:
+            raise AppError(ErrorCode.UNKNOWN_METHOD, method=method[:64])
+        client_version = headers.get(HEADER_CONTRACT.lower(), "")
+        if not is_supported(client_version):
+            raise AppError(ErrorCode.CONTRACT_VERSION_UNSUPPORTED, client_version=client_version[:16],
+                           server_version=CONTRACT_VERSION)
+        if len(body) > MAX_REQUEST_BYTES:
+            raise AppError(ErrorCode.REQUEST_TOO_LARGE, limit=MAX_REQUEST_BYTES)
+        try:
+            req = rpc.request.model_validate_json(body or b"{}")
+        except ValidationError as exc:
+            raise _validation_error(exc) from None
+        key: str | None = None
+        if rpc.mutating:
+            key = headers.get(HEADER_IDEMPOTENCY_KEY.lower(), "")
+            try:
+                key = str(uuid.UUID(key))
+            except ValueError:
+                raise AppError(ErrorCode.IDEMPOTENCY_KEY_REQUIRED) from None
+        token = ""
+        if rpc.permission is not None:
+            auth = headers.get(HEADER_AUTHORIZATION.lower(), "")
+            scheme, _, token = auth.partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                raise AppError(ErrorCode.NOT_AUTHENTICATED)
+        cosign = headers.get(HEADER_COSIGN.lower()) if rpc.cosign is not None else None
+        if rpc.cosign is not None and not cosign:
+            raise AppError(ErrorCode.COSIGN_REQUIRED)
+        return self._transact(rpc, req, key=key, token=token, cosign=cosign,
+                              counter_code=headers.get(HEADER_COUNTER.lower()))
+
+    def _transact(
+        self, rpc: Rpc[Model, Model], req: Model, *, key: str | None, token: str, cosign: str | None,
+        counter_code: str | None,
+    ) -> Reply:
+        session = self._sessions()
+        ctx = CallContext(session=session, clock=self._clock, settings=self._settings, pii=self._pii,
+                          now=self._clock.now(), method=rpc.name, counter_code=counter_code)
+        try:
+            reply = self._run(ctx, rpc, req, key=key, token=token, cosign=cosign)
+            session.commit()
+            return reply
+        except AppError:
+            session.rollback()
+            self._apply_failure_effects(ctx)
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def _run(
+        self, ctx: CallContext, rpc: Rpc[Model, Model], req: Model, *, key: str | None, token: str,
+        cosign: str | None,
+    ) -> Reply:
+        s = ctx.session
+        if rpc.permission is not None:
+            ctx.actor = authenticate(session=s, settings=self._settings, token=token,
+                                     counter_code=ctx.counter_code, now=ctx.now)
+            if rpc.permission not in ROLE_PERMISSIONS[ctx.actor.role]:
+                raise AppError(ErrorCode.PERMISSION_DENIED, permission=rpc.permission.value)
+        req_hash = request_hash(rpc.name, req) if key else b""
+        if key is not None:
+            replay = self._claim_key(ctx.session, ctx.require_actor(), rpc.name, key=key, req_hash=req_hash, ctx=ctx)
+            if replay is not None:
+                return replay
+        if cosign is not None and rpc.cosign is not None:
+            username, password = _parse_cosign(cosign)
+            ctx.cosigner = verify_cosign(ctx, username=username, password=password, permission=rpc.cosign)
+        result: Model = HANDLERS[rpc.name](ctx=ctx, req=req)
+        if not isinstance(result, rpc.response):  # pragma: no cover - a programming error
+            raise TypeError(f"{rpc.name} returned {type(result).__name__}")
+        payload = result.model_dump(mode="json")
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        if rpc.mutating and not ctx.audit:
+            ctx.record(target=rpc.name, after=_redact(req.model_dump(mode="json")))
+        audit_service.write_records(ctx, ctx.audit, idempotency_key=key)
+        if key is not None:
+            s.execute(text("UPDATE idempotency_records SET response = CAST(:r AS jsonb) WHERE key = :k"),
+                      {"r": body.decode(), "k": key})
+        return Reply(200, body)
+
+    def _claim_key(
+        self, s: Session, actor: Actor, method: str, *, key: str, req_hash: bytes, ctx: CallContext
+    ) -> Reply | None:
+        """Insert the key first: a concurrent call with the same key waits here on the unique index
+        until the first one commits, then finds its stored result (so it never applies twice)."""
+        inserted = s.execute(
+            text(
+                "INSERT INTO idempotency_records (key, user_id, method, request_hash, created_at)"
+                " VALUES (:k, :u, :m, :h, :t) ON CONFLICT DO NOTHING RETURNING key"
+            ),
+            {"k": key, "u": actor.user_id, "m": method, "h": req_hash, "t": ctx.now},
+        ).first()
+        if inserted is not None:
+            return None
+        row = s.execute(
+            text("SELECT user_id, method, request_hash, response FROM idempotency_records WHERE key = :k"),
+            {"k": key},
+        ).one()
+        if row.user_id != actor.user_id or row.method != method or bytes(row.request_hash) != req_hash:
+            raise AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, key=key)
+        return Reply(200, json.dumps(row.response, ensure_ascii=False, separators=(",", ":")).encode())
+
+    def _apply_failure_effects(self, failed: CallContext) -> None:
+        """Run what must survive a failed call's rollback, in a transaction of its own."""
+        if not failed.failure_effects:
+            return
+        session = self._sessions()
+        ctx = CallContext(session=session, clock=self._clock, settings=self._settings, pii=self._pii,
+                          now=failed.now, method=failed.method, actor=failed.actor,
+                          counter_code=failed.counter_code)
+        try:
+            for effect in failed.failure_effects:
+                effect(ctx)
+            audit_service.write_records(ctx, ctx.audit, idempotency_key=None)
+            session.commit()
+        except DBAPIError:
+            session.rollback()
+            log.exception("could not record the effects of a failed %s", failed.method)
+        finally:
+            session.close()

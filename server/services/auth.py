@@ -1,0 +1,238 @@
+"""Sign-in, sessions, passwords and co-sign checks (SPEC C1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from server.errors import AppError
+from server.models.org import Counter, OrgUnit
+from server.models.users import User, UserSession
+from server.rpc.context import Actor, AuditEntry, CallContext, Cosigner
+from server.security import hash_password, new_token, same_hash, token_hash, verify_password
+from server.settings import Settings
+from shared_models.errors import ErrorCode
+from shared_models.methods.auth import (
+    MIN_PASSWORD_LENGTH,
+    ChangePasswordRequest,
+    CounterInfo,
+    LoginRequest,
+    LoginResult,
+    UserInfo,
+    WhoamiResult,
+)
+from shared_models.methods.system import HandshakeRequest, HandshakeResult
+from shared_models.roles import ROLE_PERMISSIONS, Perm, Role
+from shared_models.rpc import CONTRACT_VERSION, Empty, is_supported
+
+SERVER_VERSION = "0.1.0"
+#: ``last_seen_at`` is written at most this often: a write per read call would cost more than it tells.
+TOUCH_INTERVAL = dt.timedelta(seconds=60)
+
+
+def handshake(*, ctx: CallContext, req: HandshakeRequest) -> HandshakeResult:
+    """Refuse a client whose contract version this server does not serve."""
+    if not is_supported(req.contract_version):
+        raise AppError(
+            ErrorCode.CONTRACT_VERSION_UNSUPPORTED,
+            client_version=req.contract_version, server_version=CONTRACT_VERSION,
+        )
+    return HandshakeResult(contract_version=CONTRACT_VERSION, server_version=SERVER_VERSION, server_time=ctx.now)
+
+
+def check_password_strength(password: str) -> None:
+    """A new password has at least 8 characters and is not all one kind of character."""
+    if len(password) < MIN_PASSWORD_LENGTH or password.isdigit() or password.isalpha():
+        raise AppError(ErrorCode.PASSWORD_TOO_WEAK, min_length=MIN_PASSWORD_LENGTH)
+
+
+def _ancestors(session: Session, org_unit_id: int) -> set[int]:
+    rows = session.execute(
+        text(
+            "WITH RECURSIVE up(id, parent_id) AS ("
+            " SELECT id, parent_id FROM org_units WHERE id = :id"
+            " UNION ALL SELECT o.id, o.parent_id FROM org_units o JOIN up ON o.id = up.parent_id)"
+            " SELECT id FROM up"
+        ),
+        {"id": org_unit_id},
+    )
+    return {int(r[0]) for r in rows}
+
+
+def _user_info(session: Session, user: User) -> UserInfo:
+    org = session.get_one(OrgUnit, user.org_unit_id)
+    return UserInfo(
+        user_id=user.id, username=user.username, display_name=user.display_name, role=user.role,
+        permissions=sorted(ROLE_PERMISSIONS[user.role]), org_unit_name=org.name,
+    )
+
+
+def _counter_info(session: Session, counter: Counter) -> CounterInfo:
+    hall = session.get_one(OrgUnit, counter.hall_id)
+    return CounterInfo(code=counter.code, name=counter.name, hall_code=hall.code, hall_name=hall.name)
+
+
+def _count_failure(ctx: CallContext, *, user_id: int, username: str, reason: str) -> None:
+    """Runs after the rollback: one more failure, and a lockout at the threshold."""
+    settings = ctx.settings
+    failed = ctx.session.execute(
+        update(User).where(User.id == user_id).values(failed_attempts=User.failed_attempts + 1)
+        .returning(User.failed_attempts)
+    ).scalar_one()
+    after: dict[str, object] = {"failed_attempts": failed, "reason": reason}
+    if failed >= settings.lockout_threshold:
+        until = ctx.now + dt.timedelta(minutes=settings.lockout_minutes)
+        ctx.session.execute(update(User).where(User.id == user_id).values(locked_until=until, failed_attempts=0))
+        after["locked_until"] = until.isoformat()
+    ctx.audit.append(AuditEntry(target=f"user:{username}", after=after, user_id=user_id, username=username))
+
+
+def _locked_error(user: User, now: dt.datetime) -> AppError:
+    assert user.locked_until is not None
+    minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
+    return AppError(ErrorCode.ACCOUNT_LOCKED, minutes=minutes, until=user.locked_until.isoformat())
+
+
+def login(*, ctx: CallContext, req: LoginRequest) -> LoginResult:
+    """Check counter, device key, account state and password; open a session bound to the counter."""
+    s = ctx.session
+    counter = s.scalar(select(Counter).where(Counter.code == req.counter_code))
+    if counter is None:
+        raise AppError(ErrorCode.UNKNOWN_COUNTER, counter=req.counter_code)
+    if counter.device_key_hash is None:
+        raise AppError(ErrorCode.DEVICE_NOT_ENROLLED, counter=counter.code)
+    if req.device_key is None or not same_hash(token_hash(req.device_key), counter.device_key_hash):
+        raise AppError(ErrorCode.DEVICE_KEY_INVALID, counter=counter.code)
+    ctx.counter_code = counter.code
+
+    user = s.scalar(select(User).where(User.username == req.username))
+    if user is not None and user.locked_until is not None and user.locked_until > ctx.now:
+        verify_password(None, req.password)  # same time as a real check: no lock oracle by timing
+        ctx.failure_effects.append(
+            lambda c: c.audit.append(AuditEntry(target=f"user:{user.username}", after={"refused": "locked"},
+                                                user_id=user.id, username=user.username))
+        )
+        raise _locked_error(user, ctx.now)
+    if not verify_password(user.password_hash if user else None, req.password) or user is None:
+        if user is not None:
+            uid, uname = user.id, user.username
+            ctx.failure_effects.append(lambda c: _count_failure(c, user_id=uid, username=uname, reason="password"))
+            if user.failed_attempts + 1 >= ctx.settings.lockout_threshold:
+                until = ctx.now + dt.timedelta(minutes=ctx.settings.lockout_minutes)
+                raise AppError(ErrorCode.ACCOUNT_LOCKED, minutes=ctx.settings.lockout_minutes,
+                               until=until.isoformat())
+        raise AppError(ErrorCode.INVALID_CREDENTIALS)
+    if not user.active:
+        raise AppError(ErrorCode.ACCOUNT_DISABLED, username=user.username)
+    if user.org_unit_id not in _ancestors(s, counter.hall_id):
+        raise AppError(ErrorCode.COUNTER_NOT_IN_SCOPE, counter=counter.code)
+
+    before = {"failed_attempts": user.failed_attempts,
+              "locked_until": user.locked_until.isoformat() if user.locked_until else None}
+    user.failed_attempts = 0
+    user.locked_until = None
+    token = new_token()
+    session_row = UserSession(
+        token_hash=token_hash(token), user_id=user.id, counter_id=counter.id, created_at=ctx.now,
+        last_seen_at=ctx.now,
+    )
+    s.add(session_row)
+    s.flush()
+    ctx.audit.append(AuditEntry(
+        target=f"user:{user.username}", before=before,
+        after={"session_id": session_row.id, "counter": counter.code}, user_id=user.id, username=user.username,
+    ))
+    return LoginResult(
+        token=token, user=_user_info(s, user), counter=_counter_info(s, counter),
+        idle_timeout_s=ctx.settings.idle_timeout_s, server_time=ctx.now,
+        password_change_required=user.must_change_password,
+    )
+
+
+def authenticate(
+    *, session: Session, settings: Settings, token: str, counter_code: str | None, now: dt.datetime
+) -> Actor:
+    """The actor behind a bearer token, or the reason it is refused. Keeps the session alive."""
+    row = session.execute(
+        select(
+            UserSession.id, UserSession.last_seen_at, UserSession.ended_at, User.id, User.username, User.role,
+            User.active, Counter.id, Counter.code,
+        )
+        .join(User, User.id == UserSession.user_id)
+        .join(Counter, Counter.id == UserSession.counter_id)
+        .where(UserSession.token_hash == token_hash(token))
+    ).one_or_none()
+    if row is None:
+        raise AppError(ErrorCode.SESSION_INVALID)
+    sid, last_seen, ended_at, uid, username, role, active, cid, ccode = row
+    if ended_at is not None or not active:
+        raise AppError(ErrorCode.SESSION_INVALID)
+    if counter_code != ccode:
+        raise AppError(ErrorCode.SESSION_WRONG_COUNTER, counter=counter_code or "")
+    if now - last_seen > dt.timedelta(seconds=settings.idle_timeout_s):
+        raise AppError(ErrorCode.SESSION_EXPIRED, minutes=settings.idle_timeout_s // 60)
+    if now - last_seen > TOUCH_INTERVAL:
+        session.execute(update(UserSession).where(UserSession.id == sid).values(last_seen_at=now))
+    return Actor(user_id=uid, username=username, role=Role(role), counter_id=cid, counter_code=ccode,
+                 session_id=sid)
+
+
+def verify_cosign(ctx: CallContext, *, username: str, password: str, permission: Perm) -> Cosigner:
+    """Check a co-signer's credential; wrong passwords count toward their lockout."""
+    actor = ctx.require_actor()
+    user = ctx.session.scalar(select(User).where(User.username == username))
+    if user is not None and user.id == actor.user_id:
+        raise AppError(ErrorCode.COSIGN_SAME_USER)
+    if user is not None and user.locked_until is not None and user.locked_until > ctx.now:
+        raise _locked_error(user, ctx.now)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        if user is not None:
+            uid, uname = user.id, user.username
+            ctx.failure_effects.append(lambda c: _count_failure(c, user_id=uid, username=uname, reason="cosign"))
+        raise AppError(ErrorCode.COSIGN_INVALID)
+    if not user.active or permission not in ROLE_PERMISSIONS[user.role]:
+        raise AppError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=user.username)
+    return Cosigner(user_id=user.id, username=user.username, role=user.role)
+
+
+def logout(*, ctx: CallContext, req: Empty) -> Empty:
+    """End the caller's session."""
+    actor = ctx.require_actor()
+    ctx.session.execute(
+        update(UserSession).where(UserSession.id == actor.session_id)
+        .values(ended_at=ctx.now, end_reason="logout")
+    )
+    ctx.record(target=f"session:{actor.session_id}", after={"ended": "logout"})
+    return Empty()
+
+
+def whoami(*, ctx: CallContext, req: Empty) -> WhoamiResult:
+    """The caller's user and counter."""
+    actor = ctx.require_actor()
+    user = ctx.session.get_one(User, actor.user_id)
+    counter = ctx.session.get_one(Counter, actor.counter_id)
+    return WhoamiResult(user=_user_info(ctx.session, user), counter=_counter_info(ctx.session, counter),
+                        server_time=ctx.now, idle_timeout_s=ctx.settings.idle_timeout_s)
+
+
+def change_password(*, ctx: CallContext, req: ChangePasswordRequest) -> Empty:
+    """Change the caller's password after checking the old one."""
+    actor = ctx.require_actor()
+    user = ctx.session.get_one(User, actor.user_id, with_for_update=True)
+    if not verify_password(user.password_hash, req.old_password):
+        ctx.failure_effects.append(
+            lambda c: _count_failure(c, user_id=actor.user_id, username=actor.username, reason="change_password")
+        )
+        raise AppError(ErrorCode.INVALID_CREDENTIALS)
+    if req.new_password == req.old_password:
+        raise AppError(ErrorCode.PASSWORD_UNCHANGED)
+    check_password_strength(req.new_password)
+    user.password_hash = hash_password(req.new_password)
+    before = {"must_change_password": user.must_change_password}
+    user.must_change_password = False
+    ctx.record(target=f"user:{user.username}", before=before,
+               after={"password_changed": True, "must_change_password": False})
+    return Empty()

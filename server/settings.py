@@ -1,0 +1,37 @@
+"""Server settings from the environment (prefix ``GRIDCOUNTER_``); no database URL = embedded PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    from server.db.embedded import default_data_dir
+
+    return default_data_dir()
+
+
+class Settings(BaseSettings):
+    """Everything a server process needs to know; built once in ``create_app``."""
+
+    model_config = SettingsConfigDict(env_prefix="GRIDCOUNTER_", extra="ignore")
+
+    database_url: str | None = None
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    idle_timeout_s: int = Field(default=30 * 60, ge=60)
+    lockout_threshold: int = Field(default=5, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
+    #: Database connections per server process. Small on purpose: more connections add latency on
+    #: two cores, not throughput (COMPONENTS.md).
+    pool_size: int = Field(default=6, ge=1)
+    max_overflow: int = Field(default=4, ge=0)
+    #: Base64 of a 32-byte key for PII (ID numbers); default: ``<data_dir>/pii.key``.
+    pii_key: str | None = None
+
+    @property
+    def pii_key_file(self) -> Path:
+        """Where the PII key lives when it is not given in the environment."""
+        return self.data_dir / "pii.key"

@@ -1,0 +1,91 @@
+"""User administration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from shared_models.ids import UsernameField
+from shared_models.methods.auth import PasswordField
+from shared_models.roles import Perm, Role
+from shared_models.rpc import Empty, Model, Rpc, register
+
+
+class UserRow(Model):
+    """A user as the administrator sees it."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    org_unit_code: str
+    org_unit_name: str
+    active: bool
+    locked_until: datetime | None
+    failed_attempts: int
+
+
+class UserPage(Model):
+    """All users, ordered by user name."""
+
+    users: list[UserRow]
+
+
+class CreateUserRequest(Model):
+    """A new user with an initial password, which they must change at first sign-in."""
+
+    username: UsernameField
+    display_name: Annotated[str, Field(min_length=1, max_length=64)]
+    role: Role
+    org_unit_code: Annotated[str, Field(min_length=1, max_length=32)]
+    initial_password: PasswordField
+
+
+class CreateUserResult(Model):
+    """The new user's id."""
+
+    user_id: int
+
+
+class UserRef(Model):
+    """One user, by name."""
+
+    username: UsernameField
+
+
+class ResetPasswordRequest(Model):
+    """A new password for a user who forgot theirs; a second person co-signs."""
+
+    username: UsernameField
+    new_password: PasswordField
+
+
+class SetUserActiveRequest(Model):
+    """Enable or disable a user account."""
+
+    username: UsernameField
+    active: bool
+
+
+LIST_USERS = register(
+    Rpc("admin.list_users", Empty, UserPage, permission=Perm.MANAGE_USERS, mutating=False,
+        summary="List every user with lock state.")
+)
+CREATE_USER = register(
+    Rpc("admin.create_user", CreateUserRequest, CreateUserResult, permission=Perm.MANAGE_USERS, mutating=True,
+        summary="Create a user.")
+)
+UNLOCK_USER = register(
+    Rpc("admin.unlock_user", UserRef, Empty, permission=Perm.MANAGE_USERS, mutating=True,
+        summary="Lift a lockout after failed sign-ins.")
+)
+RESET_PASSWORD = register(
+    Rpc("admin.reset_password", ResetPasswordRequest, Empty, permission=Perm.MANAGE_USERS, mutating=True,
+        cosign=Perm.APPROVE, summary="Set a new password for a user; needs a second person's co-sign.")
+)
+SET_USER_ACTIVE = register(
+    Rpc("admin.set_user_active", SetUserActiveRequest, Empty, permission=Perm.MANAGE_USERS, mutating=True,
+        summary="Enable or disable a user; disabling ends their sessions.")
+)

@@ -1,0 +1,104 @@
+"""The RPC contract: every method declared once, with its models, permission and whether it mutates.
+
+The server's dispatcher, the client's stub and the OpenAPI document all iterate :data:`REGISTRY`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from shared_models.roles import Perm
+
+#: Contract version, ``MAJOR.MINOR``. A server accepts clients of its major version whose minor is not newer.
+CONTRACT_VERSION = "1.0"
+
+HEADER_AUTHORIZATION = "Authorization"
+HEADER_CONTRACT = "X-GridCounter-Contract"
+HEADER_COUNTER = "X-GridCounter-Counter"
+HEADER_IDEMPOTENCY_KEY = "Idempotency-Key"
+#: Base64 of the JSON ``{"username": ..., "password": ...}`` of the co-signing supervisor.
+HEADER_COSIGN = "X-GridCounter-Cosign"
+
+#: Largest request body the server reads.
+MAX_REQUEST_BYTES = 256 * 1024
+
+
+class Model(BaseModel):
+    """Base of every request and response: strict (no coercion: a float is never fen), closed, frozen."""
+
+    model_config: ClassVar[ConfigDict] = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Empty(Model):
+    """A request or response without fields."""
+
+
+ReqT = TypeVar("ReqT", bound=Model)
+ResT = TypeVar("ResT", bound=Model)
+
+
+@dataclass(frozen=True)
+class Rpc(Generic[ReqT, ResT]):
+    """One method of the contract.
+
+    ``permission`` None means the method is public (no session: handshake and sign-in).
+    ``mutating`` methods need an idempotency key and write an audit record.
+    ``cosign`` names the permission a second, co-signing user must hold; None means no co-sign.
+    """
+
+    name: str
+    request: type[ReqT]
+    response: type[ResT]
+    permission: Perm | None
+    mutating: bool
+    summary: str
+    cosign: Perm | None = None
+
+    @property
+    def path(self) -> str:
+        """The HTTP path of the method."""
+        return f"/rpc/{self.name}"
+
+
+REGISTRY: dict[str, Rpc[Model, Model]] = {}
+
+
+def register(rpc: Rpc[ReqT, ResT]) -> Rpc[ReqT, ResT]:
+    """Add ``rpc`` to the registry; names are ``domain.verb_noun`` and unique."""
+    domain, _, verb_noun = rpc.name.partition(".")
+    if not domain or ("_" not in verb_noun and verb_noun not in {"login", "logout", "handshake", "whoami"}):
+        raise ValueError(f"RPC names are domain.verb_noun: {rpc.name!r}")
+    if rpc.name in REGISTRY:
+        raise ValueError(f"RPC {rpc.name!r} declared twice")
+    if rpc.cosign is not None and not rpc.mutating:
+        raise ValueError(f"co-sign only makes sense on a mutating call: {rpc.name!r}")
+    REGISTRY[rpc.name] = rpc  # type: ignore[assignment]
+    return rpc
+
+
+def parse_version(text: str) -> tuple[int, int]:
+    """``"1.2"`` -> ``(1, 2)``; ValueError on anything else."""
+    major, _, minor = text.partition(".")
+    if not (major.isdigit() and minor.isdigit()):
+        raise ValueError(f"not a contract version: {text!r}")
+    return int(major), int(minor)
+
+
+def is_supported(client_version: str, server_version: str = CONTRACT_VERSION) -> bool:
+    """True when a server of ``server_version`` can serve a client of ``client_version``."""
+    try:
+        c_major, c_minor = parse_version(client_version)
+    except ValueError:
+        return False
+    s_major, s_minor = parse_version(server_version)
+    return c_major == s_major and c_minor <= s_minor
+
+
+def load_all() -> dict[str, Rpc[Model, Model]]:
+    """Import every method module so the registry is complete, and return it."""
+    from shared_models.methods import admin, audit, auth, customers, system  # noqa: F401
+
+    return REGISTRY

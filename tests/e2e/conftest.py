@@ -1,0 +1,83 @@
+"""A live server: the real ``gridcounter-server serve`` (HTTPS, two worker processes) on a fresh
+copy of the seeded database, started once per test module."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from server.db.embedded import EmbeddedPostgres, create_database, drop_database
+from tests.conftest import PII_KEY_B64, TEMPLATE
+from tests.factories import World
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """Where the live server listens, the CA that signed its certificate, and its database."""
+
+    url: str
+    ca: Path
+    db_url: str
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live_server(pg: EmbeddedPostgres, world_template: World, test_root: Path) -> Iterator[LiveServer]:
+    """Start the server as an operator would, and wait for its READY line."""
+    name = f"gc_live_{uuid.uuid4().hex[:10]}"
+    db_url = create_database(admin_url=pg.admin_url, name=name, template=TEMPLATE)
+    data_dir = test_root / name
+    port = _free_port()
+    env = {**os.environ, "GRIDCOUNTER_DATABASE_URL": db_url, "GRIDCOUNTER_PII_KEY": PII_KEY_B64}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server", "--data-dir", str(data_dir), "serve", "--port", str(port),
+         "--workers", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+
+    pumper = threading.Thread(target=pump, daemon=True)
+    pumper.start()
+    seen: list[str] = []
+    try:
+        while True:
+            try:
+                line = lines.get(timeout=60)
+            except queue.Empty:
+                pytest.fail(f"the server did not start: {''.join(seen)}")
+            seen.append(line)
+            if line.startswith("GRIDCOUNTER READY"):
+                break
+        yield LiveServer(url=f"https://127.0.0.1:{port}", ca=data_dir / "tls" / "ca.pem", db_url=db_url)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        pumper.join(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+        drop_database(admin_url=pg.admin_url, name=name)

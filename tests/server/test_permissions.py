@@ -1,0 +1,122 @@
+"""The permission matrix, role by role and method by method, and the co-sign primitive."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.models.users import User
+from shared_models.roles import ROLE_PERMISSIONS, Role
+from shared_models.rpc import REGISTRY, load_all
+from tests.factories import World, password_for
+from tests.rpc_helpers import Caller
+
+load_all()
+
+#: A valid request for every method that needs a session.
+SAMPLES: dict[str, dict[str, Any]] = {
+    "auth.whoami": {},
+    "auth.logout": {},
+    "auth.change_password": {"old_password": "placeholder", "new_password": "Another-pass-1"},
+    "admin.list_users": {},
+    "admin.create_user": {
+        "username": "matrixuser",
+        "display_name": "矩阵",
+        "role": "cashier",
+        "org_unit_code": "T01",
+        "initial_password": "Initial-pass-1",
+    },
+    "admin.unlock_user": {"username": "cashier2"},
+    "admin.reset_password": {"username": "cashier2", "new_password": "Temp-pass-77"},
+    "admin.set_user_active": {"username": "cashier2", "active": True},
+    "audit.list_records": {"limit": 5},
+    "audit.verify_chain": {},
+    "customer.get_customer": {"customer_no": "3301000001"},
+    "customer.update_contact": {"customer_no": "3301000001", "phone": "13912345678"},
+}
+
+CASES = [(role, name) for role in Role for name, rpc in sorted(REGISTRY.items()) if rpc.permission is not None]
+
+
+def test_every_session_method_has_a_sample() -> None:
+    """The matrix below covers every method that needs a session."""
+    assert {n for n, r in REGISTRY.items() if r.permission is not None} == set(SAMPLES)
+
+
+@pytest.mark.parametrize(("role", "method"), CASES, ids=[f"{r.value}-{m}" for r, m in CASES])
+def test_permission_matrix(role: Role, method: str, caller: Caller) -> None:
+    """Each role may call exactly the methods its permissions allow; the rest are PERMISSION_DENIED."""
+    username = World.ROLE_USERS[role]
+    counter = "T0101"
+    assert caller.login(username, counter=counter).status == 200
+    params = dict(SAMPLES[method])
+    if method == "auth.change_password":
+        params["old_password"] = password_for(username)
+    rpc = REGISTRY[method]
+    cosign = ("super2", password_for("super2")) if rpc.cosign is not None else None
+    answer = caller.call(method, params, cosign=cosign)
+    allowed = rpc.permission in ROLE_PERMISSIONS[role]
+    if allowed:
+        assert answer.status == 200, answer.body
+    else:
+        assert (answer.status, answer.code) == (403, "PERMISSION_DENIED")
+
+
+class TestCosign:
+    PARAMS = {"username": "cashier2", "new_password": "Temp-pass-77"}  # noqa: RUF012
+
+    def _admin(self, caller: Caller) -> Caller:
+        caller.login("admin1")
+        return caller
+
+    def test_required(self, caller: Caller) -> None:
+        """Without a co-sign the call is refused."""
+        assert self._admin(caller).call("admin.reset_password", self.PARAMS).code == "COSIGN_REQUIRED"
+
+    def test_wrong_password(self, caller: Caller, db: Session) -> None:
+        """A wrong co-sign password is refused and counts toward the co-signer's lockout."""
+        answer = self._admin(caller).call("admin.reset_password", self.PARAMS, cosign=("super1", "wrong-pass-1"))
+        assert (answer.status, answer.code) == (403, "COSIGN_INVALID")
+        db.expire_all()
+        assert db.scalars(select(User.failed_attempts).where(User.username == "super1")).one() == 1
+
+    def test_cosigner_without_permission(self, caller: Caller) -> None:
+        """A cashier cannot co-sign."""
+        answer = self._admin(caller).call(
+            "admin.reset_password", self.PARAMS, cosign=("cashier1", password_for("cashier1"))
+        )
+        assert answer.code == "COSIGN_NOT_AUTHORIZED"
+        assert answer.params == {"username": "cashier1"}
+
+    def test_self_cosign(self, caller: Caller) -> None:
+        """Nobody co-signs their own action."""
+        answer = self._admin(caller).call(
+            "admin.reset_password", self.PARAMS, cosign=("admin1", password_for("admin1"))
+        )
+        assert answer.code == "COSIGN_SAME_USER"
+
+    def test_garbled_header(self, caller: Caller) -> None:
+        """A co-sign header that is not base64 JSON is COSIGN_INVALID."""
+        self._admin(caller)
+        answer = caller.raw(
+            "admin.reset_password",
+            b'{"username": "cashier2", "new_password": "Temp-pass-77"}',
+            {
+                "X-GridCounter-Contract": "1.0",
+                "Authorization": f"Bearer {caller.token}",
+                "X-GridCounter-Counter": "T0101",
+                "Idempotency-Key": "0b5e3f3c-7a55-4d8e-9a53-7f1f6d7a0c11",
+                "X-GridCounter-Cosign": "%%%",
+            },
+        )
+        assert answer.code == "COSIGN_INVALID"
+
+    def test_valid(self, caller: Caller) -> None:
+        """A supervisor's co-sign lets the reset through."""
+        answer = self._admin(caller).call(
+            "admin.reset_password", self.PARAMS, cosign=("super1", password_for("super1"))
+        )
+        assert answer.status == 200

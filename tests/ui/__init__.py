@@ -1,0 +1,1 @@
+"""Qt tests of the client shell, offscreen, in both locales."""
