@@ -39,6 +39,7 @@ run_pytest() {
 step "ruff check" ruff check .
 step "mypy" mypy .
 step "lint-imports" lint-imports
+step "translations" python -m client.ui.i18n_check
 step "pytest" run_pytest "$@"
 
 if ((${#failed[@]} > 0)); then

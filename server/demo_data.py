@@ -17,6 +17,7 @@ import logging
 import random
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from typing import Any, cast
@@ -305,7 +306,6 @@ def load_demo_data(
         raise DemoDataError(f"need customers >= 0 and 1 <= months <= 120, got {customers} and {months}")
     started = time.perf_counter()
     today = today or dt.datetime.now(_CHINA).date()
-    rng = random.Random(seed)
     engine = create_engine(url, poolclass=NullPool, connect_args={"options": "-c timezone=UTC"})
     try:
         with Session(engine) as session, session.begin():
@@ -315,22 +315,21 @@ def load_demo_data(
                 raise DemoDataError("the database already has an organization or tariffs: demo data needs an "
                                     "empty database")
             session.execute(text("SET LOCAL work_mem = '256MB'"))
+            session.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
             session.execute(text("SET LOCAL synchronous_commit = off"))
             org, counters, users = _load_org(session)
             tariffs = _load_tariffs(session, first_period_start=_period_months(today, months)[1][1])
             logger.info("demo data: organization, %d users and tariffs in %.1f s", len(users),
                         time.perf_counter() - started)
-            restore = _drop_foreign_keys(session)
-            loaded = _load_customers(session, rng=rng, pii=pii, count=customers, org=org, users=users,
-                                     tariffs=tariffs, months=months)
-            logger.info("demo data: %d customers and meters in %.1f s", loaded, time.perf_counter() - started)
-            books = _load_books(session, seed=seed, months=months, today=today)
-            _restore_foreign_keys(session, restore)
-            logger.info("demo data: %d readings, %d bills, %d ledger entries in %.1f s", books[0], books[1],
-                        books[2], time.perf_counter() - started)
+            factory = _CustomerFactory(rng=random.Random(seed), pii=pii, count=customers, org=org, users=users,
+                                       tariffs=tariffs, months=months)
+            restore = _drop_keys_and_indexes(session)
+            readings, entries = _load_customers(session, factory=factory, count=customers, months=months,
+                                                today=today, seed=seed, started=started)
+            _restore_keys_and_indexes(session, restore)
             summary = DemoSummary(
-                org_units=len(org), counters=counters, users=len(users), customers=loaded, meters=loaded,
-                readings=books[0], bills=books[1], ledger_entries=books[2], seconds=0.0,
+                org_units=len(org), counters=counters, users=len(users), customers=customers, meters=customers,
+                readings=readings, bills=customers * months, ledger_entries=entries, seconds=0.0,
             )
             _audit(session, pii=pii, summary=summary, seed=seed, months=months)
         with engine.connect() as conn:
@@ -445,6 +444,14 @@ class _CustomerFactory:
         self._asset_base = rng.randrange(10**12, 9 * 10**12)
         self._places: dict[tuple[int, int], tuple[str, int, int]] = {}
 
+    def batch(self, start: int, end: int) -> tuple[io.StringIO, io.StringIO, io.StringIO]:
+        """COPY buffers (customers, meters, profiles) of customers ``start`` .. ``end - 1``."""
+        buffers = (io.StringIO(), io.StringIO(), io.StringIO())
+        for i in range(start, end):
+            for buffer, line in zip(buffers, self.lines(i), strict=True):
+                buffer.write(line)
+        return buffers
+
     def lines(self, i: int) -> tuple[str, str, str]:
         """(customer, meter, profile) lines of the ``i``-th customer (id ``i + 1``)."""
         rng = self._rng
@@ -533,89 +540,48 @@ _INSTALLED_LAST = dt.date(2024, 6, 30).toordinal()
 
 
 def _load_customers(
-    session: Session, *, rng: random.Random, pii: PiiCipher, count: int, org: dict[str, int],
-    users: dict[str, int], tariffs: dict[CustomerCategory, _TariffRef], months: int,
-) -> int:
-    """COPY customers and meters in bounded batches, and the profile the books are generated from."""
+    session: Session, *, factory: _CustomerFactory, count: int, months: int, today: dt.date, seed: int,
+    started: float,
+) -> tuple[int, int]:
+    """Customers, meters and their books, batch by batch; returns (readings, ledger entries).
+
+    A worker thread generates the next batch in Python while PostgreSQL stores the current one
+    (psycopg2 releases the GIL while it waits), so the two cores work at the same time.
+    """
+    _create_work_tables(session, months=months, today=today)
+    params = {"seed_zero": seed * 7 + 1, "seed_noise": seed * 7 + 2, "seed_pay": seed * 7 + 3, "months": months}
+    readings = entries = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-data") as worker:
+        pending = worker.submit(factory.batch, 0, min(_BATCH, count))
+        for start in range(0, count, _BATCH):
+            end = min(start + _BATCH, count)
+            customers, meters, profiles = pending.result()
+            if end < count:
+                pending = worker.submit(factory.batch, end, min(end + _BATCH, count))
+            session.execute(text("TRUNCATE demo_batch"))
+            _copy(session, "customers", _CUSTOMER_COLUMNS, customers)
+            _copy(session, "meters", _METER_COLUMNS, meters)
+            _copy(session, "demo_batch", _PROFILE_COLUMNS, profiles)
+            readings += _rowcount(session, "readings", _READINGS_SQL, params)
+            entries += _rowcount(session, "bills, bill lines and ledger entries", _BILLS_SQL, params)
+            logger.info("demo data: %d of %d customers with their books after %.1f s", end, count,
+                        time.perf_counter() - started)
+    _set_sequence(session, "customers", count)
+    _set_sequence(session, "meters", count)
+    _set_sequence(session, "readings", count * (months + 1))
+    _set_sequence(session, "bills", count * months)
+    _set_sequence(session, "bill_lines", count * months)
+    _set_sequence(session, "ledger_entries", count * months * 2)
+    return readings, entries
+
+
+def _create_work_tables(session: Session, *, months: int, today: dt.date) -> None:
+    """``demo_batch``: the billing profile of the current batch; ``demo_months``: the periods."""
     session.execute(text(
-        "CREATE TEMP TABLE demo_profile (customer_id bigint, category text, multiplier int, base_kwh numeric,"
+        "CREATE TEMP TABLE demo_batch (customer_id bigint, category text, multiplier int, base_kwh numeric,"
         " start_value numeric, price numeric, tariff_version_id bigint, active_months int, unpaid int,"
         " prepay_fen bigint, cashier_id bigint, read_day int) ON COMMIT DROP"
     ))
-    factory = _CustomerFactory(rng=rng, pii=pii, count=count, org=org, users=users, tariffs=tariffs, months=months)
-    for start in range(0, count, _BATCH):
-        buffers = (io.StringIO(), io.StringIO(), io.StringIO())
-        for i in range(start, min(start + _BATCH, count)):
-            for buffer, line in zip(buffers, factory.lines(i), strict=True):
-                buffer.write(line)
-        _copy(session, "customers", _CUSTOMER_COLUMNS, buffers[0])
-        _copy(session, "meters", _METER_COLUMNS, buffers[1])
-        _copy(session, "demo_profile", _PROFILE_COLUMNS, buffers[2])
-        logger.info("demo data: %d of %d customers", min(start + _BATCH, count), count)
-    for table in ("customers", "meters"):
-        _set_sequence(session, table)
-    session.execute(text("ANALYZE demo_profile"))
-    return count
-
-
-_BULK_TABLES = ("customers", "meters", "readings", "bills", "bill_lines", "ledger_entries")
-
-
-def _drop_foreign_keys(session: Session) -> list[str]:
-    """Drop the foreign keys of the bulk-loaded tables; returns the statements that re-create them.
-
-    Checking a foreign key row by row costs more than the insert itself; re-adding the constraint
-    afterwards checks all rows in one join (the PostgreSQL manual's advice for bulk loads). The
-    definitions come from the catalog, so they stay whatever the migrations made them.
-    """
-    rows = session.execute(text(
-        "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),"
-        " format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,"
-        "        pg_get_constraintdef(c.oid))"
-        " FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY (CAST(:tables AS regclass[]))"
-        " ORDER BY c.conrelid, c.conname"
-    ), {"tables": list(_BULK_TABLES)}).all()
-    for drop, _ in rows:
-        session.execute(text(drop))
-    return [add for _, add in rows]
-
-
-def _restore_foreign_keys(session: Session, statements: list[str]) -> None:
-    """Re-create (and so check) the foreign keys dropped by ``_drop_foreign_keys``."""
-    started = time.perf_counter()
-    for statement in statements:
-        session.execute(text(statement))
-    logger.info("demo data: %d foreign keys checked in %.1f s", len(statements), time.perf_counter() - started)
-
-
-def _set_sequence(session: Session, table: str) -> None:
-    """Move the identity of ``table`` past the ids inserted explicitly."""
-    session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
-                         f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"))
-
-
-def _rowcount(session: Session, table: str, sql: str, params: dict[str, Any]) -> int:
-    """Run a DML statement that fills ``table`` and return how many rows it inserted."""
-    started = time.perf_counter()
-    count = int(cast(CursorResult[Any], session.execute(text(sql), params)).rowcount)
-    logger.info("demo data: %d %s in %.1f s", count, table, time.perf_counter() - started)
-    return count
-
-
-# Register advance of month k of a customer: deterministic noise around the seasonal base, a few
-# empty months (a flat left empty), none after the account was suspended or closed.
-_DELTA_SQL = """
-    CASE WHEN m.k = 0 OR m.k > p.active_months
-              OR (hashint8extended(p.customer_id * 1000 + m.k, :seed_zero) & 1023) < 12 THEN 0::numeric
-         ELSE round(p.base_kwh
-                    * CASE p.category WHEN 'residential' THEN m.f_res WHEN 'commercial' THEN m.f_com ELSE m.f_agr END
-                    * (85 + (hashint8extended(p.customer_id * 1000 + m.k, :seed_noise) & 31)) / 100
-                    / p.multiplier, 2)
-    END"""
-
-
-def _load_books(session: Session, *, seed: int, months: int, today: dt.date) -> tuple[int, int, int]:
-    """Readings, bills, bill lines and ledger entries, set-based from ``demo_profile``."""
     session.execute(text(
         "CREATE TEMP TABLE demo_months (k int, period int, year int, month int, issued_on date, due_on date,"
         " pay_window int, f_res numeric, f_com numeric, f_agr numeric) ON COMMIT DROP"
@@ -636,55 +602,130 @@ def _load_books(session: Session, *, seed: int, months: int, today: dt.date) -> 
         "INSERT INTO demo_months VALUES (:k, :period, :year, :month, :issued_on, :due_on, :pay_window,"
         " :f_res, :f_com, :f_agr)"
     ), rows)
-    seeds = {"seed_zero": seed * 7 + 1, "seed_noise": seed * 7 + 2, "seed_pay": seed * 7 + 3,
-             "months": months}
-    # The window runs per customer (a LATERAL subquery with a window is never flattened), so rows
-    # arrive in (meter, period) order: index inserts stay sequential and no global sort is needed.
-    readings = _rowcount(session, "readings", f"""
-        INSERT INTO readings (id, meter_id, period, read_on, value, status)
-        SELECT (p.customer_id - 1) * (:months + 1) + u.k + 1, p.customer_id, u.period,
-               make_date(u.year, u.month, p.read_day), p.start_value + u.cum, 'normal'
-        FROM demo_profile p
+
+
+def _set_sequence(session: Session, table: str, last_id: int) -> None:
+    """Move the identity of ``table`` past the ids inserted explicitly (1 .. ``last_id``)."""
+    session.execute(text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :next, false)"),
+                    {"table": table, "next": last_id + 1})
+
+
+def _rowcount(session: Session, what: str, sql: str, params: dict[str, Any]) -> int:
+    """Run an INSERT and return how many rows it inserted."""
+    started = time.perf_counter()
+    count = int(cast(CursorResult[Any], session.execute(text(sql), params)).rowcount)
+    logger.debug("demo data: %d %s in %.2f s", count, what, time.perf_counter() - started)
+    return count
+
+
+_BULK_TABLES = ("customers", "meters", "readings", "bills", "bill_lines", "ledger_entries")
+
+
+def _drop_keys_and_indexes(session: Session) -> list[str]:
+    """Drop the keys and indexes of the bulk-loaded tables; returns the statements that re-create them.
+
+    Checking a foreign key and updating every index row by row costs more than the insert itself;
+    building them afterwards checks and sorts all rows at once (the PostgreSQL manual's advice for
+    bulk loads). The definitions come from the catalog, so they stay whatever the migrations made
+    them, including indexes added later. All of it is DDL inside the load's transaction: a failed
+    load rolls back to the original schema.
+    """
+    tables = {"tables": list(_BULK_TABLES)}
+    foreign = session.execute(text(
+        "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),"
+        " format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid))"
+        " FROM pg_constraint WHERE contype = 'f'"
+        " AND (conrelid = ANY (CAST(:tables AS regclass[])) OR confrelid = ANY (CAST(:tables AS regclass[])))"
+        " ORDER BY conrelid, conname"
+    ), tables).all()
+    keys = session.execute(text(
+        "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),"
+        " format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid))"
+        " FROM pg_constraint WHERE contype IN ('p', 'u', 'x') AND conrelid = ANY (CAST(:tables AS regclass[]))"
+        " ORDER BY conrelid, contype, conname"
+    ), tables).all()
+    indexes = session.execute(text(
+        "SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)"
+        " FROM pg_index i WHERE i.indrelid = ANY (CAST(:tables AS regclass[]))"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+        "                 WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))"
+        " ORDER BY i.indrelid, i.indexrelid"
+    ), tables).all()
+    for drop, _ in [*foreign, *keys, *indexes]:
+        session.execute(text(drop))
+    return [create for _, create in [*keys, *indexes, *foreign]]
+
+
+def _restore_keys_and_indexes(session: Session, statements: list[str]) -> None:
+    """Re-create (and so check) what ``_drop_keys_and_indexes`` dropped."""
+    started = time.perf_counter()
+    for statement in statements:
+        step = time.perf_counter()
+        session.execute(text(statement))
+        logger.debug("demo data: %s in %.1f s", statement, time.perf_counter() - step)
+    logger.info("demo data: %d keys and indexes built in %.1f s", len(statements), time.perf_counter() - started)
+
+
+# Register advance of month k: deterministic noise around the seasonal base, a few empty months
+# (a flat left empty), none after the account was suspended or closed.
+_DELTA_SQL = """
+    CASE WHEN m.k = 0 OR m.k > p.active_months
+              OR (hashint8extended(p.customer_id * 1000 + m.k, :seed_zero) & 1023) < 12 THEN 0::numeric
+         ELSE round(p.base_kwh
+                    * CASE p.category WHEN 'residential' THEN m.f_res WHEN 'commercial' THEN m.f_com ELSE m.f_agr END
+                    * (85 + (hashint8extended(p.customer_id * 1000 + m.k, :seed_noise) & 31)) / 100
+                    / p.multiplier, 2)
+    END"""
+
+# Explicit ids keep each customer's rows together and in time order. The window runs per customer
+# (a LATERAL subquery with a window is never flattened), so no global sort is needed.
+_READINGS_SQL = f"""
+    INSERT INTO readings (id, meter_id, period, read_on, value, status)
+    SELECT (p.customer_id - 1) * (:months + 1) + u.k + 1, p.customer_id, u.period,
+           make_date(u.year, u.month, p.read_day), p.start_value + u.cum, 'normal'
+    FROM demo_batch p
+    CROSS JOIN LATERAL (
+        SELECT m.k, m.period, m.year, m.month, sum({_DELTA_SQL}) OVER (ORDER BY m.k) AS cum
+        FROM demo_months m
+    ) u"""  # noqa: S608 - fixed SQL fragments, values are bound
+
+# Bills, their one energy line and the ledger in one statement over the same priced months. Each
+# bill is charged when issued; paid bills are paid at a counter between issue and due date (the
+# last one with a surplus for prepayment customers); the last ``unpaid`` bills are still open.
+_BILLS_SQL = f"""
+    WITH priced AS MATERIALIZED (
+        SELECT u.*, {LINE_AMOUNT_SQL.format(kwh="u.kwh", price="u.price")} AS amount_fen,
+               u.period::text || lpad(u.customer_id::text, 10, '0') AS bill_no,
+               hashint8extended(u.bill_id, :seed_pay) AS h
+        FROM demo_batch p
         CROSS JOIN LATERAL (
-            SELECT m.k, m.period, m.year, m.month, sum({_DELTA_SQL}) OVER (ORDER BY m.k) AS cum
+            SELECT p.customer_id, p.price, p.tariff_version_id, p.unpaid, p.prepay_fen, p.cashier_id,
+                   m.k, m.period, m.issued_on, m.due_on, m.pay_window,
+                   (p.customer_id - 1) * :months + m.k AS bill_id, ({_DELTA_SQL}) * p.multiplier AS kwh
             FROM demo_months m
-        ) u""", seeds)  # noqa: S608 - fixed SQL fragments, values are bound
-    # OFFSET 0 keeps the subquery per customer for the same reason.
-    bills = _rowcount(session, "bills", f"""
+            WHERE m.k >= 1
+            OFFSET 0  -- per customer, so that a customer's bills are stored together
+        ) u
+    ), new_bills AS (
         INSERT INTO bills (id, bill_no, customer_id, period, kwh, amount_fen, issued_on, due_on, tariff_version_id)
-        SELECT (p.customer_id - 1) * :months + u.k, u.period::text || lpad(p.customer_id::text, 10, '0'),
-               p.customer_id, u.period, u.kwh, {LINE_AMOUNT_SQL.format(kwh="u.kwh", price="p.price")},
-               u.issued_on, u.due_on, p.tariff_version_id
-        FROM demo_profile p
-        CROSS JOIN LATERAL (
-            SELECT m.k, m.period, m.issued_on, m.due_on, ({_DELTA_SQL}) * p.multiplier AS kwh
-            FROM demo_months m WHERE m.k >= 1 OFFSET 0
-        ) u""", seeds)  # noqa: S608 - fixed SQL fragments, values are bound
-    _rowcount(session, "bill lines", f"""
+        SELECT bill_id, bill_no, customer_id, period, kwh, amount_fen, issued_on, due_on, tariff_version_id
+        FROM priced
+    ), new_lines AS (
         INSERT INTO bill_lines (id, bill_id, line_no, kind, description, quantity, unit_price, amount_fen)
-        SELECT b.id, b.id, 1, 'energy', '电度电费', b.kwh, v.price_per_kwh,
-               {LINE_AMOUNT_SQL.format(kwh="b.kwh", price="v.price_per_kwh")}
-        FROM bills b JOIN tariff_versions v ON v.id = b.tariff_version_id""", {})  # noqa: S608 - fixed SQL
-    # Each bill is charged when issued; paid bills are paid at a counter between issue and due date
-    # (the last paid one with a surplus for prepayment customers); the last `unpaid` bills are open.
-    entries = _rowcount(session, "ledger entries", """
-        INSERT INTO ledger_entries (customer_id, kind, amount_fen, bill_id, posted_at, posted_by, reference)
-        SELECT b.customer_id, e.kind, e.amount_fen, b.id, e.posted_at, e.posted_by, e.reference
-        FROM bills b
-        JOIN demo_profile p ON p.customer_id = b.customer_id
-        JOIN demo_months m ON m.period = b.period
-        CROSS JOIN LATERAL (VALUES
-            ('charge', -b.amount_fen, b.issued_on::timestamp AT TIME ZONE 'UTC', NULL::bigint, b.bill_no),
-            ('payment', b.amount_fen + CASE WHEN m.k = :months THEN p.prepay_fen ELSE 0 END,
-             ((b.issued_on + (hashint8extended(b.id, :seed_pay) & 1023)::int % (m.pay_window + 1))::timestamp
-              + make_interval(mins => 510 + ((hashint8extended(b.id, :seed_pay) >> 10) & 1023)::int % 510))
-             AT TIME ZONE INTERVAL '+08:00',
-             p.cashier_id, 'DEMO-' || b.bill_no)
-        ) e(kind, amount_fen, posted_at, posted_by, reference)
-        WHERE e.amount_fen <> 0 AND (e.kind = 'charge' OR m.k <= :months - p.unpaid)""", seeds)
-    for table in ("readings", "bills", "bill_lines"):
-        _set_sequence(session, table)
-    return readings, bills, entries
+        SELECT bill_id, bill_id, 1, 'energy', '电度电费', kwh, price, amount_fen FROM priced
+    )
+    INSERT INTO ledger_entries (id, customer_id, kind, amount_fen, bill_id, posted_at, posted_by, reference)
+    SELECT (b.bill_id - 1) * 2 + e.n, b.customer_id, e.kind, e.amount_fen, b.bill_id, e.posted_at, e.posted_by,
+           e.reference
+    FROM priced b
+    CROSS JOIN LATERAL (VALUES
+        (1, 'charge', -b.amount_fen, b.issued_on::timestamp AT TIME ZONE 'UTC', NULL::bigint, b.bill_no),
+        (2, 'payment', b.amount_fen + CASE WHEN b.k = :months THEN b.prepay_fen ELSE 0 END,
+         ((b.issued_on + (b.h & 1023)::int % (b.pay_window + 1))::timestamp
+          + make_interval(mins => 510 + ((b.h >> 10) & 1023)::int % 510)) AT TIME ZONE INTERVAL '+08:00',
+         b.cashier_id, 'DEMO-' || b.bill_no)
+    ) e(n, kind, amount_fen, posted_at, posted_by, reference)
+    WHERE e.amount_fen <> 0 AND (e.n = 1 OR b.k <= :months - b.unpaid)"""  # noqa: S608 - fixed SQL fragments
 
 
 def _audit(session: Session, *, pii: PiiCipher, summary: DemoSummary, seed: int, months: int) -> None:

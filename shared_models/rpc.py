@@ -47,6 +47,8 @@ class Rpc(Generic[ReqT, ResT]):
     ``permission`` None means the method is public (no session: handshake and sign-in).
     ``mutating`` methods need an idempotency key and write an audit record.
     ``cosign`` names the permission a second, co-signing user must hold; None means no co-sign.
+    ``keeps_alive`` False marks a heartbeat: it checks the session without counting as activity, so
+    the idle timeout still ends a session nobody uses.
     """
 
     name: str
@@ -56,6 +58,7 @@ class Rpc(Generic[ReqT, ResT]):
     mutating: bool
     summary: str
     cosign: Perm | None = None
+    keeps_alive: bool = True
 
     @property
     def path(self) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from client.core.config import ClientPaths, client_version
@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 
 class ClientApp(QObject):
     """One running client: the login window, and a main window per signed-in session."""
+
+    #: The server has been told (or could not be told) that the session ended.
+    signed_out = Signal()
 
     def __init__(
         self, *, settings: QSettings, language: Language, secrets: SecretStore, rpc: RpcClient, session: Session,
@@ -70,10 +73,14 @@ class ClientApp(QObject):
         rpc = self.rpc
         self._back_to_login()
         Op(parent=self.login_window, run=lambda: sign_out(rpc=rpc), key="sign_out") \
-            .on_success(lambda _: log.info("signed out")) \
-            .on_failure(lambda exc: log.warning("sign-out failed: %r", exc)) \
+            .on_success(lambda _: self.signed_out.emit()) \
+            .on_failure(self._on_sign_out_failed) \
             .start()
         self.session.end()
+
+    def _on_sign_out_failed(self, exc: BaseException) -> None:
+        log.warning("sign-out: the server was not told: %r", exc)  # its idle timeout ends the session
+        self.signed_out.emit()
 
     def _on_session_lost(self, exc: RpcError) -> None:
         log.info("session lost: %s", exc.code.value)
@@ -161,6 +168,7 @@ def _configure_logging(paths: ClientPaths) -> None:
                                                    encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.INFO, handlers=[handler])
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # our rpc log line says the same, once
 
 
 def _save_connection(paths: ClientPaths, args: argparse.Namespace) -> str | None:

@@ -145,6 +145,19 @@ FIELD_NAMES: dict[str, str] = {
     "phone": QT_TRANSLATE_NOOP("Fields", "phone"),
 }
 
+#: Customer master-data codes as the server sends them (category, supply status, payment mode).
+CUSTOMER_VALUES: dict[str, str] = {
+    "residential": QT_TRANSLATE_NOOP("CustomerValues", "Residential"),
+    "agricultural": QT_TRANSLATE_NOOP("CustomerValues", "Agricultural"),
+    "commercial": QT_TRANSLATE_NOOP("CustomerValues", "Commercial and industrial"),
+    "active": QT_TRANSLATE_NOOP("CustomerValues", "In supply"),
+    "suspended": QT_TRANSLATE_NOOP("CustomerValues", "Supply suspended"),
+    "closed": QT_TRANSLATE_NOOP("CustomerValues", "Account closed"),
+    "postpaid": QT_TRANSLATE_NOOP("CustomerValues", "Postpaid"),
+    "prepaid_card": QT_TRANSLATE_NOOP("CustomerValues", "Prepaid IC card"),
+    "remote_prepaid": QT_TRANSLATE_NOOP("CustomerValues", "Remote prepaid"),
+}
+
 
 class _KeepMissing(dict[str, object]):
     """format_map helper: an unknown ``{name}`` stays as it is instead of raising."""
@@ -181,6 +194,12 @@ def field_name(field: str) -> str:
     """The translated label of a request field (``"customer_no"`` -> ``"户号"``)."""
     source = FIELD_NAMES.get(field)
     return QCoreApplication.translate("Fields", source) if source else field
+
+
+def customer_value(code: str) -> str:
+    """The translated name of a customer category, status or payment mode; unknown codes as sent."""
+    source = CUSTOMER_VALUES.get(code)
+    return QCoreApplication.translate("CustomerValues", source) if source else code
 
 
 def _local_time(text: str) -> str:

@@ -253,6 +253,46 @@
     </message>
 </context>
 <context>
+    <name>CustomerValues</name>
+    <message>
+        <source>Residential</source>
+        <extracomment>Customer master-data codes as the server sends them (category, supply status, payment mode).</extracomment>
+        <translation>Residential</translation>
+    </message>
+    <message>
+        <source>Agricultural</source>
+        <translation>Agricultural</translation>
+    </message>
+    <message>
+        <source>Commercial and industrial</source>
+        <translation>Commercial and industrial</translation>
+    </message>
+    <message>
+        <source>In supply</source>
+        <translation>In supply</translation>
+    </message>
+    <message>
+        <source>Supply suspended</source>
+        <translation>Supply suspended</translation>
+    </message>
+    <message>
+        <source>Account closed</source>
+        <translation>Account closed</translation>
+    </message>
+    <message>
+        <source>Postpaid</source>
+        <translation>Postpaid</translation>
+    </message>
+    <message>
+        <source>Prepaid IC card</source>
+        <translation>Prepaid IC card</translation>
+    </message>
+    <message>
+        <source>Remote prepaid</source>
+        <translation>Remote prepaid</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>GridCounter</source>

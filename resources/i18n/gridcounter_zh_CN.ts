@@ -253,6 +253,46 @@
     </message>
 </context>
 <context>
+    <name>CustomerValues</name>
+    <message>
+        <source>Residential</source>
+        <extracomment>Customer master-data codes as the server sends them (category, supply status, payment mode).</extracomment>
+        <translation>居民生活</translation>
+    </message>
+    <message>
+        <source>Agricultural</source>
+        <translation>农业生产</translation>
+    </message>
+    <message>
+        <source>Commercial and industrial</source>
+        <translation>一般工商业</translation>
+    </message>
+    <message>
+        <source>In supply</source>
+        <translation>正常供电</translation>
+    </message>
+    <message>
+        <source>Supply suspended</source>
+        <translation>暂停供电</translation>
+    </message>
+    <message>
+        <source>Account closed</source>
+        <translation>已销户</translation>
+    </message>
+    <message>
+        <source>Postpaid</source>
+        <translation>后付费</translation>
+    </message>
+    <message>
+        <source>Prepaid IC card</source>
+        <translation>IC卡预付费</translation>
+    </message>
+    <message>
+        <source>Remote prepaid</source>
+        <translation>远程费控</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>GridCounter</source>

@@ -193,7 +193,7 @@ class Dispatcher:
         s = ctx.session
         if rpc.permission is not None:
             ctx.actor = authenticate(session=s, settings=self._settings, token=token,
-                                     counter_code=ctx.counter_code, now=ctx.now)
+                                     counter_code=ctx.counter_code, now=ctx.now, touch=rpc.keeps_alive)
             if rpc.permission not in ROLE_PERMISSIONS[ctx.actor.role]:
                 raise AppError(ErrorCode.PERMISSION_DENIED, permission=rpc.permission.value)
         req_hash = request_hash(rpc.name, req) if key else b""

@@ -153,9 +153,11 @@ def login(*, ctx: CallContext, req: LoginRequest) -> LoginResult:
 
 
 def authenticate(
-    *, session: Session, settings: Settings, token: str, counter_code: str | None, now: dt.datetime
+    *, session: Session, settings: Settings, token: str, counter_code: str | None, now: dt.datetime,
+    touch: bool = True,
 ) -> Actor:
-    """The actor behind a bearer token, or the reason it is refused. Keeps the session alive."""
+    """The actor behind a bearer token, or the reason it is refused; ``touch`` counts the call as
+    activity for the idle timeout."""
     row = session.execute(
         select(
             UserSession.id, UserSession.last_seen_at, UserSession.ended_at, User.id, User.username, User.role,
@@ -174,7 +176,7 @@ def authenticate(
         raise AppError(ErrorCode.SESSION_WRONG_COUNTER, counter=counter_code or "")
     if now - last_seen > dt.timedelta(seconds=settings.idle_timeout_s):
         raise AppError(ErrorCode.SESSION_EXPIRED, minutes=settings.idle_timeout_s // 60)
-    if now - last_seen > TOUCH_INTERVAL:
+    if touch and now - last_seen > TOUCH_INTERVAL:
         session.execute(update(UserSession).where(UserSession.id == sid).values(last_seen_at=now))
     return Actor(user_id=uid, username=username, role=Role(role), counter_id=cid, counter_code=ccode,
                  session_id=sid)

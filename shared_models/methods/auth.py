@@ -80,8 +80,8 @@ LOGOUT = register(
     Rpc("auth.logout", Empty, Empty, permission=Perm.SESSION, mutating=True, summary="End the session.")
 )
 WHOAMI = register(
-    Rpc("auth.whoami", Empty, WhoamiResult, permission=Perm.SESSION, mutating=False,
-        summary="The session's user and counter; also keeps the session alive.")
+    Rpc("auth.whoami", Empty, WhoamiResult, permission=Perm.SESSION, mutating=False, keeps_alive=False,
+        summary="The session's user and counter; a heartbeat that does not count as activity.")
 )
 CHANGE_PASSWORD = register(
     Rpc("auth.change_password", ChangePasswordRequest, Empty, permission=Perm.SESSION, mutating=True,

@@ -81,3 +81,58 @@ def live_server(pg: EmbeddedPostgres, world_template: World, test_root: Path) ->
         if proc.stdout is not None:
             proc.stdout.close()
         drop_database(admin_url=pg.admin_url, name=name)
+
+
+@dataclass(frozen=True)
+class DemoServer:
+    """A server started exactly as the demo starts it, with counter H0101 enrolled."""
+
+    url: str
+    ca: Path
+    device_key: str
+
+
+@pytest.fixture(scope="session")
+def demo_server(pg: EmbeddedPostgres, test_root: Path) -> Iterator[DemoServer]:
+    """``serve --migrate --demo-data 300`` on an empty database, then ``counter enroll --counter H0101``."""
+    name = f"gc_demo_{uuid.uuid4().hex[:10]}"
+    db_url = create_database(admin_url=pg.admin_url, name=name)
+    data_dir = test_root / name
+    port = _free_port()
+    env = {**os.environ, "GRIDCOUNTER_DATABASE_URL": db_url, "GRIDCOUNTER_PII_KEY": PII_KEY_B64}
+    base = [sys.executable, "-m", "server", "--data-dir", str(data_dir)]
+    proc = subprocess.Popen([*base, "serve", "--port", str(port), "--workers", "2", "--migrate", "--demo-data", "300"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+
+    pumper = threading.Thread(target=pump, daemon=True)
+    pumper.start()
+    seen: list[str] = []
+    try:
+        while not (seen and seen[-1].startswith("GRIDCOUNTER READY")):
+            try:
+                seen.append(lines.get(timeout=120))
+            except queue.Empty:
+                pytest.fail(f"the demo server did not start: {''.join(seen)}")
+        key_file = data_dir / "h0101.key"
+        enrolled = subprocess.run([*base, "counter", "enroll", "--counter", "H0101", "--key-file", str(key_file)],
+                                  env=env, capture_output=True, text=True, timeout=60, check=False)
+        assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
+        yield DemoServer(url=f"https://127.0.0.1:{port}", ca=data_dir / "tls" / "ca.pem",
+                         device_key=key_file.read_text().strip())
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        pumper.join(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+        drop_database(admin_url=pg.admin_url, name=name)

@@ -112,13 +112,24 @@ class TestSessions:
     def test_idle_timeout(self, caller: Caller, clock: FixedClock) -> None:
         """After 30 idle minutes the session is expired; activity before that keeps it alive."""
         caller.login("cashier1")
+        read = {"customer_no": "3301000001"}
         clock.advance(dt.timedelta(minutes=29))
-        assert caller.call("auth.whoami").status == 200
+        assert caller.call("customer.get_customer", read).status == 200
         clock.advance(dt.timedelta(minutes=29))
-        assert caller.call("auth.whoami").status == 200
+        assert caller.call("customer.get_customer", read).status == 200
         clock.advance(dt.timedelta(minutes=30, seconds=1))
-        answer = caller.call("auth.whoami")
+        answer = caller.call("customer.get_customer", read)
         assert (answer.status, answer.code) == (401, "SESSION_EXPIRED")
+
+    def test_heartbeat_does_not_keep_an_idle_session(self, caller: Caller, clock: FixedClock) -> None:
+        """The client's periodic whoami does not count as activity: an unattended counter times out."""
+        caller.login("cashier1")
+        for _ in range(30):
+            clock.advance(dt.timedelta(minutes=1))
+            if caller.call("auth.whoami").status != 200:
+                break
+        clock.advance(dt.timedelta(seconds=1))
+        assert caller.call("auth.whoami").code == "SESSION_EXPIRED"
 
     def test_session_is_bound_to_its_counter(self, caller: Caller) -> None:
         """A token used from another counter is refused as a foreign session."""

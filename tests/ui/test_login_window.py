@@ -1,3 +1,5 @@
+# pytest-qt's QtBot and ModelTester are untyped:
+# mypy: disable-error-code="no-untyped-call"
 """The login window in both locales: what it renders, what it remembers, what it sends, what it says."""
 
 from __future__ import annotations
@@ -158,7 +160,7 @@ class TestSignIn:
 
     def test_locked_account(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer) -> None:
         """A locked account says for how long, in Chinese."""
-        locked = {"minutes": 15, "until": "2026-11-23T10:15:00+00:00"}
+        locked: dict[str, str | int] = {"minutes": 15, "until": "2026-11-23T10:15:00+00:00"}
         peer.on("auth.login", Reply.error(ErrorCode.ACCOUNT_LOCKED, locked))
         app = make_app(locale="zh_CN")
         window = app.login_window

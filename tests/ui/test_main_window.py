@@ -1,3 +1,5 @@
+# pytest-qt's QtBot and ModelTester are untyped:
+# mypy: disable-error-code="no-untyped-call"
 """The shell after sign-in: screens per role, status bar, password gate, session loss and sign-out."""
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ class TestStatusBar:
         window = sign_in(qtbot, make_app(locale="zh_CN"), peer, Role.CASHIER)
         assert window.user_label.text() == f"张三（收费员）@ {COUNTER}"
         assert window.link_label.text() == "● 在线"
-        assert window.findChild(type(window.sign_out_button), "signOutButton").text() == "退出登录"
+        assert window.sign_out_button.objectName() == "signOutButton"
+        assert window.sign_out_button.text() == "退出登录"
 
     def test_whoami_marks_offline_then_online(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer) -> None:
         """A whoami the network loses turns the link offline; the next good one turns it online again."""
@@ -107,9 +110,10 @@ class TestSessionEnd:
         app = make_app(locale="en")
         peer.on("auth.logout", Reply.ok(Empty()))
         window = sign_in(qtbot, app, peer, Role.CASHIER)
-        qtbot.mouseClick(window.sign_out_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: len(peer.calls_to("auth.logout")) == 1, timeout=10_000)
-        qtbot.waitUntil(lambda: app.rpc.session_token is None, timeout=10_000)
+        with qtbot.waitSignal(app.signed_out, timeout=10_000):
+            qtbot.mouseClick(window.sign_out_button, Qt.MouseButton.LeftButton)
+        assert len(peer.calls_to("auth.logout")) == 1
+        assert app.rpc.session_token is None
         assert app.login_window.isVisible()
         assert app.main_window is None
         assert app.login_window.password_edit.text() == ""

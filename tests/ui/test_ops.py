@@ -72,8 +72,12 @@ class TestBusy:
         release = threading.Event()
         results: list[str] = []
         button: QPushButton = parent.button  # type: ignore[attr-defined]
-        Op(parent=parent, run=lambda: release.wait(5) and "done", busy=[button]) \
-            .on_success(results.append).start()
+
+        def work() -> str:
+            release.wait(5)
+            return "done"
+
+        Op(parent=parent, run=work, busy=[button]).on_success(results.append).start()
         assert not button.isEnabled()
         assert is_running(parent)
         release.set()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from client.core.rpc_client import make_request
 from client.ui.context import UiContext
+from client.ui.messages import customer_value
 from client.ui.ops import Op
 from shared_models.ids import is_customer_no
 from shared_models.methods.customers import (
@@ -146,9 +147,9 @@ class CustomerScreen(QWidget):
             "addressValue": profile.address if profile else "",
             "phoneValue": profile.phone if profile else "",
             "idNumberValue": profile.id_number_masked if profile else "",  # masked by the server, shown as sent
-            "categoryValue": profile.category if profile else "",
-            "statusValue": profile.status if profile else "",
-            "paymentModeValue": profile.payment_mode if profile else "",
+            "categoryValue": customer_value(profile.category) if profile else "",
+            "statusValue": customer_value(profile.status) if profile else "",
+            "paymentModeValue": customer_value(profile.payment_mode) if profile else "",
             "tariffValue": profile.tariff_name if profile else "",
             "hallValue": profile.hall_code if profile else "",
             "balanceValue": format_fen(profile.balance_fen) if profile else "",

@@ -1,0 +1,59 @@
+# pytest-qt's QtBot and ModelTester are untyped:
+# mypy: disable-error-code="no-untyped-call"
+"""The table models obey Qt's model contract (pytest-qt's qtmodeltester)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+
+from client.ui.models.audit_table_model import AuditTableModel
+from client.ui.models.user_table_model import UserTableModel
+from shared_models.methods.admin import UserRow
+from shared_models.methods.audit import AuditRow
+from shared_models.roles import Role
+
+
+def _user(user_id: int, *, locked: bool = False, active: bool = True) -> UserRow:
+    return UserRow(user_id=user_id, username=f"user{user_id}", display_name=f"用户{user_id}", role=Role.CASHIER,
+                   org_unit_code="H0101", org_unit_name="城东营业厅", active=active,
+                   locked_until=datetime.now(UTC) + timedelta(minutes=5) if locked else None,
+                   failed_attempts=5 if locked else 0)
+
+
+class TestUserTableModel:
+    def test_model_contract(self, qtmodeltester: ModelTester) -> None:
+        """The user table passes the model tester empty and filled."""
+        model = UserTableModel()
+        qtmodeltester.check(model)
+        model.set_rows([_user(1), _user(2, locked=True), _user(3, active=False)])
+        qtmodeltester.check(model)
+
+    @pytest.mark.parametrize(("user", "status"), [
+        (_user(1), "Active"), (_user(2, locked=True), "Locked"), (_user(3, active=False), "Disabled")])
+    def test_status_column(self, use_locale: object, user: UserRow, status: str) -> None:
+        """The status column says locked, active or disabled."""
+        use_locale("en")  # type: ignore[operator]
+        model = UserTableModel()
+        model.set_rows([user])
+        assert model.index(0, 4).data() == status
+        assert model.headerData(4, Qt.Orientation.Horizontal) == "Status"
+
+
+class TestAuditTableModel:
+    def test_model_contract(self, qtmodeltester: ModelTester) -> None:
+        """The audit table passes the model tester empty and filled."""
+        model = AuditTableModel()
+        qtmodeltester.check(model)
+        model.set_rows([
+            AuditRow(record_id=i, chain="H0101", seq=i, at=datetime.now(UTC), username="admin",
+                     cosigner="wang.wu" if i % 2 else None, counter_code=None, method="admin.reset_password",
+                     target=f"user:{i}")
+            for i in range(5)
+        ])
+        qtmodeltester.check(model)
+        assert model.index(1, 2).data() == "wang.wu"
+        assert model.index(0, 6).data() == "H0101 #0"
