@@ -20,6 +20,7 @@ import base64
 import multiprocessing
 import os
 import random
+import shutil
 import socket
 import ssl
 import statistics
@@ -188,6 +189,7 @@ def main() -> int:
             server.wait(timeout=30)
         if pg is not None:
             pg.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

@@ -183,6 +183,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         uvicorn.run(
             "server.app:create_app_from_env", factory=True, host=args.host, port=args.port,
             workers=args.workers, ssl_certfile=str(files.server_cert), ssl_keyfile=str(files.server_key),
+            # httptools and uvloop explicitly: with several workers uvicorn's pure-Python h11 path
+            # answered ~40 ms late on every call (measured; see docs/benchmarks.md).
+            http="httptools", loop="uvloop",
             log_level="warning", access_log=False, timeout_graceful_shutdown=5,
         )
     return 0

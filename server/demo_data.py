@@ -300,7 +300,9 @@ def load_demo_data(
     """Load the demo organization, users, tariffs and ``customers`` customers with ``months`` months
     of readings, bills and payments ending at the last full month before ``today`` (China time).
 
-    Raises DemoDataError when the database already holds an organization or tariffs.
+    One transaction: the keys and indexes of the customer and book tables are dropped for the bulk
+    load and rebuilt at the end, so those tables are locked until it commits (it is meant for an
+    empty database). Raises DemoDataError when the database already holds an organization or tariffs.
     """
     if customers < 0 or not 1 <= months <= 120:
         raise DemoDataError(f"need customers >= 0 and 1 <= months <= 120, got {customers} and {months}")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select, text
 
 from server.errors import AppError
-from server.models.customers import Customer, Meter, Tariff
-from server.models.ledger import LedgerEntry
-from server.models.org import OrgUnit
+from server.models.customers import Customer
 from server.rpc.context import CallContext
 from shared_models.errors import ErrorCode
 from shared_models.methods.customers import (
@@ -28,20 +26,27 @@ def _customer(ctx: CallContext, customer_no: str, *, for_update: bool = False) -
     return customer
 
 
+_PROFILE_SQL = text(
+    """
+    SELECT h.code AS hall_code, t.name AS tariff_name,
+           (SELECT coalesce(sum(e.amount_fen), 0) FROM ledger_entries e WHERE e.customer_id = c.id) AS balance_fen,
+           coalesce((SELECT json_agg(json_build_array(m.asset_no, m.multiplier, m.digits) ORDER BY m.id)
+                     FROM meters m WHERE m.customer_id = c.id AND m.removed_on IS NULL), '[]') AS meters
+    FROM customers c JOIN org_units h ON h.id = c.hall_id JOIN tariffs t ON t.id = c.tariff_id
+    WHERE c.id = :id
+    """
+)
+
+
 def _profile(ctx: CallContext, c: Customer) -> CustomerProfile:
-    s = ctx.session
-    hall = s.get_one(OrgUnit, c.hall_id)
-    tariff = s.get_one(Tariff, c.tariff_id)
-    meters = s.scalars(select(Meter).where(Meter.customer_id == c.id, Meter.removed_on.is_(None))
-                       .order_by(Meter.id))
-    balance = s.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0))
-                       .where(LedgerEntry.customer_id == c.id))
+    # One statement instead of five: the profile is read on every customer lookup at every counter.
+    row = ctx.session.execute(_PROFILE_SQL, {"id": c.id}).one()
     return CustomerProfile(
         customer_no=c.customer_no, name=c.name, address=c.address, phone=c.phone,
         id_number_masked=c.id_number_masked, category=c.category.value, status=c.status.value,
-        payment_mode=c.payment_mode.value, hall_code=hall.code, tariff_name=tariff.name,
-        meters=[MeterInfo(asset_no=m.asset_no, multiplier=m.multiplier, digits=m.digits) for m in meters],
-        balance_fen=int(balance or 0),
+        payment_mode=c.payment_mode.value, hall_code=row.hall_code, tariff_name=row.tariff_name,
+        meters=[MeterInfo(asset_no=a, multiplier=m, digits=d) for a, m, d in row.meters],
+        balance_fen=int(row.balance_fen),
     )
 
 
