@@ -45,11 +45,11 @@ def _free_port() -> int:
 
 def _seed(url: str, clients: int, pii_key: str) -> list[tuple[str, str, str]]:
     """Demo data plus one enrolled counter and one cashier per client; returns (user, counter, key)."""
-    from server.demo_data import load_demo_data
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
     from server.db.session import make_engine
+    from server.demo_data import load_demo_data
     from server.migrate import upgrade
     from server.models.org import Counter, OrgUnit
     from server.models.users import User

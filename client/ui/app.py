@@ -220,14 +220,29 @@ def run(args: argparse.Namespace) -> int:
     if args.screenshot:
         target = Path(args.screenshot)
 
+        taken: list[bool] = []
+
         def take() -> None:
+            if taken:
+                return
+            taken.append(True)
             target.parent.mkdir(parents=True, exist_ok=True)
             window.grab().save(str(target))
             log.info("login window screenshot written to %s", target)
             if args.exit_after_screenshot:
                 qapp.quit()
 
-        _AfterFirstPaint(window, take)
+        # Show the window as a person would see it: painted, and with the link check answered
+        # (online, or why not); give up waiting for the check after 15 s.
+        checked: list[bool] = []
+
+        def on_checked(_ok: bool) -> None:
+            checked.append(True)
+            QTimer.singleShot(100, take)
+
+        window.connection_checked.connect(on_checked)
+        _AfterFirstPaint(window, lambda: take() if checked else None)
+        QTimer.singleShot(15_000, take)
     code = qapp.exec()
     app.shutdown()
     return code
