@@ -10,6 +10,7 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,19 +38,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def live_server(pg: EmbeddedPostgres, world_template: World, test_root: Path) -> Iterator[LiveServer]:
-    """Start the server as an operator would, and wait for its READY line."""
-    name = f"gc_live_{uuid.uuid4().hex[:10]}"
-    db_url = create_database(admin_url=pg.admin_url, name=name, template=TEMPLATE)
-    data_dir = test_root / name
-    port = _free_port()
-    env = {**os.environ, "GRIDCOUNTER_DATABASE_URL": db_url, "GRIDCOUNTER_PII_KEY": PII_KEY_B64}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "server", "--data-dir", str(data_dir), "serve", "--port", str(port),
-         "--workers", "2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+@contextmanager
+def running_server(args: list[str], env: dict[str, str], *, timeout_s: float = 120) -> Iterator[None]:
+    """Run ``python -m server ARGS serve …`` until the block ends; enter once it printed READY."""
+    proc = subprocess.Popen([sys.executable, "-m", "server", *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
     lines: queue.Queue[str] = queue.Queue()
 
     def pump() -> None:
@@ -61,15 +54,12 @@ def live_server(pg: EmbeddedPostgres, world_template: World, test_root: Path) ->
     pumper.start()
     seen: list[str] = []
     try:
-        while True:
+        while not (seen and seen[-1].startswith("GRIDCOUNTER READY")):
             try:
-                line = lines.get(timeout=60)
+                seen.append(lines.get(timeout=timeout_s))
             except queue.Empty:
                 pytest.fail(f"the server did not start: {''.join(seen)}")
-            seen.append(line)
-            if line.startswith("GRIDCOUNTER READY"):
-                break
-        yield LiveServer(url=f"https://127.0.0.1:{port}", ca=data_dir / "tls" / "ca.pem", db_url=db_url)
+        yield
     finally:
         proc.terminate()
         try:
@@ -80,6 +70,20 @@ def live_server(pg: EmbeddedPostgres, world_template: World, test_root: Path) ->
         pumper.join(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(pg: EmbeddedPostgres, world_template: World, test_root: Path) -> Iterator[LiveServer]:
+    """Start the server as an operator would, on a copy of the seeded database."""
+    name = f"gc_live_{uuid.uuid4().hex[:10]}"
+    db_url = create_database(admin_url=pg.admin_url, name=name, template=TEMPLATE)
+    data_dir = test_root / name
+    port = _free_port()
+    env = {**os.environ, "GRIDCOUNTER_DATABASE_URL": db_url, "GRIDCOUNTER_PII_KEY": PII_KEY_B64}
+    try:
+        with running_server(["--data-dir", str(data_dir), "serve", "--port", str(port), "--workers", "2"], env):
+            yield LiveServer(url=f"https://127.0.0.1:{port}", ca=data_dir / "tls" / "ca.pem", db_url=db_url)
+    finally:
         drop_database(admin_url=pg.admin_url, name=name)
 
 
@@ -100,39 +104,18 @@ def demo_server(pg: EmbeddedPostgres, test_root: Path) -> Iterator[DemoServer]:
     data_dir = test_root / name
     port = _free_port()
     env = {**os.environ, "GRIDCOUNTER_DATABASE_URL": db_url, "GRIDCOUNTER_PII_KEY": PII_KEY_B64}
-    base = [sys.executable, "-m", "server", "--data-dir", str(data_dir)]
-    proc = subprocess.Popen([*base, "serve", "--port", str(port), "--workers", "2", "--migrate", "--demo-data", "300"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: queue.Queue[str] = queue.Queue()
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.put(line)
-
-    pumper = threading.Thread(target=pump, daemon=True)
-    pumper.start()
-    seen: list[str] = []
+    base = ["--data-dir", str(data_dir)]
     try:
-        while not (seen and seen[-1].startswith("GRIDCOUNTER READY")):
-            try:
-                seen.append(lines.get(timeout=120))
-            except queue.Empty:
-                pytest.fail(f"the demo server did not start: {''.join(seen)}")
-        key_file = data_dir / "h0101.key"
-        enrolled = subprocess.run([*base, "counter", "enroll", "--counter", "H0101", "--key-file", str(key_file)],
-                                  env=env, capture_output=True, text=True, timeout=60, check=False)
-        assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
-        yield DemoServer(url=f"https://127.0.0.1:{port}", ca=data_dir / "tls" / "ca.pem",
-                         device_key=key_file.read_text().strip())
+        with running_server([*base, "serve", "--port", str(port), "--workers", "2", "--migrate",
+                             "--demo-data", "300"], env):
+            key_file = data_dir / "h0101.key"
+            enrolled = subprocess.run(
+                [sys.executable, "-m", "server", *base, "counter", "enroll", "--counter", "H0101",
+                 "--key-file", str(key_file)],
+                env=env, capture_output=True, text=True, timeout=60, check=False,
+            )
+            assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
+            yield DemoServer(url=f"https://127.0.0.1:{port}", ca=data_dir / "tls" / "ca.pem",
+                             device_key=key_file.read_text().strip())
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        pumper.join(timeout=10)
-        if proc.stdout is not None:
-            proc.stdout.close()
         drop_database(admin_url=pg.admin_url, name=name)
