@@ -8,11 +8,13 @@ import os
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from server.settings import Settings
+from shared_models.roles import Role
 
 log = logging.getLogger("gridcounter.server")
 
@@ -73,6 +75,20 @@ def _admin_context(url: str, settings: Settings, *, method: str) -> Iterator[obj
         engine.dispose()
 
 
+def _run_admin(settings: Settings, method: str, action: Callable[[Any], object]) -> int:
+    """Run one audited administrative action; print the error code on failure."""
+    from server.errors import AppError
+
+    with database(settings) as url:
+        try:
+            with _admin_context(url, settings, method=method) as ctx:
+                action(ctx)
+        except AppError as exc:
+            _out(f"error: {exc.code.value} {exc.params}")
+            return 2
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from server.migrate import upgrade
 
@@ -110,16 +126,14 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_counter_enroll(args: argparse.Namespace, settings: Settings) -> int:
-    from server.errors import AppError
     from server.services.counters import enroll_counter
 
-    with database(settings) as url:
-        try:
-            with _admin_context(url, settings, method="counter.enroll") as ctx:
-                key = enroll_counter(ctx=ctx, counter_code=args.counter)  # type: ignore[arg-type]
-        except AppError as exc:
-            _out(f"error: {exc.code.value} {exc.params}")
-            return 2
+    keys: list[str] = []
+    code = _run_admin(settings, "counter.enroll",
+                      lambda ctx: keys.append(enroll_counter(ctx=ctx, counter_code=args.counter)))
+    if code != 0:
+        return code
+    key = keys[0]
     if args.key_file:
         path = Path(args.key_file)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,6 +144,57 @@ def cmd_counter_enroll(args: argparse.Namespace, settings: Settings) -> int:
     else:
         _out(key)
     return 0
+
+
+def cmd_org_add(args: argparse.Namespace, settings: Settings) -> int:
+    from server.models.org import OrgKind
+    from server.services.org import add_org_unit
+
+    code = _run_admin(settings, "org.add", lambda ctx: add_org_unit(
+        ctx=ctx, code=args.code, name=args.name, kind=OrgKind(args.kind), parent_code=args.parent))
+    if code == 0:
+        _out(f"{args.kind} {args.code} {args.name} added")
+    return code
+
+
+def cmd_counter_add(args: argparse.Namespace, settings: Settings) -> int:
+    from server.services.org import add_counter
+
+    code = _run_admin(settings, "counter.add", lambda ctx: add_counter(
+        ctx=ctx, code=args.code, name=args.name, hall_code=args.hall))
+    if code == 0:
+        _out(f"counter {args.code} added to hall {args.hall}; enroll it with: counter enroll --counter {args.code}")
+    return code
+
+
+def _new_password() -> str:
+    """From GRIDCOUNTER_NEW_PASSWORD (scripts), else asked twice on the terminal (never an argument:
+    arguments show in the process list and the shell history)."""
+    import getpass
+
+    given = os.environ.get("GRIDCOUNTER_NEW_PASSWORD")
+    if given:
+        return given
+    first = getpass.getpass("initial password: ")
+    if first != getpass.getpass("again: "):
+        raise SystemExit("the two passwords differ")
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
+    from server.services.admin import create_user
+    from shared_models.methods.admin import CreateUserRequest
+
+    try:
+        req = CreateUserRequest(username=args.username, display_name=args.name, role=Role(args.role),
+                                org_unit_code=args.org, initial_password=_new_password())
+    except ValueError as exc:
+        _out(f"error: INVALID_REQUEST {exc}")
+        return 2
+    code = _run_admin(settings, "user.add", lambda ctx: create_user(ctx=ctx, req=req))
+    if code == 0:
+        _out(f"user {args.username} ({args.role}) added; the password must be changed at first sign-in")
+    return code
 
 
 def cmd_tls_init(args: argparse.Namespace, settings: Settings) -> int:
@@ -221,6 +286,28 @@ def build_parser() -> argparse.ArgumentParser:
     enroll.add_argument("--counter", required=True)
     enroll.add_argument("--key-file", help="write the key to this file (mode 0600) instead of stdout")
     enroll.set_defaults(func=cmd_counter_enroll)
+
+    add_counter = counter.add_parser("add", help="add a counter to a hall")
+    add_counter.add_argument("--code", required=True)
+    add_counter.add_argument("--name", required=True)
+    add_counter.add_argument("--hall", required=True, help="hall code")
+    add_counter.set_defaults(func=cmd_counter_add)
+
+    org = sub.add_parser("org", help="organization tree").add_subparsers(dest="org_command", required=True)
+    add_org = org.add_parser("add", help="add a center, city, county or hall")
+    add_org.add_argument("--code", required=True)
+    add_org.add_argument("--name", required=True)
+    add_org.add_argument("--kind", required=True, choices=["center", "city", "county", "hall"])
+    add_org.add_argument("--parent", help="code of the unit above (not for the center)")
+    add_org.set_defaults(func=cmd_org_add)
+
+    user = sub.add_parser("user", help="users").add_subparsers(dest="user_command", required=True)
+    add_user = user.add_parser("add", help="add a user (password from GRIDCOUNTER_NEW_PASSWORD or the terminal)")
+    add_user.add_argument("--username", required=True)
+    add_user.add_argument("--name", required=True, help="display name")
+    add_user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add_user.add_argument("--org", required=True, help="code of the user's organization unit")
+    add_user.set_defaults(func=cmd_user_add)
 
     tls = sub.add_parser("tls", help="certificates").add_subparsers(dest="tls_command", required=True)
     init = tls.add_parser("init", help="create the CA and server certificate")
