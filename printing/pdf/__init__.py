@@ -1,0 +1,1 @@
+"""Qt-free PDF documents (reportlab): fonts.py (the embedded CJK font), settlement.py (日结单)."""
