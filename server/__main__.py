@@ -11,10 +11,14 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from server.settings import Settings
 from shared_models.roles import Role
+
+if TYPE_CHECKING:  # the CLI imports the heavy parts lazily, per command
+    from server.rpc.context import CallContext
+    from server.security import PiiCipher
 
 log = logging.getLogger("gridcounter.server")
 
@@ -44,14 +48,14 @@ def database(settings: Settings) -> Iterator[str]:
             pg.stop()
 
 
-def _pii(settings: Settings):  # type: ignore[no-untyped-def]
+def _pii(settings: Settings) -> PiiCipher:
     from server.security import PiiCipher
 
     return PiiCipher.from_settings(key_b64=settings.pii_key, key_file=settings.pii_key_file)
 
 
 @contextmanager
-def _admin_context(url: str, settings: Settings, *, method: str) -> Iterator[object]:
+def _admin_context(url: str, settings: Settings, *, method: str) -> Iterator[CallContext]:
     """A CallContext for an administrative CLI action, audited on the ``server`` chain."""
     from server.clock import SystemClock
     from server.db.session import make_engine, make_session_factory
@@ -75,7 +79,7 @@ def _admin_context(url: str, settings: Settings, *, method: str) -> Iterator[obj
         engine.dispose()
 
 
-def _run_admin(settings: Settings, method: str, action: Callable[[Any], object]) -> int:
+def _run_admin(settings: Settings, method: str, action: Callable[[CallContext], object]) -> int:
     """Run one audited administrative action; print the error code on failure."""
     from server.errors import AppError
 

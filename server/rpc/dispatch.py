@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.clock import Clock
 from server.errors import AppError
-from server.rpc.context import Actor, CallContext
+from server.rpc.context import CallContext
 from server.rpc.handlers import HANDLERS, check_complete
 from server.security import PiiCipher
 from server.services import audit as audit_service
@@ -198,7 +198,7 @@ class Dispatcher:
                 raise AppError(ErrorCode.PERMISSION_DENIED, permission=rpc.permission.value)
         req_hash = request_hash(rpc.name, req) if key else b""
         if key is not None:
-            replay = self._claim_key(ctx.session, ctx.require_actor(), rpc.name, key=key, req_hash=req_hash, ctx=ctx)
+            replay = self._claim_key(ctx, key=key, req_hash=req_hash)
             if replay is not None:
                 return replay
         if cosign is not None and rpc.cosign is not None:
@@ -217,11 +217,10 @@ class Dispatcher:
                       {"r": body.decode(), "k": key})
         return Reply(200, body)
 
-    def _claim_key(
-        self, s: Session, actor: Actor, method: str, *, key: str, req_hash: bytes, ctx: CallContext
-    ) -> Reply | None:
+    def _claim_key(self, ctx: CallContext, *, key: str, req_hash: bytes) -> Reply | None:
         """Insert the key first: a concurrent call with the same key waits here on the unique index
         until the first one commits, then finds its stored result (so it never applies twice)."""
+        s, actor, method = ctx.session, ctx.require_actor(), ctx.method
         inserted = s.execute(
             text(
                 "INSERT INTO idempotency_records (key, user_id, method, request_hash, created_at)"

@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from server.models.audit import AuditChainHead, AuditRecord
-from server.rpc.context import AuditEntry, CallContext, Cosigner
+from server.rpc.context import AuditEntry, CallContext
 from shared_models.methods.audit import (
     AuditPage,
     AuditRow,
@@ -169,11 +169,3 @@ def verify_chain(*, ctx: CallContext, req: Empty) -> VerifyAuditResult:
     return VerifyAuditResult(
         ok=not report.problems, chains=report.chains, records=report.records, problems=report.problems[:50]
     )
-
-
-def count_records(session: Session) -> int:
-    """How many audit records there are."""
-    return int(session.scalar(select(func.count()).select_from(AuditRecord)) or 0)
-
-
-__all__ = ["Cosigner", "count_records", "list_records", "verify_chain", "verify_chains", "write_records"]

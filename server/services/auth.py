@@ -75,6 +75,11 @@ def _counter_info(session: Session, counter: Counter) -> CounterInfo:
     return CounterInfo(code=counter.code, name=counter.name, hall_code=hall.code, hall_name=hall.name)
 
 
+def _lock_until(ctx: CallContext) -> dt.datetime:
+    """When a lockout that starts now ends."""
+    return ctx.now + dt.timedelta(minutes=ctx.settings.lockout_minutes)
+
+
 def _count_failure(ctx: CallContext, *, user_id: int, username: str, reason: str) -> None:
     """Runs after the rollback: one more failure, and a lockout at the threshold."""
     settings = ctx.settings
@@ -84,7 +89,7 @@ def _count_failure(ctx: CallContext, *, user_id: int, username: str, reason: str
     ).scalar_one()
     after: dict[str, object] = {"failed_attempts": failed, "reason": reason}
     if failed >= settings.lockout_threshold:
-        until = ctx.now + dt.timedelta(minutes=settings.lockout_minutes)
+        until = _lock_until(ctx)
         ctx.session.execute(update(User).where(User.id == user_id).values(locked_until=until, failed_attempts=0))
         after["locked_until"] = until.isoformat()
     ctx.audit.append(AuditEntry(target=f"user:{username}", after=after, user_id=user_id, username=username))
@@ -121,9 +126,8 @@ def login(*, ctx: CallContext, req: LoginRequest) -> LoginResult:
             uid, uname = user.id, user.username
             ctx.failure_effects.append(lambda c: _count_failure(c, user_id=uid, username=uname, reason="password"))
             if user.failed_attempts + 1 >= ctx.settings.lockout_threshold:
-                until = ctx.now + dt.timedelta(minutes=ctx.settings.lockout_minutes)
                 raise AppError(ErrorCode.ACCOUNT_LOCKED, minutes=ctx.settings.lockout_minutes,
-                               until=until.isoformat())
+                               until=_lock_until(ctx).isoformat())
         raise AppError(ErrorCode.INVALID_CREDENTIALS)
     if not user.active:
         raise AppError(ErrorCode.ACCOUNT_DISABLED, username=user.username)
