@@ -21,26 +21,19 @@ import multiprocessing
 import os
 import random
 import shutil
-import socket
 import ssl
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import start_server
 
 PASSWORD = "Bench-pass-2026"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _seed(url: str, clients: int, pii_key: str) -> list[tuple[str, str, str]]:
@@ -161,20 +154,8 @@ def main() -> int:
         with eng.connect() as c:
             customers = [r[0] for r in c.execute(text("SELECT customer_no FROM customers LIMIT 5000"))]
         eng.dispose()
-        port = _free_port()
-        env = {**os.environ, "GRIDCOUNTER_DATABASE_URL": url, "GRIDCOUNTER_PII_KEY": pii_key}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "server", "--data-dir", str(tmp / "server"), "serve", "--port", str(port),
-             "--workers", str(args.workers)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
-        )
-        assert server.stdout is not None
-        for line in server.stdout:
-            if line.startswith("GRIDCOUNTER READY"):
-                break
-        else:
-            raise SystemExit("server did not start")
-        base, ca = f"https://127.0.0.1:{port}", str(tmp / "server" / "tls" / "ca.pem")
+        server = start_server(url=url, data_dir=tmp / "server", pii_key=pii_key, workers=args.workers)
+        base, ca = f"https://127.0.0.1:{server.port}", str(server.ca)
         read = _phase(base, ca, idents, "read", args.seconds, customers)
         write = _phase(base, ca, idents, "write", args.seconds, customers)
         for name, r in (("read  customer.get_customer", read), ("write customer.update_contact", write)):
@@ -185,8 +166,7 @@ def main() -> int:
               f"errors={int(read['errors'] + write['errors'])} clients={args.clients} workers={args.workers}")
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            server.stop()
         if pg is not None:
             pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)

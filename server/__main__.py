@@ -328,7 +328,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.data_dir:
         os.environ["GRIDCOUNTER_DATA_DIR"] = str(args.data_dir)
     settings = Settings()
-    return int(args.func(args, settings))
+    from server.migrate import UnsupportedDatabaseError
+
+    try:
+        return int(args.func(args, settings))
+    except UnsupportedDatabaseError as exc:
+        _out(f"error: {exc}")
+        return 2
 
 
 if __name__ == "__main__":

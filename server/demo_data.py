@@ -137,9 +137,11 @@ DEMO_USERS: tuple[tuple[str, Role, str, str], ...] = (
 
 # (code, name, category, price yuan/kWh, late fee ‰ per day): Zhejiang catalogue prices (DOMAIN §1.2, §5).
 _TARIFFS = (
-    ("ZJ-RES-1KV", "居民生活用电 一户一表 不满1千伏", CustomerCategory.RESIDENTIAL, "0.538", "1"),
-    ("ZJ-COM-1KV", "一般工商业 不满1千伏", CustomerCategory.COMMERCIAL, "0.6894", "2"),
-    ("ZJ-AGR-1KV", "农业生产用电 不满1千伏", CustomerCategory.AGRICULTURAL, "0.4853", "2"),
+    # code, name, category, price per kWh, late fee ‰ a day in the current year and across a year end
+    # (DOMAIN §5.1: residential 1‰; others 2‰, 3‰ across a year end)
+    ("ZJ-RES-1KV", "居民生活用电 一户一表 不满1千伏", CustomerCategory.RESIDENTIAL, "0.538", "1", "1"),
+    ("ZJ-COM-1KV", "一般工商业 不满1千伏", CustomerCategory.COMMERCIAL, "0.6894", "2", "3"),
+    ("ZJ-AGR-1KV", "农业生产用电 不满1千伏", CustomerCategory.AGRICULTURAL, "0.4853", "2", "3"),
 )
 _TARIFF_FROM = dt.date(2025, 1, 1)
 
@@ -385,13 +387,15 @@ class _TariffRef:
 def _load_tariffs(session: Session, *, first_period_start: dt.date) -> dict[CustomerCategory, _TariffRef]:
     """The three flat tariffs, each with one version in force for every demo period."""
     refs: dict[CustomerCategory, _TariffRef] = {}
-    for code, name, category, price, permille in _TARIFFS:
+    for code, name, category, price, permille, cross_year in _TARIFFS:
         tariff = Tariff(code=code, name=name, category=category)
         session.add(tariff)
         session.flush()
         version = TariffVersion(tariff_id=tariff.id, effective_from=min(_TARIFF_FROM, first_period_start),
                                 kind=TariffKind.FLAT, price_per_kwh=parse_price(price),
-                                late_fee_daily_permille=parse_price(permille))
+                                late_fee_daily_permille=parse_price(permille),
+                                late_fee_cross_year_permille=parse_price(cross_year),
+                                late_fee_cross_year_rule="split_by_day", late_fee_minimum_fen=100)
         session.add(version)
         session.flush()
         refs[category] = _TariffRef(tariff.id, version.id, parse_price(price))
@@ -573,7 +577,7 @@ def _load_customers(
     _set_sequence(session, "readings", count * (months + 1))
     _set_sequence(session, "bills", count * months)
     _set_sequence(session, "bill_lines", count * months)
-    _set_sequence(session, "ledger_entries", count * months * 2)
+    _set_sequence(session, "ledger_entries", count * months * 3)
     return readings, entries
 
 
@@ -698,7 +702,9 @@ _BILLS_SQL = f"""
     WITH priced AS MATERIALIZED (
         SELECT u.*, {LINE_AMOUNT_SQL.format(kwh="u.kwh", price="u.price")} AS amount_fen,
                u.period::text || lpad(u.customer_id::text, 10, '0') AS bill_no,
-               hashint8extended(u.bill_id, :seed_pay) AS h
+               ((u.issued_on + (hashint8extended(u.bill_id, :seed_pay) & 1023)::int % (u.pay_window + 1))::timestamp
+                + make_interval(mins => 510 + ((hashint8extended(u.bill_id, :seed_pay) >> 10) & 1023)::int % 510))
+                   AT TIME ZONE INTERVAL '+08:00' AS paid_at
         FROM demo_batch p
         CROSS JOIN LATERAL (
             SELECT p.customer_id, p.price, p.tariff_version_id, p.unpaid, p.prepay_fen, p.cashier_id,
@@ -717,15 +723,15 @@ _BILLS_SQL = f"""
         SELECT bill_id, bill_id, 1, 'energy', '电度电费', kwh, price, amount_fen FROM priced
     )
     INSERT INTO ledger_entries (id, customer_id, kind, amount_fen, bill_id, posted_at, posted_by, reference)
-    SELECT (b.bill_id - 1) * 2 + e.n, b.customer_id, e.kind, e.amount_fen, b.bill_id, e.posted_at, e.posted_by,
-           e.reference
+    SELECT (b.bill_id - 1) * 3 + e.n, b.customer_id, e.kind, e.amount_fen, CASE WHEN e.n < 3 THEN b.bill_id END,
+           e.posted_at, e.posted_by, e.reference
     FROM priced b
     CROSS JOIN LATERAL (VALUES
         (1, 'charge', -b.amount_fen, b.issued_on::timestamp AT TIME ZONE 'UTC', NULL::bigint, b.bill_no),
-        (2, 'payment', b.amount_fen + CASE WHEN b.k = :months THEN b.prepay_fen ELSE 0 END,
-         ((b.issued_on + (b.h & 1023)::int % (b.pay_window + 1))::timestamp
-          + make_interval(mins => 510 + ((b.h >> 10) & 1023)::int % 510)) AT TIME ZONE INTERVAL '+08:00',
-         b.cashier_id, 'DEMO-' || b.bill_no)
+        (2, 'payment', b.amount_fen, b.paid_at, b.cashier_id, 'DEMO-' || b.bill_no),
+        -- the surplus of a prepayment customer's last payment is prepayment (预收): on no bill
+        (3, 'payment', CASE WHEN b.k = :months THEN b.prepay_fen ELSE 0 END, b.paid_at, b.cashier_id,
+         'DEMO-' || b.bill_no)
     ) e(n, kind, amount_fen, posted_at, posted_by, reference)
     WHERE e.amount_fen <> 0 AND (e.n = 1 OR b.k <= :months - b.unpaid)"""  # noqa: S608 - fixed SQL fragments
 

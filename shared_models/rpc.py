@@ -58,6 +58,9 @@ class Rpc(Generic[ReqT, ResT]):
     mutating: bool
     summary: str
     cosign: Perm | None = None
+    #: False: the co-sign is optional on the wire and the service decides when it is needed (a cash
+    #: difference at shift close); when one is sent it is always verified.
+    cosign_required: bool = True
     keeps_alive: bool = True
 
     @property
@@ -102,6 +105,6 @@ def is_supported(client_version: str, server_version: str = CONTRACT_VERSION) ->
 
 def load_all() -> dict[str, Rpc[Model, Model]]:
     """Import every method module so the registry is complete, and return it."""
-    from shared_models.methods import admin, audit, auth, customers, system  # noqa: F401
+    from shared_models.methods import admin, audit, auth, customers, payments, shifts, system  # noqa: F401
 
     return REGISTRY

@@ -18,9 +18,11 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QThread
 from PySide6.QtWidgets import QApplication, QWidget
 
 from client.core.config import ClientPaths, client_version
+from client.core.receipts import ReceiptBook
 from client.core.rpc_client import RpcClient, RpcError, normalize_server_url
 from client.core.secrets import SecretStore, choose_backend
 from client.core.session import Session, sign_out
+from client.devices.receipt_printer import ReceiptPrinterConfig, ReceiptPrinterDevice
 from client.ui.context import UiContext
 from client.ui.errors import ErrorHandler
 from client.ui.i18n import Language, i18n_dir
@@ -31,6 +33,12 @@ from shared_models.methods.auth import LoginResult
 
 log = logging.getLogger(__name__)
 
+#: Settings of the receipt printer (``--printer host:port``, ``--printer-paper 58|80``).
+KEY_PRINTER = "printer/address"
+KEY_PRINTER_PAPER = "printer/paper"
+#: How long closing the client waits for a receipt still printing.
+PRINTER_CLOSE_S = 10.0
+
 
 class ClientApp(QObject):
     """One running client: the login window, and a main window per signed-in session."""
@@ -40,9 +48,12 @@ class ClientApp(QObject):
 
     def __init__(
         self, *, settings: QSettings, language: Language, secrets: SecretStore, rpc: RpcClient, session: Session,
-        whoami_interval_ms: int = WHOAMI_INTERVAL_MS,
+        whoami_interval_ms: int = WHOAMI_INTERVAL_MS, printer: ReceiptPrinterDevice | None = None,
+        receipt_book: ReceiptBook | None = None,
     ) -> None:
         super().__init__()
+        self.printer = printer
+        self.receipt_book = receipt_book
         self.settings = settings
         self.language = language
         self.secrets = secrets
@@ -62,7 +73,8 @@ class ClientApp(QObject):
 
     def _on_signed_in(self, result: LoginResult) -> None:
         self.session.start(result)
-        ctx = UiContext(rpc=self.rpc, session=self.session, report_error=self.errors)
+        ctx = UiContext(rpc=self.rpc, session=self.session, report_error=self.errors, printer=self.printer,
+                        receipt_book=self.receipt_book)
         window = MainWindow(ctx=ctx, whoami_interval_ms=self._whoami_interval_ms)
         window.sign_out_requested.connect(self._on_sign_out_requested)
         self.main_window = window
@@ -124,11 +136,38 @@ class ClientApp(QObject):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self._retired = [w for w in self._retired if shiboken6.isValid(w)]
         self.rpc.close()
+        if self.printer is not None and not self.printer.close(timeout=PRINTER_CLOSE_S):
+            log.warning("the receipt printer was still busy when the client closed")
 
 
 def open_settings(paths: ClientPaths) -> QSettings:
     """The client's QSettings: an INI file in the data folder, so tests and backups find it in one place."""
     return QSettings(str(paths.settings_file), QSettings.Format.IniFormat)
+
+
+def parse_printer_address(text: str) -> tuple[str, int]:
+    """``"192.168.1.50:9100"`` -> ``("192.168.1.50", 9100)``; the port defaults to 9100. ValueError if malformed."""
+    host, sep, port_text = text.strip().rpartition(":")
+    if not sep:
+        host, port_text = port_text, "9100"
+    if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536 or any(c.isspace() for c in host):
+        raise ValueError(f"not a printer address (host:port): {text!r}")
+    return host, int(port_text)
+
+
+def printer_from_settings(settings: QSettings) -> ReceiptPrinterDevice | None:
+    """The receipt printer configured on this PC, or None (no thread starts until the first receipt)."""
+    address = str(settings.value(KEY_PRINTER, "") or "")
+    if not address:
+        return None
+    try:
+        host, port = parse_printer_address(address)
+        paper = int(str(settings.value(KEY_PRINTER_PAPER, "80") or "80"))
+        config = ReceiptPrinterConfig(host=host, port=port, paper=58 if paper == 58 else 80)
+    except ValueError:
+        log.error("printer setting %r is not host:port: no receipt printer", address)
+        return None
+    return ReceiptPrinterDevice(config)
 
 
 def build_app(
@@ -144,7 +183,8 @@ def build_app(
     store = secrets or SecretStore(lambda: choose_backend(paths))
     rpc = RpcClient(ca_file=paths.ca_file, ca_pin=store.ca_pin, client_version=client_version())
     return ClientApp(settings=settings, language=language, secrets=store, rpc=rpc, session=Session(),
-                     whoami_interval_ms=whoami_interval_ms)
+                     whoami_interval_ms=whoami_interval_ms, printer=printer_from_settings(settings),
+                     receipt_book=ReceiptBook.in_folder(paths.data_dir))
 
 
 class _AfterFirstPaint(QObject):
@@ -181,6 +221,19 @@ def _save_connection(paths: ClientPaths, args: argparse.Namespace) -> str | None
             return f"--server must be an https URL such as https://gridcounter.example:8443, not {args.server!r}"
     if args.counter:
         settings.setValue(KEY_COUNTER, args.counter)
+    printer = getattr(args, "printer", None)
+    if printer is not None:
+        if printer.strip().lower() in {"", "none"}:
+            settings.remove(KEY_PRINTER)
+        else:
+            try:
+                host, port = parse_printer_address(printer)
+            except ValueError:
+                return f"--printer must be host:port, e.g. 192.168.1.50:9100, not {printer!r}"
+            settings.setValue(KEY_PRINTER, f"{host}:{port}")
+    paper = getattr(args, "printer_paper", None)
+    if paper is not None:
+        settings.setValue(KEY_PRINTER_PAPER, str(paper))
     settings.sync()
     return None
 

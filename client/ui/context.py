@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtWidgets import QWidget
 
+from client.core.receipts import ReceiptBook
 from client.core.rpc_client import RpcClient
 from client.core.session import Session
+from client.core.shift_state import ShiftState
+from client.devices.receipt_printer import ReceiptPrinterDevice
 
 ReportError = Callable[[QWidget | None, BaseException], None]
 
@@ -21,3 +24,10 @@ class UiContext:
     session: Session
     #: Failure callback for Ops: a lost session returns to the login window, anything else is shown.
     report_error: ReportError
+    #: The cashier's open shift at this counter (one per signed-in session); the cashier desk and the
+    #: shift screen keep it current.
+    shift: ShiftState = field(default_factory=ShiftState)
+    #: The receipt printer, when one is configured (``--printer host:port``).
+    printer: ReceiptPrinterDevice | None = None
+    #: This counter's receipt numbering (in the client data folder); None where no payments are taken.
+    receipt_book: ReceiptBook | None = None

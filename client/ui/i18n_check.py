@@ -8,6 +8,7 @@ Fails when (1) ``pyside6-lupdate`` would change a ``.ts`` file (a source string 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
@@ -120,17 +121,48 @@ def check(ts_paths: list[Path], *, source_dir: Path = SOURCE_DIR) -> list[str]:
     return problems
 
 
+def fill(ts: Path, translations: dict[str, dict[str, str]], *, copy_source: bool) -> int:
+    """Fill unfinished messages of ``ts`` from ``{context: {source: translation}}`` (or with the source
+    itself when ``copy_source``, for the English file); returns how many were filled. lupdate then
+    rewrites the file in its own layout."""
+    tree = ElementTree.parse(ts)  # noqa: S314 - our own checked-in file, not untrusted input
+    filled = 0
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            source = message.findtext("source") or ""
+            translation = message.find("translation")
+            if translation is None or translation.get("type") != "unfinished":
+                continue
+            text = source if copy_source else translations.get(name, {}).get(source)
+            if text:
+                translation.text = text
+                del translation.attrib["type"]
+                filled += 1
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    run_lupdate(ts)
+    return filled
+
+
 def main(argv: list[str] | None = None) -> int:
     """Exit 0 when the translations are complete and consistent, 1 otherwise."""
     parser = argparse.ArgumentParser(prog="python -m client.ui.i18n_check", description=__doc__)
     parser.add_argument("--update", action="store_true", help="run lupdate on the .ts files first")
     parser.add_argument("--ts-dir", type=Path, default=TS_DIR, help="folder of the .ts files")
     parser.add_argument("--build", type=Path, metavar="DIR", help="also compile .qm files into DIR")
+    parser.add_argument("--fill", type=Path, metavar="JSON",
+                        help="fill unfinished zh_CN messages from {context: {source: translation}} and the "
+                        "English ones with their source (after --update)")
     args = parser.parse_args(argv)
     paths = ts_files(args.ts_dir)
     if args.update:
         for ts in paths:
             run_lupdate(ts)
+    if args.fill is not None:
+        table = json.loads(args.fill.read_text(encoding="utf-8"))
+        for ts in paths:
+            n = fill(ts, table, copy_source=ts.name.endswith("_en.ts"))
+            sys.stderr.write(f"{ts.name}: {n} filled\n")
     problems = check(paths)
     for problem in problems:
         sys.stderr.write(problem + "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,10 @@ from client.ui.messages import role_name
 from client.ui.ops import Op
 from client.ui.screens.account_screen import AccountScreen
 from client.ui.screens.audit_screen import AuditScreen
+from client.ui.screens.cashier_screen import CashierScreen
 from client.ui.screens.customer_screen import CustomerScreen
+from client.ui.screens.settlement_screen import SettlementScreen
+from client.ui.screens.shift_screen import ShiftScreen
 from client.ui.screens.users_screen import UsersScreen
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import WHOAMI, WhoamiResult
@@ -77,13 +81,19 @@ class MainWindow(QMainWindow):
         self.screens: list[_Screen] = [_Screen("account", self.tr("My account"), self.account_screen)]
         # Only screens the role may use and that work; the order is the order of the counter's day.
         builders: list[tuple[Perm, str, str, Callable[[], QWidget]]] = [
+            (Perm.COLLECT, "shift", self.tr("Shift"), lambda: ShiftScreen(ctx=ctx)),
+            (Perm.COLLECT, "desk", self.tr("Cashier desk"), lambda: CashierScreen(ctx=ctx)),
+            (Perm.COLLECT, "settlement", self.tr("Daily settlement"), lambda: SettlementScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "customer", self.tr("Customer"), lambda: CustomerScreen(ctx=ctx)),
             (Perm.MANAGE_USERS, "users", self.tr("Users"), lambda: UsersScreen(ctx=ctx)),
             (Perm.VIEW_AUDIT, "audit", self.tr("Audit trail"), lambda: AuditScreen(ctx=ctx)),
         ]
         for perm, name, title, build in builders:
-            if ctx.session.can(perm):
+            # The cashier desk holds the 360 view: the plain customer screen is for roles taking no payments.
+            if ctx.session.can(perm) and not (name == "customer" and ctx.session.can(Perm.COLLECT)):
                 self.screens.append(_Screen(name, title, build()))
+        self._connect_desk()
+        self._connect_shift()
         for screen in self.screens:
             item = QListWidgetItem(screen.title)
             item.setData(Qt.ItemDataRole.UserRole, screen.name)
@@ -118,8 +128,25 @@ class MainWindow(QMainWindow):
         self.nav_list.setCurrentRow(first)
 
     def screen_widget(self, name: str) -> QWidget | None:
-        """The screen called ``name`` (``account``, ``customer``, ``users``, ``audit``), if shown."""
+        """The screen called ``name`` (``account``, ``desk``, ``customer``, ``users``, ``audit``), if shown."""
         return next((s.widget for s in self.screens if s.name == name), None)
+
+    def _connect_desk(self) -> None:
+        """The desk's "open the shift screen" goes to the shift screen, when this role has one."""
+        desk = self.screen_widget("desk")
+        if isinstance(desk, CashierScreen):
+            desk.shift_screen_requested.connect(lambda: self.show_screen("shift"))
+
+    def _connect_shift(self) -> None:
+        """The shift screen's "daily settlement" opens the settlement screen on the shift's business day."""
+        shift, settlement = self.screen_widget("shift"), self.screen_widget("settlement")
+        if isinstance(shift, ShiftScreen) and isinstance(settlement, SettlementScreen):
+
+            def show(day: object) -> None:
+                if self.show_screen("settlement"):
+                    settlement.show_day(day if isinstance(day, dt.date) else None)
+
+            shift.settlement_requested.connect(show)
 
     def screen_names(self) -> list[str]:
         """The screens this role sees, in navigation order."""

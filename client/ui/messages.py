@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 
 from shared_models.errors import ErrorCode, ParamValue
+from shared_models.money import format_fen
 from shared_models.roles import Perm, Role
 
 if TYPE_CHECKING:
@@ -89,6 +90,55 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "There is no organization unit with the code {code}."),
     ErrorCode.CUSTOMER_NOT_FOUND: QT_TRANSLATE_NOOP(
         "Errors", "There is no customer with the account number {customer_no}."),
+    ErrorCode.CUSTOMER_CLOSED: QT_TRANSLATE_NOOP(
+        "Errors", "The account {customer_no} is closed: it takes no payments. Send the customer to the business "
+        "counter."),
+    ErrorCode.SEARCH_QUERY_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "Enter an account number, a bill barcode, a phone or meter number, or at least two characters of "
+        "a name or address."),
+    ErrorCode.AMOUNT_NOT_POSITIVE: QT_TRANSLATE_NOOP(
+        "Errors", "The amount must be more than zero."),
+    ErrorCode.CASH_TENDERED_TOO_LOW: QT_TRANSLATE_NOOP(
+        "Errors", "The cash handed over (¥{handed_fen}) is less than the cash part of the payment (¥{cash_fen})."),
+    ErrorCode.TENDER_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "The payment method “{method}” is not valid here: use each method once, with an amount above "
+        "zero."),
+    ErrorCode.TENDER_REFERENCE_REQUIRED: QT_TRANSLATE_NOOP(
+        "Errors", "Enter the reference number of the “{method}” payment (terminal trace, order or cheque number)."),
+    ErrorCode.DUE_CHANGED: QT_TRANSLATE_NOOP(
+        "Errors", "The amount due changed from ¥{quoted_fen} to ¥{due_fen} since it was shown — a bill may have "
+        "been paid at another counter. Nothing was charged: check the new amount and confirm again."),
+    ErrorCode.RECEIPT_NO_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "The receipt number {receipt_no} does not belong to this counter and day."),
+    ErrorCode.RECEIPT_NO_TAKEN: QT_TRANSLATE_NOOP(
+        "Errors", "The receipt number {receipt_no} was already used. Nothing was charged; please confirm again."),
+    ErrorCode.RECEIPT_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no receipt with the number {receipt_no}."),
+    ErrorCode.ALREADY_VOIDED: QT_TRANSLATE_NOOP(
+        "Errors", "The receipt {receipt_no} is already voided."),
+    ErrorCode.VOID_NOT_SAME_DAY: QT_TRANSLATE_NOOP(
+        "Errors", "The receipt {receipt_no} is not from today: it can only be corrected through the refund "
+        "workflow."),
+    ErrorCode.VOID_NOT_SAME_CASHIER: QT_TRANSLATE_NOOP(
+        "Errors", "The receipt {receipt_no} was taken by another cashier: only that cashier can void it."),
+    ErrorCode.VOID_SHIFT_CLOSED: QT_TRANSLATE_NOOP(
+        "Errors", "The shift of receipt {receipt_no} is closed, so it can no longer be voided. Use the refund "
+        "workflow instead."),
+    ErrorCode.NO_OPEN_SHIFT: QT_TRANSLATE_NOOP(
+        "Errors", "You have no open shift at this counter. Open a shift before taking payments."),
+    ErrorCode.SHIFT_ALREADY_OPEN: QT_TRANSLATE_NOOP(
+        "Errors", "You already have an open shift ({shift_no}). Close it before opening another."),
+    ErrorCode.SHIFT_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no shift {shift_no}."),
+    ErrorCode.SHIFT_NOT_OWN: QT_TRANSLATE_NOOP(
+        "Errors", "The shift {shift_no} belongs to another cashier."),
+    ErrorCode.SHIFT_CLOSED: QT_TRANSLATE_NOOP(
+        "Errors", "The shift {shift_no} is already closed and can no longer change."),
+    ErrorCode.DENOMINATION_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "¥{denomination_fen} is not a denomination counted at close, or it was entered twice."),
+    ErrorCode.CASH_DIFFERENCE_NEEDS_APPROVAL: QT_TRANSLATE_NOOP(
+        "Errors", "The counted cash differs from the expected cash by ¥{difference_fen}. A supervisor must "
+        "co-sign the difference."),
     ErrorCode.SERVICE_UNAVAILABLE: QT_TRANSLATE_NOOP(
         "Errors", "The server is temporarily unavailable. Please try again shortly (reference {ref})."),
     ErrorCode.INTERNAL_ERROR: QT_TRANSLATE_NOOP(
@@ -159,6 +209,36 @@ CUSTOMER_VALUES: dict[str, str] = {
 }
 
 
+#: Payment methods as the contract names them (``TenderMethod``).
+TENDER_NAMES: dict[str, str] = {
+    "cash": QT_TRANSLATE_NOOP("Tenders", "Cash"),
+    "bank_card": QT_TRANSLATE_NOOP("Tenders", "Bank card"),
+    "qr": QT_TRANSLATE_NOOP("Tenders", "QR code"),
+    "cheque": QT_TRANSLATE_NOOP("Tenders", "Cheque"),
+}
+
+#: Receipt printer faults (``printing.printer.PrinterErrorCode``): the payment itself is always recorded.
+PRINTER_MESSAGES: dict[str, str] = {
+    "PRINTER_OFFLINE": QT_TRANSLATE_NOOP(
+        "Printer", "The receipt printer cannot be reached (switched off, unplugged or not ready). The payment is "
+        "recorded: check the printer, then print the receipt again."),
+    "PRINTER_PAPER_OUT": QT_TRANSLATE_NOOP(
+        "Printer", "The receipt printer is out of paper. The payment is recorded: put in a new roll, then print "
+        "the receipt again."),
+    "PRINTER_TIMEOUT": QT_TRANSLATE_NOOP(
+        "Printer", "The receipt printer does not answer (cover open, paper jam or busy). The payment is recorded: "
+        "clear the printer, then print the receipt again."),
+    # printing.receipt.ReceiptError: figures that do not add up never reach paper (a defect upstream)
+    "RECEIPT_INVALID": QT_TRANSLATE_NOOP(
+        "Printer", "The receipt {receipt_no} cannot be printed because its figures do not add up. The payment is "
+        "recorded; please call the supervisor."),
+    "NO_PRINTER": QT_TRANSLATE_NOOP(
+        "Printer", "No receipt printer is set up on this counter. The payment is recorded; ask the operations "
+        "engineer to set up the printer, then reprint the receipt."),
+}
+PRINTER_PARTIAL = QT_TRANSLATE_NOOP(
+    "Printer", "Part of the receipt may have come out: discard it before printing again.")
+
 class _KeepMissing(dict[str, object]):
     """format_map helper: an unknown ``{name}`` stays as it is instead of raising."""
 
@@ -202,6 +282,20 @@ def customer_value(code: str) -> str:
     return QCoreApplication.translate("CustomerValues", source) if source else code
 
 
+def tender_name(method: str) -> str:
+    """The translated name of a payment method (``"cash"`` -> ``"现金"``); unknown codes as sent."""
+    source = TENDER_NAMES.get(method)
+    return QCoreApplication.translate("Tenders", source) if source else method
+
+
+def printer_message(code: str, *, receipt_no: str = "", partial: bool = False) -> str:
+    """The translated sentence for a printer fault code (or ``RECEIPT_INVALID``/``NO_PRINTER``)."""
+    source = PRINTER_MESSAGES.get(code, PRINTER_MESSAGES["PRINTER_OFFLINE"])
+    text = fill(QCoreApplication.translate("Printer", source), {"receipt_no": receipt_no})
+    if partial:
+        text += " " + QCoreApplication.translate("Printer", PRINTER_PARTIAL)
+    return text
+
 def _local_time(text: str) -> str:
     try:
         return datetime.fromisoformat(text).astimezone().strftime("%H:%M")
@@ -215,6 +309,10 @@ def _display_params(params: Mapping[str, ParamValue]) -> dict[str, object]:
         shown["field"] = field_name(str(shown["field"]))
     if isinstance(shown.get("permission"), str):
         shown["permission"] = permission_name(str(shown["permission"]))
+    for key, value in params.items():
+        # amounts travel as integer fen; people read yuan
+        if key.endswith("_fen") and isinstance(value, int) and not isinstance(value, bool):
+            shown[key] = format_fen(value)
     if isinstance(shown.get("until"), str):
         shown["until"] = _local_time(str(shown["until"]))
     return shown

@@ -39,7 +39,7 @@ from printing.receipt import LABELS_ZH as RECEIPT_LABELS_ZH
 from shared_models.money import format_fen
 
 #: Notes and coins a drawer is counted in: 100, 50, 20, 10, 5, 1 yuan; 5 and 1 jiao (in fen).
-DENOMINATIONS_FEN: Final = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
+DENOMINATIONS_FEN: Final = (10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2, 1)
 #: Business types a payment is booked to (DOMAIN §8), in report order.
 BUSINESS_TYPES: Final = ("电费", "违约金", "预收", "购电", "业务费")
 #: Payment methods in report order (the receipt's tender methods).
@@ -98,6 +98,7 @@ LABELS_ZH: Final = MappingProxyType(
         "page": "第 {page} 页 共 {pages} 页",
         "yuan": "元",
         "jiao": "角",
+        "fen": "分",
     }
 )
 
@@ -659,7 +660,9 @@ def _grid(
 
 
 def _denomination(fen: int) -> str:
-    return f"{fen // 100} {_L['yuan']}" if fen >= 100 else f"{fen // 10} {_L['jiao']}"
+    if fen >= 100:
+        return f"{fen // 100} {_L['yuan']}"
+    return f"{fen // 10} {_L['jiao']}" if fen >= 10 else f"{fen} {_L['fen']}"
 
 
 def _esc(text: str) -> str:

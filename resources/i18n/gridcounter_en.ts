@@ -65,6 +65,45 @@
     </message>
 </context>
 <context>
+    <name>AllocationModel</name>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Late fee</source>
+        <translation>Late fee</translation>
+    </message>
+    <message>
+        <source>Principal open</source>
+        <translation>Principal open</translation>
+    </message>
+    <message>
+        <source>Pays late fee</source>
+        <translation>Pays late fee</translation>
+    </message>
+    <message>
+        <source>Pays principal</source>
+        <translation>Pays principal</translation>
+    </message>
+    <message>
+        <source>Bill</source>
+        <translation>Bill</translation>
+    </message>
+    <message>
+        <source>Settled</source>
+        <translation>Settled</translation>
+    </message>
+    <message>
+        <source>Partly paid</source>
+        <translation>Partly paid</translation>
+    </message>
+    <message>
+        <source>Stays open</source>
+        <translation>Stays open</translation>
+    </message>
+</context>
+<context>
     <name>AuditScreen</name>
     <message>
         <source>Refresh</source>
@@ -112,6 +151,171 @@
     <message>
         <source>Chain</source>
         <translation>Chain</translation>
+    </message>
+</context>
+<context>
+    <name>BusinessTypes</name>
+    <message>
+        <source>Electricity</source>
+        <translation>Electricity</translation>
+    </message>
+    <message>
+        <source>Late fees</source>
+        <translation>Late fees</translation>
+    </message>
+    <message>
+        <source>Prepayment</source>
+        <translation>Prepayment</translation>
+    </message>
+    <message>
+        <source>Card purchase</source>
+        <translation>Card purchase</translation>
+    </message>
+    <message>
+        <source>Service fees</source>
+        <translation>Service fees</translation>
+    </message>
+</context>
+<context>
+    <name>CashierDialogs</name>
+    <message>
+        <source>“{text}” is not a receipt number (for example H0101-20261123-00042).</source>
+        <translation>“{text}” is not a receipt number (for example H0101-20261123-00042).</translation>
+    </message>
+</context>
+<context>
+    <name>CashierScreen</name>
+    <message>
+        <source>Reprint receipt (F7)</source>
+        <extracomment>Failures after which the payment may or may not have been booked: resend it unchanged (same key). The reprint or void dialog opened last (deleted when closed).</extracomment>
+        <translation>Reprint receipt (F7)</translation>
+    </message>
+    <message>
+        <source>Void payment (F8)</source>
+        <translation>Void payment (F8)</translation>
+    </message>
+    <message>
+        <source>The allocation is being updated; confirm again in a moment.</source>
+        <translation>The allocation is being updated; confirm again in a moment.</translation>
+    </message>
+    <message>
+        <source>Payments cannot be taken on this counter.</source>
+        <translation>Payments cannot be taken on this counter.</translation>
+    </message>
+    <message>
+        <source>Taking the payment…</source>
+        <translation>Taking the payment…</translation>
+    </message>
+    <message>
+        <source>Paid ¥{paid} — receipt {receipt_no}. Change ¥{change}.</source>
+        <translation>Paid ¥{paid} — receipt {receipt_no}. Change ¥{change}.</translation>
+    </message>
+    <message>
+        <source>Paid ¥{paid} — receipt {receipt_no}.</source>
+        <translation>Paid ¥{paid} — receipt {receipt_no}.</translation>
+    </message>
+    <message>
+        <source>The payment may have been recorded: press F9 to send exactly the same payment again (receipt {receipt_no}); it will not be taken twice. Esc abandons it.</source>
+        <translation>The payment may have been recorded: press F9 to send exactly the same payment again (receipt {receipt_no}); it will not be taken twice. Esc abandons it.</translation>
+    </message>
+    <message>
+        <source>Reprint {count} of receipt {receipt_no}.</source>
+        <translation>Reprint {count} of receipt {receipt_no}.</translation>
+    </message>
+    <message>
+        <source>Receipt {receipt_no} voided: ¥{amount} reversed, co-signed by {cosigner}.</source>
+        <translation>Receipt {receipt_no} voided: ¥{amount} reversed, co-signed by {cosigner}.</translation>
+    </message>
+</context>
+<context>
+    <name>CloseShiftDialog</name>
+    <message>
+        <source>Close shift {shift_no}</source>
+        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its final summary (``ShiftSummary``). The server says the shift is already closed or unknown (shift number): the screen reloads it.</extracomment>
+        <translation>Close shift {shift_no}</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <source>Expected cash (yuan)</source>
+        <translation>Expected cash (yuan)</translation>
+    </message>
+    <message>
+        <source>Counted cash (yuan)</source>
+        <translation>Counted cash (yuan)</translation>
+    </message>
+    <message>
+        <source>Difference (counted − expected)</source>
+        <translation>Difference (counted − expected)</translation>
+    </message>
+    <message>
+        <source>Deposit slip number (解款单号)</source>
+        <translation>Deposit slip number (解款单号)</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>The counted cash differs from the expected cash. A supervisor approves the difference with their own user name and password; both names go into the audit trail.</source>
+        <translation>The counted cash differs from the expected cash. A supervisor approves the difference with their own user name and password; both names go into the audit trail.</translation>
+    </message>
+    <message>
+        <source>Cash count</source>
+        <translation>Cash count</translation>
+    </message>
+    <message>
+        <source>Denomination</source>
+        <translation>Denomination</translation>
+    </message>
+    <message>
+        <source>Pieces</source>
+        <translation>Pieces</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>Close shift</source>
+        <translation>Close shift</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>{n} yuan</source>
+        <translation>{n} yuan</translation>
+    </message>
+    <message>
+        <source>{n} jiao</source>
+        <translation>{n} jiao</translation>
+    </message>
+    <message>
+        <source>{n} fen</source>
+        <translation>{n} fen</translation>
+    </message>
+    <message>
+        <source>Enter the deposit slip number (解款单号).</source>
+        <translation>Enter the deposit slip number (解款单号).</translation>
+    </message>
+    <message>
+        <source>The counted cash differs from the expected cash: a supervisor enters their user name and password to approve the difference.</source>
+        <translation>The counted cash differs from the expected cash: a supervisor enters their user name and password to approve the difference.</translation>
+    </message>
+</context>
+<context>
+    <name>CosignFields</name>
+    <message>
+        <source>Supervisor user name</source>
+        <translation>Supervisor user name</translation>
+    </message>
+    <message>
+        <source>Supervisor password</source>
+        <translation>Supervisor password</translation>
     </message>
 </context>
 <context>
@@ -250,6 +454,70 @@
     <message>
         <source>The contact phone is saved.</source>
         <translation>The contact phone is saved.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerSearchWidget</name>
+    <message>
+        <source>Account no., bill barcode, phone, meter no., name or address — Enter searches</source>
+        <extracomment>Kinds whose single hit is the customer the cashier means: opened without another key press. Rows per page.</extracomment>
+        <translation>Account no., bill barcode, phone, meter no., name or address — Enter searches</translation>
+    </message>
+    <message>
+        <source>Search as (F4)</source>
+        <translation>Search as (F4)</translation>
+    </message>
+    <message>
+        <source>More results (F3)</source>
+        <translation>More results (F3)</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>Account no.</source>
+        <translation>Account no.</translation>
+    </message>
+    <message>
+        <source>Bill barcode</source>
+        <translation>Bill barcode</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Meter no.</source>
+        <translation>Meter no.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Not a key yet</source>
+        <translation>Not a key yet</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <source>No customer found.</source>
+        <translation>No customer found.</translation>
+    </message>
+    <message>
+        <source>{count} customers shown; F3 shows more.</source>
+        <translation>{count} customers shown; F3 shows more.</translation>
+    </message>
+    <message>
+        <source>{count} customers found.</source>
+        <translation>{count} customers found.</translation>
     </message>
 </context>
 <context>
@@ -419,6 +687,90 @@
         <translation>There is no customer with the account number {customer_no}.</translation>
     </message>
     <message>
+        <source>The account {customer_no} is closed: it takes no payments. Send the customer to the business counter.</source>
+        <translation>The account {customer_no} is closed: it takes no payments. Send the customer to the business counter.</translation>
+    </message>
+    <message>
+        <source>Enter an account number, a bill barcode, a phone or meter number, or at least two characters of a name or address.</source>
+        <translation>Enter an account number, a bill barcode, a phone or meter number, or at least two characters of a name or address.</translation>
+    </message>
+    <message>
+        <source>The amount must be more than zero.</source>
+        <translation>The amount must be more than zero.</translation>
+    </message>
+    <message>
+        <source>The cash handed over (¥{handed_fen}) is less than the cash part of the payment (¥{cash_fen}).</source>
+        <translation>The cash handed over (¥{handed_fen}) is less than the cash part of the payment (¥{cash_fen}).</translation>
+    </message>
+    <message>
+        <source>The payment method “{method}” is not valid here: use each method once, with an amount above zero.</source>
+        <translation>The payment method “{method}” is not valid here: use each method once, with an amount above zero.</translation>
+    </message>
+    <message>
+        <source>Enter the reference number of the “{method}” payment (terminal trace, order or cheque number).</source>
+        <translation>Enter the reference number of the “{method}” payment (terminal trace, order or cheque number).</translation>
+    </message>
+    <message>
+        <source>The amount due changed from ¥{quoted_fen} to ¥{due_fen} since it was shown — a bill may have been paid at another counter. Nothing was charged: check the new amount and confirm again.</source>
+        <translation>The amount due changed from ¥{quoted_fen} to ¥{due_fen} since it was shown — a bill may have been paid at another counter. Nothing was charged: check the new amount and confirm again.</translation>
+    </message>
+    <message>
+        <source>The receipt number {receipt_no} does not belong to this counter and day.</source>
+        <translation>The receipt number {receipt_no} does not belong to this counter and day.</translation>
+    </message>
+    <message>
+        <source>The receipt number {receipt_no} was already used. Nothing was charged; please confirm again.</source>
+        <translation>The receipt number {receipt_no} was already used. Nothing was charged; please confirm again.</translation>
+    </message>
+    <message>
+        <source>There is no receipt with the number {receipt_no}.</source>
+        <translation>There is no receipt with the number {receipt_no}.</translation>
+    </message>
+    <message>
+        <source>The receipt {receipt_no} is already voided.</source>
+        <translation>The receipt {receipt_no} is already voided.</translation>
+    </message>
+    <message>
+        <source>The receipt {receipt_no} is not from today: it can only be corrected through the refund workflow.</source>
+        <translation>The receipt {receipt_no} is not from today: it can only be corrected through the refund workflow.</translation>
+    </message>
+    <message>
+        <source>The receipt {receipt_no} was taken by another cashier: only that cashier can void it.</source>
+        <translation>The receipt {receipt_no} was taken by another cashier: only that cashier can void it.</translation>
+    </message>
+    <message>
+        <source>The shift of receipt {receipt_no} is closed, so it can no longer be voided. Use the refund workflow instead.</source>
+        <translation>The shift of receipt {receipt_no} is closed, so it can no longer be voided. Use the refund workflow instead.</translation>
+    </message>
+    <message>
+        <source>You have no open shift at this counter. Open a shift before taking payments.</source>
+        <translation>You have no open shift at this counter. Open a shift before taking payments.</translation>
+    </message>
+    <message>
+        <source>You already have an open shift ({shift_no}). Close it before opening another.</source>
+        <translation>You already have an open shift ({shift_no}). Close it before opening another.</translation>
+    </message>
+    <message>
+        <source>There is no shift {shift_no}.</source>
+        <translation>There is no shift {shift_no}.</translation>
+    </message>
+    <message>
+        <source>The shift {shift_no} belongs to another cashier.</source>
+        <translation>The shift {shift_no} belongs to another cashier.</translation>
+    </message>
+    <message>
+        <source>The shift {shift_no} is already closed and can no longer change.</source>
+        <translation>The shift {shift_no} is already closed and can no longer change.</translation>
+    </message>
+    <message>
+        <source>¥{denomination_fen} is not a denomination counted at close, or it was entered twice.</source>
+        <translation>¥{denomination_fen} is not a denomination counted at close, or it was entered twice.</translation>
+    </message>
+    <message>
+        <source>The counted cash differs from the expected cash by ¥{difference_fen}. A supervisor must co-sign the difference.</source>
+        <translation>The counted cash differs from the expected cash by ¥{difference_fen}. A supervisor must co-sign the difference.</translation>
+    </message>
+    <message>
         <source>The server is temporarily unavailable. Please try again shortly (reference {ref}).</source>
         <translation>The server is temporarily unavailable. Please try again shortly (reference {ref}).</translation>
     </message>
@@ -446,6 +798,26 @@
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>
+    </message>
+</context>
+<context>
+    <name>FenEdit</name>
+    <message>
+        <source>Enter an amount.</source>
+        <extracomment>The largest amount a counter takes in one go (¥99,999,999.99): a typo guard, not a business rule. The parsed amount changed: int fen, or None (empty or invalid).</extracomment>
+        <translation>Enter an amount.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an amount in yuan (for example 123.45).</source>
+        <translation>“{text}” is not an amount in yuan (for example 123.45).</translation>
+    </message>
+    <message>
+        <source>An amount has at most two decimals (fen).</source>
+        <translation>An amount has at most two decimals (fen).</translation>
+    </message>
+    <message>
+        <source>The amount is too large.</source>
+        <translation>The amount is too large.</translation>
     </message>
 </context>
 <context>
@@ -562,6 +934,18 @@
         <translation>My account</translation>
     </message>
     <message>
+        <source>Shift</source>
+        <translation>Shift</translation>
+    </message>
+    <message>
+        <source>Cashier desk</source>
+        <translation>Cashier desk</translation>
+    </message>
+    <message>
+        <source>Daily settlement</source>
+        <translation>Daily settlement</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
@@ -592,6 +976,225 @@
     <message>
         <source>● Offline</source>
         <translation>● Offline</translation>
+    </message>
+</context>
+<context>
+    <name>OpenBillsModel</name>
+    <message>
+        <source>Period</source>
+        <extracomment>Columns holding numbers (right-aligned).</extracomment>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Bill</source>
+        <translation>Bill</translation>
+    </message>
+    <message>
+        <source>kWh</source>
+        <translation>kWh</translation>
+    </message>
+    <message>
+        <source>Principal open</source>
+        <translation>Principal open</translation>
+    </message>
+    <message>
+        <source>Due date</source>
+        <translation>Due date</translation>
+    </message>
+    <message>
+        <source>Days late</source>
+        <translation>Days late</translation>
+    </message>
+    <message>
+        <source>Late fee</source>
+        <translation>Late fee</translation>
+    </message>
+    <message>
+        <source>Owed today</source>
+        <translation>Owed today</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewPanel</name>
+    <message>
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>Account number</source>
+        <translation>Account number</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Payment mode</source>
+        <translation>Payment mode</translation>
+    </message>
+    <message>
+        <source>Tariff</source>
+        <translation>Tariff</translation>
+    </message>
+    <message>
+        <source>Meters</source>
+        <translation>Meters</translation>
+    </message>
+    <message>
+        <source>IC card</source>
+        <translation>IC card</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>Arrears</source>
+        <translation>Arrears</translation>
+    </message>
+    <message>
+        <source>Late fee to today</source>
+        <translation>Late fee to today</translation>
+    </message>
+    <message>
+        <source>Due today</source>
+        <translation>Due today</translation>
+    </message>
+    <message>
+        <source>Prepayment</source>
+        <translation>Prepayment</translation>
+    </message>
+    <message>
+        <source>Open bills (late fee to today)</source>
+        <translation>Open bills (late fee to today)</translation>
+    </message>
+    <message>
+        <source>Recent payments</source>
+        <translation>Recent payments</translation>
+    </message>
+    <message>
+        <source>{asset_no} (multiplier {multiplier})</source>
+        <translation>{asset_no} (multiplier {multiplier})</translation>
+    </message>
+    <message>
+        <source>No meter</source>
+        <translation>No meter</translation>
+    </message>
+    <message>
+        <source>Late fees as of {date}.</source>
+        <translation>Late fees as of {date}.</translation>
+    </message>
+    <message>
+        <source>No card issued</source>
+        <translation>No card issued</translation>
+    </message>
+    <message>
+        <source>Not a card customer</source>
+        <translation>Not a card customer</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentPanel</name>
+    <message>
+        <source>Open the shift screen</source>
+        <extracomment>Wait this long after the last keystroke in the amount before asking the server for an allocation. The allocation of this amount (fen) is wanted: the desk fetches a quote off the GUI thread. The cashier asked for the shift screen (no shift open).</extracomment>
+        <translation>Open the shift screen</translation>
+    </message>
+    <message>
+        <source>Confirm payment (F9)</source>
+        <translation>Confirm payment (F9)</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>exact</translation>
+    </message>
+    <message>
+        <source>terminal trace no.</source>
+        <translation>terminal trace no.</translation>
+    </message>
+    <message>
+        <source>order no.</source>
+        <translation>order no.</translation>
+    </message>
+    <message>
+        <source>cheque no.</source>
+        <translation>cheque no.</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Amount received (yuan)</source>
+        <translation>Amount received (yuan)</translation>
+    </message>
+    <message>
+        <source>Allocation (oldest bill first, late fee before principal)</source>
+        <translation>Allocation (oldest bill first, late fee before principal)</translation>
+    </message>
+    <message>
+        <source>Payment methods</source>
+        <translation>Payment methods</translation>
+    </message>
+    <message>
+        <source>Reference / cash handed over</source>
+        <translation>Reference / cash handed over</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} is open.</source>
+        <translation>Shift {shift_no} is open.</translation>
+    </message>
+    <message>
+        <source>Due today: ¥{due}</source>
+        <translation>Due today: ¥{due}</translation>
+    </message>
+    <message>
+        <source>To prepayment ¥{to_prepayment} · still owed after this payment ¥{remaining} · prepayment after ¥{after}</source>
+        <translation>To prepayment ¥{to_prepayment} · still owed after this payment ¥{remaining} · prepayment after ¥{after}</translation>
+    </message>
+    <message>
+        <source>Find the customer first (F2).</source>
+        <translation>Find the customer first (F2).</translation>
+    </message>
+    <message>
+        <source>Enter the amount received.</source>
+        <translation>Enter the amount received.</translation>
+    </message>
+    <message>
+        <source>The card, QR and cheque parts (¥{parts}) are more than the amount (¥{amount}).</source>
+        <translation>The card, QR and cheque parts (¥{parts}) are more than the amount (¥{amount}).</translation>
+    </message>
+    <message>
+        <source>¥{amount}</source>
+        <translation>¥{amount}</translation>
+    </message>
+    <message>
+        <source>Change ¥{change}</source>
+        <translation>Change ¥{change}</translation>
     </message>
 </context>
 <context>
@@ -639,6 +1242,107 @@
     <message>
         <source>disable your own account</source>
         <translation>disable your own account</translation>
+    </message>
+</context>
+<context>
+    <name>Printer</name>
+    <message>
+        <source>The receipt printer cannot be reached (switched off, unplugged or not ready). The payment is recorded: check the printer, then print the receipt again.</source>
+        <extracomment>Receipt printer faults (``printing.printer.PrinterErrorCode``): the payment itself is always recorded.</extracomment>
+        <translation>The receipt printer cannot be reached (switched off, unplugged or not ready). The payment is recorded: check the printer, then print the receipt again.</translation>
+    </message>
+    <message>
+        <source>The receipt printer is out of paper. The payment is recorded: put in a new roll, then print the receipt again.</source>
+        <translation>The receipt printer is out of paper. The payment is recorded: put in a new roll, then print the receipt again.</translation>
+    </message>
+    <message>
+        <source>The receipt printer does not answer (cover open, paper jam or busy). The payment is recorded: clear the printer, then print the receipt again.</source>
+        <translation>The receipt printer does not answer (cover open, paper jam or busy). The payment is recorded: clear the printer, then print the receipt again.</translation>
+    </message>
+    <message>
+        <source>The receipt {receipt_no} cannot be printed because its figures do not add up. The payment is recorded; please call the supervisor.</source>
+        <translation>The receipt {receipt_no} cannot be printed because its figures do not add up. The payment is recorded; please call the supervisor.</translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up on this counter. The payment is recorded; ask the operations engineer to set up the printer, then reprint the receipt.</source>
+        <translation>No receipt printer is set up on this counter. The payment is recorded; ask the operations engineer to set up the printer, then reprint the receipt.</translation>
+    </message>
+    <message>
+        <source>Part of the receipt may have come out: discard it before printing again.</source>
+        <translation>Part of the receipt may have come out: discard it before printing again.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPrintBar</name>
+    <message>
+        <source>Print again</source>
+        <translation>Print again</translation>
+    </message>
+    <message>
+        <source>Printing receipt {receipt_no}…</source>
+        <translation>Printing receipt {receipt_no}…</translation>
+    </message>
+    <message>
+        <source>Receipt {receipt_no} printed.</source>
+        <translation>Receipt {receipt_no} printed.</translation>
+    </message>
+</context>
+<context>
+    <name>RecentPaymentsModel</name>
+    <message>
+        <source>Receipt</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>Voided</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Paid</translation>
+    </message>
+</context>
+<context>
+    <name>ReprintDialog</name>
+    <message>
+        <source>Receipt number</source>
+        <translation>Receipt number</translation>
+    </message>
+    <message>
+        <source>The copy is marked 补打 with the number of the reprint.</source>
+        <translation>The copy is marked 补打 with the number of the reprint.</translation>
+    </message>
+    <message>
+        <source>Reprint receipt</source>
+        <translation>Reprint receipt</translation>
+    </message>
+    <message>
+        <source>Reprint</source>
+        <translation>Reprint</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>
@@ -709,6 +1413,323 @@
     <message>
         <source>Administrator</source>
         <translation>Administrator</translation>
+    </message>
+</context>
+<context>
+    <name>SearchTableModel</name>
+    <message>
+        <source>Account no.</source>
+        <translation>Account no.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Meter no.</source>
+        <translation>Meter no.</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>SettlementScreen</name>
+    <message>
+        <source>My shifts</source>
+        <extracomment>Preview resolution: an A4 page is 744 × 1052 pixels, the width of the screen area in the main window. Printing resolution cap: finer than this only makes the spool file bigger for a text report. The pages drawn for the preview; None where this PC cannot rasterise PDFs. A settlement was fetched and rendered (``LoadedSettlement``). The PDF was written to this path. The pages went to the printer (number of pages).</extracomment>
+        <translation>My shifts</translation>
+    </message>
+    <message>
+        <source>Whole hall</source>
+        <translation>Whole hall</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <source>Save PDF…</source>
+        <translation>Save PDF…</translation>
+    </message>
+    <message>
+        <source>Business date</source>
+        <translation>Business date</translation>
+    </message>
+    <message>
+        <source>The settlement does not add up ({code}), so it cannot be printed. Please call the supervisor.</source>
+        <translation>The settlement does not add up ({code}), so it cannot be printed. Please call the supervisor.</translation>
+    </message>
+    <message>
+        <source>No shift of {date} is closed yet: there is nothing to settle.</source>
+        <translation>No shift of {date} is closed yet: there is nothing to settle.</translation>
+    </message>
+    <message>
+        <source>This PC cannot draw PDF pages (poppler-utils is missing), so there is no preview and no printing. The PDF can still be saved.</source>
+        <translation>This PC cannot draw PDF pages (poppler-utils is missing), so there is no preview and no printing. The PDF can still be saved.</translation>
+    </message>
+    <message>
+        <source>{hall} {date}: {shifts} closed shift(s), collected {collected} yuan; expected cash {expected}, counted {counted}; deposit slip {slips}.</source>
+        <translation>{hall} {date}: {shifts} closed shift(s), collected {collected} yuan; expected cash {expected}, counted {counted}; deposit slip {slips}.</translation>
+    </message>
+    <message>
+        <source>Still open, not in this settlement: {shifts}.</source>
+        <translation>Still open, not in this settlement: {shifts}.</translation>
+    </message>
+    <message>
+        <source>The settlement went to the printer ({pages} pages).</source>
+        <translation>The settlement went to the printer ({pages} pages).</translation>
+    </message>
+    <message>
+        <source>The settlement could not be printed. Check the printer and try again, or save the PDF and print it from another program.</source>
+        <translation>The settlement could not be printed. Check the printer and try again, or save the PDF and print it from another program.</translation>
+    </message>
+    <message>
+        <source>Save the settlement as PDF</source>
+        <translation>Save the settlement as PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved to {path}.</source>
+        <translation>Saved to {path}.</translation>
+    </message>
+    <message>
+        <source>The PDF could not be saved to {path}. Choose another folder.</source>
+        <translation>The PDF could not be saved to {path}. Choose another folder.</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftScreen</name>
+    <message>
+        <source>Open a shift</source>
+        <extracomment>The cashier asks for the daily settlement of this business day (``datetime.date``). A summary was rendered (tests and the desk wait for this).</extracomment>
+        <translation>Open a shift</translation>
+    </message>
+    <message>
+        <source>Open shift (F2)</source>
+        <translation>Open shift (F2)</translation>
+    </message>
+    <message>
+        <source>Float in the drawer (备用金, yuan)</source>
+        <translation>Float in the drawer (备用金, yuan)</translation>
+    </message>
+    <message>
+        <source>Current shift</source>
+        <translation>Current shift</translation>
+    </message>
+    <message>
+        <source>Shift number</source>
+        <translation>Shift number</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>Opened at</source>
+        <translation>Opened at</translation>
+    </message>
+    <message>
+        <source>Float (yuan)</source>
+        <translation>Float (yuan)</translation>
+    </message>
+    <message>
+        <source>Refresh (F5)</source>
+        <translation>Refresh (F5)</translation>
+    </message>
+    <message>
+        <source>Close shift…</source>
+        <translation>Close shift…</translation>
+    </message>
+    <message>
+        <source>Daily settlement (日结单)…</source>
+        <translation>Daily settlement (日结单)…</translation>
+    </message>
+    <message>
+        <source>Enter the float in yuan (0 if there is none).</source>
+        <translation>Enter the float in yuan (0 if there is none).</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} is open.</source>
+        <translation>Shift {shift_no} is open.</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} is closed. Its figures can no longer change.</source>
+        <translation>Shift {shift_no} is closed. Its figures can no longer change.</translation>
+    </message>
+    <message>
+        <source>Checking for an open shift…</source>
+        <translation>Checking for an open shift…</translation>
+    </message>
+    <message>
+        <source>No open shift at this counter.</source>
+        <translation>No open shift at this counter.</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} (closed, read-only)</source>
+        <translation>Shift {shift_no} (closed, read-only)</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} so far</source>
+        <translation>Shift {shift_no} so far</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftSummaryView</name>
+    <message>
+        <source>Totals</source>
+        <translation>Totals</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Payments</translation>
+    </message>
+    <message>
+        <source>Collected (yuan)</source>
+        <translation>Collected (yuan)</translation>
+    </message>
+    <message>
+        <source>Receipt numbers used</source>
+        <translation>Receipt numbers used</translation>
+    </message>
+    <message>
+        <source>Voided receipts</source>
+        <translation>Voided receipts</translation>
+    </message>
+    <message>
+        <source>Expected cash in the drawer (yuan)</source>
+        <translation>Expected cash in the drawer (yuan)</translation>
+    </message>
+    <message>
+        <source>Accepted offline</source>
+        <translation>Accepted offline</translation>
+    </message>
+    <message>
+        <source>Closing</source>
+        <translation>Closing</translation>
+    </message>
+    <message>
+        <source>Closed at</source>
+        <translation>Closed at</translation>
+    </message>
+    <message>
+        <source>Counted cash (yuan)</source>
+        <translation>Counted cash (yuan)</translation>
+    </message>
+    <message>
+        <source>Difference (yuan)</source>
+        <translation>Difference (yuan)</translation>
+    </message>
+    <message>
+        <source>Difference approved by</source>
+        <translation>Difference approved by</translation>
+    </message>
+    <message>
+        <source>Deposit slip number (解款单号)</source>
+        <translation>Deposit slip number (解款单号)</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Payment method</source>
+        <translation>Payment method</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>Business type</source>
+        <translation>Business type</translation>
+    </message>
+    <message>
+        <source>Receipt number</source>
+        <translation>Receipt number</translation>
+    </message>
+    <message>
+        <source>Voided at</source>
+        <translation>Voided at</translation>
+    </message>
+    <message>
+        <source>Co-signed by</source>
+        <translation>Co-signed by</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>By payment method</source>
+        <translation>By payment method</translation>
+    </message>
+    <message>
+        <source>By business type</source>
+        <translation>By business type</translation>
+    </message>
+    <message>
+        <source>Voided receipts (冲正)</source>
+        <translation>Voided receipts (冲正)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+</context>
+<context>
+    <name>Shifts</name>
+    <message>
+        <source>{amount} over (长款)</source>
+        <translation>{amount} over (长款)</translation>
+    </message>
+    <message>
+        <source>{amount} short (短款)</source>
+        <translation>{amount} short (短款)</translation>
+    </message>
+</context>
+<context>
+    <name>Tenders</name>
+    <message>
+        <source>Cash</source>
+        <extracomment>Payment methods as the contract names them (``TenderMethod``).</extracomment>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <source>Bank card</source>
+        <translation>Bank card</translation>
+    </message>
+    <message>
+        <source>QR code</source>
+        <translation>QR code</translation>
+    </message>
+    <message>
+        <source>Cheque</source>
+        <translation>Cheque</translation>
     </message>
 </context>
 <context>
@@ -799,6 +1820,49 @@
     <message>
         <source>The password of {username} is reset; they must change it at sign-in.</source>
         <translation>The password of {username} is reset; they must change it at sign-in.</translation>
+    </message>
+</context>
+<context>
+    <name>VoidDialog</name>
+    <message>
+        <source>Wrong amount entered</source>
+        <translation>Wrong amount entered</translation>
+    </message>
+    <message>
+        <source>Wrong customer</source>
+        <translation>Wrong customer</translation>
+    </message>
+    <message>
+        <source>Wrong payment method</source>
+        <translation>Wrong payment method</translation>
+    </message>
+    <message>
+        <source>Same day, same cashier, shift still open. A supervisor co-signs the void with their own user name and password; both names go into the audit trail.</source>
+        <translation>Same day, same cashier, shift still open. A supervisor co-signs the void with their own user name and password; both names go into the audit trail.</translation>
+    </message>
+    <message>
+        <source>Receipt number</source>
+        <translation>Receipt number</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Void payment (冲正)</source>
+        <translation>Void payment (冲正)</translation>
+    </message>
+    <message>
+        <source>Void payment</source>
+        <translation>Void payment</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Give the reason for the void.</source>
+        <translation>Give the reason for the void.</translation>
     </message>
 </context>
 </TS>

@@ -65,6 +65,45 @@
     </message>
 </context>
 <context>
+    <name>AllocationModel</name>
+    <message>
+        <source>Period</source>
+        <translation>电费年月</translation>
+    </message>
+    <message>
+        <source>Late fee</source>
+        <translation>违约金</translation>
+    </message>
+    <message>
+        <source>Principal open</source>
+        <translation>未缴电费</translation>
+    </message>
+    <message>
+        <source>Pays late fee</source>
+        <translation>冲违约金</translation>
+    </message>
+    <message>
+        <source>Pays principal</source>
+        <translation>冲电费</translation>
+    </message>
+    <message>
+        <source>Bill</source>
+        <translation>账单</translation>
+    </message>
+    <message>
+        <source>Settled</source>
+        <translation>结清</translation>
+    </message>
+    <message>
+        <source>Partly paid</source>
+        <translation>部分缴费</translation>
+    </message>
+    <message>
+        <source>Stays open</source>
+        <translation>仍未缴</translation>
+    </message>
+</context>
+<context>
     <name>AuditScreen</name>
     <message>
         <source>Refresh</source>
@@ -112,6 +151,171 @@
     <message>
         <source>Chain</source>
         <translation>审计链</translation>
+    </message>
+</context>
+<context>
+    <name>BusinessTypes</name>
+    <message>
+        <source>Electricity</source>
+        <translation>电费</translation>
+    </message>
+    <message>
+        <source>Late fees</source>
+        <translation>违约金</translation>
+    </message>
+    <message>
+        <source>Prepayment</source>
+        <translation>预收</translation>
+    </message>
+    <message>
+        <source>Card purchase</source>
+        <translation>购电</translation>
+    </message>
+    <message>
+        <source>Service fees</source>
+        <translation>业务费</translation>
+    </message>
+</context>
+<context>
+    <name>CashierDialogs</name>
+    <message>
+        <source>“{text}” is not a receipt number (for example H0101-20261123-00042).</source>
+        <translation>“{text}”不是流水号（例如 H0101-20261123-00042）。</translation>
+    </message>
+</context>
+<context>
+    <name>CashierScreen</name>
+    <message>
+        <source>Reprint receipt (F7)</source>
+        <extracomment>Failures after which the payment may or may not have been booked: resend it unchanged (same key). The reprint or void dialog opened last (deleted when closed).</extracomment>
+        <translation>补打凭证（F7）</translation>
+    </message>
+    <message>
+        <source>Void payment (F8)</source>
+        <translation>冲正（F8）</translation>
+    </message>
+    <message>
+        <source>The allocation is being updated; confirm again in a moment.</source>
+        <translation>销账明细正在更新，请稍后再确认。</translation>
+    </message>
+    <message>
+        <source>Payments cannot be taken on this counter.</source>
+        <translation>本柜台不能收费。</translation>
+    </message>
+    <message>
+        <source>Taking the payment…</source>
+        <translation>正在收费……</translation>
+    </message>
+    <message>
+        <source>Paid ¥{paid} — receipt {receipt_no}. Change ¥{change}.</source>
+        <translation>已收 ￥{paid}，流水号 {receipt_no}。找零 ￥{change}。</translation>
+    </message>
+    <message>
+        <source>Paid ¥{paid} — receipt {receipt_no}.</source>
+        <translation>已收 ￥{paid}，流水号 {receipt_no}。</translation>
+    </message>
+    <message>
+        <source>The payment may have been recorded: press F9 to send exactly the same payment again (receipt {receipt_no}); it will not be taken twice. Esc abandons it.</source>
+        <translation>这笔收费可能已经入账：按 F9 原样重新发送（流水号 {receipt_no}），不会重复收费。按 Esc 放弃。</translation>
+    </message>
+    <message>
+        <source>Reprint {count} of receipt {receipt_no}.</source>
+        <translation>凭证 {receipt_no} 第 {count} 次补打。</translation>
+    </message>
+    <message>
+        <source>Receipt {receipt_no} voided: ¥{amount} reversed, co-signed by {cosigner}.</source>
+        <translation>流水号 {receipt_no} 已冲正：冲回 ￥{amount}，复核人 {cosigner}。</translation>
+    </message>
+</context>
+<context>
+    <name>CloseShiftDialog</name>
+    <message>
+        <source>Close shift {shift_no}</source>
+        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its final summary (``ShiftSummary``). The server says the shift is already closed or unknown (shift number): the screen reloads it.</extracomment>
+        <translation>结班 {shift_no}</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Expected cash (yuan)</source>
+        <translation>应有现金（元）</translation>
+    </message>
+    <message>
+        <source>Counted cash (yuan)</source>
+        <translation>实点现金（元）</translation>
+    </message>
+    <message>
+        <source>Difference (counted − expected)</source>
+        <translation>差额（实点−应有）</translation>
+    </message>
+    <message>
+        <source>Deposit slip number (解款单号)</source>
+        <translation>解款单号</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>The counted cash differs from the expected cash. A supervisor approves the difference with their own user name and password; both names go into the audit trail.</source>
+        <translation>实点现金与应有现金不符。差额须由班长输入本人的用户名和密码审批；双方姓名均记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Cash count</source>
+        <translation>现金清点</translation>
+    </message>
+    <message>
+        <source>Denomination</source>
+        <translation>面额</translation>
+    </message>
+    <message>
+        <source>Pieces</source>
+        <translation>张（枚）数</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Close shift</source>
+        <translation>结班</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>{n} yuan</source>
+        <translation>{n} 元</translation>
+    </message>
+    <message>
+        <source>{n} jiao</source>
+        <translation>{n} 角</translation>
+    </message>
+    <message>
+        <source>{n} fen</source>
+        <translation>{n} 分</translation>
+    </message>
+    <message>
+        <source>Enter the deposit slip number (解款单号).</source>
+        <translation>请输入解款单号。</translation>
+    </message>
+    <message>
+        <source>The counted cash differs from the expected cash: a supervisor enters their user name and password to approve the difference.</source>
+        <translation>实点现金与应有现金不符：须由班长输入用户名和密码审批差额。</translation>
+    </message>
+</context>
+<context>
+    <name>CosignFields</name>
+    <message>
+        <source>Supervisor user name</source>
+        <translation>班长用户名</translation>
+    </message>
+    <message>
+        <source>Supervisor password</source>
+        <translation>班长密码</translation>
     </message>
 </context>
 <context>
@@ -250,6 +454,70 @@
     <message>
         <source>The contact phone is saved.</source>
         <translation>联系电话已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerSearchWidget</name>
+    <message>
+        <source>Account no., bill barcode, phone, meter no., name or address — Enter searches</source>
+        <extracomment>Kinds whose single hit is the customer the cashier means: opened without another key press. Rows per page.</extracomment>
+        <translation>户号、账单条码、电话、表号、户名或地址，按回车查询</translation>
+    </message>
+    <message>
+        <source>Search as (F4)</source>
+        <translation>查询方式（F4）</translation>
+    </message>
+    <message>
+        <source>More results (F3)</source>
+        <translation>更多结果（F3）</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动识别</translation>
+    </message>
+    <message>
+        <source>Account no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Bill barcode</source>
+        <translation>账单条码</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Meter no.</source>
+        <translation>表号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>户名</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Not a key yet</source>
+        <translation>还不是查询条件</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在查询…</translation>
+    </message>
+    <message>
+        <source>No customer found.</source>
+        <translation>没有找到用户。</translation>
+    </message>
+    <message>
+        <source>{count} customers shown; F3 shows more.</source>
+        <translation>已显示 {count} 户，按 F3 显示更多。</translation>
+    </message>
+    <message>
+        <source>{count} customers found.</source>
+        <translation>找到 {count} 户。</translation>
     </message>
 </context>
 <context>
@@ -419,6 +687,90 @@
         <translation>未找到户号为 {customer_no} 的客户。</translation>
     </message>
     <message>
+        <source>The account {customer_no} is closed: it takes no payments. Send the customer to the business counter.</source>
+        <translation>户号 {customer_no} 已销户，不能收费。请引导客户到业务受理柜台办理。</translation>
+    </message>
+    <message>
+        <source>Enter an account number, a bill barcode, a phone or meter number, or at least two characters of a name or address.</source>
+        <translation>请输入户号、账单条码、电话号码或表号，或户名、地址中的至少两个字。</translation>
+    </message>
+    <message>
+        <source>The amount must be more than zero.</source>
+        <translation>金额必须大于零。</translation>
+    </message>
+    <message>
+        <source>The cash handed over (¥{handed_fen}) is less than the cash part of the payment (¥{cash_fen}).</source>
+        <translation>收取的现金（￥{handed_fen}）少于本次现金应收（￥{cash_fen}）。</translation>
+    </message>
+    <message>
+        <source>The payment method “{method}” is not valid here: use each method once, with an amount above zero.</source>
+        <translation>支付方式“{method}”无效：每种方式只能使用一次，且金额须大于零。</translation>
+    </message>
+    <message>
+        <source>Enter the reference number of the “{method}” payment (terminal trace, order or cheque number).</source>
+        <translation>请输入“{method}”支付的参考号（终端流水号、订单号或支票号）。</translation>
+    </message>
+    <message>
+        <source>The amount due changed from ¥{quoted_fen} to ¥{due_fen} since it was shown — a bill may have been paid at another counter. Nothing was charged: check the new amount and confirm again.</source>
+        <translation>应收金额已从￥{quoted_fen}变为￥{due_fen}，可能有账单已在其他柜台缴清。本次未收费：请核对新金额后重新确认。</translation>
+    </message>
+    <message>
+        <source>The receipt number {receipt_no} does not belong to this counter and day.</source>
+        <translation>流水号 {receipt_no} 不属于本柜台和本日。</translation>
+    </message>
+    <message>
+        <source>The receipt number {receipt_no} was already used. Nothing was charged; please confirm again.</source>
+        <translation>流水号 {receipt_no} 已被使用。本次未收费，请重新确认。</translation>
+    </message>
+    <message>
+        <source>There is no receipt with the number {receipt_no}.</source>
+        <translation>没有流水号为 {receipt_no} 的收费记录。</translation>
+    </message>
+    <message>
+        <source>The receipt {receipt_no} is already voided.</source>
+        <translation>流水号 {receipt_no} 已冲正。</translation>
+    </message>
+    <message>
+        <source>The receipt {receipt_no} is not from today: it can only be corrected through the refund workflow.</source>
+        <translation>流水号 {receipt_no} 不是当日收费，只能走退费流程更正。</translation>
+    </message>
+    <message>
+        <source>The receipt {receipt_no} was taken by another cashier: only that cashier can void it.</source>
+        <translation>流水号 {receipt_no} 由其他收费员收取，只能由该收费员冲正。</translation>
+    </message>
+    <message>
+        <source>The shift of receipt {receipt_no} is closed, so it can no longer be voided. Use the refund workflow instead.</source>
+        <translation>流水号 {receipt_no} 所属班次已结班，不能再冲正。请走退费流程。</translation>
+    </message>
+    <message>
+        <source>You have no open shift at this counter. Open a shift before taking payments.</source>
+        <translation>您在本柜台没有未结的班次。收费前请先开班。</translation>
+    </message>
+    <message>
+        <source>You already have an open shift ({shift_no}). Close it before opening another.</source>
+        <translation>您已有未结的班次（{shift_no}）。请先结班再开新班。</translation>
+    </message>
+    <message>
+        <source>There is no shift {shift_no}.</source>
+        <translation>没有班次 {shift_no}。</translation>
+    </message>
+    <message>
+        <source>The shift {shift_no} belongs to another cashier.</source>
+        <translation>班次 {shift_no} 属于其他收费员。</translation>
+    </message>
+    <message>
+        <source>The shift {shift_no} is already closed and can no longer change.</source>
+        <translation>班次 {shift_no} 已结班，不能再更改。</translation>
+    </message>
+    <message>
+        <source>¥{denomination_fen} is not a denomination counted at close, or it was entered twice.</source>
+        <translation>￥{denomination_fen} 不是结班清点的面额，或重复录入。</translation>
+    </message>
+    <message>
+        <source>The counted cash differs from the expected cash by ¥{difference_fen}. A supervisor must co-sign the difference.</source>
+        <translation>清点现金与应有现金相差￥{difference_fen}，须由值班长复核签字。</translation>
+    </message>
+    <message>
         <source>The server is temporarily unavailable. Please try again shortly (reference {ref}).</source>
         <translation>服务器暂时无法提供服务，请稍后重试（参考编号 {ref}）。</translation>
     </message>
@@ -446,6 +798,26 @@
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>
+    </message>
+</context>
+<context>
+    <name>FenEdit</name>
+    <message>
+        <source>Enter an amount.</source>
+        <extracomment>The largest amount a counter takes in one go (¥99,999,999.99): a typo guard, not a business rule. The parsed amount changed: int fen, or None (empty or invalid).</extracomment>
+        <translation>请输入金额。</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an amount in yuan (for example 123.45).</source>
+        <translation>“{text}”不是以元为单位的金额（例如 123.45）。</translation>
+    </message>
+    <message>
+        <source>An amount has at most two decimals (fen).</source>
+        <translation>金额最多两位小数（到分）。</translation>
+    </message>
+    <message>
+        <source>The amount is too large.</source>
+        <translation>金额过大。</translation>
     </message>
 </context>
 <context>
@@ -562,6 +934,18 @@
         <translation>我的账号</translation>
     </message>
     <message>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <source>Cashier desk</source>
+        <translation>收费台</translation>
+    </message>
+    <message>
+        <source>Daily settlement</source>
+        <translation>日结单</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>客户查询</translation>
     </message>
@@ -592,6 +976,225 @@
     <message>
         <source>● Offline</source>
         <translation>● 离线</translation>
+    </message>
+</context>
+<context>
+    <name>OpenBillsModel</name>
+    <message>
+        <source>Period</source>
+        <extracomment>Columns holding numbers (right-aligned).</extracomment>
+        <translation>电费年月</translation>
+    </message>
+    <message>
+        <source>Bill</source>
+        <translation>账单号</translation>
+    </message>
+    <message>
+        <source>kWh</source>
+        <translation>电量(kWh)</translation>
+    </message>
+    <message>
+        <source>Principal open</source>
+        <translation>未缴电费</translation>
+    </message>
+    <message>
+        <source>Due date</source>
+        <translation>缴费截止日</translation>
+    </message>
+    <message>
+        <source>Days late</source>
+        <translation>逾期天数</translation>
+    </message>
+    <message>
+        <source>Late fee</source>
+        <translation>违约金</translation>
+    </message>
+    <message>
+        <source>Owed today</source>
+        <translation>今日应缴</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewPanel</name>
+    <message>
+        <source>Customer</source>
+        <translation>客户信息</translation>
+    </message>
+    <message>
+        <source>Account number</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>户名</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>用电地址</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>用电类别</translation>
+    </message>
+    <message>
+        <source>Payment mode</source>
+        <translation>缴费方式</translation>
+    </message>
+    <message>
+        <source>Tariff</source>
+        <translation>电价</translation>
+    </message>
+    <message>
+        <source>Meters</source>
+        <translation>电能表</translation>
+    </message>
+    <message>
+        <source>IC card</source>
+        <translation>购电卡</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账务</translation>
+    </message>
+    <message>
+        <source>Arrears</source>
+        <translation>欠费</translation>
+    </message>
+    <message>
+        <source>Late fee to today</source>
+        <translation>违约金（截至今日）</translation>
+    </message>
+    <message>
+        <source>Due today</source>
+        <translation>今日应缴</translation>
+    </message>
+    <message>
+        <source>Prepayment</source>
+        <translation>预收余额</translation>
+    </message>
+    <message>
+        <source>Open bills (late fee to today)</source>
+        <translation>未缴账单（违约金计至今日）</translation>
+    </message>
+    <message>
+        <source>Recent payments</source>
+        <translation>最近缴费</translation>
+    </message>
+    <message>
+        <source>{asset_no} (multiplier {multiplier})</source>
+        <translation>{asset_no}（倍率 {multiplier}）</translation>
+    </message>
+    <message>
+        <source>No meter</source>
+        <translation>无电能表</translation>
+    </message>
+    <message>
+        <source>Late fees as of {date}.</source>
+        <translation>违约金计算至 {date}。</translation>
+    </message>
+    <message>
+        <source>No card issued</source>
+        <translation>未开卡</translation>
+    </message>
+    <message>
+        <source>Not a card customer</source>
+        <translation>非卡表用户</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentPanel</name>
+    <message>
+        <source>Open the shift screen</source>
+        <extracomment>Wait this long after the last keystroke in the amount before asking the server for an allocation. The allocation of this amount (fen) is wanted: the desk fetches a quote off the GUI thread. The cashier asked for the shift screen (no shift open).</extracomment>
+        <translation>前往开班</translation>
+    </message>
+    <message>
+        <source>Confirm payment (F9)</source>
+        <translation>确认收费（F9）</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>等额</translation>
+    </message>
+    <message>
+        <source>terminal trace no.</source>
+        <translation>终端流水号</translation>
+    </message>
+    <message>
+        <source>order no.</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>cheque no.</source>
+        <translation>支票号</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Amount received (yuan)</source>
+        <translation>实收金额（元）</translation>
+    </message>
+    <message>
+        <source>Allocation (oldest bill first, late fee before principal)</source>
+        <translation>销账明细（先欠先缴，先违约金后电费）</translation>
+    </message>
+    <message>
+        <source>Payment methods</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Reference / cash handed over</source>
+        <translation>参考号 / 收取现金</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} is open.</source>
+        <translation>班次 {shift_no} 已开班。</translation>
+    </message>
+    <message>
+        <source>Due today: ¥{due}</source>
+        <translation>今日应缴：￥{due}</translation>
+    </message>
+    <message>
+        <source>To prepayment ¥{to_prepayment} · still owed after this payment ¥{remaining} · prepayment after ¥{after}</source>
+        <translation>转预收 ￥{to_prepayment} · 缴后仍欠 ￥{remaining} · 缴后预收余额 ￥{after}</translation>
+    </message>
+    <message>
+        <source>Find the customer first (F2).</source>
+        <translation>请先查找客户（F2）。</translation>
+    </message>
+    <message>
+        <source>Enter the amount received.</source>
+        <translation>请输入实收金额。</translation>
+    </message>
+    <message>
+        <source>The card, QR and cheque parts (¥{parts}) are more than the amount (¥{amount}).</source>
+        <translation>银行卡、扫码和支票部分（￥{parts}）超过了实收金额（￥{amount}）。</translation>
+    </message>
+    <message>
+        <source>¥{amount}</source>
+        <translation>￥{amount}</translation>
+    </message>
+    <message>
+        <source>Change ¥{change}</source>
+        <translation>找零 ￥{change}</translation>
     </message>
 </context>
 <context>
@@ -639,6 +1242,107 @@
     <message>
         <source>disable your own account</source>
         <translation>停用本人账号</translation>
+    </message>
+</context>
+<context>
+    <name>Printer</name>
+    <message>
+        <source>The receipt printer cannot be reached (switched off, unplugged or not ready). The payment is recorded: check the printer, then print the receipt again.</source>
+        <extracomment>Receipt printer faults (``printing.printer.PrinterErrorCode``): the payment itself is always recorded.</extracomment>
+        <translation>无法连接凭证打印机（未开机、未连接或未就绪）。本笔收费已入账：请检查打印机后重新打印凭证。</translation>
+    </message>
+    <message>
+        <source>The receipt printer is out of paper. The payment is recorded: put in a new roll, then print the receipt again.</source>
+        <translation>凭证打印机缺纸。本笔收费已入账：请换上新纸卷后重新打印凭证。</translation>
+    </message>
+    <message>
+        <source>The receipt printer does not answer (cover open, paper jam or busy). The payment is recorded: clear the printer, then print the receipt again.</source>
+        <translation>凭证打印机无响应（开盖、卡纸或忙）。本笔收费已入账：请排除故障后重新打印凭证。</translation>
+    </message>
+    <message>
+        <source>The receipt {receipt_no} cannot be printed because its figures do not add up. The payment is recorded; please call the supervisor.</source>
+        <translation>凭证 {receipt_no} 金额不平，无法打印。本笔收费已入账，请联系班长。</translation>
+    </message>
+    <message>
+        <source>No receipt printer is set up on this counter. The payment is recorded; ask the operations engineer to set up the printer, then reprint the receipt.</source>
+        <translation>本柜台未设置凭证打印机。本笔收费已入账：请运维人员设置打印机后补打凭证。</translation>
+    </message>
+    <message>
+        <source>Part of the receipt may have come out: discard it before printing again.</source>
+        <translation>可能已打出半张凭证：请先撕下作废，再重新打印。</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptPrintBar</name>
+    <message>
+        <source>Print again</source>
+        <translation>重新打印</translation>
+    </message>
+    <message>
+        <source>Printing receipt {receipt_no}…</source>
+        <translation>正在打印凭证 {receipt_no}……</translation>
+    </message>
+    <message>
+        <source>Receipt {receipt_no} printed.</source>
+        <translation>凭证 {receipt_no} 已打印。</translation>
+    </message>
+</context>
+<context>
+    <name>RecentPaymentsModel</name>
+    <message>
+        <source>Receipt</source>
+        <translation>流水号</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>柜台</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>已冲正</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已收费</translation>
+    </message>
+</context>
+<context>
+    <name>ReprintDialog</name>
+    <message>
+        <source>Receipt number</source>
+        <translation>流水号</translation>
+    </message>
+    <message>
+        <source>The copy is marked 补打 with the number of the reprint.</source>
+        <translation>补打的凭证上印有“补打”及补打次数。</translation>
+    </message>
+    <message>
+        <source>Reprint receipt</source>
+        <translation>补打凭证</translation>
+    </message>
+    <message>
+        <source>Reprint</source>
+        <translation>补打</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -709,6 +1413,323 @@
     <message>
         <source>Administrator</source>
         <translation>系统管理员</translation>
+    </message>
+</context>
+<context>
+    <name>SearchTableModel</name>
+    <message>
+        <source>Account no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>户名</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Meter no.</source>
+        <translation>表号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>SettlementScreen</name>
+    <message>
+        <source>My shifts</source>
+        <extracomment>Preview resolution: an A4 page is 744 × 1052 pixels, the width of the screen area in the main window. Printing resolution cap: finer than this only makes the spool file bigger for a text report. The pages drawn for the preview; None where this PC cannot rasterise PDFs. A settlement was fetched and rendered (``LoadedSettlement``). The PDF was written to this path. The pages went to the printer (number of pages).</extracomment>
+        <translation>本人班次</translation>
+    </message>
+    <message>
+        <source>Whole hall</source>
+        <translation>全厅</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save PDF…</source>
+        <translation>保存 PDF…</translation>
+    </message>
+    <message>
+        <source>Business date</source>
+        <translation>营业日期</translation>
+    </message>
+    <message>
+        <source>The settlement does not add up ({code}), so it cannot be printed. Please call the supervisor.</source>
+        <translation>日结数据不平（{code}），不能打印。请联系班长。</translation>
+    </message>
+    <message>
+        <source>No shift of {date} is closed yet: there is nothing to settle.</source>
+        <translation>{date} 尚无已结班的班次，无可日结的数据。</translation>
+    </message>
+    <message>
+        <source>This PC cannot draw PDF pages (poppler-utils is missing), so there is no preview and no printing. The PDF can still be saved.</source>
+        <translation>本机无法显示 PDF 页面（缺少 poppler-utils），因此不能预览和打印。仍可保存 PDF。</translation>
+    </message>
+    <message>
+        <source>{hall} {date}: {shifts} closed shift(s), collected {collected} yuan; expected cash {expected}, counted {counted}; deposit slip {slips}.</source>
+        <translation>{hall} {date}：已结班 {shifts} 个，实收 {collected} 元；应有现金 {expected}，实点现金 {counted}；解款单号 {slips}。</translation>
+    </message>
+    <message>
+        <source>Still open, not in this settlement: {shifts}.</source>
+        <translation>尚未结班、未计入本日结单：{shifts}。</translation>
+    </message>
+    <message>
+        <source>The settlement went to the printer ({pages} pages).</source>
+        <translation>日结单已发送到打印机（共 {pages} 页）。</translation>
+    </message>
+    <message>
+        <source>The settlement could not be printed. Check the printer and try again, or save the PDF and print it from another program.</source>
+        <translation>日结单未能打印。请检查打印机后重试，或保存 PDF 后用其他程序打印。</translation>
+    </message>
+    <message>
+        <source>Save the settlement as PDF</source>
+        <translation>将日结单保存为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved to {path}.</source>
+        <translation>已保存到 {path}。</translation>
+    </message>
+    <message>
+        <source>The PDF could not be saved to {path}. Choose another folder.</source>
+        <translation>PDF 无法保存到 {path}，请选择其他文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftScreen</name>
+    <message>
+        <source>Open a shift</source>
+        <extracomment>The cashier asks for the daily settlement of this business day (``datetime.date``). A summary was rendered (tests and the desk wait for this).</extracomment>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <source>Open shift (F2)</source>
+        <translation>开班 (F2)</translation>
+    </message>
+    <message>
+        <source>Float in the drawer (备用金, yuan)</source>
+        <translation>钱箱备用金（元）</translation>
+    </message>
+    <message>
+        <source>Current shift</source>
+        <translation>当前班次</translation>
+    </message>
+    <message>
+        <source>Shift number</source>
+        <translation>班次号</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收费员</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>柜台</translation>
+    </message>
+    <message>
+        <source>Opened at</source>
+        <translation>开班时间</translation>
+    </message>
+    <message>
+        <source>Float (yuan)</source>
+        <translation>备用金（元）</translation>
+    </message>
+    <message>
+        <source>Refresh (F5)</source>
+        <translation>刷新 (F5)</translation>
+    </message>
+    <message>
+        <source>Close shift…</source>
+        <translation>结班…</translation>
+    </message>
+    <message>
+        <source>Daily settlement (日结单)…</source>
+        <translation>日结单…</translation>
+    </message>
+    <message>
+        <source>Enter the float in yuan (0 if there is none).</source>
+        <translation>请输入备用金金额（元），没有备用金请输入 0。</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} is open.</source>
+        <translation>班次 {shift_no} 已开班。</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} is closed. Its figures can no longer change.</source>
+        <translation>班次 {shift_no} 已结班，数据不能再更改。</translation>
+    </message>
+    <message>
+        <source>Checking for an open shift…</source>
+        <translation>正在查询当前班次…</translation>
+    </message>
+    <message>
+        <source>No open shift at this counter.</source>
+        <translation>本柜台没有未结的班次。</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} (closed, read-only)</source>
+        <translation>班次 {shift_no}（已结班，只读）</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} so far</source>
+        <translation>班次 {shift_no} 当前汇总</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftSummaryView</name>
+    <message>
+        <source>Totals</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>收费笔数</translation>
+    </message>
+    <message>
+        <source>Collected (yuan)</source>
+        <translation>实收金额（元）</translation>
+    </message>
+    <message>
+        <source>Receipt numbers used</source>
+        <translation>已用票据号段</translation>
+    </message>
+    <message>
+        <source>Voided receipts</source>
+        <translation>作废票据</translation>
+    </message>
+    <message>
+        <source>Expected cash in the drawer (yuan)</source>
+        <translation>钱箱应有现金（元）</translation>
+    </message>
+    <message>
+        <source>Accepted offline</source>
+        <translation>离线受理笔数</translation>
+    </message>
+    <message>
+        <source>Closing</source>
+        <translation>结班</translation>
+    </message>
+    <message>
+        <source>Closed at</source>
+        <translation>结班时间</translation>
+    </message>
+    <message>
+        <source>Counted cash (yuan)</source>
+        <translation>实点现金（元）</translation>
+    </message>
+    <message>
+        <source>Difference (yuan)</source>
+        <translation>差额（元）</translation>
+    </message>
+    <message>
+        <source>Difference approved by</source>
+        <translation>差额审批人</translation>
+    </message>
+    <message>
+        <source>Deposit slip number (解款单号)</source>
+        <translation>解款单号</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Payment method</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Business type</source>
+        <translation>业务类型</translation>
+    </message>
+    <message>
+        <source>Receipt number</source>
+        <translation>票据号</translation>
+    </message>
+    <message>
+        <source>Voided at</source>
+        <translation>冲正时间</translation>
+    </message>
+    <message>
+        <source>Co-signed by</source>
+        <translation>复核人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>By payment method</source>
+        <translation>按支付方式</translation>
+    </message>
+    <message>
+        <source>By business type</source>
+        <translation>按业务类型</translation>
+    </message>
+    <message>
+        <source>Voided receipts (冲正)</source>
+        <translation>冲正（作废）票据</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+</context>
+<context>
+    <name>Shifts</name>
+    <message>
+        <source>{amount} over (长款)</source>
+        <translation>{amount} 长款</translation>
+    </message>
+    <message>
+        <source>{amount} short (短款)</source>
+        <translation>{amount} 短款</translation>
+    </message>
+</context>
+<context>
+    <name>Tenders</name>
+    <message>
+        <source>Cash</source>
+        <extracomment>Payment methods as the contract names them (``TenderMethod``).</extracomment>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>Bank card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <source>QR code</source>
+        <translation>扫码支付</translation>
+    </message>
+    <message>
+        <source>Cheque</source>
+        <translation>支票</translation>
     </message>
 </context>
 <context>
@@ -799,6 +1820,49 @@
     <message>
         <source>The password of {username} is reset; they must change it at sign-in.</source>
         <translation>用户 {username} 的密码已重置，该用户下次登录时须修改密码。</translation>
+    </message>
+</context>
+<context>
+    <name>VoidDialog</name>
+    <message>
+        <source>Wrong amount entered</source>
+        <translation>金额录入错误</translation>
+    </message>
+    <message>
+        <source>Wrong customer</source>
+        <translation>户号错误</translation>
+    </message>
+    <message>
+        <source>Wrong payment method</source>
+        <translation>支付方式错误</translation>
+    </message>
+    <message>
+        <source>Same day, same cashier, shift still open. A supervisor co-signs the void with their own user name and password; both names go into the audit trail.</source>
+        <translation>仅限当日、本人、未结班的收费。班长用自己的用户名和密码复核冲正；两人姓名均记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Receipt number</source>
+        <translation>流水号</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>冲正原因</translation>
+    </message>
+    <message>
+        <source>Void payment (冲正)</source>
+        <translation>冲正</translation>
+    </message>
+    <message>
+        <source>Void payment</source>
+        <translation>冲正</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Give the reason for the void.</source>
+        <translation>请填写冲正原因。</translation>
     </message>
 </context>
 </TS>

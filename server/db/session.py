@@ -5,16 +5,21 @@ from __future__ import annotations
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from server.db.prepared import install as install_prepared_statements
+
 
 def make_engine(url: str, *, pool_size: int = 6, max_overflow: int = 4) -> Engine:
-    """A psycopg2 engine with a small pool, UTC session time zone and a statement timeout."""
-    return create_engine(
+    """A psycopg2 engine with a small pool, UTC session time zone, a statement timeout and server-side
+    prepared statements for the statements marked with ``server.db.prepared.prepared``."""
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_recycle=3600,
         connect_args={"options": "-c timezone=UTC -c statement_timeout=30000", "connect_timeout": 5},
     )
+    install_prepared_statements(engine)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -5,35 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db.base import Base
 from server.db.types import BigPk, PriceCol, Str32, Str64, Str200, UtcNow, enum_col
+from shared_models.methods.customers import CustomerCategory, CustomerStatus, PaymentMode
 
-
-class CustomerCategory(StrEnum):
-    """Sales-price class (DOMAIN §10)."""
-
-    RESIDENTIAL = "residential"
-    AGRICULTURAL = "agricultural"
-    COMMERCIAL = "commercial"
-
-
-class CustomerStatus(StrEnum):
-    """Supply status."""
-
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    CLOSED = "closed"
-
-
-class PaymentMode(StrEnum):
-    """How the customer pays."""
-
-    POSTPAID = "postpaid"
-    PREPAID_CARD = "prepaid_card"
-    REMOTE_PREPAID = "remote_prepaid"
+__all__ = ["Customer", "CustomerCategory", "CustomerStatus", "Meter", "PaymentMode", "Tariff", "TariffVersion"]
 
 
 class TariffKind(StrEnum):
@@ -68,6 +47,12 @@ class TariffVersion(Base):
     kind: Mapped[TariffKind] = enum_col(TariffKind)
     price_per_kwh: Mapped[PriceCol]
     late_fee_daily_permille: Mapped[PriceCol]
+    #: DOMAIN §5: the rate for arrears carried across a year end, how it applies, and the
+    #: "below 1 yuan collected as 1 yuan" minimum (0 disables it, as the 2024 rules may have).
+    late_fee_cross_year_permille: Mapped[PriceCol]
+    late_fee_cross_year_rule: Mapped[str] = mapped_column(String(16), default="split_by_day",
+                                                          server_default="split_by_day")
+    late_fee_minimum_fen: Mapped[int] = mapped_column(BigInteger, default=100, server_default="100")
     created_at: Mapped[UtcNow]
 
 

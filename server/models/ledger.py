@@ -29,6 +29,8 @@ class LedgerEntry(Base):
         CheckConstraint("amount_fen <> 0", name="amount_not_zero"),
         CheckConstraint("(kind = 'reversal') = (reverses_id IS NOT NULL)", name="reversal_references_original"),
         Index("ix_ledger_entries_customer_posted", "customer_id", "posted_at"),
+        Index("ix_ledger_entries_bill", "bill_id"),
+        Index("ix_ledger_entries_payment", "payment_id"),
     )
 
     id: Mapped[BigPk]
@@ -40,3 +42,5 @@ class LedgerEntry(Base):
     posted_at: Mapped[UtcTime]
     posted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reference: Mapped[str] = mapped_column(String(64), default="")
+    #: The counter payment that made this entry (its reversals carry it too).
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))

@@ -63,6 +63,8 @@ class CallContext:
     actor: Actor | None = None
     cosigner: Cosigner | None = None
     counter_code: str | None = None
+    #: The idempotency key of a mutating call (dispatch has claimed it in this transaction).
+    idempotency_key: str | None = None
     audit: list[AuditEntry] = field(default_factory=list)
     #: Effects that must survive the rollback of a failed call (a failed sign-in counts toward the
     #: lockout); each runs after the rollback in a transaction of its own, with its own audit records.

@@ -15,7 +15,7 @@ import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
@@ -23,12 +23,21 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.clock import Clock
+from server.db.prepared import prepared
 from server.errors import AppError
 from server.rpc.context import CallContext
 from server.rpc.handlers import HANDLERS, check_complete
 from server.security import PiiCipher
 from server.services import audit as audit_service
-from server.services.auth import authenticate, verify_cosign
+from server.services.auth import (
+    SESSION_SQL,
+    SESSION_VALID_SQL,
+    TOUCH_INTERVAL,
+    authenticate,
+    session_actor,
+    session_params,
+    verify_cosign,
+)
 from server.settings import Settings
 from shared_models.errors import HTTP_STATUS, ErrorCode, ErrorEnvelope, ErrorPayload, ParamValue
 from shared_models.roles import ROLE_PERMISSIONS
@@ -50,6 +59,35 @@ log = logging.getLogger(__name__)
 
 #: Request fields never copied into the audit log.
 _SECRET_FIELDS = frozenset({"password", "old_password", "new_password", "initial_password", "device_key"})
+
+
+# The first statement of a mutating call: the session (for ``session_actor``) and, only when it is
+# valid at this counter, the activity touch, the claim of the idempotency key and, only when the key
+# was claimed here, the counter's audit chain head moved on by one for the call's first record (so a
+# replay writes nothing). One round trip instead of four; the head row stays locked to the commit,
+# which only ever makes calls of the same counter wait for each other.
+_AUTHENTICATE_AND_CLAIM: Final = prepared(text(f"""
+    WITH s AS ({SESSION_SQL}),
+    ok AS (SELECT * FROM s WHERE {SESSION_VALID_SQL}),
+    touch AS (
+        UPDATE user_sessions SET last_seen_at = :now
+        WHERE id = (SELECT session_id FROM ok) AND :touch AND last_seen_at < :touch_before
+    ),
+    claim AS (
+        INSERT INTO idempotency_records (key, user_id, method, request_hash, created_at)
+        SELECT CAST(:key AS uuid), user_id, :method, :request_hash, :now FROM ok
+        ON CONFLICT DO NOTHING RETURNING key
+    ),
+    head AS (
+        UPDATE audit_chain_heads SET seq = seq + 1
+        WHERE chain = :counter AND EXISTS (SELECT 1 FROM claim)
+        RETURNING seq, hash
+    )
+    SELECT s.*, EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT seq FROM head) AS head_seq,
+           (SELECT hash FROM head) AS head_hash
+    FROM s
+"""))  # noqa: S608 - our own SQL fragments, no input
+_STORED_RESULT: Final = text("SELECT user_id, method, request_hash, response FROM idempotency_records WHERE key = :k")
 
 
 @dataclass(frozen=True)
@@ -160,7 +198,7 @@ class Dispatcher:
             if scheme.lower() != "bearer" or not token:
                 raise AppError(ErrorCode.NOT_AUTHENTICATED)
         cosign = headers.get(HEADER_COSIGN.lower()) if rpc.cosign is not None else None
-        if rpc.cosign is not None and not cosign:
+        if rpc.cosign is not None and rpc.cosign_required and not cosign:
             raise AppError(ErrorCode.COSIGN_REQUIRED)
         return self._transact(rpc, req, key=key, token=token, cosign=cosign,
                               counter_code=headers.get(HEADER_COUNTER.lower()))
@@ -171,7 +209,7 @@ class Dispatcher:
     ) -> Reply:
         session = self._sessions()
         ctx = CallContext(session=session, clock=self._clock, settings=self._settings, pii=self._pii,
-                          now=self._clock.now(), method=rpc.name, counter_code=counter_code)
+                          now=self._clock.now(), method=rpc.name, counter_code=counter_code, idempotency_key=key)
         try:
             reply = self._run(ctx, rpc, req, key=key, token=token, cosign=cosign)
             session.commit()
@@ -190,51 +228,61 @@ class Dispatcher:
         self, ctx: CallContext, rpc: Rpc[Model, Model], req: Model, *, key: str | None, token: str,
         cosign: str | None,
     ) -> Reply:
-        s = ctx.session
-        if rpc.permission is not None:
-            ctx.actor = authenticate(session=s, settings=self._settings, token=token,
-                                     counter_code=ctx.counter_code, now=ctx.now, touch=rpc.keeps_alive)
-            if rpc.permission not in ROLE_PERMISSIONS[ctx.actor.role]:
-                raise AppError(ErrorCode.PERMISSION_DENIED, permission=rpc.permission.value)
-        req_hash = request_hash(rpc.name, req) if key else b""
+        first: tuple[int, bytes] | None = None
         if key is not None:
-            replay = self._claim_key(ctx, key=key, req_hash=req_hash)
-            if replay is not None:
-                return replay
+            if rpc.permission is None:  # pragma: no cover - the contract has no public mutating method
+                raise TypeError(f"{rpc.name} is mutating without a permission")
+            req_hash = request_hash(rpc.name, req)
+            claimed, first = self._authenticate_and_claim(ctx, rpc, token=token, key=key, req_hash=req_hash)
+            if not claimed:
+                return self._replay(ctx, key=key, req_hash=req_hash)
+        elif rpc.permission is not None:
+            ctx.actor = authenticate(session=ctx.session, settings=self._settings, token=token,
+                                     counter_code=ctx.counter_code, now=ctx.now, touch=rpc.keeps_alive)
+            self._check_permission(ctx, rpc)
         if cosign is not None and rpc.cosign is not None:
             username, password = _parse_cosign(cosign)
             ctx.cosigner = verify_cosign(ctx, username=username, password=password, permission=rpc.cosign)
         result: Model = HANDLERS[rpc.name](ctx=ctx, req=req)
         if not isinstance(result, rpc.response):  # pragma: no cover - a programming error
             raise TypeError(f"{rpc.name} returned {type(result).__name__}")
-        payload = result.model_dump(mode="json")
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        body = result.model_dump_json().encode()
         if rpc.mutating and not ctx.audit:
             ctx.record(target=rpc.name, after=_redact(req.model_dump(mode="json")))
-        audit_service.write_records(ctx, ctx.audit, idempotency_key=key)
-        if key is not None:
-            s.execute(text("UPDATE idempotency_records SET response = CAST(:r AS jsonb) WHERE key = :k"),
-                      {"r": body.decode(), "k": key})
+        audit_service.write_records(ctx, ctx.audit, idempotency_key=key, first=first,
+                                    response=body if key is not None else None)
         return Reply(200, body)
 
-    def _claim_key(self, ctx: CallContext, *, key: str, req_hash: bytes) -> Reply | None:
-        """Insert the key first: a concurrent call with the same key waits here on the unique index
-        until the first one commits, then finds its stored result (so it never applies twice)."""
-        s, actor, method = ctx.session, ctx.require_actor(), ctx.method
-        inserted = s.execute(
-            text(
-                "INSERT INTO idempotency_records (key, user_id, method, request_hash, created_at)"
-                " VALUES (:k, :u, :m, :h, :t) ON CONFLICT DO NOTHING RETURNING key"
-            ),
-            {"k": key, "u": actor.user_id, "m": method, "h": req_hash, "t": ctx.now},
-        ).first()
-        if inserted is not None:
-            return None
-        row = s.execute(
-            text("SELECT user_id, method, request_hash, response FROM idempotency_records WHERE key = :k"),
-            {"k": key},
-        ).one()
-        if row.user_id != actor.user_id or row.method != method or bytes(row.request_hash) != req_hash:
+    @staticmethod
+    def _check_permission(ctx: CallContext, rpc: Rpc[Model, Model]) -> None:
+        if rpc.permission is not None and rpc.permission not in ROLE_PERMISSIONS[ctx.require_actor().role]:
+            raise AppError(ErrorCode.PERMISSION_DENIED, permission=rpc.permission.value)
+
+    def _authenticate_and_claim(
+        self, ctx: CallContext, rpc: Rpc[Model, Model], *, token: str, key: str, req_hash: bytes,
+    ) -> tuple[bool, tuple[int, bytes] | None]:
+        """Authenticate and claim the key in one round trip: (claimed here, (seq, previous hash) of the
+        first audit record when the counter's chain head was moved on for it).
+
+        A concurrent call with the same key waits on the unique index until the first one commits,
+        then finds its stored result (so it never applies twice). Whatever is refused after the
+        statement (session, permission) rolls its writes back with the call.
+        """
+        params = session_params(settings=self._settings, token=token, counter_code=ctx.counter_code, now=ctx.now)
+        params.update(key=key, method=rpc.name, request_hash=req_hash, now=ctx.now, touch=rpc.keeps_alive,
+                      touch_before=ctx.now - TOUCH_INTERVAL)
+        row = ctx.session.connection().execute(_AUTHENTICATE_AND_CLAIM, params).one_or_none()
+        ctx.actor = session_actor(row, settings=self._settings, counter_code=ctx.counter_code, now=ctx.now)
+        self._check_permission(ctx, rpc)
+        assert row is not None  # session_actor refuses a missing session
+        first = (int(row.head_seq), bytes(row.head_hash)) if row.head_seq is not None else None
+        return bool(row.claimed), first
+
+    def _replay(self, ctx: CallContext, *, key: str, req_hash: bytes) -> Reply:
+        """The stored result of a key claimed before, if it was claimed for this very request."""
+        actor = ctx.require_actor()
+        row = ctx.session.connection().execute(_STORED_RESULT, {"k": key}).one()
+        if row.user_id != actor.user_id or row.method != ctx.method or bytes(row.request_hash) != req_hash:
             raise AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, key=key)
         return Reply(200, json.dumps(row.response, ensure_ascii=False, separators=(",", ":")).encode())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from server.services import admin, audit, auth, customers
+from server.services import admin, audit, auth, customers, overview, payments, search, settlement, shifts, voids
 from shared_models.rpc import REGISTRY, load_all
 
 Handler = Callable[..., Any]
@@ -25,6 +25,18 @@ HANDLERS: dict[str, Handler] = {
     "audit.verify_chain": audit.verify_chain,
     "customer.get_customer": customers.get_customer,
     "customer.update_contact": customers.update_contact,
+    "customer.search_customers": search.search_customers,
+    "customer.get_overview": overview.get_overview,
+    "payment.get_quote": payments.get_quote,
+    "payment.pay_bills": payments.pay_bills,
+    "payment.get_receipt": payments.get_receipt,
+    "payment.reprint_receipt": payments.reprint_receipt,
+    "payment.void_payment": voids.void_payment,
+    "shift.get_current": shifts.get_current,
+    "shift.open_shift": shifts.open_shift,
+    "shift.get_summary": shifts.get_summary,
+    "shift.close_shift": shifts.close_shift,
+    "settlement.get_daily": settlement.get_daily,
 }
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
+from server.db.prepared import prepared
 from server.models.audit import AuditChainHead, AuditRecord
 from server.rpc.context import AuditEntry, CallContext
 from shared_models.methods.audit import (
@@ -44,50 +46,86 @@ def _fields(
     }
 
 
-def _advance_head(session: Session, chain: str) -> tuple[int, bytes]:
-    """Lock the chain's head row and return (next seq, previous hash)."""
-    row = session.execute(
-        text("UPDATE audit_chain_heads SET seq = seq + 1 WHERE chain = :c RETURNING seq, hash"), {"c": chain}
-    ).one_or_none()
+_ADVANCE: Final = prepared(text(
+    "UPDATE audit_chain_heads SET seq = seq + :n WHERE chain = :c RETURNING seq - :n + 1 AS first_seq, hash"
+))
+_GENESIS: Final = text("INSERT INTO audit_chain_heads (chain, seq, hash) VALUES (:c, 0, :h) ON CONFLICT DO NOTHING")
+_COLUMNS: Final = ("chain", "seq", "at", "user_id", "username", "cosigner_id", "cosigner", "counter_code", "method",
+                   "target", "before", "after", "idempotency_key", "prev_hash", "hash")
+_JSON_COLUMNS: Final = frozenset({"before", "after"})
+_STORE_RESPONSE: Final = "UPDATE idempotency_records SET response = CAST(:response AS jsonb) WHERE key = :key"
+
+
+def _advance_head(session: Session, chain: str, n: int = 1) -> tuple[int, bytes]:
+    """Lock the chain's head row, move it ``n`` records on and return (first new seq, previous hash)."""
+    conn = session.connection()
+    row = conn.execute(_ADVANCE, {"c": chain, "n": n}).one_or_none()
     if row is None:
-        session.execute(
-            text("INSERT INTO audit_chain_heads (chain, seq, hash) VALUES (:c, 0, :h) ON CONFLICT DO NOTHING"),
-            {"c": chain, "h": GENESIS},
-        )
-        row = session.execute(
-            text("UPDATE audit_chain_heads SET seq = seq + 1 WHERE chain = :c RETURNING seq, hash"), {"c": chain}
-        ).one()
+        conn.execute(_GENESIS, {"c": chain, "h": GENESIS})
+        row = conn.execute(_ADVANCE, {"c": chain, "n": n}).one()
     return int(row[0]), bytes(row[1])
 
 
-def write_records(ctx: CallContext, entries: Iterable[AuditEntry], *, idempotency_key: str | None) -> None:
-    """Append ``entries`` to the chain of the call's counter, in the call's transaction."""
+@functools.cache
+def _write_statement(n: int, *, response: bool) -> TextClause:
+    """One statement: insert ``n`` records, set the head, and (``response``) store the call's response."""
+    parts = []
+    if n:
+        rows = ", ".join(
+            "(" + ", ".join(f"CAST(:{c}{i} AS jsonb)" if c in _JSON_COLUMNS else f":{c}{i}" for c in _COLUMNS) + ")"
+            for i in range(n)
+        )
+        # Only our column names and numbered bind parameters go into the text.
+        parts.append(f"a AS (INSERT INTO audit_log ({', '.join(_COLUMNS)}) VALUES {rows})")  # noqa: S608
+        parts.append("h AS (UPDATE audit_chain_heads SET seq = :head_seq, hash = :head_hash WHERE chain = :chain)")
+    if response:
+        parts.append(f"r AS ({_STORE_RESPONSE})")
+    return prepared(text("WITH " + ", ".join(parts) + " SELECT 1"))
+
+
+def write_records(
+    ctx: CallContext, entries: Iterable[AuditEntry], *, idempotency_key: str | None,
+    first: tuple[int, bytes] | None = None, response: bytes | None = None,
+) -> None:
+    """Append ``entries`` to the chain of the call's counter, in the call's transaction.
+
+    ``first`` is (seq, previous hash) when the caller has already moved the head on by one for the
+    first entry (dispatch does, in the statement that claims the idempotency key, so the head row is
+    locked from there on). ``response`` is stored on the call's idempotency record. The records, the
+    head and the response then go in one statement: one round trip for the whole audit of a call.
+    """
+    entries = list(entries)
+    if first is not None and not entries:  # pragma: no cover - a programming error: a gap in the chain
+        raise RuntimeError("the audit chain head was moved on for a record that was never written")
+    if not entries and response is None:
+        return
     actor, cosigner = ctx.actor, ctx.cosigner
     counter_code = actor.counter_code if actor else ctx.counter_code
     chain = counter_code or SERVER_CHAIN
-    for entry in entries:
-        seq, prev = _advance_head(ctx.session, chain)
-        fields = _fields(
-            chain=chain, seq=seq, at=ctx.now,
-            user_id=entry.user_id if entry.user_id is not None else (actor.user_id if actor else None),
-            username=entry.username or (actor.username if actor else "-"),
-            cosigner_id=cosigner.user_id if cosigner else None,
-            cosigner=cosigner.username if cosigner else None,
-            counter_code=counter_code, method=ctx.method, target=entry.target,
-            before=entry.before, after=entry.after, idempotency_key=idempotency_key,
-        )
-        digest = record_hash(prev, fields)
-        ctx.session.execute(
-            insert(AuditRecord).values(
-                chain=chain, seq=seq, at=ctx.now, user_id=fields["user_id"], username=fields["username"],
-                cosigner_id=fields["cosigner_id"], cosigner=fields["cosigner"], counter_code=counter_code,
-                method=ctx.method, target=entry.target, before=entry.before, after=entry.after,
-                idempotency_key=idempotency_key, prev_hash=prev, hash=digest,
+    params: dict[str, Any] = {"chain": chain, "key": idempotency_key,
+                              "response": response.decode() if response is not None else None}
+    if entries:
+        if first is None:
+            seq, prev = _advance_head(ctx.session, chain, len(entries))
+        else:
+            seq, prev = first
+        for i, entry in enumerate(entries):
+            fields = _fields(
+                chain=chain, seq=seq + i, at=ctx.now,
+                user_id=entry.user_id if entry.user_id is not None else (actor.user_id if actor else None),
+                username=entry.username or (actor.username if actor else "-"),
+                cosigner_id=cosigner.user_id if cosigner else None,
+                cosigner=cosigner.username if cosigner else None,
+                counter_code=counter_code, method=ctx.method, target=entry.target,
+                before=entry.before, after=entry.after, idempotency_key=idempotency_key,
             )
-        )
-        ctx.session.execute(
-            text("UPDATE audit_chain_heads SET hash = :h WHERE chain = :c"), {"h": digest, "c": chain}
-        )
+            digest = record_hash(prev, fields)
+            row = {**fields, "at": ctx.now, "before": json.dumps(entry.before), "after": json.dumps(entry.after),
+                   "prev_hash": prev, "hash": digest}
+            params.update({f"{c}{i}": row[c] for c in _COLUMNS})
+            prev = digest
+        params["head_seq"], params["head_hash"] = seq + len(entries) - 1, prev
+    ctx.session.connection().execute(_write_statement(len(entries), response=response is not None), params)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any, Final
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Row, select, text, update
 from sqlalchemy.orm import Session
 
+from server.db.prepared import prepared
 from server.errors import AppError
 from server.models.org import Counter, OrgUnit
 from server.models.users import User, UserSession
@@ -156,34 +158,56 @@ def login(*, ctx: CallContext, req: LoginRequest) -> LoginResult:
     )
 
 
+#: The session behind a token hash, with its user and counter (the first statement of every call).
+SESSION_SQL: Final = """
+    SELECT s.id AS session_id, s.last_seen_at, s.ended_at, u.id AS user_id, u.username, u.role, u.active,
+           k.id AS counter_id, k.code AS counter_code
+    FROM user_sessions s JOIN users u ON u.id = s.user_id JOIN counters k ON k.id = s.counter_id
+    WHERE s.token_hash = :token_hash
+"""
+#: The conditions under which ``session_actor`` accepts a ``SESSION_SQL`` row, in SQL (for statements
+#: that write only for a valid session; the two must say the same).
+SESSION_VALID_SQL: Final = "ended_at IS NULL AND active AND counter_code = :counter AND last_seen_at >= :idle_since"
+_SESSION: Final = prepared(text(SESSION_SQL))
+_TOUCH: Final = prepared(text("UPDATE user_sessions SET last_seen_at = :now WHERE id = :id"))
+
+
+def session_params(*, settings: Settings, token: str, counter_code: str | None, now: dt.datetime) -> dict[str, Any]:
+    """Bind parameters of ``SESSION_SQL`` and ``SESSION_VALID_SQL``."""
+    return {"token_hash": token_hash(token), "counter": counter_code,
+            "idle_since": now - dt.timedelta(seconds=settings.idle_timeout_s)}
+
+
+def needs_touch(last_seen: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a call at ``now`` writes ``last_seen_at`` (at most once per ``TOUCH_INTERVAL``)."""
+    return now - last_seen > TOUCH_INTERVAL
+
+
+def session_actor(row: Row[Any] | None, *, settings: Settings, counter_code: str | None, now: dt.datetime) -> Actor:
+    """The actor of a ``SESSION_SQL`` row, or the reason the session is refused."""
+    if row is None or row.ended_at is not None or not row.active:
+        raise AppError(ErrorCode.SESSION_INVALID)
+    if counter_code != row.counter_code:
+        raise AppError(ErrorCode.SESSION_WRONG_COUNTER, counter=counter_code or "")
+    if now - row.last_seen_at > dt.timedelta(seconds=settings.idle_timeout_s):
+        raise AppError(ErrorCode.SESSION_EXPIRED, minutes=settings.idle_timeout_s // 60)
+    return Actor(user_id=row.user_id, username=row.username, role=Role(row.role), counter_id=row.counter_id,
+                 counter_code=row.counter_code, session_id=row.session_id)
+
+
 def authenticate(
     *, session: Session, settings: Settings, token: str, counter_code: str | None, now: dt.datetime,
     touch: bool = True,
 ) -> Actor:
     """The actor behind a bearer token, or the reason it is refused; ``touch`` counts the call as
-    activity for the idle timeout."""
-    row = session.execute(
-        select(
-            UserSession.id, UserSession.last_seen_at, UserSession.ended_at, User.id, User.username, User.role,
-            User.active, Counter.id, Counter.code,
-        )
-        .join(User, User.id == UserSession.user_id)
-        .join(Counter, Counter.id == UserSession.counter_id)
-        .where(UserSession.token_hash == token_hash(token))
-    ).one_or_none()
-    if row is None:
-        raise AppError(ErrorCode.SESSION_INVALID)
-    sid, last_seen, ended_at, uid, username, role, active, cid, ccode = row
-    if ended_at is not None or not active:
-        raise AppError(ErrorCode.SESSION_INVALID)
-    if counter_code != ccode:
-        raise AppError(ErrorCode.SESSION_WRONG_COUNTER, counter=counter_code or "")
-    if now - last_seen > dt.timedelta(seconds=settings.idle_timeout_s):
-        raise AppError(ErrorCode.SESSION_EXPIRED, minutes=settings.idle_timeout_s // 60)
-    if touch and now - last_seen > TOUCH_INTERVAL:
-        session.execute(update(UserSession).where(UserSession.id == sid).values(last_seen_at=now))
-    return Actor(user_id=uid, username=username, role=Role(role), counter_id=cid, counter_code=ccode,
-                 session_id=sid)
+    activity for the idle timeout. Plain SQL on the session's connection: this runs on every call."""
+    conn = session.connection()
+    params = session_params(settings=settings, token=token, counter_code=counter_code, now=now)
+    row = conn.execute(_SESSION, params).one_or_none()
+    actor = session_actor(row, settings=settings, counter_code=counter_code, now=now)
+    if touch and row is not None and needs_touch(row.last_seen_at, now):
+        conn.execute(_TOUCH, {"now": now, "id": actor.session_id})
+    return actor
 
 
 def verify_cosign(ctx: CallContext, *, username: str, password: str, permission: Perm) -> Cosigner:

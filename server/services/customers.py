@@ -16,7 +16,8 @@ from shared_models.methods.customers import (
 )
 
 
-def _customer(ctx: CallContext, customer_no: str, *, for_update: bool = False) -> Customer:
+def find_customer(ctx: CallContext, customer_no: str, *, for_update: bool = False) -> Customer:
+    """The customer with this 户号, or CUSTOMER_NOT_FOUND."""
     stmt = select(Customer).where(Customer.customer_no == customer_no)
     if for_update:
         stmt = stmt.with_for_update()
@@ -38,13 +39,14 @@ _PROFILE_SQL = text(
 )
 
 
-def _profile(ctx: CallContext, c: Customer) -> CustomerProfile:
+def customer_profile(ctx: CallContext, c: Customer) -> CustomerProfile:
+    """The profile of a customer row: hall, tariff, current meters and ledger balance."""
     # One statement instead of five: the profile is read on every customer lookup at every counter.
     row = ctx.session.execute(_PROFILE_SQL, {"id": c.id}).one()
     return CustomerProfile(
         customer_no=c.customer_no, name=c.name, address=c.address, phone=c.phone,
-        id_number_masked=c.id_number_masked, category=c.category.value, status=c.status.value,
-        payment_mode=c.payment_mode.value, hall_code=row.hall_code, tariff_name=row.tariff_name,
+        id_number_masked=c.id_number_masked, category=c.category, status=c.status,
+        payment_mode=c.payment_mode, hall_code=row.hall_code, tariff_name=row.tariff_name,
         meters=[MeterInfo(asset_no=a, multiplier=m, digits=d) for a, m, d in row.meters],
         balance_fen=int(row.balance_fen),
     )
@@ -52,14 +54,14 @@ def _profile(ctx: CallContext, c: Customer) -> CustomerProfile:
 
 def get_customer(*, ctx: CallContext, req: GetCustomerRequest) -> CustomerProfile:
     """Profile, current meters and ledger balance of one customer."""
-    return _profile(ctx, _customer(ctx, req.customer_no))
+    return customer_profile(ctx, find_customer(ctx, req.customer_no))
 
 
 def update_contact(*, ctx: CallContext, req: UpdateContactRequest) -> CustomerProfile:
     """Change the contact phone; master data, not the books, so the row changes with an audit record."""
-    customer = _customer(ctx, req.customer_no, for_update=True)
+    customer = find_customer(ctx, req.customer_no, for_update=True)
     before = {"phone": customer.phone}
     customer.phone = req.phone.strip()
     ctx.session.flush()
     ctx.record(target=f"customer:{customer.customer_no}", before=before, after={"phone": customer.phone})
-    return _profile(ctx, customer)
+    return customer_profile(ctx, customer)

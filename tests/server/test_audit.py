@@ -11,8 +11,12 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from server.clock import SystemClock
 from server.models.audit import AuditRecord
-from server.services.audit import verify_chains
+from server.rpc.context import AuditEntry, CallContext
+from server.security import PiiCipher
+from server.services.audit import verify_chains, write_records
+from server.settings import Settings
 from tests.factories import password_for
 from tests.rpc_helpers import Caller
 
@@ -160,3 +164,50 @@ class TestChainVerification:
             "customer.update_contact",
             "customer.update_contact",
         ]
+
+
+class TestChainWrites:
+    def _head(self, db: Session, chain: str) -> int:
+        db.rollback()  # a fresh snapshot: the calls committed on their own connections
+        return int(db.execute(text("SELECT seq FROM audit_chain_heads WHERE chain = :c"), {"c": chain}).scalar_one())
+
+    def test_replay_writes_no_record(self, caller: Caller, db: Session) -> None:
+        """A replayed key answers from the stored result and moves the chain on by nothing."""
+        _some_history(caller)
+        body = {"customer_no": "3301000001", "phone": "13911112222"}
+        key = "0b3f4d1e-2c5a-4e6f-8a7b-9c0d1e2f3a4b"
+        assert caller.call("customer.update_contact", body, key=key).status == 200
+        head = self._head(db, "T0101")
+        assert caller.call("customer.update_contact", body, key=key).status == 200
+        assert self._head(db, "T0101") == head
+        assert verify_chains(db).problems == []
+
+    def test_refused_call_leaves_no_gap(self, caller: Caller, db: Session) -> None:
+        """A mutating call refused after its key was claimed rolls the chain head back with it."""
+        _some_history(caller)
+        head = self._head(db, "T0101")
+        refused = caller.call("customer.update_contact", {"customer_no": "3309999999", "phone": "13900000009"})
+        assert refused.code == "CUSTOMER_NOT_FOUND"
+        assert self._head(db, "T0101") == head
+        accepted = caller.call("customer.update_contact", {"customer_no": "3301000001", "phone": "13900000010"})
+        assert accepted.status == 200
+        assert self._head(db, "T0101") == head + 1
+        assert verify_chains(db).problems == []
+
+    def test_several_records_in_one_statement(self, db: Session) -> None:
+        """Records written together, on a new chain and then after a head moved on by the caller, chain."""
+        clock = SystemClock()
+        ctx = CallContext(session=db, clock=clock, settings=Settings(database_url="x"), pii=PiiCipher(bytes(32)),
+                          now=clock.now(), method="test.write", counter_code="X01")
+        write_records(ctx, [AuditEntry(target=f"t:{i}", after={"i": i, "名": "张"}, username="t") for i in range(3)],
+                      idempotency_key=None)
+        seq, prev = db.execute(text(
+            "UPDATE audit_chain_heads SET seq = seq + 1 WHERE chain = 'X01' RETURNING seq, hash")).one()
+        write_records(ctx, [AuditEntry(target="t:3", before={"a": None}, username="t"),
+                            AuditEntry(target="t:4", username="t")], idempotency_key=None, first=(seq, bytes(prev)))
+        db.commit()
+        rows = db.execute(text("SELECT seq, before FROM audit_log WHERE chain = 'X01' ORDER BY seq")).all()
+        assert [r.seq for r in rows] == [1, 2, 3, 4, 5]
+        assert rows[3].before == {"a": None}
+        assert self._head(db, "X01") == 5
+        assert verify_chains(db).problems == []

@@ -36,7 +36,43 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "audit.verify_chain": {},
     "customer.get_customer": {"customer_no": "3301000001"},
     "customer.update_contact": {"customer_no": "3301000001", "phone": "13912345678"},
+    "customer.search_customers": {"query": "张伟"},
+    "customer.get_overview": {"customer_no": "3301000001"},
+    "payment.get_quote": {"customer_no": "3301000001"},
+    "payment.pay_bills": {"customer_no": "3301000001", "receipt_no": "T0101-20261123-00001",
+                          "tenders": [{"method": "cash", "amount_fen": 100, "cash_handed_fen": 100}],
+                          "quoted_due_fen": 0},
+    "payment.get_receipt": {"receipt_no": "T0101-20261123-00001"},
+    "payment.reprint_receipt": {"receipt_no": "T0101-20261123-00001"},
+    "payment.void_payment": {"receipt_no": "T0101-20261123-00001", "reason": "矩阵测试"},
+    "shift.get_current": {},
+    "shift.open_shift": {"float_fen": 0},
+    "shift.get_summary": {"shift_no": "unknown-shift"},
+    "shift.close_shift": {"shift_no": "unknown-shift", "cash_counts": [], "deposit_slip_no": "JK-1"},
+    "settlement.get_daily": {"business_date": "2026-11-23"},
 }
+
+#: Methods whose sample needs the caller's own open shift (and, after "pay", a receipt of theirs).
+NEEDS_SHIFT = frozenset({"payment.pay_bills", "payment.get_receipt", "payment.reprint_receipt",
+                         "payment.void_payment", "shift.get_summary", "shift.close_shift"})
+
+
+def _prepare(caller: Caller, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Open the caller's shift and take a payment when the sample needs them (only for allowed roles)."""
+    if method not in NEEDS_SHIFT:
+        return params
+    opened = caller.call("shift.open_shift", {"float_fen": 0})
+    assert opened.status == 200, opened.body
+    if "shift_no" in params:
+        params["shift_no"] = opened.body["shift_no"]
+    quote = caller.call("payment.get_quote", {"customer_no": "3301000001"})
+    assert quote.status == 200, quote.body
+    pay = dict(SAMPLES["payment.pay_bills"], quoted_due_fen=quote.body["due_fen"])
+    if method == "payment.pay_bills":
+        return pay
+    paid = caller.call("payment.pay_bills", pay)
+    assert paid.status == 200, paid.body
+    return params
 
 CASES = [(role, name) for role in Role for name, rpc in sorted(REGISTRY.items()) if rpc.permission is not None]
 
@@ -56,6 +92,8 @@ def test_permission_matrix(role: Role, method: str, caller: Caller) -> None:
     if method == "auth.change_password":
         params["old_password"] = password_for(username)
     rpc = REGISTRY[method]
+    if rpc.permission in ROLE_PERMISSIONS[role]:
+        params = _prepare(caller, method, params)
     cosign = ("super2", password_for("super2")) if rpc.cosign is not None else None
     answer = caller.call(method, params, cosign=cosign)
     allowed = rpc.permission in ROLE_PERMISSIONS[role]

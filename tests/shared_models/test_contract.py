@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import typing
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,33 @@ TESTS = Path(__file__).resolve().parents[1]
 PUBLIC = {"system.handshake", "auth.login"}
 
 
-def _money_fields(model: type[BaseModel]) -> list[tuple[str, object]]:
-    return [(n, f.annotation) for n, f in model.model_fields.items() if n.endswith("_fen")]
+def _plain(annotation: object) -> set[object]:
+    """The member types of ``annotation`` with ``Annotated`` metadata stripped."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _plain(typing.get_args(annotation)[0])
+    args = typing.get_args(annotation)
+    return {t for a in args for t in _plain(a)} if args else {annotation}
+
+
+def _models_in(annotation: object) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _money_fields(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> list[tuple[str, object]]:
+    """Every ``*_fen`` field of ``model`` and of the models nested in it (lists, optionals)."""
+    seen = set() if seen is None else seen
+    if model in seen:
+        return []
+    seen.add(model)
+    found: list[tuple[str, object]] = [
+        (f"{model.__name__}.{n}", f.annotation) for n, f in model.model_fields.items() if n.endswith("_fen")
+    ]
+    for f in model.model_fields.values():
+        for nested in _models_in(f.annotation):
+            found += _money_fields(nested, seen)
+    return found
 
 
 class TestRegistry:
@@ -48,8 +74,9 @@ class TestRegistry:
         for rpc in REGISTRY.values():
             for model in (rpc.request, rpc.response):
                 for name, annotation in _money_fields(model):
-                    assert annotation is int, f"{model.__name__}.{name}"
-                    assert model.model_config.get("strict") is True
+                    # an optional amount ("pay everything due" when absent) is still an int when present
+                    assert _plain(annotation) in ({int}, {int, type(None)}), name
+                assert model.model_config.get("strict") is True
 
     def test_models_are_strict_and_closed(self) -> None:
         """Requests refuse unknown fields and coercion."""

@@ -15,6 +15,7 @@ from client.core.config import ClientPaths
 from client.core.secrets import SecretStore
 from client.ui.app import ClientApp, build_app, open_settings
 from client.ui.login_window import KEY_COUNTER, KEY_SERVER
+from client.ui.ops import running_ops
 from server.demo_data import DEMO_PASSWORD
 from tests.e2e.conftest import DemoServer, demo_server  # noqa: F401 - the fixture, shared with tests/e2e
 from tests.ui.conftest import ARTIFACTS
@@ -70,7 +71,8 @@ def test_demo_cashier_signs_in(qtbot: QtBot, live_app, locale: str, wrong: str, 
     assert main is not None
     qtbot.waitExposed(main)
     assert "cashier0101" in main.user_label.text() or role_text in main.user_label.text()
-    screens = [main.nav_list.item(i).text() for i in range(main.nav_list.count())]
-    assert len(screens) == 2  # a cashier sees Account and Customer, not Users or Audit
+    # a cashier sees Account and the counter's day (shift, desk, settlement), not Users or Audit
+    assert main.screen_names() == ["account", "shift", "desk", "settlement"]
+    qtbot.waitUntil(lambda: running_ops() == 0, timeout=20_000)  # the shift screen asks for the open shift
     ARTIFACTS.mkdir(exist_ok=True)
     assert main.grab().save(str(ARTIFACTS / f"main-cashier-{locale}.png"))

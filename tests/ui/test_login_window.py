@@ -17,6 +17,7 @@ from client.ui.errors import error_text
 from client.ui.i18n import SETTINGS_KEY
 from client.ui.login_window import KEY_COUNTER, KEY_SERVER, KEY_USERNAME
 from client.ui.messages import MESSAGES, error_message, fill, generic_message
+from client.ui.ops import running_ops
 from shared_models.errors import ErrorCode
 from shared_models.roles import Role
 from shared_models.rpc import CONTRACT_VERSION
@@ -137,6 +138,7 @@ class TestSignIn:
         release.set()
         qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
         assert len(peer.calls_to("auth.login")) == 1
+        qtbot.waitUntil(lambda: running_ops() == 0, timeout=10_000)  # the first screen asks for the open shift
         assert peer.calls_to("auth.login")[0].json()["device_key"] == DEVICE_KEY
         assert not window.isVisible()
         stored = QSettings(str(client_paths.settings_file), QSettings.Format.IniFormat)

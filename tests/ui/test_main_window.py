@@ -9,6 +9,7 @@ import shiboken6
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from client.ui.ops import running_ops
 from client.ui.screens.account_screen import AccountScreen
 from shared_models.errors import ErrorCode
 from shared_models.roles import Role
@@ -18,9 +19,9 @@ from tests.ui.conftest import AppFactory
 from tests.ui.ui_helpers import COUNTER, sign_in
 
 SCREENS = {
-    Role.CASHIER: ["account", "customer"],
+    Role.CASHIER: ["account", "shift", "desk", "settlement"],
     Role.METER_READER: ["account", "customer"],
-    Role.SUPERVISOR: ["account", "customer", "audit"],
+    Role.SUPERVISOR: ["account", "shift", "desk", "settlement", "audit"],
     Role.BILLING_CLERK: ["account", "customer"],
     Role.BUSINESS_CLERK: ["account", "customer"],
     Role.ADMIN: ["account", "customer", "users", "audit"],
@@ -130,7 +131,7 @@ class TestPasswordGate:
         assert isinstance(account, AccountScreen)
         assert window.stack.currentWidget() is account
         assert account.banner_label.isVisibleTo(window)
-        assert not window.show_screen("customer")
+        assert not window.show_screen("desk")
         assert not (window.nav_list.item(1).flags() & Qt.ItemFlag.ItemIsEnabled)
 
         account.old_password_edit.setText("init-pass-1")
@@ -147,7 +148,8 @@ class TestPasswordGate:
             "old_password": "init-pass-1", "new_password": "my-own-pass-1"}
         assert account.message_label.text() == "密码已修改。"
         assert not account.banner_label.isVisibleTo(window)
-        assert window.show_screen("customer")
+        assert window.show_screen("desk")
+        qtbot.waitUntil(lambda: running_ops() == 0, timeout=10_000)  # the desk asks for the shift as it opens
 
     def test_weak_password_sentence(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer) -> None:
         """The server's PASSWORD_TOO_WEAK is shown with the minimum length."""

@@ -20,7 +20,13 @@ from client.ui.screens.users_screen import UsersScreen
 from shared_models.errors import ErrorCode
 from shared_models.methods.admin import CreateUserResult, UserPage, UserRow
 from shared_models.methods.audit import AuditPage, AuditRow, VerifyAuditResult
-from shared_models.methods.customers import CustomerProfile, MeterInfo
+from shared_models.methods.customers import (
+    CustomerCategory,
+    CustomerProfile,
+    CustomerStatus,
+    MeterInfo,
+    PaymentMode,
+)
 from shared_models.roles import Role
 from shared_models.rpc import Empty
 from tests.client.wire_peer import Reply, WirePeer
@@ -46,7 +52,8 @@ def profile(phone: str = "13800000000") -> CustomerProfile:
     """A residential customer with two meters and a prepayment balance."""
     return CustomerProfile(
         customer_no=CUSTOMER_NO, name="王建国", address="杭州市上城区解放路 18 号", phone=phone,
-        id_number_masked="3301**********1234", category="residential", status="active", payment_mode="postpaid",
+        id_number_masked="3301**********1234", category=CustomerCategory.RESIDENTIAL, status=CustomerStatus.ACTIVE,
+        payment_mode=PaymentMode.POSTPAID,
         hall_code="H0101", tariff_name="居民阶梯电价", balance_fen=123456,
         meters=[MeterInfo(asset_no="3330001000000123", multiplier=1, digits=6),
                 MeterInfo(asset_no="3330001000000456", multiplier=40, digits=8)],
@@ -170,7 +177,8 @@ class TestUsersScreen:
 
 
 class TestCustomerScreen:
-    def _screen(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer, role: Role = Role.CASHIER) -> CustomerScreen:
+    def _screen(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer,
+                role: Role = Role.BUSINESS_CLERK) -> CustomerScreen:  # cashiers have the desk instead
         window = sign_in(qtbot, make_app(locale="zh_CN"), peer, role)
         screen = _open(window, "customer")
         assert isinstance(screen, CustomerScreen)

@@ -20,7 +20,8 @@ from shared_models.roles import Role
 def _user(user_id: int, *, locked: bool = False, active: bool = True) -> UserRow:
     return UserRow(user_id=user_id, username=f"user{user_id}", display_name=f"用户{user_id}", role=Role.CASHIER,
                    org_unit_code="H0101", org_unit_name="城东营业厅", active=active,
-                   locked_until=datetime.now(UTC) + timedelta(minutes=5) if locked else None,
+                   # far ahead: parametrize builds rows at collection, minutes before a long suite runs them
+                   locked_until=datetime.now(UTC) + timedelta(days=1) if locked else None,
                    failed_attempts=5 if locked else 0)
 
 

@@ -8,7 +8,9 @@ from pytestqt.qtbot import QtBot
 
 from client.ui.app import ClientApp
 from client.ui.main_window import MainWindow
+from client.ui.ops import running_ops
 from shared_models.methods.auth import CounterInfo, LoginResult, UserInfo, WhoamiResult
+from shared_models.methods.shifts import CurrentShift
 from shared_models.roles import ROLE_PERMISSIONS, Role
 from tests.client.wire_peer import Reply, WirePeer
 
@@ -54,6 +56,7 @@ def sign_in(qtbot: QtBot, app: ClientApp, peer: WirePeer, role: Role, *, change_
     """Sign in as ``role`` by typing into the login window and clicking Sign in; returns the main window."""
     peer.on("auth.login", Reply.ok(login_result(role, change_required=change_required)))
     peer.on("auth.whoami", Reply.ok(whoami_result(role)))
+    peer.on("shift.get_current", Reply.ok(CurrentShift(shift=None, next_receipt_seq=1)))
     window = app.login_window
     if not window.isVisible():
         with qtbot.waitSignal(window.connection_checked, timeout=10_000):
@@ -63,4 +66,6 @@ def sign_in(qtbot: QtBot, app: ClientApp, peer: WirePeer, role: Role, *, change_
     with qtbot.waitSignal(window.signed_in, timeout=10_000):
         window.login_button.click()
     assert app.main_window is not None
+    # The first screen may ask the server something as it opens (the shift, for a cashier): let it land.
+    qtbot.waitUntil(lambda: running_ops() == 0, timeout=10_000)
     return app.main_window

@@ -1,0 +1,185 @@
+"""Dialogs of the cashier desk: reprint a receipt (补打) and void a payment (冲正) with the supervisor's
+co-signature on the same dialog. Opened with ``open()`` and answered by signals: no nested ``exec()``."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
+from client.ui.context import UiContext
+from client.ui.errors import error_text
+from client.ui.messages import error_message
+from client.ui.ops import Op
+from client.ui.widgets.cosign_fields import CosignFields
+from shared_models.errors import ErrorCode
+from shared_models.methods.payments import (
+    RECEIPT_NO_PATTERN,
+    REPRINT,
+    VOID,
+    PaymentReceipt,
+    ReceiptRequest,
+    VoidRequest,
+    VoidResult,
+)
+
+_RECEIPT_NO = re.compile(RECEIPT_NO_PATTERN)
+
+
+class _DeskDialog(QDialog):
+    """A receipt number field, a form, an error line, OK and Cancel (Enter and Esc)."""
+
+    def __init__(self, *, ctx: UiContext, receipt_no: str, ok_name: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._ctx = ctx
+        self.receipt_edit = QLineEdit(receipt_no)
+        self.receipt_edit.setObjectName("receiptNoEdit")
+        self.receipt_edit.setMaxLength(40)
+        self.receipt_edit.selectAll()
+        self.form = QFormLayout()
+        self.error_label = QLabel()
+        self.error_label.setObjectName("dialogErrorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.ok_button = QPushButton()
+        self.ok_button.setObjectName(ok_name)
+        self.ok_button.setDefault(True)
+        self.cancel_button = QPushButton()
+        self.cancel_button.setObjectName("dialogCancelButton")
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.ok_button.clicked.connect(self._on_ok)
+        self.cancel_button.clicked.connect(self.reject)
+
+    def _on_ok(self) -> None:
+        raise NotImplementedError
+
+    def _receipt_no(self) -> str | None:
+        """The receipt number typed (or scanned from the receipt's QR code), or None with the reason shown."""
+        text = self.receipt_edit.text().strip()
+        if not _RECEIPT_NO.match(text):
+            # a fixed context: self.tr in a base class would look under the subclass's name
+            self.error_label.setText(QCoreApplication.translate(
+                "CashierDialogs", "“{text}” is not a receipt number (for example H0101-20261123-00042).",
+            ).format(text=text))
+            return None
+        return text
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
+            self.reject()
+            self._ctx.report_error(self.parentWidget(), exc)
+            return
+        self.error_label.setText(error_text(exc))
+
+
+class ReprintDialog(_DeskDialog):
+    """Reprint a receipt by number: the server counts the reprint, the receipt prints marked 补打 N."""
+
+    reprint_ready = Signal(object)  # the PaymentReceipt with its reprint count
+
+    def __init__(self, *, ctx: UiContext, receipt_no: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(ctx=ctx, receipt_no=receipt_no, ok_name="reprintConfirmButton", parent=parent)
+        self.setObjectName("reprintDialog")
+        self.form.addRow(self.tr("Receipt number"), self.receipt_edit)
+        hint = QLabel(self.tr("The copy is marked 补打 with the number of the reprint."))
+        hint.setWordWrap(True)
+        self.form.addRow(hint)
+        self.setWindowTitle(self.tr("Reprint receipt"))
+        self.ok_button.setText(self.tr("Reprint"))
+        self.cancel_button.setText(self.tr("Cancel"))
+
+    def _on_ok(self) -> None:
+        receipt_no = self._receipt_no()
+        if receipt_no is None:
+            return
+        self.error_label.clear()
+        rpc = self._ctx.rpc
+        Op(parent=self, run=lambda: rpc.call(REPRINT, make_request(ReceiptRequest, receipt_no=receipt_no)),
+           busy=[self.ok_button], key="reprint") \
+            .on_success(self._done) \
+            .on_failure(self._failed) \
+            .start()
+
+    def _done(self, receipt: PaymentReceipt) -> None:
+        self.reprint_ready.emit(receipt)
+        self.accept()
+
+
+class VoidDialog(_DeskDialog):
+    """Void (冲正) a payment of the open shift: receipt number, reason, and the supervisor's co-signature."""
+
+    payment_voided = Signal(object)  # the VoidResult
+
+    def __init__(self, *, ctx: UiContext, receipt_no: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(ctx=ctx, receipt_no=receipt_no, ok_name="voidConfirmButton", parent=parent)
+        self.setObjectName("voidDialog")
+        self.reason_combo = QComboBox()
+        self.reason_combo.setObjectName("voidReasonCombo")
+        self.reason_combo.setEditable(True)
+        self.reason_combo.addItems([self.tr("Wrong amount entered"), self.tr("Wrong customer"),
+                                    self.tr("Wrong payment method")])
+        self.reason_combo.setCurrentIndex(-1)
+        self.cosign = CosignFields(hint=self.tr(
+            "Same day, same cashier, shift still open. A supervisor co-signs the void with their own user name "
+            "and password; both names go into the audit trail."))
+        self.form.addRow(self.tr("Receipt number"), self.receipt_edit)
+        self.form.addRow(self.tr("Reason"), self.reason_combo)
+        self.form.addRow(self.cosign)
+        self.setWindowTitle(self.tr("Void payment (冲正)"))
+        self.ok_button.setText(self.tr("Void payment"))
+        self.cancel_button.setText(self.tr("Cancel"))
+
+    def reason(self) -> str:
+        """The reason typed or picked."""
+        return self.reason_combo.currentText().strip()
+
+    def _on_ok(self) -> None:
+        receipt_no = self._receipt_no()
+        if receipt_no is None:
+            return
+        reason = self.reason()
+        if len(reason) < 2:
+            self.error_label.setText(self.tr("Give the reason for the void."))
+            return
+        cosign = self.cosign.cosign()
+        if cosign is None:  # the server refuses the same; saying it here spares the round trip
+            self.error_label.setText(error_message(ErrorCode.COSIGN_REQUIRED))
+            return
+        self.error_label.clear()
+        rpc = self._ctx.rpc
+
+        def work() -> VoidResult:
+            req = make_request(VoidRequest, receipt_no=receipt_no, reason=reason)
+            return rpc.call(VOID, req, cosign=cosign)
+
+        Op(parent=self, run=work, busy=[self.ok_button], key="void") \
+            .on_success(self._done) \
+            .on_failure(self._on_void_failed) \
+            .start()
+
+    def _on_void_failed(self, exc: BaseException) -> None:
+        self.cosign.clear()
+        self._failed(exc)
+
+    def _done(self, result: VoidResult) -> None:
+        self.payment_voided.emit(result)
+        self.accept()

@@ -1,0 +1,157 @@
+"""The 360 view of the cashier desk (SPEC C2): profile with the ID number masked, meters, card status,
+open bills with the late fee to today, what is owed and prepaid, and the latest payments. A view only:
+it renders a ``CustomerOverview`` and knows nothing of the server."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.ui.messages import customer_value
+from client.ui.models.desk_models import OpenBillsModel, RecentPaymentsModel
+from shared_models.methods.customers import CustomerOverview, CustomerStatus, PaymentMode
+from shared_models.money import format_fen
+
+_ALERT = "color: #b00020; font-weight: bold;"
+
+
+def _table(name: str) -> QTableView:
+    table = QTableView()
+    table.setObjectName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().setVisible(False)
+    return table
+
+
+class OverviewPanel(QWidget):
+    """Who the customer is and what they owe; :meth:`show_overview` renders, None clears."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("overviewPanel")
+        self.overview: CustomerOverview | None = None
+        self.values: dict[str, QLabel] = {}
+
+        self.profile_box = QGroupBox(self.tr("Customer"))
+        profile = QGridLayout(self.profile_box)
+        profile.setColumnStretch(1, 1)
+        profile.setColumnStretch(3, 1)
+        # Two pairs a row keeps the bills table in view; address, tariff and meters take a whole row.
+        for row, pairs in enumerate((
+            (("customerNoValue", self.tr("Account number")), ("nameValue", self.tr("Name"))),
+            (("addressValue", self.tr("Address")),),
+            (("phoneValue", self.tr("Phone")), ("idNumberValue", self.tr("ID number"))),
+            (("statusValue", self.tr("Status")), ("categoryValue", self.tr("Category"))),
+            (("paymentModeValue", self.tr("Payment mode")), ("cardStatusValue", self.tr("IC card"))),
+            (("tariffValue", self.tr("Tariff")),),
+            (("metersValue", self.tr("Meters")),),
+        )):
+            for column, (name, caption) in enumerate(pairs):
+                profile.addWidget(QLabel(caption), row, column * 2)
+                profile.addWidget(self._value(name), row, column * 2 + 1, 1, 3 if len(pairs) == 1 else 1)
+
+        self.money_box = QGroupBox(self.tr("Account"))
+        money = QGridLayout(self.money_box)
+        for column, (name, caption) in enumerate((
+            ("arrearsValue", self.tr("Arrears")), ("lateFeeValue", self.tr("Late fee to today")),
+            ("dueValue", self.tr("Due today")), ("prepaymentValue", self.tr("Prepayment")),
+        )):
+            money.addWidget(QLabel(caption), 0, column)
+            money.addWidget(self._value(name), 1, column)
+        self.values["dueValue"].setStyleSheet("font-size: 16pt; font-weight: bold;")
+
+        self.bills_model = OpenBillsModel(self)
+        self.bills_table = _table("openBillsTable")
+        self.bills_table.setModel(self.bills_model)
+        self.payments_model = RecentPaymentsModel(self)
+        self.payments_table = _table("recentPaymentsTable")
+        self.payments_table.setModel(self.payments_model)
+        self.as_of_label = QLabel()
+        self.as_of_label.setObjectName("asOfLabel")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.profile_box)
+        layout.addWidget(self.money_box)
+        layout.addWidget(QLabel(self.tr("Open bills (late fee to today)")))
+        layout.addWidget(self.bills_table, 2)
+        layout.addWidget(self.as_of_label)
+        layout.addWidget(QLabel(self.tr("Recent payments")))
+        layout.addWidget(self.payments_table, 1)
+        self.show_overview(None)
+
+    def _value(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        self.values[name] = label
+        return label
+
+    def text_of(self, name: str) -> str:
+        """The text shown in value ``name`` (``dueValue``, ``idNumberValue`` …)."""
+        return self.values[name].text()
+
+    def selected_receipt_no(self) -> str | None:
+        """The receipt number of the recent payment selected, or None."""
+        row = self.payments_model.row_at(self.payments_table.currentIndex().row())
+        return row.receipt_no if row is not None else None
+
+    def show_overview(self, overview: CustomerOverview | None) -> None:
+        """Render ``overview``; None empties every field and table."""
+        self.overview = overview
+        if overview is None:
+            for label in self.values.values():
+                label.setText("")
+            self.bills_model.set_rows([])
+            self.payments_model.set_rows([])
+            self.as_of_label.setText("")
+            self.setEnabled(False)
+            return
+        self.setEnabled(True)
+        p = overview.profile
+        meters = "; ".join(
+            self.tr("{asset_no} (multiplier {multiplier})").format(asset_no=m.asset_no, multiplier=m.multiplier)
+            for m in p.meters
+        )
+        shown = {
+            "customerNoValue": p.customer_no,
+            "nameValue": p.name,
+            "addressValue": p.address,
+            "phoneValue": p.phone,
+            "idNumberValue": p.id_number_masked,  # masked by the server: the full number never travels
+            "statusValue": customer_value(p.status),
+            "categoryValue": customer_value(p.category),
+            "paymentModeValue": customer_value(p.payment_mode),
+            "tariffValue": p.tariff_name,
+            "metersValue": meters or self.tr("No meter"),
+            "cardStatusValue": self._card_text(overview),
+            "arrearsValue": format_fen(overview.arrears_fen),
+            "lateFeeValue": format_fen(overview.late_fee_fen),
+            "dueValue": format_fen(overview.due_fen),
+            "prepaymentValue": format_fen(overview.prepayment_fen),
+        }
+        for name, text in shown.items():
+            self.values[name].setText(text)
+        self.values["statusValue"].setStyleSheet("" if p.status is CustomerStatus.ACTIVE else _ALERT)
+        self.bills_model.set_rows(overview.open_bills)
+        self.payments_model.set_rows(overview.recent_payments)
+        self.as_of_label.setText(self.tr("Late fees as of {date}.").format(date=overview.as_of.isoformat()))
+
+    def _card_text(self, overview: CustomerOverview) -> str:
+        if overview.card_status:
+            return overview.card_status
+        if overview.profile.payment_mode is PaymentMode.PREPAID_CARD:
+            return self.tr("No card issued")
+        return self.tr("Not a card customer")

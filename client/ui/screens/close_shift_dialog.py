@@ -1,0 +1,221 @@
+"""Closing a shift: the cash count by denomination, the deposit slip number and, for a difference, the
+supervisor's co-signature on the same dialog. Opened with ``open()`` and answered by signals."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.core.cash_count import cash_count_lines, counted_fen
+from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
+from client.ui.context import UiContext
+from client.ui.errors import error_text
+from client.ui.ops import Op
+from client.ui.screens.shift_summary_view import difference_text
+from client.ui.widgets.cosign_fields import CosignFields
+from shared_models.errors import ErrorCode
+from shared_models.ids import IdempotencyKey, new_idempotency_key
+from shared_models.methods.shifts import CLOSE, DENOMINATIONS_FEN, CloseShiftRequest, ShiftSummary
+from shared_models.money import format_fen
+
+#: The server's answers that mean this shift is no longer there to close (closed elsewhere, or gone).
+_GONE = frozenset({ErrorCode.SHIFT_CLOSED, ErrorCode.SHIFT_NOT_FOUND})
+_COSIGN_REFUSED = frozenset({
+    ErrorCode.COSIGN_REQUIRED, ErrorCode.COSIGN_INVALID, ErrorCode.COSIGN_NOT_AUTHORIZED,
+    ErrorCode.COSIGN_SAME_USER, ErrorCode.CASH_DIFFERENCE_NEEDS_APPROVAL,
+})
+_SLIP_PATTERN = r"[A-Za-z0-9_-]{1,40}"
+
+
+class CloseShiftDialog(QDialog):
+    """Count the drawer and close the shift of ``summary``."""
+
+    #: The shift is closed: its final summary (``ShiftSummary``).
+    shift_closed = Signal(object)
+    #: The server says the shift is already closed or unknown (shift number): the screen reloads it.
+    shift_gone = Signal(str)
+
+    def __init__(self, *, ctx: UiContext, summary: ShiftSummary, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("closeShiftDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._ctx = ctx
+        self._summary = summary
+        # Minted when the cashier confirms; a retry of the same request (after a timeout) reuses it, so the
+        # server closes the shift once and answers the retry with the first result.
+        self._pending: tuple[str, IdempotencyKey] | None = None
+        shift = summary.shift
+        self.setWindowTitle(self.tr("Close shift {shift_no}").format(shift_no=shift.shift_no))
+
+        count_box = self._build_count_box()
+        self.expected_label = self._figure("expectedCashValue", format_fen(summary.expected_cash_fen))
+        self.counted_label = self._figure("countedCashValue", format_fen(0))
+        self.difference_label = self._figure("differenceValue", "")
+        self.deposit_slip_edit = QLineEdit()
+        self.deposit_slip_edit.setObjectName("depositSlipEdit")
+        self.deposit_slip_edit.setMaxLength(40)
+        self.deposit_slip_edit.setValidator(QRegularExpressionValidator(QRegularExpression(_SLIP_PATTERN), self))
+        self.note_edit = QLineEdit()
+        self.note_edit.setObjectName("noteEdit")
+        self.note_edit.setMaxLength(200)
+        form = QFormLayout()
+        form.addRow(self.tr("Shift"), QLabel(f"{shift.shift_no}  {shift.cashier_name}"))
+        form.addRow(self.tr("Expected cash (yuan)"), self.expected_label)
+        form.addRow(self.tr("Counted cash (yuan)"), self.counted_label)
+        form.addRow(self.tr("Difference (counted − expected)"), self.difference_label)
+        form.addRow(self.tr("Deposit slip number (解款单号)"), self.deposit_slip_edit)
+        form.addRow(self.tr("Note"), self.note_edit)
+
+        self.cosign = CosignFields(hint=self.tr(
+            "The counted cash differs from the expected cash. A supervisor approves the difference with their own "
+            "user name and password; both names go into the audit trail."))
+
+        buttons = self._build_buttons()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(count_box)
+        layout.addLayout(form)
+        layout.addWidget(self.cosign)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.ok_button.clicked.connect(self.confirm)
+        self.cancel_button.clicked.connect(self.reject)
+        self._force_cosign = False
+        self._recount()
+
+    def _build_count_box(self) -> QGroupBox:
+        self.pieces: dict[int, QSpinBox] = {}
+        self.amounts: dict[int, QLabel] = {}
+        box = QGroupBox(self.tr("Cash count"))
+        grid = QGridLayout(box)
+        for column, caption in enumerate((self.tr("Denomination"), self.tr("Pieces"), self.tr("Amount (yuan)"))):
+            grid.addWidget(QLabel(caption), 0, column)
+        for row, fen in enumerate(DENOMINATIONS_FEN, start=1):
+            spin = QSpinBox()
+            spin.setObjectName(f"piecesSpin{fen}")
+            spin.setRange(0, 1_000_000)
+            spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+            amount = QLabel(format_fen(0))
+            amount.setObjectName(f"amountValue{fen}")
+            amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(QLabel(self._denomination(fen)), row, 0)
+            grid.addWidget(spin, row, 1)
+            grid.addWidget(amount, row, 2)
+            self.pieces[fen], self.amounts[fen] = spin, amount
+            spin.valueChanged.connect(self._recount)
+        return box
+
+    def _build_buttons(self) -> QDialogButtonBox:
+        self.error_label = QLabel()
+        self.error_label.setObjectName("dialogErrorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.ok_button = QPushButton(self.tr("Close shift"))
+        self.ok_button.setObjectName("closeShiftConfirmButton")
+        self.ok_button.setDefault(True)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("dialogCancelButton")
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        return buttons
+
+    def _figure(self, name: str, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName(name)
+        return label
+
+    def _denomination(self, fen: int) -> str:
+        if fen >= 100:
+            return self.tr("{n} yuan").format(n=fen // 100)
+        if fen >= 10:
+            return self.tr("{n} jiao").format(n=fen // 10)
+        return self.tr("{n} fen").format(n=fen)
+
+    def counted_pieces(self) -> dict[int, int]:
+        """Pieces per denomination as typed in."""
+        return {fen: spin.value() for fen, spin in self.pieces.items()}
+
+    def counted_fen(self) -> int:
+        """The counted total (fen)."""
+        return counted_fen(self.counted_pieces())
+
+    def difference_fen(self) -> int:
+        """Counted minus expected (fen), against the expected cash the dialog was opened with."""
+        return self.counted_fen() - self._summary.expected_cash_fen
+
+    def _recount(self) -> None:
+        for fen, spin in self.pieces.items():
+            self.amounts[fen].setText(format_fen(fen * spin.value()))
+        self.counted_label.setText(format_fen(self.counted_fen()))
+        difference = self.difference_fen()
+        self.difference_label.setText(difference_text(difference))
+        self.difference_label.setStyleSheet("" if difference == 0 else "color: #b00020; font-weight: bold;")
+        self.cosign.setVisible(difference != 0 or self._force_cosign)
+
+    def confirm(self) -> None:
+        """Send the close (with the co-signature when the counted cash differs)."""
+        slip = self.deposit_slip_edit.text().strip()
+        if not slip:
+            self.error_label.setText(self.tr("Enter the deposit slip number (解款单号)."))
+            return
+        cosign = self.cosign.cosign() if not self.cosign.isHidden() else None
+        if self.difference_fen() != 0 and cosign is None:
+            self.error_label.setText(self.tr(
+                "The counted cash differs from the expected cash: a supervisor enters their user name and password "
+                "to approve the difference."))
+            return
+        self.error_label.clear()
+        rpc, shift_no = self._ctx.rpc, self._summary.shift.shift_no
+        lines, note = cash_count_lines(self.counted_pieces()), self.note_edit.text().strip()
+        key = self._key_for(f"{shift_no}|{lines}|{slip}|{note}")
+
+        def work() -> ShiftSummary:
+            req = make_request(CloseShiftRequest, shift_no=shift_no, cash_counts=lines, deposit_slip_no=slip, note=note)
+            return rpc.call(CLOSE, req, idempotency_key=key, cosign=cosign)
+
+        Op(parent=self, run=work, busy=[self.ok_button], key="close_shift") \
+            .on_success(self._done) \
+            .on_failure(self._failed) \
+            .start()
+
+    def _key_for(self, request: str) -> IdempotencyKey:
+        if self._pending is None or self._pending[0] != request:
+            self._pending = (request, new_idempotency_key())
+        return self._pending[1]
+
+    def _done(self, summary: ShiftSummary) -> None:
+        self._pending = None
+        self.shift_closed.emit(summary)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
+            self.reject()
+            self._ctx.report_error(self.parentWidget(), exc)
+            return
+        self.error_label.setText(error_text(exc))
+        if not isinstance(exc, RpcError):
+            return
+        if exc.code in _COSIGN_REFUSED:
+            self._force_cosign = True  # the server counts the expected cash: it may see a difference we do not
+            self.cosign.clear()
+            self._recount()
+            self.cosign.password_edit.setFocus()
+        elif exc.code in _GONE:
+            self.ok_button.setEnabled(False)  # nothing to close any more; the figures stay as typed
+            self._pending = None
+            self.shift_gone.emit(self._summary.shift.shift_no)

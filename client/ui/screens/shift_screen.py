@@ -1,0 +1,330 @@
+"""The cashier's shift (SPEC C4): open it with a float, follow its totals, close it with the cash count.
+
+No open shift: the float (备用金) in yuan and **Open shift** (F2). An open shift: its number, opening time and
+float, and its summary (totals by method and business type, voids, receipt numbers used, expected cash),
+fetched from the server whenever the screen is shown and on **Refresh** (F5). **Close shift…** opens the
+count dialog. A closed shift stays on screen read-only, with the way to its daily settlement (日结单).
+The shift itself lives in ``UiContext.shift`` (shared with the cashier desk); this screen keeps it current.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.core.rpc_client import RpcError, make_request
+from client.core.shift_state import ShiftState
+from client.ui.context import UiContext
+from client.ui.ops import Op
+from client.ui.screens.close_shift_dialog import CloseShiftDialog
+from client.ui.screens.shift_summary_view import ShiftSummaryView, shown_time
+from client.ui.widgets.fen_edit import FenEdit
+from shared_models.errors import ErrorCode
+from shared_models.ids import IdempotencyKey, new_idempotency_key
+from shared_models.methods.shifts import (
+    GET_CURRENT,
+    OPEN,
+    SUMMARY,
+    CurrentShift,
+    OpenShiftRequest,
+    ShiftInfo,
+    ShiftRequest,
+    ShiftSummary,
+)
+from shared_models.money import format_fen
+from shared_models.rpc import Empty
+
+
+class ShiftScreen(QWidget):
+    """Open, follow and close the signed-in cashier's shift at this counter."""
+
+    #: The cashier asks for the daily settlement of this business day (``datetime.date``).
+    settlement_requested = Signal(object)
+    #: A summary was rendered (tests and the desk wait for this).
+    summary_shown = Signal(object)
+
+    def __init__(self, *, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shiftScreen")
+        self._ctx = ctx
+        self._summary: ShiftSummary | None = None
+        self._open_key: tuple[int, IdempotencyKey] | None = None
+        self.close_dialog: CloseShiftDialog | None = None
+
+        self.status_label = QLabel()
+        self.status_label.setObjectName("shiftStatusLabel")
+        self.status_label.setStyleSheet("font-weight: bold;")
+        self.message_label = QLabel()
+        self.message_label.setObjectName("shiftMessageLabel")
+        self.message_label.setWordWrap(True)
+
+        self.open_box = self._build_open_box()
+        self.shift_box = self._build_shift_box()
+
+        self.summary_title = QLabel()
+        self.summary_title.setObjectName("summaryTitleLabel")
+        self.summary_view = ShiftSummaryView()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.open_box)
+        layout.addWidget(self.shift_box)
+        layout.addWidget(self.summary_title)
+        layout.addWidget(self.summary_view, 1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.settlement_button)
+        layout.addLayout(bottom)
+
+        scope = Qt.ShortcutContext.WindowShortcut  # only while this screen is the one shown (hidden pages have none)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, self._on_open_key, context=scope)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh, context=scope)
+        self.open_button.clicked.connect(self.open_shift)
+        self.float_edit.returnPressed.connect(self.open_shift)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.close_button.clicked.connect(self.start_close)
+        self.settlement_button.clicked.connect(self._on_settlement_clicked)
+        unsubscribe = ctx.shift.subscribe(self._on_shift_changed)
+        self.destroyed.connect(lambda *_: unsubscribe())
+        self._render()
+
+    def _build_open_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Open a shift"))
+        self.float_edit = FenEdit(name="floatEdit")
+        self.open_button = QPushButton(self.tr("Open shift (F2)"))
+        self.open_button.setObjectName("openShiftButton")
+        open_row = QHBoxLayout(box)
+        open_row.addWidget(QLabel(self.tr("Float in the drawer (备用金, yuan)")))
+        open_row.addWidget(self.float_edit, 1)
+        open_row.addWidget(self.open_button)
+        return box
+
+    def _build_shift_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Current shift"))
+        self.values: dict[str, QLabel] = {}
+        info = QFormLayout()
+        for name, caption in (
+            ("shiftNoValue", self.tr("Shift number")), ("cashierValue", self.tr("Cashier")),
+            ("counterValue", self.tr("Counter")), ("openedAtValue", self.tr("Opened at")),
+            ("floatValue", self.tr("Float (yuan)")),
+        ):
+            label = QLabel()
+            label.setObjectName(name)
+            self.values[name] = label
+            info.addRow(caption, label)
+        self.refresh_button = QPushButton(self.tr("Refresh (F5)"))
+        self.refresh_button.setObjectName("refreshSummaryButton")
+        self.close_button = QPushButton(self.tr("Close shift…"))
+        self.close_button.setObjectName("closeShiftButton")
+        self.settlement_button = QPushButton(self.tr("Daily settlement (日结单)…"))
+        self.settlement_button.setObjectName("showSettlementButton")
+        actions = QVBoxLayout()
+        actions.addWidget(self.refresh_button)
+        actions.addWidget(self.close_button)
+        actions.addStretch(1)
+        shift_row = QHBoxLayout(box)
+        shift_row.addLayout(info, 1)
+        shift_row.addLayout(actions)
+        return box
+
+    # --- the shift as the server knows it -------------------------------------------------------
+
+    @property
+    def shift(self) -> ShiftState:
+        """The shared shift state this screen renders."""
+        return self._ctx.shift
+
+    def activate(self) -> None:
+        """The screen became visible: fetch the shift (and its summary) afresh."""
+        self.refresh()
+        if not self.shift.is_open:
+            self.float_edit.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown inside another window (or on its own in tests): make sure the shift is known."""
+        super().showEvent(event)
+        if not self.shift.known:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Ask the server for the open shift; its summary follows."""
+        rpc = self._ctx.rpc
+        Op(parent=self, run=lambda: rpc.call(GET_CURRENT, Empty()), busy=[self.refresh_button], key="current") \
+            .on_success(self._on_current) \
+            .on_failure(self._report) \
+            .start()
+
+    def _on_current(self, current: CurrentShift) -> None:
+        self.shift.update(current)  # listeners (this screen, the desk) re-render
+        if self.shift.is_open:
+            self.load_summary()
+
+    def load_summary(self, shift_no: str | None = None) -> None:
+        """Fetch the summary of ``shift_no`` (default: the open shift)."""
+        current = self.shift.shift
+        number = shift_no or (current.shift_no if current is not None else None)
+        if number is None:
+            return
+        rpc = self._ctx.rpc
+        Op(parent=self, run=lambda: rpc.call(SUMMARY, ShiftRequest(shift_no=number)), key=f"summary:{number}") \
+            .on_success(self._show_summary) \
+            .on_failure(self._report) \
+            .start()
+
+    def _show_summary(self, summary: ShiftSummary) -> None:
+        current = self.shift.shift
+        is_current = current is not None and current.shift_no == summary.shift.shift_no
+        if summary.closing is not None and is_current:
+            self.shift.closed()  # closed elsewhere (another client, or a supervisor): re-render below
+        if summary.closing is None and not is_current:
+            return  # an answer about a shift that is no longer this counter's open one
+        self._summary = summary
+        self._render()
+        self.summary_shown.emit(summary)
+
+    def _on_shift_changed(self, _state: ShiftState) -> None:
+        if self._summary is not None and self._summary.closing is None:
+            current = self.shift.shift
+            if current is None or current.shift_no != self._summary.shift.shift_no:
+                self._summary = None  # the live figures of a shift that is no longer open here
+        self._render()
+
+    # --- opening ----------------------------------------------------------------------------------
+
+    def _on_open_key(self) -> None:
+        if self.open_box.isVisible():
+            self.open_shift()
+
+    def open_shift(self) -> None:
+        """Open a shift with the float typed in."""
+        if self.shift.is_open:
+            return
+        fen = self.float_edit.fen()
+        if fen is None:
+            self._say(self.float_edit.problem() or self.tr("Enter the float in yuan (0 if there is none)."))
+            return
+        self._say("")
+        # Minted at confirmation; a retry with the same float after a timeout reuses it (one shift, not two).
+        if self._open_key is None or self._open_key[0] != fen:
+            self._open_key = (fen, new_idempotency_key())
+        key, rpc = self._open_key[1], self._ctx.rpc
+
+        def work() -> ShiftInfo:
+            return rpc.call(OPEN, make_request(OpenShiftRequest, float_fen=fen), idempotency_key=key)
+
+        Op(parent=self, run=work, busy=[self.open_button, self.float_edit], key="open") \
+            .on_success(self._on_opened) \
+            .on_failure(self._on_open_failed) \
+            .start()
+
+    def _on_opened(self, info: ShiftInfo) -> None:
+        self._open_key = None
+        self.float_edit.clear()
+        self._summary = None
+        self.shift.opened(info)
+        self._say(self.tr("Shift {shift_no} is open.").format(shift_no=info.shift_no))
+        self.load_summary(info.shift_no)
+
+    def _on_open_failed(self, exc: BaseException) -> None:
+        self._report(exc)
+        if isinstance(exc, RpcError) and exc.code is ErrorCode.SHIFT_ALREADY_OPEN:
+            self._open_key = None
+            self.refresh()
+
+    # --- closing ----------------------------------------------------------------------------------
+
+    def start_close(self) -> None:
+        """Fetch the latest figures, then open the count dialog."""
+        current = self.shift.shift
+        if current is None or self.close_dialog is not None:
+            return
+        rpc, number = self._ctx.rpc, current.shift_no
+        Op(parent=self, run=lambda: rpc.call(SUMMARY, ShiftRequest(shift_no=number)), busy=[self.close_button],
+           key="close") \
+            .on_success(self._open_close_dialog) \
+            .on_failure(self._report) \
+            .start()
+
+    def _open_close_dialog(self, summary: ShiftSummary) -> None:
+        self._show_summary(summary)
+        if summary.closing is not None:
+            return  # closed meanwhile: the read-only summary is on screen
+        dialog = CloseShiftDialog(ctx=self._ctx, summary=summary, parent=self)
+        dialog.shift_closed.connect(self._on_closed)
+        dialog.shift_gone.connect(self._on_shift_gone)
+        dialog.finished.connect(self._on_dialog_finished)
+        self.close_dialog = dialog
+        dialog.open()
+
+    def _on_dialog_finished(self) -> None:
+        self.close_dialog = None
+
+    def _on_closed(self, summary: ShiftSummary) -> None:
+        self._summary = summary
+        self.shift.closed()
+        self._say(self.tr("Shift {shift_no} is closed. Its figures can no longer change.")
+                  .format(shift_no=summary.shift.shift_no))
+        self._render()
+        self.summary_shown.emit(summary)
+
+    def _on_shift_gone(self, shift_no: str) -> None:
+        self.shift.closed()
+        self.load_summary(shift_no)
+
+    def _on_settlement_clicked(self) -> None:
+        day = self._summary.shift.business_date if self._summary is not None else None
+        self.settlement_requested.emit(day)
+
+    # --- rendering --------------------------------------------------------------------------------
+
+    def _say(self, text: str) -> None:
+        self.message_label.setText(text)
+
+    def _report(self, exc: BaseException) -> None:
+        self._ctx.report_error(self, exc)
+
+    def _render(self) -> None:
+        state = self.shift
+        current = state.shift if state.is_open else None
+        if not state.known:
+            self.status_label.setText(self.tr("Checking for an open shift…"))
+        elif current is None:
+            self.status_label.setText(self.tr("No open shift at this counter."))
+        else:
+            self.status_label.setText(self.tr("Shift {shift_no} is open.").format(shift_no=current.shift_no))
+        self.open_box.setVisible(state.known and current is None)
+        self.shift_box.setVisible(current is not None)
+        self._render_info(current)
+        summary = self._summary
+        closed = summary is not None and summary.closing is not None
+        if summary is None:
+            self.summary_title.setText("")
+        elif closed:
+            self.summary_title.setText(self.tr("Shift {shift_no} (closed, read-only)")
+                                       .format(shift_no=summary.shift.shift_no))
+        else:
+            self.summary_title.setText(self.tr("Shift {shift_no} so far").format(shift_no=summary.shift.shift_no))
+        self.summary_view.setVisible(summary is not None)
+        self.summary_view.show_summary(summary)
+        self.settlement_button.setVisible(closed)
+
+    def _render_info(self, current: ShiftInfo | None) -> None:
+        texts = {
+            "shiftNoValue": current.shift_no if current else "",
+            "cashierValue": current.cashier_name if current else "",
+            "counterValue": current.counter_code if current else "",
+            "openedAtValue": shown_time(current.opened_at) if current else "",
+            "floatValue": format_fen(current.float_fen) if current else "",
+        }
+        for name, text in texts.items():
+            self.values[name].setText(text)

@@ -1,0 +1,1 @@
+"""Reusable widgets: the customer search box, money entry, co-sign fields."""

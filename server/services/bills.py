@@ -1,0 +1,171 @@
+"""A customer's open bills with the late fee to a given day, and the prepayment (预收) balance.
+
+The books (signed from the customer's side, a charge is negative) say everything:
+
+* a bill's unpaid principal is ``−(sum of its ledger entries)``: its CHARGE (−amount), and for each
+  payment a LATE_FEE (−fee paid) plus a PAYMENT (+fee paid + principal paid) on the bill, so the fee
+  nets out; a void adds one REVERSAL (opposite amount, same bill) per entry, so the sum stays right;
+* the principal history that the late fee needs (DOMAIN §5.3: partial payments lower the base from
+  their date) is the running sum of those entries by China calendar day;
+* the late fee already charged on a bill is its LATE_FEE entries net of their reversals;
+* the balance is the sum of all entries, and prepayment = balance + unpaid principal of the open bills.
+
+One SQL statement reads it all (this runs on every quote and payment), the rules in
+:mod:`server.services.rules.late_fees` do the arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Final
+
+from sqlalchemy import Row, text
+from sqlalchemy.orm import Session
+
+from server.db.prepared import prepared
+from server.models.ledger import EntryKind
+from server.services.rules.late_fees import CrossYearRule, LateFeeRule, OpenPrincipal, late_days, late_fee_fen
+from server.services.shifts import business_date
+
+_FEE: Final = EntryKind.LATE_FEE.value
+_CHARGE: Final = EntryKind.CHARGE.value
+
+# Per-bill sums over the customer's entries (index ix_ledger_entries_customer_posted), then for the
+# open bills only their entries (ix_ledger_entries_bill) with the kind of the entry a reversal reverses.
+# The balance rides on every row; the LEFT JOIN ON true keeps one row when nothing is open. With
+# :before set, only entries with a smaller id count: the books as they stood before a payment.
+_OPEN_BILLS_SQL: Final = prepared(text(
+    """
+    WITH per_bill AS (
+        SELECT e.bill_id, sum(e.amount_fen) AS total
+        FROM ledger_entries e
+        WHERE e.customer_id = :cid AND (CAST(:before AS bigint) IS NULL OR e.id < :before)
+        GROUP BY e.bill_id
+    )
+    SELECT (SELECT coalesce(sum(total), 0) FROM per_bill) AS balance_fen,
+           o.id, o.bill_no, o.period, o.kwh, o.amount_fen, o.issued_on, o.due_on,
+           o.late_fee_daily_permille, o.late_fee_cross_year_permille, o.late_fee_cross_year_rule,
+           o.late_fee_minimum_fen, o.kind, o.entry_fen, o.posted_at, o.reversed_kind
+    FROM (SELECT 1) AS one
+    LEFT JOIN (
+        SELECT b.id, b.bill_no, b.period, b.kwh, b.amount_fen, b.issued_on, b.due_on,
+               tv.late_fee_daily_permille, tv.late_fee_cross_year_permille, tv.late_fee_cross_year_rule,
+               tv.late_fee_minimum_fen, e.id AS entry_id, e.kind, e.amount_fen AS entry_fen, e.posted_at,
+               r.kind AS reversed_kind
+        FROM per_bill pb
+        JOIN bills b ON b.id = pb.bill_id
+        JOIN tariff_versions tv ON tv.id = b.tariff_version_id
+        JOIN ledger_entries e ON e.bill_id = b.id AND (CAST(:before AS bigint) IS NULL OR e.id < :before)
+        LEFT JOIN ledger_entries r ON r.id = e.reverses_id
+        WHERE pb.total < 0
+    ) AS o ON true
+    ORDER BY o.due_on, o.period, o.id, o.entry_id
+    """
+))
+
+
+@dataclass(frozen=True)
+class BillDue:
+    """One open bill as of a day: its unpaid principal and the late fee still to charge that day."""
+
+    bill_id: int
+    bill_no: str
+    period: int
+    kwh: Decimal
+    amount_fen: int
+    issued_on: dt.date
+    due_on: dt.date
+    principal_open_fen: int
+    late_days: int
+    late_fee_fen: int
+
+    @property
+    def outstanding_fen(self) -> int:
+        """Late fee plus principal owed on the day."""
+        return self.principal_open_fen + self.late_fee_fen
+
+
+@dataclass(frozen=True)
+class CustomerBills:
+    """A customer's open bills (oldest due first) and prepayment on day ``as_of``."""
+
+    as_of: dt.date
+    bills: tuple[BillDue, ...]
+    balance_fen: int
+
+    @property
+    def arrears_fen(self) -> int:
+        """Unpaid principal of all open bills."""
+        return sum(b.principal_open_fen for b in self.bills)
+
+    @property
+    def late_fee_fen(self) -> int:
+        """Late fees to ``as_of`` not yet charged."""
+        return sum(b.late_fee_fen for b in self.bills)
+
+    @property
+    def due_fen(self) -> int:
+        """What the open bills owe on ``as_of``: principal plus late fee (SPEC C3)."""
+        return self.arrears_fen + self.late_fee_fen
+
+    @property
+    def prepayment_fen(self) -> int:
+        """预收: the balance not explained by open bills (balance = prepayment − arrears)."""
+        return self.balance_fen + self.arrears_fen
+
+
+def load_bills(
+    session: Session, *, customer_id: int, on: dt.date, before_entry_id: int | None = None
+) -> CustomerBills:
+    """The open bills of a customer with their late fee if paid on ``on``, and the balance.
+
+    ``before_entry_id`` reads the books as they were before that entry (to rebuild an old receipt).
+    """
+    rows = session.execute(_OPEN_BILLS_SQL, {"cid": customer_id, "before": before_entry_id}).all()
+    balance = int(rows[0].balance_fen)
+    entries: dict[int, list[tuple[str, int, dt.datetime, str | None]]] = defaultdict(list)
+    heads: dict[int, Row[Any]] = {}
+    for row in rows:
+        if row.id is None:
+            continue
+        heads.setdefault(row.id, row)
+        entries[row.id].append((row.kind, int(row.entry_fen), row.posted_at, row.reversed_kind))
+    bills = tuple(_bill_due(head, entries[bill_id], on) for bill_id, head in heads.items())
+    return CustomerBills(as_of=on, bills=bills, balance_fen=balance)
+
+
+def _bill_due(head: Row[Any], entries: list[tuple[str, int, dt.datetime, str | None]], on: dt.date) -> BillDue:
+    due_on: dt.date = head.due_on
+    by_day: dict[dt.date, int] = defaultdict(int)
+    fee_charged = 0
+    for kind, fen, posted_at, reversed_kind in entries:
+        day = business_date(posted_at)
+        if kind == _CHARGE:
+            day = min(day, due_on)  # a bill is owed in full from its due date, whenever it was posted
+        by_day[day] += fen
+        if _FEE in (kind, reversed_kind):  # a fee posting, or the reversal of one
+            fee_charged -= fen
+    principal_open = -sum(by_day.values())
+    # unpaid principal at the end of the due date, then after each later day with entries
+    running = sum(fen for day, fen in by_day.items() if day <= due_on)
+    balances = [(due_on, max(-running, 0))]
+    for day in sorted(d for d in by_day if d > due_on):
+        running += by_day[day]
+        balances.append((day, max(-running, 0)))
+    rule = LateFeeRule(
+        daily_permille_current=Decimal(head.late_fee_daily_permille),
+        daily_permille_cross_year=Decimal(head.late_fee_cross_year_permille),
+        cross_year=CrossYearRule(head.late_fee_cross_year_rule),
+        minimum_fen=int(head.late_fee_minimum_fen),
+    )
+    fee = late_fee_fen(principal=OpenPrincipal(due_on=due_on, balances=tuple(balances)), pay_on=on, rule=rule,
+                       already_charged_fen=max(fee_charged, 0))
+    return BillDue(
+        bill_id=int(head.id), bill_no=head.bill_no, period=int(head.period),
+        kwh=head.kwh, amount_fen=int(head.amount_fen), issued_on=head.issued_on,
+        due_on=due_on, principal_open_fen=principal_open, late_days=late_days(due_on=due_on, pay_on=on),
+        late_fee_fen=fee,
+    )

@@ -1,0 +1,58 @@
+"""The customer 360 view (SPEC C2): profile, meters, open bills with late fee to today, arrears,
+prepayment and the latest counter payments. Cards come with C8, work orders with C9."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy import text
+
+from server.rpc.context import CallContext
+from server.services.bills import load_bills
+from server.services.customers import customer_profile, find_customer
+from server.services.shifts import business_date
+from shared_models.methods.customers import CustomerOverview, GetCustomerRequest, OpenBillView, RecentPayment
+
+#: How many of the latest payments the view lists.
+RECENT_PAYMENTS: Final = 10
+
+_RECENT_SQL: Final = text(
+    """
+    SELECT p.receipt_no, p.paid_at, p.amount_fen, k.code AS counter_code,
+           ARRAY(SELECT t.method FROM payment_tenders t WHERE t.payment_id = p.id ORDER BY t.id) AS methods,
+           EXISTS (SELECT 1 FROM payment_voids v WHERE v.payment_id = p.id) AS voided
+    FROM payments p JOIN counters k ON k.id = p.counter_id
+    WHERE p.customer_id = :cid
+    ORDER BY p.paid_at DESC, p.id DESC
+    LIMIT :n
+    """
+)
+
+
+def get_overview(*, ctx: CallContext, req: GetCustomerRequest) -> CustomerOverview:
+    """Everything the counter shows about a customer, with late fees as if paid today (China time)."""
+    customer = find_customer(ctx, req.customer_no)
+    profile = customer_profile(ctx, customer)
+    today = business_date(ctx.now)
+    books = load_bills(ctx.session, customer_id=customer.id, on=today)
+    recent = ctx.session.execute(_RECENT_SQL, {"cid": customer.id, "n": RECENT_PAYMENTS}).all()
+    return CustomerOverview(
+        profile=profile,
+        open_bills=[
+            OpenBillView(bill_no=b.bill_no, period=b.period, kwh=str(b.kwh), amount_fen=b.amount_fen,
+                         principal_open_fen=b.principal_open_fen, issued_on=b.issued_on, due_on=b.due_on,
+                         late_days=b.late_days, late_fee_fen=b.late_fee_fen)
+            for b in books.bills
+        ],
+        arrears_fen=books.arrears_fen,
+        late_fee_fen=books.late_fee_fen,
+        due_fen=books.due_fen,
+        prepayment_fen=books.prepayment_fen,
+        recent_payments=[
+            RecentPayment(receipt_no=r.receipt_no, paid_at=r.paid_at, amount_fen=r.amount_fen,
+                          methods=list(r.methods), counter_code=r.counter_code, voided=r.voided)
+            for r in recent
+        ],
+        card_status=None,
+        as_of=today,
+    )

@@ -1,0 +1,360 @@
+"""Counter payments (SPEC C3, DOMAIN §6): quote, pay, receipts and reprints (补打). Voids: ``voids.py``.
+
+A payment is one transaction: the customer row is locked (two counters paying the same customer take
+turns), the open bills are read with their late fee to today (``bills.py``), the money is allocated
+(``rules/allocation.py``: oldest bill first, late fee before principal, the rest to 预收), and one SQL
+statement writes the payment, its tenders, its allocations and its ledger entries. Per bill paid the
+ledger gets LATE_FEE −fee paid (the fee becomes due when paid) and PAYMENT +(fee + principal paid);
+the prepayment part is a PAYMENT on no bill.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any, Final
+
+from sqlalchemy import Row, text
+from sqlalchemy.exc import IntegrityError
+
+from server.db.prepared import prepared
+from server.errors import AppError
+from server.models.ledger import EntryKind
+from server.rpc.context import CallContext
+from server.services.bills import BillDue, CustomerBills, load_bills
+from server.services.rules.allocation import Allocation, AllocationError, OpenBill, allocate, change_due
+from server.services.shifts import CHINA_TZ, business_date, current_open_shift
+from shared_models.errors import ErrorCode
+from shared_models.methods.customers import CustomerStatus
+from shared_models.methods.payments import (
+    AllocationLine,
+    PaymentReceipt,
+    PayRequest,
+    Quote,
+    QuoteRequest,
+    ReceiptBill,
+    ReceiptRequest,
+    ReceiptTenderLine,
+    Tender,
+    TenderMethod,
+    parse_receipt_no,
+)
+
+# The customer, locked, with what the receipt needs about the counter and the cashier. Whether the
+# receipt number is taken is checked here too; the unique index backs it under concurrency.
+_LOCK_CUSTOMER_SQL: Final = prepared(text(
+    """
+    SELECT c.id, c.customer_no, c.name, c.address, c.status,
+           EXISTS (SELECT 1 FROM payments p WHERE p.receipt_no = :receipt_no) AS taken,
+           (SELECT h.name FROM counters k JOIN org_units h ON h.id = k.hall_id WHERE k.id = :counter_id) AS hall_name,
+           (SELECT u.display_name FROM users u WHERE u.id = :user_id) AS cashier_name
+    FROM customers c WHERE c.customer_no = :customer_no
+    FOR NO KEY UPDATE OF c
+    """
+))
+
+# Everything a payment writes, in one round trip, prepared (so every parameter's type is spelled out).
+# The payment row is only inserted while its shift has no closing row: the shift row is locked first,
+# so a close that committed meanwhile is seen here.
+_WRITE_SQL: Final = prepared(text(
+    """
+    WITH p AS (
+        INSERT INTO payments (receipt_no, customer_id, shift_id, user_id, counter_id, paid_at, local_time,
+                              amount_fen, due_fen, tendered_fen, change_fen, prepayment_before_fen,
+                              prepayment_after_fen, to_prepayment_fen, redirected_to_prepayment_fen,
+                              accepted_offline, idempotency_key)
+        SELECT CAST(:receipt_no AS varchar), CAST(:customer_id AS bigint), CAST(:shift_id AS bigint),
+               CAST(:user_id AS bigint), CAST(:counter_id AS bigint), CAST(:now AS timestamptz),
+               CAST(:local_time AS timestamptz), CAST(:amount_fen AS bigint), CAST(:due_fen AS bigint),
+               CAST(:tendered_fen AS bigint), CAST(:change_fen AS bigint), CAST(:prepayment_before_fen AS bigint),
+               CAST(:prepayment_after_fen AS bigint), CAST(:to_prepayment_fen AS bigint),
+               CAST(:redirected_fen AS bigint), CAST(:accepted_offline AS boolean), CAST(:idempotency_key AS varchar)
+        WHERE NOT EXISTS (SELECT 1 FROM shift_closings sc WHERE sc.shift_id = CAST(:shift_id AS bigint))
+        RETURNING id
+    ), t AS (
+        INSERT INTO payment_tenders (payment_id, method, amount_fen, cash_handed_fen, reference)
+        SELECT p.id, x.method, x.amount_fen, x.cash_handed_fen, x.reference
+        FROM p, jsonb_to_recordset(CAST(:tenders AS jsonb))
+             AS x(method text, amount_fen bigint, cash_handed_fen bigint, reference text)
+    ), a AS (
+        INSERT INTO payment_allocations (payment_id, bill_id, late_fee_fen, late_days, principal_fen)
+        SELECT p.id, x.bill_id, x.late_fee_fen, x.late_days, x.principal_fen
+        FROM p, jsonb_to_recordset(CAST(:allocations AS jsonb))
+             AS x(bill_id bigint, late_fee_fen bigint, late_days int, principal_fen bigint)
+    ), l AS (
+        INSERT INTO ledger_entries (customer_id, kind, amount_fen, bill_id, posted_at, posted_by, reference,
+                                    payment_id)
+        SELECT CAST(:customer_id AS bigint), x.kind, x.amount_fen, x.bill_id, CAST(:now AS timestamptz),
+               CAST(:user_id AS bigint), CAST(:receipt_no AS varchar), p.id
+        FROM p, jsonb_to_recordset(CAST(:entries AS jsonb)) AS x(n int, kind text, amount_fen bigint, bill_id bigint)
+        ORDER BY x.n
+    )
+    SELECT id FROM p
+    """
+))
+
+# A booked payment with everything its receipt shows; FOR UPDATE (reprints, voids) takes turns per receipt.
+_RECEIPT_SQL: Final = """
+    SELECT p.id, p.receipt_no, p.customer_id, p.user_id, p.shift_id, p.paid_at, p.local_time, p.amount_fen,
+           p.due_fen, p.tendered_fen, p.change_fen, p.prepayment_before_fen, p.prepayment_after_fen,
+           p.redirected_to_prepayment_fen, p.accepted_offline,
+           c.customer_no, c.name AS customer_name, c.address, k.code AS counter_code, h.name AS hall_name,
+           u.display_name AS cashier_name, s.shift_no, v.id IS NOT NULL AS voided,
+           (SELECT coalesce(max(rp.print_no), 0) FROM receipt_prints rp WHERE rp.payment_id = p.id) AS reprints,
+           (SELECT json_agg(json_build_array(t.method, t.amount_fen, t.reference) ORDER BY t.id)
+              FROM payment_tenders t WHERE t.payment_id = p.id) AS tenders,
+           (SELECT coalesce(json_agg(json_build_array(a.bill_id, a.late_fee_fen, a.principal_fen) ORDER BY a.id),
+                            '[]')
+              FROM payment_allocations a WHERE a.payment_id = p.id) AS allocations,
+           (SELECT min(e.id) FROM ledger_entries e WHERE e.payment_id = p.id AND e.kind <> 'reversal') AS first_entry
+    FROM payments p
+    JOIN customers c ON c.id = p.customer_id
+    JOIN counters k ON k.id = p.counter_id
+    JOIN org_units h ON h.id = k.hall_id
+    JOIN users u ON u.id = p.user_id
+    JOIN shifts s ON s.id = p.shift_id
+    LEFT JOIN payment_voids v ON v.payment_id = p.id
+    WHERE p.receipt_no = :receipt_no
+"""
+_RECEIPT: Final = text(_RECEIPT_SQL)
+_RECEIPT_FOR_UPDATE: Final = text(_RECEIPT_SQL + " FOR UPDATE OF p")
+
+_REPRINT_SQL: Final = text(
+    """
+    INSERT INTO receipt_prints (payment_id, print_no, printed_at, printed_by, counter_code)
+    SELECT :payment_id, coalesce(max(print_no), 0) + 1, :now, :user_id, :counter_code
+    FROM receipt_prints WHERE payment_id = :payment_id
+    RETURNING print_no
+    """
+)
+
+
+def get_quote(*, ctx: CallContext, req: QuoteRequest) -> Quote:
+    """What the open bills owe today and how ``amount_fen`` (None: everything due) would be allocated."""
+    row = ctx.session.execute(
+        text("SELECT id, name, status FROM customers WHERE customer_no = :n"), {"n": req.customer_no}
+    ).one_or_none()
+    if row is None:
+        raise AppError(ErrorCode.CUSTOMER_NOT_FOUND, customer_no=req.customer_no)
+    if row.status == CustomerStatus.CLOSED.value:
+        raise AppError(ErrorCode.CUSTOMER_CLOSED, customer_no=req.customer_no)
+    books = load_bills(ctx.session, customer_id=row.id, on=business_date(ctx.now))
+    amount = books.due_fen if req.amount_fen is None else req.amount_fen
+    if req.amount_fen is not None and amount <= 0:
+        raise AppError(ErrorCode.AMOUNT_NOT_POSITIVE)
+    allocation = _allocate(books, amount) if amount > 0 else None
+    paid = {line.bill_id: line for line in allocation.lines} if allocation else {}
+    lines = []
+    for bill in books.bills:
+        part = paid.get(bill.bill_id)
+        lines.append(AllocationLine(
+            bill_no=bill.bill_no, period=bill.period, kwh=str(bill.kwh), due_on=bill.due_on,
+            principal_open_fen=bill.principal_open_fen, late_days=bill.late_days, late_fee_fen=bill.late_fee_fen,
+            pay_late_fee_fen=part.late_fee_fen if part else 0, pay_principal_fen=part.principal_fen if part else 0,
+            settles_bill=part.settles_bill if part else False,
+        ))
+    to_prepayment = allocation.prepayment_fen if allocation else 0
+    return Quote(
+        customer_no=req.customer_no, customer_name=row.name, due_fen=books.due_fen, amount_fen=amount, lines=lines,
+        to_prepayment_fen=to_prepayment, prepayment_before_fen=books.prepayment_fen,
+        prepayment_after_fen=books.prepayment_fen + to_prepayment,
+        remaining_due_fen=allocation.remaining_due_fen if allocation else books.due_fen,
+    )
+
+
+def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
+    """Take a payment: validate, allocate, book it all in the call's transaction, return the receipt.
+
+    ``accepted_offline``: the allocation runs on today's bills even when the due changed since the
+    quote; what the customer meant for bills that no longer take it goes to prepayment and is reported
+    as ``redirected_to_prepayment_fen = min(to prepayment, max(0, quoted due − due today))``.
+    """
+    actor = ctx.require_actor()
+    today = business_date(ctx.now)
+    _check_receipt_no(ctx, req.receipt_no, today=today, offline=req.accepted_offline)
+    amount, tendered, change = _check_tenders(req.tenders)
+    head = ctx.session.execute(_LOCK_CUSTOMER_SQL, {
+        "customer_no": req.customer_no, "receipt_no": req.receipt_no, "counter_id": actor.counter_id,
+        "user_id": actor.user_id,
+    }).one_or_none()
+    if head is None:
+        raise AppError(ErrorCode.CUSTOMER_NOT_FOUND, customer_no=req.customer_no)
+    if head.taken:
+        raise AppError(ErrorCode.RECEIPT_NO_TAKEN, receipt_no=req.receipt_no)
+    if head.status == CustomerStatus.CLOSED.value:
+        raise AppError(ErrorCode.CUSTOMER_CLOSED, customer_no=req.customer_no)
+    shift = current_open_shift(ctx, for_update=True)
+    if shift is None:
+        raise AppError(ErrorCode.NO_OPEN_SHIFT)
+    books = load_bills(ctx.session, customer_id=head.id, on=today)
+    due = books.due_fen
+    if due != req.quoted_due_fen and not req.accepted_offline:
+        raise AppError(ErrorCode.DUE_CHANGED, quoted_fen=req.quoted_due_fen, due_fen=due)
+    allocation = _allocate(books, amount)
+    redirected = min(allocation.prepayment_fen, max(0, req.quoted_due_fen - due)) if req.accepted_offline else 0
+    prepayment_after = books.prepayment_fen + allocation.prepayment_fen
+    by_id = {b.bill_id: b for b in books.bills}
+    tenders = [{"method": t.method.value, "amount_fen": t.amount_fen, "cash_handed_fen": t.cash_handed_fen,
+                "reference": t.reference.strip()} for t in req.tenders]
+    allocations = [{"bill_id": line.bill_id, "late_fee_fen": line.late_fee_fen,
+                    "late_days": by_id[line.bill_id].late_days, "principal_fen": line.principal_fen}
+                   for line in allocation.lines]
+    local_time = req.local_time
+    if local_time is not None:  # a counter's clock runs on the hall's time; stored and returned as UTC
+        local_time = (local_time if local_time.tzinfo else local_time.replace(tzinfo=CHINA_TZ)).astimezone(dt.UTC)
+    params = {
+        "receipt_no": req.receipt_no, "customer_id": head.id, "shift_id": shift.id, "user_id": actor.user_id,
+        "counter_id": actor.counter_id, "now": ctx.now, "local_time": local_time, "amount_fen": amount,
+        "due_fen": due, "tendered_fen": tendered, "change_fen": change,
+        "prepayment_before_fen": books.prepayment_fen, "prepayment_after_fen": prepayment_after,
+        "to_prepayment_fen": allocation.prepayment_fen, "redirected_fen": redirected,
+        "accepted_offline": req.accepted_offline, "idempotency_key": ctx.idempotency_key or "",
+        "tenders": json.dumps(tenders), "allocations": json.dumps(allocations),
+        "entries": json.dumps(_ledger_entries(allocation)),
+    }
+    try:
+        payment_id = ctx.session.execute(_WRITE_SQL, params).scalar_one_or_none()
+    except IntegrityError as exc:
+        if _constraint(exc) == "uq_payments_receipt_no":  # the same number booked meanwhile by a parallel call
+            raise AppError(ErrorCode.RECEIPT_NO_TAKEN, receipt_no=req.receipt_no) from None
+        raise
+    if payment_id is None:  # the shift was closed while this call waited for it
+        raise AppError(ErrorCode.NO_OPEN_SHIFT)
+    ctx.record(target=f"receipt:{req.receipt_no}", after={
+        "customer_no": req.customer_no, "shift_no": shift.shift_no, "amount_fen": amount, "due_fen": due,
+        "change_fen": change, "to_prepayment_fen": allocation.prepayment_fen, "redirected_fen": redirected,
+        "accepted_offline": req.accepted_offline, "tenders": {t["method"]: t["amount_fen"] for t in tenders},
+        "bills": {by_id[a["bill_id"]].bill_no: [a["late_fee_fen"], a["principal_fen"]] for a in allocations},
+    })
+    return PaymentReceipt(
+        receipt_no=req.receipt_no, hall_name=head.hall_name, counter_code=actor.counter_code,
+        cashier_name=head.cashier_name, shift_no=shift.shift_no, paid_at=ctx.now, local_time=local_time,
+        customer_no=head.customer_no, customer_name=head.name, address=head.address,
+        bills=_receipt_bills(allocation, by_id), due_fen=due, paid_fen=amount, tendered_fen=tendered,
+        change_fen=change, prepayment_before_fen=books.prepayment_fen, prepayment_after_fen=prepayment_after,
+        tenders=[ReceiptTenderLine(method=t.method, amount_fen=t.amount_fen, reference=t.reference.strip())
+                 for t in req.tenders],
+        accepted_offline=req.accepted_offline, redirected_to_prepayment_fen=redirected, reprint_count=0,
+        voided=False,
+    )
+
+
+def get_receipt(*, ctx: CallContext, req: ReceiptRequest) -> PaymentReceipt:
+    """A booked receipt as it was printed, with its reprint count and void mark as they are now."""
+    return _rebuild_receipt(ctx, find_receipt(ctx, req.receipt_no))
+
+
+def reprint_receipt(*, ctx: CallContext, req: ReceiptRequest) -> PaymentReceipt:
+    """Record the next reprint (补打 N) and return the receipt marked with N; voided receipts too."""
+    actor = ctx.require_actor()
+    row = find_receipt(ctx, req.receipt_no, for_update=True)
+    print_no = ctx.session.execute(_REPRINT_SQL, {
+        "payment_id": row.id, "now": ctx.now, "user_id": actor.user_id, "counter_code": actor.counter_code,
+    }).scalar_one()
+    ctx.record(target=f"receipt:{req.receipt_no}", before={"reprints": print_no - 1}, after={"reprints": print_no})
+    return _rebuild_receipt(ctx, row, reprints=print_no)
+
+
+def find_receipt(ctx: CallContext, receipt_no: str, *, for_update: bool = False) -> Row[Any]:
+    """The booked payment behind a receipt number (the columns of ``_RECEIPT_SQL``), or RECEIPT_NOT_FOUND."""
+    row = ctx.session.execute(_RECEIPT_FOR_UPDATE if for_update else _RECEIPT, {"receipt_no": receipt_no}).one_or_none()
+    if row is None:
+        raise AppError(ErrorCode.RECEIPT_NOT_FOUND, receipt_no=receipt_no)
+    return row
+
+
+def _rebuild_receipt(ctx: CallContext, row: Row[Any], *, reprints: int | None = None) -> PaymentReceipt:
+    """The receipt of a booked payment: the bill lines come from the books as they stood before it."""
+    books = load_bills(ctx.session, customer_id=row.customer_id, on=business_date(row.paid_at),
+                       before_entry_id=row.first_entry)
+    by_id = {b.bill_id: b for b in books.bills}
+    bills = []
+    for bill_id, fee, principal in row.allocations:
+        bill = by_id[bill_id]
+        bills.append(ReceiptBill(bill_no=bill.bill_no, period=bill.period, kwh=str(bill.kwh),
+                                 principal_fen=bill.principal_open_fen, late_fee_fen=bill.late_fee_fen,
+                                 paid_fen=fee + principal))
+    return PaymentReceipt(
+        receipt_no=row.receipt_no, hall_name=row.hall_name, counter_code=row.counter_code,
+        cashier_name=row.cashier_name, shift_no=row.shift_no, paid_at=row.paid_at, local_time=row.local_time,
+        customer_no=row.customer_no, customer_name=row.customer_name, address=row.address, bills=bills,
+        due_fen=row.due_fen, paid_fen=row.amount_fen, tendered_fen=row.tendered_fen, change_fen=row.change_fen,
+        prepayment_before_fen=row.prepayment_before_fen, prepayment_after_fen=row.prepayment_after_fen,
+        tenders=[ReceiptTenderLine(method=TenderMethod(m), amount_fen=a, reference=r) for m, a, r in row.tenders],
+        accepted_offline=row.accepted_offline, redirected_to_prepayment_fen=row.redirected_to_prepayment_fen,
+        reprint_count=row.reprints if reprints is None else reprints, voided=row.voided,
+    )
+
+
+def _receipt_bills(allocation: Allocation, by_id: dict[int, BillDue]) -> list[ReceiptBill]:
+    bills = []
+    for line in allocation.lines:
+        bill = by_id[line.bill_id]
+        bills.append(ReceiptBill(bill_no=bill.bill_no, period=bill.period, kwh=str(bill.kwh),
+                                 principal_fen=bill.principal_open_fen, late_fee_fen=bill.late_fee_fen,
+                                 paid_fen=line.total_fen))
+    return bills
+
+
+def _ledger_entries(allocation: Allocation) -> list[dict[str, Any]]:
+    """Per bill LATE_FEE −fee paid (when any) and PAYMENT +(fee + principal); the rest PAYMENT on no bill.
+    ``n`` orders the inserts, so entry ids follow this order."""
+    entries: list[dict[str, Any]] = []
+    for line in allocation.lines:
+        if line.late_fee_fen:
+            entries.append({"kind": EntryKind.LATE_FEE.value, "amount_fen": -line.late_fee_fen,
+                            "bill_id": line.bill_id})
+        entries.append({"kind": EntryKind.PAYMENT.value, "amount_fen": line.total_fen, "bill_id": line.bill_id})
+    if allocation.prepayment_fen:
+        entries.append({"kind": EntryKind.PAYMENT.value, "amount_fen": allocation.prepayment_fen, "bill_id": None})
+    return [dict(e, n=n) for n, e in enumerate(entries)]
+
+
+def _allocate(books: CustomerBills, amount: int) -> Allocation:
+    return allocate(bills=[OpenBill(bill_id=b.bill_id, due_on=b.due_on, period=b.period,
+                                    principal_fen=b.principal_open_fen, late_fee_fen=b.late_fee_fen)
+                           for b in books.bills], amount_fen=amount)
+
+
+def _check_receipt_no(ctx: CallContext, receipt_no: str, *, today: dt.date, offline: bool) -> None:
+    """``<this counter>-<today>-<seq>``; an offline payment replayed after midnight keeps its earlier day."""
+    counter = ctx.require_actor().counter_code
+    try:
+        code, day, _ = parse_receipt_no(receipt_no)
+    except ValueError:
+        raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=receipt_no) from None
+    if code != counter or day > today or (day < today and not offline):
+        raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=receipt_no)
+
+
+def _check_tenders(tenders: Sequence[Tender]) -> tuple[int, int, int]:
+    """``(amount, cash handed over, change)`` of valid tenders; refuses the first problem found."""
+    methods = [t.method for t in tenders]
+    for method in methods:
+        if methods.count(method) > 1:
+            raise AppError(ErrorCode.TENDER_INVALID, method=method.value)
+    amount = sum(t.amount_fen for t in tenders)
+    if amount <= 0:
+        raise AppError(ErrorCode.AMOUNT_NOT_POSITIVE)
+    tendered = change = 0
+    for t in tenders:
+        if t.amount_fen <= 0:  # a zero or negative part of a mixed payment
+            raise AppError(ErrorCode.TENDER_INVALID, method=t.method.value)
+        if t.method is TenderMethod.CASH:
+            try:
+                change = change_due(cash_tendered_fen=max(t.cash_handed_fen, 0), cash_part_fen=t.amount_fen)
+            except AllocationError:
+                raise AppError(ErrorCode.CASH_TENDERED_TOO_LOW, handed_fen=t.cash_handed_fen,
+                               cash_fen=t.amount_fen) from None
+            tendered = t.cash_handed_fen
+        elif t.cash_handed_fen != 0:
+            raise AppError(ErrorCode.TENDER_INVALID, method=t.method.value)
+        elif not t.reference.strip():
+            raise AppError(ErrorCode.TENDER_REFERENCE_REQUIRED, method=t.method.value)
+    return amount, tendered, change
+
+
+def _constraint(exc: IntegrityError) -> str | None:
+    diag = getattr(exc.orig, "diag", None)
+    return getattr(diag, "constraint_name", None)

@@ -1,0 +1,257 @@
+"""Customer search: one key (户号, bill barcode, phone, meter number, name or address fragment), ranked
+hits, a page at a time.
+
+Scope: every user allowed to view customers sees every customer of the company — a customer may pay
+at any hall — so there is no hall filter.
+
+Each kind has its own index (migration 0003, docs/search.md), and every query below is shaped so that
+PostgreSQL can answer a page without reading all matches:
+
+* 户号, barcode and meter number are exact lookups in unique indexes. A barcode is a bill number:
+  the bill's customer; when no bill has that number, the 户号 after its period.
+* Phone: the trailing digits are a prefix of the reversed digits (``gc_phone_key``); exact phones rank
+  first, then by 户号.
+* Name and address, in tiers: (1) exact and prefix matches, read in rank order from the
+  ``x COLLATE "C", customer_no`` index — so 张伟 comes before 张伟东, and those by 户号; (2) other
+  texts containing the fragment: the first ``CANDIDATES`` found in storage order (bigram index for two
+  characters, trigram index from three on, or an early-stopping scan for a fragment in most rows),
+  ranked by the fragment's position, the text's length, then 户号. Tier 1 is complete, tier 2 is
+  capped: a search returns at most tier 1 plus ``CANDIDATES`` customers, which is where a cashier
+  types a longer key anyway. A tier is only asked for what the tiers before it did not fill. Letters
+  are matched as stored (no case folding: lower() on Chinese text costs more than the search).
+
+Paging reads ``offset + limit + 1`` ranked ids to tell whether there is a next page — no COUNT over a
+million rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import TextClause, text
+from sqlalchemy.orm import Session
+
+from server.errors import AppError
+from server.rpc.context import CallContext
+from shared_models.errors import ErrorCode
+from shared_models.methods.customers import (
+    CustomerCategory,
+    CustomerStatus,
+    PaymentMode,
+    SearchHit,
+    SearchKind,
+    SearchRequest,
+    SearchResult,
+)
+from shared_models.search_keys import barcode_parts, parse
+
+_PAIR = 2  # a two-character fragment: the bigram index
+_SURROGATES_FIRST, _SURROGATES_LAST = 0xD800, 0xDFFF
+
+#: One ranked hit before its row is read: the customer, and the meter that matched (meter search).
+Ranked = tuple[int, str | None]
+TextColumn = Literal["name", "address"]
+
+_EXACT = {
+    SearchKind.CUSTOMER_NO: text("SELECT id, NULL FROM customers WHERE customer_no = :q"),
+    SearchKind.METER: text("SELECT customer_id, asset_no FROM meters WHERE asset_no = :q"),
+}
+
+# The bill of the barcode (its number as scanned, or written YYYYMM-rest), else the 户号 after the period.
+_BARCODE_SQL = text(
+    """
+    SELECT customer_id, NULL FROM bills WHERE bill_no IN (:q, :dashed)
+    UNION ALL
+    SELECT id, NULL FROM customers WHERE customer_no = :rest AND NOT EXISTS
+        (SELECT 1 FROM bills WHERE bill_no IN (:q, :dashed))
+    """
+)
+
+_PHONE_SQL = text(
+    """
+    SELECT id, NULL FROM customers
+    WHERE gc_phone_key(phone) COLLATE "C" LIKE :tail
+    ORDER BY gc_phone_key(phone) = :key DESC, customer_no
+    LIMIT :n
+    """
+)
+
+
+# The statements of a text search; {col} is replaced by a fixed column name (never by input).
+# [:lo, :hi) is the range of texts that start with the fragment, in code-point ("C") order.
+# Tier 1, exact and prefix matches in rank order, straight from the prefix index:
+_PREFIX_TIER = (
+    'SELECT id, NULL FROM customers WHERE {col} COLLATE "C" >= :lo AND {col} COLLATE "C" < :hi'
+    ' ORDER BY {col} COLLATE "C", customer_no LIMIT :n'
+)
+# Tier 2, the other texts holding the fragment ({match}: the bigram index for two characters, the
+# trigram index from three on). At most CANDIDATES of them are read — the first ones in storage order,
+# however PostgreSQL finds them: through the GIN index, or, for a fragment in a large share of the rows,
+# by a sequential scan that stops early — and those are ranked: where the fragment stands, then the
+# shorter text, then 户号. Reading every match to rank it would cost a heap visit per match, and a
+# fragment such as 文三路 has twenty thousand.
+_CONTAINS_TIER = """
+    WITH found AS MATERIALIZED (
+        SELECT id, customer_no, {col} AS t FROM customers
+        WHERE {match} AND NOT ({col} COLLATE "C" >= :lo AND {col} COLLATE "C" < :hi)
+        LIMIT :cap
+    )
+    SELECT id, NULL FROM found ORDER BY strpos(t, :q), char_length(t), customer_no LIMIT :n
+"""
+_PAIR_MATCH = "gc_bigrams({col}) @> ARRAY[CAST(:q AS text)]"
+# The same test for a row at hand: for a two-character fragment, holding the pair is containing it.
+# Computing the bigrams of a row costs ~10 µs, strpos a fraction of that; but only the bigram test
+# lets the planner estimate how common the pair is. So the pair tier is planned with the bigram test
+# and, when the planner would scan the table (the pair is in a large share of the rows), run with this.
+_PAIR_SCAN_MATCH = "strpos({col}, :q) > 0"
+_LONGER_MATCH = "{col} LIKE :inner"
+#: How many texts holding a fragment are ranked at most (beyond tier 1): a cashier refines long before.
+CANDIDATES = 200
+# Sequential and bitmap heap scans return rows in storage order; a plain index scan would not, nor
+# would a parallel scan, and a synchronised scan would start wherever another scan of the table happens
+# to be. For the rest of the transaction, once tier 1 (which needs its ordered index scan) is done: what
+# follows, the hits read by primary key, is as fast with a bitmap scan.
+_STORAGE_ORDER = {"enable_indexscan": "off", "enable_indexonlyscan": "off", "synchronize_seqscans": "off",
+                  "max_parallel_workers_per_gather": "0"}
+_STORAGE_ORDER_SQL = text("SELECT " + ", ".join(f"set_config('{k}', '{v}', true)" for k, v in _STORAGE_ORDER.items()))
+
+
+@dataclass(frozen=True)
+class _TextSql:
+    """The statements of a name or address search."""
+
+    prefix: TextClause
+    pair: TextClause
+    pair_plan: TextClause  # EXPLAIN of ``pair``
+    pair_scan: TextClause
+    longer: TextClause
+
+
+def _text_sql(column: TextColumn) -> _TextSql:
+    def sql(template: str, match: str = "") -> str:
+        return template.replace("{match}", match).replace("{col}", column)
+
+    return _TextSql(
+        prefix=text(sql(_PREFIX_TIER)), pair=text(sql(_CONTAINS_TIER, _PAIR_MATCH)),
+        pair_plan=text("EXPLAIN " + sql(_CONTAINS_TIER, _PAIR_MATCH)),
+        pair_scan=text(sql(_CONTAINS_TIER, _PAIR_SCAN_MATCH)), longer=text(sql(_CONTAINS_TIER, _LONGER_MATCH)),
+    )
+
+
+_TEXT_SQL: dict[TextColumn, _TextSql] = {"name": _text_sql("name"), "address": _text_sql("address")}
+
+_HITS_SQL = text(
+    """
+    SELECT c.id, c.customer_no, c.name, c.address, c.phone, c.status, c.category, c.payment_mode,
+           h.code AS hall_code,
+           coalesce((SELECT m.asset_no FROM meters m WHERE m.customer_id = c.id AND m.removed_on IS NULL
+                     ORDER BY m.id LIMIT 1), '') AS meter_no
+    FROM customers c JOIN org_units h ON h.id = c.hall_id
+    WHERE c.id = ANY(:ids)
+    """
+)
+
+
+def _like_escape(fragment: str) -> str:
+    """``fragment`` with LIKE's wildcards and escape character taken literally."""
+    return fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _rows(session: Session, sql: TextClause, params: dict[str, object]) -> list[Ranked]:
+    return [(int(row[0]), row[1]) for row in session.execute(sql, params)]
+
+
+def _exact(kind: SearchKind) -> Callable[[Session, str, int], list[Ranked]]:
+    def find(session: Session, key: str, need: int) -> list[Ranked]:
+        return _rows(session, _EXACT[kind], {"q": key})[:need]
+
+    return find
+
+
+def _barcode(session: Session, key: str, need: int) -> list[Ranked]:
+    period, rest = barcode_parts(key)
+    return _rows(session, _BARCODE_SQL, {"q": key, "dashed": f"{period}-{rest}", "rest": rest})[:need]
+
+
+def _phone(session: Session, key: str, need: int) -> list[Ranked]:
+    reversed_key = key[::-1]
+    return _rows(session, _PHONE_SQL, {"tail": _like_escape(reversed_key) + "%", "key": reversed_key, "n": need})
+
+
+def _successor(fragment: str) -> str:
+    """The smallest text after every text that starts with ``fragment`` (code-point order).
+
+    ``parse`` drops surrogates and unassigned code points, so the last character is below U+10FFFF
+    and its successor is a valid character (past the surrogate block if need be).
+    """
+    following = ord(fragment[-1]) + 1
+    if _SURROGATES_FIRST <= following <= _SURROGATES_LAST:
+        following = _SURROGATES_LAST + 1
+    return fragment[:-1] + chr(following)
+
+
+def _contains_sql(session: Session, statements: _TextSql, key: str, params: dict[str, object]) -> TextClause:
+    """The tier-2 statement for ``key``: trigrams, the bigram index, or a scan with the cheap pair test."""
+    if len(key) != _PAIR:
+        return statements.longer
+    plan = session.scalars(statements.pair_plan, params).all()
+    return statements.pair_scan if any("Seq Scan" in line for line in plan) else statements.pair
+
+
+def _fragment(column: TextColumn) -> Callable[[Session, str, int], list[Ranked]]:
+    statements = _TEXT_SQL[column]
+
+    def find(session: Session, key: str, need: int) -> list[Ranked]:
+        params: dict[str, object] = {"lo": key, "hi": _successor(key), "q": key,
+                                     "inner": f"%{_like_escape(key)}%", "n": need}
+        found = _rows(session, statements.prefix, params)
+        if len(found) < need:
+            params |= {"n": need - len(found), "cap": CANDIDATES}
+            session.execute(_STORAGE_ORDER_SQL)
+            found += _rows(session, _contains_sql(session, statements, key, params), params)
+        return found
+
+    return find
+
+
+_FINDERS: dict[SearchKind, Callable[[Session, str, int], list[Ranked]]] = {
+    SearchKind.CUSTOMER_NO: _exact(SearchKind.CUSTOMER_NO),
+    SearchKind.BARCODE: _barcode,
+    SearchKind.METER: _exact(SearchKind.METER),
+    SearchKind.PHONE: _phone,
+    SearchKind.NAME: _fragment("name"),
+    SearchKind.ADDRESS: _fragment("address"),
+}
+
+
+def _hits(session: Session, ranked: Sequence[Ranked]) -> list[SearchHit]:
+    """The rows of the ranked customers, in rank order (a matched meter replaces the current one)."""
+    if not ranked:
+        return []
+    rows = {row.id: row for row in session.execute(_HITS_SQL, {"ids": [cid for cid, _ in ranked]})}
+    return [
+        SearchHit(
+            customer_no=row.customer_no, name=row.name, address=row.address, phone=row.phone,
+            status=CustomerStatus(row.status), category=CustomerCategory(row.category),
+            payment_mode=PaymentMode(row.payment_mode), meter_no=meter or row.meter_no, hall_code=row.hall_code,
+        )
+        for cid, meter in ranked
+        if (row := rows.get(cid)) is not None
+    ]
+
+
+def search_customers(*, ctx: CallContext, req: SearchRequest) -> SearchResult:
+    """Recognise the key (or check the forced kind), find ranked customers, return one page.
+
+    Raises ``SEARCH_QUERY_INVALID`` when the text is no key of any kind (one Chinese character,
+    punctuation only) or not a key of the forced kind.
+    """
+    key = parse(req.query, req.kind)
+    if key is None:
+        raise AppError(ErrorCode.SEARCH_QUERY_INVALID)
+    end = req.offset + req.limit
+    ranked = _FINDERS[key.kind](ctx.session, key.text, end + 1)
+    return SearchResult(kind=key.kind, query=key.text, items=_hits(ctx.session, ranked[req.offset:end]),
+                        offset=req.offset, has_more=len(ranked) > end)

@@ -1,0 +1,168 @@
+"""The figures of one shift (SPEC C4, DOMAIN §8): what closing shows and what the 日结单 prints.
+
+Everything is read from the append-only books, so the summary of a closed shift is the same on every
+read: totals by method and by business type over the payments not voided, the voids, the receipt
+number runs used, and the expected cash (float plus the cash part of the payments not voided).
+
+Business types come from the payment's parts: 电费 is the principal its allocations paid, 违约金 the late
+fees they paid, 预收 what went to prepayment (``to_prepayment_fen``, money redirected from bills paid
+elsewhere included). So the business total always equals the method total (the settlement PDF checks
+it). 购电 and 业务费 have no payments yet and are left out while zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy import Row, text
+from sqlalchemy.orm import Session
+
+from shared_models.methods.payments import BusinessType, TenderMethod, parse_receipt_no
+from shared_models.methods.shifts import (
+    BusinessTotalLine,
+    CashCountLine,
+    MethodTotalLine,
+    ReceiptRangeLine,
+    ShiftClosing,
+    ShiftInfo,
+    ShiftSummary,
+    VoidedLine,
+)
+
+_SHIFT_SQL = text(
+    """
+    SELECT s.id, s.shift_no, u.username, u.display_name, c.code AS counter_code, h.code AS hall_code,
+           s.business_date, s.opened_at, s.float_fen,
+           sc.closed_at, sc.expected_cash_fen, sc.counted_cash_fen, sc.cash_counts, sc.deposit_slip_no, sc.note,
+           a.display_name AS approved_by
+    FROM shifts s
+    JOIN users u ON u.id = s.user_id
+    JOIN counters c ON c.id = s.counter_id
+    JOIN org_units h ON h.id = s.hall_id
+    LEFT JOIN shift_closings sc ON sc.shift_id = s.id
+    LEFT JOIN users a ON a.id = sc.approved_by
+    WHERE s.id = :shift_id
+    """
+)
+
+_PAYMENTS_SQL = text(
+    """
+    SELECT p.receipt_no, p.amount_fen, p.accepted_offline, v.voided_at, cu.display_name AS cosigned_by, v.reason
+    FROM payments p
+    LEFT JOIN payment_voids v ON v.payment_id = p.id
+    LEFT JOIN users cu ON cu.id = v.cosigned_by
+    WHERE p.shift_id = :shift_id
+    ORDER BY p.id
+    """
+)
+
+# One round trip for both groupings, over the payments of the shift that are not voided.
+_TOTALS_SQL = text(
+    """
+    WITH kept AS MATERIALIZED (
+        SELECT p.id, p.to_prepayment_fen FROM payments p
+        WHERE p.shift_id = :shift_id AND NOT EXISTS (SELECT 1 FROM payment_voids v WHERE v.payment_id = p.id)
+    )
+    SELECT 'method' AS kind, t.method AS key, count(*) AS n, sum(t.amount_fen) AS fen
+    FROM payment_tenders t JOIN kept k ON k.id = t.payment_id GROUP BY t.method
+    UNION ALL
+    SELECT 'business', 'electricity', count(DISTINCT a.payment_id) FILTER (WHERE a.principal_fen > 0),
+           coalesce(sum(a.principal_fen), 0)
+    FROM payment_allocations a JOIN kept k ON k.id = a.payment_id
+    UNION ALL
+    SELECT 'business', 'late_fee', count(DISTINCT a.payment_id) FILTER (WHERE a.late_fee_fen > 0),
+           coalesce(sum(a.late_fee_fen), 0)
+    FROM payment_allocations a JOIN kept k ON k.id = a.payment_id
+    UNION ALL
+    SELECT 'business', 'prepayment', count(*) FILTER (WHERE k.to_prepayment_fen > 0),
+           coalesce(sum(k.to_prepayment_fen), 0)
+    FROM kept k
+    """
+)
+
+
+def receipt_ranges(receipt_nos: Iterable[str]) -> list[ReceiptRangeLine]:
+    """Runs of consecutive receipt numbers: one run per counter and day, split where a number is missing.
+
+    Numbers that are not receipt numbers (none should be booked) each make a run of their own.
+    """
+    keyed: list[tuple[str, dt.date, int, str]] = []
+    for no in set(receipt_nos):
+        try:
+            counter, day, seq = parse_receipt_no(no)
+        except ValueError:
+            counter, day, seq = no, dt.date.min, 0
+        keyed.append((counter, day, seq, no))
+    keyed.sort()
+    runs: list[ReceiptRangeLine] = []
+    for _, group in groupby(keyed, key=lambda k: (k[0], k[1])):
+        items = list(group)
+        start = prev = items[0]
+        count = 1
+        for item in items[1:]:
+            if item[2] == prev[2] + 1 and item[2] != 0:
+                prev, count = item, count + 1
+                continue
+            runs.append(ReceiptRangeLine(first=start[3], last=prev[3], count=count))
+            start = prev = item
+            count = 1
+        runs.append(ReceiptRangeLine(first=start[3], last=prev[3], count=count))
+    return runs
+
+
+def _shift_info(r: Row[Any]) -> ShiftInfo:
+    return ShiftInfo(
+        shift_no=r.shift_no, cashier_username=r.username, cashier_name=r.display_name,
+        counter_code=r.counter_code, hall_code=r.hall_code, business_date=r.business_date,
+        opened_at=r.opened_at, float_fen=int(r.float_fen), closed_at=r.closed_at,
+    )
+
+
+def shift_info(session: Session, shift_id: int) -> ShiftInfo:
+    """The :class:`ShiftInfo` of one shift."""
+    return _shift_info(session.execute(_SHIFT_SQL, {"shift_id": shift_id}).one())
+
+
+def summarize(session: Session, shift_id: int) -> ShiftSummary:
+    """The summary of one shift, open or closed."""
+    s = session.execute(_SHIFT_SQL, {"shift_id": shift_id}).one()
+    payments = session.execute(_PAYMENTS_SQL, {"shift_id": shift_id}).all()
+    totals = session.execute(_TOTALS_SQL, {"shift_id": shift_id}).all()
+
+    by_method = {TenderMethod(r.key): (int(r.n), int(r.fen)) for r in totals if r.kind == "method"}
+    by_business = {BusinessType(r.key): (int(r.n), int(r.fen)) for r in totals if r.kind == "business"}
+    methods = [MethodTotalLine(method=m, count=by_method[m][0], amount_fen=by_method[m][1])
+               for m in TenderMethod if m in by_method]
+    businesses = [BusinessTotalLine(business=b, count=by_business[b][0], amount_fen=by_business[b][1])
+                  for b in BusinessType if by_business.get(b, (0, 0)) != (0, 0)]
+    kept = [p for p in payments if p.voided_at is None]
+    voids = sorted(
+        (VoidedLine(receipt_no=p.receipt_no, amount_fen=int(p.amount_fen), voided_at=p.voided_at,
+                    cosigned_by=p.cosigned_by, reason=p.reason) for p in payments if p.voided_at is not None),
+        key=lambda v: (v.voided_at, v.receipt_no),
+    )
+    cash_fen = by_method.get(TenderMethod.CASH, (0, 0))[1]
+    closing = None
+    if s.closed_at is not None:
+        counts = sorted(((int(d), int(n)) for d, n in s.cash_counts.items()), reverse=True)
+        closing = ShiftClosing(
+            closed_at=s.closed_at, counted_cash_fen=int(s.counted_cash_fen),
+            difference_fen=int(s.counted_cash_fen) - int(s.expected_cash_fen),
+            cash_counts=[CashCountLine(denomination_fen=d, pieces=n) for d, n in counts],
+            approved_by=s.approved_by, deposit_slip_no=s.deposit_slip_no, note=s.note,
+        )
+    return ShiftSummary(
+        shift=_shift_info(s),
+        payments_count=len(kept),
+        collected_fen=sum(int(p.amount_fen) for p in kept),
+        methods=methods,
+        businesses=businesses,
+        voids=voids,
+        receipts_used=receipt_ranges(p.receipt_no for p in payments),
+        expected_cash_fen=int(s.float_fen) + cash_fen,
+        offline_count=sum(1 for p in kept if p.accepted_offline),
+        closing=closing,
+    )

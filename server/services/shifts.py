@@ -1,0 +1,234 @@
+"""Cashier shifts (SPEC C4): open with a float, the running summary, close with the cash count.
+
+A shift belongs to one cashier on one counter. Its number is ``<counter>-<YYYYMMDD>-<nn>``, the
+``nn``-th shift opened at that counter on that China business day (``H0101-20261123-01``). A cashier
+has at most one open shift, anywhere; it is "current" only at its own counter (payments go there),
+and its cashier may close it from any counter. A shift is closed by adding its one ``shift_closings`` row;
+both tables refuse UPDATE and DELETE, so a closed shift never changes: a second close is
+``SHIFT_CLOSED``, payments need an open shift, and a void needs the receipt's shift open.
+
+Who may close: the shift's cashier, or a supervisor (APPROVE) of the shift's hall (or above) when
+the cashier cannot (left ill, forgot): the drawer is then counted by the supervisor. Either way a
+cash difference needs the co-sign of a supervisor other than the one closing. Reading a summary
+follows the same rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+from sqlalchemy import bindparam, exists, func, select, text
+from sqlalchemy.orm import Session
+
+from server.db.prepared import prepared
+from server.errors import AppError
+from server.models.org import Counter
+from server.models.payments import Shift, ShiftClosing
+from server.models.users import User
+from server.rpc.context import CallContext
+from server.services.shift_summary import shift_info, summarize
+from shared_models.errors import ErrorCode
+from shared_models.methods.payments import make_receipt_no, parse_receipt_no
+from shared_models.methods.shifts import (
+    DENOMINATIONS_FEN,
+    CloseShiftRequest,
+    CurrentShift,
+    OpenShiftRequest,
+    ShiftInfo,
+    ShiftRequest,
+    ShiftSummary,
+)
+from shared_models.roles import ROLE_PERMISSIONS, Perm
+from shared_models.rpc import Empty
+
+#: Business dates are China dates (UTC+8, no daylight saving).
+CHINA_TZ: Final = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def business_date(now: dt.datetime) -> dt.date:
+    """The China calendar date of an instant: the day receipts and shifts are numbered by."""
+    return now.astimezone(CHINA_TZ).date()
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Start and end (exclusive) of a China business day, as instants."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=CHINA_TZ)
+    return start, start + dt.timedelta(days=1)
+
+
+def make_shift_no(counter_code: str, day: dt.date, n: int) -> str:
+    """The number of the ``n``-th shift opened at ``counter_code`` on ``day``."""
+    return f"{counter_code}-{day:%Y%m%d}-{n:02d}"
+
+
+def current_open_shift(ctx: CallContext, *, for_update: bool = False) -> Shift | None:
+    """The actor's shift at the actor's counter that has no closing row, if any.
+
+    ``for_update`` locks the shift row (FOR NO KEY UPDATE, the lock ``close_shift`` takes too), so a
+    payment and the close of the same shift serialize; after the lock the closing is checked again in
+    a statement of its own, which sees a close committed while this call waited.
+    """
+    actor = ctx.require_actor()
+    params = {"user_id": actor.user_id, "counter_id": actor.counter_id}
+    shift = ctx.session.scalar(_OPEN_SHIFT_FOR_UPDATE if for_update else _OPEN_SHIFT, params)
+    if shift is not None and for_update and is_closed(ctx, shift.id):
+        return None
+    return shift
+
+
+def is_closed(ctx: CallContext, shift_id: int) -> bool:
+    """Whether the shift has its closing row (then it never changes again)."""
+    return bool(ctx.session.scalar(_IS_CLOSED, {"shift_id": shift_id}))
+
+
+# Built once and prepared (server.db.prepared): every payment runs both; building them per call cost
+# a quarter of a payment's Python time (docs/benchmarks.md).
+_OPEN_SHIFT: Final = prepared(
+    select(Shift)
+    .where(Shift.user_id == bindparam("user_id"), Shift.counter_id == bindparam("counter_id"),
+           ~exists().where(ShiftClosing.shift_id == Shift.id))
+    .order_by(Shift.id.desc())
+    .limit(1)
+)
+_OPEN_SHIFT_FOR_UPDATE: Final = _OPEN_SHIFT.with_for_update(key_share=True)
+_IS_CLOSED: Final = prepared(select(exists().where(ShiftClosing.shift_id == bindparam("shift_id"))))
+
+
+def _open_shift_of_user(session: Session, user_id: int) -> Shift | None:
+    closed = exists().where(ShiftClosing.shift_id == Shift.id)
+    return session.scalar(select(Shift).where(Shift.user_id == user_id, ~closed).order_by(Shift.id).limit(1))
+
+
+def _next_receipt_seq(session: Session, counter_code: str, day: dt.date) -> int:
+    """1 + the highest receipt sequence booked for this counter and day (1 when none).
+
+    The range keeps the unique index on ``receipt_no`` usable whatever the collation; the prefix test
+    makes the answer exact (``_`` in a counter code would be a LIKE wildcard, so no LIKE).
+    """
+    prefix = make_receipt_no(counter_code, day, 1)[:-5]
+    highest = session.execute(
+        text(
+            "SELECT max(receipt_no) FROM payments WHERE receipt_no BETWEEN :lo AND :hi"
+            " AND left(receipt_no, :n) = :prefix"
+        ),
+        {"lo": f"{prefix}00000", "hi": f"{prefix}99999", "n": len(prefix), "prefix": prefix},
+    ).scalar_one_or_none()
+    return 1 if highest is None else parse_receipt_no(highest)[2] + 1
+
+
+def get_current(*, ctx: CallContext, req: Empty) -> CurrentShift:
+    """The caller's open shift at this counter and the next receipt sequence of the counter today."""
+    actor = ctx.require_actor()
+    shift = current_open_shift(ctx)
+    return CurrentShift(
+        shift=shift_info(ctx.session, shift.id) if shift is not None else None,
+        next_receipt_seq=_next_receipt_seq(ctx.session, actor.counter_code, business_date(ctx.now)),
+    )
+
+
+def open_shift(*, ctx: CallContext, req: OpenShiftRequest) -> ShiftInfo:
+    """Open a shift at the caller's counter with the float in the drawer."""
+    actor = ctx.require_actor()
+    if req.float_fen < 0:
+        raise AppError(ErrorCode.INVALID_REQUEST, field="float_fen", problem="greater_than_equal")
+    s = ctx.session
+    # The user's row serializes their opens (one open shift anywhere), the counter's the numbering.
+    # NO KEY UPDATE: rows inserted with a foreign key to them are not held up.
+    s.execute(select(User.id).where(User.id == actor.user_id).with_for_update(key_share=True))
+    counter = s.execute(
+        select(Counter).where(Counter.id == actor.counter_id).with_for_update(key_share=True)
+    ).scalar_one()
+    already = _open_shift_of_user(s, actor.user_id)
+    if already is not None:
+        raise AppError(ErrorCode.SHIFT_ALREADY_OPEN, shift_no=already.shift_no)
+    day = business_date(ctx.now)
+    opened_today = s.scalar(
+        select(func.count()).select_from(Shift)
+        .where(Shift.hall_id == counter.hall_id, Shift.business_date == day, Shift.counter_id == counter.id)
+    ) or 0
+    shift = Shift(shift_no=make_shift_no(counter.code, day, opened_today + 1), user_id=actor.user_id,
+                  counter_id=counter.id, hall_id=counter.hall_id, business_date=day, opened_at=ctx.now,
+                  float_fen=req.float_fen)
+    s.add(shift)
+    s.flush()
+    ctx.record(target=f"shift:{shift.shift_no}", after={
+        "float_fen": shift.float_fen, "counter": counter.code, "business_date": day.isoformat(),
+    })
+    return shift_info(s, shift.id)
+
+
+def _in_scope(session: Session, *, user_id: int, hall_id: int) -> bool:
+    """Whether the user's org unit is the hall or above it."""
+    return bool(session.execute(
+        text(
+            "WITH RECURSIVE up(id, parent_id) AS ("
+            " SELECT id, parent_id FROM org_units WHERE id = :hall"
+            " UNION ALL SELECT o.id, o.parent_id FROM org_units o JOIN up ON o.id = up.parent_id)"
+            " SELECT EXISTS (SELECT 1 FROM up JOIN users u ON u.org_unit_id = up.id WHERE u.id = :user)"
+        ),
+        {"hall": hall_id, "user": user_id},
+    ).scalar_one())
+
+
+def _shift_for(ctx: CallContext, shift_no: str, *, lock: bool = False) -> Shift:
+    """The shift by number, if the caller may see and close it: their own, or as a supervisor of its hall."""
+    actor = ctx.require_actor()
+    stmt = select(Shift).where(Shift.shift_no == shift_no)
+    if lock:
+        stmt = stmt.with_for_update(key_share=True)
+    shift = ctx.session.scalar(stmt)
+    if shift is None:
+        raise AppError(ErrorCode.SHIFT_NOT_FOUND, shift_no=shift_no)
+    if shift.user_id != actor.user_id and not (
+        Perm.APPROVE in ROLE_PERMISSIONS[actor.role]
+        and _in_scope(ctx.session, user_id=actor.user_id, hall_id=shift.hall_id)
+    ):
+        raise AppError(ErrorCode.SHIFT_NOT_OWN, shift_no=shift_no)
+    return shift
+
+
+def get_summary(*, ctx: CallContext, req: ShiftRequest) -> ShiftSummary:
+    """Totals by method and business type, voids, receipts used and expected cash of a shift."""
+    return summarize(ctx.session, _shift_for(ctx, req.shift_no).id)
+
+
+def _counted(req: CloseShiftRequest) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for line in req.cash_counts:
+        if line.denomination_fen not in DENOMINATIONS_FEN or line.denomination_fen in counts:
+            raise AppError(ErrorCode.DENOMINATION_INVALID, denomination_fen=line.denomination_fen)
+        counts[line.denomination_fen] = line.pieces
+    return counts
+
+
+def close_shift(*, ctx: CallContext, req: CloseShiftRequest) -> ShiftSummary:
+    """Close a shift with the cash counted; a difference needs a supervisor's co-sign."""
+    s = ctx.session
+    shift = _shift_for(ctx, req.shift_no, lock=True)
+    if is_closed(ctx, shift.id):
+        raise AppError(ErrorCode.SHIFT_CLOSED, shift_no=shift.shift_no)
+    counts = _counted(req)
+    counted = sum(d * n for d, n in counts.items())
+    expected = summarize(s, shift.id).expected_cash_fen
+    difference = counted - expected
+    approver = ctx.cosigner if difference != 0 else None
+    if difference != 0 and approver is None:
+        raise AppError(ErrorCode.CASH_DIFFERENCE_NEEDS_APPROVAL, difference_fen=difference)
+    closing = ShiftClosing(
+        shift_id=shift.id, closed_at=ctx.now, expected_cash_fen=expected, counted_cash_fen=counted,
+        cash_counts={str(d): n for d, n in sorted(counts.items(), reverse=True)},
+        approved_by=approver.user_id if approver else None, deposit_slip_no=req.deposit_slip_no, note=req.note,
+    )
+    s.add(closing)
+    s.flush()
+    ctx.record(
+        target=f"shift:{shift.shift_no}",
+        before={"closed": False, "expected_cash_fen": expected},
+        after={
+            "closed": True, "counted_cash_fen": counted, "expected_cash_fen": expected,
+            "difference_fen": difference, "approved_by": approver.username if approver else None,
+            "cash_counts": closing.cash_counts, "deposit_slip_no": req.deposit_slip_no,
+        },
+    )
+    return summarize(s, shift.id)

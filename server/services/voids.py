@@ -1,0 +1,83 @@
+"""Void (冲正) of a counter payment (SPEC C3, DOMAIN §8): same day, same cashier, shift still open,
+co-signed by a supervisor. Nothing is edited: a ``payment_voids`` row marks the receipt voided and one
+REVERSAL entry per ledger entry of the payment (opposite amount, same bill, ``reverses_id`` the
+original) takes the money back out of the books. After the shift closes only a refund workflow remains.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from server.errors import AppError
+from server.models.ledger import EntryKind
+from server.rpc.context import CallContext
+from server.services.payments import find_receipt
+from server.services.shifts import business_date, is_closed
+from shared_models.errors import ErrorCode
+from shared_models.methods.payments import VoidRequest, VoidResult
+
+_LOCK_CUSTOMER: Final = text("SELECT id FROM customers WHERE id = :id FOR NO KEY UPDATE")
+_LOCK_SHIFT: Final = text("SELECT id FROM shifts WHERE id = :id FOR NO KEY UPDATE")
+
+# The void row and the reversals in one statement; the unique index on payment_voids.payment_id (and
+# on ledger_entries.reverses_id) makes a second void fail even when two race past the check.
+_VOID_SQL: Final = text(
+    """
+    WITH v AS (
+        INSERT INTO payment_voids (payment_id, voided_at, voided_by, cosigned_by, reason)
+        VALUES (:payment_id, :now, :user_id, :cosigner_id, :reason)
+        RETURNING id
+    ), r AS (
+        INSERT INTO ledger_entries (customer_id, kind, amount_fen, bill_id, reverses_id, posted_at, posted_by,
+                                    reference, payment_id)
+        SELECT e.customer_id, :reversal, -e.amount_fen, e.bill_id, e.id, :now, :user_id, :reference, e.payment_id
+        FROM v, ledger_entries e
+        WHERE e.payment_id = :payment_id AND e.kind <> :reversal
+        ORDER BY e.id
+        RETURNING id
+    )
+    SELECT (SELECT count(*) FROM r) AS reversals,
+           (SELECT display_name FROM users WHERE id = :user_id) AS voided_by,
+           (SELECT display_name FROM users WHERE id = :cosigner_id) AS cosigned_by
+    """
+)
+
+
+def void_payment(*, ctx: CallContext, req: VoidRequest) -> VoidResult:
+    """Reverse a payment of the caller's open shift, taken today, with a supervisor's co-sign."""
+    actor = ctx.require_actor()
+    cosigner = ctx.cosigner
+    if cosigner is None:  # dispatch refuses the call before; a service never voids without one
+        raise AppError(ErrorCode.COSIGN_REQUIRED)
+    row = find_receipt(ctx, req.receipt_no, for_update=True)
+    if row.voided:
+        raise AppError(ErrorCode.ALREADY_VOIDED, receipt_no=req.receipt_no)
+    if row.user_id != actor.user_id:
+        raise AppError(ErrorCode.VOID_NOT_SAME_CASHIER, receipt_no=req.receipt_no)
+    if business_date(row.paid_at) != business_date(ctx.now):
+        raise AppError(ErrorCode.VOID_NOT_SAME_DAY, receipt_no=req.receipt_no)
+    # the same lock order as a payment (customer, then shift): a void and a payment of the same
+    # customer, or a void and the close of its shift, take turns
+    ctx.session.execute(_LOCK_CUSTOMER, {"id": row.customer_id})
+    ctx.session.execute(_LOCK_SHIFT, {"id": row.shift_id})
+    if is_closed(ctx, row.shift_id):
+        raise AppError(ErrorCode.VOID_SHIFT_CLOSED, receipt_no=req.receipt_no)
+    reason = req.reason.strip()
+    try:
+        done = ctx.session.execute(_VOID_SQL, {
+            "payment_id": row.id, "now": ctx.now, "user_id": actor.user_id, "cosigner_id": cosigner.user_id,
+            "reason": reason, "reversal": EntryKind.REVERSAL.value, "reference": f"VOID-{req.receipt_no}",
+        }).one()
+    except IntegrityError:
+        raise AppError(ErrorCode.ALREADY_VOIDED, receipt_no=req.receipt_no) from None
+    ctx.record(
+        target=f"receipt:{req.receipt_no}",
+        before={"voided": False, "amount_fen": row.amount_fen, "cashier": actor.username},
+        after={"voided": True, "amount_fen": row.amount_fen, "reversal_entries": int(done.reversals),
+               "voided_by": actor.username, "cosigned_by": cosigner.username, "reason": reason},
+    )
+    return VoidResult(receipt_no=req.receipt_no, amount_fen=row.amount_fen, voided_at=ctx.now,
+                      voided_by=done.voided_by, cosigned_by=done.cosigned_by, reason=reason)

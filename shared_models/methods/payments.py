@@ -1,0 +1,215 @@
+"""Counter payments (SPEC C3): quote, pay, void (冲正), receipts and reprints (补打).
+
+Receipt numbers are minted by the counter, never by the center (SPEC §5): ``<counter>-<YYYYMMDD>-<seq>``,
+for example ``H0101-20261123-00042``. The server checks the counter and the date and refuses a number
+used before, so a counter that works offline (#5) numbers its receipts on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Final
+
+from pydantic import Field
+
+from shared_models.ids import CustomerNoField
+from shared_models.money import FenField
+from shared_models.roles import Perm
+from shared_models.rpc import Model, Rpc, register
+
+#: ``<counter code>-<YYYYMMDD>-<5-digit local sequence>``.
+RECEIPT_NO_PATTERN: Final = r"^[A-Za-z0-9_-]{1,24}-\d{8}-\d{5}$"
+_RECEIPT_NO = re.compile(RECEIPT_NO_PATTERN)
+
+ReceiptNoField = Annotated[str, Field(strict=True, min_length=16, max_length=40, pattern=RECEIPT_NO_PATTERN)]
+ReferenceField = Annotated[str, Field(strict=True, max_length=40, pattern=r"^[A-Za-z0-9_\-/ ]*$")]
+
+
+def make_receipt_no(counter_code: str, day: dt.date, seq: int) -> str:
+    """The receipt number of the ``seq``-th receipt of ``counter_code`` on ``day``."""
+    if not 1 <= seq <= 99999:
+        raise ValueError("a receipt sequence runs from 1 to 99999 per counter and day")
+    return f"{counter_code}-{day:%Y%m%d}-{seq:05d}"
+
+
+def parse_receipt_no(receipt_no: str) -> tuple[str, dt.date, int]:
+    """``(counter_code, day, seq)`` of a receipt number; ValueError when it is not one."""
+    if not _RECEIPT_NO.match(receipt_no):
+        raise ValueError(f"not a receipt number: {receipt_no!r}")
+    counter, day, seq = receipt_no.rsplit("-", 2)
+    return counter, dt.date(int(day[:4]), int(day[4:6]), int(day[6:])), int(seq)
+
+
+class TenderMethod(StrEnum):
+    """How the customer pays (DOMAIN §6.1)."""
+
+    CASH = "cash"
+    BANK_CARD = "bank_card"
+    QR = "qr"
+    CHEQUE = "cheque"
+
+
+class BusinessType(StrEnum):
+    """What the money was for, as the daily settlement groups it (DOMAIN §8)."""
+
+    ELECTRICITY = "electricity"  # 电费
+    LATE_FEE = "late_fee"  # 违约金
+    PREPAYMENT = "prepayment"  # 预收
+    CARD_PURCHASE = "card_purchase"  # 购电
+    SERVICE_FEE = "service_fee"  # 业务费
+
+
+class Tender(Model):
+    """One method's part of a payment. Cash carries what the customer handed over (``cash_handed_fen``
+    ≥ ``amount_fen``; the difference is the change); the other methods carry their reference (bank
+    terminal trace, WeChat/Alipay order number, cheque number) and ``cash_handed_fen`` 0."""
+
+    method: TenderMethod
+    amount_fen: FenField
+    cash_handed_fen: FenField = 0
+    reference: ReferenceField = ""
+
+
+class QuoteRequest(Model):
+    """What a payment of ``amount_fen`` would settle; None quotes paying everything due."""
+
+    customer_no: CustomerNoField
+    amount_fen: FenField | None = None
+
+
+class AllocationLine(Model):
+    """One open bill and the part of the payment it would take (oldest first, late fee first)."""
+
+    bill_no: str
+    period: int
+    kwh: str
+    due_on: dt.date
+    principal_open_fen: FenField
+    late_days: int
+    late_fee_fen: FenField
+    pay_late_fee_fen: FenField
+    pay_principal_fen: FenField
+    settles_bill: bool
+
+
+class Quote(Model):
+    """The allocation the cashier confirms; ``due_fen`` is what the open bills owe today."""
+
+    customer_no: str
+    customer_name: str
+    due_fen: FenField
+    amount_fen: FenField
+    lines: list[AllocationLine]
+    to_prepayment_fen: FenField
+    prepayment_before_fen: FenField
+    prepayment_after_fen: FenField
+    remaining_due_fen: FenField
+
+
+class PayRequest(Model):
+    """Confirm a payment. ``quoted_due_fen`` is the due the cashier saw: when the bills changed since
+    (paid at another counter), the server refuses with ``DUE_CHANGED`` unless ``accepted_offline``, in
+    which case whatever the bills no longer take goes to prepayment (SPEC §5)."""
+
+    customer_no: CustomerNoField
+    receipt_no: ReceiptNoField
+    tenders: Annotated[list[Tender], Field(min_length=1, max_length=4)]
+    quoted_due_fen: FenField
+    accepted_offline: bool = False
+    #: The counter's clock when the cashier confirmed (shown beside the server's booking time).
+    local_time: dt.datetime | None = None
+
+
+class ReceiptBill(Model):
+    """A bill line on the receipt."""
+
+    bill_no: str
+    period: int
+    kwh: str
+    principal_fen: FenField
+    late_fee_fen: FenField
+    paid_fen: FenField
+
+
+class ReceiptTenderLine(Model):
+    """A method line on the receipt."""
+
+    method: TenderMethod
+    amount_fen: FenField
+    reference: str
+
+
+class PaymentReceipt(Model):
+    """Everything a receipt shows (SPEC §6.3), as the server booked it."""
+
+    receipt_no: str
+    hall_name: str
+    counter_code: str
+    cashier_name: str
+    shift_no: str
+    paid_at: dt.datetime
+    local_time: dt.datetime | None
+    customer_no: str
+    customer_name: str
+    address: str
+    bills: list[ReceiptBill]
+    due_fen: FenField
+    paid_fen: FenField
+    tendered_fen: FenField
+    change_fen: FenField
+    prepayment_before_fen: FenField
+    prepayment_after_fen: FenField
+    tenders: list[ReceiptTenderLine]
+    accepted_offline: bool
+    #: Money an offline payment meant for bills that were paid elsewhere meanwhile (now prepayment).
+    redirected_to_prepayment_fen: FenField
+    reprint_count: int
+    voided: bool
+
+
+class ReceiptRequest(Model):
+    """A receipt by number."""
+
+    receipt_no: ReceiptNoField
+
+
+class VoidRequest(Model):
+    """Void a receipt of the current shift (冲正); needs a supervisor's co-sign."""
+
+    receipt_no: ReceiptNoField
+    reason: Annotated[str, Field(strict=True, min_length=2, max_length=200)]
+
+
+class VoidResult(Model):
+    """The reversal as booked."""
+
+    receipt_no: str
+    amount_fen: FenField
+    voided_at: dt.datetime
+    voided_by: str
+    cosigned_by: str
+    reason: str
+
+
+QUOTE = register(
+    Rpc("payment.get_quote", QuoteRequest, Quote, permission=Perm.COLLECT, mutating=False,
+        summary="Amount due today and how a payment would be allocated.")
+)
+PAY = register(
+    Rpc("payment.pay_bills", PayRequest, PaymentReceipt, permission=Perm.COLLECT, mutating=True,
+        summary="Take a payment: ledger entries, allocations and the receipt in one transaction.")
+)
+GET_RECEIPT = register(
+    Rpc("payment.get_receipt", ReceiptRequest, PaymentReceipt, permission=Perm.COLLECT, mutating=False,
+        summary="A booked receipt by number.")
+)
+REPRINT = register(
+    Rpc("payment.reprint_receipt", ReceiptRequest, PaymentReceipt, permission=Perm.COLLECT, mutating=True,
+        summary="Record a reprint (补打 N) and return the receipt with its reprint count.")
+)
+VOID = register(
+    Rpc("payment.void_payment", VoidRequest, VoidResult, permission=Perm.COLLECT, mutating=True,
+        cosign=Perm.APPROVE, summary="Reverse a payment of the open shift (冲正), co-signed by a supervisor.")
+)

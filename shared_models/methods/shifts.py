@@ -1,0 +1,193 @@
+"""Cashier shifts and the daily settlement (SPEC C4, DOMAIN §8).
+
+A shift is opened with a float (备用金) by one cashier on one counter; every payment belongs to the open
+shift of its cashier. Closing records the cash counted by denomination; a difference against the
+expected cash needs a supervisor's co-sign on the same screen. A closed shift never changes again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Final
+
+from pydantic import Field
+
+from shared_models.methods.payments import BusinessType, TenderMethod
+from shared_models.money import FenField
+from shared_models.roles import Perm
+from shared_models.rpc import Empty, Model, Rpc, register
+
+#: Notes and coins counted at close, in fen: 100, 50, 20, 10, 5, 1 yuan; 5 and 1 jiao; and the 5, 2 and
+#: 1 fen coins, still legal tender: bills are to the fen, so without them a cash payment of ¥12.34
+#: would leave a difference nobody could count away.
+DENOMINATIONS_FEN: Final = (10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2, 1)
+
+ShiftNoField = Annotated[str, Field(strict=True, min_length=3, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+PiecesField = Annotated[int, Field(strict=True, ge=0, le=1_000_000)]
+
+
+class ShiftInfo(Model):
+    """A shift as the cashier sees it."""
+
+    shift_no: str
+    cashier_username: str
+    cashier_name: str
+    counter_code: str
+    hall_code: str
+    business_date: dt.date
+    opened_at: dt.datetime
+    float_fen: FenField
+    closed_at: dt.datetime | None
+
+
+class CurrentShift(Model):
+    """The caller's open shift at this counter, if any, and the next receipt sequence the server knows
+    of for this counter today (the client numbers from the larger of this and its own)."""
+
+    shift: ShiftInfo | None
+    next_receipt_seq: int
+
+
+class OpenShiftRequest(Model):
+    """Open a shift with the float in the drawer."""
+
+    float_fen: FenField
+
+
+class ShiftRequest(Model):
+    """A shift by number."""
+
+    shift_no: ShiftNoField
+
+
+class MethodTotalLine(Model):
+    """Payments by one method (voided ones excluded)."""
+
+    method: TenderMethod
+    count: int
+    amount_fen: FenField
+
+
+class BusinessTotalLine(Model):
+    """Money by business type (voided payments excluded)."""
+
+    business: BusinessType
+    count: int
+    amount_fen: FenField
+
+
+class VoidedLine(Model):
+    """A voided receipt of the shift."""
+
+    receipt_no: str
+    amount_fen: FenField
+    voided_at: dt.datetime
+    cosigned_by: str
+    reason: str
+
+
+class ReceiptRangeLine(Model):
+    """Consecutive receipt numbers used."""
+
+    first: str
+    last: str
+    count: int
+
+
+class CashCountLine(Model):
+    """Pieces of one denomination in the drawer."""
+
+    denomination_fen: FenField
+    pieces: PiecesField
+
+
+class ShiftClosing(Model):
+    """What was recorded when the shift closed."""
+
+    closed_at: dt.datetime
+    counted_cash_fen: FenField
+    difference_fen: FenField
+    cash_counts: list[CashCountLine]
+    approved_by: str | None
+    deposit_slip_no: str
+    note: str
+
+
+class ShiftSummary(Model):
+    """Totals of a shift: what closing shows, and what the settlement prints."""
+
+    shift: ShiftInfo
+    payments_count: int
+    collected_fen: FenField
+    methods: list[MethodTotalLine]
+    businesses: list[BusinessTotalLine]
+    voids: list[VoidedLine]
+    receipts_used: list[ReceiptRangeLine]
+    #: Float plus the cash part of the payments not voided (tendered minus change).
+    expected_cash_fen: FenField
+    #: Payments accepted offline and booked in this shift.
+    offline_count: int
+    closing: ShiftClosing | None
+
+
+class CloseShiftRequest(Model):
+    """Close a shift with the cash counted by denomination and the deposit slip number (解款单号).
+
+    A difference between counted and expected cash needs the co-sign of a supervisor (header)."""
+
+    shift_no: ShiftNoField
+    cash_counts: Annotated[list[CashCountLine], Field(max_length=len(DENOMINATIONS_FEN))]
+    deposit_slip_no: Annotated[str, Field(strict=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
+    note: Annotated[str, Field(strict=True, max_length=200)] = ""
+
+
+class SettlementRequest(Model):
+    """The 日结单 of one business day: one cashier's (default: the caller) or the whole hall's."""
+
+    business_date: dt.date
+    whole_hall: bool = False
+
+
+class CashierDay(Model):
+    """One closed shift as the settlement prints it."""
+
+    summary: ShiftSummary
+
+
+class DailySettlement(Model):
+    """A hall's settlement data for one day; the client renders it to PDF (``printing.pdf``)."""
+
+    hall_code: str
+    hall_name: str
+    business_date: dt.date
+    shifts: list[ShiftSummary]
+    #: Shifts of the day still open (they are not in the settlement until closed).
+    open_shifts: list[str]
+    deposit_slip_nos: list[str]
+    prepayment_opening_fen: FenField
+    prepayment_closing_fen: FenField
+    generated_at: dt.datetime
+    generated_by: str
+
+
+GET_CURRENT = register(
+    Rpc("shift.get_current", Empty, CurrentShift, permission=Perm.COLLECT, mutating=False,
+        summary="The caller's open shift at this counter.")
+)
+OPEN = register(
+    Rpc("shift.open_shift", OpenShiftRequest, ShiftInfo, permission=Perm.COLLECT, mutating=True,
+        summary="Open a shift with its float.")
+)
+SUMMARY = register(
+    Rpc("shift.get_summary", ShiftRequest, ShiftSummary, permission=Perm.COLLECT, mutating=False,
+        summary="Totals by method and business type, voids, receipts used and expected cash.")
+)
+CLOSE = register(
+    Rpc("shift.close_shift", CloseShiftRequest, ShiftSummary, permission=Perm.COLLECT, mutating=True,
+        cosign=Perm.APPROVE, cosign_required=False,
+        summary="Close a shift with the cash count; a difference needs a supervisor's co-sign.")
+)
+SETTLEMENT = register(
+    Rpc("settlement.get_daily", SettlementRequest, DailySettlement, permission=Perm.COLLECT, mutating=False,
+        summary="The daily settlement (日结单) data of a cashier or, for a supervisor, the hall.")
+)

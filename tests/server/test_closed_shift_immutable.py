@@ -1,0 +1,206 @@
+"""A closed shift never changes (SPEC C4): every mutating RPC is tried against it, and the database
+itself refuses UPDATE, DELETE and TRUNCATE of shifts and closings."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from server.rpc.dispatch import Dispatcher
+from shared_models.rpc import CONTRACT_VERSION, REGISTRY, load_all
+from tests.factories import WANG_FANG, ZHANG_WEI, password_for
+from tests.rpc_helpers import Caller
+from tests.server.shift_helpers import SUPER, cash, close, open_shift, pay, signed_in, void, yuan_notes
+
+load_all()
+
+FIRST, SECOND, VOIDED = "T0101-20261123-00001", "T0101-20261123-00002", "T0101-20261123-00003"
+
+#: The rows that make up the shift's figures, all of which must stay exactly as they were.
+_ROWS_SQL = {
+    "shifts": "SELECT s.* FROM shifts s WHERE s.shift_no = :no",
+    "shift_closings": "SELECT c.* FROM shift_closings c JOIN shifts s ON s.id = c.shift_id WHERE s.shift_no = :no",
+    "payments": "SELECT p.* FROM payments p JOIN shifts s ON s.id = p.shift_id WHERE s.shift_no = :no ORDER BY p.id",
+    "payment_tenders": "SELECT t.* FROM payment_tenders t JOIN payments p ON p.id = t.payment_id"
+                       " JOIN shifts s ON s.id = p.shift_id WHERE s.shift_no = :no ORDER BY t.id",
+    "payment_allocations": "SELECT a.* FROM payment_allocations a JOIN payments p ON p.id = a.payment_id"
+                           " JOIN shifts s ON s.id = p.shift_id WHERE s.shift_no = :no ORDER BY a.id",
+    "payment_voids": "SELECT v.* FROM payment_voids v JOIN payments p ON p.id = v.payment_id"
+                     " JOIN shifts s ON s.id = p.shift_id WHERE s.shift_no = :no ORDER BY v.id",
+    "ledger_entries": "SELECT e.* FROM ledger_entries e JOIN payments p ON p.id = e.payment_id"
+                      " JOIN shifts s ON s.id = p.shift_id WHERE s.shift_no = :no ORDER BY e.id",
+}
+
+
+@dataclass
+class Closed:
+    """A closed shift of cashier1 with two payments and a void, and the callers to attack it with."""
+
+    shift_no: str
+    cashier: Caller
+    supervisor: Caller
+    admin: Caller
+    dispatcher: Dispatcher
+
+
+@pytest.fixture
+def closed(caller: Caller, dispatcher: Dispatcher) -> Closed:
+    """Open, pay twice, void a third payment, close with the exact cash."""
+    caller.login("cashier1")
+    shift_no = open_shift(caller, 10_000)
+    pay(caller, FIRST, ZHANG_WEI, cash(3_000, 5_000))
+    pay(caller, SECOND, WANG_FANG, cash(2_000))
+    pay(caller, VOIDED, WANG_FANG, cash(1_000))
+    void(caller, VOIDED)
+    assert close(caller, shift_no, yuan_notes(10_000 + 3_000 + 2_000)).status == 200
+    return Closed(shift_no, caller, signed_in(dispatcher, "super1", "T0102"), signed_in(dispatcher, "admin1"),
+                  dispatcher)
+
+
+def _summary_bytes(c: Closed) -> bytes:
+    """The summary exactly as the server sends it."""
+    reply = c.dispatcher.handle("shift.get_summary", {
+        "x-gridcounter-contract": CONTRACT_VERSION, "authorization": f"Bearer {c.supervisor.token}",
+        "x-gridcounter-counter": c.supervisor.counter,
+    }, json.dumps({"shift_no": c.shift_no}).encode())
+    assert reply.status == 200, reply.body
+    return reply.body
+
+
+def _rows(db: Session, shift_no: str) -> dict[str, list[tuple[Any, ...]]]:
+    rows = {table: [tuple(r) for r in db.execute(text(sql), {"no": shift_no})] for table, sql in _ROWS_SQL.items()}
+    db.rollback()  # end the read: its locks would hold up a TRUNCATE (which must reach the trigger)
+    return rows
+
+
+def _quote_due(c: Caller, customer_no: str) -> int:
+    return int(c.call("payment.get_quote", {"customer_no": customer_no}).body["due_fen"])
+
+
+def _pay_body(c: Caller, receipt_no: str, *, offline: bool = False) -> dict[str, Any]:
+    return {"customer_no": ZHANG_WEI, "receipt_no": receipt_no, "tenders": [cash(1_000)],
+            "quoted_due_fen": _quote_due(c, ZHANG_WEI), "accepted_offline": offline}
+
+
+#: One attempt: (description, call, expected error code or None for success).
+Attempt = tuple[str, Callable[[Closed], Any], str | None]
+
+ATTEMPTS: dict[str, list[Attempt]] = {
+    "payment.pay_bills": [
+        ("pay with the next number", lambda c: c.cashier.call(
+            "payment.pay_bills", _pay_body(c.cashier, "T0101-20261123-00004")), "NO_OPEN_SHIFT"),
+        ("pay accepted offline", lambda c: c.cashier.call(
+            "payment.pay_bills", _pay_body(c.cashier, "T0101-20261123-00005", offline=True)), "NO_OPEN_SHIFT"),
+        ("pay under a receipt number of the shift", lambda c: c.cashier.call(
+            "payment.pay_bills", _pay_body(c.cashier, FIRST)), "RECEIPT_NO_TAKEN"),
+    ],
+    "payment.void_payment": [
+        ("void its receipt", lambda c: c.cashier.call(
+            "payment.void_payment", {"receipt_no": FIRST, "reason": "关班后冲正"}, cosign=SUPER), "VOID_SHIFT_CLOSED"),
+        ("void its voided receipt again", lambda c: c.cashier.call(
+            "payment.void_payment", {"receipt_no": VOIDED, "reason": "再次冲正"}, cosign=SUPER), "ALREADY_VOIDED"),
+        ("a supervisor voids its receipt", lambda c: c.supervisor.call(
+            "payment.void_payment", {"receipt_no": SECOND, "reason": "班长冲正"},
+            cosign=("super2", password_for("super2"))), "VOID_NOT_SAME_CASHIER"),
+    ],
+    # Allowed: a reprint is one more receipt_prints row; the shift's figures do not change.
+    "payment.reprint_receipt": [
+        ("reprint its receipt", lambda c: c.cashier.call("payment.reprint_receipt", {"receipt_no": FIRST}), None),
+        ("reprint its voided receipt", lambda c: c.supervisor.call(
+            "payment.reprint_receipt", {"receipt_no": VOIDED}), None),
+    ],
+    "shift.close_shift": [
+        ("close it again", lambda c: close(c.cashier, c.shift_no, yuan_notes(15_000)), "SHIFT_CLOSED"),
+        ("close it again with another count, co-signed", lambda c: close(
+            c.cashier, c.shift_no, yuan_notes(100), cosign=SUPER, slip="JK-OTHER"), "SHIFT_CLOSED"),
+        ("a supervisor closes it again", lambda c: close(
+            c.supervisor, c.shift_no, [], cosign=("super2", password_for("super2"))), "SHIFT_CLOSED"),
+    ],
+    "customer.update_contact": [
+        ("change a payer's phone", lambda c: c.cashier.call(
+            "customer.update_contact", {"customer_no": ZHANG_WEI, "phone": "13911112222"}), None),
+    ],
+    "admin.create_user": [
+        ("create a cashier", lambda c: c.admin.call("admin.create_user", {
+            "username": "newcashier", "display_name": "新收费员", "role": "cashier", "org_unit_code": "T01",
+            "initial_password": "Initial-pass-1"}), None),
+    ],
+    "admin.set_user_active": [
+        ("disable the shift's cashier", lambda c: c.admin.call(
+            "admin.set_user_active", {"username": "cashier2", "active": False}), None),
+    ],
+    "admin.unlock_user": [
+        ("unlock the shift's cashier", lambda c: c.admin.call("admin.unlock_user", {"username": "cashier1"}), None),
+    ],
+    "admin.reset_password": [
+        ("reset a cashier's password", lambda c: c.admin.call(
+            "admin.reset_password", {"username": "cashier2", "new_password": "Temp-pass-77"}, cosign=SUPER), None),
+    ],
+    "auth.change_password": [
+        ("the cashier changes their password", lambda c: c.supervisor.call("auth.change_password", {
+            "old_password": password_for("super1"), "new_password": "Another-pass-1"}), None),
+    ],
+    # Opens a NEW shift; so it runs after every attempt that needs the cashier without an open shift.
+    "shift.open_shift": [
+        ("open again", lambda c: c.cashier.call("shift.open_shift", {"float_fen": 20_000}), None),
+        ("pay into the new shift", lambda c: c.cashier.call(
+            "payment.pay_bills", _pay_body(c.cashier, "T0101-20261123-00006")), None),
+    ],
+    "auth.logout": [
+        ("the cashier signs out", lambda c: c.cashier.call("auth.logout"), None),
+    ],
+}
+
+
+def test_every_mutating_method_is_attempted() -> None:
+    """The attempts cover every mutating RPC of the registry (a new one fails here until it is added)."""
+    assert set(ATTEMPTS) == {name for name, rpc in REGISTRY.items() if rpc.mutating}
+
+
+def test_no_rpc_changes_a_closed_shift(closed: Closed, db: Session) -> None:
+    """Each mutating RPC aimed at the closed shift is refused or leaves its summary bytes and rows as they were."""
+    summary, rows = _summary_bytes(closed), _rows(db, closed.shift_no)
+    for method, attempts in ATTEMPTS.items():
+        for what, attempt, expected in attempts:
+            answer = attempt(closed)
+            assert answer.code == expected, (method, what, answer.body)
+            assert _summary_bytes(closed) == summary, (method, what)
+            assert _rows(db, closed.shift_no) == rows, (method, what)
+    reopened = closed.supervisor.call("settlement.get_daily", {"business_date": "2026-11-23", "whole_hall": True})
+    assert [s["shift"]["shift_no"] for s in reopened.body["shifts"]] == [closed.shift_no]
+    assert len(reopened.body["open_shifts"]) == 1
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE shifts SET float_fen = float_fen + 100",
+    "UPDATE shift_closings SET counted_cash_fen = expected_cash_fen",
+    "UPDATE shift_closings SET approved_by = NULL",
+    "DELETE FROM shift_closings",
+    "DELETE FROM shifts",
+    "TRUNCATE shift_closings",
+    "UPDATE payments SET amount_fen = amount_fen + 1",
+    "DELETE FROM payment_voids",
+    "UPDATE payment_tenders SET amount_fen = amount_fen + 1",
+])
+def test_database_refuses_changes(sql: str, closed: Closed, engine: Engine, db: Session) -> None:
+    """Even with SQL the books refuse it: the append-only triggers stop UPDATE, DELETE and TRUNCATE."""
+    rows = _rows(db, closed.shift_no)
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+        conn.execute(text(sql))
+    assert _rows(db, closed.shift_no) == rows
+
+
+def test_second_closing_row_refused(closed: Closed, engine: Engine) -> None:
+    """A second closing row for the shift violates the one-closing-per-shift key."""
+    with pytest.raises(IntegrityError, match="uq_shift_closings_shift_id"), engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO shift_closings (shift_id, closed_at, expected_cash_fen, counted_cash_fen, cash_counts,"
+            " deposit_slip_no, note) SELECT id, now(), 0, 0, '{}', 'X', '' FROM shifts WHERE shift_no = :no"
+        ), {"no": closed.shift_no})
