@@ -183,12 +183,15 @@ class Cluster:
             out[code] = [next(it) for _ in range(n)]
         return out
 
-    def analyze(self) -> None:
-        """Fresh statistics for the run database (the set-up has just filled shifts and sessions)."""
+    def settle(self) -> None:
+        """Before a phase, as pgbench does before its run: VACUUM and ANALYZE the run database (what
+        the set-up or the previous phase wrote, which autovacuum would otherwise work off during the
+        phase), then CHECKPOINT."""
         engine = create_engine(self.url(RUN), poolclass=NullPool, isolation_level="AUTOCOMMIT")
         with engine.connect() as c:
-            c.execute(text("ANALYZE"))
+            c.execute(text("VACUUM (ANALYZE)"))
         engine.dispose()
+        self.checkpoint()
 
     def checkpoint(self) -> None:
         """Flush dirty buffers now, not in the middle of a phase."""

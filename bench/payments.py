@@ -88,6 +88,8 @@ class PhaseResult:
     kernel: dict[str, float] = field(default_factory=dict)
     ran_out: int = 0
     new_connections: int = 0
+    #: (seconds into the window, latency) of each success, for the p99 of each third of the window.
+    timeline: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def per_s(self) -> float:
@@ -197,6 +199,7 @@ async def latency_phase(counters: list[Counter], book: Book, rate: float, second
             if t_start <= arrival < t_end:
                 if ok:
                     result.latencies.append(done - arrival)
+                    result.timeline.append((arrival - t_start, done - arrival))
                 else:
                     result.errors[code] += 1
             if waiting.empty():
@@ -313,6 +316,10 @@ def report(tpcb: float, phases: list[PhaseResult]) -> tuple[float, PhaseResult, 
             print(f"  errors: {dict(r.errors)}")
         print("  kernel (system) share of the CPU: " + ", ".join(
             f"{name} {100 * share:.0f} %" for name, share in r.kernel.items()))
+        if r.timeline:
+            thirds = [[lat for at, lat in r.timeline if k * r.seconds / 3 <= at < (k + 1) * r.seconds / 3]
+                      for k in range(3)]
+            print("  p99 by third of the window: " + " / ".join(f"{quantile_ms(t, 0.99):.0f} ms" for t in thirds))
         if r.new_connections:
             print(f"  {r.new_connections} new TLS connections (a counter idle over 5 s reconnects, as httpx does)")
         if r.ran_out:
@@ -365,17 +372,16 @@ def main() -> int:
             book = runner.run(quote_all(counters, customers))
             print(f"set-up over RPC: {len(counters)} shifts, {len(book.due)} quotes in "
                   f"{time.monotonic() - t0:.1f} s", file=sys.stderr)
-            cluster.analyze()  # the shifts and sessions just written, as autovacuum would soon
-            cluster.checkpoint()
             if args.only != "latency":
+                cluster.settle()
                 profiler = cluster.start_profile(server.worker_pids(), args.seconds + WARMUP_S) if args.profile \
                     else None
                 phases.append(runner.run(throughput_phase(counters[:args.throughput_counters], book,
                                                           args.seconds, cpu)))
                 if profiler is not None:
                     profiler.finish()
-                cluster.checkpoint()
             if args.only != "throughput":
+                cluster.settle()
                 phases.append(runner.run(latency_phase(counters[:args.latency_counters], book, args.rate,
                                                        args.seconds, cpu)))
             runner.run(close_all(counters))
