@@ -24,7 +24,8 @@ from one ``payment.get_quote`` each before the run, then from its own receipts.
 
 Sessions are written straight into ``user_sessions`` (a sign-in per counter costs an argon2 check,
 ~0.1 s of CPU, and is not what is measured); ``--login`` signs every counter in over RPC instead.
-Shifts are opened over RPC (``shift.open_shift``). The load generator is ``bench/_common.RawHttps``:
+Shifts are opened over RPC (``shift.open_shift``). Before each phase: ``VACUUM (ANALYZE)`` and a
+``CHECKPOINT``, as pgbench vacuums before its run. The load generator is ``bench/_common.RawHttps``:
 one kept-alive HTTPS connection per counter, on uvloop, sharing the machine's cores with the server
 and PostgreSQL; the table shows how many cores each used.
 
