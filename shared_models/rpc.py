@@ -62,6 +62,12 @@ class Rpc(Generic[ReqT, ResT]):
     #: difference at shift close); when one is sent it is always verified.
     cosign_required: bool = True
     keeps_alive: bool = True
+    #: Request fields that say *how* the counter sent the call, not *what* it asks for: left out of the
+    #: request hash, so a counter's outbox may change them before a resend of the same idempotency key
+    #: (a payment first sent online and then accepted offline when the answer did not come).
+    replay_neutral: frozenset[str] = frozenset()
+    #: True: a counter's outbox may queue this call and replay it in ``outbox.replay_batch`` (no co-sign).
+    replayable: bool = False
 
     @property
     def path(self) -> str:
@@ -81,6 +87,8 @@ def register(rpc: Rpc[ReqT, ResT]) -> Rpc[ReqT, ResT]:
         raise ValueError(f"RPC {rpc.name!r} declared twice")
     if rpc.cosign is not None and not rpc.mutating:
         raise ValueError(f"co-sign only makes sense on a mutating call: {rpc.name!r}")
+    if rpc.replayable and (not rpc.mutating or (rpc.cosign is not None and rpc.cosign_required)):
+        raise ValueError(f"only mutating calls without a required co-sign can be replayed: {rpc.name!r}")
     REGISTRY[rpc.name] = rpc  # type: ignore[assignment]
     return rpc
 
@@ -105,6 +113,17 @@ def is_supported(client_version: str, server_version: str = CONTRACT_VERSION) ->
 
 def load_all() -> dict[str, Rpc[Model, Model]]:
     """Import every method module so the registry is complete, and return it."""
-    from shared_models.methods import admin, audit, auth, customers, payments, shifts, system  # noqa: F401
+    from shared_models.methods import (  # noqa: F401 - imported for their registrations
+        admin,
+        audit,
+        auth,
+        cache,
+        customers,
+        outbox,
+        payments,
+        shifts,
+        sync,
+        system,
+    )
 
     return REGISTRY

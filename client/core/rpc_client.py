@@ -175,6 +175,9 @@ class RpcClient:
         self._http: httpx.Client | None = None
         self._token: str | None = None
         self._counter_code: str | None = None
+        #: Told after every call whether the server answered (True) or could not be reached (False):
+        #: the sync worker's link indicator learns from every call, not only from its own.
+        self.link_listener: Callable[[bool], None] | None = None
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -260,7 +263,9 @@ class RpcClient:
         except httpx.HTTPError as exc:
             error = _transport_error(exc)
             log.warning("rpc %s failed: %s (%s)", rpc.name, error.code.value, type(exc).__name__)
+            self._tell_link(up=False)
             raise error from exc
+        self._tell_link(up=response.status_code != httpx.codes.SERVICE_UNAVAILABLE)
         log.info("rpc %s -> %d in %.0f ms", rpc.name, response.status_code, (time.monotonic() - started) * 1000)
         if response.status_code == httpx.codes.OK:
             try:
@@ -269,6 +274,14 @@ class RpcClient:
                 log.error("rpc %s: response does not match the contract: %s", rpc.name, exc)
                 raise RpcError(ErrorCode.BAD_RESPONSE) from exc
         raise self._error_from(rpc, response, token=token)
+
+    def _tell_link(self, *, up: bool) -> None:
+        listener = self.link_listener
+        if listener is not None:
+            try:
+                listener(up)
+            except Exception:  # a status indicator must never break a call
+                log.exception("link listener failed")
 
     def _error_from(self, rpc: Rpc[ReqT, ResT], response: httpx.Response, *, token: str | None) -> RpcError:
         try:

@@ -19,12 +19,13 @@ from printing.pdf.settlement import (
     CashCount,
     CashierSettlement,
     MethodTotal,
+    OfflineLine,
     ReceiptRange,
     SettlementReport,
     VoidLine,
 )
 from shared_models.methods.payments import BusinessType
-from shared_models.methods.shifts import DailySettlement, ShiftSummary
+from shared_models.methods.shifts import DailySettlement, OfflineItemLine, ShiftSummary
 
 #: Halls keep China time (UTC+8, no daylight saving): shift times and the print time are shown in it.
 HALL_TZ: Final = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -60,6 +61,22 @@ def hall_time(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(HALL_TZ)
 
 
+def offline_line(item: OfflineItemLine, *, shift_no: str) -> OfflineLine:
+    """One offline item of shift ``shift_no`` as the report lists it, in hall time."""
+    return OfflineLine(
+        receipt_no=item.receipt_no,
+        customer_no=item.customer_no,
+        amount_fen=item.amount_fen,
+        status=item.status.value,
+        local_time=hall_time(item.local_time) if item.local_time else None,
+        booked_at=hall_time(item.booked_at) if item.booked_at else None,
+        from_shift_no=item.from_shift_no,
+        booked_shift_no=item.booked_shift_no if item.booked_shift_no != shift_no else None,
+        redirected_fen=item.redirected_to_prepayment_fen,
+        voided=item.voided,
+    )
+
+
 def cashier_settlement(summary: ShiftSummary) -> CashierSettlement:
     """One closed shift as a cashier section of the report; ValueError for a shift still open."""
     closing = summary.closing
@@ -93,8 +110,9 @@ def cashier_settlement(summary: ShiftSummary) -> CashierSettlement:
         cash_counts=tuple(CashCount(denomination_fen=c.denomination_fen, pieces=c.pieces) for c in closing.cash_counts),
         expected_cash_fen=summary.expected_cash_fen,
         difference_approved_by=closing.approved_by,
-        # Payments accepted offline and since booked; the client's not-yet-sent ones join with the outbox.
-        offline_unconfirmed=summary.offline_count,
+        # Items a supervisor signed as unsent at the close that the server has still not booked.
+        offline_unconfirmed=summary.offline_unconfirmed,
+        offline_items=tuple(offline_line(i, shift_no=summary.shift.shift_no) for i in summary.offline_items),
     )
 
 

@@ -17,11 +17,14 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
+from client.core.cashier import DESK_WAIT_S
 from client.core.config import ClientPaths, client_version
-from client.core.receipts import ReceiptBook
+from client.core.customer_cache import CacheRefresher, CustomerCache
+from client.core.outbox import DamageGate, DamageReport, Outbox, OutboxDamagedError, OutboxError
 from client.core.rpc_client import RpcClient, RpcError, normalize_server_url
 from client.core.secrets import SecretStore, choose_backend
 from client.core.session import Session, sign_out
+from client.core.sync import SyncWorker
 from client.devices.receipt_printer import ReceiptPrinterConfig, ReceiptPrinterDevice
 from client.ui.context import UiContext
 from client.ui.errors import ErrorHandler
@@ -49,11 +52,20 @@ class ClientApp(QObject):
     def __init__(
         self, *, settings: QSettings, language: Language, secrets: SecretStore, rpc: RpcClient, session: Session,
         whoami_interval_ms: int = WHOAMI_INTERVAL_MS, printer: ReceiptPrinterDevice | None = None,
-        receipt_book: ReceiptBook | None = None,
+        outbox: Outbox | None = None, outbox_damage: DamageReport | None = None,
+        payment_wait_s: float = DESK_WAIT_S, cache: CustomerCache | None = None,
     ) -> None:
         super().__init__()
         self.printer = printer
-        self.receipt_book = receipt_book
+        self.outbox = outbox
+        self.outbox_damage = DamageGate(outbox_damage)
+        self.payment_wait_s = payment_wait_s
+        self.cache = cache
+        self.refresher = CacheRefresher(cache=cache, rpc=rpc) if cache is not None else None
+        self.sync: SyncWorker | None = None
+        if outbox is not None:
+            self.sync = SyncWorker(outbox=outbox, rpc=rpc, user=self._sync_user)
+            rpc.link_listener = self.sync.note_link
         self.settings = settings
         self.language = language
         self.secrets = secrets
@@ -71,10 +83,20 @@ class ClientApp(QObject):
         self.login_window.show()
         return self.login_window
 
+    def _sync_user(self) -> str | None:
+        """Whose outbox items the sync worker may send now: the signed-in user's (read on its thread)."""
+        state = self.session.state
+        return state.user.username if state is not None else None
+
     def _on_signed_in(self, result: LoginResult) -> None:
         self.session.start(result)
+        if self.sync is not None:
+            self.sync.start().wake()  # items queued before (another session, a restart) go out now
+        if self.refresher is not None:
+            self.refresher.start().wake()  # the hall's customers, for when the link drops
         ctx = UiContext(rpc=self.rpc, session=self.session, report_error=self.errors, printer=self.printer,
-                        receipt_book=self.receipt_book)
+                        outbox=self.outbox, sync=self.sync, outbox_damage=self.outbox_damage,
+                        payment_wait_s=self.payment_wait_s, cache=self.cache)
         window = MainWindow(ctx=ctx, whoami_interval_ms=self._whoami_interval_ms)
         window.sign_out_requested.connect(self._on_sign_out_requested)
         self.main_window = window
@@ -135,6 +157,12 @@ class ClientApp(QObject):
         QCoreApplication.sendPostedEvents()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self._retired = [w for w in self._retired if shiboken6.isValid(w)]
+        if self.sync is not None:
+            self.sync.stop()
+        if self.refresher is not None:
+            self.refresher.stop()
+        if self.cache is not None:
+            self.cache.close()
         self.rpc.close()
         if self.printer is not None and not self.printer.close(timeout=PRINTER_CLOSE_S):
             log.warning("the receipt printer was still busy when the client closed")
@@ -172,7 +200,7 @@ def printer_from_settings(settings: QSettings) -> ReceiptPrinterDevice | None:
 
 def build_app(
     qapp: QApplication, *, paths: ClientPaths, secrets: SecretStore | None = None, locale: str | None = None,
-    qm_dir: Path | None = None, whoami_interval_ms: int = WHOAMI_INTERVAL_MS,
+    qm_dir: Path | None = None, whoami_interval_ms: int = WHOAMI_INTERVAL_MS, payment_wait_s: float = DESK_WAIT_S,
 ) -> ClientApp:
     """Build every part of the client; ``secrets`` defaults to the keyring chosen for this machine."""
     paths.ensure()
@@ -182,9 +210,35 @@ def build_app(
     # The keyring is opened lazily, in a worker: the file keyring costs an argon2 derivation.
     store = secrets or SecretStore(lambda: choose_backend(paths))
     rpc = RpcClient(ca_file=paths.ca_file, ca_pin=store.ca_pin, client_version=client_version())
+    outbox, damage = open_outbox(paths)
     return ClientApp(settings=settings, language=language, secrets=store, rpc=rpc, session=Session(),
                      whoami_interval_ms=whoami_interval_ms, printer=printer_from_settings(settings),
-                     receipt_book=ReceiptBook.in_folder(paths.data_dir))
+                     outbox=outbox, outbox_damage=damage, payment_wait_s=payment_wait_s,
+                     cache=CustomerCache.in_folder(paths.data_dir))
+
+
+def open_outbox(paths: ClientPaths) -> tuple[Outbox | None, DamageReport | None]:
+    """Open and check the outbox before any window shows (start-up, a few ms).
+
+    A damaged file is set aside untouched and a fresh outbox opened; the damage report stays until a
+    supervisor acknowledges it, and until then the desk takes no money. A folder that cannot hold an
+    outbox at all (read-only, full) gives None: the desk then takes no money either.
+    """
+    outbox = Outbox.in_folder(paths.data_dir)
+    try:
+        outbox.open()
+    except OutboxDamagedError as exc:
+        Outbox.set_aside(outbox.path, reason=exc.reason)
+        outbox = Outbox.in_folder(paths.data_dir)
+        try:
+            outbox.open()
+        except OutboxError:
+            log.exception("cannot create a new outbox in %s", paths.data_dir)
+            return None, Outbox.damage_report(paths.data_dir)
+    except OutboxError:
+        log.exception("cannot open the outbox in %s", paths.data_dir)
+        return None, None
+    return outbox, Outbox.damage_report(paths.data_dir)
 
 
 class _AfterFirstPaint(QObject):

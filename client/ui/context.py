@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 
 from PySide6.QtWidgets import QWidget
 
-from client.core.receipts import ReceiptBook
+from client.core.cashier import DESK_WAIT_S
+from client.core.customer_cache import CustomerCache
+from client.core.outbox import DamageGate, Outbox
 from client.core.rpc_client import RpcClient
 from client.core.session import Session
 from client.core.shift_state import ShiftState
+from client.core.sync import SyncWorker
 from client.devices.receipt_printer import ReceiptPrinterDevice
 
 ReportError = Callable[[QWidget | None, BaseException], None]
@@ -29,5 +32,14 @@ class UiContext:
     shift: ShiftState = field(default_factory=ShiftState)
     #: The receipt printer, when one is configured (``--printer host:port``).
     printer: ReceiptPrinterDevice | None = None
-    #: This counter's receipt numbering (in the client data folder); None where no payments are taken.
-    receipt_book: ReceiptBook | None = None
+    #: This counter's outbox and receipt numbering (in the client data folder); None where no payments
+    #: are taken.
+    outbox: Outbox | None = None
+    #: The worker that sends the outbox; its status feeds the status bar.
+    sync: SyncWorker | None = None
+    #: Closed while a damaged outbox set aside at start-up waits for a supervisor: no money is taken.
+    outbox_damage: DamageGate = field(default_factory=DamageGate)
+    #: The hall's customers as of the last sync: what the desk serves from while the link is down.
+    cache: CustomerCache | None = None
+    #: How long the desk waits for the server's answer before a payment is accepted offline.
+    payment_wait_s: float = DESK_WAIT_S

@@ -87,8 +87,12 @@ def check_finished(ts: Path) -> list[str]:
     for context, message in _messages(ts):
         source = message.findtext("source") or ""
         translation = message.find("translation")
+        text = translation.text or "" if translation is not None else ""
+        if translation is not None and message.get("numerus") == "yes":
+            forms = translation.findall("numerusform")
+            text = "" if not forms or any(not (f.text or "").strip() for f in forms) else "forms"
         if translation is None or translation.get("type") in {"unfinished", "vanished", "obsolete"} \
-                or not (translation.text or "").strip():
+                or not text.strip():
             problems.append(f"{ts.name}: [{context}] unfinished: {_short(source)!r}")
     return problems
 
@@ -98,11 +102,16 @@ def check_placeholders(ts: Path) -> list[str]:
     problems = []
     for context, message in _messages(ts):
         source = message.findtext("source") or ""
-        translated = message.findtext("translation") or ""
-        if not translated:
-            continue
-        expected, got = Counter(_PLACEHOLDER.findall(source)), Counter(_PLACEHOLDER.findall(translated))
-        if expected != got:
+        translation = message.find("translation")
+        forms = [f.text or "" for f in translation.findall("numerusform")] if translation is not None else []
+        texts = forms or [message.findtext("translation") or ""]
+        expected = Counter(_PLACEHOLDER.findall(source))
+        for translated in texts:
+            if not translated.strip():
+                continue
+            got = Counter(_PLACEHOLDER.findall(translated))
+            if expected == got:
+                continue
             problems.append(f"{ts.name}: [{context}] placeholders {sorted(got)} differ from the source's "
                             f"{sorted(expected)}: {_short(source)!r}")
     return problems
@@ -135,10 +144,18 @@ def fill(ts: Path, translations: dict[str, dict[str, str]], *, copy_source: bool
             if translation is None or translation.get("type") != "unfinished":
                 continue
             text = source if copy_source else translations.get(name, {}).get(source)
-            if text:
+            if not text:
+                continue
+            forms = translation.findall("numerusform")
+            if message.get("numerus") == "yes" and forms:
+                # "%n item(s)": English says "1 item" / "2 items"; Chinese has one form for every count
+                plural = [text.replace("(s)", ""), text.replace("(s)", "s")] if copy_source else [text]
+                for i, form in enumerate(forms):
+                    form.text = plural[min(i, len(plural) - 1)]
+            else:
                 translation.text = text
-                del translation.attrib["type"]
-                filled += 1
+            del translation.attrib["type"]
+            filled += 1
     tree.write(ts, encoding="utf-8", xml_declaration=True)
     run_lupdate(ts)
     return filled

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.core.attention import report_new_attention
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError
 from client.core.session import SessionEvent
+from client.core.sync import LinkState, SyncStatus
 from client.ui.context import UiContext
 from client.ui.messages import role_name
 from client.ui.ops import Op
@@ -29,6 +31,7 @@ from client.ui.screens.account_screen import AccountScreen
 from client.ui.screens.audit_screen import AuditScreen
 from client.ui.screens.cashier_screen import CashierScreen
 from client.ui.screens.customer_screen import CustomerScreen
+from client.ui.screens.outbox_screen import OutboxScreen
 from client.ui.screens.settlement_screen import SettlementScreen
 from client.ui.screens.shift_screen import ShiftScreen
 from client.ui.screens.users_screen import UsersScreen
@@ -44,6 +47,12 @@ WHOAMI_INTERVAL_MS = 60_000
 _OFFLINE_CODES = frozenset(
     {ErrorCode.NETWORK_UNREACHABLE, ErrorCode.NETWORK_TIMEOUT, ErrorCode.SERVICE_UNAVAILABLE}
 )
+
+
+class _SyncBridge(QObject):
+    """Carries the sync worker's status (emitted on its thread) to the GUI thread (queued)."""
+
+    status = Signal(object)
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,7 @@ class MainWindow(QMainWindow):
             (Perm.COLLECT, "shift", self.tr("Shift"), lambda: ShiftScreen(ctx=ctx)),
             (Perm.COLLECT, "desk", self.tr("Cashier desk"), lambda: CashierScreen(ctx=ctx)),
             (Perm.COLLECT, "settlement", self.tr("Daily settlement"), lambda: SettlementScreen(ctx=ctx)),
+            (Perm.COLLECT, "outbox", self.tr("Outbox"), lambda: OutboxScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "customer", self.tr("Customer"), lambda: CustomerScreen(ctx=ctx)),
             (Perm.MANAGE_USERS, "users", self.tr("Users"), lambda: UsersScreen(ctx=ctx)),
             (Perm.VIEW_AUDIT, "audit", self.tr("Audit trail"), lambda: AuditScreen(ctx=ctx)),
@@ -100,15 +110,7 @@ class MainWindow(QMainWindow):
             self.nav_list.addItem(item)
             self.stack.addWidget(screen.widget)
 
-        self.link_label = QLabel()
-        self.link_label.setObjectName("linkLabel")
-        self.user_label = QLabel()
-        self.user_label.setObjectName("userLabel")
-        self.sign_out_button = QPushButton(self.tr("Sign out"))
-        self.sign_out_button.setObjectName("signOutButton")
-        self.statusBar().addWidget(self.link_label)
-        self.statusBar().addPermanentWidget(self.user_label)
-        self.statusBar().addPermanentWidget(self.sign_out_button)
+        self._build_status_bar()
 
         self.nav_list.currentRowChanged.connect(self._on_screen_chosen)
         self.sign_out_button.clicked.connect(self.sign_out_requested)
@@ -119,6 +121,7 @@ class MainWindow(QMainWindow):
         self.whoami_timer.setInterval(whoami_interval_ms)
         self.whoami_timer.timeout.connect(self.check_link)
         self.whoami_timer.start()
+        self._follow_sync()
 
         self.setWindowTitle(self.tr("GridCounter"))
         self.resize(1024, 700)
@@ -126,6 +129,23 @@ class MainWindow(QMainWindow):
         self._apply_password_gate()
         first = 0 if ctx.session.password_change_required or len(self.screens) == 1 else 1
         self.nav_list.setCurrentRow(first)
+        if ctx.outbox_damage.closed and not ctx.session.password_change_required:
+            self._show_damaged_outbox()
+
+    def _build_status_bar(self) -> None:
+        self.link_label = QLabel()
+        self.link_label.setObjectName("linkLabel")
+        self.queue_label = QLabel()
+        self.queue_label.setObjectName("queueLabel")
+        self.sync_status: SyncStatus | None = None
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.sign_out_button = QPushButton(self.tr("Sign out"))
+        self.sign_out_button.setObjectName("signOutButton")
+        self.statusBar().addWidget(self.link_label)
+        self.statusBar().addWidget(self.queue_label)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().addPermanentWidget(self.sign_out_button)
 
     def screen_widget(self, name: str) -> QWidget | None:
         """The screen called ``name`` (``account``, ``desk``, ``customer``, ``users``, ``audit``), if shown."""
@@ -193,6 +213,68 @@ class MainWindow(QMainWindow):
         self.link_label.setText(self.tr("● Online") if self._online else self.tr("● Offline"))
         self.link_label.setStyleSheet("color: #1b5e20;" if self._online else "color: #b00020;")
 
+    def _follow_sync(self) -> None:
+        """Show the outbox's queue in the status bar, as the sync worker reports it."""
+        self._unsubscribe_sync: Callable[[], None] = lambda: None
+        self._bridge = _SyncBridge(self)
+        self._bridge.status.connect(self._on_sync_status)
+        self.age_timer = QTimer(self)  # the oldest item's age moves on without any new status
+        self.age_timer.setInterval(10_000)
+        self.age_timer.timeout.connect(self._render_queue)
+        sync = self._ctx.sync
+        if sync is not None:
+            self._unsubscribe_sync = sync.subscribe(self._bridge.status.emit)
+            Op(parent=self, run=sync.status, key="sync_status").on_success(self._on_sync_status).start()
+            self.age_timer.start()
+
+    def _show_damaged_outbox(self) -> None:
+        """A damaged queue file was set aside at start-up: open the Outbox screen and its acknowledgement."""
+        screen = self.screen_widget("outbox")
+        if isinstance(screen, OutboxScreen) and self.show_screen("outbox"):
+            screen.open_damage_dialog()
+
+    def _on_sync_status(self, status: SyncStatus) -> None:
+        previous = self.sync_status
+        self.sync_status = status
+        if status.counts.attention and (previous is None or status.counts.attention > previous.counts.attention):
+            self._report_attention()
+        if status.link is not LinkState.UNKNOWN:
+            self._set_online(status.link is LinkState.UP)
+        self._render_queue()
+
+    def _report_attention(self) -> None:
+        """Items refused after the money was taken go on the hall's attention list (the supervisor's),
+        without waiting for anyone to open the Outbox screen; repeating it is harmless."""
+        outbox, rpc = self._ctx.outbox, self._ctx.rpc
+        if outbox is None:
+            return
+        Op(parent=self, run=lambda: report_new_attention(outbox, rpc), key="report_attention") \
+            .on_failure(lambda exc: log.warning("attention items not reported yet: %r", exc)) \
+            .start()
+
+    def _render_queue(self) -> None:
+        """Queue depth, the oldest unsent item's age and the items needing attention."""
+        status = self.sync_status
+        if status is None:
+            self.queue_label.setText("")
+            return
+        counts = status.counts
+        parts = []
+        if counts.pending:
+            text = self.tr("Queued: %n item(s)", "", counts.pending)
+            if counts.oldest_pending_at is not None:
+                age = dt.datetime.now(counts.oldest_pending_at.tzinfo or dt.UTC) - counts.oldest_pending_at
+                minutes = max(0, int(age.total_seconds() // 60))
+                text += " · " + self.tr("oldest %n minute(s) ago", "", minutes)
+            parts.append(text)
+        else:
+            parts.append(self.tr("Queue empty"))
+        if counts.attention:
+            parts.append(self.tr("%n item(s) need attention", "", counts.attention))
+        self.queue_label.setText(" · ".join(parts))
+        self.queue_label.setStyleSheet("color: #b00020; font-weight: bold;" if counts.attention
+                                       else ("color: #8a5a00;" if counts.pending else ""))
+
     @property
     def online(self) -> bool:
         """The link state as last seen."""
@@ -229,7 +311,9 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop the timer and the session subscription before the window goes away."""
         self.whoami_timer.stop()
+        self.age_timer.stop()
         self._unsubscribe()
+        self._unsubscribe_sync()
         self._closing_for_app = True
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -139,6 +139,15 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CASH_DIFFERENCE_NEEDS_APPROVAL: QT_TRANSLATE_NOOP(
         "Errors", "The counted cash differs from the expected cash by ¥{difference_fen}. A supervisor must "
         "co-sign the difference."),
+    ErrorCode.UNSENT_NEEDS_SUPERVISOR: QT_TRANSLATE_NOOP(
+        "Errors", "{count} payments of this shift have not reached the server yet. A supervisor must sign the list "
+        "of unsent payments to close the shift."),
+    ErrorCode.ATTENTION_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "The server has no item needing attention with the reference {item_key}."),
+    ErrorCode.ATTENTION_OTHER_HALL: QT_TRANSLATE_NOOP(
+        "Errors", "The item {item_key} belongs to another hall: only that hall's supervisor can deal with it."),
+    ErrorCode.ALREADY_ACKNOWLEDGED: QT_TRANSLATE_NOOP(
+        "Errors", "The item {item_key} was already acknowledged by {acknowledged_by}."),
     ErrorCode.SERVICE_UNAVAILABLE: QT_TRANSLATE_NOOP(
         "Errors", "The server is temporarily unavailable. Please try again shortly (reference {ref})."),
     ErrorCode.INTERNAL_ERROR: QT_TRANSLATE_NOOP(

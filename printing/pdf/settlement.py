@@ -13,6 +13,8 @@ Checked (all integer fen):
 * cash is counted only in the notes and coins of :data:`DENOMINATIONS_FEN`, each at most once, never a
   negative number of pieces;
 * a cash difference (counted − expected) other than zero carries the supervisor who approved it.
+* offline items (SPEC §5), when listed, carry a known status, and the unconfirmed ones are as many as the
+  shift's 离线未确认笔数.
 
 Labels are Chinese (a business document, like the receipt) and all live in :data:`LABELS_ZH`.
 """
@@ -44,6 +46,9 @@ DENOMINATIONS_FEN: Final = (10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2, 1)
 BUSINESS_TYPES: Final = ("电费", "违约金", "预收", "购电", "业务费")
 #: Payment methods in report order (the receipt's tender methods).
 METHODS: Final = ("cash", "bank_card", "qr", "cheque")
+#: Where an offline item stands (the contract's ``OfflineStatus`` values): booked; not yet booked (still on
+#: the counter, signed as unsent at the close); booked after the close (into a later shift).
+OFFLINE_STATUSES: Final = ("confirmed", "unconfirmed", "confirmed_later")
 
 LABELS_ZH: Final = MappingProxyType(
     {
@@ -87,6 +92,20 @@ LABELS_ZH: Final = MappingProxyType(
         "short": "短款",
         "approved_by": "差额审批人",
         "offline_unconfirmed": "离线未确认笔数",
+        "offline_items": "离线业务明细",
+        "offline_receipt": "票据号",
+        "offline_customer": "户号",
+        "offline_local_time": "受理时间（柜台）",
+        "offline_booked_at": "入账时间（中心）",
+        "offline_status": "状态",
+        "offline_note": "备注",
+        "offline_confirmed": "已确认",
+        "offline_unconfirmed_status": "未确认",
+        "offline_confirmed_later": "事后确认",
+        "offline_from_shift": "来自班次",
+        "offline_booked_shift": "入账班次",
+        "offline_redirected": "转预收",
+        "offline_voided": "已冲正",
         "none": "无",
         "hall_total": "全厅合计",
         "by_cashier": "各收费员汇总",
@@ -164,6 +183,27 @@ class VoidLine:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class OfflineLine:
+    """A payment taken offline at the counter (离线受理), as the settlement lists it: the counter's clock when
+    the cashier confirmed, the center's when it booked the payment (both shown: the counter's clock may be
+    wrong), and where it stands (one of :data:`OFFLINE_STATUSES`)."""
+
+    receipt_no: str
+    customer_no: str
+    amount_fen: int
+    status: str
+    local_time: dt.datetime | None
+    booked_at: dt.datetime | None
+    #: The shift whose close signed it as unsent, when that is another shift.
+    from_shift_no: str | None = None
+    #: The shift it was booked into, when that is another shift.
+    booked_shift_no: str | None = None
+    #: Money the bills no longer took (paid elsewhere meanwhile), booked as prepayment.
+    redirected_fen: int = 0
+    voided: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class CashCount:
     """Pieces of one note or coin counted in the drawer."""
 
@@ -194,6 +234,8 @@ class CashierSettlement:
     expected_cash_fen: int
     difference_approved_by: str | None
     offline_unconfirmed: int
+    #: The offline items of the shift (empty: none, or not listed).
+    offline_items: tuple[OfflineLine, ...] = ()
 
     @property
     def counted_cash_fen(self) -> int:
@@ -248,6 +290,7 @@ class CashierSettlement:
             _check_time(f"voids[{i}].reversed_at", v.reversed_at)
             _check_fen(f"voids[{i}].original_amount_fen", v.original_amount_fen)
         self._validate_cash()
+        self._validate_offline()
         by_method, by_business = self.collected_fen, sum(b.amount_fen for b in self.businesses)
         if by_method != by_business:
             raise SettlementError(
@@ -256,6 +299,25 @@ class CashierSettlement:
                 methods_fen=by_method,
                 businesses_fen=by_business,
             )
+
+    def _validate_offline(self) -> None:
+        if not isinstance(self.offline_items, tuple):
+            raise SettlementError(SettlementErrorCode.FIELD_INVALID, field="offline_items")
+        for i, line in enumerate(self.offline_items):
+            if not isinstance(line, OfflineLine) or line.status not in OFFLINE_STATUSES:
+                raise SettlementError(SettlementErrorCode.FIELD_INVALID, field=f"offline_items[{i}]")
+            _check_text(f"offline_items[{i}].receipt_no", line.receipt_no)
+            _check_text(f"offline_items[{i}].customer_no", line.customer_no)
+            _check_fen(f"offline_items[{i}].amount_fen", line.amount_fen)
+            _check_fen(f"offline_items[{i}].redirected_fen", line.redirected_fen)
+            for name in ("local_time", "booked_at"):
+                if getattr(line, name) is not None:
+                    _check_time(f"offline_items[{i}].{name}", getattr(line, name))
+            if (line.booked_at is None) != (line.status == "unconfirmed"):
+                raise SettlementError(SettlementErrorCode.FIELD_INVALID, field=f"offline_items[{i}].booked_at")
+        unconfirmed = sum(1 for line in self.offline_items if line.status == "unconfirmed")
+        if self.offline_items and unconfirmed != self.offline_unconfirmed:
+            raise SettlementError(SettlementErrorCode.FIELD_INVALID, field="offline_unconfirmed")
 
     def _validate_cash(self) -> None:
         seen: set[int] = set()
@@ -516,6 +578,8 @@ def _cashier_section(st: _Styles, c: CashierSettlement) -> list[Any]:
     ] or [[_L["none"], "", "", "", ""]]
     head = [_L["original_no"], _L["original_amount"], _L["reversed_at"], _L["cosigner"], _L["reason"]]
     out.append(_grid(st, head, voids, widths=(0.26, 0.16, 0.2, 0.12, 0.26), right=(1,)))
+    if c.offline_items:
+        out += _offline_section(st, c.offline_items)
     pieces = {cc.denomination_fen: cc.pieces for cc in c.cash_counts}
     rows = [[_denomination(d), str(pieces.get(d, 0)), format_fen(d * pieces.get(d, 0))] for d in DENOMINATIONS_FEN]
     rows.append([_L["total"], str(sum(pieces.values())), format_fen(c.counted_cash_fen)])
@@ -524,6 +588,42 @@ def _cashier_section(st: _Styles, c: CashierSettlement) -> list[Any]:
     # the count, its result and the signatures are one thing to sign: never split over two pages
     out.append(KeepTogether([Paragraph(_L["cash_count"], st.h2), count, Spacer(1, 2 * mm), summary, _signatures(st)]))
     return out
+
+
+_OFFLINE_STATUS_LABELS: Final = MappingProxyType({
+    "confirmed": _L["offline_confirmed"],
+    "unconfirmed": _L["offline_unconfirmed_status"],
+    "confirmed_later": _L["offline_confirmed_later"],
+})
+
+
+def _offline_note(line: OfflineLine) -> str:
+    parts = []
+    if line.from_shift_no:
+        parts.append(f"{_L['offline_from_shift']} {line.from_shift_no}")
+    if line.booked_shift_no:
+        parts.append(f"{_L['offline_booked_shift']} {line.booked_shift_no}")
+    if line.redirected_fen:
+        parts.append(f"{_L['offline_redirected']} {format_fen(line.redirected_fen)}")
+    if line.voided:
+        parts.append(_L["offline_voided"])
+    return "；".join(parts)
+
+
+def _offline_section(st: _Styles, lines: tuple[OfflineLine, ...]) -> list[Any]:
+    """Each payment taken offline, with the counter's and the center's time and whether it is confirmed."""
+    head = [_L["offline_receipt"], _L["offline_customer"], _L["amount"], _L["offline_local_time"],
+            _L["offline_booked_at"], _L["offline_status"], _L["offline_note"]]
+    rows = [
+        [line.receipt_no, line.customer_no, format_fen(line.amount_fen),
+         f"{line.local_time:{_TIME}}" if line.local_time else "—",
+         f"{line.booked_at:{_TIME}}" if line.booked_at else "—",
+         _OFFLINE_STATUS_LABELS[line.status], Paragraph(_esc(_offline_note(line)), st.body)]
+        for line in lines
+    ]
+    widths = (0.2, 0.12, 0.09, 0.14, 0.14, 0.09, 0.22)
+    return [Paragraph(f"{_L['offline_items']}（{len(lines)}）", st.h2),
+            _grid(st, head, rows, widths=widths, right=(2,))]
 
 
 def _hall_section(st: _Styles, r: SettlementReport) -> list[Any]:

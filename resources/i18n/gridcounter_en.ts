@@ -104,6 +104,53 @@
     </message>
 </context>
 <context>
+    <name>AttentionModel</name>
+    <message>
+        <source>Why</source>
+        <translation>Why</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <source>Taken at (counter clock)</source>
+        <translation>Taken at (counter clock)</translation>
+    </message>
+    <message>
+        <source>Recorded at (server clock)</source>
+        <translation>Recorded at (server clock)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>Acknowledged</translation>
+    </message>
+    <message>
+        <source>{name}, {at}: {note}</source>
+        <translation>{name}, {at}: {note}</translation>
+    </message>
+</context>
+<context>
     <name>AuditScreen</name>
     <message>
         <source>Refresh</source>
@@ -187,12 +234,24 @@
     <name>CashierScreen</name>
     <message>
         <source>Reprint receipt (F7)</source>
-        <extracomment>Failures after which the payment may or may not have been booked: resend it unchanged (same key). The reprint or void dialog opened last (deleted when closed).</extracomment>
+        <extracomment>The customer on screen came from the cache (the link was down). The reprint or void dialog opened last (deleted when closed).</extracomment>
         <translation>Reprint receipt (F7)</translation>
     </message>
     <message>
         <source>Void payment (F8)</source>
         <translation>Void payment (F8)</translation>
+    </message>
+    <message>
+        <source>Offline: the customer&apos;s figures are those of the last sync ({when}); a payment is accepted offline.</source>
+        <translation>Offline: the customer&apos;s figures are those of the last sync ({when}); a payment is accepted offline.</translation>
+    </message>
+    <message>
+        <source>Payments cannot be taken on this counter: its local queue cannot be written. Call the operations engineer.</source>
+        <translation>Payments cannot be taken on this counter: its local queue cannot be written. Call the operations engineer.</translation>
+    </message>
+    <message>
+        <source>The local queue file was damaged and has been set aside untouched. A supervisor must acknowledge it on the Outbox screen before money can be taken.</source>
+        <translation>The local queue file was damaged and has been set aside untouched. A supervisor must acknowledge it on the Outbox screen before money can be taken.</translation>
     </message>
     <message>
         <source>The allocation is being updated; confirm again in a moment.</source>
@@ -207,6 +266,14 @@
         <translation>Taking the payment…</translation>
     </message>
     <message>
+        <source>Accepted offline: ¥{paid}, receipt {receipt_no}. Change ¥{change}. It will be sent to the center when the link returns.</source>
+        <translation>Accepted offline: ¥{paid}, receipt {receipt_no}. Change ¥{change}. It will be sent to the center when the link returns.</translation>
+    </message>
+    <message>
+        <source>Accepted offline: ¥{paid}, receipt {receipt_no}. It will be sent to the center when the link returns.</source>
+        <translation>Accepted offline: ¥{paid}, receipt {receipt_no}. It will be sent to the center when the link returns.</translation>
+    </message>
+    <message>
         <source>Paid ¥{paid} — receipt {receipt_no}. Change ¥{change}.</source>
         <translation>Paid ¥{paid} — receipt {receipt_no}. Change ¥{change}.</translation>
     </message>
@@ -215,8 +282,12 @@
         <translation>Paid ¥{paid} — receipt {receipt_no}.</translation>
     </message>
     <message>
-        <source>The payment may have been recorded: press F9 to send exactly the same payment again (receipt {receipt_no}); it will not be taken twice. Esc abandons it.</source>
-        <translation>The payment may have been recorded: press F9 to send exactly the same payment again (receipt {receipt_no}); it will not be taken twice. Esc abandons it.</translation>
+        <source>The disk of this counter is full: the payment was NOT taken and no receipt was printed. Hand the money back and call the operations engineer.</source>
+        <translation>The disk of this counter is full: the payment was NOT taken and no receipt was printed. Hand the money back and call the operations engineer.</translation>
+    </message>
+    <message>
+        <source>The local queue cannot be written: the payment was NOT taken and no receipt was printed. Call the operations engineer.</source>
+        <translation>The local queue cannot be written: the payment was NOT taken and no receipt was printed. Call the operations engineer.</translation>
     </message>
     <message>
         <source>Reprint {count} of receipt {receipt_no}.</source>
@@ -231,7 +302,7 @@
     <name>CloseShiftDialog</name>
     <message>
         <source>Close shift {shift_no}</source>
-        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its final summary (``ShiftSummary``). The server says the shift is already closed or unknown (shift number): the screen reloads it.</extracomment>
+        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its final summary (``ShiftSummary``). The server says the shift is already closed or unknown (shift number): the screen reloads it. The drawer holds the booked cash and the cash of the payments not yet confirmed.</extracomment>
         <translation>Close shift {shift_no}</translation>
     </message>
     <message>
@@ -241,6 +312,10 @@
     <message>
         <source>Expected cash (yuan)</source>
         <translation>Expected cash (yuan)</translation>
+    </message>
+    <message>
+        <source>of which cash of unsent payments (yuan)</source>
+        <translation>of which cash of unsent payments (yuan)</translation>
     </message>
     <message>
         <source>Counted cash (yuan)</source>
@@ -257,6 +332,10 @@
     <message>
         <source>Note</source>
         <translation>Note</translation>
+    </message>
+    <message>
+        <source>Payments of this shift have not reached the server yet. A supervisor signs the list of unsent payments (and approves any cash difference) with their own user name and password; both names go into the audit trail.</source>
+        <translation>Payments of this shift have not reached the server yet. A supervisor signs the list of unsent payments (and approves any cash difference) with their own user name and password; both names go into the audit trail.</translation>
     </message>
     <message>
         <source>The counted cash differs from the expected cash. A supervisor approves the difference with their own user name and password; both names go into the audit trail.</source>
@@ -277,6 +356,26 @@
     <message>
         <source>Amount (yuan)</source>
         <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>Payments not yet confirmed by the server: {count}</source>
+        <translation>Payments not yet confirmed by the server: {count}</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>Cash (yuan)</source>
+        <translation>Cash (yuan)</translation>
+    </message>
+    <message>
+        <source>Taken at (counter clock)</source>
+        <translation>Taken at (counter clock)</translation>
     </message>
     <message>
         <source>Close shift</source>
@@ -301,6 +400,10 @@
     <message>
         <source>Enter the deposit slip number (解款单号).</source>
         <translation>Enter the deposit slip number (解款单号).</translation>
+    </message>
+    <message>
+        <source>{count} payments have not reached the server yet: a supervisor enters their user name and password to sign the list.</source>
+        <translation>{count} payments have not reached the server yet: a supervisor enters their user name and password to sign the list.</translation>
     </message>
     <message>
         <source>The counted cash differs from the expected cash: a supervisor enters their user name and password to approve the difference.</source>
@@ -561,6 +664,62 @@
     </message>
 </context>
 <context>
+    <name>DamagedOutboxDialog</name>
+    <message>
+        <source>Damaged outbox</source>
+        <extracomment>The contract&apos;s limit on the reason; longer SQLite messages are cut (the marker file keeps the whole text). The server and the outbox recorded the acknowledgement (``DamagedOutboxAck``); the gate is open.</extracomment>
+        <translation>Damaged outbox</translation>
+    </message>
+    <message>
+        <source>The outbox file of this counter could not be read when the program started. It was set aside untouched, so nothing in it is lost; the engineers can recover its payments. Until a supervisor acknowledges this, no money is taken at this counter.</source>
+        <translation>The outbox file of this counter could not be read when the program started. It was set aside untouched, so nothing in it is lost; the engineers can recover its payments. Until a supervisor acknowledges this, no money is taken at this counter.</translation>
+    </message>
+    <message>
+        <source>Found at</source>
+        <translation>Found at</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>A supervisor acknowledges the damaged outbox with their own user name and password; both names go into the audit trail.</source>
+        <translation>A supervisor acknowledges the damaged outbox with their own user name and password; both names go into the audit trail.</translation>
+    </message>
+    <message>
+        <source>File (set aside)</source>
+        <translation>File (set aside)</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Acknowledge</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>A supervisor enters their user name and password to acknowledge.</source>
+        <translation>A supervisor enters their user name and password to acknowledge.</translation>
+    </message>
+    <message>
+        <source>Sign in at this counter first.</source>
+        <translation>Sign in at this counter first.</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>GridCounter</source>
@@ -771,6 +930,22 @@
         <translation>The counted cash differs from the expected cash by ¥{difference_fen}. A supervisor must co-sign the difference.</translation>
     </message>
     <message>
+        <source>{count} payments of this shift have not reached the server yet. A supervisor must sign the list of unsent payments to close the shift.</source>
+        <translation>{count} payments of this shift have not reached the server yet. A supervisor must sign the list of unsent payments to close the shift.</translation>
+    </message>
+    <message>
+        <source>The server has no item needing attention with the reference {item_key}.</source>
+        <translation>The server has no item needing attention with the reference {item_key}.</translation>
+    </message>
+    <message>
+        <source>The item {item_key} belongs to another hall: only that hall&apos;s supervisor can deal with it.</source>
+        <translation>The item {item_key} belongs to another hall: only that hall&apos;s supervisor can deal with it.</translation>
+    </message>
+    <message>
+        <source>The item {item_key} was already acknowledged by {acknowledged_by}.</source>
+        <translation>The item {item_key} was already acknowledged by {acknowledged_by}.</translation>
+    </message>
+    <message>
         <source>The server is temporarily unavailable. Please try again shortly (reference {ref}).</source>
         <translation>The server is temporarily unavailable. Please try again shortly (reference {ref}).</translation>
     </message>
@@ -946,6 +1121,10 @@
         <translation>Daily settlement</translation>
     </message>
     <message>
+        <source>Outbox</source>
+        <translation>Outbox</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
@@ -960,6 +1139,31 @@
     <message>
         <source>Sign out</source>
         <translation>Sign out</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued: %n item(s)</source>
+        <translation>
+            <numerusform>Queued: %n item</numerusform>
+            <numerusform>Queued: %n items</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>oldest %n minute(s) ago</source>
+        <translation>
+            <numerusform>oldest %n minute ago</numerusform>
+            <numerusform>oldest %n minutes ago</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Queue empty</source>
+        <translation>Queue empty</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s) need attention</source>
+        <translation>
+            <numerusform>%n item need attention</numerusform>
+            <numerusform>%n items need attention</numerusform>
+        </translation>
     </message>
     <message>
         <source>GridCounter</source>
@@ -1012,6 +1216,174 @@
     <message>
         <source>Owed today</source>
         <translation>Owed today</translation>
+    </message>
+</context>
+<context>
+    <name>Outbox</name>
+    <message>
+        <source>Not yet confirmed</source>
+        <extracomment>Outbox item states as the cashier reads them.</extracomment>
+        <translation>Not yet confirmed</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>Needs attention</translation>
+    </message>
+    <message>
+        <source>Refused on replay</source>
+        <extracomment>Why an item is on the supervisor&apos;s list.</extracomment>
+        <translation>Refused on replay</translation>
+    </message>
+    <message>
+        <source>Money went to prepayment</source>
+        <translation>Money went to prepayment</translation>
+    </message>
+    <message>
+        <source>{state} (acknowledged by {name})</source>
+        <translation>{state} (acknowledged by {name})</translation>
+    </message>
+    <message>
+        <source>Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.</source>
+        <translation>Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxModel</name>
+    <message>
+        <source>Receipt</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>Taken at (counter clock)</source>
+        <translation>Taken at (counter clock)</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Attempts</translation>
+    </message>
+    <message>
+        <source>Last answer</source>
+        <translation>Last answer</translation>
+    </message>
+    <message>
+        <source>Booked at (server clock)</source>
+        <translation>Booked at (server clock)</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxScreen</name>
+    <message>
+        <source>Outbox: payments taken at this counter</source>
+        <extracomment>The filter choices: (object name suffix, states shown; None = all). Most local items shown at once (newest first). The local items were (re)loaded (``list[OutboxItem]``). The server&apos;s attention list arrived (``AttentionPage``). A supervisor acknowledged an item (``AttentionItem``). The damaged outbox was acknowledged (``DamagedOutboxAck``): money may be taken again. The server&apos;s last attention list (acknowledged items included).</extracomment>
+        <translation>Outbox: payments taken at this counter</translation>
+    </message>
+    <message>
+        <source>This PC has no outbox: it takes no payments.</source>
+        <translation>This PC has no outbox: it takes no payments.</translation>
+    </message>
+    <message>
+        <source>Not yet confirmed</source>
+        <translation>Not yet confirmed</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>Needs attention</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>Refresh (F5)</source>
+        <translation>Refresh (F5)</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>Needs attention: the whole hall</source>
+        <translation>Needs attention: the whole hall</translation>
+    </message>
+    <message>
+        <source>Needs attention: this counter</source>
+        <translation>Needs attention: this counter</translation>
+    </message>
+    <message>
+        <source>Damaged outbox</source>
+        <translation>Damaged outbox</translation>
+    </message>
+    <message>
+        <source>Supervisor acknowledgement…</source>
+        <translation>Supervisor acknowledgement…</translation>
+    </message>
+    <message>
+        <source>Show acknowledged items</source>
+        <translation>Show acknowledged items</translation>
+    </message>
+    <message>
+        <source>What was done (note)</source>
+        <translation>What was done (note)</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Acknowledge</translation>
+    </message>
+    <message>
+        <source>Not yet confirmed: {pending} · needs attention: {attention} · oldest waiting since: {oldest}</source>
+        <translation>Not yet confirmed: {pending} · needs attention: {attention} · oldest waiting since: {oldest}</translation>
+    </message>
+    <message>
+        <source>{count} items not yet acknowledged.</source>
+        <translation>{count} items not yet acknowledged.</translation>
+    </message>
+    <message>
+        <source>Nothing needs attention.</source>
+        <translation>Nothing needs attention.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached: the attention list shows again when the link is back. Items needing attention are reported then.</source>
+        <translation>The server cannot be reached: the attention list shows again when the link is back. Items needing attention are reported then.</translation>
+    </message>
+    <message>
+        <source>Choose the item you have dealt with in the list.</source>
+        <translation>Choose the item you have dealt with in the list.</translation>
+    </message>
+    <message>
+        <source>This item is already acknowledged.</source>
+        <translation>This item is already acknowledged.</translation>
+    </message>
+    <message>
+        <source>Write down what was done (at least two characters).</source>
+        <translation>Write down what was done (at least two characters).</translation>
+    </message>
+    <message>
+        <source>Acknowledged: {receipt}.</source>
+        <translation>Acknowledged: {receipt}.</translation>
+    </message>
+    <message>
+        <source>The outbox file was found damaged at {found} ({reason}) and was set aside untouched ({count} files). No money can be taken at this counter until a supervisor acknowledges it.</source>
+        <translation>The outbox file was found damaged at {found} ({reason}) and was set aside untouched ({count} files). No money can be taken at this counter until a supervisor acknowledges it.</translation>
     </message>
 </context>
 <context>
@@ -1566,6 +1938,38 @@
         <translation>Daily settlement (日结单)…</translation>
     </message>
     <message>
+        <source>Offline payments</source>
+        <translation>Offline payments</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>Amount (yuan)</translation>
+    </message>
+    <message>
+        <source>Taken at (counter clock)</source>
+        <translation>Taken at (counter clock)</translation>
+    </message>
+    <message>
+        <source>Booked at (server clock)</source>
+        <translation>Booked at (server clock)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
         <source>Enter the float in yuan (0 if there is none).</source>
         <translation>Enter the float in yuan (0 if there is none).</translation>
     </message>
@@ -1592,6 +1996,26 @@
     <message>
         <source>Shift {shift_no} so far</source>
         <translation>Shift {shift_no} so far</translation>
+    </message>
+    <message>
+        <source>Offline payments: {count}</source>
+        <translation>Offline payments: {count}</translation>
+    </message>
+    <message>
+        <source>from shift {shift_no}</source>
+        <translation>from shift {shift_no}</translation>
+    </message>
+    <message>
+        <source>booked in shift {shift_no}</source>
+        <translation>booked in shift {shift_no}</translation>
+    </message>
+    <message>
+        <source>{amount} went to prepayment</source>
+        <translation>{amount} went to prepayment</translation>
+    </message>
+    <message>
+        <source>voided</source>
+        <translation>voided</translation>
     </message>
 </context>
 <context>
@@ -1710,6 +2134,18 @@
     <message>
         <source>{amount} short (短款)</source>
         <translation>{amount} short (短款)</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>Confirmed</translation>
+    </message>
+    <message>
+        <source>Not yet confirmed</source>
+        <translation>Not yet confirmed</translation>
+    </message>
+    <message>
+        <source>Confirmed after the close</source>
+        <translation>Confirmed after the close</translation>
     </message>
 </context>
 <context>

@@ -104,6 +104,53 @@
     </message>
 </context>
 <context>
+    <name>AttentionModel</name>
+    <message>
+        <source>Why</source>
+        <translation>原因类别</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>票据号</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>柜台</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收费员</translation>
+    </message>
+    <message>
+        <source>Taken at (counter clock)</source>
+        <translation>受理时间（柜台时钟）</translation>
+    </message>
+    <message>
+        <source>Recorded at (server clock)</source>
+        <translation>登记时间（中心时钟）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Acknowledged</source>
+        <translation>确认情况</translation>
+    </message>
+    <message>
+        <source>{name}, {at}: {note}</source>
+        <translation>{name}，{at}：{note}</translation>
+    </message>
+</context>
+<context>
     <name>AuditScreen</name>
     <message>
         <source>Refresh</source>
@@ -187,12 +234,24 @@
     <name>CashierScreen</name>
     <message>
         <source>Reprint receipt (F7)</source>
-        <extracomment>Failures after which the payment may or may not have been booked: resend it unchanged (same key). The reprint or void dialog opened last (deleted when closed).</extracomment>
+        <extracomment>The customer on screen came from the cache (the link was down). The reprint or void dialog opened last (deleted when closed).</extracomment>
         <translation>补打凭证（F7）</translation>
     </message>
     <message>
         <source>Void payment (F8)</source>
         <translation>冲正（F8）</translation>
+    </message>
+    <message>
+        <source>Offline: the customer&apos;s figures are those of the last sync ({when}); a payment is accepted offline.</source>
+        <translation>离线：客户数据为最近一次同步（{when}）时的数据；收费将按离线受理。</translation>
+    </message>
+    <message>
+        <source>Payments cannot be taken on this counter: its local queue cannot be written. Call the operations engineer.</source>
+        <translation>本柜台无法收费：本地队列无法写入。请联系运维人员。</translation>
+    </message>
+    <message>
+        <source>The local queue file was damaged and has been set aside untouched. A supervisor must acknowledge it on the Outbox screen before money can be taken.</source>
+        <translation>本地队列文件已损坏，已原样移至一旁保存。须由值班主管在“离线队列”界面确认后才能继续收费。</translation>
     </message>
     <message>
         <source>The allocation is being updated; confirm again in a moment.</source>
@@ -207,6 +266,14 @@
         <translation>正在收费……</translation>
     </message>
     <message>
+        <source>Accepted offline: ¥{paid}, receipt {receipt_no}. Change ¥{change}. It will be sent to the center when the link returns.</source>
+        <translation>离线受理：￥{paid}，流水号 {receipt_no}，找零 ￥{change}。网络恢复后将自动上传中心。</translation>
+    </message>
+    <message>
+        <source>Accepted offline: ¥{paid}, receipt {receipt_no}. It will be sent to the center when the link returns.</source>
+        <translation>离线受理：￥{paid}，流水号 {receipt_no}。网络恢复后将自动上传中心。</translation>
+    </message>
+    <message>
         <source>Paid ¥{paid} — receipt {receipt_no}. Change ¥{change}.</source>
         <translation>已收 ￥{paid}，流水号 {receipt_no}。找零 ￥{change}。</translation>
     </message>
@@ -215,8 +282,12 @@
         <translation>已收 ￥{paid}，流水号 {receipt_no}。</translation>
     </message>
     <message>
-        <source>The payment may have been recorded: press F9 to send exactly the same payment again (receipt {receipt_no}); it will not be taken twice. Esc abandons it.</source>
-        <translation>这笔收费可能已经入账：按 F9 原样重新发送（流水号 {receipt_no}），不会重复收费。按 Esc 放弃。</translation>
+        <source>The disk of this counter is full: the payment was NOT taken and no receipt was printed. Hand the money back and call the operations engineer.</source>
+        <translation>本柜台磁盘已满：本笔收费未受理，未打印凭证。请将款项退还客户并联系运维人员。</translation>
+    </message>
+    <message>
+        <source>The local queue cannot be written: the payment was NOT taken and no receipt was printed. Call the operations engineer.</source>
+        <translation>本地队列无法写入：本笔收费未受理，未打印凭证。请联系运维人员。</translation>
     </message>
     <message>
         <source>Reprint {count} of receipt {receipt_no}.</source>
@@ -231,7 +302,7 @@
     <name>CloseShiftDialog</name>
     <message>
         <source>Close shift {shift_no}</source>
-        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its final summary (``ShiftSummary``). The server says the shift is already closed or unknown (shift number): the screen reloads it.</extracomment>
+        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its final summary (``ShiftSummary``). The server says the shift is already closed or unknown (shift number): the screen reloads it. The drawer holds the booked cash and the cash of the payments not yet confirmed.</extracomment>
         <translation>结班 {shift_no}</translation>
     </message>
     <message>
@@ -241,6 +312,10 @@
     <message>
         <source>Expected cash (yuan)</source>
         <translation>应有现金（元）</translation>
+    </message>
+    <message>
+        <source>of which cash of unsent payments (yuan)</source>
+        <translation>其中未上传收费的现金（元）</translation>
     </message>
     <message>
         <source>Counted cash (yuan)</source>
@@ -257,6 +332,10 @@
     <message>
         <source>Note</source>
         <translation>备注</translation>
+    </message>
+    <message>
+        <source>Payments of this shift have not reached the server yet. A supervisor signs the list of unsent payments (and approves any cash difference) with their own user name and password; both names go into the audit trail.</source>
+        <translation>本班次有收费尚未上传到中心。须由班长输入本人的用户名和密码签认未上传清单（并审批现金差额）；双方姓名均记入审计日志。</translation>
     </message>
     <message>
         <source>The counted cash differs from the expected cash. A supervisor approves the difference with their own user name and password; both names go into the audit trail.</source>
@@ -277,6 +356,26 @@
     <message>
         <source>Amount (yuan)</source>
         <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Payments not yet confirmed by the server: {count}</source>
+        <translation>中心尚未确认的收费：{count} 笔</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>票据号</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Cash (yuan)</source>
+        <translation>现金（元）</translation>
+    </message>
+    <message>
+        <source>Taken at (counter clock)</source>
+        <translation>受理时间（柜台时钟）</translation>
     </message>
     <message>
         <source>Close shift</source>
@@ -301,6 +400,10 @@
     <message>
         <source>Enter the deposit slip number (解款单号).</source>
         <translation>请输入解款单号。</translation>
+    </message>
+    <message>
+        <source>{count} payments have not reached the server yet: a supervisor enters their user name and password to sign the list.</source>
+        <translation>有 {count} 笔收费尚未上传到中心：须由班长输入用户名和密码签认清单。</translation>
     </message>
     <message>
         <source>The counted cash differs from the expected cash: a supervisor enters their user name and password to approve the difference.</source>
@@ -561,6 +664,62 @@
     </message>
 </context>
 <context>
+    <name>DamagedOutboxDialog</name>
+    <message>
+        <source>Damaged outbox</source>
+        <extracomment>The contract&apos;s limit on the reason; longer SQLite messages are cut (the marker file keeps the whole text). The server and the outbox recorded the acknowledgement (``DamagedOutboxAck``); the gate is open.</extracomment>
+        <translation>离线队列文件损坏</translation>
+    </message>
+    <message>
+        <source>The outbox file of this counter could not be read when the program started. It was set aside untouched, so nothing in it is lost; the engineers can recover its payments. Until a supervisor acknowledges this, no money is taken at this counter.</source>
+        <translation>程序启动时无法读取本柜台的离线队列文件。该文件已原样移至一旁保存，其中内容不会丢失，技术人员可恢复其中的收费。班长确认前，本柜台不能收费。</translation>
+    </message>
+    <message>
+        <source>Found at</source>
+        <translation>发现时间</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>A supervisor acknowledges the damaged outbox with their own user name and password; both names go into the audit trail.</source>
+        <translation>须由班长输入本人的用户名和密码确认离线队列文件损坏；双方姓名均记入审计日志。</translation>
+    </message>
+    <message>
+        <source>File (set aside)</source>
+        <translation>文件（已移至一旁）</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>字节数</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256 校验值</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>A supervisor enters their user name and password to acknowledge.</source>
+        <translation>须由班长输入用户名和密码进行确认。</translation>
+    </message>
+    <message>
+        <source>Sign in at this counter first.</source>
+        <translation>请先在本柜台登录。</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>GridCounter</source>
@@ -771,6 +930,22 @@
         <translation>清点现金与应有现金相差￥{difference_fen}，须由值班长复核签字。</translation>
     </message>
     <message>
+        <source>{count} payments of this shift have not reached the server yet. A supervisor must sign the list of unsent payments to close the shift.</source>
+        <translation>本班次有 {count} 笔收费尚未上传到中心。须由班长签认未上传清单后才能结班。</translation>
+    </message>
+    <message>
+        <source>The server has no item needing attention with the reference {item_key}.</source>
+        <translation>中心没有编号为 {item_key} 的待处理事项。</translation>
+    </message>
+    <message>
+        <source>The item {item_key} belongs to another hall: only that hall&apos;s supervisor can deal with it.</source>
+        <translation>事项 {item_key} 属于其他营业厅，只能由该营业厅的班长处理。</translation>
+    </message>
+    <message>
+        <source>The item {item_key} was already acknowledged by {acknowledged_by}.</source>
+        <translation>事项 {item_key} 已由 {acknowledged_by} 确认。</translation>
+    </message>
+    <message>
         <source>The server is temporarily unavailable. Please try again shortly (reference {ref}).</source>
         <translation>服务器暂时无法提供服务，请稍后重试（参考编号 {ref}）。</translation>
     </message>
@@ -946,6 +1121,10 @@
         <translation>日结单</translation>
     </message>
     <message>
+        <source>Outbox</source>
+        <translation>离线队列</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>客户查询</translation>
     </message>
@@ -960,6 +1139,28 @@
     <message>
         <source>Sign out</source>
         <translation>退出登录</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued: %n item(s)</source>
+        <translation>
+            <numerusform>待上传 %n 笔</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>oldest %n minute(s) ago</source>
+        <translation>
+            <numerusform>最早一笔 %n 分钟前</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Queue empty</source>
+        <translation>队列已清空</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s) need attention</source>
+        <translation>
+            <numerusform>%n 笔需处理</numerusform>
+        </translation>
     </message>
     <message>
         <source>GridCounter</source>
@@ -1012,6 +1213,174 @@
     <message>
         <source>Owed today</source>
         <translation>今日应缴</translation>
+    </message>
+</context>
+<context>
+    <name>Outbox</name>
+    <message>
+        <source>Not yet confirmed</source>
+        <extracomment>Outbox item states as the cashier reads them.</extracomment>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Refused on replay</source>
+        <extracomment>Why an item is on the supervisor&apos;s list.</extracomment>
+        <translation>补传时被拒</translation>
+    </message>
+    <message>
+        <source>Money went to prepayment</source>
+        <translation>款项转入预收</translation>
+    </message>
+    <message>
+        <source>{state} (acknowledged by {name})</source>
+        <translation>{state}（{name} 已确认）</translation>
+    </message>
+    <message>
+        <source>Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.</source>
+        <translation>离线受理；其间账单已在别处缴清，￥{amount} 已转入预收。</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxModel</name>
+    <message>
+        <source>Receipt</source>
+        <translation>票据号</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Taken at (counter clock)</source>
+        <translation>受理时间（柜台时钟）</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>发送次数</translation>
+    </message>
+    <message>
+        <source>Last answer</source>
+        <translation>最近应答</translation>
+    </message>
+    <message>
+        <source>Booked at (server clock)</source>
+        <translation>入账时间（中心时钟）</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxScreen</name>
+    <message>
+        <source>Outbox: payments taken at this counter</source>
+        <extracomment>The filter choices: (object name suffix, states shown; None = all). Most local items shown at once (newest first). The local items were (re)loaded (``list[OutboxItem]``). The server&apos;s attention list arrived (``AttentionPage``). A supervisor acknowledged an item (``AttentionItem``). The damaged outbox was acknowledged (``DamagedOutboxAck``): money may be taken again. The server&apos;s last attention list (acknowledged items included).</extracomment>
+        <translation>离线队列：本柜台受理的收费</translation>
+    </message>
+    <message>
+        <source>This PC has no outbox: it takes no payments.</source>
+        <translation>本机没有离线队列：不受理收费。</translation>
+    </message>
+    <message>
+        <source>Not yet confirmed</source>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Refresh (F5)</source>
+        <translation>刷新（F5）</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Needs attention: the whole hall</source>
+        <translation>待处理事项：全营业厅</translation>
+    </message>
+    <message>
+        <source>Needs attention: this counter</source>
+        <translation>待处理事项：本柜台</translation>
+    </message>
+    <message>
+        <source>Damaged outbox</source>
+        <translation>离线队列文件损坏</translation>
+    </message>
+    <message>
+        <source>Supervisor acknowledgement…</source>
+        <translation>班长确认…</translation>
+    </message>
+    <message>
+        <source>Show acknowledged items</source>
+        <translation>显示已确认事项</translation>
+    </message>
+    <message>
+        <source>What was done (note)</source>
+        <translation>处理情况（备注）</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Not yet confirmed: {pending} · needs attention: {attention} · oldest waiting since: {oldest}</source>
+        <translation>未确认：{pending} · 待处理：{attention} · 最早等待自：{oldest}</translation>
+    </message>
+    <message>
+        <source>{count} items not yet acknowledged.</source>
+        <translation>有 {count} 项尚未确认。</translation>
+    </message>
+    <message>
+        <source>Nothing needs attention.</source>
+        <translation>没有待处理事项。</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached: the attention list shows again when the link is back. Items needing attention are reported then.</source>
+        <translation>无法连接中心：网络恢复后将重新显示待处理清单，并上报待处理事项。</translation>
+    </message>
+    <message>
+        <source>Choose the item you have dealt with in the list.</source>
+        <translation>请在清单中选择已处理的事项。</translation>
+    </message>
+    <message>
+        <source>This item is already acknowledged.</source>
+        <translation>该事项已确认。</translation>
+    </message>
+    <message>
+        <source>Write down what was done (at least two characters).</source>
+        <translation>请填写处理情况（至少两个字）。</translation>
+    </message>
+    <message>
+        <source>Acknowledged: {receipt}.</source>
+        <translation>已确认：{receipt}。</translation>
+    </message>
+    <message>
+        <source>The outbox file was found damaged at {found} ({reason}) and was set aside untouched ({count} files). No money can be taken at this counter until a supervisor acknowledges it.</source>
+        <translation>{found} 发现离线队列文件损坏（{reason}），已原样移至一旁保存（{count} 个文件）。班长确认前，本柜台不能收费。</translation>
     </message>
 </context>
 <context>
@@ -1566,6 +1935,38 @@
         <translation>日结单…</translation>
     </message>
     <message>
+        <source>Offline payments</source>
+        <translation>离线收费</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>票据号</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Taken at (counter clock)</source>
+        <translation>受理时间（柜台时钟）</translation>
+    </message>
+    <message>
+        <source>Booked at (server clock)</source>
+        <translation>入账时间（中心时钟）</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
         <source>Enter the float in yuan (0 if there is none).</source>
         <translation>请输入备用金金额（元），没有备用金请输入 0。</translation>
     </message>
@@ -1592,6 +1993,26 @@
     <message>
         <source>Shift {shift_no} so far</source>
         <translation>班次 {shift_no} 当前汇总</translation>
+    </message>
+    <message>
+        <source>Offline payments: {count}</source>
+        <translation>离线收费：{count} 笔</translation>
+    </message>
+    <message>
+        <source>from shift {shift_no}</source>
+        <translation>来自班次 {shift_no}</translation>
+    </message>
+    <message>
+        <source>booked in shift {shift_no}</source>
+        <translation>入账班次 {shift_no}</translation>
+    </message>
+    <message>
+        <source>{amount} went to prepayment</source>
+        <translation>{amount} 转入预收</translation>
+    </message>
+    <message>
+        <source>voided</source>
+        <translation>已冲正</translation>
     </message>
 </context>
 <context>
@@ -1710,6 +2131,18 @@
     <message>
         <source>{amount} short (短款)</source>
         <translation>{amount} 短款</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Not yet confirmed</source>
+        <translation>未确认</translation>
+    </message>
+    <message>
+        <source>Confirmed after the close</source>
+        <translation>结班后确认</translation>
     </message>
 </context>
 <context>

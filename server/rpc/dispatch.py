@@ -40,6 +40,7 @@ from server.services.auth import (
 )
 from server.settings import Settings
 from shared_models.errors import HTTP_STATUS, ErrorCode, ErrorEnvelope, ErrorPayload, ParamValue
+from shared_models.methods.outbox import ReplayBatchRequest, ReplayBatchResult, ReplayItem, ReplayOutcome
 from shared_models.roles import ROLE_PERMISSIONS
 from shared_models.rpc import (
     CONTRACT_VERSION,
@@ -56,6 +57,12 @@ from shared_models.rpc import (
 )
 
 log = logging.getLogger(__name__)
+
+#: A replayed call answered with one of these stops its batch: the rest must wait, in order.
+BATCH_STOP_CODES: Final = frozenset({
+    ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL_ERROR, ErrorCode.NO_OPEN_SHIFT, ErrorCode.NOT_AUTHENTICATED,
+    ErrorCode.SESSION_EXPIRED, ErrorCode.SESSION_INVALID, ErrorCode.SESSION_WRONG_COUNTER,
+})
 
 #: Request fields never copied into the audit log.
 _SECRET_FIELDS = frozenset({"password", "old_password", "new_password", "initial_password", "device_key"})
@@ -112,9 +119,10 @@ def _redact(data: Any) -> Any:
     return data
 
 
-def request_hash(method: str, req: BaseModel) -> bytes:
-    """Hash of the method and the validated request in canonical JSON."""
-    canonical = json.dumps(req.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def request_hash(method: str, req: BaseModel, *, neutral: frozenset[str] = frozenset()) -> bytes:
+    """Hash of the method and the validated request in canonical JSON, without its ``neutral`` fields."""
+    data = req.model_dump(mode="json", exclude=set(neutral) or None)
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{method}\n{canonical}".encode()).digest()
 
 
@@ -200,8 +208,64 @@ class Dispatcher:
         cosign = headers.get(HEADER_COSIGN.lower()) if rpc.cosign is not None else None
         if rpc.cosign is not None and rpc.cosign_required and not cosign:
             raise AppError(ErrorCode.COSIGN_REQUIRED)
+        counter_code = headers.get(HEADER_COUNTER.lower())
+        if isinstance(req, ReplayBatchRequest):
+            self._check_batch_caller(rpc, token=token, counter_code=counter_code)
+            return self._replay_batch(req, token=token, counter_code=counter_code)
         return self._transact(rpc, req, key=key, token=token, cosign=cosign,
-                              counter_code=headers.get(HEADER_COUNTER.lower()))
+                              counter_code=counter_code)
+
+    def _check_batch_caller(self, rpc: Rpc[Model, Model], *, token: str, counter_code: str | None) -> None:
+        """The batch's own session and permission, checked once before any of its calls runs."""
+        session = self._sessions()
+        ctx = CallContext(session=session, clock=self._clock, settings=self._settings, pii=self._pii,
+                          now=self._clock.now(), method=rpc.name, counter_code=counter_code)
+        try:
+            ctx.actor = authenticate(session=session, settings=self._settings, token=token,
+                                     counter_code=counter_code, now=ctx.now, touch=False)
+            self._check_permission(ctx, rpc)
+            session.commit()
+        finally:
+            session.close()
+
+    def _replay_batch(self, batch: ReplayBatchRequest, *, token: str, counter_code: str | None) -> Reply:
+        """Run each queued call as if it had come alone (its own key, checks and transaction), in order;
+        stop after the first answer that means "try later" so the counter keeps its order."""
+        outcomes: list[ReplayOutcome] = []
+        for item in batch.items:
+            outcome = self._replay_one(item, token=token, counter_code=counter_code)
+            outcomes.append(outcome)
+            if outcome.error is not None and outcome.error.code in BATCH_STOP_CODES:
+                break
+        return Reply(200, ReplayBatchResult(outcomes=outcomes).model_dump_json().encode())
+
+    def _replay_one(self, item: ReplayItem, *, token: str, counter_code: str | None) -> ReplayOutcome:
+        rpc = REGISTRY.get(item.method)
+        try:
+            if rpc is None or not rpc.replayable:
+                raise AppError(ErrorCode.INVALID_REQUEST, field="method", problem="not_replayable")
+            try:
+                key = str(uuid.UUID(item.key))
+            except ValueError:
+                raise AppError(ErrorCode.IDEMPOTENCY_KEY_REQUIRED) from None
+            try:
+                req = rpc.request.model_validate_json(json.dumps(item.body))
+            except ValidationError as exc:
+                raise _validation_error(exc) from None
+            reply = self._transact(rpc, req, key=key, token=token, cosign=None, counter_code=counter_code)
+            return ReplayOutcome(key=item.key, result=json.loads(reply.body))
+        except AppError as exc:
+            return ReplayOutcome(key=item.key, error=ErrorPayload(code=exc.code, params=dict(exc.params)))
+        except OperationalError:
+            ref = uuid.uuid4().hex[:12]
+            log.exception("database unavailable (ref %s) in a replayed %s", ref, item.method)
+            return ReplayOutcome(key=item.key, error=ErrorPayload(code=ErrorCode.SERVICE_UNAVAILABLE,
+                                                                  params={"ref": ref}, ref=ref))
+        except Exception:
+            ref = uuid.uuid4().hex[:12]
+            log.exception("internal error (ref %s) in a replayed %s", ref, item.method)
+            return ReplayOutcome(key=item.key, error=ErrorPayload(code=ErrorCode.INTERNAL_ERROR,
+                                                                  params={"ref": ref}, ref=ref))
 
     def _transact(
         self, rpc: Rpc[Model, Model], req: Model, *, key: str | None, token: str, cosign: str | None,
@@ -232,7 +296,7 @@ class Dispatcher:
         if key is not None:
             if rpc.permission is None:  # pragma: no cover - the contract has no public mutating method
                 raise TypeError(f"{rpc.name} is mutating without a permission")
-            req_hash = request_hash(rpc.name, req)
+            req_hash = request_hash(rpc.name, req, neutral=rpc.replay_neutral)
             claimed, first = self._authenticate_and_claim(ctx, rpc, token=token, key=key, req_hash=req_hash)
             if not claimed:
                 return self._replay(ctx, key=key, req_hash=req_hash)

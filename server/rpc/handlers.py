@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from server.services import admin, audit, auth, customers, overview, payments, search, settlement, shifts, voids
+from server.services import admin, audit, auth, cache, customers, overview, payments, search, settlement, shifts, voids
+from server.services import attention as attention_service
 from shared_models.rpc import REGISTRY, load_all
 
 Handler = Callable[..., Any]
+
+
+def replay_batch(**_: Any) -> Any:
+    """``outbox.replay_batch`` is run by the dispatcher itself: each queued call is a call of its own."""
+    raise RuntimeError("outbox.replay_batch is dispatched by Dispatcher._replay_batch")
+
 
 HANDLERS: dict[str, Handler] = {
     "system.handshake": auth.handshake,
@@ -27,6 +34,7 @@ HANDLERS: dict[str, Handler] = {
     "customer.update_contact": customers.update_contact,
     "customer.search_customers": search.search_customers,
     "customer.get_overview": overview.get_overview,
+    "customer.get_hall_changes": cache.get_hall_changes,
     "payment.get_quote": payments.get_quote,
     "payment.pay_bills": payments.pay_bills,
     "payment.get_receipt": payments.get_receipt,
@@ -37,6 +45,11 @@ HANDLERS: dict[str, Handler] = {
     "shift.get_summary": shifts.get_summary,
     "shift.close_shift": shifts.close_shift,
     "settlement.get_daily": settlement.get_daily,
+    "sync.report_attention": attention_service.report_attention,
+    "sync.list_attention": attention_service.list_attention,
+    "sync.acknowledge_attention": attention_service.acknowledge_attention,
+    "sync.acknowledge_damaged_outbox": attention_service.acknowledge_damaged_outbox,
+    "outbox.replay_batch": replay_batch,
 }
 
 

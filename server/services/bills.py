@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
@@ -125,6 +126,14 @@ def load_bills(
     ``before_entry_id`` reads the books as they were before that entry (to rebuild an old receipt).
     """
     rows = session.execute(_OPEN_BILLS_SQL, {"cid": customer_id, "before": before_entry_id}).all()
+    return customer_bills(rows, on=on)
+
+
+def customer_bills(rows: Sequence[Row[Any]], *, on: dt.date) -> CustomerBills:
+    """One customer's open bills and balance from rows shaped like ``_OPEN_BILLS_SQL``'s: the balance on
+    every row, then per entry of an open bill its head, entry and reversed kind (none: one row of NULLs),
+    ordered by due date, period, bill and entry. Also fed by the hall cache's page query (``cache.py``).
+    """
     balance = int(rows[0].balance_fen)
     entries: dict[int, list[tuple[str, int, dt.datetime, str | None]]] = defaultdict(list)
     heads: dict[int, Row[Any]] = {}

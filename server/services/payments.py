@@ -23,8 +23,7 @@ from server.errors import AppError
 from server.models.ledger import EntryKind
 from server.rpc.context import CallContext
 from server.services.bills import BillDue, CustomerBills, load_bills
-from server.services.rules.allocation import Allocation, AllocationError, OpenBill, allocate, change_due
-from server.services.shifts import CHINA_TZ, business_date, current_open_shift
+from server.services.shifts import CHINA_TZ, business_date
 from shared_models.errors import ErrorCode
 from shared_models.methods.customers import CustomerStatus
 from shared_models.methods.payments import (
@@ -40,15 +39,28 @@ from shared_models.methods.payments import (
     TenderMethod,
     parse_receipt_no,
 )
+from shared_models.rules.allocation import Allocation, AllocationError, OpenBill, allocate, change_due
 
-# The customer, locked, with what the receipt needs about the counter and the cashier. Whether the
-# receipt number is taken is checked here too; the unique index backs it under concurrency.
+# The customer and the cashier's open shift at this counter, both locked (FOR NO KEY UPDATE, the lock
+# ``close_shift`` takes on the shift, so a payment and the close of its shift serialize), with what the
+# receipt needs about the counter and the cashier. Whether the receipt number is taken is checked here
+# too; the unique index backs it under concurrency. A close committed while this waited for the shift
+# lock is seen by the payment INSERT below (a later statement: a new snapshot), which then writes
+# nothing. One round trip and no ORM: this replaced three statements (docs/benchmarks.md).
 _LOCK_CUSTOMER_SQL: Final = prepared(text(
     """
+    WITH s AS (
+        SELECT sh.id, sh.shift_no FROM shifts sh
+        WHERE sh.user_id = :user_id AND sh.counter_id = :counter_id
+          AND NOT EXISTS (SELECT 1 FROM shift_closings sc WHERE sc.shift_id = sh.id)
+        ORDER BY sh.id DESC LIMIT 1
+        FOR NO KEY UPDATE
+    )
     SELECT c.id, c.customer_no, c.name, c.address, c.status,
            EXISTS (SELECT 1 FROM payments p WHERE p.receipt_no = :receipt_no) AS taken,
            (SELECT h.name FROM counters k JOIN org_units h ON h.id = k.hall_id WHERE k.id = :counter_id) AS hall_name,
-           (SELECT u.display_name FROM users u WHERE u.id = :user_id) AS cashier_name
+           (SELECT u.display_name FROM users u WHERE u.id = :user_id) AS cashier_name,
+           (SELECT s.id FROM s) AS shift_id, (SELECT s.shift_no FROM s) AS shift_no
     FROM customers c WHERE c.customer_no = :customer_no
     FOR NO KEY UPDATE OF c
     """
@@ -184,9 +196,9 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
         raise AppError(ErrorCode.RECEIPT_NO_TAKEN, receipt_no=req.receipt_no)
     if head.status == CustomerStatus.CLOSED.value:
         raise AppError(ErrorCode.CUSTOMER_CLOSED, customer_no=req.customer_no)
-    shift = current_open_shift(ctx, for_update=True)
-    if shift is None:
+    if head.shift_id is None:
         raise AppError(ErrorCode.NO_OPEN_SHIFT)
+    shift_id, shift_no = int(head.shift_id), str(head.shift_no)
     books = load_bills(ctx.session, customer_id=head.id, on=today)
     due = books.due_fen
     if due != req.quoted_due_fen and not req.accepted_offline:
@@ -204,7 +216,7 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     if local_time is not None:  # a counter's clock runs on the hall's time; stored and returned as UTC
         local_time = (local_time if local_time.tzinfo else local_time.replace(tzinfo=CHINA_TZ)).astimezone(dt.UTC)
     params = {
-        "receipt_no": req.receipt_no, "customer_id": head.id, "shift_id": shift.id, "user_id": actor.user_id,
+        "receipt_no": req.receipt_no, "customer_id": head.id, "shift_id": shift_id, "user_id": actor.user_id,
         "counter_id": actor.counter_id, "now": ctx.now, "local_time": local_time, "amount_fen": amount,
         "due_fen": due, "tendered_fen": tendered, "change_fen": change,
         "prepayment_before_fen": books.prepayment_fen, "prepayment_after_fen": prepayment_after,
@@ -222,14 +234,14 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     if payment_id is None:  # the shift was closed while this call waited for it
         raise AppError(ErrorCode.NO_OPEN_SHIFT)
     ctx.record(target=f"receipt:{req.receipt_no}", after={
-        "customer_no": req.customer_no, "shift_no": shift.shift_no, "amount_fen": amount, "due_fen": due,
+        "customer_no": req.customer_no, "shift_no": shift_no, "amount_fen": amount, "due_fen": due,
         "change_fen": change, "to_prepayment_fen": allocation.prepayment_fen, "redirected_fen": redirected,
         "accepted_offline": req.accepted_offline, "tenders": {t["method"]: t["amount_fen"] for t in tenders},
         "bills": {by_id[a["bill_id"]].bill_no: [a["late_fee_fen"], a["principal_fen"]] for a in allocations},
     })
     return PaymentReceipt(
         receipt_no=req.receipt_no, hall_name=head.hall_name, counter_code=actor.counter_code,
-        cashier_name=head.cashier_name, shift_no=shift.shift_no, paid_at=ctx.now, local_time=local_time,
+        cashier_name=head.cashier_name, shift_no=shift_no, paid_at=ctx.now, local_time=local_time,
         customer_no=head.customer_no, customer_name=head.name, address=head.address,
         bills=_receipt_bills(allocation, by_id), due_fen=due, paid_fen=amount, tendered_fen=tendered,
         change_fen=change, prepayment_before_fen=books.prepayment_fen, prepayment_after_fen=prepayment_after,

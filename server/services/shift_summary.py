@@ -8,6 +8,13 @@ Business types come from the payment's parts: 电费 is the principal its alloca
 fees they paid, 预收 what went to prepayment (``to_prepayment_fen``, money redirected from bills paid
 elsewhere included). So the business total always equals the method total (the settlement PDF checks
 it). 购电 and 业务费 have no payments yet and are left out while zero.
+
+Offline items (SPEC §5, C4): the payments booked here with ``accepted_offline`` (confirmed), and the
+counter's payments a supervisor signed as unsent when the shift closed (``shift_closing_unsent``):
+unconfirmed until a payment with that receipt number is booked, then confirmed later. Such a payment is
+booked into the cashier's open shift when it finally arrives (``payments.pay_bills``); that shift lists
+it as "from shift X". The cash of an unsent item was in the drawer counted at X's close, so it counts as
+expected cash of X, and not again of the shift it was booked into.
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ from shared_models.methods.shifts import (
     BusinessTotalLine,
     CashCountLine,
     MethodTotalLine,
+    OfflineItemLine,
+    OfflineStatus,
     ReceiptRangeLine,
     ShiftClosing,
     ShiftInfo,
@@ -84,6 +93,42 @@ _TOTALS_SQL = text(
 )
 
 
+# The shift's payments that are offline items: accepted offline, or signed as unsent at another shift's
+# close (the first such close names the shift they came from). ``cash_fen`` is their cash part.
+_OFFLINE_PAYMENTS_SQL = text(
+    """
+    SELECT p.receipt_no, c.customer_no, p.amount_fen, p.local_time, p.paid_at, p.redirected_to_prepayment_fen,
+           v.id IS NOT NULL AS voided, u.from_shift_no,
+           (SELECT coalesce(sum(t.amount_fen), 0) FROM payment_tenders t
+            WHERE t.payment_id = p.id AND t.method = 'cash') AS cash_fen
+    FROM payments p
+    JOIN customers c ON c.id = p.customer_id
+    LEFT JOIN payment_voids v ON v.payment_id = p.id
+    LEFT JOIN LATERAL (
+        SELECT s2.shift_no AS from_shift_no FROM shift_closing_unsent x JOIN shifts s2 ON s2.id = x.shift_id
+        WHERE x.receipt_no = p.receipt_no AND x.shift_id <> p.shift_id ORDER BY x.id LIMIT 1
+    ) u ON true
+    WHERE p.shift_id = :shift_id AND (p.accepted_offline OR u.from_shift_no IS NOT NULL)
+    ORDER BY p.id
+    """
+)
+
+# The items signed as unsent at this shift's close, with the payment booked for each since, if any.
+_UNSENT_SQL = text(
+    """
+    SELECT x.receipt_no, x.customer_no, x.amount_fen, x.cash_fen, x.local_time,
+           p.paid_at, p.shift_id AS booked_shift_id, s.shift_no AS booked_shift_no, p.redirected_to_prepayment_fen,
+           v.id IS NOT NULL AS voided
+    FROM shift_closing_unsent x
+    LEFT JOIN payments p ON p.receipt_no = x.receipt_no
+    LEFT JOIN shifts s ON s.id = p.shift_id
+    LEFT JOIN payment_voids v ON v.payment_id = p.id
+    WHERE x.shift_id = :shift_id
+    ORDER BY x.id
+    """
+)
+
+
 def receipt_ranges(receipt_nos: Iterable[str]) -> list[ReceiptRangeLine]:
     """Runs of consecutive receipt numbers: one run per counter and day, split where a number is missing.
 
@@ -126,6 +171,36 @@ def shift_info(session: Session, shift_id: int) -> ShiftInfo:
     return _shift_info(session.execute(_SHIFT_SQL, {"shift_id": shift_id}).one())
 
 
+def offline_items(session: Session, shift: Row[Any]) -> tuple[list[OfflineItemLine], int]:
+    """The shift's offline items, and the cash correction they make to its expected cash (fen): plus the
+    cash of unsent items not booked here, minus the cash of payments carried in from another shift's close."""
+    lines: dict[str, OfflineItemLine] = {}
+    correction = 0
+    for p in session.execute(_OFFLINE_PAYMENTS_SQL, {"shift_id": shift.id}):
+        lines[p.receipt_no] = OfflineItemLine(
+            receipt_no=p.receipt_no, customer_no=p.customer_no, amount_fen=int(p.amount_fen),
+            status=OfflineStatus.CONFIRMED, local_time=p.local_time, booked_at=p.paid_at,
+            booked_shift_no=shift.shift_no, from_shift_no=p.from_shift_no,
+            redirected_to_prepayment_fen=int(p.redirected_to_prepayment_fen), voided=bool(p.voided),
+        )
+        if p.from_shift_no is not None and not p.voided:
+            correction -= int(p.cash_fen)
+    for u in session.execute(_UNSENT_SQL, {"shift_id": shift.id}):
+        booked_here = u.booked_shift_id == shift.id
+        if booked_here and u.receipt_no in lines:
+            continue  # booked offline in this very shift: listed above
+        if not booked_here:
+            correction += int(u.cash_fen)
+        status = (OfflineStatus.UNCONFIRMED if u.booked_shift_id is None
+                  else OfflineStatus.CONFIRMED if booked_here else OfflineStatus.CONFIRMED_LATER)
+        lines[u.receipt_no] = OfflineItemLine(
+            receipt_no=u.receipt_no, customer_no=u.customer_no, amount_fen=int(u.amount_fen), status=status,
+            local_time=u.local_time, booked_at=u.paid_at, booked_shift_no=u.booked_shift_no, from_shift_no=None,
+            redirected_to_prepayment_fen=int(u.redirected_to_prepayment_fen or 0), voided=bool(u.voided),
+        )
+    return [lines[no] for no in sorted(lines)], correction
+
+
 def summarize(session: Session, shift_id: int) -> ShiftSummary:
     """The summary of one shift, open or closed."""
     s = session.execute(_SHIFT_SQL, {"shift_id": shift_id}).one()
@@ -145,6 +220,7 @@ def summarize(session: Session, shift_id: int) -> ShiftSummary:
         key=lambda v: (v.voided_at, v.receipt_no),
     )
     cash_fen = by_method.get(TenderMethod.CASH, (0, 0))[1]
+    offline, cash_correction = offline_items(session, s)
     closing = None
     if s.closed_at is not None:
         counts = sorted(((int(d), int(n)) for d, n in s.cash_counts.items()), reverse=True)
@@ -162,7 +238,9 @@ def summarize(session: Session, shift_id: int) -> ShiftSummary:
         businesses=businesses,
         voids=voids,
         receipts_used=receipt_ranges(p.receipt_no for p in payments),
-        expected_cash_fen=int(s.float_fen) + cash_fen,
+        expected_cash_fen=int(s.float_fen) + cash_fen + cash_correction,
         offline_count=sum(1 for p in kept if p.accepted_offline),
         closing=closing,
+        offline_items=offline,
+        offline_unconfirmed=sum(1 for line in offline if line.status is OfflineStatus.UNCONFIRMED),
     )

@@ -11,6 +11,11 @@ Who may close: the shift's cashier, or a supervisor (APPROVE) of the shift's hal
 the cashier cannot (left ill, forgot): the drawer is then counted by the supervisor. Either way a
 cash difference needs the co-sign of a supervisor other than the one closing. Reading a summary
 follows the same rule.
+
+Unsent items (SPEC §5): payments the counter took in the shift that the server has not confirmed yet
+(still in its outbox) travel with the close as ``unsent``. A shift with unsent items closes only when a
+supervisor co-signs that list, difference or not; the list is stored (``shift_closing_unsent``, append-only)
+and its cash counts as expected in the drawer (``shift_summary``).
 """
 
 from __future__ import annotations
@@ -171,6 +176,14 @@ def _in_scope(session: Session, *, user_id: int, hall_id: int) -> bool:
     ).scalar_one())
 
 
+def check_cosigner_in_scope(ctx: CallContext, *, hall_id: int) -> None:
+    """A co-signer who signs for a hall's money (an unsent list, a damaged outbox) must belong to that hall or
+    a unit above it: COSIGN_NOT_AUTHORIZED otherwise."""
+    cosigner = ctx.cosigner
+    if cosigner is not None and not _in_scope(ctx.session, user_id=cosigner.user_id, hall_id=hall_id):
+        raise AppError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=cosigner.username)
+
+
 def _shift_for(ctx: CallContext, shift_no: str, *, lock: bool = False) -> Shift:
     """The shift by number, if the caller may see and close it: their own, or as a supervisor of its hall."""
     actor = ctx.require_actor()
@@ -202,15 +215,56 @@ def _counted(req: CloseShiftRequest) -> dict[int, int]:
     return counts
 
 
+_INSERT_UNSENT: Final = text(
+    "INSERT INTO shift_closing_unsent (shift_id, idempotency_key, method, receipt_no, customer_no, amount_fen,"
+    " cash_fen, local_time, signed_by) VALUES (:shift_id, :idempotency_key, :method, :receipt_no, :customer_no,"
+    " :amount_fen, :cash_fen, :local_time, :signed_by)"
+)
+
+
+def _unsent_cash(ctx: CallContext, shift: Shift, req: CloseShiftRequest) -> int:
+    """Check the unsent list against the shift; the cash of its items not booked in this shift (fen).
+
+    Every item must carry a receipt number of the shift's counter, each number and key once. An item the
+    server has booked meanwhile in this very shift (its answer was lost) is listed, but its cash is
+    already in the expected cash.
+    """
+    if not req.unsent:
+        return 0
+    counter = ctx.session.scalar(select(Counter.code).where(Counter.id == shift.counter_id))
+    seen_receipts: set[str] = set()
+    seen_keys: set[str] = set()
+    for i, item in enumerate(req.unsent):
+        if parse_receipt_no(item.receipt_no)[0] != counter:
+            raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=item.receipt_no)
+        if item.cash_fen > item.amount_fen:
+            raise AppError(ErrorCode.INVALID_REQUEST, field=f"unsent.{i}.cash_fen", problem="greater_than_amount")
+        key = item.idempotency_key.lower()
+        if item.receipt_no in seen_receipts or key in seen_keys:
+            raise AppError(ErrorCode.INVALID_REQUEST, field=f"unsent.{i}", problem="duplicate")
+        seen_receipts.add(item.receipt_no)
+        seen_keys.add(key)
+    booked_here = set(ctx.session.scalars(
+        text("SELECT receipt_no FROM payments WHERE shift_id = :shift_id AND receipt_no = ANY(:nos)"),
+        {"shift_id": shift.id, "nos": sorted(seen_receipts)},
+    ))
+    return sum(item.cash_fen for item in req.unsent if item.receipt_no not in booked_here)
+
+
 def close_shift(*, ctx: CallContext, req: CloseShiftRequest) -> ShiftSummary:
-    """Close a shift with the cash counted; a difference needs a supervisor's co-sign."""
+    """Close a shift with the cash counted; a difference, or unsent items, need a supervisor's co-sign."""
     s = ctx.session
     shift = _shift_for(ctx, req.shift_no, lock=True)
     if is_closed(ctx, shift.id):
         raise AppError(ErrorCode.SHIFT_CLOSED, shift_no=shift.shift_no)
     counts = _counted(req)
     counted = sum(d * n for d, n in counts.items())
-    expected = summarize(s, shift.id).expected_cash_fen
+    unsent_cash = _unsent_cash(ctx, shift, req)
+    if req.unsent and ctx.cosigner is None:
+        raise AppError(ErrorCode.UNSENT_NEEDS_SUPERVISOR, count=len(req.unsent))
+    if req.unsent:
+        check_cosigner_in_scope(ctx, hall_id=shift.hall_id)
+    expected = summarize(s, shift.id).expected_cash_fen + unsent_cash
     difference = counted - expected
     approver = ctx.cosigner if difference != 0 else None
     if difference != 0 and approver is None:
@@ -222,6 +276,16 @@ def close_shift(*, ctx: CallContext, req: CloseShiftRequest) -> ShiftSummary:
     )
     s.add(closing)
     s.flush()
+    signer = ctx.cosigner
+    if req.unsent:
+        assert signer is not None  # checked above
+        s.execute(_INSERT_UNSENT, [
+            {"shift_id": shift.id, "idempotency_key": item.idempotency_key.lower(),
+             "method": item.method, "receipt_no": item.receipt_no, "customer_no": item.customer_no,
+             "amount_fen": item.amount_fen, "cash_fen": item.cash_fen, "local_time": _aware(item.local_time),
+             "signed_by": signer.user_id}
+            for item in req.unsent
+        ])
     ctx.record(
         target=f"shift:{shift.shift_no}",
         before={"closed": False, "expected_cash_fen": expected},
@@ -229,6 +293,13 @@ def close_shift(*, ctx: CallContext, req: CloseShiftRequest) -> ShiftSummary:
             "closed": True, "counted_cash_fen": counted, "expected_cash_fen": expected,
             "difference_fen": difference, "approved_by": approver.username if approver else None,
             "cash_counts": closing.cash_counts, "deposit_slip_no": req.deposit_slip_no,
+            "unsent": [[i.receipt_no, i.amount_fen, i.cash_fen] for i in req.unsent],
+            "unsent_signed_by": signer.username if req.unsent and signer else None,
         },
     )
     return summarize(s, shift.id)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A counter's clock reading as an instant: a naive one is hall time (UTC+8)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA_TZ)

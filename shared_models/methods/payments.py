@@ -199,6 +199,7 @@ QUOTE = register(
 )
 PAY = register(
     Rpc("payment.pay_bills", PayRequest, PaymentReceipt, permission=Perm.COLLECT, mutating=True,
+        replay_neutral=frozenset({"accepted_offline"}), replayable=True,
         summary="Take a payment: ledger entries, allocations and the receipt in one transaction.")
 )
 GET_RECEIPT = register(

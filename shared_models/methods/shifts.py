@@ -8,12 +8,14 @@ expected cash needs a supervisor's co-sign on the same screen. A closed shift ne
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated, Final
 
 from pydantic import Field
 
-from shared_models.methods.payments import BusinessType, TenderMethod
-from shared_models.money import FenField
+from shared_models.ids import CustomerNoField
+from shared_models.methods.payments import BusinessType, ReceiptNoField, TenderMethod
+from shared_models.money import FenField, NonNegativeFenField, PositiveFenField
 from shared_models.roles import Perm
 from shared_models.rpc import Empty, Model, Rpc, register
 
@@ -22,8 +24,15 @@ from shared_models.rpc import Empty, Model, Rpc, register
 #: would leave a difference nobody could count away.
 DENOMINATIONS_FEN: Final = (10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2, 1)
 
+#: Most unsent items one close may carry (a day of a counter's payments, with room to spare).
+MAX_UNSENT: Final = 500
+
 ShiftNoField = Annotated[str, Field(strict=True, min_length=3, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 PiecesField = Annotated[int, Field(strict=True, ge=0, le=1_000_000)]
+#: An idempotency key on the wire: a UUID in its text form.
+KeyField = Annotated[str, Field(strict=True, pattern=r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")]
+#: The name of an RPC method (``domain.verb_noun``), as an outbox item records it.
+MethodNameField = Annotated[str, Field(strict=True, min_length=3, max_length=64, pattern=r"^[a-z]+\.[a-z]+(_[a-z]+)*$")]
 
 
 class ShiftInfo(Model):
@@ -113,8 +122,43 @@ class ShiftClosing(Model):
     note: str
 
 
+class OfflineStatus(StrEnum):
+    """Where an offline item of a shift stands (SPEC §5, C4)."""
+
+    #: Accepted offline at the counter and booked by the server.
+    CONFIRMED = "confirmed"
+    #: Still on the counter (signed as unsent at the close): the server has not booked it yet.
+    UNCONFIRMED = "unconfirmed"
+    #: Signed as unsent at the close and booked by the server since (into the cashier's next shift).
+    CONFIRMED_LATER = "confirmed_later"
+
+
+class OfflineItemLine(Model):
+    """One offline item of a shift: a payment booked with ``accepted_offline``, or one signed as unsent at its
+    close. ``local_time`` is the counter's clock when the cashier confirmed, ``booked_at`` the server's when it
+    booked the payment: both are shown (the counter's clock may be wrong)."""
+
+    receipt_no: str
+    customer_no: str
+    amount_fen: FenField
+    status: OfflineStatus
+    local_time: dt.datetime | None
+    booked_at: dt.datetime | None
+    #: The shift the payment was booked into (None while unconfirmed).
+    booked_shift_no: str | None
+    #: The shift whose close signed the item as unsent, when that is another shift than this one.
+    from_shift_no: str | None
+    #: Money meant for bills that were paid elsewhere meanwhile, booked as prepayment instead.
+    redirected_to_prepayment_fen: FenField = 0
+    voided: bool = False
+
+
 class ShiftSummary(Model):
-    """Totals of a shift: what closing shows, and what the settlement prints."""
+    """Totals of a shift: what closing shows, and what the settlement prints.
+
+    The figures of a closed shift never change. Its offline items' statuses may: an item signed as unsent at
+    the close becomes ``confirmed_later`` when the server books it (into the cashier's next shift).
+    """
 
     shift: ShiftInfo
     payments_count: int
@@ -123,22 +167,45 @@ class ShiftSummary(Model):
     businesses: list[BusinessTotalLine]
     voids: list[VoidedLine]
     receipts_used: list[ReceiptRangeLine]
-    #: Float plus the cash part of the payments not voided (tendered minus change).
+    #: Float plus the cash part of the payments not voided (tendered minus change), plus the cash of the
+    #: items signed as unsent at the close (in the drawer, not yet booked), minus the cash of payments booked
+    #: here that an earlier shift's close had signed as unsent (that drawer held their cash).
     expected_cash_fen: FenField
     #: Payments accepted offline and booked in this shift.
     offline_count: int
     closing: ShiftClosing | None
+    #: Offline items of the shift with their status (booked offline here, or signed as unsent at the close).
+    offline_items: list[OfflineItemLine] = Field(default_factory=list)
+    #: Items signed as unsent at the close that the server has still not booked (离线未确认笔数).
+    offline_unconfirmed: int = 0
+
+
+class UnsentItem(Model):
+    """A payment the counter took in this shift that the server had not confirmed when the shift closed:
+    still in the counter's outbox, sent when the link allows. ``cash_fen`` is its cash part (in the drawer
+    being counted); ``local_time`` the counter's clock when the cashier confirmed."""
+
+    idempotency_key: KeyField
+    method: MethodNameField
+    receipt_no: ReceiptNoField
+    customer_no: CustomerNoField
+    amount_fen: PositiveFenField
+    cash_fen: NonNegativeFenField
+    local_time: dt.datetime
 
 
 class CloseShiftRequest(Model):
     """Close a shift with the cash counted by denomination and the deposit slip number (解款单号).
 
-    A difference between counted and expected cash needs the co-sign of a supervisor (header)."""
+    A difference between counted and expected cash needs the co-sign of a supervisor (header). So does a
+    non-empty ``unsent`` list: the supervisor signs the list of the counter's payments not yet confirmed
+    (SPEC §5), and their cash counts as expected in the drawer."""
 
     shift_no: ShiftNoField
     cash_counts: Annotated[list[CashCountLine], Field(max_length=len(DENOMINATIONS_FEN))]
     deposit_slip_no: Annotated[str, Field(strict=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
     note: Annotated[str, Field(strict=True, max_length=200)] = ""
+    unsent: Annotated[list[UnsentItem], Field(max_length=MAX_UNSENT)] = Field(default_factory=list)
 
 
 class SettlementRequest(Model):
@@ -185,7 +252,8 @@ SUMMARY = register(
 CLOSE = register(
     Rpc("shift.close_shift", CloseShiftRequest, ShiftSummary, permission=Perm.COLLECT, mutating=True,
         cosign=Perm.APPROVE, cosign_required=False,
-        summary="Close a shift with the cash count; a difference needs a supervisor's co-sign.")
+        summary="Close a shift with the cash count; a difference or a list of unsent items needs a supervisor's "
+                "co-sign.")
 )
 SETTLEMENT = register(
     Rpc("settlement.get_daily", SettlementRequest, DailySettlement, permission=Perm.COLLECT, mutating=False,

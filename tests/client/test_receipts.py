@@ -1,16 +1,13 @@
-"""The counter's receipts: a booked PaymentReceipt as a printable document, and the receipt book that
-numbers this counter's receipts per day (SQLite in the client data folder)."""
+"""The counter's receipts: a booked PaymentReceipt as a printable document (numbering: test_outbox.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from client.core.receipts import HALL_TZ, ReceiptBook, hall_time, period_text, to_document
+from client.core.receipts import HALL_TZ, hall_time, period_text, to_document
 from printing.escpos import decode_text, qr_payloads, render
 from printing.receipt import ReceiptError
 from shared_models.methods.payments import (
@@ -18,7 +15,6 @@ from shared_models.methods.payments import (
     ReceiptBill,
     ReceiptTenderLine,
     TenderMethod,
-    parse_receipt_no,
 )
 
 
@@ -100,96 +96,3 @@ class TestToDocument:
         """Periods print as YYYY-MM; a naive timestamp is taken as UTC."""
         assert period_text(202601) == "2026-01"
         assert hall_time(dt.datetime(2026, 1, 1, 16, 0)).isoformat() == "2026-01-02T00:00:00+08:00"  # noqa: DTZ001
-
-
-class _Clock:
-    def __init__(self, at: dt.datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> dt.datetime:
-        return self.at
-
-
-@pytest.fixture
-def clock() -> _Clock:
-    """2026-11-23 10:00 in the hall."""
-    return _Clock(dt.datetime(2026, 11, 23, 10, 0, tzinfo=HALL_TZ))
-
-
-@pytest.fixture
-def book_path(tmp_path: Path) -> Path:
-    """Where the book is kept."""
-    return tmp_path / "client-data" / "receipts.sqlite3"
-
-
-class TestReceiptBook:
-    """Receipt numbers: per counter and hall-local day, never handed out twice."""
-
-    def test_counts_up_per_counter_and_day(self, book_path: Path, clock: _Clock) -> None:
-        """Numbers run 1, 2, … per counter; another counter has its own run; a new day starts at 1 again."""
-        book_path.parent.mkdir()
-        book = ReceiptBook(book_path, now=clock)
-        assert book.take(counter_code="H0101") == "H0101-20261123-00001"
-        assert book.take(counter_code="H0101") == "H0101-20261123-00002"
-        assert book.take(counter_code="H0102") == "H0102-20261123-00001"
-        clock.at += dt.timedelta(days=1)
-        assert book.take(counter_code="H0101") == "H0101-20261124-00001"
-        assert book.last_taken("H0101", dt.date(2026, 11, 23)) == 2
-
-    def test_server_floor_and_local_sequence(self, book_path: Path, clock: _Clock) -> None:
-        """The larger of the server's next sequence and the local one wins, either way round."""
-        book_path.parent.mkdir()
-        book = ReceiptBook(book_path, now=clock)
-        assert book.take(counter_code="H0101", server_next_seq=42) == "H0101-20261123-00042"
-        assert book.take(counter_code="H0101", server_next_seq=42) == "H0101-20261123-00043"
-        assert book.take(counter_code="H0101", server_next_seq=5) == "H0101-20261123-00044"
-
-    def test_survives_a_restart(self, book_path: Path, clock: _Clock) -> None:
-        """A new book on the same file (the client restarted) continues the day's sequence."""
-        book_path.parent.mkdir()
-        ReceiptBook(book_path, now=clock).take(counter_code="H0101")
-        assert ReceiptBook(book_path, now=clock).take(counter_code="H0101") == "H0101-20261123-00002"
-
-    def test_day_is_the_halls(self, book_path: Path) -> None:
-        """At 16:30 UTC it is already the next day in the hall, and the number says so."""
-        book_path.parent.mkdir()
-        book = ReceiptBook(book_path, now=lambda: dt.datetime(2026, 11, 22, 16, 30, tzinfo=dt.UTC))
-        counter, day, seq = parse_receipt_no(book.take(counter_code="H0101"))
-        assert (counter, day, seq) == ("H0101", dt.date(2026, 11, 23), 1)
-
-    def test_building_touches_no_disk(self, book_path: Path, clock: _Clock) -> None:
-        """The file appears with the first number, in the worker that takes it, not when the client starts."""
-        book_path.parent.mkdir()
-        book = ReceiptBook(book_path, now=clock)
-        assert not book_path.exists()
-        book.take(counter_code="H0101")
-        assert book_path.exists()
-
-    def test_threads_never_share_a_number(self, book_path: Path, clock: _Clock) -> None:
-        """Eight threads (two books on one file) taking 10 numbers each get 80 different, gapless numbers."""
-        book_path.parent.mkdir()
-        books = [ReceiptBook(book_path, now=clock), ReceiptBook(book_path, now=clock)]
-        taken: list[str] = []
-        lock = threading.Lock()
-
-        def take(book: ReceiptBook) -> None:
-            for _ in range(10):
-                number = book.take(counter_code="H0101")
-                with lock:
-                    taken.append(number)
-
-        threads = [threading.Thread(target=take, args=(books[i % 2],)) for i in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert sorted(parse_receipt_no(n)[2] for n in taken) == list(range(1, 81))
-
-    def test_day_runs_out_at_99999(self, book_path: Path, clock: _Clock) -> None:
-        """After 99,999 numbers in a day the book refuses rather than wrap around."""
-        book_path.parent.mkdir()
-        book = ReceiptBook(book_path, now=clock)
-        assert book.take(counter_code="H0101", server_next_seq=99999) == "H0101-20261123-99999"
-        with pytest.raises(ValueError, match="99999"):
-            book.take(counter_code="H0101")
-        assert book.last_taken("H0101") == 99999

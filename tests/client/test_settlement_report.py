@@ -24,6 +24,8 @@ from shared_models.methods.shifts import (
     CashCountLine,
     DailySettlement,
     MethodTotalLine,
+    OfflineItemLine,
+    OfflineStatus,
     ReceiptRangeLine,
     ShiftClosing,
     ShiftInfo,
@@ -149,8 +151,25 @@ class TestSettlementReport:
         assert settlement_report(_daily([_summary()]), printed_by="王丽娟").printed_by == "王丽娟"
 
     def test_offline_payments_are_carried(self) -> None:
-        """Payments accepted offline in the shift are counted on the report."""
-        assert settlement_report(_daily([_summary(offline_count=2)])).cashiers[0].offline_unconfirmed == 2
+        """The offline items are listed in hall time, and 离线未确认笔数 counts the ones still unconfirmed (a
+        payment booked offline is confirmed, whatever ``offline_count`` says)."""
+        items = [
+            OfflineItemLine(receipt_no="H0101-20261123-00003", customer_no="3301000001", amount_fen=5000,
+                            status=OfflineStatus.CONFIRMED, local_time=_utc(2, 0), booked_at=_utc(3, 0),
+                            booked_shift_no="H0101-20261123-01", from_shift_no=None),
+            OfflineItemLine(receipt_no="H0101-20261123-00004", customer_no="3301000003", amount_fen=700,
+                            status=OfflineStatus.UNCONFIRMED, local_time=_utc(8, 0), booked_at=None,
+                            booked_shift_no=None, from_shift_no=None),
+        ]
+        summary = _summary(offline_count=1, offline_items=items, offline_unconfirmed=1)
+        (cashier,) = settlement_report(_daily([summary])).cashiers
+        cashier.validate()
+        assert cashier.offline_unconfirmed == 1
+        assert [(x.receipt_no, x.status, x.booked_shift_no) for x in cashier.offline_items] == [
+            ("H0101-20261123-00003", "confirmed", None), ("H0101-20261123-00004", "unconfirmed", None)]
+        assert cashier.offline_items[0].local_time == _utc(2, 0)
+        assert cashier.offline_items[0].local_time is not None
+        assert cashier.offline_items[0].local_time.utcoffset() == dt.timedelta(hours=8)
 
     def test_unapproved_difference_fails_the_pdf_checks(self) -> None:
         """A difference without an approver (a server defect) is caught before anything is printed."""

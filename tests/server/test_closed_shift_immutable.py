@@ -147,6 +147,22 @@ ATTEMPTS: dict[str, list[Attempt]] = {
         ("the cashier changes their password", lambda c: c.supervisor.call("auth.change_password", {
             "old_password": password_for("super1"), "new_password": "Another-pass-1"}), None),
     ],
+    # Allowed: reports, acknowledgements and a damaged-outbox record are rows of their own, not the shift's.
+    "sync.report_attention": [
+        ("report a receipt of the shift as refused", lambda c: c.cashier.call("sync.report_attention", {
+            "item_key": "5d0c2c4e-3333-4000-8000-000000000003", "method": "payment.pay_bills", "receipt_no": FIRST,
+            "customer_no": ZHANG_WEI, "amount_fen": 3_000, "error_code": "CUSTOMER_CLOSED", "taken_by": "cashier1",
+            "shift_no": c.shift_no}), None),
+    ],
+    "sync.acknowledge_attention": [
+        ("acknowledge it", lambda c: c.supervisor.call("sync.acknowledge_attention", {
+            "item_key": "5d0c2c4e-3333-4000-8000-000000000003", "note": "关班后确认"}), None),
+    ],
+    "sync.acknowledge_damaged_outbox": [
+        ("acknowledge a damaged outbox", lambda c: c.cashier.call("sync.acknowledge_damaged_outbox", {
+            "reason": "file is not a database", "found_at": "2026-11-23T18:00:00+08:00", "files": []},
+            cosign=("super2", password_for("super2"))), None),
+    ],
     # Opens a NEW shift; so it runs after every attempt that needs the cashier without an open shift.
     "shift.open_shift": [
         ("open again", lambda c: c.cashier.call("shift.open_shift", {"float_fen": 20_000}), None),

@@ -38,6 +38,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "customer.update_contact": {"customer_no": "3301000001", "phone": "13912345678"},
     "customer.search_customers": {"query": "张伟"},
     "customer.get_overview": {"customer_no": "3301000001"},
+    "customer.get_hall_changes": {"limit": 10},
     "payment.get_quote": {"customer_no": "3301000001"},
     "payment.pay_bills": {"customer_no": "3301000001", "receipt_no": "T0101-20261123-00001",
                           "tenders": [{"method": "cash", "amount_fen": 100, "cash_handed_fen": 100}],
@@ -45,11 +46,22 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "payment.get_receipt": {"receipt_no": "T0101-20261123-00001"},
     "payment.reprint_receipt": {"receipt_no": "T0101-20261123-00001"},
     "payment.void_payment": {"receipt_no": "T0101-20261123-00001", "reason": "矩阵测试"},
+    "outbox.replay_batch": {"items": [{
+        "key": "5d0c2c4e-3333-4000-8000-000000000003", "method": "payment.pay_bills",
+        "body": {"customer_no": "3301000001", "receipt_no": "T0101-20261123-00009", "quoted_due_fen": 0,
+                 "tenders": [{"method": "cash", "amount_fen": 100, "cash_handed_fen": 100}],
+                 "accepted_offline": True}}]},
     "shift.get_current": {},
     "shift.open_shift": {"float_fen": 0},
     "shift.get_summary": {"shift_no": "unknown-shift"},
     "shift.close_shift": {"shift_no": "unknown-shift", "cash_counts": [], "deposit_slip_no": "JK-1"},
     "settlement.get_daily": {"business_date": "2026-11-23"},
+    "sync.report_attention": {"item_key": "5d0c2c4e-1111-4000-8000-000000000001", "method": "payment.pay_bills",
+                              "amount_fen": 100, "error_code": "CUSTOMER_CLOSED", "taken_by": "cashier1"},
+    "sync.list_attention": {},
+    "sync.acknowledge_attention": {"item_key": "5d0c2c4e-2222-4000-8000-000000000002", "note": "矩阵测试"},
+    "sync.acknowledge_damaged_outbox": {"reason": "file is not a database", "found_at": "2026-11-23T08:00:00+08:00",
+                                        "files": []},
 }
 
 #: Methods whose sample needs the caller's own open shift (and, after "pay", a receipt of theirs).
@@ -59,6 +71,11 @@ NEEDS_SHIFT = frozenset({"payment.pay_bills", "payment.get_receipt", "payment.re
 
 def _prepare(caller: Caller, method: str, params: dict[str, Any]) -> dict[str, Any]:
     """Open the caller's shift and take a payment when the sample needs them (only for allowed roles)."""
+    if method == "sync.acknowledge_attention":  # a counter of the hall reports the item first
+        reporter = Caller(caller.dispatcher, counter="T0102")
+        assert reporter.login("cashier2").status == 200
+        report = dict(SAMPLES["sync.report_attention"], item_key=params["item_key"])
+        assert reporter.call("sync.report_attention", report).status == 200
     if method not in NEEDS_SHIFT:
         return params
     opened = caller.call("shift.open_shift", {"float_fen": 0})

@@ -86,14 +86,15 @@ def make_app(
     """Compose the client as ``gridcounter`` does, configured for the wire peer; shut down after the test."""
     apps: list[ClientApp] = []
 
-    def build(*, locale: str | None = None, whoami_interval_ms: int = 60_000, configured: bool = True) -> ClientApp:
+    def build(*, locale: str | None = None, whoami_interval_ms: int = 60_000, configured: bool = True,
+              payment_wait_s: float = 6.0) -> ClientApp:
         if configured:
             settings = open_settings(client_paths)
             settings.setValue(KEY_SERVER, peer.url)
             settings.setValue(KEY_COUNTER, COUNTER)
             settings.sync()
         app = build_app(qapp, paths=client_paths, secrets=secrets_store, locale=locale, qm_dir=qm_dir,
-                        whoami_interval_ms=whoami_interval_ms)
+                        whoami_interval_ms=whoami_interval_ms, payment_wait_s=payment_wait_s)
         apps.append(app)
         return app
 

@@ -203,8 +203,14 @@ def open_desk(  # noqa: PLR0917 - pytest hands fixtures in
     settings.sync()
     apps: list[ClientApp] = []
 
-    def build(locale: str = "zh_CN", username: str = "cashier0101") -> Desk:
-        app = build_app(qapp, paths=client_paths, secrets=store, locale=locale, qm_dir=qm_dir)
+    def build(locale: str = "zh_CN", username: str = "cashier0101", payment_wait_s: float = 6.0,
+              server_url: str | None = None) -> Desk:
+        if server_url is not None:  # through a proxy the test controls (the link can be cut)
+            configured = open_settings(client_paths)
+            configured.setValue(KEY_SERVER, server_url)
+            configured.sync()
+        app = build_app(qapp, paths=client_paths, secrets=store, locale=locale, qm_dir=qm_dir,
+                        payment_wait_s=payment_wait_s)
         apps.append(app)
         login = app.login_window
         with qtbot.waitSignal(login.connection_checked, timeout=TIMEOUT_MS):

@@ -59,8 +59,8 @@ def ready(qtbot: QtBot, desk: Desk, customer_no: str) -> CashierScreen:
 
 def numbers_taken(desk: Desk) -> int:
     """Receipt numbers this counter has spent today."""
-    assert desk.app.receipt_book is not None
-    return desk.app.receipt_book.last_taken("H0101")
+    assert desk.app.outbox is not None
+    return desk.app.outbox.last_receipt_seq("H0101")
 
 
 def press_confirm(qtbot: QtBot, screen: CashierScreen) -> None:

@@ -199,11 +199,13 @@ def _sign_in_at_desk_counter(qtbot: QtBot, app: ClientApp, peer: WirePeer) -> Ma
 
 
 class TestLostAnswer:
-    def test_resend_reuses_key_and_number(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer) -> None:
-        """When the answer to a payment is lost, F9 sends exactly the same payment again (same key, same
-        receipt number) so the server's idempotency returns the first result; no printer is set up, and
-        the desk says the payment is recorded anyway."""
-        window = _sign_in_at_desk_counter(qtbot, make_app(locale="zh_CN"), peer)
+    def test_no_answer_is_accepted_offline_then_confirmed(
+        self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer,
+    ) -> None:
+        """When the server gives no answer, the desk accepts the payment offline after its wait (离线受理,
+        the counter's receipt number); the sync worker resends it with the same key, now marked offline,
+        until the server books it; the status bar counts it until then."""
+        window = _sign_in_at_desk_counter(qtbot, make_app(locale="zh_CN", payment_wait_s=1.5), peer)
         peer.on("customer.get_overview", Reply.ok(overview()))
         peer.on("payment.get_quote", Reply.ok(quote()))
         peer.on("payment.pay_bills", Reply.error(ErrorCode.SERVICE_UNAVAILABLE, {"ref": "lb-1"}))
@@ -215,23 +217,27 @@ class TestLostAnswer:
             screen.open_customer(CUSTOMER_NO)
         qtbot.waitUntil(screen.payment.quote_is_current, timeout=10_000)
 
-        qtbot.keyClick(screen, Qt.Key.Key_F9)
-        qtbot.waitUntil(lambda: screen.payment.locked, timeout=10_000)
-        [first] = peer.calls_to("payment.pay_bills")
-        receipt_no = first.json()["receipt_no"]
+        with qtbot.waitSignal(screen.payment_done, timeout=10_000) as done:
+            qtbot.keyClick(screen, Qt.Key.Key_F9)
+        receipt_no = done.args[0]
         assert receipt_no.startswith(f"{DESK_COUNTER}-")
         assert receipt_no.endswith("-00012")  # the server's floor
-        assert f"（流水号 {receipt_no}）" in screen.message_label.text()
-        assert not screen.payment.amount_edit.isEnabled()
+        assert "离线受理" in screen.message_label.text()
+        assert receipt_no in screen.message_label.text()
+        assert screen.last_receipt is not None
+        assert screen.last_receipt.accepted_offline
+        first = peer.calls_to("payment.pay_bills")[0]
+        assert first.json()["accepted_offline"] is False
+        qtbot.waitUntil(lambda: "待上传 1 笔" in window.queue_label.text(), timeout=10_000)
 
         peer.on("payment.pay_bills", _receipt)
-        with qtbot.waitSignal(screen.payment_done, timeout=10_000):
-            qtbot.keyClick(screen, Qt.Key.Key_F9)
-        _, second = peer.calls_to("payment.pay_bills")
-        assert second.headers["idempotency-key"] == first.headers["idempotency-key"]
-        assert second.json() == first.json()
-        assert screen.message_label.text() == f"已收 ￥201.20，流水号 {receipt_no}。"
-        assert screen.print_label.text() == ("本柜台未设置凭证打印机。本笔收费已入账：请运维人员设置打印机后补打凭证。")
+        qtbot.waitUntil(lambda: "待上传" not in window.queue_label.text(), timeout=20_000)
+        calls = peer.calls_to("payment.pay_bills")
+        assert len({c.headers["idempotency-key"] for c in calls}) == 1
+        last = calls[-1].json()
+        assert last["accepted_offline"] is True
+        assert {k: v for k, v in last.items() if k != "accepted_offline"} == \
+            {k: v for k, v in first.json().items() if k != "accepted_offline"}
         qtbot.waitUntil(lambda: running_ops() == 0, timeout=10_000)
 
 

@@ -19,9 +19,9 @@ from tests.ui.conftest import AppFactory
 from tests.ui.ui_helpers import COUNTER, sign_in
 
 SCREENS = {
-    Role.CASHIER: ["account", "shift", "desk", "settlement"],
+    Role.CASHIER: ["account", "shift", "desk", "settlement", "outbox"],
     Role.METER_READER: ["account", "customer"],
-    Role.SUPERVISOR: ["account", "shift", "desk", "settlement", "audit"],
+    Role.SUPERVISOR: ["account", "shift", "desk", "settlement", "outbox", "audit"],
     Role.BILLING_CLERK: ["account", "customer"],
     Role.BUSINESS_CLERK: ["account", "customer"],
     Role.ADMIN: ["account", "customer", "users", "audit"],
@@ -63,11 +63,14 @@ class TestStatusBar:
             window.check_link()
         assert changed.args == [False]
         assert window.link_label.text() == "● 离线"
+        qtbot.waitUntil(lambda: not _whoami_running(window), timeout=10_000)
         peer.on("auth.whoami", answer)
         with qtbot.waitSignal(window.link_state_changed, timeout=10_000) as changed:
             window.check_link()
         assert changed.args == [True]
         assert window.link_label.text() == "● 在线"
+        # the sync worker hears the same call (and its own heartbeat): the whoami's Op still lands
+        qtbot.waitUntil(lambda: not _whoami_running(window), timeout=10_000)
 
     def test_periodic_whoami_keeps_session_alive(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer) -> None:
         """The whoami timer calls the server on its own, with the session token."""

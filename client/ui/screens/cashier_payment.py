@@ -249,14 +249,21 @@ class PaymentPanel(QWidget):
             self._quote_timer.start()
 
     def lock_entry(self) -> None:
-        """Freeze the entry: a payment whose outcome is unknown is resent exactly as it was."""
+        """Freeze the entry while the payment on screen is being taken."""
         self._locked = True
         self._set_inputs_enabled(False)
         self._refresh()
 
+    def unlock_entry(self) -> None:
+        """The payment was taken or refused: the entry can be edited again."""
+        if self._locked:
+            self._locked = False
+            self._set_inputs_enabled(True)
+            self._refresh()
+
     @property
     def locked(self) -> bool:
-        """True while the entry is frozen for a resend."""
+        """True while the payment on screen is being taken."""
         return self._locked
 
     # --- reading the entry ---------------------------------------------------------------------------
@@ -359,6 +366,6 @@ class PaymentPanel(QWidget):
             self.change_label.setText("")
         problem = self.payable_problem() or self.entry_problem()
         self.problem_label.setText(problem or "")
-        ready = problem is None and (self._locked or self.quote_is_current())
+        ready = problem is None and not self._locked and self.quote_is_current()
         self.confirm_button.setEnabled(ready)
         self.cancel_button.setEnabled(self._customer is not None)

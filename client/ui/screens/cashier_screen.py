@@ -10,26 +10,30 @@ F8                    void a payment (supervisor co-signs)
 F5                    reload the customer
 ====================  ==============================================
 
-Every call runs in an ``Op``; the receipt prints on the printer's own thread. Confirming mints the
-idempotency key and spends a receipt number once; a payment whose outcome is unknown (the network
-dropped the answer) is resent exactly as it was, key and number included, so it can never be taken twice.
+Every call runs in an ``Op``; the receipt prints on the printer's own thread. Confirming writes the
+payment to the counter's outbox (key and receipt number minted there, once); the sync worker sends it,
+and resends it with the same key until the server answers, so it can never be taken twice. Without an
+answer within a few seconds the payment is accepted offline (离线受理 on the receipt).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from client.core.receipts import hall_now, to_document
+from client.core.cashier import PaymentOutcome, ReceiptHeader, take_payment
+from client.core.customer_cache import CachedOverview, CustomerCache
+from client.core.outbox import OutboxError, OutboxFullError
+from client.core.receipts import hall_now, hall_time, to_document
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
 from client.core.shift_state import ShiftState
+from client.core.sync import OFFLINE_CODES, LinkState
 from client.ui.context import UiContext
 from client.ui.errors import error_text
 from client.ui.ops import Op, is_running
@@ -39,30 +43,17 @@ from client.ui.screens.cashier_payment import PaymentPanel
 from client.ui.screens.cashier_printing import ReceiptPrintBar
 from client.ui.widgets.customer_search import CustomerSearchWidget
 from shared_models.errors import ErrorCode
-from shared_models.ids import IdempotencyKey, new_idempotency_key
 from shared_models.methods.customers import OVERVIEW, CustomerOverview, GetCustomerRequest
-from shared_models.methods.payments import PAY, QUOTE, PaymentReceipt, PayRequest, Quote, QuoteRequest, VoidResult
+from shared_models.methods.payments import QUOTE, PaymentReceipt, Quote, QuoteRequest, VoidResult
 from shared_models.methods.shifts import GET_CURRENT
 from shared_models.money import format_fen
 from shared_models.rpc import Empty
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-#: Failures after which the payment may or may not have been booked: resend it unchanged (same key).
-_UNKNOWN_OUTCOME = frozenset({ErrorCode.NETWORK_TIMEOUT, ErrorCode.NETWORK_UNREACHABLE, ErrorCode.BAD_RESPONSE,
-                              ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL_ERROR})
 _STYLES = {"ok": "color: #1b5e20; font-size: 13pt; font-weight: bold;",
            "error": "color: #b00020; font-weight: bold;", "info": ""}
-
-
-@dataclass
-class _Attempt:
-    """One confirmation: its key, and the receipt number once the worker has spent one."""
-
-    key: IdempotencyKey
-    customer_no: str
-    fields: dict[str, Any]
-    receipt_no: str | None = field(default=None)
 
 
 class CashierScreen(QWidget):
@@ -79,7 +70,8 @@ class CashierScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("cashierScreen")
         self._ctx = ctx
-        self._pending: _Attempt | None = None
+        #: The customer on screen came from the cache (the link was down).
+        self.served_offline = False
         self.last_receipt: PaymentReceipt | None = None
         #: The reprint or void dialog opened last (deleted when closed).
         self.dialog: ReprintDialog | VoidDialog | None = None
@@ -186,38 +178,59 @@ class CashierScreen(QWidget):
         """Show the 360 view of ``customer_no`` and prepare the payment of what is due today.
 
         ``keep_message``: a reload after a payment or void; the message stays and the cursor stays where
-        it is (in the search box, ready for the next customer)."""
+        it is (in the search box, ready for the next customer). With the link down the view comes from
+        the hall's customer cache, with the time its figures are from."""
         if not keep_message:
             self._say("")
         focus_amount = not keep_message
-        rpc = self._ctx.rpc
+        rpc, serve = self._ctx.rpc, self._serve_offline
 
-        def work() -> CustomerOverview:
-            return rpc.call(OVERVIEW, make_request(GetCustomerRequest, customer_no=customer_no))
+        def work() -> tuple[CustomerOverview, CachedOverview | None]:
+            def online() -> CustomerOverview:
+                return rpc.call(OVERVIEW, make_request(GetCustomerRequest, customer_no=customer_no))
+
+            return serve(online, lambda cache: cache.overview(customer_no))
 
         Op(parent=self, run=work, key="overview") \
-            .on_success(lambda overview: self._show_overview(overview, focus_amount=focus_amount)) \
+            .on_success(lambda got: self._show_overview(got[0], focus_amount=focus_amount, cached=got[1],
+                                                        keep_message=keep_message)) \
             .on_failure(lambda exc: self._on_failed(exc, after=lambda: self._show_overview(None))) \
             .start()
+
+    def _serve_offline(self, online: Callable[[], T], cached: Callable[[CustomerCache], Any]) -> tuple[T, Any]:
+        """(worker) The server's answer, or with the link down the cache's: ``(answer, None)`` online,
+        ``(answer, cached(cache))`` offline, where a cached overview stands for itself and its figures."""
+        cache, sync = self._ctx.cache, self._ctx.sync
+        if cache is None or sync is None or sync.link is not LinkState.DOWN:
+            try:
+                return online(), None
+            except RpcError as exc:
+                if cache is None or exc.code not in OFFLINE_CODES:
+                    raise
+        got = cached(cache)
+        if isinstance(got, CachedOverview):
+            return got.overview, got  # type: ignore[return-value]
+        return got, got
 
     def reload_customer(self) -> None:
         """F5: fetch the customer on screen again (late fees, bills paid elsewhere)."""
         if self.payment.customer is not None:
             self.open_customer(self.payment.customer.profile.customer_no)
 
-    def _show_overview(self, overview: CustomerOverview | None, *, focus_amount: bool = False) -> None:
-        pending = self._pending
-        if pending is not None and (overview is None or overview.profile.customer_no != pending.customer_no):
-            log.warning("payment %s of unknown outcome abandoned: another customer was opened",
-                        pending.receipt_no)
-            self._pending = None
+    def _show_overview(self, overview: CustomerOverview | None, *, focus_amount: bool = False,
+                       cached: CachedOverview | None = None, keep_message: bool = True) -> None:
         self.overview.show_overview(overview)
         self.payment.set_customer(overview)
+        self.served_offline = cached is not None
         if overview is None:
             return
         problem = self.payment.payable_problem()
         if problem is not None and self.payment.customer is not None and not self.message_label.text():
             self._say(problem, "error")
+        elif cached is not None and not keep_message:
+            when = hall_time(cached.as_of).strftime("%m-%d %H:%M") if cached.as_of else "—"
+            self._say(self.tr("Offline: the customer's figures are those of the last sync ({when}); a payment "
+                              "is accepted offline.").format(when=when), "error")
         self.overview_shown.emit(overview.profile.customer_no)
         if focus_amount:
             self.payment.amount_edit.setFocus()
@@ -229,8 +242,14 @@ class CashierScreen(QWidget):
             return
         rpc, customer_no = self._ctx.rpc, customer.profile.customer_no
 
+        serve = self._serve_offline
+
         def work() -> Quote:
-            return rpc.call(QUOTE, make_request(QuoteRequest, customer_no=customer_no, amount_fen=amount_fen))
+            def online() -> Quote:
+                return rpc.call(QUOTE, make_request(QuoteRequest, customer_no=customer_no, amount_fen=amount_fen))
+
+            quote, _ = serve(online, lambda cache: cache.quote(customer_no, amount_fen))
+            return quote
 
         if not Op(parent=self, run=work, key="quote").on_success(self.payment.show_quote) \
                 .on_failure(self._on_failed).start():
@@ -239,44 +258,79 @@ class CashierScreen(QWidget):
 
     # --- payment -------------------------------------------------------------------------------------
 
+    def _cannot_take_money(self) -> str | None:
+        """Why this counter takes no money at all right now (outbox missing or damaged), or None."""
+        if self._ctx.outbox is None or self._ctx.sync is None:
+            return self.tr("Payments cannot be taken on this counter: its local queue cannot be written. "
+                           "Call the operations engineer.")
+        if self._ctx.outbox_damage.closed:
+            return self.tr("The local queue file was damaged and has been set aside untouched. A supervisor "
+                           "must acknowledge it on the Outbox screen before money can be taken.")
+        return None
+
     def confirm(self) -> None:
-        """F9: take the payment on screen (once: a second confirm while it runs is ignored)."""
+        """F9: take the payment on screen (once: a second confirm while it runs is ignored).
+
+        The request goes to the outbox first (one durable local transaction with its key and receipt
+        number); the server's answer is awaited a few seconds, after which the payment is accepted
+        offline and the receipt says so (SPEC §5)."""
         if is_running(self, "pay"):
             return
-        panel, state, book = self.payment, self._ctx.session.state, self._ctx.receipt_book
-        problem = panel.payable_problem() or (None if panel.locked else panel.entry_problem())
-        if problem is None and not (panel.locked or panel.quote_is_current()):
+        panel, state = self.payment, self._ctx.session.state
+        problem = self._cannot_take_money() or panel.payable_problem() or panel.entry_problem()
+        if problem is None and not panel.quote_is_current():
             problem = self.tr("The allocation is being updated; confirm again in a moment.")
-        if problem is not None or state is None or book is None:
-            self._say(problem or self.tr("Payments cannot be taken on this counter."), "error")
+        shift = self._ctx.shift.shift
+        if problem is None and (state is None or shift is None):
+            problem = self.tr("Payments cannot be taken on this counter.")
+        if problem is not None:
+            self._say(problem, "error")
             return
-        attempt = self._pending if panel.locked else None
-        if attempt is None:
-            plan, quote = panel.plan(), panel.quote
-            assert plan is not None
-            assert quote is not None
-            assert panel.customer is not None
-            attempt = _Attempt(key=new_idempotency_key(), customer_no=panel.customer.profile.customer_no, fields={
-                "customer_no": panel.customer.profile.customer_no, "tenders": list(plan.tenders),
-                "quoted_due_fen": quote.due_fen, "local_time": hall_now()})
-        rpc, counter, floor = self._ctx.rpc, state.counter.code, self._ctx.shift.next_receipt_seq
+        plan, quote, customer = panel.plan(), panel.quote, panel.customer
+        outbox, sync = self._ctx.outbox, self._ctx.sync
+        if plan is None or quote is None or customer is None or state is None or shift is None \
+                or outbox is None or sync is None:  # pragma: no cover - the checks above rule these out
+            return
+        header = ReceiptHeader(hall_name=state.counter.hall_name, counter_code=state.counter.code,
+                               cashier_name=state.user.display_name, shift_no=shift.shift_no,
+                               address=customer.profile.address)
+        username, floor, wait_s = state.user.username, self._ctx.shift.next_receipt_seq, self._ctx.payment_wait_s
+        tenders, local_time = list(plan.tenders), hall_now()
 
-        def work() -> PaymentReceipt:
-            if attempt.receipt_no is None:  # spent now, even if the call then fails: never handed out twice
-                attempt.receipt_no = book.take(counter_code=counter, server_next_seq=floor)
-            req = make_request(PayRequest, receipt_no=attempt.receipt_no, **attempt.fields)
-            return rpc.call(PAY, req, idempotency_key=attempt.key)
+        cache = self._ctx.cache
+
+        def work() -> PaymentOutcome:
+            outcome = take_payment(outbox=outbox, sync=sync, username=username, header=header,
+                                   server_next_seq=floor, quote=quote, tenders=tenders, local_time=local_time,
+                                   wait_s=wait_s)
+            if outcome.offline and outcome.receipt is not None and cache is not None:
+                try:  # the next quote for this customer must not ask for the same bills again
+                    cache.apply_local_payment(quote.customer_no, quote)
+                except RpcError as exc:  # not cached (never synced): the server sorts it out on replay
+                    log.warning("offline payment %s not booked into the cache: %s", outcome.receipt.receipt_no,
+                                exc.code.value)
+            return outcome
 
         self._say(self.tr("Taking the payment…"))
+        panel.lock_entry()
         Op(parent=self, run=work, busy=[panel.confirm_button], key="pay") \
-            .on_success(self._on_paid) \
-            .on_failure(lambda exc: self._on_pay_failed(exc, attempt)) \
+            .on_success(self._on_outcome) \
+            .on_failure(self._on_pay_failed) \
             .start()
 
-    def _on_paid(self, receipt: PaymentReceipt) -> None:
-        self._pending = None
+    def _on_outcome(self, outcome: PaymentOutcome) -> None:
+        self.payment.unlock_entry()
+        if outcome.refused is not None or outcome.receipt is None:
+            self._on_pay_failed(outcome.refused or RpcError(ErrorCode.INTERNAL_ERROR))
+            return
+        receipt = outcome.receipt
         self.last_receipt = receipt
-        if receipt.change_fen > 0:
+        if outcome.offline:
+            text = self.tr("Accepted offline: ¥{paid}, receipt {receipt_no}. Change ¥{change}. It will be sent "
+                           "to the center when the link returns.") if receipt.change_fen > 0 else self.tr(
+                "Accepted offline: ¥{paid}, receipt {receipt_no}. It will be sent to the center when the link "
+                "returns.")
+        elif receipt.change_fen > 0:
             text = self.tr("Paid ¥{paid} — receipt {receipt_no}. Change ¥{change}.")
         else:
             text = self.tr("Paid ¥{paid} — receipt {receipt_no}.")
@@ -285,30 +339,34 @@ class CashierScreen(QWidget):
         self.payment.set_customer(None)  # no second payment on the old figures until the view is reloaded
         self.payment_done.emit(receipt.receipt_no)
         self.printing.print_receipt(to_document(receipt))
-        self.open_customer(receipt.customer_no, keep_message=True)
+        if outcome.offline:
+            self._after_offline_payment(receipt)
+        else:
+            self.open_customer(receipt.customer_no, keep_message=True)
         self.focus_search()  # the next customer's bill can be scanned straight away
 
-    def _on_pay_failed(self, exc: BaseException, attempt: _Attempt) -> None:
-        if isinstance(exc, RpcError) and exc.code in _UNKNOWN_OUTCOME and attempt.receipt_no is not None:
-            self._pending = attempt
-            self.payment.lock_entry()
-            self._say(error_text(exc) + " " + self.tr(
-                "The payment may have been recorded: press F9 to send exactly the same payment again (receipt "
-                "{receipt_no}); it will not be taken twice. Esc abandons it.").format(receipt_no=attempt.receipt_no),
-                "error")
+    def _after_offline_payment(self, receipt: PaymentReceipt) -> None:
+        """Offline: the cached figures took the payment (in the worker); show them."""
+        self.open_customer(receipt.customer_no, keep_message=True)
+
+    def _on_pay_failed(self, exc: BaseException) -> None:
+        self.payment.unlock_entry()
+        if isinstance(exc, OutboxFullError):
+            self._say(self.tr("The disk of this counter is full: the payment was NOT taken and no receipt was "
+                              "printed. Hand the money back and call the operations engineer."), "error")
             return
-        self._pending = None
+        if isinstance(exc, OutboxError):
+            self._say(self.tr("The local queue cannot be written: the payment was NOT taken and no receipt was "
+                              "printed. Call the operations engineer."), "error")
+            return
         self._on_failed(exc)
         if isinstance(exc, RpcError) and exc.code is ErrorCode.DUE_CHANGED and self.payment.customer is not None:
             self.open_customer(self.payment.customer.profile.customer_no, keep_message=True)
 
     def cancel(self) -> None:
-        """Esc: drop the entry (and a payment waiting to be resent) and start again from the amount due."""
+        """Esc: drop the entry and start again from the amount due."""
         if is_running(self, "pay"):
             return
-        if self._pending is not None:
-            log.warning("payment %s of unknown outcome abandoned by the cashier", self._pending.receipt_no)
-            self._pending = None
         self.payment.reset_entry()
         self._say("")
         self.payment.amount_edit.setFocus()

@@ -1,20 +1,31 @@
 """Closing a shift: the cash count by denomination, the deposit slip number and, for a difference, the
-supervisor's co-signature on the same dialog. Opened with ``open()`` and answered by signals."""
+supervisor's co-signature on the same dialog. Opened with ``open()`` and answered by signals.
+
+Payments of the shift still waiting in the counter's outbox (SPEC §5) are listed: the shift closes only
+when a supervisor signs that list (co-signature on the same dialog), and they go to the server as the
+close's ``unsent`` items. Their cash is in the drawer, so it counts as expected cash.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -23,19 +34,20 @@ from client.core.cash_count import cash_count_lines, counted_fen
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
 from client.ui.context import UiContext
 from client.ui.errors import error_text
+from client.ui.models.outbox_model import clock_text
 from client.ui.ops import Op
 from client.ui.screens.shift_summary_view import difference_text
 from client.ui.widgets.cosign_fields import CosignFields
 from shared_models.errors import ErrorCode
 from shared_models.ids import IdempotencyKey, new_idempotency_key
-from shared_models.methods.shifts import CLOSE, DENOMINATIONS_FEN, CloseShiftRequest, ShiftSummary
+from shared_models.methods.shifts import CLOSE, DENOMINATIONS_FEN, CloseShiftRequest, ShiftSummary, UnsentItem
 from shared_models.money import format_fen
 
 #: The server's answers that mean this shift is no longer there to close (closed elsewhere, or gone).
 _GONE = frozenset({ErrorCode.SHIFT_CLOSED, ErrorCode.SHIFT_NOT_FOUND})
 _COSIGN_REFUSED = frozenset({
     ErrorCode.COSIGN_REQUIRED, ErrorCode.COSIGN_INVALID, ErrorCode.COSIGN_NOT_AUTHORIZED,
-    ErrorCode.COSIGN_SAME_USER, ErrorCode.CASH_DIFFERENCE_NEEDS_APPROVAL,
+    ErrorCode.COSIGN_SAME_USER, ErrorCode.CASH_DIFFERENCE_NEEDS_APPROVAL, ErrorCode.UNSENT_NEEDS_SUPERVISOR,
 })
 _SLIP_PATTERN = r"[A-Za-z0-9_-]{1,40}"
 
@@ -48,12 +60,16 @@ class CloseShiftDialog(QDialog):
     #: The server says the shift is already closed or unknown (shift number): the screen reloads it.
     shift_gone = Signal(str)
 
-    def __init__(self, *, ctx: UiContext, summary: ShiftSummary, parent: QWidget | None = None) -> None:
+    def __init__(self, *, ctx: UiContext, summary: ShiftSummary, unsent: Sequence[UnsentItem] = (),
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("closeShiftDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._ctx = ctx
         self._summary = summary
+        self._unsent = list(unsent)
+        #: The drawer holds the booked cash and the cash of the payments not yet confirmed.
+        self.expected_fen = summary.expected_cash_fen + sum(u.cash_fen for u in self._unsent)
         # Minted when the cashier confirms; a retry of the same request (after a timeout) reuses it, so the
         # server closes the shift once and answers the retry with the first result.
         self._pending: tuple[str, IdempotencyKey] | None = None
@@ -61,7 +77,7 @@ class CloseShiftDialog(QDialog):
         self.setWindowTitle(self.tr("Close shift {shift_no}").format(shift_no=shift.shift_no))
 
         count_box = self._build_count_box()
-        self.expected_label = self._figure("expectedCashValue", format_fen(summary.expected_cash_fen))
+        self.expected_label = self._figure("expectedCashValue", format_fen(self.expected_fen))
         self.counted_label = self._figure("countedCashValue", format_fen(0))
         self.difference_label = self._figure("differenceValue", "")
         self.deposit_slip_edit = QLineEdit()
@@ -74,18 +90,30 @@ class CloseShiftDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Shift"), QLabel(f"{shift.shift_no}  {shift.cashier_name}"))
         form.addRow(self.tr("Expected cash (yuan)"), self.expected_label)
+        if self._unsent:
+            self.unsent_cash_label = self._figure("unsentCashValue",
+                                                  format_fen(sum(u.cash_fen for u in self._unsent)))
+            form.addRow(self.tr("of which cash of unsent payments (yuan)"), self.unsent_cash_label)
         form.addRow(self.tr("Counted cash (yuan)"), self.counted_label)
         form.addRow(self.tr("Difference (counted − expected)"), self.difference_label)
         form.addRow(self.tr("Deposit slip number (解款单号)"), self.deposit_slip_edit)
         form.addRow(self.tr("Note"), self.note_edit)
 
-        self.cosign = CosignFields(hint=self.tr(
-            "The counted cash differs from the expected cash. A supervisor approves the difference with their own "
-            "user name and password; both names go into the audit trail."))
+        if self._unsent:
+            self.cosign = CosignFields(hint=self.tr(
+                "Payments of this shift have not reached the server yet. A supervisor signs the list of unsent "
+                "payments (and approves any cash difference) with their own user name and password; both names go "
+                "into the audit trail."))
+        else:
+            self.cosign = CosignFields(hint=self.tr(
+                "The counted cash differs from the expected cash. A supervisor approves the difference with their "
+                "own user name and password; both names go into the audit trail."))
+        self.unsent_box = self._build_unsent_box()
 
         buttons = self._build_buttons()
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.unsent_box)
         layout.addWidget(count_box)
         layout.addLayout(form)
         layout.addWidget(self.cosign)
@@ -117,6 +145,37 @@ class CloseShiftDialog(QDialog):
             self.pieces[fen], self.amounts[fen] = spin, amount
             spin.valueChanged.connect(self._recount)
         return box
+
+    def _build_unsent_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Payments not yet confirmed by the server: {count}").format(count=len(self._unsent)))
+        box.setObjectName("unsentBox")
+        box.setStyleSheet("QGroupBox { color: #b00020; font-weight: bold; }")
+        titles = [self.tr("Receipt"), self.tr("Account"), self.tr("Amount (yuan)"), self.tr("Cash (yuan)"),
+                  self.tr("Taken at (counter clock)")]
+        self.unsent_table = QTableWidget(len(self._unsent), len(titles))
+        self.unsent_table.setObjectName("unsentTable")
+        self.unsent_table.setHorizontalHeaderLabels(titles)
+        self.unsent_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.unsent_table.verticalHeader().setVisible(False)
+        self.unsent_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.unsent_table.setMaximumHeight(160)
+        for row, item in enumerate(self._unsent):
+            values = (item.receipt_no, item.customer_no, format_fen(item.amount_fen), format_fen(item.cash_fen),
+                      clock_text(item.local_time))
+            for column, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                if column in (2, 3):
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.unsent_table.setItem(row, column, cell)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.unsent_table)
+        box.setVisible(bool(self._unsent))
+        return box
+
+    @property
+    def unsent(self) -> list[UnsentItem]:
+        """The payments the supervisor signs as unsent."""
+        return list(self._unsent)
 
     def _build_buttons(self) -> QDialogButtonBox:
         self.error_label = QLabel()
@@ -154,8 +213,9 @@ class CloseShiftDialog(QDialog):
         return counted_fen(self.counted_pieces())
 
     def difference_fen(self) -> int:
-        """Counted minus expected (fen), against the expected cash the dialog was opened with."""
-        return self.counted_fen() - self._summary.expected_cash_fen
+        """Counted minus expected (fen), against the expected cash the dialog was opened with (unsent cash
+        included)."""
+        return self.counted_fen() - self.expected_fen
 
     def _recount(self) -> None:
         for fen, spin in self.pieces.items():
@@ -164,7 +224,7 @@ class CloseShiftDialog(QDialog):
         difference = self.difference_fen()
         self.difference_label.setText(difference_text(difference))
         self.difference_label.setStyleSheet("" if difference == 0 else "color: #b00020; font-weight: bold;")
-        self.cosign.setVisible(difference != 0 or self._force_cosign)
+        self.cosign.setVisible(difference != 0 or self._force_cosign or bool(self._unsent))
 
     def confirm(self) -> None:
         """Send the close (with the co-signature when the counted cash differs)."""
@@ -173,18 +233,24 @@ class CloseShiftDialog(QDialog):
             self.error_label.setText(self.tr("Enter the deposit slip number (解款单号)."))
             return
         cosign = self.cosign.cosign() if not self.cosign.isHidden() else None
+        if self._unsent and cosign is None:
+            self.error_label.setText(self.tr(
+                "{count} payments have not reached the server yet: a supervisor enters their user name and password "
+                "to sign the list.").format(count=len(self._unsent)))
+            return
         if self.difference_fen() != 0 and cosign is None:
             self.error_label.setText(self.tr(
                 "The counted cash differs from the expected cash: a supervisor enters their user name and password "
                 "to approve the difference."))
             return
         self.error_label.clear()
-        rpc, shift_no = self._ctx.rpc, self._summary.shift.shift_no
+        rpc, shift_no, unsent = self._ctx.rpc, self._summary.shift.shift_no, list(self._unsent)
         lines, note = cash_count_lines(self.counted_pieces()), self.note_edit.text().strip()
-        key = self._key_for(f"{shift_no}|{lines}|{slip}|{note}")
+        key = self._key_for(f"{shift_no}|{lines}|{slip}|{note}|{[u.idempotency_key for u in unsent]}")
 
         def work() -> ShiftSummary:
-            req = make_request(CloseShiftRequest, shift_no=shift_no, cash_counts=lines, deposit_slip_no=slip, note=note)
+            req = make_request(CloseShiftRequest, shift_no=shift_no, cash_counts=lines, deposit_slip_no=slip, note=note,
+                               unsent=unsent)
             return rpc.call(CLOSE, req, idempotency_key=key, cosign=cosign)
 
         Op(parent=self, run=work, busy=[self.ok_button], key="close_shift") \

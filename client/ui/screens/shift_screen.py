@@ -5,25 +5,37 @@ float, and its summary (totals by method and business type, voids, receipt numbe
 fetched from the server whenever the screen is shown and on **Refresh** (F5). **Close shift…** opens the
 count dialog. A closed shift stays on screen read-only, with the way to its daily settlement (日结单).
 The shift itself lives in ``UiContext.shift`` (shared with the cashier desk); this screen keeps it current.
+
+Offline items (SPEC §5): under the summary, the shift's payments taken offline with both clocks and whether
+the server has confirmed them. Closing reads the counter's outbox for the shift's payments not yet sent;
+the count dialog lists them and asks for a supervisor's signature.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from client.core.attention import unsent_items
 from client.core.rpc_client import RpcError, make_request
 from client.core.shift_state import ShiftState
 from client.ui.context import UiContext
+from client.ui.models.outbox_model import clock_text
 from client.ui.ops import Op
 from client.ui.screens.close_shift_dialog import CloseShiftDialog
 from client.ui.screens.shift_summary_view import ShiftSummaryView, shown_time
@@ -35,13 +47,29 @@ from shared_models.methods.shifts import (
     OPEN,
     SUMMARY,
     CurrentShift,
+    OfflineItemLine,
+    OfflineStatus,
     OpenShiftRequest,
     ShiftInfo,
     ShiftRequest,
     ShiftSummary,
+    UnsentItem,
 )
 from shared_models.money import format_fen
 from shared_models.rpc import Empty
+
+if TYPE_CHECKING:
+    def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
+        ...
+else:
+    from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+#: Where an offline item stands, as the cashier reads it.
+OFFLINE_STATUS_NAMES: dict[OfflineStatus, str] = {
+    OfflineStatus.CONFIRMED: QT_TRANSLATE_NOOP("Shifts", "Confirmed"),
+    OfflineStatus.UNCONFIRMED: QT_TRANSLATE_NOOP("Shifts", "Not yet confirmed"),
+    OfflineStatus.CONFIRMED_LATER: QT_TRANSLATE_NOOP("Shifts", "Confirmed after the close"),
+}
 
 
 class ShiftScreen(QWidget):
@@ -73,6 +101,7 @@ class ShiftScreen(QWidget):
         self.summary_title = QLabel()
         self.summary_title.setObjectName("summaryTitleLabel")
         self.summary_view = ShiftSummaryView()
+        self.offline_box = self._build_offline_box()
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
@@ -81,6 +110,7 @@ class ShiftScreen(QWidget):
         layout.addWidget(self.shift_box)
         layout.addWidget(self.summary_title)
         layout.addWidget(self.summary_view, 1)
+        layout.addWidget(self.offline_box)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
         bottom.addWidget(self.settlement_button)
@@ -135,6 +165,24 @@ class ShiftScreen(QWidget):
         shift_row = QHBoxLayout(box)
         shift_row.addLayout(info, 1)
         shift_row.addLayout(actions)
+        return box
+
+    def _build_offline_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Offline payments"))
+        box.setObjectName("offlineBox")
+        titles = [self.tr("Receipt"), self.tr("Account"), self.tr("Amount (yuan)"), self.tr("Taken at (counter clock)"),
+                  self.tr("Booked at (server clock)"), self.tr("Status"), self.tr("Note")]
+        self.offline_table = QTableWidget(0, len(titles))
+        self.offline_table.setObjectName("offlineTable")
+        self.offline_table.setHorizontalHeaderLabels(titles)
+        self.offline_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.offline_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.offline_table.verticalHeader().setVisible(False)
+        self.offline_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.offline_table.horizontalHeader().setStretchLastSection(True)
+        self.offline_table.setMaximumHeight(180)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.offline_table)
         return box
 
     # --- the shift as the server knows it -------------------------------------------------------
@@ -244,22 +292,27 @@ class ShiftScreen(QWidget):
     # --- closing ----------------------------------------------------------------------------------
 
     def start_close(self) -> None:
-        """Fetch the latest figures, then open the count dialog."""
+        """Fetch the latest figures and the outbox's unsent payments of the shift, then open the count dialog."""
         current = self.shift.shift
         if current is None or self.close_dialog is not None:
             return
-        rpc, number = self._ctx.rpc, current.shift_no
-        Op(parent=self, run=lambda: rpc.call(SUMMARY, ShiftRequest(shift_no=number)), busy=[self.close_button],
-           key="close") \
+        rpc, number, outbox = self._ctx.rpc, current.shift_no, self._ctx.outbox
+
+        def work() -> tuple[ShiftSummary, list[UnsentItem]]:
+            summary = rpc.call(SUMMARY, ShiftRequest(shift_no=number))
+            return summary, unsent_items(outbox, number) if outbox is not None else []
+
+        Op(parent=self, run=work, busy=[self.close_button], key="close") \
             .on_success(self._open_close_dialog) \
             .on_failure(self._report) \
             .start()
 
-    def _open_close_dialog(self, summary: ShiftSummary) -> None:
+    def _open_close_dialog(self, loaded: tuple[ShiftSummary, list[UnsentItem]]) -> None:
+        summary, unsent = loaded
         self._show_summary(summary)
         if summary.closing is not None:
             return  # closed meanwhile: the read-only summary is on screen
-        dialog = CloseShiftDialog(ctx=self._ctx, summary=summary, parent=self)
+        dialog = CloseShiftDialog(ctx=self._ctx, summary=summary, unsent=unsent, parent=self)
         dialog.shift_closed.connect(self._on_closed)
         dialog.shift_gone.connect(self._on_shift_gone)
         dialog.finished.connect(self._on_dialog_finished)
@@ -316,7 +369,36 @@ class ShiftScreen(QWidget):
             self.summary_title.setText(self.tr("Shift {shift_no} so far").format(shift_no=summary.shift.shift_no))
         self.summary_view.setVisible(summary is not None)
         self.summary_view.show_summary(summary)
+        self._render_offline(summary.offline_items if summary is not None else [])
         self.settlement_button.setVisible(closed)
+
+    def _render_offline(self, items: list[OfflineItemLine]) -> None:
+        self.offline_box.setVisible(bool(items))
+        self.offline_box.setTitle(self.tr("Offline payments: {count}").format(count=len(items)))
+        self.offline_table.setRowCount(len(items))
+        for row, item in enumerate(items):
+            values = (item.receipt_no, item.customer_no, format_fen(item.amount_fen), clock_text(item.local_time),
+                      clock_text(item.booked_at),
+                      QCoreApplication.translate("Shifts", OFFLINE_STATUS_NAMES[item.status]), self._offline_note(item))
+            for column, value in enumerate(values):
+                cell = QTableWidgetItem(value)
+                if column == 2:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.offline_table.setItem(row, column, cell)
+
+    def _offline_note(self, item: OfflineItemLine) -> str:
+        current = self._summary.shift.shift_no if self._summary is not None else None
+        parts = []
+        if item.from_shift_no:
+            parts.append(self.tr("from shift {shift_no}").format(shift_no=item.from_shift_no))
+        if item.booked_shift_no and item.booked_shift_no != current:
+            parts.append(self.tr("booked in shift {shift_no}").format(shift_no=item.booked_shift_no))
+        if item.redirected_to_prepayment_fen:
+            parts.append(self.tr("{amount} went to prepayment").format(
+                amount=format_fen(item.redirected_to_prepayment_fen)))
+        if item.voided:
+            parts.append(self.tr("voided"))
+        return "; ".join(parts)
 
     def _render_info(self, current: ShiftInfo | None) -> None:
         texts = {

@@ -1,0 +1,367 @@
+"""The sync worker (SPEC §5): one thread that sends the outbox in order and records every answer.
+
+- Items go out oldest first, one at a time, each with its own idempotency key (the server returns the
+  first result for a key it has seen, so a resend after a lost answer never applies twice).
+- No answer (refused connection, timeout, dropped link, a server or database that is down) leaves the
+  item *pending* and the worker backs off (exponential, full jitter) before the next try.
+- A session that ended (idle timeout, sign-out) pauses sending until someone signs in again; only the
+  items of the signed-in cashier are sent (a payment is booked to the cashier who took it).
+- A refusal on its merits (customer closed, …) makes the item ``rejected`` when the cashier is watching
+  the answer come back (:meth:`SyncWorker.watch`), otherwise ``attention``.
+
+Qt-free. Listeners are called on the worker thread: the UI bridges them to the GUI thread by signal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+from pydantic import ValidationError
+
+from client.core.outbox import ItemState, Outbox, OutboxCounts, OutboxError, OutboxItem
+from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
+from shared_models.errors import ErrorCode
+from shared_models.methods.auth import WHOAMI
+from shared_models.methods.outbox import MAX_BATCH, REPLAY_BATCH, ReplayBatchRequest, ReplayItem, ReplayOutcome
+from shared_models.rpc import REGISTRY, Empty, Model, load_all
+
+log = logging.getLogger(__name__)
+
+#: No answer: the item stays pending and the link is down.
+LINK_CODES: Final = frozenset({ErrorCode.NETWORK_UNREACHABLE, ErrorCode.NETWORK_TIMEOUT, ErrorCode.BAD_RESPONSE,
+                               ErrorCode.TLS_UNTRUSTED})
+#: The center cannot answer now: a screen serves from the cache instead.
+OFFLINE_CODES: Final = LINK_CODES | {ErrorCode.SERVICE_UNAVAILABLE}
+#: The server answered "not now": the item stays pending and is tried again later.
+RETRY_CODES: Final = frozenset({ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL_ERROR, ErrorCode.NO_OPEN_SHIFT})
+
+
+class LinkState(StrEnum):
+    """What the worker last learned about the link to the center."""
+
+    UNKNOWN = "unknown"
+    UP = "up"
+    DOWN = "down"
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status bar shows."""
+
+    link: LinkState
+    counts: OutboxCounts
+    #: Why sending is paused (``NOT_AUTHENTICATED`` while nobody is signed in, ``NO_OPEN_SHIFT`` …), or None.
+    waiting: ErrorCode | None
+    last_error: ErrorCode | None
+    checked_at: dt.datetime
+
+
+Listener = Callable[[SyncStatus], None]
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff with full jitter: try n waits a random time in [base·2ⁿ/2, base·2ⁿ], capped."""
+
+    base_s: float = 0.5
+    cap_s: float = 30.0
+
+    def delay(self, failures: int, rng: random.Random) -> float:
+        """Seconds to wait after ``failures`` failures in a row (≥ 1)."""
+        ceiling = min(self.cap_s, self.base_s * (2 ** max(0, failures - 1)))
+        return rng.uniform(ceiling / 2, ceiling)
+
+
+class SyncWorker:
+    """Sends the outbox of the signed-in cashier (see the module docstring)."""
+
+    def __init__(
+        self, *, outbox: Outbox, rpc: RpcClient, user: Callable[[], str | None], backoff: Backoff | None = None,
+        idle_s: float = 15.0, rng: random.Random | None = None, name: str = "gridcounter-sync",
+        batch_size: int = MAX_BATCH,
+    ) -> None:
+        load_all()
+        self._outbox = outbox
+        self._rpc = rpc
+        self._user = user
+        self._backoff = backoff or Backoff()
+        self._idle_s = idle_s
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
+        self._name = name
+        self._batch_size = max(1, min(batch_size, MAX_BATCH))
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._cond = threading.Condition()
+        self._watched: set[int] = set()
+        self._listeners: list[Listener] = []
+        self._thread: threading.Thread | None = None
+        self._failures = 0
+        self._link = LinkState.UNKNOWN
+        self._waiting: ErrorCode | None = None
+        self._last_error: ErrorCode | None = None
+        self._status: SyncStatus | None = None
+
+    # --- life ---------------------------------------------------------------------------------------
+
+    def start(self) -> SyncWorker:
+        """Start the thread (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self, timeout_s: float = 20.0) -> None:
+        """Stop after the call in flight (if any) returns."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        """True while the thread runs."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def wake(self) -> None:
+        """Something was queued, someone signed in, or the link may be back: look now."""
+        self._wake.set()
+
+    # --- what others see ----------------------------------------------------------------------------
+
+    @property
+    def link(self) -> LinkState:
+        """The link as last seen."""
+        return self._link
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(status)`` (on the worker thread) whenever the status may have changed."""
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def note_link(self, up: bool) -> None:
+        """Another call learned the link state (a search that went through, or that could not connect)."""
+        new = LinkState.UP if up else LinkState.DOWN
+        if new is not self._link:
+            self._link = new
+            if up:
+                self._failures = 0
+                self._wake.set()
+            self._publish()
+
+    def status(self) -> SyncStatus:
+        """The current status (reads the outbox: blocking)."""
+        return self._publish()
+
+    def watch(self, item_id: int) -> None:
+        """The cashier waits for this item's answer: a refusal makes it ``rejected``, not ``attention``."""
+        with self._cond:
+            self._watched.add(item_id)
+
+    def unwatch(self, item_id: int) -> None:
+        """Nobody waits for this item any more."""
+        with self._cond:
+            self._watched.discard(item_id)
+
+    def wait_for(self, item_id: int, timeout_s: float) -> OutboxItem:
+        """Block until the item is answered or ``timeout_s`` passed; the item as it stands then."""
+        deadline = time.monotonic() + timeout_s
+        self._wake.set()
+        while True:
+            item = self._outbox.get(item_id)
+            if item is None:
+                raise KeyError(item_id)
+            remaining = deadline - time.monotonic()
+            if item.state is not ItemState.PENDING or remaining <= 0:
+                return item
+            with self._cond:
+                self._cond.wait(min(remaining, 0.5))
+
+    # --- the loop -----------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        log.info("sync worker started")
+        try:
+            self._outbox.adopt_unwatched()  # nobody waits any more for what a stopped client left in flight
+        except OutboxError:
+            log.exception("could not adopt the unanswered items of a stopped client")
+        while not self._stop.is_set():
+            try:
+                delay = self._step()
+            except OutboxError:
+                log.exception("the outbox cannot be read; trying again shortly")
+                delay = 5.0
+            except Exception:  # the worker must outlive any bug: nothing queued may stall for good
+                log.exception("sync worker step failed")
+                delay = 5.0
+            if delay > 0:
+                self._wake.wait(delay)
+            self._wake.clear()
+        log.info("sync worker stopped")
+
+    def _step(self) -> float:
+        """Send at most one item; the seconds to wait before the next step (0: go on at once)."""
+        user = self._user()
+        if user is None or not self._rpc.has_session:
+            self._set_waiting(ErrorCode.NOT_AUTHENTICATED)
+            return self._idle_s
+        items = self._outbox.pending(user, limit=self._batch_size)
+        if not items:
+            self._set_waiting(None)
+            return self._probe() if self._link is LinkState.DOWN else self._idle_s
+        if len(items) == 1:
+            return self._send(items[0])
+        return self._send_batch(items)
+
+    def _probe(self) -> float:
+        """Nothing to send but the link is down: a heartbeat (which reaches the database) tells when it
+        is back."""
+        try:
+            self._rpc.call(WHOAMI, Empty())
+        except RpcError as exc:
+            if exc.code in LINK_CODES or exc.code in RETRY_CODES:
+                self._failures += 1
+                return self._backoff.delay(self._failures, self._rng)
+            return self._idle_s  # the session ended: nothing to send until someone signs in
+        self._failures = 0
+        self._link = LinkState.UP
+        self._publish()
+        return self._idle_s
+
+    def _send(self, item: OutboxItem) -> float:
+        rpc = REGISTRY.get(item.method)
+        if rpc is None:  # a newer client queued it and this one was downgraded: keep it, never drop it
+            self._outbox.record_attempt(item.id, code=ErrorCode.UNKNOWN_METHOD.value, params={"method": item.method})
+            self._set_waiting(ErrorCode.UNKNOWN_METHOD)
+            return self._backoff.cap_s
+        try:
+            req = rpc.request.model_validate_json(json.dumps(item.body))
+        except ValidationError:
+            log.exception("outbox item %d no longer matches the contract", item.id)
+            self._refuse(item, ErrorCode.INVALID_REQUEST, {"field": "(body)", "problem": "contract"})
+            return 0.0
+        try:
+            result = self._rpc.call(rpc, req, idempotency_key=item.key)
+        except RpcError as exc:
+            return self._on_error(item, exc)
+        self._done(item, result)
+        return 0.0
+
+    def _send_batch(self, items: list[OutboxItem]) -> float:
+        """A backlog: several items in one ``outbox.replay_batch``, each answered as if sent alone."""
+        batch = ReplayBatchRequest(items=[ReplayItem(key=i.key, method=i.method, body=i.body) for i in items])
+        try:
+            answer = self._rpc.call(REPLAY_BATCH, batch)
+        except RpcError as exc:
+            return self._on_error(items[0], exc)
+        by_key: dict[str, OutboxItem] = {i.key: i for i in items}
+        for outcome in answer.outcomes:
+            item = by_key.get(outcome.key)
+            if item is None:  # pragma: no cover - the server answers the keys it was sent
+                log.error("replay batch answered an unknown key %s", outcome.key)
+                continue
+            delay = self._record_outcome(item, outcome)
+            if delay > 0:  # a "try later": the rest of the batch waits, in order
+                return delay
+        return 0.0
+
+    def _record_outcome(self, item: OutboxItem, outcome: ReplayOutcome) -> float:
+        if outcome.error is None:
+            if outcome.result is None:  # pragma: no cover - the contract's outcome has one or the other
+                return self._on_error(item, RpcError(ErrorCode.BAD_RESPONSE))
+            rpc = REGISTRY[item.method]
+            try:
+                result = rpc.response.model_validate_json(json.dumps(outcome.result))
+            except ValidationError:
+                return self._on_error(item, RpcError(ErrorCode.BAD_RESPONSE))
+            self._done(item, result)
+            return 0.0
+        error = RpcError(outcome.error.code, outcome.error.params, outcome.error.ref)
+        if error.code in SESSION_LOST_CODES:
+            self._rpc.clear_session(token=self._rpc.session_token)
+        return self._on_error(item, error)
+
+    def _done(self, item: OutboxItem, result: Model) -> None:
+        server_time = getattr(result, "paid_at", None)
+        self._outbox.record_done(item.id, result=result.model_dump(mode="json"),
+                                 server_time=server_time if isinstance(server_time, dt.datetime) else None)
+        self._failures = 0
+        self._link = LinkState.UP
+        self._last_error = None
+        self._set_waiting(None)
+        self._notify()
+
+    def _on_error(self, item: OutboxItem, exc: RpcError) -> float:
+        self._last_error = exc.code
+        if exc.code in LINK_CODES or exc.code in RETRY_CODES:
+            self._outbox.record_attempt(item.id, code=exc.code.value, params=exc.params)
+            self._failures += 1
+            if exc.code in LINK_CODES:
+                self._link = LinkState.DOWN
+            else:
+                self._link = LinkState.UP
+            self._set_waiting(exc.code if exc.code is ErrorCode.NO_OPEN_SHIFT else None)
+            self._notify()
+            return self._backoff.delay(self._failures, self._rng)
+        self._link = LinkState.UP
+        if exc.code in SESSION_LOST_CODES:
+            self._outbox.record_attempt(item.id, code=exc.code.value, params=exc.params)
+            self._set_waiting(ErrorCode.NOT_AUTHENTICATED)
+            self._notify()
+            return self._idle_s  # until someone signs in (wake)
+        self._failures = 0
+        self._refuse(item, exc.code, exc.params)
+        return 0.0
+
+    def _refuse(self, item: OutboxItem, code: ErrorCode, params: Mapping[str, object]) -> None:
+        with self._cond:
+            watched = item.id in self._watched
+        state = ItemState.REJECTED if watched and not item.offline else ItemState.ATTENTION
+        if self._outbox.record_refusal(item.id, version=item.version, state=state, code=code.value, params=params):
+            log.warning("outbox item %d (%s, receipt %s) refused: %s -> %s", item.id, item.method,
+                        item.receipt_no, code.value, state.value)
+        else:  # accepted offline while the old version was on its way: send the item again as it is now
+            log.info("outbox item %d changed while in flight; sending it again", item.id)
+        self._notify()
+
+    # --- status ---------------------------------------------------------------------------------------
+
+    def _set_waiting(self, code: ErrorCode | None) -> None:
+        if code != self._waiting:
+            self._waiting = code
+            self._publish()
+
+    def _notify(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+        self._publish()
+
+    def _publish(self) -> SyncStatus:
+        try:
+            counts = self._outbox.counts()
+        except OutboxError:
+            counts = OutboxCounts(pending=0, attention=0, oldest_pending_at=None)
+        status = SyncStatus(link=self._link, counts=counts, waiting=self._waiting, last_error=self._last_error,
+                            checked_at=dt.datetime.now(dt.UTC))
+        self._status = status
+        for listener in list(self._listeners):
+            try:
+                listener(status)
+            except Exception:
+                log.exception("sync status listener failed")
+        return status

@@ -1,0 +1,230 @@
+"""The counter's outbox and the hall's attention list as tables (SPEC §5).
+
+Both show two clocks side by side: when the cashier confirmed by the counter's clock, and when the server
+booked (or learned of) it by the server's. A counter whose clock is wrong shows it here, and nothing
+depends on it: the server's time books the entry. Money in yuan from integer fen; error codes as their
+translated sentence (``client/ui/messages.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Final
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from client.core.outbox import ItemState, OutboxItem
+from client.core.receipts import hall_time
+from client.ui.messages import error_message
+from shared_models.errors import ErrorCode
+from shared_models.methods.sync import AttentionItem, AttentionKind
+from shared_models.money import format_fen
+
+if TYPE_CHECKING:
+    def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
+        ...
+else:
+    from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+_Index = QModelIndex | QPersistentModelIndex
+_RIGHT: Final = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT: Final = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_ATTENTION_COLOR: Final = QColor("#b00020")
+_TIME: Final = "%Y-%m-%d %H:%M:%S"
+
+#: Outbox item states as the cashier reads them.
+STATE_NAMES: Final[dict[ItemState, str]] = {
+    ItemState.PENDING: QT_TRANSLATE_NOOP("Outbox", "Not yet confirmed"),
+    ItemState.DONE: QT_TRANSLATE_NOOP("Outbox", "Confirmed"),
+    ItemState.REJECTED: QT_TRANSLATE_NOOP("Outbox", "Refused"),
+    ItemState.ATTENTION: QT_TRANSLATE_NOOP("Outbox", "Needs attention"),
+}
+#: Why an item is on the supervisor's list.
+KIND_NAMES: Final[dict[AttentionKind, str]] = {
+    AttentionKind.REFUSED: QT_TRANSLATE_NOOP("Outbox", "Refused on replay"),
+    AttentionKind.REDIRECTED: QT_TRANSLATE_NOOP("Outbox", "Money went to prepayment"),
+}
+_ACKNOWLEDGED_SUFFIX: Final = QT_TRANSLATE_NOOP("Outbox", "{state} (acknowledged by {name})")
+_REDIRECTED_REASON: Final = QT_TRANSLATE_NOOP(
+    "Outbox", "Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.")
+
+
+def _tr(source: str) -> str:
+    return QCoreApplication.translate("Outbox", source)
+
+
+def clock_text(moment: dt.datetime | None) -> str:
+    """A moment in the hall's time, to the second (both clocks are compared by eye), or empty."""
+    return hall_time(moment).strftime(_TIME) if moment is not None else ""
+
+
+def state_text(item: OutboxItem) -> str:
+    """The item's state in words, with who acknowledged it."""
+    text = _tr(STATE_NAMES[item.state])
+    if item.state is ItemState.ATTENTION and item.acknowledged_by:
+        text = _tr(_ACKNOWLEDGED_SUFFIX).format(state=text, name=item.acknowledged_by)
+    return text
+
+
+def refusal_text(code: str | None, params: Mapping[str, object]) -> str:
+    """The translated sentence of a recorded error code; an unknown code as it was recorded."""
+    if not code:
+        return ""
+    try:
+        known = ErrorCode(code)
+    except ValueError:
+        return code
+    shown = {k: v for k, v in params.items() if isinstance(v, str | int) and not isinstance(v, bool)}
+    return error_message(known, shown)
+
+
+class OutboxModel(QAbstractTableModel):
+    """Items of this counter's outbox, newest first; read-only."""
+
+    RECEIPT, CUSTOMER, AMOUNT, TAKEN_AT, STATE, ATTEMPTS, LAST_ERROR, BOOKED_AT = range(8)
+    COLUMNS: Final = 8
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[OutboxItem] = []
+
+    def set_rows(self, rows: Sequence[OutboxItem]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[OutboxItem]:
+        """The items shown."""
+        return list(self._rows)
+
+    def row_at(self, row: int) -> OutboxItem | None:
+        """The item in ``row``, or None."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        """Items; a table has no children."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        """Fixed columns."""
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """Translated column titles."""
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        titles = (
+            self.tr("Receipt"), self.tr("Account"), self.tr("Amount (yuan)"), self.tr("Taken at (counter clock)"),
+            self.tr("State"), self.tr("Attempts"), self.tr("Last answer"), self.tr("Booked at (server clock)"),
+        )
+        return titles[section] if 0 <= section < len(titles) else None
+
+    def _cells(self, item: OutboxItem) -> tuple[str, ...]:
+        return (
+            item.receipt_no or "", item.customer_no or "", format_fen(item.amount_fen), clock_text(item.created_at),
+            state_text(item), str(item.attempts), refusal_text(item.last_error, item.last_error_params),
+            clock_text(item.server_time),
+        )
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """Cell text, a tooltip with the whole last answer, right-aligned numbers, attention in red."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        column = index.column()
+        if not 0 <= column < self.COLUMNS:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._cells(item)[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(_RIGHT if column in (self.AMOUNT, self.ATTEMPTS) else _LEFT)
+        if role == Qt.ItemDataRole.ForegroundRole and item.state is ItemState.ATTENTION and not item.acknowledged_at:
+            return QBrush(_ATTENTION_COLOR)
+        return None
+
+
+class AttentionModel(QAbstractTableModel):
+    """The hall's items needing attention (``sync.list_attention``), unacknowledged first; read-only."""
+
+    KIND, RECEIPT, CUSTOMER, AMOUNT, COUNTER, TAKEN_BY, TAKEN_AT, RECORDED_AT, REASON, ACKNOWLEDGED = range(10)
+    COLUMNS: Final = 10
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AttentionItem] = []
+
+    def set_rows(self, rows: Sequence[AttentionItem]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[AttentionItem]:
+        """The items shown."""
+        return list(self._rows)
+
+    def row_at(self, row: int) -> AttentionItem | None:
+        """The item in ``row``, or None."""
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        """Items; a table has no children."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        """Fixed columns."""
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """Translated column titles."""
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        titles = (
+            self.tr("Why"), self.tr("Receipt"), self.tr("Account"), self.tr("Amount (yuan)"), self.tr("Counter"),
+            self.tr("Cashier"), self.tr("Taken at (counter clock)"), self.tr("Recorded at (server clock)"),
+            self.tr("Reason"), self.tr("Acknowledged"),
+        )
+        return titles[section] if 0 <= section < len(titles) else None
+
+    @staticmethod
+    def reason(item: AttentionItem) -> str:
+        """Why the item is listed, in words."""
+        if item.kind is AttentionKind.REDIRECTED:
+            return _tr(_REDIRECTED_REASON).format(amount=format_fen(item.redirected_to_prepayment_fen))
+        return refusal_text(item.error_code.value if item.error_code else None, item.error_params)
+
+    def _acknowledged(self, item: AttentionItem) -> str:
+        if item.acknowledged_by is None:
+            return ""
+        return self.tr("{name}, {at}: {note}").format(
+            name=item.acknowledged_by, at=clock_text(item.acknowledged_at), note=item.note or "")
+
+    def _cells(self, item: AttentionItem) -> tuple[str, ...]:
+        return (
+            _tr(KIND_NAMES[item.kind]), item.receipt_no or "", item.customer_no or "", format_fen(item.amount_fen),
+            item.counter_code, item.taken_by, clock_text(item.local_time), clock_text(item.recorded_at),
+            self.reason(item), self._acknowledged(item),
+        )
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """Cell text, a tooltip with the whole reason, right-aligned amounts, unacknowledged items in red."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        column = index.column()
+        if not 0 <= column < self.COLUMNS:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._cells(item)[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(_RIGHT if column == self.AMOUNT else _LEFT)
+        if role == Qt.ItemDataRole.ForegroundRole and item.acknowledged_by is None:
+            return QBrush(_ATTENTION_COLOR)
+        return None

@@ -1,0 +1,289 @@
+"""The customer cache's own bookkeeping, against the HTTPS wire peer (the network, not the server, is the
+double): the cursor and business date it sends, full passes that drop customers who left the hall, a
+counter moved to another hall, a refresh cut between pages, cancelling, files it cannot use, bad input.
+The figures themselves are checked against the real server in ``tests/e2e/test_cache_live.py``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from client.core.customer_cache import CACHE_FILE, CacheCancelledError, CustomerCache, phone_key
+from client.core.rpc_client import RpcClient, RpcError
+from shared_models.errors import ErrorCode
+from shared_models.methods.cache import HallChangesPage, HallCustomer
+from shared_models.methods.customers import (
+    CustomerCategory,
+    CustomerProfile,
+    CustomerStatus,
+    MeterInfo,
+    OpenBillView,
+    PaymentMode,
+)
+from tests.client.wire_peer import Call, Reply, RpcFactory, WirePeer
+
+TODAY = dt.date(2026, 11, 24)
+TOMORROW = dt.date(2026, 11, 25)
+AS_OF = dt.datetime(2026, 11, 24, 1, 30, tzinfo=dt.UTC)
+
+
+def _customer(no: str, *, name: str = "张伟", hall: str = "H01", due_fen: int = 0) -> HallCustomer:
+    bills = [OpenBillView(bill_no=f"202610-{no}", period=202610, kwh="100.00", amount_fen=due_fen,
+                          principal_open_fen=due_fen, issued_on=dt.date(2026, 11, 5), due_on=dt.date(2026, 11, 25),
+                          late_days=0, late_fee_fen=0)] if due_fen else []
+    profile = CustomerProfile(
+        customer_no=no, name=name, address=f"浙江省杭州市{no}号", phone=f"1380{no[-7:]}",
+        id_number_masked="3301**********001X",
+        category=CustomerCategory.RESIDENTIAL, status=CustomerStatus.ACTIVE, payment_mode=PaymentMode.POSTPAID,
+        hall_code=hall, tariff_name="居民生活用电", meters=[MeterInfo(asset_no=f"M{no}", multiplier=1, digits=6)],
+        balance_fen=-due_fen,
+    )
+    return HallCustomer(profile=profile, open_bills=bills, arrears_fen=due_fen, late_fee_fen=0, due_fen=due_fen,
+                        prepayment_fen=0)
+
+
+def _page(customers: list[HallCustomer], cursor: int, *, complete: bool = True, restarted: bool = False,
+          hall: str = "H01", day: dt.date = TODAY) -> HallChangesPage:
+    return HallChangesPage(hall_code=hall, customers=customers, next_cursor=cursor, next_customer_id=cursor,
+                           complete=complete, restarted=restarted, as_of=AS_OF, business_date=day)
+
+
+class Pages:
+    """Serves the given pages one per call and keeps the requests."""
+
+    def __init__(self, peer: WirePeer, *pages: HallChangesPage | Reply) -> None:
+        self.pages = list(pages)
+        self.requests: list[dict[str, object]] = []
+        peer.on("customer.get_hall_changes", self)
+
+    def __call__(self, call: Call) -> Reply:
+        self.requests.append(call.json())
+        page = self.pages.pop(0)
+        return page if isinstance(page, Reply) else Reply.ok(page)
+
+
+@pytest.fixture
+def rpc(peer: WirePeer, make_rpc: RpcFactory) -> RpcClient:
+    """A client signed in (as far as the peer cares) at counter H0101."""
+    client = make_rpc(peer.url)
+    client.set_session(token="t", counter_code="H0101")
+    return client
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Iterator[CustomerCache]:
+    """An empty cache in the data folder."""
+    store = CustomerCache.in_folder(tmp_path)
+    yield store
+    store.close()
+
+
+def _numbers(cache: CustomerCache) -> set[str]:
+    return {h.customer_no for h in cache.search("浙江省杭州市", limit=100).items}
+
+
+class TestCursor:
+    def test_sends_the_stored_cursor_and_business_date(self, cache: CustomerCache, peer: WirePeer,
+                                                       rpc: RpcClient) -> None:
+        """First from (0, 0) without a date; then from the last page's cursor with the cache's date."""
+        pages = Pages(peer, _page([_customer("3301000001")], 10, complete=False), _page([_customer("3301000002")], 20),
+                      _page([], 20))
+        first = cache.refresh(rpc)
+        assert (first.pages, first.received, first.full_pass, first.count) == (2, 2, True, 2)
+        cache.refresh(rpc)
+        assert pages.requests == [
+            {"after_cursor": 0, "after_customer_id": 0, "business_date": None, "limit": 1000},
+            {"after_cursor": 10, "after_customer_id": 10, "business_date": "2026-11-24", "limit": 1000},
+            {"after_cursor": 20, "after_customer_id": 20, "business_date": "2026-11-24", "limit": 1000},
+        ]
+        assert cache.as_of() == AS_OF
+        assert cache.business_date() == TODAY
+
+    def test_a_restart_drops_customers_who_left_the_hall(self, cache: CustomerCache, peer: WirePeer,
+                                                         rpc: RpcClient) -> None:
+        """A new day's full pass brings everyone still in the hall; whoever it did not bring is dropped."""
+        Pages(peer, _page([_customer("3301000001"), _customer("3301000002")], 10),
+              _page([_customer("3301000002", due_fen=900)], 30, complete=False, restarted=True, day=TOMORROW),
+              _page([_customer("3301000003")], 31, day=TOMORROW))
+        cache.refresh(rpc)
+        stats = cache.refresh(rpc)
+        assert (stats.full_pass, stats.removed, stats.count) == (True, 1, 2)
+        assert _numbers(cache) == {"3301000002", "3301000003"}
+        assert cache.business_date() == TOMORROW
+        assert cache.quote("3301000002").due_fen == 900
+
+    @pytest.mark.parametrize("batch", [1, 5000])
+    def test_a_restart_in_the_middle_of_a_batch(self, cache: CustomerCache, peer: WirePeer, rpc: RpcClient,
+                                                batch: int) -> None:
+        """Pages stored one by one or together: the same customers, the pass starting where the server said."""
+        Pages(peer, _page([_customer("3301000001"), _customer("3301000002")], 10),
+              _page([_customer("3301000001", name="王芳")], 11, complete=False),
+              _page([_customer("3301000003")], 40, complete=False, restarted=True),
+              _page([_customer("3301000004")], 41))
+        cache.refresh(rpc)
+        stats = cache.refresh(rpc, batch=batch)
+        assert (stats.pages, stats.received, stats.full_pass, stats.removed) == (3, 3, True, 2)
+        assert _numbers(cache) == {"3301000003", "3301000004"}
+
+    def test_incremental_pages_drop_nobody(self, cache: CustomerCache, peer: WirePeer, rpc: RpcClient) -> None:
+        """Changes after the cursor only add or replace customers."""
+        Pages(peer, _page([_customer("3301000001"), _customer("3301000002")], 10),
+              _page([_customer("3301000002", name="王芳")], 11))
+        cache.refresh(rpc)
+        stats = cache.refresh(rpc)
+        assert (stats.full_pass, stats.removed, stats.count) == (False, 0, 2)
+        assert cache.overview("3301000002").overview.profile.name == "王芳"
+
+    def test_a_counter_moved_to_another_hall_starts_afresh(self, cache: CustomerCache, peer: WirePeer,
+                                                          rpc: RpcClient) -> None:
+        """Pages of another hall: the old hall's customers go at once."""
+        Pages(peer, _page([_customer("3301000001")], 10),
+              _page([_customer("3302000001", hall="H02")], 50, complete=False, hall="H02"),
+              _page([_customer("3302000002", hall="H02")], 51, hall="H02"))
+        cache.refresh(rpc)
+        stats = cache.refresh(rpc)
+        assert (stats.full_pass, stats.count) == (True, 2)
+        assert _numbers(cache) == {"3302000001", "3302000002"}
+
+    def test_a_refresh_cut_between_pages_goes_on_from_its_cursor(self, cache: CustomerCache, peer: WirePeer,
+                                                                 rpc: RpcClient) -> None:
+        """The pages stored stay; the next refresh asks after them and still ends the full pass."""
+        pages = Pages(peer, _page([_customer("3301000001")], 10),
+                      _page([_customer("3301000002")], 20, complete=False, restarted=True),
+                      Reply.error(ErrorCode.SERVICE_UNAVAILABLE),
+                      _page([_customer("3301000003")], 21))
+        cache.refresh(rpc)
+        with pytest.raises(RpcError) as cut:
+            cache.refresh(rpc)
+        assert cut.value.code is ErrorCode.SERVICE_UNAVAILABLE
+        assert cache.count() == 2
+        stats = cache.refresh(rpc)
+        assert pages.requests[-1]["after_cursor"] == 20
+        assert (stats.removed, stats.count) == (1, 2)
+        assert _numbers(cache) == {"3301000002", "3301000003"}
+
+    def test_cancelled_between_pages(self, cache: CustomerCache, peer: WirePeer, rpc: RpcClient) -> None:
+        """A stopping refresher ends the refresh after the page in hand, which is kept."""
+        Pages(peer, _page([_customer("3301000001")], 10, complete=False), _page([_customer("3301000002")], 20))
+        with pytest.raises(CacheCancelledError):
+            cache.refresh(rpc, cancelled=lambda: True)
+        assert cache.count() == 1
+        assert cache.refresh(rpc).count == 2
+
+
+def _newer_schema(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version=99")
+
+
+def _missing_table(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version=1")
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute("INSERT INTO meta VALUES ('cursor', '77')")
+        conn.execute("CREATE TABLE customers (customer_no TEXT PRIMARY KEY)")
+
+
+class TestConcurrency:
+    def test_searches_while_a_refresh_writes(self, cache: CustomerCache, peer: WirePeer, rpc: RpcClient) -> None:
+        """Another thread searches and quotes all through a refresh of many pages: never an error, and
+        every answer is a state the cache was in (the customers of the pages stored so far)."""
+        numbers = [f"33010{i:05d}" for i in range(3000)]
+        pages = [_page([_customer(no, due_fen=100) for no in numbers[i:i + 300]], i + 300, complete=i + 300 >= 3000)
+                 for i in range(0, 3000, 300)]
+        Pages(peer, *pages)
+        stop = threading.Event()
+        seen: list[int] = []
+        failures: list[BaseException] = []
+
+        def read() -> None:
+            while not stop.is_set():
+                try:
+                    seen.append(len(cache.search("浙江省杭州市", limit=100).items))
+                    if cache.count():
+                        assert cache.quote(numbers[0]).due_fen == 100
+                except BaseException as exc:
+                    failures.append(exc)
+                    return
+
+        reader = threading.Thread(target=read, name="cache-test-reader")
+        reader.start()
+        try:
+            stats = cache.refresh(rpc, batch=300)
+        finally:
+            stop.set()
+            reader.join(10)
+        assert failures == []
+        assert seen
+        assert (stats.pages, stats.count) == (10, 3000)
+
+
+class TestUnusableFiles:
+    @pytest.mark.parametrize("spoil", [
+        lambda path: path.write_bytes(b"\x00" * 10_000),
+        lambda path: path.write_text("SQLite format 3\x00 but not really", encoding="utf-8"),
+        _newer_schema,
+        _missing_table,
+    ], ids=["zeros", "fake-header", "newer-schema", "missing-table"])
+    def test_rebuilt_empty(self, tmp_path: Path, peer: WirePeer, rpc: RpcClient,
+                           spoil: Callable[[Path], None]) -> None:
+        """Whatever is wrong with the file, the cache starts empty and the next refresh fills it."""
+        path = tmp_path / CACHE_FILE
+        spoil(path)
+        store = CustomerCache(path)
+        try:
+            assert store.count() == 0
+            Pages(peer, _page([_customer("3301000001")], 10))
+            assert store.refresh(rpc).count == 1
+        finally:
+            store.close()
+
+    def test_damage_found_later_is_rebuilt_too(self, cache: CustomerCache, peer: WirePeer, rpc: RpcClient) -> None:
+        """A table dropped behind the cache's back: the next read rebuilds instead of failing forever."""
+        Pages(peer, _page([_customer("3301000001")], 10), _page([_customer("3301000001")], 11))
+        cache.refresh(rpc)
+        with sqlite3.connect(cache.path) as other:
+            other.execute("DROP TABLE bills")
+        with pytest.raises(RpcError) as info:  # reading the bills finds the damage: rebuilt, so not found
+            cache.overview("3301000001")
+        assert info.value.code is ErrorCode.CUSTOMER_NOT_FOUND
+        assert cache.count() == 0
+        assert cache.refresh(rpc).count == 1
+        assert cache.quote("3301000001").due_fen == 0
+
+
+class TestBadInput:
+    def test_an_empty_cache(self, cache: CustomerCache) -> None:
+        """Never refreshed: nothing found, unknown customers, no as-of time."""
+        assert cache.search("张伟").items == []
+        assert cache.as_of() is None
+        with pytest.raises(RpcError) as info:
+            cache.overview("3301000001")
+        assert info.value.code is ErrorCode.CUSTOMER_NOT_FOUND
+
+    @pytest.mark.parametrize(("amount", "code"), [(1.5, ErrorCode.FEN_NOT_INTEGER), (True, ErrorCode.FEN_NOT_INTEGER),
+                                                  (0, ErrorCode.AMOUNT_NOT_POSITIVE)])
+    def test_quote_amounts(self, cache: CustomerCache, peer: WirePeer, rpc: RpcClient, amount: object,
+                           code: ErrorCode) -> None:
+        """Floats and booleans are no fen; zero is no payment."""
+        Pages(peer, _page([_customer("3301000001", due_fen=500)], 10))
+        cache.refresh(rpc)
+        with pytest.raises(RpcError) as info:
+            cache.quote("3301000001", amount)  # type: ignore[arg-type]
+        assert info.value.code is code
+
+    @pytest.mark.parametrize("query", ["", "张", "!!", "1234"])
+    def test_search_keys(self, cache: CustomerCache, query: str) -> None:
+        """No key, no search: the server's SEARCH_QUERY_INVALID."""
+        with pytest.raises(RpcError) as info:
+            cache.search(query)
+        assert info.value.code is ErrorCode.SEARCH_QUERY_INVALID
+
+    def test_phone_key(self) -> None:
+        """Digits only, reversed, as the server's gc_phone_key."""
+        assert phone_key("+86 138-0000-1234") == "4321000083168"
