@@ -149,6 +149,20 @@ class OutboxItem:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """What one answer does to its item (:meth:`Outbox.record_answers`): ``done`` with its result,
+    ``pending`` (an attempt without an answer), or ``rejected``/``attention`` for the ``version`` sent."""
+
+    item_id: int
+    state: ItemState
+    version: int = 0
+    result: Mapping[str, Any] | None = None
+    server_time: dt.datetime | None = None
+    code: str | None = None
+    params: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class OutboxCounts:
     """What the status bar shows: items not yet confirmed, items needing attention, the oldest wait."""
 
@@ -492,6 +506,35 @@ class Outbox:
         return OutboxCounts(pending=int(row[0] or 0), attention=int(row[1] or 0), oldest_pending_at=_dt(row[2]))
 
     # --- recording what happened ----------------------------------------------------------------------
+
+    def record_answers(self, answers: Sequence[Answer]) -> list[bool]:
+        """Several answers of one batch in one durable transaction (one fsync for the batch); for each,
+        whether it was recorded (False: answered before, or changed since it was sent)."""
+        now = self._now().isoformat()
+        recorded = []
+        with self._write() as conn:
+            for a in answers:
+                if a.state is ItemState.DONE:
+                    cursor = conn.execute(
+                        "UPDATE outbox SET state = 'done', result = ?, server_time = ?, answered_at = ?,"
+                        " attempts = attempts + 1, last_attempt_at = ?, last_error = NULL, last_error_params = NULL"
+                        " WHERE id = ? AND state = 'pending'",
+                        (json.dumps(dict(a.result or {}), ensure_ascii=False),
+                         a.server_time.isoformat() if a.server_time else None, now, now, a.item_id))
+                elif a.state is ItemState.PENDING:
+                    cursor = conn.execute(
+                        "UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_error = ?,"
+                        " last_error_params = ? WHERE id = ? AND state = 'pending'",
+                        (now, a.code, json.dumps(dict(a.params or {}), ensure_ascii=False), a.item_id))
+                else:
+                    cursor = conn.execute(
+                        "UPDATE outbox SET state = ?, last_error = ?, last_error_params = ?, answered_at = ?,"
+                        " attempts = attempts + 1, last_attempt_at = ? WHERE id = ? AND version = ?"
+                        " AND state = 'pending'",
+                        (a.state.value, a.code, json.dumps(dict(a.params or {}), ensure_ascii=False), now, now,
+                         a.item_id, a.version))
+                recorded.append(cursor.rowcount == 1)
+        return recorded
 
     def record_attempt(self, item_id: int, *, code: str, params: Mapping[str, Any] | None = None) -> None:
         """A send that got no answer (or one that says "try later"): the item stays pending."""

@@ -28,7 +28,7 @@ from typing import Final
 
 from pydantic import ValidationError
 
-from client.core.outbox import ItemState, Outbox, OutboxCounts, OutboxError, OutboxItem
+from client.core.outbox import Answer, ItemState, Outbox, OutboxCounts, OutboxError, OutboxItem
 from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import WHOAMI
@@ -263,38 +263,72 @@ class SyncWorker:
         return 0.0
 
     def _send_batch(self, items: list[OutboxItem]) -> float:
-        """A backlog: several items in one ``outbox.replay_batch``, each answered as if sent alone."""
+        """A backlog: several items in one ``outbox.replay_batch``, each answered as if sent alone; the
+        answers are recorded in one local transaction (one fsync for the batch)."""
         batch = ReplayBatchRequest(items=[ReplayItem(key=i.key, method=i.method, body=i.body) for i in items])
         try:
-            answer = self._rpc.call(REPLAY_BATCH, batch)
+            reply = self._rpc.call(REPLAY_BATCH, batch)
         except RpcError as exc:
             return self._on_error(items[0], exc)
         by_key: dict[str, OutboxItem] = {i.key: i for i in items}
-        for outcome in answer.outcomes:
+        answers: list[Answer] = []
+        delay = 0.0
+        for outcome in reply.outcomes:
             item = by_key.get(outcome.key)
             if item is None:  # pragma: no cover - the server answers the keys it was sent
                 log.error("replay batch answered an unknown key %s", outcome.key)
                 continue
-            delay = self._record_outcome(item, outcome)
+            answer, delay = self._answer(item, outcome)
+            answers.append(answer)
             if delay > 0:  # a "try later": the rest of the batch waits, in order
-                return delay
-        return 0.0
+                break
+        recorded = self._outbox.record_answers(answers)
+        for answer, done in zip(answers, recorded, strict=True):
+            if answer.state in (ItemState.REJECTED, ItemState.ATTENTION):
+                if done:
+                    log.warning("outbox item %d refused: %s -> %s", answer.item_id, answer.code, answer.state.value)
+                else:  # accepted offline while the old version was on its way: it goes again as it is now
+                    log.info("outbox item %d changed while in flight; sending it again", answer.item_id)
+        if delay == 0:
+            self._failures = 0
+            self._last_error = None
+            self._set_waiting(None)
+        self._notify()
+        return delay
 
-    def _record_outcome(self, item: OutboxItem, outcome: ReplayOutcome) -> float:
+    def _answer(self, item: OutboxItem, outcome: ReplayOutcome) -> tuple[Answer, float]:
+        """What one outcome of a batch does to its item, and how long to wait before sending more."""
         if outcome.error is None:
-            if outcome.result is None:  # pragma: no cover - the contract's outcome has one or the other
-                return self._on_error(item, RpcError(ErrorCode.BAD_RESPONSE))
-            rpc = REGISTRY[item.method]
             try:
-                result = rpc.response.model_validate_json(json.dumps(outcome.result))
+                result = REGISTRY[item.method].response.model_validate_json(json.dumps(outcome.result))
             except ValidationError:
-                return self._on_error(item, RpcError(ErrorCode.BAD_RESPONSE))
-            self._done(item, result)
-            return 0.0
+                return self._retry_later(item, RpcError(ErrorCode.BAD_RESPONSE))
+            server_time = getattr(result, "paid_at", None)
+            self._link = LinkState.UP
+            return Answer(item_id=item.id, state=ItemState.DONE, result=result.model_dump(mode="json"),
+                          server_time=server_time if isinstance(server_time, dt.datetime) else None), 0.0
         error = RpcError(outcome.error.code, outcome.error.params, outcome.error.ref)
         if error.code in SESSION_LOST_CODES:
             self._rpc.clear_session(token=self._rpc.session_token)
-        return self._on_error(item, error)
+        if error.code in LINK_CODES or error.code in RETRY_CODES or error.code in SESSION_LOST_CODES:
+            return self._retry_later(item, error)
+        self._link = LinkState.UP
+        with self._cond:
+            watched = item.id in self._watched
+        state = ItemState.REJECTED if watched and not item.offline else ItemState.ATTENTION
+        return Answer(item_id=item.id, state=state, version=item.version, code=error.code.value,
+                      params=error.params), 0.0
+
+    def _retry_later(self, item: OutboxItem, error: RpcError) -> tuple[Answer, float]:
+        self._last_error = error.code
+        answer = Answer(item_id=item.id, state=ItemState.PENDING, code=error.code.value, params=error.params)
+        if error.code in SESSION_LOST_CODES:
+            self._waiting = ErrorCode.NOT_AUTHENTICATED
+            return answer, self._idle_s
+        self._failures += 1
+        self._link = LinkState.DOWN if error.code in LINK_CODES else LinkState.UP
+        self._waiting = error.code if error.code is ErrorCode.NO_OPEN_SHIFT else None
+        return answer, self._backoff.delay(self._failures, self._rng)
 
     def _done(self, item: OutboxItem, result: Model) -> None:
         server_time = getattr(result, "paid_at", None)

@@ -40,7 +40,7 @@ from server.services.auth import (
 )
 from server.settings import Settings
 from shared_models.errors import HTTP_STATUS, ErrorCode, ErrorEnvelope, ErrorPayload, ParamValue
-from shared_models.methods.outbox import ReplayBatchRequest, ReplayBatchResult, ReplayItem, ReplayOutcome
+from shared_models.methods.outbox import ReplayBatchRequest, ReplayItem
 from shared_models.roles import ROLE_PERMISSIONS
 from shared_models.rpc import (
     CONTRACT_VERSION,
@@ -95,6 +95,23 @@ _AUTHENTICATE_AND_CLAIM: Final = prepared(text(f"""
     FROM s
 """))  # noqa: S608 - our own SQL fragments, no input
 _STORED_RESULT: Final = text("SELECT user_id, method, request_hash, response FROM idempotency_records WHERE key = :k")
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One answer of a replay batch: the call's result (its JSON) or its error."""
+
+    key: str
+    result: bytes | None = None
+    error: ErrorPayload | None = None
+
+    def to_json(self) -> bytes:
+        """This outcome as a ``ReplayOutcome`` in JSON."""
+        key = json.dumps(self.key).encode()
+        if self.result is not None:
+            return b'{"key":' + key + b',"result":' + self.result + b',"error":null}'
+        assert self.error is not None
+        return b'{"key":' + key + b',"result":null,"error":' + self.error.model_dump_json().encode() + b"}"
 
 
 @dataclass(frozen=True)
@@ -229,17 +246,40 @@ class Dispatcher:
             session.close()
 
     def _replay_batch(self, batch: ReplayBatchRequest, *, token: str, counter_code: str | None) -> Reply:
-        """Run each queued call as if it had come alone (its own key, checks and transaction), in order;
-        stop after the first answer that means "try later" so the counter keeps its order."""
-        outcomes: list[ReplayOutcome] = []
-        for item in batch.items:
-            outcome = self._replay_one(item, token=token, counter_code=counter_code)
-            outcomes.append(outcome)
-            if outcome.error is not None and outcome.error.code in BATCH_STOP_CODES:
-                break
-        return Reply(200, ReplayBatchResult(outcomes=outcomes).model_dump_json().encode())
+        """Run each queued call as if it had come alone — its own key, checks, audit and stored result —
+        in order, each in a savepoint of one transaction (one commit for the batch: replays of a backlog
+        cost less); stop after the first answer that means "try later" so the counter keeps its order.
 
-    def _replay_one(self, item: ReplayItem, *, token: str, counter_code: str | None) -> ReplayOutcome:
+        Outcomes are only sent once the transaction committed. When the database fails (or the commit
+        does), nothing of the batch stays and the answer is one SERVICE_UNAVAILABLE for its first call.
+        """
+        session = self._sessions()
+        outcomes: list[_Outcome] = []
+        try:
+            for item in batch.items:
+                outcome = self._replay_one(session, item, token=token, counter_code=counter_code)
+                outcomes.append(outcome)
+                if outcome.error is not None and outcome.error.code in BATCH_STOP_CODES:
+                    break
+            session.commit()
+        except OperationalError:
+            session.rollback()
+            ref = uuid.uuid4().hex[:12]
+            log.exception("database unavailable (ref %s) in a replay batch", ref)
+            outcomes = [_Outcome(key=batch.items[0].key, error=ErrorPayload(
+                code=ErrorCode.SERVICE_UNAVAILABLE, params={"ref": ref}, ref=ref))]
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+        # Each result is the JSON the call stored with its key: spliced in as it is, not parsed and
+        # serialised again (a ReplayBatchResult on the wire; the client validates it).
+        return Reply(200, b'{"outcomes":[' + b",".join(o.to_json() for o in outcomes) + b"]}")
+
+    def _replay_one(self, session: Session, item: ReplayItem, *, token: str, counter_code: str | None
+                    ) -> _Outcome:
+        """One queued call in a savepoint of the batch's transaction (rolled back alone when refused)."""
         rpc = REGISTRY.get(item.method)
         try:
             if rpc is None or not rpc.replayable:
@@ -252,19 +292,26 @@ class Dispatcher:
                 req = rpc.request.model_validate_json(json.dumps(item.body))
             except ValidationError as exc:
                 raise _validation_error(exc) from None
-            reply = self._transact(rpc, req, key=key, token=token, cosign=None, counter_code=counter_code)
-            return ReplayOutcome(key=item.key, result=json.loads(reply.body))
         except AppError as exc:
-            return ReplayOutcome(key=item.key, error=ErrorPayload(code=exc.code, params=dict(exc.params)))
+            return _Outcome(key=item.key, error=ErrorPayload(code=exc.code, params=dict(exc.params)))
+        ctx = CallContext(session=session, clock=self._clock, settings=self._settings, pii=self._pii,
+                          now=self._clock.now(), method=rpc.name, counter_code=counter_code, idempotency_key=key)
+        savepoint = session.begin_nested()
+        try:
+            reply = self._run(ctx, rpc, req, key=key, token=token, cosign=None)
+            savepoint.commit()
+            return _Outcome(key=item.key, result=reply.body)
+        except AppError as exc:
+            savepoint.rollback()
+            self._apply_failure_effects(ctx)
+            return _Outcome(key=item.key, error=ErrorPayload(code=exc.code, params=dict(exc.params)))
         except OperationalError:
-            ref = uuid.uuid4().hex[:12]
-            log.exception("database unavailable (ref %s) in a replayed %s", ref, item.method)
-            return ReplayOutcome(key=item.key, error=ErrorPayload(code=ErrorCode.SERVICE_UNAVAILABLE,
-                                                                  params={"ref": ref}, ref=ref))
+            raise  # the transaction is gone: the whole batch is answered "try later"
         except Exception:
+            savepoint.rollback()
             ref = uuid.uuid4().hex[:12]
             log.exception("internal error (ref %s) in a replayed %s", ref, item.method)
-            return ReplayOutcome(key=item.key, error=ErrorPayload(code=ErrorCode.INTERNAL_ERROR,
+            return _Outcome(key=item.key, error=ErrorPayload(code=ErrorCode.INTERNAL_ERROR,
                                                                   params={"ref": ref}, ref=ref))
 
     def _transact(
