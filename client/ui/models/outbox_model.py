@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -29,6 +29,7 @@ else:
     from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 _Index = QModelIndex | QPersistentModelIndex
+RowT = TypeVar("RowT")
 _RIGHT: Final = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT: Final = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _ATTENTION_COLOR: Final = QColor("#b00020")
@@ -80,32 +81,33 @@ def refusal_text(code: str | None, params: Mapping[str, object]) -> str:
     return error_message(known, shown)
 
 
-class OutboxModel(QAbstractTableModel):
-    """Items of this counter's outbox, newest first; read-only."""
+class _RowModel(QAbstractTableModel, Generic[RowT]):
+    """A read-only table of rows: subclasses give the titles, the cells, the right-aligned columns and
+    which rows are shown in red."""
 
-    RECEIPT, CUSTOMER, AMOUNT, TAKEN_AT, STATE, ATTEMPTS, LAST_ERROR, BOOKED_AT = range(8)
-    COLUMNS: Final = 8
+    COLUMNS: int = 0
+    RIGHT: frozenset[int] = frozenset()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[OutboxItem] = []
+        self._rows: list[RowT] = []
 
-    def set_rows(self, rows: Sequence[OutboxItem]) -> None:
+    def set_rows(self, rows: Sequence[RowT]) -> None:
         """Replace every row."""
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def rows(self) -> list[OutboxItem]:
-        """The items shown."""
+    def rows(self) -> list[RowT]:
+        """The rows shown."""
         return list(self._rows)
 
-    def row_at(self, row: int) -> OutboxItem | None:
-        """The item in ``row``, or None."""
+    def row_at(self, row: int) -> RowT | None:
+        """The row ``row``, or None."""
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Items; a table has no children."""
+        """Rows; a table has no children."""
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -118,21 +120,12 @@ class OutboxModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Vertical:
             return section + 1
-        titles = (
-            self.tr("Receipt"), self.tr("Account"), self.tr("Amount (yuan)"), self.tr("Taken at (counter clock)"),
-            self.tr("State"), self.tr("Attempts"), self.tr("Last answer"), self.tr("Booked at (server clock)"),
-        )
+        titles = self._titles()
         return titles[section] if 0 <= section < len(titles) else None
 
-    def _cells(self, item: OutboxItem) -> tuple[str, ...]:
-        return (
-            item.receipt_no or "", item.customer_no or "", format_fen(item.amount_fen), clock_text(item.created_at),
-            state_text(item), str(item.attempts), refusal_text(item.last_error, item.last_error_params),
-            clock_text(item.server_time),
-        )
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Cell text, a tooltip with the whole last answer, right-aligned numbers, attention in red."""
+        """Cell text (also as the tooltip: the whole text of a long answer), right-aligned numbers, rows
+        that need someone in red."""
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         item = self._rows[index.row()]
@@ -142,56 +135,61 @@ class OutboxModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._cells(item)[column]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_RIGHT if column in (self.AMOUNT, self.ATTEMPTS) else _LEFT)
-        if role == Qt.ItemDataRole.ForegroundRole and item.state is ItemState.ATTENTION and not item.acknowledged_at:
+            return int(_RIGHT if column in self.RIGHT else _LEFT)
+        if role == Qt.ItemDataRole.ForegroundRole and self._alarming(item):
             return QBrush(_ATTENTION_COLOR)
         return None
 
+    def _titles(self) -> tuple[str, ...]:
+        raise NotImplementedError
 
-class AttentionModel(QAbstractTableModel):
+    def _cells(self, item: RowT) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def _alarming(self, item: RowT) -> bool:
+        raise NotImplementedError
+
+
+class OutboxModel(_RowModel[OutboxItem]):
+    """Items of this counter's outbox, newest first; read-only."""
+
+    RECEIPT, CUSTOMER, AMOUNT, TAKEN_AT, STATE, ATTEMPTS, LAST_ERROR, BOOKED_AT = range(8)
+    COLUMNS = 8
+    RIGHT = frozenset({AMOUNT, ATTEMPTS})
+
+    def _titles(self) -> tuple[str, ...]:
+        return (
+            self.tr("Receipt"), self.tr("Account"), self.tr("Amount (yuan)"), self.tr("Taken at (counter clock)"),
+            self.tr("State"), self.tr("Attempts"), self.tr("Last answer"), self.tr("Booked at (server clock)"),
+        )
+
+    def _cells(self, item: OutboxItem) -> tuple[str, ...]:
+        return (
+            item.receipt_no or "", item.customer_no or "", format_fen(item.amount_fen), clock_text(item.created_at),
+            state_text(item), str(item.attempts), refusal_text(item.last_error, item.last_error_params),
+            clock_text(item.server_time),
+        )
+
+    def _alarming(self, item: OutboxItem) -> bool:
+        return item.state is ItemState.ATTENTION and not item.acknowledged_at
+
+
+class AttentionModel(_RowModel[AttentionItem]):
     """The hall's items needing attention (``sync.list_attention``), unacknowledged first; read-only."""
 
     KIND, RECEIPT, CUSTOMER, AMOUNT, COUNTER, TAKEN_BY, TAKEN_AT, RECORDED_AT, REASON, ACKNOWLEDGED = range(10)
-    COLUMNS: Final = 10
+    COLUMNS = 10
+    RIGHT = frozenset({AMOUNT})
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AttentionItem] = []
-
-    def set_rows(self, rows: Sequence[AttentionItem]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[AttentionItem]:
-        """The items shown."""
-        return list(self._rows)
-
-    def row_at(self, row: int) -> AttentionItem | None:
-        """The item in ``row``, or None."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Items; a table has no children."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Fixed columns."""
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Translated column titles."""
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        titles = (
+    def _titles(self) -> tuple[str, ...]:
+        return (
             self.tr("Why"), self.tr("Receipt"), self.tr("Account"), self.tr("Amount (yuan)"), self.tr("Counter"),
             self.tr("Cashier"), self.tr("Taken at (counter clock)"), self.tr("Recorded at (server clock)"),
             self.tr("Reason"), self.tr("Acknowledged"),
         )
-        return titles[section] if 0 <= section < len(titles) else None
+
+    def _alarming(self, item: AttentionItem) -> bool:
+        return item.acknowledged_by is None
 
     @staticmethod
     def reason(item: AttentionItem) -> str:
@@ -212,19 +210,3 @@ class AttentionModel(QAbstractTableModel):
             item.counter_code, item.taken_by, clock_text(item.local_time), clock_text(item.recorded_at),
             self.reason(item), self._acknowledged(item),
         )
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Cell text, a tooltip with the whole reason, right-aligned amounts, unacknowledged items in red."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        item = self._rows[index.row()]
-        column = index.column()
-        if not 0 <= column < self.COLUMNS:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._cells(item)[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_RIGHT if column == self.AMOUNT else _LEFT)
-        if role == Qt.ItemDataRole.ForegroundRole and item.acknowledged_by is None:
-            return QBrush(_ATTENTION_COLOR)
-        return None
