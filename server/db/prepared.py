@@ -15,11 +15,16 @@ output column (``SELECT :x``) silently becomes text. Columns, comparisons, ``INS
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import hashlib
 import re
+from collections.abc import Mapping
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import Engine, Executable, event
+from sqlalchemy import Connection, Engine, Executable, TextClause, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 _OPTION: Final = "gridcounter_prepared"
 E = TypeVar("E", bound=Executable)
@@ -57,12 +62,76 @@ def install(engine: Engine) -> None:
     ) -> tuple[str, Any]:
         if executemany or context is None or not context.execution_options.get(_OPTION):
             return statement, parameters
-        done: dict[str, str] = conn.connection.info.setdefault(_OPTION, {})
-        execute = done.get(statement)
-        if execute is None:
-            body, names = _split(statement)
-            name = "gc_" + hashlib.sha256(body.encode()).hexdigest()[:20]
-            cursor.execute(f"PREPARE {name} AS {body}")
-            args = ", ".join(f"%({n})s" for n in names)
-            execute = done[statement] = f"EXECUTE {name}({args})" if names else f"EXECUTE {name}"
-        return execute, parameters
+        name, body, names = _parsed(statement)
+        _ensure_prepared(conn.connection.info, cursor, name, body)
+        args = ", ".join(f"%({n})s" for n in names)
+        return (f"EXECUTE {name}({args})" if names else f"EXECUTE {name}"), parameters
+
+
+# --- the same, without SQLAlchemy's per-statement machinery ---------------------------------------------
+
+_PARSED: dict[str, tuple[str, str, list[str]]] = {}
+_SQL_OF: dict[int, str] = {}
+_ROW_TYPES: dict[tuple[str, ...], type] = {}
+
+
+def _parsed(sql: str) -> tuple[str, str, list[str]]:
+    """(prepared name, ``$n`` body, parameter names) of a psycopg2-style statement, computed once."""
+    found = _PARSED.get(sql)
+    if found is None:
+        body, names = _split(sql)
+        found = _PARSED[sql] = ("gc_" + hashlib.sha256(body.encode()).hexdigest()[:20], body, names)
+    return found
+
+
+def _ensure_prepared(info: dict[str, Any], cursor: Any, name: str, body: str) -> None:
+    """PREPARE ``name`` on this connection unless it already was (by either path; a rolled-back
+    transaction keeps it: prepared statements belong to the connection)."""
+    done: set[str] = info.setdefault(_OPTION, set())
+    if name not in done:
+        cursor.execute(f"PREPARE {name} AS {body}")
+        done.add(name)
+
+
+def _row_type(columns: tuple[str, ...]) -> type:
+    found = _ROW_TYPES.get(columns)
+    if found is None:
+        found = _ROW_TYPES[columns] = collections.namedtuple("PreparedRow", columns, rename=True)
+    return found
+
+
+def fetch(session: Session | Connection, statement: TextClause, params: Mapping[str, Any]) -> list[Any]:
+    """Run a ``prepared(text(...))`` statement straight on the DBAPI cursor, in the session's
+    transaction: the PREPARE/EXECUTE of :func:`install`, without the ~0.1 ms of SQLAlchemy Python around
+    each statement (the hot path runs five per payment; docs/benchmarks.md). Rows are named tuples;
+    parameters go to psycopg2 as they are (no SQLAlchemy type processing: plain values and ``CAST``)."""
+    conn = session.connection() if isinstance(session, Session) else session
+    key = id(statement)
+    sql = _SQL_OF.get(key)
+    if sql is None:
+        sql = _SQL_OF[key] = str(statement.compile(dialect=conn.dialect))
+    name, body, names = _parsed(sql)
+    fairy = conn.connection
+    dbapi_error = conn.dialect.loaded_dbapi.Error
+    cursor = fairy.cursor()
+    try:
+        _ensure_prepared(fairy.info, cursor, name, body)
+        if names:
+            cursor.execute(f"EXECUTE {name}({', '.join('%s' for _ in names)})", [params[n] for n in names])
+        else:
+            cursor.execute(f"EXECUTE {name}")
+        if cursor.description is None:
+            return []
+        row = _row_type(tuple(d[0] for d in cursor.description))
+        return [row(*r) for r in cursor.fetchall()]
+    except dbapi_error as exc:
+        # As SQLAlchemy's own execute would: a lost server invalidates the pooled connection, and the
+        # error leaves as SQLAlchemy's class (OperationalError, IntegrityError …) around the driver's.
+        invalidated = bool(conn.dialect.is_disconnect(exc, fairy.dbapi_connection, cursor))
+        if invalidated:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(sql, dict(params), exc, dbapi_error, connection_invalidated=invalidated,
+                                  dialect=conn.dialect) from exc
+    finally:
+        with contextlib.suppress(Exception):
+            cursor.close()

@@ -13,7 +13,7 @@ from typing import Any, Final
 from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
-from server.db.prepared import prepared
+from server.db.prepared import fetch, prepared
 from server.models.audit import AuditChainHead, AuditRecord
 from server.rpc.context import AuditEntry, CallContext
 from shared_models.methods.audit import (
@@ -125,7 +125,7 @@ def write_records(
             params.update({f"{c}{i}": row[c] for c in _COLUMNS})
             prev = digest
         params["head_seq"], params["head_hash"] = seq + len(entries) - 1, prev
-    ctx.session.connection().execute(_write_statement(len(entries), response=response is not None), params)
+    fetch(ctx.session, _write_statement(len(entries), response=response is not None), params)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from typing import Any, Final
 from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
-from server.db.prepared import prepared
+from server.db.prepared import fetch, prepared
 from server.models.ledger import EntryKind
 from server.services.rules.late_fees import CrossYearRule, LateFeeRule, OpenPrincipal, late_days, late_fee_fen
 from server.services.shifts import business_date
@@ -125,7 +125,7 @@ def load_bills(
 
     ``before_entry_id`` reads the books as they were before that entry (to rebuild an old receipt).
     """
-    rows = session.execute(_OPEN_BILLS_SQL, {"cid": customer_id, "before": before_entry_id}).all()
+    rows = fetch(session, _OPEN_BILLS_SQL, {"cid": customer_id, "before": before_entry_id})
     return customer_bills(rows, on=on)
 
 

@@ -18,7 +18,7 @@ from typing import Any, Final
 from sqlalchemy import Row, text
 from sqlalchemy.exc import IntegrityError
 
-from server.db.prepared import prepared
+from server.db.prepared import fetch, prepared
 from server.errors import AppError
 from server.models.ledger import EntryKind
 from server.rpc.context import CallContext
@@ -186,10 +186,11 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     today = business_date(ctx.now)
     _check_receipt_no(ctx, req.receipt_no, today=today, offline=req.accepted_offline)
     amount, tendered, change = _check_tenders(req.tenders)
-    head = ctx.session.execute(_LOCK_CUSTOMER_SQL, {
+    heads = fetch(ctx.session, _LOCK_CUSTOMER_SQL, {
         "customer_no": req.customer_no, "receipt_no": req.receipt_no, "counter_id": actor.counter_id,
         "user_id": actor.user_id,
-    }).one_or_none()
+    })
+    head = heads[0] if heads else None
     if head is None:
         raise AppError(ErrorCode.CUSTOMER_NOT_FOUND, customer_no=req.customer_no)
     if head.taken:
@@ -226,7 +227,8 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
         "entries": json.dumps(_ledger_entries(allocation)),
     }
     try:
-        payment_id = ctx.session.execute(_WRITE_SQL, params).scalar_one_or_none()
+        written = fetch(ctx.session, _WRITE_SQL, params)
+        payment_id = written[0][0] if written else None
     except IntegrityError as exc:
         if _constraint(exc) == "uq_payments_receipt_no":  # the same number booked meanwhile by a parallel call
             raise AppError(ErrorCode.RECEIPT_NO_TAKEN, receipt_no=req.receipt_no) from None
