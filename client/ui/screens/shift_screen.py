@@ -86,6 +86,8 @@ class ShiftScreen(QWidget):
         self._ctx = ctx
         self._summary: ShiftSummary | None = None
         self._open_key: tuple[int, IdempotencyKey] | None = None
+        #: Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.
+        self._opened_here = 0
         self.close_dialog: CloseShiftDialog | None = None
 
         self.status_label = QLabel()
@@ -206,13 +208,15 @@ class ShiftScreen(QWidget):
 
     def refresh(self) -> None:
         """Ask the server for the open shift; its summary follows."""
-        rpc = self._ctx.rpc
+        rpc, asked = self._ctx.rpc, self._opened_here
         Op(parent=self, run=lambda: rpc.call(GET_CURRENT, Empty()), busy=[self.refresh_button], key="current") \
-            .on_success(self._on_current) \
+            .on_success(lambda current: self._on_current(current, asked=asked)) \
             .on_failure(self._report) \
             .start()
 
-    def _on_current(self, current: CurrentShift) -> None:
+    def _on_current(self, current: CurrentShift, *, asked: int) -> None:
+        if asked != self._opened_here:
+            return  # asked before this screen opened a shift: the answer is older than what it knows
         self.shift.update(current)  # listeners (this screen, the desk) re-render
         if self.shift.is_open:
             self.load_summary()
@@ -277,6 +281,7 @@ class ShiftScreen(QWidget):
 
     def _on_opened(self, info: ShiftInfo) -> None:
         self._open_key = None
+        self._opened_here += 1
         self.float_edit.clear()
         self._summary = None
         self.shift.opened(info)
