@@ -1887,7 +1887,7 @@
     <name>ShiftScreen</name>
     <message>
         <source>Open a shift</source>
-        <extracomment>The cashier asks for the daily settlement of this business day (``datetime.date``). A summary was rendered (tests and the desk wait for this).</extracomment>
+        <extracomment>The cashier asks for the daily settlement of this business day (``datetime.date``). A summary was rendered (tests and the desk wait for this). Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.</extracomment>
         <translation>开班</translation>
     </message>
     <message>
