@@ -538,21 +538,13 @@ class Outbox:
 
     def record_attempt(self, item_id: int, *, code: str, params: Mapping[str, Any] | None = None) -> None:
         """A send that got no answer (or one that says "try later"): the item stays pending."""
-        with self._write() as conn:
-            conn.execute("UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ?, last_error = ?,"
-                         " last_error_params = ? WHERE id = ? AND state = 'pending'",
-                         (self._now().isoformat(), code, json.dumps(dict(params or {}), ensure_ascii=False), item_id))
+        self.record_answers([Answer(item_id=item_id, state=ItemState.PENDING, code=code, params=params)])
 
     def record_done(self, item_id: int, *, result: Mapping[str, Any], server_time: dt.datetime | None) -> bool:
         """The server's answer: the item is done. False if it was answered before (another replayer)."""
-        with self._write() as conn:
-            cursor = conn.execute(
-                "UPDATE outbox SET state = 'done', result = ?, server_time = ?, answered_at = ?,"
-                " attempts = attempts + 1, last_attempt_at = ?, last_error = NULL, last_error_params = NULL"
-                " WHERE id = ? AND state = 'pending'",
-                (json.dumps(dict(result), ensure_ascii=False), server_time.isoformat() if server_time else None,
-                 self._now().isoformat(), self._now().isoformat(), item_id))
-            return cursor.rowcount == 1
+        [recorded] = self.record_answers([Answer(item_id=item_id, state=ItemState.DONE, result=result,
+                                                 server_time=server_time)])
+        return recorded
 
     def record_refusal(self, item_id: int, *, version: int, state: ItemState, code: str,
                        params: Mapping[str, Any] | None = None) -> bool:
@@ -563,13 +555,9 @@ class Outbox:
         """
         if state not in (ItemState.REJECTED, ItemState.ATTENTION):
             raise ValueError(f"not a refusal state: {state}")
-        with self._write() as conn:
-            cursor = conn.execute(
-                "UPDATE outbox SET state = ?, last_error = ?, last_error_params = ?, answered_at = ?,"
-                " attempts = attempts + 1, last_attempt_at = ? WHERE id = ? AND version = ? AND state = 'pending'",
-                (state.value, code, json.dumps(dict(params or {}), ensure_ascii=False), self._now().isoformat(),
-                 self._now().isoformat(), item_id, version))
-            return cursor.rowcount == 1
+        [recorded] = self.record_answers([Answer(item_id=item_id, state=state, version=version, code=code,
+                                                 params=params)])
+        return recorded
 
     def accept_offline(self, item_id: int, *, patch: Mapping[str, Any] | None = None) -> OutboxItem:
         """The counter hands the receipt over without the server's answer: mark the item offline and apply

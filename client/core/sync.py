@@ -21,10 +21,10 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Final, TypeVar
 
 from pydantic import ValidationError
 
@@ -32,10 +32,11 @@ from client.core.outbox import Answer, ItemState, Outbox, OutboxCounts, OutboxEr
 from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import WHOAMI
-from shared_models.methods.outbox import MAX_BATCH, REPLAY_BATCH, ReplayBatchRequest, ReplayItem, ReplayOutcome
+from shared_models.methods.outbox import MAX_BATCH, REPLAY_BATCH, ReplayBatchRequest, ReplayItem
 from shared_models.rpc import REGISTRY, Empty, Model, load_all
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: No answer: the item stays pending and the link is down.
 LINK_CODES: Final = frozenset({ErrorCode.NETWORK_UNREACHABLE, ErrorCode.NETWORK_TIMEOUT, ErrorCode.BAD_RESPONSE,
@@ -244,6 +245,7 @@ class SyncWorker:
         return self._idle_s
 
     def _send(self, item: OutboxItem) -> float:
+        """One item alone (the cashier waits for it): the same answers as in a batch."""
         rpc = REGISTRY.get(item.method)
         if rpc is None:  # a newer client queued it and this one was downgraded: keep it, never drop it
             self._outbox.record_attempt(item.id, code=ErrorCode.UNKNOWN_METHOD.value, params={"method": item.method})
@@ -253,14 +255,13 @@ class SyncWorker:
             req = rpc.request.model_validate_json(json.dumps(item.body))
         except ValidationError:
             log.exception("outbox item %d no longer matches the contract", item.id)
-            self._refuse(item, ErrorCode.INVALID_REQUEST, {"field": "(body)", "problem": "contract"})
-            return 0.0
+            return self._record([self._refusal(item, RpcError(ErrorCode.INVALID_REQUEST,
+                                                               {"field": "(body)", "problem": "contract"}))], 0.0)
         try:
             result = self._rpc.call(rpc, req, idempotency_key=item.key)
         except RpcError as exc:
-            return self._on_error(item, exc)
-        self._done(item, result)
-        return 0.0
+            return self._record(*self._answer_error(item, exc))
+        return self._record([self._answer_result(item, result)], 0.0)
 
     def _send_batch(self, items: list[OutboxItem]) -> float:
         """A backlog: several items in one ``outbox.replay_batch``, each answered as if sent alone; the
@@ -269,7 +270,7 @@ class SyncWorker:
         try:
             reply = self._rpc.call(REPLAY_BATCH, batch)
         except RpcError as exc:
-            return self._on_error(items[0], exc)
+            return self._record(*self._answer_error(items[0], exc))
         by_key: dict[str, OutboxItem] = {i.key: i for i in items}
         answers: list[Answer] = []
         delay = 0.0
@@ -278,10 +279,23 @@ class SyncWorker:
             if item is None:  # pragma: no cover - the server answers the keys it was sent
                 log.error("replay batch answered an unknown key %s", outcome.key)
                 continue
-            answer, delay = self._answer(item, outcome)
-            answers.append(answer)
+            if outcome.error is None:
+                try:
+                    result = REGISTRY[item.method].response.model_validate_json(json.dumps(outcome.result))
+                except ValidationError:
+                    answer, delay = self._answer_error(item, RpcError(ErrorCode.BAD_RESPONSE))
+                else:
+                    answer = [self._answer_result(item, result)]
+            else:
+                answer, delay = self._answer_error(item, RpcError(outcome.error.code, outcome.error.params,
+                                                                  outcome.error.ref))
+            answers.extend(answer)
             if delay > 0:  # a "try later": the rest of the batch waits, in order
                 break
+        return self._record(answers, delay)
+
+    def _record(self, answers: list[Answer], delay: float) -> float:
+        """Store the answers (one local transaction), update the status, and pass ``delay`` on."""
         recorded = self._outbox.record_answers(answers)
         for answer, done in zip(answers, recorded, strict=True):
             if answer.state in (ItemState.REJECTED, ItemState.ATTENTION):
@@ -292,86 +306,41 @@ class SyncWorker:
         if delay == 0:
             self._failures = 0
             self._last_error = None
-            self._set_waiting(None)
+            self._waiting = None
         self._notify()
         return delay
 
-    def _answer(self, item: OutboxItem, outcome: ReplayOutcome) -> tuple[Answer, float]:
-        """What one outcome of a batch does to its item, and how long to wait before sending more."""
-        if outcome.error is None:
-            try:
-                result = REGISTRY[item.method].response.model_validate_json(json.dumps(outcome.result))
-            except ValidationError:
-                return self._retry_later(item, RpcError(ErrorCode.BAD_RESPONSE))
-            server_time = getattr(result, "paid_at", None)
-            self._link = LinkState.UP
-            return Answer(item_id=item.id, state=ItemState.DONE, result=result.model_dump(mode="json"),
-                          server_time=server_time if isinstance(server_time, dt.datetime) else None), 0.0
-        error = RpcError(outcome.error.code, outcome.error.params, outcome.error.ref)
+    def _answer_result(self, item: OutboxItem, result: Model) -> Answer:
+        """The server booked the item: done, with its result and booking time."""
+        self._link = LinkState.UP
+        server_time = getattr(result, "paid_at", None)
+        return Answer(item_id=item.id, state=ItemState.DONE, result=result.model_dump(mode="json"),
+                      server_time=server_time if isinstance(server_time, dt.datetime) else None)
+
+    def _answer_error(self, item: OutboxItem, error: RpcError) -> tuple[list[Answer], float]:
+        """An error answer: a refusal on its merits (no wait), or "try later" (the item stays pending)."""
         if error.code in SESSION_LOST_CODES:
             self._rpc.clear_session(token=self._rpc.session_token)
-        if error.code in LINK_CODES or error.code in RETRY_CODES or error.code in SESSION_LOST_CODES:
-            return self._retry_later(item, error)
-        self._link = LinkState.UP
-        with self._cond:
-            watched = item.id in self._watched
-        state = ItemState.REJECTED if watched and not item.offline else ItemState.ATTENTION
-        return Answer(item_id=item.id, state=state, version=item.version, code=error.code.value,
-                      params=error.params), 0.0
-
-    def _retry_later(self, item: OutboxItem, error: RpcError) -> tuple[Answer, float]:
+        if not (error.code in LINK_CODES or error.code in RETRY_CODES or error.code in SESSION_LOST_CODES):
+            self._link = LinkState.UP
+            return [self._refusal(item, error)], 0.0
         self._last_error = error.code
         answer = Answer(item_id=item.id, state=ItemState.PENDING, code=error.code.value, params=error.params)
         if error.code in SESSION_LOST_CODES:
+            self._link = LinkState.UP
             self._waiting = ErrorCode.NOT_AUTHENTICATED
-            return answer, self._idle_s
+            return [answer], self._idle_s  # until someone signs in (wake)
         self._failures += 1
         self._link = LinkState.DOWN if error.code in LINK_CODES else LinkState.UP
         self._waiting = error.code if error.code is ErrorCode.NO_OPEN_SHIFT else None
-        return answer, self._backoff.delay(self._failures, self._rng)
+        return [answer], self._backoff.delay(self._failures, self._rng)
 
-    def _done(self, item: OutboxItem, result: Model) -> None:
-        server_time = getattr(result, "paid_at", None)
-        self._outbox.record_done(item.id, result=result.model_dump(mode="json"),
-                                 server_time=server_time if isinstance(server_time, dt.datetime) else None)
-        self._failures = 0
-        self._link = LinkState.UP
-        self._last_error = None
-        self._set_waiting(None)
-        self._notify()
-
-    def _on_error(self, item: OutboxItem, exc: RpcError) -> float:
-        self._last_error = exc.code
-        if exc.code in LINK_CODES or exc.code in RETRY_CODES:
-            self._outbox.record_attempt(item.id, code=exc.code.value, params=exc.params)
-            self._failures += 1
-            if exc.code in LINK_CODES:
-                self._link = LinkState.DOWN
-            else:
-                self._link = LinkState.UP
-            self._set_waiting(exc.code if exc.code is ErrorCode.NO_OPEN_SHIFT else None)
-            self._notify()
-            return self._backoff.delay(self._failures, self._rng)
-        self._link = LinkState.UP
-        if exc.code in SESSION_LOST_CODES:
-            self._outbox.record_attempt(item.id, code=exc.code.value, params=exc.params)
-            self._set_waiting(ErrorCode.NOT_AUTHENTICATED)
-            self._notify()
-            return self._idle_s  # until someone signs in (wake)
-        self._failures = 0
-        self._refuse(item, exc.code, exc.params)
-        return 0.0
-
-    def _refuse(self, item: OutboxItem, code: ErrorCode, params: Mapping[str, object]) -> None:
+    def _refusal(self, item: OutboxItem, error: RpcError) -> Answer:
+        """Refused on its merits: ``rejected`` while the cashier watches, else ``attention``."""
         with self._cond:
             watched = item.id in self._watched
         state = ItemState.REJECTED if watched and not item.offline else ItemState.ATTENTION
-        if self._outbox.record_refusal(item.id, version=item.version, state=state, code=code.value, params=params):
-            log.warning("outbox item %d (%s, receipt %s) refused: %s -> %s", item.id, item.method,
-                        item.receipt_no, code.value, state.value)
-        else:  # accepted offline while the old version was on its way: send the item again as it is now
-            log.info("outbox item %d changed while in flight; sending it again", item.id)
-        self._notify()
+        return Answer(item_id=item.id, state=state, version=item.version, code=error.code.value, params=error.params)
 
     # --- status ---------------------------------------------------------------------------------------
 
@@ -399,3 +368,17 @@ class SyncWorker:
             except Exception:
                 log.exception("sync status listener failed")
         return status
+
+
+def online_or_cached(online: Callable[[], T], cached: Callable[[], T] | None, *, link: LinkState
+                     ) -> tuple[T, bool]:
+    """(worker) The server's answer, or — with the link known to be down, or found down now — the
+    cache's; True when the answer came from the cache. Without a cache, errors propagate as they are."""
+    if cached is not None and link is LinkState.DOWN:
+        return cached(), True
+    try:
+        return online(), False
+    except RpcError as exc:
+        if cached is None or exc.code not in OFFLINE_CODES:
+            raise
+    return cached(), True

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
@@ -28,12 +27,12 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from client.core.cashier import PaymentOutcome, ReceiptHeader, take_payment
-from client.core.customer_cache import CachedOverview, CustomerCache
+from client.core.customer_cache import CachedOverview
 from client.core.outbox import OutboxError, OutboxFullError
 from client.core.receipts import hall_now, hall_time, to_document
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
 from client.core.shift_state import ShiftState
-from client.core.sync import OFFLINE_CODES, LinkState
+from client.core.sync import LinkState, online_or_cached
 from client.ui.context import UiContext
 from client.ui.errors import error_text
 from client.ui.ops import Op, is_running
@@ -50,7 +49,6 @@ from shared_models.money import format_fen
 from shared_models.rpc import Empty
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 _STYLES = {"ok": "color: #1b5e20; font-size: 13pt; font-weight: bold;",
            "error": "color: #b00020; font-weight: bold;", "info": ""}
@@ -183,13 +181,16 @@ class CashierScreen(QWidget):
         if not keep_message:
             self._say("")
         focus_amount = not keep_message
-        rpc, serve = self._ctx.rpc, self._serve_offline
+        rpc, cache, link = self._ctx.rpc, self._ctx.cache, self._link()
 
         def work() -> tuple[CustomerOverview, CachedOverview | None]:
-            def online() -> CustomerOverview:
-                return rpc.call(OVERVIEW, make_request(GetCustomerRequest, customer_no=customer_no))
+            def online() -> CachedOverview:
+                overview = rpc.call(OVERVIEW, make_request(GetCustomerRequest, customer_no=customer_no))
+                return CachedOverview(overview=overview, as_of=None, local_changes=False)
 
-            return serve(online, lambda cache: cache.overview(customer_no))
+            got, from_cache = online_or_cached(
+                online, (lambda: cache.overview(customer_no)) if cache is not None else None, link=link)
+            return got.overview, got if from_cache else None
 
         Op(parent=self, run=work, key="overview") \
             .on_success(lambda got: self._show_overview(got[0], focus_amount=focus_amount, cached=got[1],
@@ -197,20 +198,9 @@ class CashierScreen(QWidget):
             .on_failure(lambda exc: self._on_failed(exc, after=lambda: self._show_overview(None))) \
             .start()
 
-    def _serve_offline(self, online: Callable[[], T], cached: Callable[[CustomerCache], Any]) -> tuple[T, Any]:
-        """(worker) The server's answer, or with the link down the cache's: ``(answer, None)`` online,
-        ``(answer, cached(cache))`` offline, where a cached overview stands for itself and its figures."""
-        cache, sync = self._ctx.cache, self._ctx.sync
-        if cache is None or sync is None or sync.link is not LinkState.DOWN:
-            try:
-                return online(), None
-            except RpcError as exc:
-                if cache is None or exc.code not in OFFLINE_CODES:
-                    raise
-        got = cached(cache)
-        if isinstance(got, CachedOverview):
-            return got.overview, got  # type: ignore[return-value]
-        return got, got
+    def _link(self) -> LinkState:
+        sync = self._ctx.sync
+        return sync.link if sync is not None else LinkState.UNKNOWN
 
     def reload_customer(self) -> None:
         """F5: fetch the customer on screen again (late fees, bills paid elsewhere)."""
@@ -242,13 +232,14 @@ class CashierScreen(QWidget):
             return
         rpc, customer_no = self._ctx.rpc, customer.profile.customer_no
 
-        serve = self._serve_offline
+        cache, link = self._ctx.cache, self._link()
 
         def work() -> Quote:
             def online() -> Quote:
                 return rpc.call(QUOTE, make_request(QuoteRequest, customer_no=customer_no, amount_fen=amount_fen))
 
-            quote, _ = serve(online, lambda cache: cache.quote(customer_no, amount_fen))
+            quote, _ = online_or_cached(
+                online, (lambda: cache.quote(customer_no, amount_fen)) if cache is not None else None, link=link)
             return quote
 
         if not Op(parent=self, run=work, key="quote").on_success(self.payment.show_quote) \

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
-from client.core.sync import OFFLINE_CODES, LinkState
+from client.core.sync import LinkState, online_or_cached
 from client.ui.context import UiContext
 from client.ui.errors import error_text
 from client.ui.messages import error_message
@@ -181,19 +181,21 @@ class CustomerSearchWidget(QWidget):
         self._generation += 1
         generation = self._generation
         rpc, cache, sync = self._ctx.rpc, self._ctx.cache, self._ctx.sync
+        link = sync.link if sync is not None else LinkState.UNKNOWN
 
         def work() -> tuple[SearchRequest, SearchResult]:
             req = make_request(SearchRequest, query=text, kind=kind, offset=offset, limit=PAGE)
-            if cache is None or sync is None or sync.link is not LinkState.DOWN:
-                try:
-                    return req, rpc.call(SEARCH, req)
-                except RpcError as exc:
-                    if cache is None or exc.code not in OFFLINE_CODES:
-                        raise
-            if offset:  # the cache answers one page: nothing more to show offline
-                return req, SearchResult(kind=req.kind or SearchKind.NAME, query=text, items=[], offset=offset,
-                                         has_more=False)
-            return req, cache.search(text, limit=PAGE)  # the link is down: the hall's cached customers
+
+            def cached() -> SearchResult:  # the link is down: the hall's cached customers, one page
+                if offset:
+                    return SearchResult(kind=req.kind or SearchKind.NAME, query=text, items=[], offset=offset,
+                                        has_more=False)
+                assert cache is not None
+                return cache.search(text, limit=PAGE)
+
+            found, _ = online_or_cached(lambda: rpc.call(SEARCH, req), cached if cache is not None else None,
+                                        link=link)
+            return req, found
 
         busy = [self.more_button] if offset else []
         Op(parent=self, run=work, busy=busy, key=f"search-{generation}") \
