@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TypeVar
 
+from client.core.background import BackgroundLoop
 from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
 from client.core.sync import Backoff
 from shared_models.errors import ErrorCode
@@ -609,76 +610,26 @@ def _damaged(exc: sqlite3.DatabaseError) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("no such table" in text or "no such column" in text)
 
 
-Listener = Callable[[RefreshStats], None]
 
 
-class CacheRefresher:
+class CacheRefresher(BackgroundLoop[RefreshStats]):
     """A thread that refreshes the cache every ``interval_s`` while a session exists, and on :meth:`wake`;
     after a failure it tries again with backoff. Listeners get each :class:`RefreshStats`, on this
     thread (the UI bridges them to the GUI thread by signal)."""
 
     def __init__(self, *, cache: CustomerCache, rpc: RpcClient, interval_s: float = 120.0,
                  backoff: Backoff | None = None, page_limit: int = 1000, name: str = "gridcounter-cache") -> None:
+        super().__init__(name=name)
         self._cache = cache
         self._rpc = rpc
         self._interval_s = interval_s
         self._backoff = backoff or Backoff(base_s=2.0, cap_s=max(interval_s, 2.0))
         self._page_limit = page_limit
-        self._name = name
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._listeners: list[Listener] = []
         self._failures = 0
         self._rng = random.Random()  # noqa: S311 - jitter, not a secret
         #: The last refresh that completed, and the code of the last failure since (None: it worked).
         self.last: RefreshStats | None = None
         self.last_error: ErrorCode | None = None
-
-    def start(self) -> CacheRefresher:
-        """Start the thread (once)."""
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name=self._name, daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self, timeout_s: float = 20.0) -> None:
-        """Stop after the call in flight (if any) returns; a refresh stops between pages."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            self._thread = None
-
-    @property
-    def running(self) -> bool:
-        """True while the thread runs."""
-        return self._thread is not None and self._thread.is_alive()
-
-    def wake(self) -> None:
-        """Refresh now (someone signed in, the link is back, a payment was replayed)."""
-        self._wake.set()
-
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Call ``listener(stats)`` (on the refresher thread) after every completed refresh."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with contextlib.suppress(ValueError):
-                self._listeners.remove(listener)
-
-        return unsubscribe
-
-    def _loop(self) -> None:
-        log.info("customer cache refresher started")
-        while not self._stop.is_set():
-            delay = self._step()
-            if self._stop.is_set():
-                break
-            self._wake.wait(delay)
-            self._wake.clear()
-        log.info("customer cache refresher stopped")
 
     def _step(self) -> float:
         """One refresh if a session exists; the seconds to wait before the next."""
@@ -703,9 +654,5 @@ class CacheRefresher:
         self._failures = 0
         self.last = stats
         self.last_error = None
-        for listener in list(self._listeners):
-            try:
-                listener(stats)
-            except Exception:
-                log.exception("customer cache listener failed")
+        self._emit(stats)
         return self._interval_s

@@ -14,7 +14,6 @@ Qt-free. Listeners are called on the worker thread: the UI bridges them to the G
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -28,6 +27,7 @@ from typing import Final, TypeVar
 
 from pydantic import ValidationError
 
+from client.core.background import BackgroundLoop
 from client.core.outbox import Answer, ItemState, Outbox, OutboxCounts, OutboxError, OutboxItem
 from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
 from shared_models.errors import ErrorCode
@@ -67,7 +67,6 @@ class SyncStatus:
     checked_at: dt.datetime
 
 
-Listener = Callable[[SyncStatus], None]
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ class Backoff:
         return rng.uniform(ceiling / 2, ceiling)
 
 
-class SyncWorker:
+class SyncWorker(BackgroundLoop[SyncStatus]):
     """Sends the outbox of the signed-in cashier (see the module docstring)."""
 
     def __init__(
@@ -91,6 +90,7 @@ class SyncWorker:
         idle_s: float = 15.0, rng: random.Random | None = None, name: str = "gridcounter-sync",
         batch_size: int = MAX_BATCH,
     ) -> None:
+        super().__init__(name=name)
         load_all()
         self._outbox = outbox
         self._rpc = rpc
@@ -98,45 +98,14 @@ class SyncWorker:
         self._backoff = backoff or Backoff()
         self._idle_s = idle_s
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
-        self._name = name
         self._batch_size = max(1, min(batch_size, MAX_BATCH))
-        self._wake = threading.Event()
-        self._stop = threading.Event()
         self._cond = threading.Condition()
         self._watched: set[int] = set()
-        self._listeners: list[Listener] = []
-        self._thread: threading.Thread | None = None
         self._failures = 0
         self._link = LinkState.UNKNOWN
         self._waiting: ErrorCode | None = None
         self._last_error: ErrorCode | None = None
         self._status: SyncStatus | None = None
-
-    # --- life ---------------------------------------------------------------------------------------
-
-    def start(self) -> SyncWorker:
-        """Start the thread (once)."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
-            self._thread.start()
-        return self
-
-    def stop(self, timeout_s: float = 20.0) -> None:
-        """Stop after the call in flight (if any) returns."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            self._thread = None
-
-    @property
-    def running(self) -> bool:
-        """True while the thread runs."""
-        return self._thread is not None and self._thread.is_alive()
-
-    def wake(self) -> None:
-        """Something was queued, someone signed in, or the link may be back: look now."""
-        self._wake.set()
 
     # --- what others see ----------------------------------------------------------------------------
 
@@ -145,15 +114,6 @@ class SyncWorker:
         """The link as last seen."""
         return self._link
 
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
-        """Call ``listener(status)`` (on the worker thread) whenever the status may have changed."""
-        self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with contextlib.suppress(ValueError):
-                self._listeners.remove(listener)
-
-        return unsubscribe
 
     def note_link(self, up: bool) -> None:
         """Another call learned the link state (a search that went through, or that could not connect)."""
@@ -195,28 +155,21 @@ class SyncWorker:
 
     # --- the loop -----------------------------------------------------------------------------------
 
-    def _run(self) -> None:
-        log.info("sync worker started")
+    def _on_start(self) -> None:
         try:
             self._outbox.adopt_unwatched()  # nobody waits any more for what a stopped client left in flight
         except OutboxError:
             log.exception("could not adopt the unanswered items of a stopped client")
-        while not self._stop.is_set():
-            try:
-                delay = self._step()
-            except OutboxError:
-                log.exception("the outbox cannot be read; trying again shortly")
-                delay = 5.0
-            except Exception:  # the worker must outlive any bug: nothing queued may stall for good
-                log.exception("sync worker step failed")
-                delay = 5.0
-            if delay > 0:
-                self._wake.wait(delay)
-            self._wake.clear()
-        log.info("sync worker stopped")
 
     def _step(self) -> float:
-        """Send at most one item; the seconds to wait before the next step (0: go on at once)."""
+        """Send at most one item (or one batch); the seconds to wait before the next step (0: at once)."""
+        try:
+            return self._send_next()
+        except OutboxError:
+            log.exception("the outbox cannot be read; trying again shortly")
+            return 5.0
+
+    def _send_next(self) -> float:
         user = self._user()
         if user is None or not self._rpc.has_session:
             self._set_waiting(ErrorCode.NOT_AUTHENTICATED)
@@ -362,11 +315,7 @@ class SyncWorker:
         status = SyncStatus(link=self._link, counts=counts, waiting=self._waiting, last_error=self._last_error,
                             checked_at=dt.datetime.now(dt.UTC))
         self._status = status
-        for listener in list(self._listeners):
-            try:
-                listener(status)
-            except Exception:
-                log.exception("sync status listener failed")
+        self._emit(status)
         return status
 
 
