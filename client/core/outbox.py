@@ -464,14 +464,6 @@ class Outbox:
             row = conn.execute(f"SELECT {self._COLUMNS} FROM outbox WHERE id = ?", (item_id,)).fetchone()  # noqa: S608
         return self._item(row) if row else None
 
-    def next_pending(self, username: str) -> OutboxItem | None:
-        """The oldest unanswered item taken by ``username`` (items are sent in the order they were taken)."""
-        with self._connect() as conn:
-            row = conn.execute(
-                f"SELECT {self._COLUMNS} FROM outbox WHERE state = 'pending' AND username = ? ORDER BY id LIMIT 1",  # noqa: S608
-                (username,)).fetchone()
-        return self._item(row) if row else None
-
     def pending(self, username: str, *, limit: int) -> list[OutboxItem]:
         """The oldest unanswered items taken by ``username``, in the order they were taken."""
         with self._connect() as conn:

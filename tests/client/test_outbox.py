@@ -73,8 +73,8 @@ class TestQueue:
         assert item.body["receipt_no"] == receipt_no == item.receipt_no == "H0101-20261123-00001"
         assert len(item.key) == 36
         assert item.created_at == clock.at
-        assert outbox.next_pending("cashier0101") == item
-        assert outbox.next_pending("someone.else") is None
+        assert outbox.pending("cashier0101", limit=5) == [item]
+        assert outbox.pending("someone.else", limit=5) == []
         counts = outbox.counts()
         assert (counts.pending, counts.attention, counts.oldest_pending_at) == (1, 0, clock.at)
 
@@ -82,8 +82,7 @@ class TestQueue:
         """Items go out oldest first; a recorded answer makes the item done, once."""
         outbox = Outbox(path, now=clock).open()
         first, second = pay(outbox), pay(outbox)
-        head = outbox.next_pending("cashier0101")
-        assert head is not None
+        [head, _] = outbox.pending("cashier0101", limit=5)
         assert head.receipt_no == first
         assert outbox.record_done(head.id, result={"receipt_no": first}, server_time=clock.at)
         assert not outbox.record_done(head.id, result={"receipt_no": "other"}, server_time=clock.at)
@@ -91,8 +90,7 @@ class TestQueue:
         assert done is not None
         assert done.state is ItemState.DONE
         assert done.result == {"receipt_no": first}
-        nxt = outbox.next_pending("cashier0101")
-        assert nxt is not None
+        [nxt] = outbox.pending("cashier0101", limit=5)
         assert nxt.receipt_no == second
 
     def test_accept_offline_bumps_the_version(self, path: Path, clock: _Clock) -> None:

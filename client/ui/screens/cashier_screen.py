@@ -330,15 +330,9 @@ class CashierScreen(QWidget):
         self.payment.set_customer(None)  # no second payment on the old figures until the view is reloaded
         self.payment_done.emit(receipt.receipt_no)
         self.printing.print_receipt(to_document(receipt))
-        if outcome.offline:
-            self._after_offline_payment(receipt)
-        else:
-            self.open_customer(receipt.customer_no, keep_message=True)
-        self.focus_search()  # the next customer's bill can be scanned straight away
-
-    def _after_offline_payment(self, receipt: PaymentReceipt) -> None:
-        """Offline: the cached figures took the payment (in the worker); show them."""
+        # online: the server's figures; offline: the cache's, which took the payment in the worker
         self.open_customer(receipt.customer_no, keep_message=True)
+        self.focus_search()  # the next customer's bill can be scanned straight away
 
     def _on_pay_failed(self, exc: BaseException) -> None:
         self.payment.unlock_entry()
