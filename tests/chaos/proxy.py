@@ -94,6 +94,9 @@ class ProxyStats:
     #: Client connections closed because the server could not be reached.
     upstream_down: int = 0
     cuts: int = 0
+    #: Chunks held back by a delay, towards the server and towards the client.
+    delayed_to_server: int = 0
+    delayed_to_client: int = 0
 
 
 class _RequestFramer:
@@ -350,9 +353,14 @@ class ChaosProxy:
             self._conns.discard(conn)
             conn.abort()
 
-    async def _pause(self) -> None:
+    async def _pause(self, *, to_server: bool) -> None:
         with self._lock:
             delay = self._delay_s
+            if delay:
+                if to_server:
+                    self._stats.delayed_to_server += 1
+                else:
+                    self._stats.delayed_to_client += 1
         if delay:
             await asyncio.sleep(delay)
 
@@ -363,7 +371,7 @@ class ChaosProxy:
                 targets = framer.feed(data)
                 if targets:
                     conn.awaiting = targets[-1]
-                await self._pause()
+                await self._pause(to_server=True)
                 writer.write(data)
                 await writer.drain()
         finally:
@@ -381,7 +389,7 @@ class ChaosProxy:
                         return  # finally: both connections reset, not one byte forwarded
                     if not committed:
                         arm.passed_non_200 += 1
-                await self._pause()
+                await self._pause(to_server=False)
                 writer.write(data)
                 await writer.drain()
         finally:

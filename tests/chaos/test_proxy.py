@@ -112,17 +112,20 @@ class TestModes:
         assert link.proxy.stats().connections == 1
 
     def test_delay(self, link: Link) -> None:
-        """A delay holds back every chunk both ways."""
+        """A delay holds back every chunk both ways, and nothing once it is lifted (counted, not timed)."""
         with link.client() as client:
             _post(client, "system.handshake")  # the TLS handshake is not part of the measure
-            link.proxy.delay(0.2)
-            started = time.monotonic()
+            link.proxy.delay(0.05)
+            before = link.proxy.stats()
             assert _post(client, "system.handshake").status_code == 200
-            assert time.monotonic() - started >= 0.4
+            during = link.proxy.stats()
+            assert during.delayed_to_server > before.delayed_to_server
+            assert during.delayed_to_client > before.delayed_to_client
             link.proxy.delay(0)
-            started = time.monotonic()
             assert _post(client, "system.handshake").status_code == 200
-            assert time.monotonic() - started < 0.4
+            after = link.proxy.stats()
+            assert (after.delayed_to_server, after.delayed_to_client) == (
+                during.delayed_to_server, during.delayed_to_client)
 
     def test_cut_refuses_and_resets_then_heals(self, link: Link) -> None:
         """A cut resets the call in flight and refuses new connections until the link is healed."""

@@ -104,9 +104,16 @@ class TestEmbeddedPostgres:
 
     def test_postgres_never_runs_as_root(self, own_pg: EmbeddedPostgres) -> None:
         """Backends run as the service user when we are root, else as ourselves."""
-        backend_pid = _scalar(own_pg.url, "SELECT pg_backend_pid()")
         expected = pwd.getpwnam("gridcounter").pw_uid if os.geteuid() == 0 else os.geteuid()
-        assert Path(f"/proc/{backend_pid}").stat().st_uid == expected
+        engine = create_engine(own_pg.url, poolclass=NullPool)
+        try:
+            # The connection stays open while /proc is read: its backend lives exactly that long.
+            with engine.connect() as conn:
+                backend_pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+                owner = Path(f"/proc/{backend_pid}").stat().st_uid
+        finally:
+            engine.dispose()
+        assert owner == expected
 
     def test_password_file_is_private(self, own_pg: EmbeddedPostgres) -> None:
         """The superuser password file is readable by its owner only."""

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
-import time
 
 import pytest
 from PySide6.QtCore import QThread, QTimer
@@ -171,20 +169,21 @@ def _alive(widget: QWidget) -> bool:
 
 class TestResponsiveness:
     def test_gui_thread_keeps_running(self, qtbot: QtBot, parent: QWidget) -> None:
-        """While an Op blocks 300 ms in its worker, the GUI thread's 10 ms timer keeps firing."""
-        ticks: list[float] = []
+        """While an Op's worker is blocked, the GUI thread keeps running: the worker waits for a GUI timer.
+
+        The worker finishes only after a 10 ms timer on the GUI thread fired while it was blocked; had
+        the GUI thread waited for the worker, neither would ever run (the wait ends in a timeout and the
+        test fails). Counted, not timed: the 50 ms stall target is measured by a benchmark.
+        """
+        ticked = threading.Event()
         timer = QTimer()
         timer.setInterval(10)
-        timer.timeout.connect(lambda: ticks.append(time.monotonic()))
-        done: list[object] = []
+        timer.timeout.connect(ticked.set)
+        done: list[bool] = []
         timer.start()
         try:
-            Op(parent=parent, run=lambda: threading.Event().wait(0.3)).on_success(done.append).start()
-            qtbot.waitUntil(lambda: bool(done), timeout=5_000)
+            Op(parent=parent, run=lambda: ticked.wait(30)).on_success(done.append).start()
+            qtbot.waitUntil(lambda: bool(done), timeout=60_000)
         finally:
             timer.stop()
-        gaps = [b - a for a, b in itertools.pairwise(ticks)]
-        assert len(ticks) >= 10
-        # Shorter than the 300 ms the worker blocked: the GUI thread never waited for it. The bound is
-        # loose on purpose (a loaded CI machine); the 50 ms stall target is measured by a benchmark.
-        assert max(gaps) < 0.25, f"GUI thread stalled {max(gaps) * 1000:.0f} ms"
+        assert done == [True]
