@@ -111,18 +111,37 @@ class NetworkPrinter:
         return PrinterStatus.OK
 
     def send(self, data: bytes) -> None:
-        """Send one job: connect, send every byte, close our side and let the printer close its own."""
+        """Send one job and make sure the printer read it: connect, send every byte, then a status query.
+
+        The printer handles ``DLE EOT`` as it reads its input, in order: its answer to the query sent
+        after the job proves it has taken in every byte before it. A printer that answers status queries
+        but never reads the job (a jammed mechanism, a full buffer) gives ``PRINTER_TIMEOUT`` with
+        ``partial`` set, instead of a receipt wrongly reported as printed.
+        """
         sock = self._connect()
         with sock:
             try:
                 sock.sendall(data)
-                sock.shutdown(socket.SHUT_WR)
+                sock.sendall(PAPER_STATUS_QUERY)
             except TimeoutError as exc:
                 log.warning("printer %s stopped taking data", self)
                 raise PrinterError(PrinterErrorCode.PRINTER_TIMEOUT, partial=True) from exc
             except OSError as exc:
                 log.warning("printer %s: connection lost while sending", self, exc_info=True)
                 raise PrinterError(PrinterErrorCode.PRINTER_OFFLINE, partial=True) from exc
+            try:
+                answer = sock.recv(1)
+            except TimeoutError as exc:
+                log.warning("printer %s took the connection but did not read the job", self)
+                raise PrinterError(PrinterErrorCode.PRINTER_TIMEOUT, partial=True) from exc
+            except OSError as exc:
+                log.warning("printer %s: connection lost after sending", self, exc_info=True)
+                raise PrinterError(PrinterErrorCode.PRINTER_OFFLINE, partial=True) from exc
+            if not answer:
+                log.warning("printer %s closed the connection before reading the whole job", self)
+                raise PrinterError(PrinterErrorCode.PRINTER_OFFLINE, partial=True)
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_WR)
             # Reading to the printer's end of file (instead of closing at once) means every byte was read
             # there, and closing with nothing unread sends no RST that could drop the job's tail.
             sock.settimeout(self.close_wait)

@@ -7,7 +7,6 @@ import base64
 import datetime as dt
 import os
 import shutil
-import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from server.rpc.dispatch import Dispatcher
 from server.security import PiiCipher
 from server.settings import Settings
 from tests.factories import World, seed_world
+from tests.reaper import owned_temp_dir, reap_orphans
 from tests.rpc_helpers import Caller
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -36,8 +36,8 @@ TEMPLATE = "gc_template"
 @pytest.fixture(scope="session")
 def test_root() -> Iterator[Path]:
     """A private folder under /tmp (pytest's own tmp folders are 0700, closed to the PG service user)."""
-    root = Path(tempfile.mkdtemp(prefix="gridcounter-test-", dir="/tmp"))
-    root.chmod(0o755)
+    reap_orphans()  # clusters and servers of killed earlier runs
+    root = owned_temp_dir("gridcounter-test-")
     yield root
     shutil.rmtree(root, ignore_errors=True)
 

@@ -85,6 +85,7 @@ def cashier_settlement(summary: ShiftSummary) -> CashierSettlement:
     return CashierSettlement(
         cashier_name=summary.shift.cashier_name,
         counter_code=summary.shift.counter_code,
+        shift_no=summary.shift.shift_no,
         shift_opened_at=hall_time(summary.shift.opened_at),
         shift_closed_at=hall_time(closing.closed_at),
         float_fen=summary.shift.float_fen,

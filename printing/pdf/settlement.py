@@ -62,6 +62,7 @@ LABELS_ZH: Final = MappingProxyType(
         "printed": "打印",
         "cashier": "收费员",
         "counter": "柜台",
+        "shift_no": "班次号",
         "shift_opened": "班次开始",
         "shift_closed": "班次结束",
         "float": "备用金",
@@ -222,6 +223,8 @@ class CashierSettlement:
 
     cashier_name: str
     counter_code: str
+    #: The shift's number (``<counter>-<yyyymmdd>-<n>``), printed beside the cashier.
+    shift_no: str
     shift_opened_at: dt.datetime
     shift_closed_at: dt.datetime
     float_fen: int
@@ -259,7 +262,7 @@ class CashierSettlement:
 
     def validate(self) -> None:
         """Raise :class:`SettlementError` unless the shift is well formed and adds up."""
-        for name in ("cashier_name", "counter_code"):
+        for name in ("cashier_name", "counter_code", "shift_no"):
             _check_text(name, getattr(self, name))
         for name in ("shift_opened_at", "shift_closed_at"):
             _check_time(name, getattr(self, name))
@@ -549,7 +552,11 @@ def _story(report: SettlementReport, *, font: str) -> list[Any]:
 
 def _cashier_section(st: _Styles, c: CashierSettlement) -> list[Any]:
     out: list[Any] = [
-        Paragraph(f"{_L['cashier']}：{_esc(c.cashier_name)}　{_L['counter']}：{_esc(c.counter_code)}", st.h1)
+        Paragraph(
+            f"{_L['cashier']}：{_esc(c.cashier_name)}　{_L['counter']}：{_esc(c.counter_code)}"
+            f"　{_L['shift_no']}：{_esc(c.shift_no)}",
+            st.h1,
+        )
     ]
     out.append(
         _kv_table(

@@ -35,7 +35,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter as Tally
 from collections import defaultdict
@@ -54,6 +53,7 @@ from server.demo_data import DEMO_PASSWORD
 from server.services.audit import verify_chains
 from tests.chaos.counter import HANDED_LOG, STOP_TAKING
 from tests.chaos.proxy import ChaosProxy, free_low_port
+from tests.reaper import owned_temp_dir
 
 log = logging.getLogger("chaos")
 
@@ -365,7 +365,7 @@ class ChaosRun:
         self.plan = plan
         self.keep = keep
         self._own_root = root is None
-        self.root = root or Path(tempfile.mkdtemp(prefix="gc-chaos-", dir="/tmp"))
+        self.root = root or owned_temp_dir("gc-chaos-")
         self.root.chmod(0o755)  # the PostgreSQL service user must traverse it when we run as root
         self._say = progress or (lambda message: log.info("%s", message))
         self.rng = random.Random(plan.seed)

@@ -94,6 +94,7 @@ class TestSettlementReport:
         (cashier,) = report.cashiers
         assert cashier.cashier_name == "王丽娟"
         assert cashier.counter_code == "H0101"
+        assert cashier.shift_no == summary.shift.shift_no
         assert cashier.float_fen == 50000
         assert [(m.method, m.count, m.amount_fen) for m in cashier.methods] == [
             (m.method.value, m.count, m.amount_fen) for m in summary.methods

@@ -3,7 +3,8 @@
 Each connection is one job: every byte until the client closes its side, except real-time status
 queries (``DLE EOT n``), which a printer answers at once and does not print. A connection that carried
 only queries is not a job. The endpoint can be told that the paper ran out, told to stay silent (a hung
-printer), and switched off (the listener closes, connections are refused) and on again on the same port.
+printer), told to stall (it answers status queries but never reads a job: a jammed mechanism with a
+full buffer), and switched off (the listener closes, connections are refused) and on again on the same port.
 
 Use it as a context manager, or wrap it in a fixture::
 
@@ -39,6 +40,10 @@ class PrinterEndpoint:
         self._jobs: list[bytes] = []
         self._status_byte = STATUS_PAPER_OK
         self._silent = False
+        self._stalled = False
+        self._switching_off = False
+        #: Connections that carried job data while stalled (the data was never read).
+        self.stalled_jobs = 0
         self.status_queries = 0
         self.connections = 0
         self.port = 0
@@ -75,11 +80,15 @@ class PrinterEndpoint:
         self._listener.close()
         self._listener = None
         with self._cond:
+            self._switching_off = True
+            self._cond.notify_all()
             for conn in self._open:
                 _shutdown(conn)
             handlers = list(self._handlers)
         for handler in handlers:
             handler.join()
+        with self._cond:
+            self._switching_off = False
 
     def switch_on(self) -> None:
         """Power on again, on the same port."""
@@ -110,6 +119,12 @@ class PrinterEndpoint:
         """Accept connections but never answer a status query (a hung printer)."""
         self._silent = silent
 
+    def set_stalled(self, stalled: bool) -> None:
+        """Answer status queries but never read a job's data: the connection stays open, unread."""
+        with self._cond:
+            self._stalled = stalled
+            self._cond.notify_all()
+
     @property
     def jobs(self) -> list[bytes]:
         """The jobs received so far (bytes of each finished connection, status queries removed)."""
@@ -122,6 +137,12 @@ class PrinterEndpoint:
             if not self._cond.wait_for(lambda: len(self._jobs) >= n, timeout=timeout):
                 raise AssertionError(f"expected {n} printer job(s) within {timeout} s, got {len(self._jobs)}")
             return list(self._jobs)
+
+    def wait_for_stalled_jobs(self, n: int, timeout: float) -> None:
+        """Wait until ``n`` connections carried job data that a stalled endpoint left unread."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self.stalled_jobs >= n, timeout=timeout):
+                raise AssertionError(f"expected {n} stalled job(s) within {timeout} s, got {self.stalled_jobs}")
 
     def wait_for_connections(self, n: int, timeout: float) -> None:
         """Wait until ``n`` connections have ended (jobs or status queries alike)."""
@@ -150,6 +171,9 @@ class PrinterEndpoint:
                 handler.start()
 
     def _serve(self, conn: socket.socket) -> None:
+        if self._stalled:
+            self._serve_stalled(conn)
+            return
         kept = bytearray()
         pending = bytearray()
         with conn:
@@ -169,6 +193,37 @@ class PrinterEndpoint:
             self._handlers.discard(threading.current_thread())
             if kept:
                 self._jobs.append(bytes(kept))
+            self.connections += 1
+            self._cond.notify_all()
+
+    def _serve_stalled(self, conn: socket.socket) -> None:
+        """Read three bytes at a time while they are status queries; at the first job byte, stop reading.
+
+        The unread job stays in the socket buffers until the client gives up or the endpoint is switched
+        off: nothing of it is ever a job.
+        """
+        with conn:
+            while True:
+                try:
+                    head = conn.recv(3, socket.MSG_WAITALL)
+                except OSError:
+                    break
+                if len(head) == 3 and head[:2] == _DLE_EOT and 1 <= head[2] <= 4:
+                    with self._cond:
+                        self.status_queries += 1
+                    _send_quietly(conn, bytes((self._status_byte if head[2] == 4 else STATUS_PAPER_OK,)))
+                    continue
+                if head:
+                    with self._cond:
+                        self.stalled_jobs += 1
+                        self._cond.notify_all()
+                        # Hold the connection, unread, until the endpoint is unstalled or switched off.
+                        self._cond.wait_for(lambda: not self._stalled or self._switching_off)
+                break
+            _shutdown(conn)
+        with self._cond:
+            self._open.discard(conn)
+            self._handlers.discard(threading.current_thread())
             self.connections += 1
             self._cond.notify_all()
 

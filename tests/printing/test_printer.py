@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -69,6 +70,39 @@ class TestNetworkPrinter:
             printer.send(b"hello\n")
         assert (caught.value.code, caught.value.partial) == (PrinterErrorCode.PRINTER_OFFLINE, False)
 
+    def test_printer_that_never_reads_the_job_times_out(self, endpoint: PrinterEndpoint) -> None:
+        """A printer that answers status queries but never reads the job: PRINTER_TIMEOUT, partial, no job."""
+        endpoint.set_stalled(True)
+        printer = NetworkPrinter("127.0.0.1", endpoint.port, timeout=1.0)
+        assert printer.status() is PrinterStatus.OK
+        with pytest.raises(PrinterError) as info:
+            printer.send(b"receipt text\n" * 10)
+        assert (info.value.code, info.value.partial) == (PrinterErrorCode.PRINTER_TIMEOUT, True)
+        assert endpoint.stalled_jobs == 1
+        endpoint.set_stalled(False)
+        endpoint.wait_for_connections(2, timeout=WAIT)
+        assert endpoint.jobs == []
+
+    def test_printer_that_closes_before_reading_everything(self, endpoint: PrinterEndpoint) -> None:
+        """A printer whose connection ends before it answered the read check: offline, partial."""
+        endpoint.set_stalled(True)
+        printer = NetworkPrinter("127.0.0.1", endpoint.port, timeout=WAIT)
+        failed: list[PrinterError] = []
+
+        def send() -> None:
+            try:
+                printer.send(b"receipt text\n")
+            except PrinterError as exc:
+                failed.append(exc)
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        endpoint.wait_for_stalled_jobs(1, timeout=WAIT)
+        endpoint.switch_off()  # power cut with the job unread
+        sender.join(WAIT * 2)
+        assert [(e.code, e.partial) for e in failed] == [(PrinterErrorCode.PRINTER_OFFLINE, True)]
+        endpoint.switch_on()
+
     def test_arguments_are_checked(self) -> None:
         """A port out of range or a non-positive timeout is refused at construction."""
         with pytest.raises(ValueError, match="port"):
@@ -88,7 +122,7 @@ class TestPrintReceipt:
         doc = card_sale_receipt()
         print_receipt(printer, doc, paper=paper, open_drawer=False)
         assert endpoint.wait_for_jobs(1, timeout=WAIT) == [render(doc, paper=paper)]
-        assert endpoint.status_queries == 1
+        assert endpoint.status_queries == 2  # the paper check before, the read check after the job
 
     def test_drawer_kick_comes_first(self, endpoint: PrinterEndpoint, printer: NetworkPrinter) -> None:
         """With open_drawer the job is the drawer kick followed by the receipt."""

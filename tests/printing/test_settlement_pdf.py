@@ -46,6 +46,7 @@ def li_xiaohong(**changes: Any) -> CashierSettlement:
     shift = CashierSettlement(
         cashier_name="李小红",
         counter_code="T0101",
+        shift_no="T0101-20261012-01",
         shift_opened_at=_at(8, 30),
         shift_closed_at=_at(17, 5),
         float_fen=50000,
@@ -95,6 +96,7 @@ def chen_xiaodong(**changes: Any) -> CashierSettlement:
     shift = CashierSettlement(
         cashier_name="陈晓东",
         counter_code="T0102",
+        shift_no="T0102-20261012-02",
         shift_opened_at=_at(8, 25),
         shift_closed_at=_at(17, 10),
         float_fen=30000,
@@ -253,6 +255,11 @@ class TestValidate:
         shift = chen_xiaodong(shift_opened_at=dt.datetime(2026, 10, 12, 8, 25))  # noqa: DTZ001 - the error under test
         assert self._code(settlement_report(cashiers=(shift,))) is E.FIELD_INVALID
 
+    def test_blank_shift_number_is_refused(self) -> None:
+        """Every cashier section names its shift: a blank shift number is refused."""
+        report = settlement_report(cashiers=(chen_xiaodong(shift_no="  "),))
+        assert self._code(report) is E.FIELD_INVALID
+
     def test_render_refuses_an_inconsistent_report(self) -> None:
         """An inconsistent report never becomes a PDF."""
         report = settlement_report(cashiers=(li_xiaohong(difference_approved_by=None),))
@@ -301,6 +308,9 @@ class TestPdf:
             "JK20261012-0017",
             "李小红",
             "陈晓东",
+            # each cashier section names its shift
+            "班次号：T0101-20261012-01",
+            "班次号：T0102-20261012-02",
             "备用金",
             # by method (李小红 cash, card, QR; 陈晓东 cheque; hall cash) and by business type
             "18,234.50",

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, func, select, text
@@ -41,6 +39,7 @@ from server.security import PiiCipher, mask_id_number, verify_password
 from server.services.audit import verify_chains
 from shared_models.money import round_half_up_to_fen
 from shared_models.roles import Role
+from tests.reaper import owned_temp_dir
 
 CUSTOMERS = 300
 MONTHS = 12
@@ -60,7 +59,7 @@ class Loaded:
 @pytest.fixture(scope="module")
 def loaded() -> Iterator[Loaded]:
     """A PostgreSQL of its own in a fresh folder, migrated and loaded with 300 demo customers."""
-    data_dir = Path(tempfile.mkdtemp(prefix="gridcounter-demo-", dir="/tmp"))
+    data_dir = owned_temp_dir("gridcounter-demo-")
     server = EmbeddedPostgres(data_dir=data_dir)
     try:
         url = server.start()

@@ -6,7 +6,6 @@ import os
 import pwd
 import shutil
 import stat
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,11 +23,12 @@ from server.db.embedded import (
     default_data_dir,
     drop_database,
 )
+from tests.reaper import owned_temp_dir
 
 
 def _temp_dir() -> Path:
     # Not under /tmp/pytest-of-root: that folder is 0700 and bars the service user.
-    return Path(tempfile.mkdtemp(prefix="gridcounter-test-", dir="/tmp"))
+    return owned_temp_dir("gridcounter-test-")
 
 
 def _query(url: str, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
