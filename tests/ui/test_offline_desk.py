@@ -150,10 +150,20 @@ class TestLinkDown:
         qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)
         assert cache.quote(customer_no).due_fen == 0  # the cached bills took the offline payment
 
+        outbox = desk.app.outbox
+        assert outbox is not None
+
+        def state_of_payment() -> ItemState | None:
+            return next((i.state for i in outbox.items(limit=50) if i.receipt_no == receipt_no), None)
+
+        assert state_of_payment() is ItemState.PENDING
         link.heal()
+        # Wait on the item itself: the status bar's "queue empty" may still be showing from before the
+        # payment was queued (its refresh is asynchronous), which once let this test look too early.
+        qtbot.waitUntil(lambda: state_of_payment() is ItemState.DONE, timeout=CONFIRM_TIMEOUT_MS)
+        assert _booked(desk_server, receipt_no) == [(quote.due_fen, True)]
         window = desk.window
         qtbot.waitUntil(lambda: window.queue_label.text() == "队列已清空", timeout=CONFIRM_TIMEOUT_MS)
-        assert _booked(desk_server, receipt_no) == [(quote.due_fen, True)]
         qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)
 
 
