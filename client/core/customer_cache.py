@@ -142,7 +142,7 @@ class RefreshStats:
     received: int
     #: A full pass (from the beginning) was begun or continued by this refresh.
     full_pass: bool
-    #: Customers dropped at the end of a full pass (no longer in the hall).
+    #: Customers dropped: announced as departed, or not brought by a full pass (no longer in the hall).
     removed: int
     seconds: float
     as_of: dt.datetime | None
@@ -416,6 +416,11 @@ class CustomerCache:
                     in_pass = True
                 full = full or in_pass
                 self._upsert(conn, page.customers, pass_no=pass_no)
+                if page.departed:  # moved to another hall (those never cached are no-ops)
+                    gone = [(no,) for no in page.departed]
+                    conn.executemany("DELETE FROM meters WHERE customer_no = ?", gone)
+                    conn.executemany("DELETE FROM bills WHERE customer_no = ?", gone)
+                    removed += conn.executemany("DELETE FROM customers WHERE customer_no = ?", gone).rowcount
                 if page.complete and in_pass:  # every customer of the hall came in this pass: drop the rest
                     gone = [(r[0],) for r in conn.execute("SELECT customer_no FROM customers WHERE pass < ?",
                                                           (pass_no,))]

@@ -6,7 +6,8 @@ the next ``limit`` customers of the caller's hall in ``(xid, customer_id)`` orde
 keyset paging on ``ix_customer_changes_hall_xid``, no OFFSET — restricted to transactions below the
 snapshot's ``xmin``: those have all ended, so every change still to commit has a larger xid and lands
 after the cursor handed out. A long write transaction (a bill run) holds the horizon back while it
-runs; it never makes a counter miss a change.
+runs; it never makes a counter miss a change. Customers who left the hall (``customer_departures``,
+migration 0009) come in the same order, as customer numbers to drop.
 
 The figures are the server's own: one statement reads the page's customers with their profile
 columns, meters, balance and the entries of their open bills (the rows ``bills.customer_bills``
@@ -59,23 +60,33 @@ _PAGE_SQL: Final = text(
         JOIN counters k ON k.id = :counter_id
         JOIN org_units h ON h.id = k.hall_id
     ), page AS MATERIALIZED (
-        SELECT s.customer_id, s.xid
+        SELECT s.customer_id, s.xid, s.gone
         FROM hz CROSS JOIN LATERAL (
-            SELECT s.customer_id, s.xid FROM customer_changes s
-            WHERE s.hall_id = hz.hall_id AND s.xid < hz.xmin
-              AND (s.xid, s.customer_id) > (CASE WHEN hz.beyond THEN 0 ELSE :after_xid END,
-                                            CASE WHEN hz.beyond THEN 0 ELSE :after_id END)
-            ORDER BY s.xid, s.customer_id
+            (SELECT s.customer_id, s.xid, false AS gone FROM customer_changes s
+             WHERE s.hall_id = hz.hall_id AND s.xid < hz.xmin
+               AND (s.xid, s.customer_id) > (CASE WHEN hz.beyond THEN 0 ELSE :after_xid END,
+                                             CASE WHEN hz.beyond THEN 0 ELSE :after_id END)
+             ORDER BY s.xid, s.customer_id
+             LIMIT :n)
+            UNION ALL
+            (SELECT d.customer_id, d.xid, true AS gone FROM customer_departures d
+             WHERE d.hall_id = hz.hall_id AND d.xid < hz.xmin
+               AND (d.xid, d.customer_id) > (CASE WHEN hz.beyond THEN 0 ELSE :after_xid END,
+                                             CASE WHEN hz.beyond THEN 0 ELSE :after_id END)
+             ORDER BY d.xid, d.customer_id
+             LIMIT :n)
+            ORDER BY xid, customer_id
             LIMIT :n
         ) AS s
     ), per_bill AS MATERIALIZED (
         SELECT e.customer_id, e.bill_id, sum(e.amount_fen) AS total
         FROM page p JOIN ledger_entries e ON e.customer_id = p.customer_id
+        WHERE NOT p.gone
         GROUP BY e.customer_id, e.bill_id
     ), balances AS MATERIALIZED (
         SELECT pb.customer_id, sum(pb.total) AS balance_fen FROM per_bill pb GROUP BY pb.customer_id
     ), heads AS MATERIALIZED (
-        SELECT p.xid, p.customer_id, c.customer_no, c.name, c.address, c.phone, c.id_number_masked, c.category,
+        SELECT p.xid, p.customer_id, p.gone, c.customer_no, c.name, c.address, c.phone, c.id_number_masked, c.category,
                c.status, c.payment_mode, h.code AS hall_code, t.name AS tariff_name,
                coalesce(bl.balance_fen, 0) AS balance_fen,
                coalesce((SELECT json_agg(json_build_array(m.asset_no, m.multiplier, m.digits) ORDER BY m.id)
@@ -128,18 +139,24 @@ def get_hall_changes(*, ctx: CallContext, req: HallChangesRequest) -> HallChange
     after = (0, 0) if beyond else given  # beyond: the statement read from the beginning
     restarted = given != (0, 0) and beyond
     customers: list[HallCustomer] = []
+    departed: list[str] = []
     cursor = after
     complete = True
     for (xid, customer_id), group in groupby((r for r in rows if r.customer_id is not None),
                                              key=lambda r: (int(r.xid), int(r.customer_id))):
-        if len(customers) == req.limit:
+        if len(customers) + len(departed) == req.limit:
             complete = False
             break
-        customers.append(_hall_customer(list(group)))
+        found = list(group)
+        if found[0].gone:
+            departed.append(found[0].customer_no)
+        else:
+            customers.append(_hall_customer(found))
         cursor = (xid, customer_id)
     return HallChangesPage(
-        hall_code=rows[0].page_hall_code, customers=customers, next_cursor=cursor[0], next_customer_id=cursor[1],
-        complete=complete, restarted=restarted, as_of=ctx.now, business_date=business_date(ctx.now),
+        hall_code=rows[0].page_hall_code, customers=customers, departed=departed, next_cursor=cursor[0],
+        next_customer_id=cursor[1], complete=complete, restarted=restarted, as_of=ctx.now,
+        business_date=business_date(ctx.now),
     )
 
 

@@ -128,7 +128,8 @@ class HallCustomer(Model):
 
 
 class HallChangesPage(Model):
-    """Customers changed after the cursor, in cursor order, and the cursor to ask after next.
+    """Customers changed after the cursor, in cursor order, those who left the hall, and the cursor to ask
+    after next (``limit`` counts both).
 
     ``complete``: nothing else had changed when the page was read (ask again later for newer changes).
     ``restarted``: the server ignored the cursor given and started from the beginning (a cursor it never
@@ -138,6 +139,8 @@ class HallChangesPage(Model):
 
     hall_code: str
     customers: list[HallCustomer]
+    #: Customer numbers that left the hall (moved to another) since the cursor: drop them.
+    departed: list[str]
     next_cursor: CursorField
     next_customer_id: CursorField
     complete: bool

@@ -45,9 +45,10 @@ def _customer(no: str, *, name: str = "张伟", hall: str = "H01", due_fen: int 
 
 
 def _page(customers: list[HallCustomer], cursor: int, *, complete: bool = True, restarted: bool = False,
-          hall: str = "H01", day: dt.date = TODAY) -> HallChangesPage:
-    return HallChangesPage(hall_code=hall, customers=customers, next_cursor=cursor, next_customer_id=cursor,
-                           complete=complete, restarted=restarted, as_of=AS_OF, business_date=day)
+          hall: str = "H01", day: dt.date = TODAY, departed: tuple[str, ...] = ()) -> HallChangesPage:
+    return HallChangesPage(hall_code=hall, customers=customers, departed=list(departed), next_cursor=cursor,
+                           next_customer_id=cursor, complete=complete, restarted=restarted, as_of=AS_OF,
+                           business_date=day)
 
 
 class Pages:
@@ -134,6 +135,21 @@ class TestCursor:
         stats = cache.refresh(rpc)
         assert (stats.full_pass, stats.removed, stats.count) == (False, 0, 2)
         assert cache.overview("3301000002").overview.profile.name == "王芳"
+
+    def test_customers_who_left_the_hall_are_dropped(self, cache: CustomerCache, peer: WirePeer,
+                                                     rpc: RpcClient) -> None:
+        """An incremental page naming departed customers drops them (with their bills and meters) and nobody
+        else; a departed number never cached is no error."""
+        Pages(peer, _page([_customer("3301000001", due_fen=500), _customer("3301000002")], 10),
+              _page([], 12, departed=("3301000001", "3301009999")))
+        cache.refresh(rpc)
+        stats = cache.refresh(rpc)
+        assert (stats.full_pass, stats.removed, stats.count) == (False, 1, 1)
+        assert _numbers(cache) == {"3301000002"}
+        assert cache.search("202610-3301000001").items == []  # its bill went with it
+        with pytest.raises(RpcError) as info:
+            cache.quote("3301000001")
+        assert info.value.code is ErrorCode.CUSTOMER_NOT_FOUND
 
     def test_a_counter_moved_to_another_hall_starts_afresh(self, cache: CustomerCache, peer: WirePeer,
                                                           rpc: RpcClient) -> None:

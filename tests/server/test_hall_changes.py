@@ -205,6 +205,45 @@ class TestHallBoundary:
         assert _numbers(_changes(colleague, **_after(theirs))) == [other_hall]
 
 
+class TestDepartures:
+    def test_a_customer_moved_to_another_hall(self, caller: Caller, dispatcher: Any, db: Session,
+                                              world: World) -> None:
+        """Moved from T01 to T02: T01's counter gets its number as departed (not as a customer), T02's
+        gets the customer; moved back, T01 gets the customer again and T02 the departure."""
+        start(caller)
+        _, last = _full_pass(caller)
+        colleague = Caller(dispatcher, counter="T0201")
+        start(colleague, "cashier3")
+        _, theirs = _full_pass(colleague)
+        move = text("UPDATE customers SET hall_id = :h WHERE customer_no = :no")
+        db.execute(move, {"h": world.org["T02"], "no": WANG_FANG})
+        db.commit()
+        ours = _changes(caller, **_after(last))
+        assert (ours["customers"], ours["departed"]) == ([], [WANG_FANG])
+        arrived = _changes(colleague, **_after(theirs))
+        assert (_numbers(arrived), arrived["departed"]) == ([WANG_FANG], [])
+        assert _changes(caller, **_after(ours))["departed"] == []  # announced once
+        db.execute(move, {"h": world.org["T01"], "no": WANG_FANG})
+        db.commit()
+        back = _changes(caller, **_after(ours))
+        assert (_numbers(back), back["departed"]) == ([WANG_FANG], [])
+        left = _changes(colleague, **_after(arrived))
+        assert (left["customers"], left["departed"]) == ([], [WANG_FANG])
+
+    def test_departures_count_toward_the_page(self, caller: Caller, db: Session, world: World) -> None:
+        """Two customers leave: with pages of one, each page carries one of them, in cursor order."""
+        start(caller)
+        _, last = _full_pass(caller)
+        for no in (WANG_FANG, LI_XIUYING):
+            db.execute(text("UPDATE customers SET hall_id = :h WHERE customer_no = :no"),
+                       {"h": world.org["T02"], "no": no})
+            db.commit()
+        first = _changes(caller, **_after(last, limit=1))
+        second = _changes(caller, **_after(first, limit=1))
+        assert (first["departed"], first["complete"]) == ([WANG_FANG], False)
+        assert (second["departed"], second["complete"]) == ([LI_XIUYING], True)
+
+
 class TestNewDay:
     def test_a_new_business_day_sends_nobody_again(self, caller: Caller, clock: FixedClock) -> None:
         """The day after a full pass nothing is sent again, and yesterday's inputs give today's 360 view

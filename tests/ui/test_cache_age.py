@@ -69,8 +69,8 @@ class TestCacheAge:
         """The cache was last complete ``age`` ago and the link is down: the customer is served from it, the
         360 view names the data's age (in days once a day or more, flagged), the late fee is today's."""
         now = hall_now()
-        sync = Reply.ok(HallChangesPage(hall_code="H01", customers=[_hall_customer(now.date())], next_cursor=9,
-                                        next_customer_id=1, complete=True, restarted=False,
+        sync = Reply.ok(HallChangesPage(hall_code="H01", customers=[_hall_customer(now.date())], departed=[],
+                                        next_cursor=9, next_customer_id=1, complete=True, restarted=False,
                                         as_of=(now - age).astimezone(dt.UTC), business_date=(now - age).date()))
         peer.on("customer.get_hall_changes", sync)
         filler = make_rpc(peer.url)
