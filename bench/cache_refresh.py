@@ -16,7 +16,7 @@ the demo data through the real server over HTTPS and the real client (``Customer
 The database is generated once and reused, in ``--data-dir`` (default ``GRIDCOUNTER_BENCH_CACHE_DIR`` or
 ``var/bench-cache``, git-ignored); 40 000 demo customers are 4 halls of about 10 000 (a minute to load).
 Last line: ``RESULT hall_customers=… full_s=… nothing_s=… nothing_received=… changed=… changed_s=…
-changed_received=… speedup=…``.
+changed_received=… speedup=… file_mb=…``.
 
 Usage: python bench/cache_refresh.py [--customers 40000] [--changed 200] [--rounds 3] [--data-dir DIR]
 """
@@ -104,9 +104,11 @@ def main() -> int:
                     received.append(stats.received)
                     print(f"changed  {stats.seconds:7.3f} s  {stats.received:>7} customers  {stats.pages:>4} pages")
                 median = statistics.median(changed_s)
+                cache.close()  # the last connection checkpoints the WAL into the file
+                size_mb = cache.path.stat().st_size / 1e6
                 print(f"RESULT hall_customers={full.count} full_s={full.seconds:.2f} nothing_s={nothing.seconds:.3f} "
                       f"nothing_received={nothing.received} changed={args.changed} changed_s={median:.3f} "
-                      f"changed_received={max(received)} speedup={full.seconds / median:.0f}")
+                      f"changed_received={max(received)} speedup={full.seconds / median:.0f} file_mb={size_mb:.1f}")
             finally:
                 cache.close()
     finally:
