@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Final
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from shared_models.methods.customers import CustomerProfile, OpenBillView
 from shared_models.money import FenField, NonNegativeFenField, parse_price
@@ -91,11 +91,20 @@ class CachedBill(Model):
     fee_charged_fen: NonNegativeFenField
     terms: LateFeeTerms
 
+    @model_validator(mode="after")
+    def _inputs_the_rule_takes(self) -> CachedBill:
+        """Steps the rule cannot use (out of order, the first after the due date) fail here, when the page
+        is read, not later in a quote at the desk."""
+        self._principal()
+        return self
+
+    def _principal(self) -> OpenPrincipal:
+        return OpenPrincipal(due_on=self.due_on, balances=tuple((s.on, s.open_fen) for s in self.steps))
+
     def view_on(self, day: dt.date) -> OpenBillView:
         """The bill as ``payment.get_quote`` and the 360 view show it on ``day``: late days and the late
         fee still to charge if paid that day, by the server's rule."""
-        principal = OpenPrincipal(due_on=self.due_on, balances=tuple((s.on, s.open_fen) for s in self.steps))
-        fee = late_fee_fen(principal=principal, pay_on=day, rule=self.terms.rule(),
+        fee = late_fee_fen(principal=self._principal(), pay_on=day, rule=self.terms.rule(),
                            already_charged_fen=self.fee_charged_fen)
         return OpenBillView(bill_no=self.bill_no, period=self.period, kwh=self.kwh, amount_fen=self.amount_fen,
                             principal_open_fen=self.principal_open_fen, issued_on=self.issued_on, due_on=self.due_on,

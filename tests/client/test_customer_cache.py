@@ -6,6 +6,7 @@ The figures themselves are checked against the real server in ``tests/e2e/test_c
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -301,6 +302,22 @@ class TestBadInput:
         with pytest.raises(RpcError) as info:
             cache.quote("3301000001", amount)  # type: ignore[arg-type]
         assert info.value.code is code
+
+    @pytest.mark.parametrize("steps", [
+        [["2026-11-26", 500]],  # the first step after the due date
+        [["2026-11-25", 500], ["2026-11-30", 300], ["2026-11-28", 100]],  # out of order
+        [["2026-11-25", -1]],  # negative principal
+    ], ids=["after-due", "out-of-order", "negative"])
+    def test_late_fee_inputs_the_rule_cannot_use(self, cache: CustomerCache, peer: WirePeer, rpc: RpcClient,
+                                                 steps: list[list[object]]) -> None:
+        """A page whose bill steps the late-fee rule cannot take is a bad answer: nothing is stored."""
+        page = json.loads(_page([_customer("3301000001", due_fen=500)], 10).model_dump_json())
+        page["customers"][0]["open_bills"][0]["steps"] = [{"on": on, "open_fen": fen} for on, fen in steps]
+        peer.on("customer.get_hall_changes", Reply(200, json.dumps(page).encode()))
+        with pytest.raises(RpcError) as info:
+            cache.refresh(rpc)
+        assert info.value.code is ErrorCode.BAD_RESPONSE
+        assert (cache.count(), cache.as_of()) == (0, None)
 
     @pytest.mark.parametrize("query", ["", "张", "!!", "1234"])
     def test_search_keys(self, cache: CustomerCache, query: str) -> None:
