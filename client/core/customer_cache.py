@@ -1,8 +1,9 @@
 """The counter's cache of its hall's customers (SPEC §5 "serving offline", issue #5).
 
 ``customers.sqlite3`` in the client data folder holds the customers of the counter's hall as the server
-last described them (``customer.get_hall_changes``): profile, current meters, open bills with their
-late fee as of the business date, due and prepayment. While online, :class:`CacheRefresher` asks for
+last described them (``customer.get_hall_changes``): profile, current meters, open bills with the
+inputs of their late fee (unpaid principal by day, fees already charged, the rule's terms), arrears and
+prepayment. While online, :class:`CacheRefresher` asks for
 what changed after the stored cursor every couple of minutes; with the link down the desk searches,
 shows the 360 view and quotes from here, with the same models the server answers with, so the same
 table and screens show them.
@@ -16,9 +17,13 @@ table and screens show them.
   (``shared_models.rules.allocation``); :meth:`CustomerCache.apply_local_payment` books a payment
   accepted offline into the cached figures, so the next offline payment of the same customer sees the
   reduced due. The server's next figures for that customer replace them.
-- **Freshness**: :meth:`CustomerCache.as_of` is the server time of the last complete refresh. Late
-  fees grow daily: a cache of another business day is refreshed from the beginning (the server says
-  ``restarted``), and at the end of such a full pass customers no longer in the hall are dropped.
+- **Late fees** are computed when read, as of the counter's business day, by the server's rule
+  (``shared_models.rules.late_fees`` via ``CachedBill.view_on``): a new day costs no refresh, and a
+  cache days old quotes today's fee.
+- **Freshness**: :meth:`CustomerCache.as_of` is the server time of the last complete refresh. A refresh
+  brings only the customers changed since the stored cursor; a full pass (from the beginning) only for
+  an empty or rebuilt file or a cursor the server never handed out (``restarted``), and at the end of a
+  full pass customers no longer in the hall are dropped.
 
 It is a cache, unlike the outbox: a damaged file is deleted and rebuilt from the server, never
 repaired. WAL with ``synchronous=NORMAL`` (a power cut may lose the last page; the cursor goes with it).
@@ -42,10 +47,11 @@ from pathlib import Path
 from typing import Final, TypeVar
 
 from client.core.background import BackgroundLoop
+from client.core.receipts import hall_now
 from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
 from client.core.sync import Backoff
 from shared_models.errors import ErrorCode
-from shared_models.methods.cache import GET_HALL_CHANGES, HallChangesPage, HallChangesRequest, HallCustomer
+from shared_models.methods.cache import GET_HALL_CHANGES, CachedBill, HallChangesPage, HallChangesRequest, HallCustomer
 from shared_models.methods.customers import (
     CustomerCategory,
     CustomerOverview,
@@ -67,7 +73,8 @@ log = logging.getLogger(__name__)
 CACHE_FILE: Final = "customers.sqlite3"
 #: Customers stored per local transaction during a refresh.
 STORE_BATCH: Final = 5000
-SCHEMA_VERSION: Final = 1
+#: 2: bills hold late-fee inputs, not fees of a day (a file of version 1 is rebuilt: a full re-read).
+SCHEMA_VERSION: Final = 2
 #: How many texts holding a fragment are ranked at most beyond the prefix matches (as the server).
 CANDIDATES: Final = 200
 _SURROGATES_FIRST, _SURROGATES_LAST = 0xD800, 0xDFFF
@@ -79,16 +86,14 @@ _SCHEMA: Final = (
         customer_no TEXT PRIMARY KEY, name TEXT NOT NULL, address TEXT NOT NULL, phone TEXT NOT NULL,
         phone_key TEXT NOT NULL, id_number_masked TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL,
         payment_mode TEXT NOT NULL, hall_code TEXT NOT NULL, tariff_name TEXT NOT NULL,
-        balance_fen INTEGER NOT NULL, arrears_fen INTEGER NOT NULL, late_fee_fen INTEGER NOT NULL,
-        due_fen INTEGER NOT NULL, prepayment_fen INTEGER NOT NULL,
+        balance_fen INTEGER NOT NULL, arrears_fen INTEGER NOT NULL, prepayment_fen INTEGER NOT NULL,
         pass INTEGER NOT NULL, local INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID""",
     """CREATE TABLE IF NOT EXISTS meters (
         customer_no TEXT NOT NULL, seq INTEGER NOT NULL, asset_no TEXT NOT NULL, multiplier INTEGER NOT NULL,
         digits INTEGER NOT NULL, PRIMARY KEY (customer_no, seq)) WITHOUT ROWID""",
+    # ``bill``: the CachedBill as JSON (its late-fee inputs are only ever read whole, to compute the fee)
     """CREATE TABLE IF NOT EXISTS bills (
-        customer_no TEXT NOT NULL, seq INTEGER NOT NULL, bill_no TEXT NOT NULL, period INTEGER NOT NULL,
-        kwh TEXT NOT NULL, amount_fen INTEGER NOT NULL, principal_open_fen INTEGER NOT NULL, issued_on TEXT NOT NULL,
-        due_on TEXT NOT NULL, late_days INTEGER NOT NULL, late_fee_fen INTEGER NOT NULL,
+        customer_no TEXT NOT NULL, seq INTEGER NOT NULL, bill_no TEXT NOT NULL, bill TEXT NOT NULL,
         PRIMARY KEY (customer_no, seq)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS customers_name ON customers (name, customer_no)",
     "CREATE INDEX IF NOT EXISTS customers_address ON customers (address, customer_no)",
@@ -98,7 +103,7 @@ _SCHEMA: Final = (
 )
 _CUSTOMER_COLUMNS: Final = ("customer_no", "name", "address", "phone", "phone_key", "id_number_masked", "category",
                             "status", "payment_mode", "hall_code", "tariff_name", "balance_fen", "arrears_fen",
-                            "late_fee_fen", "due_fen", "prepayment_fen", "pass")
+                            "prepayment_fen", "pass")
 _UPSERT_CUSTOMER: Final = (f"INSERT OR REPLACE INTO customers ({', '.join(_CUSTOMER_COLUMNS)}, local)"  # noqa: S608
                            f" VALUES ({', '.join('?' * len(_CUSTOMER_COLUMNS))}, 0)")  # (fixed column names)
 
@@ -137,7 +142,7 @@ class RefreshStats:
     received: int
     #: A full pass (from the beginning) was begun or continued by this refresh.
     full_pass: bool
-    #: Customers dropped at the end of a full pass (no longer in the hall).
+    #: Customers dropped: announced as departed, or not brought by a full pass (no longer in the hall).
     removed: int
     seconds: float
     as_of: dt.datetime | None
@@ -173,11 +178,11 @@ def _successor(fragment: str) -> str:
     return fragment[:-1] + chr(following)
 
 
-def _bill_views(rows: Sequence[sqlite3.Row]) -> list[OpenBillView]:
-    return [OpenBillView(bill_no=r["bill_no"], period=r["period"], kwh=r["kwh"], amount_fen=r["amount_fen"],
-                         principal_open_fen=r["principal_open_fen"], issued_on=dt.date.fromisoformat(r["issued_on"]),
-                         due_on=dt.date.fromisoformat(r["due_on"]), late_days=r["late_days"],
-                         late_fee_fen=r["late_fee_fen"]) for r in rows]
+def cache_age_days(as_of: dt.datetime | None, now: dt.datetime) -> int | None:
+    """Whole days since the last complete refresh (0: less than a day); None if it never completed."""
+    if as_of is None:
+        return None
+    return max((now - as_of) // dt.timedelta(days=1), 0)
 
 
 def _allocation(bills: Sequence[OpenBillView], amount_fen: int) -> Allocation:
@@ -189,8 +194,10 @@ def _allocation(bills: Sequence[OpenBillView], amount_fen: int) -> Allocation:
 class CustomerCache:
     """The hall's customers on this PC (see the module docstring). Safe to share between threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, today: Callable[[], dt.date] | None = None) -> None:
         self.path = path
+        #: The business day late fees are computed for: the counter's own (hall time zone).
+        self._today = today or (lambda: hall_now().date())
         # Two connections: reads (search, 360 view, quote) go on while a refresh writes a batch (WAL
         # readers never wait for the writer). Rebuilding takes both locks, always writer first.
         self._write_lock = threading.Lock()
@@ -200,9 +207,9 @@ class CustomerCache:
         self._checked = False
 
     @classmethod
-    def in_folder(cls, data_dir: Path) -> CustomerCache:
+    def in_folder(cls, data_dir: Path, *, today: Callable[[], dt.date] | None = None) -> CustomerCache:
         """The cache of the client data folder (opened on first use)."""
-        return cls(data_dir / CACHE_FILE)
+        return cls(data_dir / CACHE_FILE, today=today)
 
     # --- the file -----------------------------------------------------------------------------------
 
@@ -322,9 +329,13 @@ class CustomerCache:
         return dt.datetime.fromisoformat(value) if value else None
 
     def business_date(self) -> dt.date | None:
-        """The business day the cached late fees are computed for."""
+        """The server's business day at the last page stored (late fees are computed for :meth:`today`)."""
         value = self._run(self._meta).get("business_date")
         return dt.date.fromisoformat(value) if value else None
+
+    def today(self) -> dt.date:
+        """The business day quotes and the 360 view compute late fees for: the counter's."""
+        return self._today()
 
     def count(self) -> int:
         """Customers in the cache."""
@@ -352,7 +363,7 @@ class CustomerCache:
                     if page.complete or sum(len(p.customers) for p in fetched) >= batch or (cancelled and cancelled()):
                         break
                     req = HallChangesRequest(after_cursor=page.next_cursor, after_customer_id=page.next_customer_id,
-                                             business_date=page.business_date, limit=limit)
+                                             limit=limit)
             finally:  # keep what came, also when a call failed
                 stored = (self._run(functools.partial(self._store, pages=fetched, first=first), write=True)
                           if fetched else None)
@@ -374,12 +385,10 @@ class CustomerCache:
         return stats
 
     def _next_request(self, conn: sqlite3.Connection, *, limit: int) -> HallChangesRequest:
-        """The request after the stored cursor, naming the business day the cache holds."""
+        """The request after the stored cursor."""
         meta = self._meta(conn)
-        day = meta.get("business_date")
         return HallChangesRequest(after_cursor=int(meta.get("cursor", 0)),
-                                  after_customer_id=int(meta.get("customer_id", 0)),
-                                  business_date=dt.date.fromisoformat(day) if day else None, limit=limit)
+                                  after_customer_id=int(meta.get("customer_id", 0)), limit=limit)
 
     def _store(self, conn: sqlite3.Connection, *, pages: Sequence[HallChangesPage], first: HallChangesRequest
                ) -> tuple[bool, int] | None:
@@ -407,6 +416,11 @@ class CustomerCache:
                     in_pass = True
                 full = full or in_pass
                 self._upsert(conn, page.customers, pass_no=pass_no)
+                if page.departed:  # moved to another hall (those never cached are no-ops)
+                    gone = [(no,) for no in page.departed]
+                    conn.executemany("DELETE FROM meters WHERE customer_no = ?", gone)
+                    conn.executemany("DELETE FROM bills WHERE customer_no = ?", gone)
+                    removed += conn.executemany("DELETE FROM customers WHERE customer_no = ?", gone).rowcount
                 if page.complete and in_pass:  # every customer of the hall came in this pass: drop the rest
                     gone = [(r[0],) for r in conn.execute("SELECT customer_no FROM customers WHERE pass < ?",
                                                           (pass_no,))]
@@ -436,14 +450,12 @@ class CustomerCache:
             p = c.profile
             rows.append((p.customer_no, p.name, p.address, p.phone, phone_key(p.phone), p.id_number_masked,
                          p.category.value, p.status.value, p.payment_mode.value, p.hall_code, p.tariff_name,
-                         p.balance_fen, c.arrears_fen, c.late_fee_fen, c.due_fen, c.prepayment_fen, pass_no))
+                         p.balance_fen, c.arrears_fen, c.prepayment_fen, pass_no))
             meters += [(p.customer_no, i, m.asset_no, m.multiplier, m.digits) for i, m in enumerate(p.meters)]
-            bills += [(p.customer_no, i, b.bill_no, b.period, b.kwh, b.amount_fen, b.principal_open_fen,
-                       b.issued_on.isoformat(), b.due_on.isoformat(), b.late_days, b.late_fee_fen)
-                      for i, b in enumerate(c.open_bills)]
+            bills += [(p.customer_no, i, b.bill_no, b.model_dump_json()) for i, b in enumerate(c.open_bills)]
         conn.executemany(_UPSERT_CUSTOMER, rows)
         conn.executemany("INSERT INTO meters VALUES (?, ?, ?, ?, ?)", meters)
-        conn.executemany("INSERT INTO bills VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", bills)
+        conn.executemany("INSERT INTO bills VALUES (?, ?, ?, ?)", bills)
 
     # --- reading ----------------------------------------------------------------------------------------
 
@@ -494,21 +506,24 @@ class CustomerCache:
                          hall_code=row["hall_code"])
 
     def _customer(self, conn: sqlite3.Connection, customer_no: str
-                  ) -> tuple[sqlite3.Row, list[sqlite3.Row], list[OpenBillView]]:
+                  ) -> tuple[sqlite3.Row, list[sqlite3.Row], list[CachedBill]]:
         row = conn.execute("SELECT * FROM customers WHERE customer_no = ?", (customer_no,)).fetchone()
         if row is None:
             raise RpcError(ErrorCode.CUSTOMER_NOT_FOUND, {"customer_no": customer_no})
         meters = conn.execute("SELECT * FROM meters WHERE customer_no = ? ORDER BY seq", (customer_no,)).fetchall()
         bills = conn.execute("SELECT * FROM bills WHERE customer_no = ? ORDER BY seq", (customer_no,)).fetchall()
-        return row, meters, _bill_views(bills)
+        return row, meters, [CachedBill.model_validate_json(b["bill"]) for b in bills]
 
     def overview(self, customer_no: str) -> CachedOverview:
         """The 360 view as cached (no recent payments, no card); ``CUSTOMER_NOT_FOUND`` if not cached."""
-        def read(conn: sqlite3.Connection) -> tuple[sqlite3.Row, list[sqlite3.Row], list[OpenBillView], dict[str, str]]:
+        def read(conn: sqlite3.Connection) -> tuple[sqlite3.Row, list[sqlite3.Row], list[CachedBill], dict[str, str]]:
             with self._transaction(conn, write=False):
                 return (*self._customer(conn, customer_no), self._meta(conn))
 
-        row, meters, bills, meta = self._run(read)
+        row, meters, cached, meta = self._run(read)
+        day = self._today()
+        bills = [b.view_on(day) for b in cached]
+        late_fee = sum(b.late_fee_fen for b in bills)
         profile = CustomerProfile(
             customer_no=row["customer_no"], name=row["name"], address=row["address"], phone=row["phone"],
             id_number_masked=row["id_number_masked"], category=CustomerCategory(row["category"]),
@@ -518,9 +533,9 @@ class CustomerCache:
             balance_fen=row["balance_fen"],
         )
         overview = CustomerOverview(
-            profile=profile, open_bills=bills, arrears_fen=row["arrears_fen"], late_fee_fen=row["late_fee_fen"],
-            due_fen=row["due_fen"], prepayment_fen=row["prepayment_fen"], recent_payments=[], card_status=None,
-            as_of=dt.date.fromisoformat(meta["business_date"]),
+            profile=profile, open_bills=bills, arrears_fen=row["arrears_fen"], late_fee_fen=late_fee,
+            due_fen=row["arrears_fen"] + late_fee, prepayment_fen=row["prepayment_fen"], recent_payments=[],
+            card_status=None, as_of=day,
         )
         as_of = meta.get("as_of")
         return CachedOverview(overview=overview, as_of=dt.datetime.fromisoformat(as_of) if as_of else None,
@@ -533,11 +548,13 @@ class CustomerCache:
             raise RpcError(ErrorCode.FEN_NOT_INTEGER, {"field": "amount_fen"})
         if amount_fen is not None and amount_fen <= 0:
             raise RpcError(ErrorCode.AMOUNT_NOT_POSITIVE)
-        def read(conn: sqlite3.Connection) -> tuple[sqlite3.Row, list[sqlite3.Row], list[OpenBillView]]:
+        def read(conn: sqlite3.Connection) -> tuple[sqlite3.Row, list[sqlite3.Row], list[CachedBill]]:
             with self._transaction(conn, write=False):
                 return self._customer(conn, customer_no)
 
-        row, _, bills = self._run(read)
+        row, _, cached = self._run(read)
+        day = self._today()
+        bills = [b.view_on(day) for b in cached]
         if row["status"] == CustomerStatus.CLOSED.value:
             raise RpcError(ErrorCode.CUSTOMER_CLOSED, {"customer_no": customer_no})
         due = sum(b.principal_open_fen + b.late_fee_fen for b in bills)
@@ -576,27 +593,25 @@ class CustomerCache:
 
         def book(conn: sqlite3.Connection) -> None:
             with self._transaction(conn):
-                row, _, bills = self._customer(conn, customer_no)
-                allocation = _allocation(bills, quote.amount_fen)
+                row, _, cached = self._customer(conn, customer_no)
+                day = self._today()
+                allocation = _allocation([b.view_on(day) for b in cached], quote.amount_fen)
                 principal_paid = 0
                 for line in allocation.lines:
-                    bill = bills[line.bill_id]
+                    bill = cached[line.bill_id]
                     principal_paid += line.principal_fen
                     if line.settles_bill:
                         conn.execute("DELETE FROM bills WHERE customer_no = ? AND bill_no = ?",
                                      (customer_no, bill.bill_no))
                     else:
-                        conn.execute("UPDATE bills SET principal_open_fen = principal_open_fen - ?,"
-                                     " late_fee_fen = late_fee_fen - ? WHERE customer_no = ? AND bill_no = ?",
-                                     (line.principal_fen, line.late_fee_fen, customer_no, bill.bill_no))
+                        paid = bill.after_payment(day=day, principal_fen=line.principal_fen,
+                                                  late_fee_fen=line.late_fee_fen)
+                        conn.execute("UPDATE bills SET bill = ? WHERE customer_no = ? AND bill_no = ?",
+                                     (paid.model_dump_json(), customer_no, bill.bill_no))
                 arrears = int(row["arrears_fen"]) - principal_paid
                 prepayment = int(row["prepayment_fen"]) + allocation.prepayment_fen
-                left = conn.execute("SELECT coalesce(sum(late_fee_fen), 0) FROM bills WHERE customer_no = ?",
-                                    (customer_no,)).fetchone()[0]
-                conn.execute(
-                    "UPDATE customers SET arrears_fen = ?, late_fee_fen = ?, due_fen = ?, prepayment_fen = ?,"
-                    " balance_fen = ?, local = 1 WHERE customer_no = ?",
-                    (arrears, left, allocation.remaining_due_fen, prepayment, prepayment - arrears, customer_no))
+                conn.execute("UPDATE customers SET arrears_fen = ?, prepayment_fen = ?, balance_fen = ?, local = 1"
+                             " WHERE customer_no = ?", (arrears, prepayment, prepayment - arrears, customer_no))
 
         self._run(book, write=True)
 

@@ -241,6 +241,13 @@
         <source>Void payment (F8)</source>
         <translation>Void payment (F8)</translation>
     </message>
+    <message numerus="yes">
+        <source>Offline: the customer data is %n day(s) old (last sync {when}); late fees are computed to today. A payment is accepted offline.</source>
+        <translation>
+            <numerusform>Offline: the customer data is %n day old (last sync {when}); late fees are computed to today. A payment is accepted offline.</numerusform>
+            <numerusform>Offline: the customer data is %n days old (last sync {when}); late fees are computed to today. A payment is accepted offline.</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Offline: the customer&apos;s figures are those of the last sync ({when}); a payment is accepted offline.</source>
         <translation>Offline: the customer&apos;s figures are those of the last sync ({when}); a payment is accepted offline.</translation>
@@ -1475,6 +1482,17 @@
     <message>
         <source>Late fees as of {date}.</source>
         <translation>Late fees as of {date}.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Customer data %n day(s) old (last sync {when}); late fees as of {date}, computed on this counter.</source>
+        <translation>
+            <numerusform>Customer data %n day old (last sync {when}); late fees as of {date}, computed on this counter.</numerusform>
+            <numerusform>Customer data %n days old (last sync {when}); late fees as of {date}, computed on this counter.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Late fees as of {date}, computed on this counter (customer data of the last sync, {when}).</source>
+        <translation>Late fees as of {date}, computed on this counter (customer data of the last sync, {when}).</translation>
     </message>
     <message>
         <source>No card issued</source>

@@ -241,6 +241,12 @@
         <source>Void payment (F8)</source>
         <translation>冲正（F8）</translation>
     </message>
+    <message numerus="yes">
+        <source>Offline: the customer data is %n day(s) old (last sync {when}); late fees are computed to today. A payment is accepted offline.</source>
+        <translation>
+            <numerusform>离线：客户资料为 %n 天前的数据（最后同步 {when}），违约金已由本柜台计至今日；收费将按离线受理。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Offline: the customer&apos;s figures are those of the last sync ({when}); a payment is accepted offline.</source>
         <translation>离线：客户数据为最近一次同步（{when}）时的数据；收费将按离线受理。</translation>
@@ -1472,6 +1478,16 @@
     <message>
         <source>Late fees as of {date}.</source>
         <translation>违约金计算至 {date}。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Customer data %n day(s) old (last sync {when}); late fees as of {date}, computed on this counter.</source>
+        <translation>
+            <numerusform>客户资料为 %n 天前的数据（最后同步 {when}）；违约金计至 {date}，由本柜台计算。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Late fees as of {date}, computed on this counter (customer data of the last sync, {when}).</source>
+        <translation>违约金计至 {date}，由本柜台计算（客户资料同步于 {when}）。</translation>
     </message>
     <message>
         <source>No card issued</source>

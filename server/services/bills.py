@@ -11,7 +11,7 @@ The books (signed from the customer's side, a charge is negative) say everything
 * the balance is the sum of all entries, and prepayment = balance + unpaid principal of the open bills.
 
 One SQL statement reads it all (this runs on every quote and payment), the rules in
-:mod:`server.services.rules.late_fees` do the arithmetic.
+:mod:`shared_models.rules.late_fees` do the arithmetic.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from server.db.prepared import fetch, prepared
 from server.models.ledger import EntryKind
-from server.services.rules.late_fees import CrossYearRule, LateFeeRule, OpenPrincipal, late_days, late_fee_fen
 from server.services.shifts import business_date
+from shared_models.rules.late_fees import CrossYearRule, LateFeeRule, OpenPrincipal, late_days, late_fee_fen
 
 _FEE: Final = EntryKind.LATE_FEE.value
 _CHARGE: Final = EntryKind.CHARGE.value
@@ -132,8 +132,25 @@ def load_bills(
 def customer_bills(rows: Sequence[Row[Any]], *, on: dt.date) -> CustomerBills:
     """One customer's open bills and balance from rows shaped like ``_OPEN_BILLS_SQL``'s: the balance on
     every row, then per entry of an open bill its head, entry and reversed kind (none: one row of NULLs),
-    ordered by due date, period, bill and entry. Also fed by the hall cache's page query (``cache.py``).
-    """
+    ordered by due date, period, bill and entry."""
+    balance, terms = open_bill_terms(rows)
+    bills = tuple(_bill_due(head, t, on) for head, t in terms)
+    return CustomerBills(as_of=on, bills=bills, balance_fen=balance)
+
+
+@dataclass(frozen=True)
+class BillTerms:
+    """What an open bill's late fee on any day depends on (the hall cache sends these to the counter)."""
+
+    principal: OpenPrincipal
+    rule: LateFeeRule
+    fee_charged_fen: int
+    principal_open_fen: int
+
+
+def open_bill_terms(rows: Sequence[Row[Any]]) -> tuple[int, list[tuple[Row[Any], BillTerms]]]:
+    """(balance, per open bill its head row and late-fee terms) from rows shaped like ``_OPEN_BILLS_SQL``'s,
+    in their order. Also fed by the hall cache's page query (``cache.py``)."""
     balance = int(rows[0].balance_fen)
     entries: dict[int, list[tuple[str, int, dt.datetime, str | None]]] = defaultdict(list)
     heads: dict[int, Row[Any]] = {}
@@ -142,11 +159,10 @@ def customer_bills(rows: Sequence[Row[Any]], *, on: dt.date) -> CustomerBills:
             continue
         heads.setdefault(row.id, row)
         entries[row.id].append((row.kind, int(row.entry_fen), row.posted_at, row.reversed_kind))
-    bills = tuple(_bill_due(head, entries[bill_id], on) for bill_id, head in heads.items())
-    return CustomerBills(as_of=on, bills=bills, balance_fen=balance)
+    return balance, [(head, _bill_terms(head, entries[bill_id])) for bill_id, head in heads.items()]
 
 
-def _bill_due(head: Row[Any], entries: list[tuple[str, int, dt.datetime, str | None]], on: dt.date) -> BillDue:
+def _bill_terms(head: Row[Any], entries: list[tuple[str, int, dt.datetime, str | None]]) -> BillTerms:
     due_on: dt.date = head.due_on
     by_day: dict[dt.date, int] = defaultdict(int)
     fee_charged = 0
@@ -170,11 +186,16 @@ def _bill_due(head: Row[Any], entries: list[tuple[str, int, dt.datetime, str | N
         cross_year=CrossYearRule(head.late_fee_cross_year_rule),
         minimum_fen=int(head.late_fee_minimum_fen),
     )
-    fee = late_fee_fen(principal=OpenPrincipal(due_on=due_on, balances=tuple(balances)), pay_on=on, rule=rule,
-                       already_charged_fen=max(fee_charged, 0))
+    return BillTerms(principal=OpenPrincipal(due_on=due_on, balances=tuple(balances)), rule=rule,
+                     fee_charged_fen=max(fee_charged, 0), principal_open_fen=principal_open)
+
+
+def _bill_due(head: Row[Any], terms: BillTerms, on: dt.date) -> BillDue:
+    due_on = terms.principal.due_on
+    fee = late_fee_fen(principal=terms.principal, pay_on=on, rule=terms.rule, already_charged_fen=terms.fee_charged_fen)
     return BillDue(
         bill_id=int(head.id), bill_no=head.bill_no, period=int(head.period),
         kwh=head.kwh, amount_fen=int(head.amount_fen), issued_on=head.issued_on,
-        due_on=due_on, principal_open_fen=principal_open, late_days=late_days(due_on=due_on, pay_on=on),
+        due_on=due_on, principal_open_fen=terms.principal_open_fen, late_days=late_days(due_on=due_on, pay_on=on),
         late_fee_fen=fee,
     )

@@ -1,6 +1,7 @@
 """Pure business rules that both ends apply: no database, no Qt, no clock, no I/O.
 
-``allocation`` splits a payment over open bills and computes change (DOMAIN.md §6.2–6.3). It lives in
-the contract package because the counter previews allocations offline (its customer cache,
-``client/core/customer_cache.py``) with the very rule the server books them by.
+``late_fees`` computes 电费违约金 (DOMAIN.md §5), ``allocation`` splits a payment over open bills and
+computes change (DOMAIN.md §6.2–6.3). They live in the contract package because the counter computes
+late fees and previews allocations offline (its customer cache, ``client/core/customer_cache.py``) with
+the very rules the server books by.
 """

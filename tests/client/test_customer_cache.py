@@ -1,11 +1,12 @@
 """The customer cache's own bookkeeping, against the HTTPS wire peer (the network, not the server, is the
-double): the cursor and business date it sends, full passes that drop customers who left the hall, a
+double): the cursor it sends, full passes that drop customers who left the hall, a
 counter moved to another hall, a refresh cut between pages, cancelling, files it cannot use, bad input.
 The figures themselves are checked against the real server in ``tests/e2e/test_cache_live.py``."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -16,15 +17,9 @@ import pytest
 from client.core.customer_cache import CACHE_FILE, CacheCancelledError, CustomerCache, phone_key
 from client.core.rpc_client import RpcClient, RpcError
 from shared_models.errors import ErrorCode
-from shared_models.methods.cache import HallChangesPage, HallCustomer
-from shared_models.methods.customers import (
-    CustomerCategory,
-    CustomerProfile,
-    CustomerStatus,
-    MeterInfo,
-    OpenBillView,
-    PaymentMode,
-)
+from shared_models.methods.cache import CachedBill, HallChangesPage, HallCustomer, LateFeeTerms, PrincipalStep
+from shared_models.methods.customers import CustomerCategory, CustomerProfile, CustomerStatus, MeterInfo, PaymentMode
+from shared_models.rules.late_fees import CrossYearRule
 from tests.client.wire_peer import Call, Reply, RpcFactory, WirePeer
 
 TODAY = dt.date(2026, 11, 24)
@@ -33,9 +28,13 @@ AS_OF = dt.datetime(2026, 11, 24, 1, 30, tzinfo=dt.UTC)
 
 
 def _customer(no: str, *, name: str = "张伟", hall: str = "H01", due_fen: int = 0) -> HallCustomer:
-    bills = [OpenBillView(bill_no=f"202610-{no}", period=202610, kwh="100.00", amount_fen=due_fen,
-                          principal_open_fen=due_fen, issued_on=dt.date(2026, 11, 5), due_on=dt.date(2026, 11, 25),
-                          late_days=0, late_fee_fen=0)] if due_fen else []
+    due_on = dt.date(2026, 11, 25)  # not yet late on TODAY
+    terms = LateFeeTerms(daily_permille_current="1", daily_permille_cross_year="1",
+                         cross_year=CrossYearRule.SPLIT_BY_DAY, minimum_fen=100)
+    bills = [CachedBill(bill_no=f"202610-{no}", period=202610, kwh="100.00", amount_fen=due_fen,
+                        principal_open_fen=due_fen, issued_on=dt.date(2026, 11, 5), due_on=due_on,
+                        steps=[PrincipalStep(on=due_on, open_fen=due_fen)], fee_charged_fen=0, terms=terms)
+             ] if due_fen else []
     profile = CustomerProfile(
         customer_no=no, name=name, address=f"浙江省杭州市{no}号", phone=f"1380{no[-7:]}",
         id_number_masked="3301**********001X",
@@ -43,14 +42,14 @@ def _customer(no: str, *, name: str = "张伟", hall: str = "H01", due_fen: int 
         hall_code=hall, tariff_name="居民生活用电", meters=[MeterInfo(asset_no=f"M{no}", multiplier=1, digits=6)],
         balance_fen=-due_fen,
     )
-    return HallCustomer(profile=profile, open_bills=bills, arrears_fen=due_fen, late_fee_fen=0, due_fen=due_fen,
-                        prepayment_fen=0)
+    return HallCustomer(profile=profile, open_bills=bills, arrears_fen=due_fen, prepayment_fen=0)
 
 
 def _page(customers: list[HallCustomer], cursor: int, *, complete: bool = True, restarted: bool = False,
-          hall: str = "H01", day: dt.date = TODAY) -> HallChangesPage:
-    return HallChangesPage(hall_code=hall, customers=customers, next_cursor=cursor, next_customer_id=cursor,
-                           complete=complete, restarted=restarted, as_of=AS_OF, business_date=day)
+          hall: str = "H01", day: dt.date = TODAY, departed: tuple[str, ...] = ()) -> HallChangesPage:
+    return HallChangesPage(hall_code=hall, customers=customers, departed=list(departed), next_cursor=cursor,
+                           next_customer_id=cursor, complete=complete, restarted=restarted, as_of=AS_OF,
+                           business_date=day)
 
 
 class Pages:
@@ -77,8 +76,8 @@ def rpc(peer: WirePeer, make_rpc: RpcFactory) -> RpcClient:
 
 @pytest.fixture
 def cache(tmp_path: Path) -> Iterator[CustomerCache]:
-    """An empty cache in the data folder."""
-    store = CustomerCache.in_folder(tmp_path)
+    """An empty cache in the data folder, its business day TODAY."""
+    store = CustomerCache.in_folder(tmp_path, today=lambda: TODAY)
     yield store
     store.close()
 
@@ -88,25 +87,24 @@ def _numbers(cache: CustomerCache) -> set[str]:
 
 
 class TestCursor:
-    def test_sends_the_stored_cursor_and_business_date(self, cache: CustomerCache, peer: WirePeer,
-                                                       rpc: RpcClient) -> None:
-        """First from (0, 0) without a date; then from the last page's cursor with the cache's date."""
+    def test_sends_the_stored_cursor(self, cache: CustomerCache, peer: WirePeer, rpc: RpcClient) -> None:
+        """First from (0, 0); then from the last page's cursor."""
         pages = Pages(peer, _page([_customer("3301000001")], 10, complete=False), _page([_customer("3301000002")], 20),
                       _page([], 20))
         first = cache.refresh(rpc)
         assert (first.pages, first.received, first.full_pass, first.count) == (2, 2, True, 2)
         cache.refresh(rpc)
         assert pages.requests == [
-            {"after_cursor": 0, "after_customer_id": 0, "business_date": None, "limit": 1000},
-            {"after_cursor": 10, "after_customer_id": 10, "business_date": "2026-11-24", "limit": 1000},
-            {"after_cursor": 20, "after_customer_id": 20, "business_date": "2026-11-24", "limit": 1000},
+            {"after_cursor": 0, "after_customer_id": 0, "limit": 1000},
+            {"after_cursor": 10, "after_customer_id": 10, "limit": 1000},
+            {"after_cursor": 20, "after_customer_id": 20, "limit": 1000},
         ]
         assert cache.as_of() == AS_OF
         assert cache.business_date() == TODAY
 
     def test_a_restart_drops_customers_who_left_the_hall(self, cache: CustomerCache, peer: WirePeer,
                                                          rpc: RpcClient) -> None:
-        """A new day's full pass brings everyone still in the hall; whoever it did not bring is dropped."""
+        """A restarted full pass brings everyone still in the hall; whoever it did not bring is dropped."""
         Pages(peer, _page([_customer("3301000001"), _customer("3301000002")], 10),
               _page([_customer("3301000002", due_fen=900)], 30, complete=False, restarted=True, day=TOMORROW),
               _page([_customer("3301000003")], 31, day=TOMORROW))
@@ -138,6 +136,21 @@ class TestCursor:
         stats = cache.refresh(rpc)
         assert (stats.full_pass, stats.removed, stats.count) == (False, 0, 2)
         assert cache.overview("3301000002").overview.profile.name == "王芳"
+
+    def test_customers_who_left_the_hall_are_dropped(self, cache: CustomerCache, peer: WirePeer,
+                                                     rpc: RpcClient) -> None:
+        """An incremental page naming departed customers drops them (with their bills and meters) and nobody
+        else; a departed number never cached is no error."""
+        Pages(peer, _page([_customer("3301000001", due_fen=500), _customer("3301000002")], 10),
+              _page([], 12, departed=("3301000001", "3301009999")))
+        cache.refresh(rpc)
+        stats = cache.refresh(rpc)
+        assert (stats.full_pass, stats.removed, stats.count) == (False, 1, 1)
+        assert _numbers(cache) == {"3301000002"}
+        assert cache.search("202610-3301000001").items == []  # its bill went with it
+        with pytest.raises(RpcError) as info:
+            cache.quote("3301000001")
+        assert info.value.code is ErrorCode.CUSTOMER_NOT_FOUND
 
     def test_a_counter_moved_to_another_hall_starts_afresh(self, cache: CustomerCache, peer: WirePeer,
                                                           rpc: RpcClient) -> None:
@@ -181,9 +194,18 @@ def _newer_schema(path: Path) -> None:
         conn.execute("PRAGMA user_version=99")
 
 
-def _missing_table(path: Path) -> None:
+def _first_schema(path: Path) -> None:
+    """A cache of version 1 (late fees of one day, not their inputs), with a cursor."""
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version=1")
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute("INSERT INTO meta VALUES ('cursor', '77')")
+        conn.execute("CREATE TABLE bills (customer_no TEXT, seq INTEGER, late_fee_fen INTEGER)")
+
+
+def _missing_table(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version=2")
         conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         conn.execute("INSERT INTO meta VALUES ('cursor', '77')")
         conn.execute("CREATE TABLE customers (customer_no TEXT PRIMARY KEY)")
@@ -228,18 +250,22 @@ class TestUnusableFiles:
         lambda path: path.write_bytes(b"\x00" * 10_000),
         lambda path: path.write_text("SQLite format 3\x00 but not really", encoding="utf-8"),
         _newer_schema,
+        _first_schema,
         _missing_table,
-    ], ids=["zeros", "fake-header", "newer-schema", "missing-table"])
+    ], ids=["zeros", "fake-header", "newer-schema", "first-schema", "missing-table"])
     def test_rebuilt_empty(self, tmp_path: Path, peer: WirePeer, rpc: RpcClient,
                            spoil: Callable[[Path], None]) -> None:
-        """Whatever is wrong with the file, the cache starts empty and the next refresh fills it."""
+        """Whatever is wrong with the file, the cache starts empty and the next refresh fills it: a full
+        re-read from (0, 0), whatever cursor the file held."""
         path = tmp_path / CACHE_FILE
         spoil(path)
         store = CustomerCache(path)
         try:
             assert store.count() == 0
-            Pages(peer, _page([_customer("3301000001")], 10))
-            assert store.refresh(rpc).count == 1
+            pages = Pages(peer, _page([_customer("3301000001")], 10))
+            stats = store.refresh(rpc)
+            assert (stats.count, stats.full_pass) == (1, True)
+            assert (pages.requests[0]["after_cursor"], pages.requests[0]["after_customer_id"]) == (0, 0)
         finally:
             store.close()
 
@@ -276,6 +302,22 @@ class TestBadInput:
         with pytest.raises(RpcError) as info:
             cache.quote("3301000001", amount)  # type: ignore[arg-type]
         assert info.value.code is code
+
+    @pytest.mark.parametrize("steps", [
+        [["2026-11-26", 500]],  # the first step after the due date
+        [["2026-11-25", 500], ["2026-11-30", 300], ["2026-11-28", 100]],  # out of order
+        [["2026-11-25", -1]],  # negative principal
+    ], ids=["after-due", "out-of-order", "negative"])
+    def test_late_fee_inputs_the_rule_cannot_use(self, cache: CustomerCache, peer: WirePeer, rpc: RpcClient,
+                                                 steps: list[list[object]]) -> None:
+        """A page whose bill steps the late-fee rule cannot take is a bad answer: nothing is stored."""
+        page = json.loads(_page([_customer("3301000001", due_fen=500)], 10).model_dump_json())
+        page["customers"][0]["open_bills"][0]["steps"] = [{"on": on, "open_fen": fen} for on, fen in steps]
+        peer.on("customer.get_hall_changes", Reply(200, json.dumps(page).encode()))
+        with pytest.raises(RpcError) as info:
+            cache.refresh(rpc)
+        assert info.value.code is ErrorCode.BAD_RESPONSE
+        assert (cache.count(), cache.as_of()) == (0, None)
 
     @pytest.mark.parametrize("query", ["", "张", "!!", "1234"])
     def test_search_keys(self, cache: CustomerCache, query: str) -> None:

@@ -1,9 +1,11 @@
 """customer.get_hall_changes: the counter's cache feed — paging, the cursor after payments, voids and
-edits, changes still in flight, the hall boundary, restarts, permissions and bad input."""
+edits, changes still in flight, the hall boundary, a new day that sends nothing again, restarts,
+permissions and bad input."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 from server.clock import FixedClock
 from server.models.customers import Customer, CustomerCategory, CustomerStatus, Meter, PaymentMode
 from server.security import PiiCipher, mask_id_number
+from shared_models.methods.cache import CachedBill
 from tests.factories import CLOSED, CUSTOMERS, LI_XIUYING, WANG_FANG, ZHANG_WEI, World, add_bill, password_for
 from tests.rpc_helpers import Answer, Caller
 from tests.server.payment_helpers import cash, pay, start
@@ -52,11 +55,24 @@ def _overview(caller: Caller, customer_no: str) -> dict[str, Any]:
     return answer.body
 
 
+def _views(cached: dict[str, Any], day: dt.date) -> list[dict[str, Any]]:
+    """The cached bills as the counter shows them on ``day`` (late fee by the shared rule)."""
+    return [CachedBill.model_validate_json(json.dumps(b)).view_on(day).model_dump(mode="json")
+            for b in cached["open_bills"]]
+
+
+def _due(cached: dict[str, Any], day: dt.date) -> int:
+    """What the cached customer owes on ``day``: principal plus late fees computed on the counter."""
+    return int(cached["arrears_fen"]) + sum(int(b["late_fee_fen"]) for b in _views(cached, day))
+
+
 def _same_as_overview(cached: dict[str, Any], overview: dict[str, Any]) -> None:
-    """The cached figures are exactly the 360 view's."""
+    """The cached figures, late fees computed for the overview's day, are exactly the 360 view's."""
+    day = dt.date.fromisoformat(overview["as_of"])
     assert cached["profile"] == overview["profile"]
-    assert cached["open_bills"] == overview["open_bills"]
-    for name in ("arrears_fen", "late_fee_fen", "due_fen", "prepayment_fen"):
+    assert _views(cached, day) == overview["open_bills"]
+    assert _due(cached, day) == overview["due_fen"]
+    for name in ("arrears_fen", "prepayment_fen"):
         assert cached[name] == overview[name], name
 
 
@@ -94,7 +110,7 @@ class TestFullPass:
             _same_as_overview(cached, _overview(caller, cached["profile"]["customer_no"]))
         zhang = next(c for c in page["customers"] if c["profile"]["customer_no"] == ZHANG_WEI)
         assert [b["period"] for b in zhang["open_bills"]] == [202609, 202610]
-        assert zhang["late_fee_fen"] > 0
+        assert _due(zhang, dt.date(2026, 11, 23)) > zhang["arrears_fen"]  # a late fee is due today
         assert zhang["profile"]["meters"][0]["asset_no"] == "0" * 22
 
     def test_pages_follow_the_cursor_without_gaps_or_repeats(self, caller: Caller) -> None:
@@ -127,7 +143,7 @@ class TestCursorMoves:
         assert pay(caller, ZHANG_WEI, [cash(5000)], seq=1).status == 200
         page = _changes(caller, **_after(last))
         assert _numbers(page) == [ZHANG_WEI]
-        assert page["customers"][0]["due_fen"] == before - 5000
+        assert _due(page["customers"][0], dt.date(2026, 11, 23)) == before - 5000
         _same_as_overview(page["customers"][0], _overview(caller, ZHANG_WEI))
         assert _changes(caller, **_after(page))["customers"] == []
 
@@ -142,7 +158,7 @@ class TestCursorMoves:
         assert voided.status == 200, voided.body
         page = _changes(caller, **_after(last))
         assert _numbers(page) == [ZHANG_WEI]
-        assert page["customers"][0]["due_fen"] == due
+        assert _due(page["customers"][0], dt.date(2026, 11, 23)) == due
 
     def test_after_a_contact_edit(self, caller: Caller) -> None:
         """A new phone number (a customer row update) moves the customer past the cursor."""
@@ -189,23 +205,77 @@ class TestHallBoundary:
         assert _numbers(_changes(colleague, **_after(theirs))) == [other_hall]
 
 
-class TestRestart:
-    def test_another_business_date_starts_over(self, caller: Caller, clock: FixedClock) -> None:
-        """A cache of yesterday gets every customer again, with late fees as of today."""
+class TestDepartures:
+    def test_a_customer_moved_to_another_hall(self, caller: Caller, dispatcher: Any, db: Session,
+                                              world: World) -> None:
+        """Moved from T01 to T02: T01's counter gets its number as departed (not as a customer), T02's
+        gets the customer; moved back, T01 gets the customer again and T02 the departure."""
         start(caller)
         _, last = _full_pass(caller)
+        colleague = Caller(dispatcher, counter="T0201")
+        start(colleague, "cashier3")
+        _, theirs = _full_pass(colleague)
+        move = text("UPDATE customers SET hall_id = :h WHERE customer_no = :no")
+        db.execute(move, {"h": world.org["T02"], "no": WANG_FANG})
+        db.commit()
+        ours = _changes(caller, **_after(last))
+        assert (ours["customers"], ours["departed"]) == ([], [WANG_FANG])
+        arrived = _changes(colleague, **_after(theirs))
+        assert (_numbers(arrived), arrived["departed"]) == ([WANG_FANG], [])
+        assert _changes(caller, **_after(ours))["departed"] == []  # announced once
+        db.execute(move, {"h": world.org["T01"], "no": WANG_FANG})
+        db.commit()
+        back = _changes(caller, **_after(ours))
+        assert (_numbers(back), back["departed"]) == ([WANG_FANG], [])
+        left = _changes(colleague, **_after(arrived))
+        assert (left["customers"], left["departed"]) == ([], [WANG_FANG])
+
+    def test_departures_count_toward_the_page(self, caller: Caller, db: Session, world: World) -> None:
+        """Two customers leave: with pages of one, each page carries one of them, in cursor order."""
+        start(caller)
+        _, last = _full_pass(caller)
+        for no in (WANG_FANG, LI_XIUYING):
+            db.execute(text("UPDATE customers SET hall_id = :h WHERE customer_no = :no"),
+                       {"h": world.org["T02"], "no": no})
+            db.commit()
+        first = _changes(caller, **_after(last, limit=1))
+        second = _changes(caller, **_after(first, limit=1))
+        assert (first["departed"], first["complete"]) == ([WANG_FANG], False)
+        assert (second["departed"], second["complete"]) == ([LI_XIUYING], True)
+
+
+class TestNewDay:
+    def test_a_new_business_day_sends_nobody_again(self, caller: Caller, clock: FixedClock) -> None:
+        """The day after a full pass nothing is sent again, and yesterday's inputs give today's 360 view
+        (张伟's late fee one day larger) to the fen."""
+        start(caller)
+        found, last = _full_pass(caller)
+        yesterday = _overview(caller, ZHANG_WEI)
         clock.advance(dt.timedelta(days=1))
         assert caller.login("cashier1").status == 200  # the old session timed out overnight
-        page = _changes(caller, **_after(last, business_date="2026-11-23"))
-        assert page["restarted"] is True
-        assert page["business_date"] == "2026-11-24"
-        assert set(_numbers(page)) == HALL_T01
-        zhang = next(c for c in page["customers"] if c["profile"]["customer_no"] == ZHANG_WEI)
-        _same_as_overview(zhang, _overview(caller, ZHANG_WEI))
-        same_day = _changes(caller, **_after(page, business_date="2026-11-24"))
-        assert same_day["restarted"] is False
-        assert same_day["customers"] == []
+        page = _changes(caller, **_after(last))
+        assert (page["customers"], page["restarted"], page["business_date"]) == ([], False, "2026-11-24")
+        for cached in found:
+            _same_as_overview(cached, _overview(caller, cached["profile"]["customer_no"]))
+        zhang = next(c for c in found if c["profile"]["customer_no"] == ZHANG_WEI)
+        assert _due(zhang, dt.date(2026, 11, 24)) > yesterday["due_fen"]
 
+    def test_partly_paid_bill_across_days(self, caller: Caller, clock: FixedClock) -> None:
+        """A partial payment lowers the fee base from its day on: the inputs sent that day give the
+        server's late fee three days later."""
+        start(caller)
+        _, last = _full_pass(caller)
+        assert pay(caller, ZHANG_WEI, [cash(5000)], seq=1).status == 200
+        page = _changes(caller, **_after(last))
+        zhang = page["customers"][0]
+        assert [s["on"] for s in zhang["open_bills"][0]["steps"]] == ["2026-10-24", "2026-11-23"]
+        clock.advance(dt.timedelta(days=3))
+        assert caller.login("cashier1").status == 200
+        assert _changes(caller, **_after(page))["customers"] == []
+        _same_as_overview(zhang, _overview(caller, ZHANG_WEI))
+
+
+class TestRestart:
     def test_a_cursor_never_handed_out_starts_over(self, caller: Caller) -> None:
         """A cursor beyond every transaction of this database (another server's) restarts the pass."""
         start(caller)
@@ -229,7 +299,7 @@ class TestRefusals:
 
     @pytest.mark.parametrize("params", [
         {"limit": 0}, {"limit": 2001}, {"limit": 10.0}, {"after_cursor": -1}, {"after_customer_id": -5},
-        {"after_cursor": 2**63}, {"after_cursor": "12"}, {"business_date": "yesterday"}, {"cursor": 1},
+        {"after_cursor": 2**63}, {"after_cursor": "12"}, {"business_date": "2026-11-23"}, {"cursor": 1},
     ])
     def test_bad_input_is_refused(self, caller: Caller, params: dict[str, Any]) -> None:
         """Out-of-range, mistyped and unknown fields: INVALID_REQUEST."""

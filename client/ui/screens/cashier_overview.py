@@ -148,6 +148,22 @@ class OverviewPanel(QWidget):
         self.bills_model.set_rows(overview.open_bills)
         self.payments_model.set_rows(overview.recent_payments)
         self.as_of_label.setText(self.tr("Late fees as of {date}.").format(date=overview.as_of.isoformat()))
+        self.as_of_label.setStyleSheet("")
+
+    def show_cache_age(self, *, days: int | None, synced_at: str) -> None:
+        """The view came from the counter's cache: say how old its customer data is (last complete sync
+        ``synced_at``, ``days`` whole days ago, None: never complete), explicitly when a day or more."""
+        if self.overview is None:
+            return
+        date = self.overview.as_of.isoformat()
+        if days is not None and days >= 1:
+            text = self.tr("Customer data %n day(s) old (last sync {when}); late fees as of {date}, computed on "
+                           "this counter.", "", days).format(when=synced_at, date=date)
+        else:
+            text = self.tr("Late fees as of {date}, computed on this counter (customer data of the last sync, "
+                           "{when}).").format(date=date, when=synced_at)
+        self.as_of_label.setText(text)
+        self.as_of_label.setStyleSheet(_ALERT if days is None or days >= 1 else "")
 
     def _card_text(self, overview: CustomerOverview) -> str:
         if overview.card_status:

@@ -27,7 +27,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from client.core.cashier import PaymentOutcome, ReceiptHeader, take_payment
-from client.core.customer_cache import CachedOverview
+from client.core.customer_cache import CachedOverview, cache_age_days
 from client.core.outbox import OutboxError, OutboxFullError
 from client.core.receipts import hall_now, hall_time, to_document
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
@@ -218,13 +218,23 @@ class CashierScreen(QWidget):
         if problem is not None and self.payment.customer is not None and not self.message_label.text():
             self._say(problem, "error")
         elif cached is not None and not keep_message:
-            when = hall_time(cached.as_of).strftime("%m-%d %H:%M") if cached.as_of else "—"
-            self._say(self.tr("Offline: the customer's figures are those of the last sync ({when}); a payment "
-                              "is accepted offline.").format(when=when), "error")
+            self._say(self._offline_note(cached), "error")
+        if cached is not None:
+            self.overview.show_cache_age(days=cache_age_days(cached.as_of, hall_now()), synced_at=_synced_at(cached))
         self.overview_shown.emit(overview.profile.customer_no)
         if focus_amount:
             self.payment.amount_edit.setFocus()
             self.payment.amount_edit.selectAll()
+
+    def _offline_note(self, cached: CachedOverview) -> str:
+        """The offline message: the sync time, and how many days old the data is once it is a day or more
+        (late fees are still today's: the counter computes them)."""
+        days = cache_age_days(cached.as_of, hall_now())
+        if days is not None and days >= 1:
+            return self.tr("Offline: the customer data is %n day(s) old (last sync {when}); late fees are computed "
+                           "to today. A payment is accepted offline.", "", days).format(when=_synced_at(cached))
+        return self.tr("Offline: the customer's figures are those of the last sync ({when}); a payment "
+                       "is accepted offline.").format(when=_synced_at(cached))
 
     def _fetch_quote(self, amount_fen: int) -> None:
         customer = self.payment.customer
@@ -391,3 +401,8 @@ class CashierScreen(QWidget):
         self.payment_voided.emit(result.receipt_no)
         if self.payment.customer is not None:
             self.open_customer(self.payment.customer.profile.customer_no, keep_message=True)
+
+
+def _synced_at(cached: CachedOverview) -> str:
+    """When the cache last completed a refresh, in hall time ("—": never)."""
+    return hall_time(cached.as_of).strftime("%Y-%m-%d %H:%M") if cached.as_of else "—"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.services.rules.late_fees import (
+from shared_models.rules.late_fees import (
     FIRST_LATE_DAY_OFFSET,
     CrossYearRule,
     LateFeeRule,
