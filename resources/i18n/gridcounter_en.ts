@@ -1112,6 +1112,10 @@
         <source>The server address must look like https://host:port.</source>
         <translation>The server address must look like https://host:port.</translation>
     </message>
+    <message>
+        <source>Server not reachable: signed in offline (verified at this counter)</source>
+        <translation>Server not reachable: signed in offline (verified at this counter)</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1151,6 +1155,10 @@
     <message>
         <source>Sign out</source>
         <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>Offline-verified sign-in: signs in online when the link returns</source>
+        <translation>Offline-verified sign-in: signs in online when the link returns</translation>
     </message>
     <message numerus="yes">
         <source>Queued: %n item(s)</source>

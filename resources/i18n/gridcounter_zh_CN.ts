@@ -1112,6 +1112,10 @@
         <source>The server address must look like https://host:port.</source>
         <translation>服务器地址格式应为 https://主机:端口。</translation>
     </message>
+    <message>
+        <source>Server not reachable: signed in offline (verified at this counter)</source>
+        <translation>无法连接服务器：已离线登录（由本柜台验证）</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1151,6 +1155,10 @@
     <message>
         <source>Sign out</source>
         <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Offline-verified sign-in: signs in online when the link returns</source>
+        <translation>离线验证登录：网络恢复后将自动联网登录</translation>
     </message>
     <message numerus="yes">
         <source>Queued: %n item(s)</source>
