@@ -7,8 +7,6 @@ whose parts are handed to the windows through their constructors.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import functools
 import logging
 import logging.handlers
 import sys
@@ -22,7 +20,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from client.core.cashier import DESK_WAIT_S
 from client.core.config import ClientPaths, client_version
 from client.core.customer_cache import CacheRefresher, CustomerCache
-from client.core.offline_auth import DEFAULT_VALID_FOR, VerifierStore, verifier_file
 from client.core.outbox import DamageGate, DamageReport, Outbox, OutboxDamagedError, OutboxError
 from client.core.rpc_client import RpcClient, RpcError, normalize_server_url
 from client.core.secrets import SecretStore, choose_backend
@@ -34,7 +31,13 @@ from client.ui.errors import ErrorHandler
 from client.ui.i18n import Language, i18n_dir
 from client.ui.login_window import KEY_COUNTER, KEY_SERVER, LoginWindow
 from client.ui.main_window import WHOAMI_INTERVAL_MS, MainWindow
-from client.ui.offline_session import RECONNECT_INTERVAL_MS, OnlineReconnector
+from client.ui.offline_session import (
+    RECONNECT_INTERVAL_MS,
+    OnlineReconnector,
+    Verifiers,
+    offline_valid_for,
+    verifier_stores,
+)
 from client.ui.ops import Op
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import LoginResult
@@ -46,10 +49,6 @@ KEY_PRINTER = "printer/address"
 KEY_PRINTER_PAPER = "printer/paper"
 #: How long closing the client waits for a receipt still printing.
 PRINTER_CLOSE_S = 10.0
-#: Hours an offline sign-in stays possible after the last online sign-in at this counter (SPEC §5).
-KEY_OFFLINE_VALID_HOURS = "offline/valid_hours"
-
-Verifiers = Callable[[str], VerifierStore]
 
 
 class ClientApp(QObject):
@@ -278,31 +277,6 @@ def build_app(
                      cache=CustomerCache.in_folder(paths.data_dir),
                      verifiers=verifier_stores(paths, store, valid_for=offline_valid_for(settings)),
                      reconnect_interval_ms=reconnect_interval_ms)
-
-
-def offline_valid_for(settings: QSettings) -> dt.timedelta:
-    """How long after the last online sign-in an offline sign-in is allowed (``offline/valid_hours``)."""
-    text = str(settings.value(KEY_OFFLINE_VALID_HOURS, "") or "")
-    if not text:
-        return DEFAULT_VALID_FOR
-    if not text.isdigit() or not 0 <= int(text) <= 24 * 30:
-        log.error("setting %s=%r is not a number of hours up to 720: the default applies", KEY_OFFLINE_VALID_HOURS,
-                  text)
-        return DEFAULT_VALID_FOR
-    return dt.timedelta(hours=int(text))  # 0 turns offline sign-in off
-
-
-def verifier_stores(paths: ClientPaths, secrets: SecretStore, *, valid_for: dt.timedelta) -> Verifiers:
-    """The offline verifier store of each counter, one per counter for the client's lifetime (its lock
-    orders the reads and writes of that counter's file)."""
-
-    @functools.cache
-    def store(counter_code: str) -> VerifierStore:
-        return VerifierStore(verifier_file(paths.data_dir, counter_code), valid_for=valid_for,
-                             secret=lambda: secrets.offline_verifier_secret(counter_code),
-                             now=lambda: dt.datetime.now(dt.UTC))
-
-    return store
 
 
 def open_outbox(paths: ClientPaths) -> tuple[Outbox | None, DamageReport | None]:

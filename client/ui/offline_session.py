@@ -8,13 +8,16 @@ online sign-in happened or the session ended. A refusal (password changed, accou
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from client.core.offline_auth import VerifierStore
+from client.core.config import ClientPaths
+from client.core.offline_auth import DEFAULT_VALID_FOR, VerifierStore, verifier_file
 from client.core.rpc_client import RpcClient, RpcError
 from client.core.secrets import SecretStore
 from client.core.session import UNREACHABLE_CODES, OfflineSignIn, sign_in_online, sign_out
@@ -23,6 +26,12 @@ from shared_models.errors import ErrorCode
 from shared_models.methods.auth import LoginResult
 
 log = logging.getLogger(__name__)
+
+#: Hours an offline sign-in stays possible after the last online sign-in at this counter (SPEC §5).
+KEY_OFFLINE_VALID_HOURS = "offline/valid_hours"
+
+#: The offline verifier store of a counter, by counter code.
+Verifiers = Callable[[str], VerifierStore]
 
 #: How often an offline-verified counter tries to sign in online (a failed try costs one refused
 #: connection, or a connect timeout while packets are dropped).
@@ -119,3 +128,28 @@ class OnlineReconnector(QObject):
         Op(parent=self._owner, run=end, key="reconnect_discard") \
             .on_failure(lambda exc: log.warning("stale online session not ended: %r", exc)) \
             .start()
+
+
+def offline_valid_for(settings: QSettings) -> dt.timedelta:
+    """How long after the last online sign-in an offline sign-in is allowed (``offline/valid_hours``)."""
+    text = str(settings.value(KEY_OFFLINE_VALID_HOURS, "") or "")
+    if not text:
+        return DEFAULT_VALID_FOR
+    if not text.isdigit() or not 0 <= int(text) <= 24 * 30:
+        log.error("setting %s=%r is not a number of hours up to 720: the default applies", KEY_OFFLINE_VALID_HOURS,
+                  text)
+        return DEFAULT_VALID_FOR
+    return dt.timedelta(hours=int(text))  # 0 turns offline sign-in off
+
+
+def verifier_stores(paths: ClientPaths, secrets: SecretStore, *, valid_for: dt.timedelta) -> Verifiers:
+    """The offline verifier store of each counter, one per counter for the client's lifetime (its lock
+    orders the reads and writes of that counter's file)."""
+
+    @functools.cache
+    def store(counter_code: str) -> VerifierStore:
+        return VerifierStore(verifier_file(paths.data_dir, counter_code), valid_for=valid_for,
+                             secret=lambda: secrets.offline_verifier_secret(counter_code),
+                             now=lambda: dt.datetime.now(dt.UTC))
+
+    return store
