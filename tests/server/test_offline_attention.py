@@ -18,6 +18,7 @@ from server.models.audit import AuditRecord
 from server.rpc.dispatch import Dispatcher
 from tests.factories import CLOSED, ZHANG_WEI, World, password_for
 from tests.rpc_helpers import Answer, Caller
+from tests.server.attempt_helpers import refusals, refused_records
 from tests.server.payment_helpers import cash, pay, quote, start
 from tests.server.shift_helpers import SUPER, signed_in
 
@@ -256,7 +257,10 @@ class TestAcknowledge:
         for who, params, expected in attempts:
             answer = who.call("sync.acknowledge_attention", params)
             assert (answer.code, answer.params) == expected, params
-        assert _tables(db) == before
+        # the refusals of who may act (another hall, a cashier) are recorded as attempts; nothing else changes
+        assert _tables(db) == before | {"audit_log": before["audit_log"] + 3}
+        assert [(user, code) for user, code, _, _ in refusals(db)] == [
+            ("super1", "ATTENTION_OTHER_HALL"), ("admin1", "ATTENTION_OTHER_HALL"), ("cashier1", "PERMISSION_DENIED")]
 
     def test_books_are_append_only(self, cashier: Caller, supervisor: Caller, engine: Engine) -> None:
         """Reports and acknowledgements cannot be changed or removed, even with SQL."""
@@ -304,7 +308,9 @@ class TestDamagedOutbox:
         before = _tables(db)
         answer = cashier.call("sync.acknowledge_damaged_outbox", damage_body(), cosign=("super9", "Initial-pass-9"))
         assert (answer.code, answer.params) == ("COSIGN_NOT_AUTHORIZED", {"username": "super9"})
-        assert _tables(db) == before
+        assert _tables(db) == before | {"audit_log": before["audit_log"] + 1}  # the attempt's record
+        assert [(r.username, r.cosigner, r.refusal) for r in refused_records(db)] == [
+            ("cashier1", "super9", "COSIGN_NOT_AUTHORIZED")]
 
     @pytest.mark.parametrize(("body", "cosign", "code", "params"), [
         (damage_body(), None, "COSIGN_REQUIRED", {}),
@@ -324,11 +330,12 @@ class TestDamagedOutbox:
         self, cashier: Caller, db: Session, body: dict[str, Any], cosign: tuple[str, str] | None, code: str,
         params: dict[str, Any],
     ) -> None:
-        """Without a valid supervisor's co-sign, or with a malformed report, nothing is recorded."""
+        """Without a valid supervisor's co-sign, or with a malformed report, nothing is recorded but, for a
+        refused co-sign, the one audit record of the attempt (a wrong password's count included)."""
         before = _tables(db)
         answer: Answer = cashier.call("sync.acknowledge_damaged_outbox", body, cosign=cosign)
         assert (answer.code, answer.params) == (code, params)
         after = _tables(db)
-        if code == "COSIGN_INVALID":  # a wrong password counts toward the co-signer's lockout, audited
-            after["audit_log"] = before["audit_log"]
-        assert after == before
+        attempted = code.startswith("COSIGN_") and cosign is not None
+        assert after == before | {"audit_log": before["audit_log"] + attempted}
+        assert [r.refusal for r in refused_records(db)] == ([code] if attempted else [])
