@@ -235,7 +235,7 @@ class Dispatcher:
             session.commit()
         except AppError as exc:
             session.rollback()
-            attempts.record_refusal(ctx, rpc, batch, exc, sessions=self._sessions)
+            attempts.record_refusal(ctx, rpc, batch, exc)
             raise
         finally:
             session.close()
@@ -319,7 +319,7 @@ class Dispatcher:
             if nested is None:
                 return None
             nested.rollback()
-            attempts.record_refusal(ctx, rpc, req, exc, sessions=self._sessions, batch=session)
+            attempts.record_refusal(ctx, rpc, req, exc, in_batch=True)
             return _Outcome(key=item.key, error=ErrorPayload(code=exc.code, params=dict(exc.params)))
         except OperationalError:
             raise  # the transaction is gone: the whole batch is answered "try later"
@@ -345,7 +345,7 @@ class Dispatcher:
             return reply
         except AppError as exc:
             session.rollback()
-            attempts.record_refusal(ctx, rpc, req, exc, sessions=self._sessions)
+            attempts.record_refusal(ctx, rpc, req, exc)
             raise
         except BaseException:
             session.rollback()

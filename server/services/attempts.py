@@ -23,7 +23,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from collections.abc import Callable
 from typing import Any, Final
 
 from pydantic import BaseModel
@@ -47,8 +46,8 @@ AUTHORITY_REFUSALS: Final = frozenset({
 })
 
 #: Request fields that name what was tried, in order of preference, and the target's kind.
-_TARGET_FIELDS: Final = (("receipt_no", "receipt"), ("shift_no", "shift"), ("username", "user"),
-                         ("customer_no", "customer"), ("item_key", "attention"))
+_TARGET_FIELDS: Final = (("item_key", "attention"), ("receipt_no", "receipt"), ("shift_no", "shift"),
+                         ("username", "user"), ("customer_no", "customer"))
 #: A request longer than this (as JSON) is recorded by its field names only: the failure path stays cheap.
 MAX_REQUEST_CHARS: Final = 2000
 _NAME_CHARS: Final = 64  # audit_log.username and .cosigner
@@ -108,32 +107,30 @@ def _write(failed: CallContext, attempt: AuditEntry | None, error: AppError, ses
 
 
 def record_refusal(
-    failed: CallContext, rpc: Rpc[Model, Model], req: BaseModel, error: AppError, *,
-    sessions: Callable[[], Session], batch: Session | None = None,
+    failed: CallContext, rpc: Rpc[Model, Model], req: BaseModel, error: AppError, *, in_batch: bool = False,
 ) -> None:
     """Run the failure effects of a refused call and record the attempt, after its rollback; never raises.
 
-    Alone, in a transaction of a new session from ``sessions``. In a replay batch (``batch``), in a
-    savepoint of the batch's own transaction: that transaction may hold the counter's chain head, which
-    a second transaction would wait on for ever. A failure to record is logged, and the caller still
-    answers with the refusal (never a 500 instead).
+    On the refused call's own session, whose transaction was rolled back: in a new transaction of its own
+    (on the same connection, so the failure path never waits for a second one from the pool). In a replay
+    batch (``in_batch``), in a savepoint of the batch's transaction instead: that transaction may hold the
+    counter's chain head, which a second transaction would wait on for ever. A failure to record is
+    logged, and the caller still answers with the refusal (never a 500 instead).
     """
+    session = failed.session
     try:
         attempt = describe(failed, rpc, req, error)
         if attempt is None and not failed.failure_effects:
             return
-        if batch is not None:
-            with batch.begin_nested():
-                _write(failed, attempt, error, batch)
+        if in_batch:
+            with session.begin_nested():
+                _write(failed, attempt, error, session)
             return
-        session = sessions()
         try:
             _write(failed, attempt, error, session)
             session.commit()
         except BaseException:
             session.rollback()
             raise
-        finally:
-            session.close()
     except Exception:
         log.exception("could not record the refused %s (%s)", failed.method, error.code.value)
