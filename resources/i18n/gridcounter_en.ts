@@ -161,6 +161,30 @@
         <translation>Verify chains</translation>
     </message>
     <message>
+        <source>All records</source>
+        <translation>All records</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Changes</translation>
+    </message>
+    <message>
+        <source>Refused attempts</source>
+        <translation>Refused attempts</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>Everyone</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>User</translation>
+    </message>
+    <message>
         <source>All {chains} chains with {records} records verify.</source>
         <translation>All {chains} chains with {records} records verify.</translation>
     </message>
@@ -198,6 +222,10 @@
     <message>
         <source>Chain</source>
         <translation>Chain</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>Refused</translation>
     </message>
 </context>
 <context>

@@ -161,6 +161,30 @@
         <translation>校验审计链</translation>
     </message>
     <message>
+        <source>All records</source>
+        <translation>全部记录</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <source>Refused attempts</source>
+        <translation>被拒绝的尝试</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>所有用户</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
         <source>All {chains} chains with {records} records verify.</source>
         <translation>全部 {chains} 条审计链（共 {records} 条记录）校验通过。</translation>
     </message>
@@ -198,6 +222,10 @@
     <message>
         <source>Chain</source>
         <translation>审计链</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>拒绝原因</translation>
     </message>
 </context>
 <context>

@@ -36,6 +36,9 @@ class AuditRecord(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     idempotency_key: Mapped[str | None] = mapped_column(String(36))
+    #: The error code of a refused attempt (``server/services/attempts.py``); None for a change. The
+    #: refused ones have a partial index of their own, ``ix_audit_log_refused`` (migration 0006).
+    refusal: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     hash: Mapped[bytes] = mapped_column(LargeBinary(32))
 

@@ -48,6 +48,11 @@ class AuditEntry:
     #: Who acted when there is no session yet (a sign-in attempt).
     user_id: int | None = None
     username: str | None = None
+    #: A refused attempt: the co-signer it named (there is no verified ``CallContext.cosigner``) and
+    #: the refusal's error code.
+    cosigner_id: int | None = None
+    cosigner: str | None = None
+    refusal: str | None = None
 
 
 @dataclass
@@ -69,6 +74,14 @@ class CallContext:
     #: Effects that must survive the rollback of a failed call (a failed sign-in counts toward the
     #: lockout); each runs after the rollback in a transaction of its own, with its own audit records.
     failure_effects: list[Callable[[CallContext], None]] = field(default_factory=list)
+    #: Who a refusal of a call without an actor is recorded for (a sign-in, once its counter has
+    #: proved itself): (user id if the name exists, the name tried).
+    attempted_by: tuple[int | None, str] | None = None
+    #: The co-signer a call named: (user id if the name exists, the name), before the password check.
+    cosign_named: tuple[int | None, str] | None = None
+    #: After a refusal, in the failure effects' transaction: the record of the refused attempt, which
+    #: an effect may add details to (``after``) instead of writing a second record.
+    attempt: AuditEntry | None = None
 
     def record(self, *, target: str, before: JsonDict | None = None, after: JsonDict | None = None) -> None:
         """Describe one change for the audit log (written by dispatch in the same transaction)."""

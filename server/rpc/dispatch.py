@@ -15,11 +15,11 @@ import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.clock import Clock
@@ -28,6 +28,7 @@ from server.errors import AppError
 from server.rpc.context import CallContext
 from server.rpc.handlers import HANDLERS, check_complete
 from server.security import PiiCipher
+from server.services import attempts
 from server.services import audit as audit_service
 from server.services.auth import (
     SESSION_SQL,
@@ -63,9 +64,6 @@ BATCH_STOP_CODES: Final = frozenset({
     ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL_ERROR, ErrorCode.NO_OPEN_SHIFT, ErrorCode.NOT_AUTHENTICATED,
     ErrorCode.SESSION_EXPIRED, ErrorCode.SESSION_INVALID, ErrorCode.SESSION_WRONG_COUNTER,
 })
-
-#: Request fields never copied into the audit log.
-_SECRET_FIELDS = frozenset({"password", "old_password", "new_password", "initial_password", "device_key"})
 
 
 # The first statement of a mutating call: the session (for ``session_actor``) and, only when it is
@@ -126,14 +124,6 @@ def error_reply(code: ErrorCode, params: Mapping[str, ParamValue] | None = None,
     """An error envelope with the code's HTTP status."""
     payload = ErrorEnvelope(error=ErrorPayload(code=code, params=dict(params or {}), ref=ref))
     return Reply(HTTP_STATUS.get(code, 400), payload.model_dump_json().encode())
-
-
-def _redact(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: ("***" if k in _SECRET_FIELDS else _redact(v)) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_redact(v) for v in data]
-    return data
 
 
 def request_hash(method: str, req: BaseModel, *, neutral: frozenset[str] = frozenset()) -> bytes:
@@ -227,12 +217,13 @@ class Dispatcher:
             raise AppError(ErrorCode.COSIGN_REQUIRED)
         counter_code = headers.get(HEADER_COUNTER.lower())
         if isinstance(req, ReplayBatchRequest):
-            self._check_batch_caller(rpc, token=token, counter_code=counter_code)
+            self._check_batch_caller(rpc, req, token=token, counter_code=counter_code)
             return self._replay_batch(req, token=token, counter_code=counter_code)
         return self._transact(rpc, req, key=key, token=token, cosign=cosign,
                               counter_code=counter_code)
 
-    def _check_batch_caller(self, rpc: Rpc[Model, Model], *, token: str, counter_code: str | None) -> None:
+    def _check_batch_caller(self, rpc: Rpc[Model, Model], batch: ReplayBatchRequest, *, token: str,
+                            counter_code: str | None) -> None:
         """The batch's own session and permission, checked once before any of its calls runs."""
         session = self._sessions()
         ctx = CallContext(session=session, clock=self._clock, settings=self._settings, pii=self._pii,
@@ -242,6 +233,10 @@ class Dispatcher:
                                      counter_code=counter_code, now=ctx.now, touch=False)
             self._check_permission(ctx, rpc)
             session.commit()
+        except AppError as exc:
+            session.rollback()
+            attempts.record_refusal(ctx, rpc, batch, exc)
+            raise
         finally:
             session.close()
 
@@ -324,7 +319,7 @@ class Dispatcher:
             if nested is None:
                 return None
             nested.rollback()
-            self._apply_failure_effects(ctx)
+            attempts.record_refusal(ctx, rpc, req, exc, in_batch=True)
             return _Outcome(key=item.key, error=ErrorPayload(code=exc.code, params=dict(exc.params)))
         except OperationalError:
             raise  # the transaction is gone: the whole batch is answered "try later"
@@ -348,9 +343,9 @@ class Dispatcher:
             reply = self._run(ctx, rpc, req, key=key, token=token, cosign=cosign)
             session.commit()
             return reply
-        except AppError:
+        except AppError as exc:
             session.rollback()
-            self._apply_failure_effects(ctx)
+            attempts.record_refusal(ctx, rpc, req, exc)
             raise
         except BaseException:
             session.rollback()
@@ -382,7 +377,7 @@ class Dispatcher:
             raise TypeError(f"{rpc.name} returned {type(result).__name__}")
         body = result.model_dump_json().encode()
         if rpc.mutating and not ctx.audit:
-            ctx.record(target=rpc.name, after=_redact(req.model_dump(mode="json")))
+            ctx.record(target=rpc.name, after=audit_service.redact(req.model_dump(mode="json")))
         audit_service.write_records(ctx, ctx.audit, idempotency_key=key, first=first,
                                     response=body if key is not None else None)
         return Reply(200, body)
@@ -420,22 +415,3 @@ class Dispatcher:
         if row.user_id != actor.user_id or row.method != ctx.method or bytes(row.request_hash) != req_hash:
             raise AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, key=key)
         return Reply(200, json.dumps(row.response, ensure_ascii=False, separators=(",", ":")).encode())
-
-    def _apply_failure_effects(self, failed: CallContext) -> None:
-        """Run what must survive a failed call's rollback, in a transaction of its own."""
-        if not failed.failure_effects:
-            return
-        session = self._sessions()
-        ctx = CallContext(session=session, clock=self._clock, settings=self._settings, pii=self._pii,
-                          now=failed.now, method=failed.method, actor=failed.actor,
-                          counter_code=failed.counter_code)
-        try:
-            for effect in failed.failure_effects:
-                effect(ctx)
-            audit_service.write_records(ctx, ctx.audit, idempotency_key=None)
-            session.commit()
-        except DBAPIError:
-            session.rollback()
-            log.exception("could not record the effects of a failed %s", failed.method)
-        finally:
-            session.close()

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from server.db.prepared import fetch, prepared
 from server.models.audit import AuditChainHead, AuditRecord
 from server.rpc.context import AuditEntry, CallContext
+from shared_models.errors import ErrorCode, ParamValue
 from shared_models.methods.audit import (
+    AuditKind,
     AuditPage,
     AuditRow,
     ListAuditRequest,
@@ -26,6 +28,18 @@ from shared_models.rpc import Empty
 
 GENESIS = bytes(32)
 SERVER_CHAIN = "server"
+
+#: Request fields never copied into the audit log.
+SECRET_FIELDS: Final = frozenset({"password", "old_password", "new_password", "initial_password", "device_key"})
+
+
+def redact(data: Any) -> Any:
+    """``data`` (a request as JSON) with every secret field's value replaced by ``***``."""
+    if isinstance(data, dict):
+        return {k: ("***" if k in SECRET_FIELDS else redact(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [redact(v) for v in data]
+    return data
 
 
 def record_hash(prev_hash: bytes, fields: dict[str, Any]) -> bytes:
@@ -38,12 +52,17 @@ def _fields(
     *, chain: str, seq: int, at: dt.datetime, user_id: int | None, username: str, cosigner_id: int | None,
     cosigner: str | None, counter_code: str | None, method: str, target: str,
     before: dict[str, Any] | None, after: dict[str, Any] | None, idempotency_key: str | None,
+    refusal: str | None,
 ) -> dict[str, Any]:
-    return {
+    fields = {
         "chain": chain, "seq": seq, "at": at.astimezone(dt.UTC).isoformat(), "user_id": user_id,
         "username": username, "cosigner_id": cosigner_id, "cosigner": cosigner, "counter_code": counter_code,
         "method": method, "target": target, "before": before, "after": after, "idempotency_key": idempotency_key,
     }
+    # hashed only when set: a change's canonical form is the one it had before refusals were recorded
+    if refusal is not None:
+        fields["refusal"] = refusal
+    return fields
 
 
 _ADVANCE: Final = prepared(text(
@@ -51,7 +70,7 @@ _ADVANCE: Final = prepared(text(
 ))
 _GENESIS: Final = text("INSERT INTO audit_chain_heads (chain, seq, hash) VALUES (:c, 0, :h) ON CONFLICT DO NOTHING")
 _COLUMNS: Final = ("chain", "seq", "at", "user_id", "username", "cosigner_id", "cosigner", "counter_code", "method",
-                   "target", "before", "after", "idempotency_key", "prev_hash", "hash")
+                   "target", "before", "after", "idempotency_key", "refusal", "prev_hash", "hash")
 _JSON_COLUMNS: Final = frozenset({"before", "after"})
 _STORE_RESPONSE: Final = "UPDATE idempotency_records SET response = CAST(:response AS jsonb) WHERE key = :key"
 
@@ -114,14 +133,14 @@ def write_records(
                 chain=chain, seq=seq + i, at=ctx.now,
                 user_id=entry.user_id if entry.user_id is not None else (actor.user_id if actor else None),
                 username=entry.username or (actor.username if actor else "-"),
-                cosigner_id=cosigner.user_id if cosigner else None,
-                cosigner=cosigner.username if cosigner else None,
+                cosigner_id=cosigner.user_id if cosigner else entry.cosigner_id,
+                cosigner=cosigner.username if cosigner else entry.cosigner,
                 counter_code=counter_code, method=ctx.method, target=entry.target,
-                before=entry.before, after=entry.after, idempotency_key=idempotency_key,
+                before=entry.before, after=entry.after, idempotency_key=idempotency_key, refusal=entry.refusal,
             )
             digest = record_hash(prev, fields)
-            row = {**fields, "at": ctx.now, "before": json.dumps(entry.before), "after": json.dumps(entry.after),
-                   "prev_hash": prev, "hash": digest}
+            row = {"refusal": None, **fields, "at": ctx.now, "before": json.dumps(entry.before),
+                   "after": json.dumps(entry.after), "prev_hash": prev, "hash": digest}
             params.update({f"{c}{i}": row[c] for c in _COLUMNS})
             prev = digest
         params["head_seq"], params["head_hash"] = seq + len(entries) - 1, prev
@@ -171,7 +190,7 @@ def verify_chains(session: Session) -> ChainReport:
                 chain=rec.chain, seq=rec.seq, at=rec.at, user_id=rec.user_id, username=rec.username,
                 cosigner_id=rec.cosigner_id, cosigner=rec.cosigner, counter_code=rec.counter_code,
                 method=rec.method, target=rec.target, before=rec.before, after=rec.after,
-                idempotency_key=rec.idempotency_key,
+                idempotency_key=rec.idempotency_key, refusal=rec.refusal,
             )
             if record_hash(prev, fields) != bytes(rec.hash):
                 problems.append(f"{where}: content does not match its hash (edited)")
@@ -191,14 +210,37 @@ def list_records(*, ctx: CallContext, req: ListAuditRequest) -> AuditPage:
     stmt = select(AuditRecord).order_by(AuditRecord.at.desc(), AuditRecord.id.desc()).limit(req.limit)
     if req.username:
         stmt = stmt.where(AuditRecord.username == req.username)
+    if req.kind is AuditKind.REFUSED:
+        stmt = stmt.where(AuditRecord.refusal.is_not(None))  # ix_audit_log_refused
+    elif req.kind is AuditKind.CHANGES:
+        stmt = stmt.where(AuditRecord.refusal.is_(None))
     rows = [
         AuditRow(
             record_id=r.id, chain=r.chain, seq=r.seq, at=r.at, username=r.username, cosigner=r.cosigner,
-            counter_code=r.counter_code, method=r.method, target=r.target,
+            counter_code=r.counter_code, method=r.method, target=r.target, refusal=_refusal(r.refusal),
+            refusal_params=_refusal_params(r) if r.refusal is not None else {},
         )
         for r in ctx.session.scalars(stmt)
     ]
     return AuditPage(records=rows)
+
+
+def _refusal(code: str | None) -> ErrorCode | None:
+    """The refusal's code; one this server no longer knows is listed as a refusal all the same."""
+    if code is None:
+        return None
+    try:
+        return ErrorCode(code)
+    except ValueError:
+        return ErrorCode.INTERNAL_ERROR
+
+
+def _refusal_params(record: AuditRecord) -> dict[str, ParamValue]:
+    """The refusal's parameters as the attempt record kept them (``after.params``), scalars only."""
+    params = (record.after or {}).get("params")
+    if not isinstance(params, dict):
+        return {}
+    return {str(k): v for k, v in params.items() if isinstance(v, str | int) and not isinstance(v, bool)}
 
 
 def verify_chain(*, ctx: CallContext, req: Empty) -> VerifyAuditResult:

@@ -94,6 +94,10 @@ def _count_failure(ctx: CallContext, *, user_id: int, username: str, reason: str
         until = _lock_until(ctx)
         ctx.session.execute(update(User).where(User.id == user_id).values(locked_until=until, failed_attempts=0))
         after["locked_until"] = until.isoformat()
+    if ctx.attempt is not None and ctx.attempt.after is not None:
+        # the refused attempt is recorded anyway (server/services/attempts.py): one record, not two
+        ctx.attempt.after["counted"] = {"user": username, **after}
+        return
     ctx.audit.append(AuditEntry(target=f"user:{username}", after=after, user_id=user_id, username=username))
 
 
@@ -116,12 +120,10 @@ def login(*, ctx: CallContext, req: LoginRequest) -> LoginResult:
     ctx.counter_code = counter.code
 
     user = s.scalar(select(User).where(User.username == req.username))
+    # the counter has proved itself: from here on a refusal is an attempt by the name tried, and recorded
+    ctx.attempted_by = (user.id if user is not None else None, req.username)
     if user is not None and user.locked_until is not None and user.locked_until > ctx.now:
         verify_password(None, req.password)  # same time as a real check: no lock oracle by timing
-        ctx.failure_effects.append(
-            lambda c: c.audit.append(AuditEntry(target=f"user:{user.username}", after={"refused": "locked"},
-                                                user_id=user.id, username=user.username))
-        )
         raise _locked_error(user, ctx.now)
     if not verify_password(user.password_hash if user else None, req.password) or user is None:
         if user is not None:
@@ -214,6 +216,7 @@ def verify_cosign(ctx: CallContext, *, username: str, password: str, permission:
     """Check a co-signer's credential; wrong passwords count toward their lockout."""
     actor = ctx.require_actor()
     user = ctx.session.scalar(select(User).where(User.username == username))
+    ctx.cosign_named = (user.id if user is not None else None, username)
     if user is not None and user.id == actor.user_id:
         raise AppError(ErrorCode.COSIGN_SAME_USER)
     if user is not None and user.locked_until is not None and user.locked_until > ctx.now:

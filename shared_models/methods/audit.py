@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field
 
+from shared_models.errors import ErrorCode, ParamValue
 from shared_models.roles import Perm
 from shared_models.rpc import Empty, Model, Rpc, register
+
+
+class AuditKind(StrEnum):
+    """Which records a listing shows: all, the changes, or the refused attempts at sensitive actions."""
+
+    ALL = "all"
+    CHANGES = "changes"
+    REFUSED = "refused"
 
 
 class AuditRow(Model):
@@ -23,12 +33,16 @@ class AuditRow(Model):
     counter_code: str | None
     method: str
     target: str
+    #: A refused attempt: the error code it was answered with, and that answer's parameters; None for a change.
+    refusal: ErrorCode | None = None
+    refusal_params: dict[str, ParamValue] = Field(default_factory=dict)
 
 
 class ListAuditRequest(Model):
-    """The newest records, optionally of one user."""
+    """The newest records, optionally of one user and of one kind."""
 
-    username: str | None = None
+    username: Annotated[str, Field(max_length=64)] | None = None
+    kind: AuditKind = AuditKind.ALL
     limit: Annotated[int, Field(ge=1, le=500)] = 100
 
 

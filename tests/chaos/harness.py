@@ -719,9 +719,11 @@ _TOTAL_SQL: Final = """
                AS reversed
 """
 
-#: One audit record per payment (target ``receipt:<no>``), none for a payment that does not exist.
+#: One audit record per payment (target ``receipt:<no>``), none for a payment that does not exist (the
+#: records of refused attempts, ``refusal`` set, are not payments).
 _AUDIT_SQL: Final = """
-    WITH a AS (SELECT target, count(*) AS n FROM audit_log WHERE method = 'payment.pay_bills' GROUP BY target)
+    WITH a AS (SELECT target, count(*) AS n FROM audit_log WHERE method = 'payment.pay_bills' AND refusal IS NULL
+               GROUP BY target)
     SELECT (SELECT count(*) FROM payments p LEFT JOIN a ON a.target = 'receipt:' || p.receipt_no
             WHERE coalesce(a.n, 0) <> 1) AS payments_not_once,
            (SELECT count(*) FROM a WHERE NOT EXISTS (

@@ -31,12 +31,17 @@ class TestLogin:
         assert answer.body["idle_timeout_s"] == 1800
 
     def test_wrong_password_is_refused_and_counted(self, caller: Caller, db: Session) -> None:
-        """A wrong password gets INVALID_CREDENTIALS and counts one failure, with an audit record."""
+        """A wrong password gets INVALID_CREDENTIALS and counts one failure, with one audit record (the
+        attempt's, carrying the count), the password not in it."""
         answer = caller.login("cashier1", "wrong-password")
         assert (answer.status, answer.code) == (401, "INVALID_CREDENTIALS")
         assert _user(db, "cashier1").failed_attempts == 1
         audit = db.scalars(select(AuditRecord).where(AuditRecord.method == "auth.login")).all()
-        assert [a.after["reason"] for a in audit if a.after] == ["password"]
+        assert [(a.refusal, a.username, a.target) for a in audit] == [
+            ("INVALID_CREDENTIALS", "cashier1", "user:cashier1")]
+        assert audit[0].after is not None
+        assert audit[0].after["counted"] == {"user": "cashier1", "failed_attempts": 1, "reason": "password"}
+        assert audit[0].after["request"]["password"] == "***"
 
     def test_unknown_user_gets_the_same_answer(self, caller: Caller) -> None:
         """An unknown user name is not told apart from a wrong password."""

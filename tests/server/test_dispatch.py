@@ -17,6 +17,7 @@ from server.rpc.dispatch import _validation_error
 from shared_models.money import FenField
 from shared_models.rpc import CONTRACT_VERSION, MAX_REQUEST_BYTES, Model
 from tests.rpc_helpers import Caller
+from tests.server.attempt_helpers import refusals
 
 
 def _audit_count(db: Session) -> int:
@@ -116,14 +117,16 @@ class TestBadInput:
         assert _audit_count(db) == before
 
     def test_missing_permission_changes_nothing(self, caller: Caller, db: Session) -> None:
-        """A meter reader may not edit a customer: PERMISSION_DENIED and no change, no audit."""
+        """A meter reader may not edit a customer: PERMISSION_DENIED, no change, and only the record of the
+        refused attempt in the audit log."""
         caller.login("reader1")
         before = _audit_count(db)
         answer = caller.call("customer.update_contact", {"customer_no": "3301000001", "phone": "13912345678"})
         assert (answer.status, answer.code) == (403, "PERMISSION_DENIED")
         assert answer.params == {"permission": "edit_customers"}
         assert _phone(db, "3301000001") == "13800000000"
-        assert _audit_count(db) == before
+        assert _audit_count(db) == before + 1
+        assert refusals(db) == [("reader1", "PERMISSION_DENIED", "customer.update_contact", "customer:3301000001")]
 
     def test_business_error_rolls_back(self, caller: Caller, db: Session) -> None:
         """A call that fails in its service leaves no audit record and no idempotency record."""

@@ -18,6 +18,7 @@ from server.models.audit import AuditRecord
 from server.rpc.dispatch import Dispatcher
 from tests.factories import CLOSED, ZHANG_WEI, World, password_for
 from tests.rpc_helpers import Answer, Caller
+from tests.server.attempt_helpers import refusals, refused_records
 from tests.server.payment_helpers import cash, pay, quote, start
 from tests.server.shift_helpers import SUPER, signed_in
 
@@ -127,7 +128,8 @@ class TestReport:
         before = _tables(db)
         answer = far.call("sync.report_attention", report_body(key, receipt_no=None))
         assert (answer.code, answer.params) == ("ATTENTION_OTHER_HALL", {"item_key": key})
-        assert _tables(db) == before
+        assert _tables(db) == before | {"audit_log": before["audit_log"] + 1}  # the attempt's record, only
+        assert refusals(db) == [("cashier3", "ATTENTION_OTHER_HALL", "sync.report_attention", f"attention:{key}")]
 
     @pytest.mark.parametrize(("change", "code", "params"), [
         ({"item_key": "not-a-key"}, "INVALID_REQUEST", {"field": "item_key", "problem": "string_pattern_mismatch"}),
@@ -256,7 +258,10 @@ class TestAcknowledge:
         for who, params, expected in attempts:
             answer = who.call("sync.acknowledge_attention", params)
             assert (answer.code, answer.params) == expected, params
-        assert _tables(db) == before
+        # the refusals of who may act (another hall, a cashier) are recorded as attempts; nothing else changes
+        assert _tables(db) == before | {"audit_log": before["audit_log"] + 3}
+        assert [(user, code) for user, code, _, _ in refusals(db)] == [
+            ("super1", "ATTENTION_OTHER_HALL"), ("admin1", "ATTENTION_OTHER_HALL"), ("cashier1", "PERMISSION_DENIED")]
 
     def test_books_are_append_only(self, cashier: Caller, supervisor: Caller, engine: Engine) -> None:
         """Reports and acknowledgements cannot be changed or removed, even with SQL."""
@@ -304,31 +309,36 @@ class TestDamagedOutbox:
         before = _tables(db)
         answer = cashier.call("sync.acknowledge_damaged_outbox", damage_body(), cosign=("super9", "Initial-pass-9"))
         assert (answer.code, answer.params) == ("COSIGN_NOT_AUTHORIZED", {"username": "super9"})
-        assert _tables(db) == before
+        assert _tables(db) == before | {"audit_log": before["audit_log"] + 1}  # the attempt's record
+        assert [(r.username, r.cosigner, r.refusal) for r in refused_records(db)] == [
+            ("cashier1", "super9", "COSIGN_NOT_AUTHORIZED")]
 
-    @pytest.mark.parametrize(("body", "cosign", "code", "params"), [
-        (damage_body(), None, "COSIGN_REQUIRED", {}),
-        (damage_body(), ("cashier2", password_for("cashier2")), "COSIGN_NOT_AUTHORIZED", {"username": "cashier2"}),
-        (damage_body(), ("cashier1", password_for("cashier1")), "COSIGN_SAME_USER", {}),
-        (damage_body(), ("super1", "wrong-password-1"), "COSIGN_INVALID", {}),
+    # recorded: the refusal came after the co-signer was named (a co-signed action's refusals are attempts);
+    # a missing co-sign or a body the contract refuses is answered before anyone is named
+    @pytest.mark.parametrize(("body", "cosign", "code", "params", "recorded"), [
+        (damage_body(), None, "COSIGN_REQUIRED", {}, False),
+        (damage_body(), ("cashier2", password_for("cashier2")), "COSIGN_NOT_AUTHORIZED", {"username": "cashier2"},
+         True),
+        (damage_body(), ("cashier1", password_for("cashier1")), "COSIGN_SAME_USER", {}, True),
+        (damage_body(), ("super1", "wrong-password-1"), "COSIGN_INVALID", {}, True),
         (damage_body(files=[damage_body()["files"][0]] * 2), SUPER, "INVALID_REQUEST",
-         {"field": "files", "problem": "duplicate"}),
+         {"field": "files", "problem": "duplicate"}, True),
         (damage_body(files=[{"name": "../../etc/passwd", "size_bytes": 1, "sha256": SHA}]), SUPER, "INVALID_REQUEST",
-         {"field": "files.0.name", "problem": "string_pattern_mismatch"}),
+         {"field": "files.0.name", "problem": "string_pattern_mismatch"}, False),
         (damage_body(files=[{"name": "a", "size_bytes": 1, "sha256": "XYZ"}]), SUPER, "INVALID_REQUEST",
-         {"field": "files.0.sha256", "problem": "string_pattern_mismatch"}),
-        (damage_body(reason=""), SUPER, "INVALID_REQUEST", {"field": "reason", "problem": "string_too_short"}),
+         {"field": "files.0.sha256", "problem": "string_pattern_mismatch"}, False),
+        (damage_body(reason=""), SUPER, "INVALID_REQUEST", {"field": "reason", "problem": "string_too_short"}, False),
     ], ids=["no-cosign", "cashier-cosign", "self-cosign", "wrong-password", "duplicate-file", "path-name", "bad-sha",
             "no-reason"])
     def test_refused_and_nothing_changes(  # noqa: PLR0917 - pytest hands the parameters in
         self, cashier: Caller, db: Session, body: dict[str, Any], cosign: tuple[str, str] | None, code: str,
-        params: dict[str, Any],
+        params: dict[str, Any], recorded: bool,
     ) -> None:
-        """Without a valid supervisor's co-sign, or with a malformed report, nothing is recorded."""
+        """Without a valid supervisor's co-sign, or with a malformed report, nothing is recorded but, once a
+        co-signer was named, the one audit record of the attempt (a wrong password's count included)."""
         before = _tables(db)
         answer: Answer = cashier.call("sync.acknowledge_damaged_outbox", body, cosign=cosign)
         assert (answer.code, answer.params) == (code, params)
         after = _tables(db)
-        if code == "COSIGN_INVALID":  # a wrong password counts toward the co-signer's lockout, audited
-            after["audit_log"] = before["audit_log"]
-        assert after == before
+        assert after == before | {"audit_log": before["audit_log"] + recorded}
+        assert [r.refusal for r in refused_records(db)] == ([code] if recorded else [])

@@ -13,6 +13,7 @@ from shared_models.roles import ROLE_PERMISSIONS, Role
 from shared_models.rpc import REGISTRY, load_all
 from tests.factories import World, password_for
 from tests.rpc_helpers import Caller
+from tests.server.attempt_helpers import refusals
 
 load_all()
 
@@ -100,8 +101,9 @@ def test_every_session_method_has_a_sample() -> None:
 
 
 @pytest.mark.parametrize(("role", "method"), CASES, ids=[f"{r.value}-{m}" for r, m in CASES])
-def test_permission_matrix(role: Role, method: str, caller: Caller) -> None:
-    """Each role may call exactly the methods its permissions allow; the rest are PERMISSION_DENIED."""
+def test_permission_matrix(role: Role, method: str, caller: Caller, db: Session) -> None:
+    """Each role may call exactly the methods its permissions allow; the rest are PERMISSION_DENIED, each
+    leaving exactly one audit record of the refused attempt."""
     username = World.ROLE_USERS[role]
     counter = "T0101"
     assert caller.login(username, counter=counter).status == 200
@@ -112,12 +114,15 @@ def test_permission_matrix(role: Role, method: str, caller: Caller) -> None:
     if rpc.permission in ROLE_PERMISSIONS[role]:
         params = _prepare(caller, method, params)
     cosign = ("super2", password_for("super2")) if rpc.cosign is not None else None
+    attempts = refusals(db)
     answer = caller.call(method, params, cosign=cosign)
     allowed = rpc.permission in ROLE_PERMISSIONS[role]
     if allowed:
         assert answer.status == 200, answer.body
+        assert refusals(db) == attempts
     else:
         assert (answer.status, answer.code) == (403, "PERMISSION_DENIED")
+        assert [(u, c, m) for u, c, m, _ in refusals(db)[len(attempts):]] == [(username, "PERMISSION_DENIED", method)]
 
 
 class TestCosign:

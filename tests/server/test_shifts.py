@@ -16,6 +16,7 @@ from server.rpc.dispatch import Dispatcher
 from server.services.shift_summary import receipt_ranges
 from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI, World, password_for
 from tests.rpc_helpers import Caller
+from tests.server.attempt_helpers import refusals
 from tests.server.shift_helpers import SUPER, cash, close, open_shift, other, pay, signed_in, void
 
 #: 2 × 100 yuan + 1 × 50 yuan + 3 × 5 jiao, in fen.
@@ -235,7 +236,8 @@ class TestCloseShift:
         assert _closings(db) == []
 
     def test_closed_twice(self, caller: Caller, db: Session, clock: FixedClock) -> None:
-        """A second close is SHIFT_CLOSED and changes nothing: closing row, summary and audit stay as they were."""
+        """A second close is SHIFT_CLOSED and changes nothing: closing row, summary and audit stay as they were
+        but for the one record of the refused (co-signed) attempt."""
         shift_no = self._shift(caller, cash_fen=COUNTED - 20_000)
         assert close(caller, shift_no, COUNTS).status == 200
         rows = _closings(db)
@@ -247,7 +249,8 @@ class TestCloseShift:
         assert _closings(db) == rows
         assert caller.call("shift.get_summary", {"shift_no": shift_no}).body == summary
         db.expire_all()
-        assert db.scalar(select(func.count()).select_from(AuditRecord)) == audits
+        assert db.scalar(select(func.count()).select_from(AuditRecord)) == (audits or 0) + 1
+        assert refusals(db) == [("cashier1", "SHIFT_CLOSED", "shift.close_shift", f"shift:{shift_no}")]
 
     @pytest.mark.parametrize("counts", [
         [{"denomination_fen": 200, "pieces": 1}],

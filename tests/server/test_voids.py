@@ -15,6 +15,7 @@ from server.models.ledger import EntryKind, LedgerEntry
 from server.models.payments import Payment, PaymentVoid, ReceiptPrint
 from tests.factories import COMMERCIAL, ZHANG_WEI, World, password_for
 from tests.rpc_helpers import Answer, Caller
+from tests.server.attempt_helpers import refusals
 from tests.server.payment_helpers import (
     TODAY,
     assert_books,
@@ -38,11 +39,18 @@ def _void(caller: Caller, seq: int = 1, *, cosign: tuple[str, str] | None = SUPE
 
 
 def _refused(caller: Caller, db: Session, **kwargs: Any) -> Answer:
-    """A void that must be refused and leave every table as it was."""
-    before = counts(db)
+    """A void that must be refused and leave every table of the books as it was; a co-signed one leaves
+    one audit record of the attempt (a void is sensitive), one without a co-sign none."""
+    before, attempts = counts(db), refusals(db)
     answer = _void(caller, **kwargs)
     assert answer.status >= 400, answer.body
-    assert counts(db) == before
+    after = counts(db)
+    recorded = kwargs.get("cosign", SUPER) is not None
+    assert after.pop("audit_log") == before.pop("audit_log") + recorded
+    assert after == before
+    seq = kwargs.get("seq", 1)
+    assert refusals(db)[len(attempts):] == (
+        [("cashier1", answer.code, "payment.void_payment", f"receipt:{receipt(seq)}")] if recorded else [])
     return answer
 
 
@@ -129,7 +137,8 @@ class TestVoid:
         answer = colleague.call("payment.void_payment", {"receipt_no": receipt(1), "reason": "代同事冲正"},
                                 cosign=SUPER)
         assert (answer.code, answer.params) == ("VOID_NOT_SAME_CASHIER", {"receipt_no": receipt(1)})
-        assert counts(db) == before
+        assert counts(db) == before | {"audit_log": before["audit_log"] + 1}
+        assert refusals(db) == [("cashier2", "VOID_NOT_SAME_CASHIER", "payment.void_payment", f"receipt:{receipt(1)}")]
 
     def test_next_day(self, caller: Caller, db: Session, clock: FixedClock) -> None:
         """A receipt of yesterday (China time) is not voided, even with its shift still open."""

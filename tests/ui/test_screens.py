@@ -270,7 +270,7 @@ class TestAuditScreen:
         assert isinstance(screen, AuditScreen)
         qtbot.waitUntil(lambda: screen.model.rowCount() == 3, timeout=10_000)
         qtbot.waitUntil(screen.refresh_button.isEnabled, timeout=10_000)
-        assert peer.calls_to("audit.list_records")[0].json() == {"username": None, "limit": 200}
+        assert peer.calls_to("audit.list_records")[0].json() == {"username": None, "kind": "all", "limit": 200}
         assert screen.model.index(0, 5).data() == "customer:3"
         screen.verify_button.click()
         qtbot.waitUntil(lambda: screen.result_label.text() == "全部 3 条审计链（共 42 条记录）校验通过。",

@@ -10,8 +10,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 
-from client.ui.models.audit_table_model import AuditTableModel
+from client.ui.messages import error_message
+from client.ui.models.audit_table_model import REFUSED_COLOR, AuditTableModel
 from client.ui.models.user_table_model import UserTableModel
+from shared_models.errors import ErrorCode
 from shared_models.methods.admin import UserRow
 from shared_models.methods.audit import AuditRow
 from shared_models.roles import Role
@@ -58,3 +60,16 @@ class TestAuditTableModel:
         qtmodeltester.check(model)
         assert model.index(1, 2).data() == "wang.wu"
         assert model.index(0, 6).data() == "H0101 #0"
+        assert model.index(0, 7).data() == ""
+
+    def test_refused_attempt_says_why(self, use_locale: object) -> None:
+        """A refused attempt's last column is the refusal's translated sentence, and the row is red."""
+        use_locale("en")  # type: ignore[operator]
+        model = AuditTableModel()
+        model.set_rows([AuditRow(record_id=1, chain="H0101", seq=1, at=datetime.now(UTC), username="zhang.san",
+                                 cosigner="li.si", counter_code="H0101", method="payment.void_payment",
+                                 target="receipt:H0101-20261123-00001", refusal=ErrorCode.COSIGN_NOT_AUTHORIZED,
+                                 refusal_params={"username": "li.si"})])
+        assert model.index(0, 7).data() == error_message(ErrorCode.COSIGN_NOT_AUTHORIZED, {"username": "li.si"})
+        assert "li.si" in model.index(0, 7).data()
+        assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) == REFUSED_COLOR

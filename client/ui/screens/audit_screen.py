@@ -1,12 +1,15 @@
-"""The audit trail (Perm.VIEW_AUDIT): newest records and a check of the hash chains."""
+"""The audit trail (Perm.VIEW_AUDIT): newest records, filtered by kind and user, and a check of the hash
+chains."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -16,14 +19,24 @@ from PySide6.QtWidgets import (
 from client.ui.context import UiContext
 from client.ui.models.audit_table_model import AuditTableModel
 from client.ui.ops import Op
-from shared_models.methods.audit import LIST_AUDIT, VERIFY_AUDIT, AuditPage, ListAuditRequest, VerifyAuditResult
+from shared_models.methods.audit import (
+    LIST_AUDIT,
+    VERIFY_AUDIT,
+    AuditKind,
+    AuditPage,
+    ListAuditRequest,
+    VerifyAuditResult,
+)
 from shared_models.rpc import Empty
 
 PAGE_SIZE = 200
+# The kind filter's entries, in the combo box's order.
+KINDS = (AuditKind.ALL, AuditKind.CHANGES, AuditKind.REFUSED)
 
 
 class AuditScreen(QWidget):
-    """Newest audit records; Verify checks every chain on the server."""
+    """Newest audit records — all, the changes, or the refused attempts, of everyone or one user; Verify
+    checks every chain on the server."""
 
     def __init__(self, *, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,7 +57,20 @@ class AuditScreen(QWidget):
         self.result_label = QLabel()
         self.result_label.setObjectName("verifyResultLabel")
         self.result_label.setWordWrap(True)
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("auditKindCombo")
+        for caption in (self.tr("All records"), self.tr("Changes"), self.tr("Refused attempts")):
+            self.kind_combo.addItem(caption)
+        self.user_edit = QLineEdit()
+        self.user_edit.setObjectName("auditUserEdit")
+        self.user_edit.setMaxLength(64)
+        self.user_edit.setPlaceholderText(self.tr("Everyone"))
+        self.user_edit.setClearButtonEnabled(True)
         actions = QHBoxLayout()
+        actions.addWidget(QLabel(self.tr("Show")))
+        actions.addWidget(self.kind_combo)
+        actions.addWidget(QLabel(self.tr("User")))
+        actions.addWidget(self.user_edit)
         actions.addWidget(self.refresh_button)
         actions.addWidget(self.verify_button)
         actions.addStretch(1)
@@ -54,22 +80,32 @@ class AuditScreen(QWidget):
         layout.addWidget(self.result_label)
         self.refresh_button.clicked.connect(self.refresh)
         self.verify_button.clicked.connect(self.verify)
+        self.kind_combo.currentIndexChanged.connect(self.refresh)
+        self.user_edit.returnPressed.connect(self.refresh)
 
     def activate(self) -> None:
         """The screen became visible: load the newest records."""
         self.refresh()
 
+    def request(self) -> ListAuditRequest:
+        """The listing the filters ask for: the kind chosen, and the user name typed (everyone when empty)."""
+        username = self.user_edit.text().strip() or None
+        return ListAuditRequest(username=username, kind=KINDS[max(0, self.kind_combo.currentIndex())],
+                                limit=PAGE_SIZE)
+
     def refresh(self) -> None:
-        """Reload the newest records."""
-        rpc = self._ctx.rpc
-        Op(parent=self, run=lambda: rpc.call(LIST_AUDIT, ListAuditRequest(limit=PAGE_SIZE)),
+        """Reload the newest records the filters select."""
+        rpc, req = self._ctx.rpc, self.request()
+        Op(parent=self, run=lambda: rpc.call(LIST_AUDIT, req),
            busy=[self.refresh_button], key="list") \
-            .on_success(self._on_loaded) \
+            .on_success(lambda page: self._on_loaded(req, page)) \
             .on_failure(lambda exc: self._ctx.report_error(self, exc)) \
             .start()
 
-    def _on_loaded(self, page: AuditPage) -> None:
+    def _on_loaded(self, req: ListAuditRequest, page: AuditPage) -> None:
         self.model.set_rows(page.records)
+        if req != self.request():  # the filters changed while this page was on its way (that start was ignored)
+            self.refresh()
 
     def verify(self) -> None:
         """Ask the server to verify every hash chain."""
