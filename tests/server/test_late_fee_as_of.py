@@ -118,6 +118,8 @@ class TestWithinTheRules:
         assert _as_of(db, counter.receipt_no) == (dt.date(2026, 11, 23), None)
         assert _attention(dispatcher, counter.key) == []
         assert assert_books(db, world.customers[ZHANG_WEI]) == (0, 0)
+        again = caller.call("payment.get_receipt", {"receipt_no": counter.receipt_no})
+        assert (again.status, again.body) == (200, booked)  # rebuilt with the fee to the same day
 
     def test_across_a_month_end(self, caller: Caller, clock: FixedClock, db: Session) -> None:
         """Taken on 11-30, replayed on 12-02: November's last day is the as-of day."""
