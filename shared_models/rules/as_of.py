@@ -11,10 +11,10 @@ quote and receipt are computed for, when that time is plausible:
 * not on another day than the one the outbox queued it: the outbox's ``created_at`` does not travel, but
   the receipt number it minted in the same local transaction carries that day, and the server reads it.
 
-The day is never later than the server's (a counter a little ahead, within the skew, just after
-midnight gets the server's day). Otherwise the payment is allocated as of the replay day (the server's)
-and listed for the supervisor with both dates (``AsOfRule`` names the rule broken). Pure: the callers
-read the clocks and the shift.
+Within the rules the counter's day is used even when a counter a few minutes ahead is already past the
+server's midnight: that is the day its receipt's fee was computed for. Otherwise the payment is allocated
+as of the replay day (the server's) and listed for the supervisor with both dates (``AsOfRule`` names the
+rule broken). Pure: the callers read the clocks and the shift.
 """
 
 from __future__ import annotations
@@ -94,10 +94,9 @@ def late_fee_as_of(
         broken = AsOfRule.AFTER_SHIFT
     elif taken_on != queued_on:
         broken = AsOfRule.NOT_QUEUED_DAY
-    # a counter ahead of the server (within the skew) may already be past midnight, but the customer cannot
-    # have paid on a day the server has not reached: its clock is the reference, the counter's only says
-    # how long ago (and the counter's offline quote comes from a cache of the server's day)
-    return AsOf(day=today if broken else min(taken_on, today), taken_on=taken_on, broken=broken)
+    # within the rules the counter's day is booked even when, a few minutes ahead, it is already past the
+    # server's midnight: the counter computed the receipt's late fee for that day (``CustomerCache``)
+    return AsOf(day=today if broken else taken_on, taken_on=taken_on, broken=broken)
 
 
 def _instant(moment: dt.datetime) -> dt.datetime:

@@ -163,14 +163,16 @@ class TestWithinTheRules:
     def test_counter_a_little_ahead_past_midnight(self, caller: Caller, clock: FixedClock, db: Session,
                                                   dispatcher: Dispatcher) -> None:
         """A counter 9 minutes ahead (within the 10-minute allowance) says 01-01 00:04 when the server says
-        12-31 23:55: the customer paid on the server's day, the receipt's; nothing for the supervisor."""
+        12-31 23:55: the counter computed its fee for 01-01 (3 ‰ from that day on), and the server books the
+        same day; nothing for the supervisor."""
         _move_to(clock, _china(dt.date(2026, 12, 31), 23, 50))
         start(caller)
-        counter = Counter(caller, COMMERCIAL, taken_at=_china(dt.date(2027, 1, 1), 0, 4))
-        _move_to(clock, _china(dt.date(2026, 12, 31), 23, 55))
+        _move_to(clock, _china(dt.date(2027, 1, 1), 0, 4))  # the counter's figures for its own day
+        counter = Counter(caller, COMMERCIAL, taken_at=clock.now())
+        clock.advance(-dt.timedelta(minutes=9))  # the server's clock is 9 minutes behind the counter's
         booked = counter.replay()
         _agree(db, counter, booked)
-        assert _as_of(db, counter.receipt_no) == (dt.date(2026, 12, 31), None)
+        assert _as_of(db, counter.receipt_no) == (dt.date(2027, 1, 1), None)
         assert _attention(dispatcher, counter.key) == []
 
 

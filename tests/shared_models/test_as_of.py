@@ -52,6 +52,16 @@ class TestRules:
                              shift=ShiftSpan(opened_at=opened), queued_on=dt.date(2026, 11, 20))
         assert (got.day, got.taken_on, got.broken) == (dt.date(2026, 11, 20), dt.date(2026, 11, 20), None)
 
+    def test_ahead_within_the_allowance_past_midnight(self) -> None:
+        """At the server's 23:55 a counter 9 minutes ahead says 00:04 of the next day: within the rules, so its
+        day, the one its receipt's fee was computed for; 11 minutes ahead is the server's day, listed."""
+        server_now = _hall(TODAY, 23, 55)
+        tomorrow = TODAY + dt.timedelta(days=1)
+        within = late_fee_as_of(taken_at=_hall(tomorrow, 0, 4), server_now=server_now, shift=SHIFT, queued_on=tomorrow)
+        beyond = late_fee_as_of(taken_at=_hall(tomorrow, 0, 6), server_now=server_now, shift=SHIFT, queued_on=tomorrow)
+        assert (within.day, within.broken) == (tomorrow, None)
+        assert (beyond.day, beyond.taken_on, beyond.broken) == (TODAY, tomorrow, AsOfRule.IN_THE_FUTURE)
+
     def test_negative_skew_is_refused(self) -> None:
         """A negative allowance is a programming error."""
         with pytest.raises(ValueError, match="skew"):
@@ -68,20 +78,20 @@ _moments = st.datetimes(min_value=dt.datetime(2025, 6, 1), max_value=dt.datetime
        skew_s=st.integers(0, 3600), closed_after_s=st.none() | st.integers(0, 10**6))
 def test_properties(taken: dt.datetime, now: dt.datetime, opened: dt.datetime, queued_shift: int,  # noqa: PLR0917
                     skew_s: int, closed_after_s: int | None) -> None:
-    """Never later than the server's day; the counter's day exactly when every rule holds and it is not past
-    the server's; the server's day whenever a rule is broken."""
+    """Never later than the server's day plus the allowance; the counter's day exactly when every rule holds;
+    the server's day whenever a rule is broken."""
     skew = dt.timedelta(seconds=skew_s)
     closed = None if closed_after_s is None else opened + dt.timedelta(seconds=closed_after_s)
     queued_on = hall_date(taken) + dt.timedelta(days=queued_shift)
     got = late_fee_as_of(taken_at=taken, server_now=now, shift=ShiftSpan(opened, closed), queued_on=queued_on,
                          skew=skew)
     today = hall_date(now)
-    assert got.day <= today
+    assert got.day <= hall_date(now + skew)
     assert got.taken_on == hall_date(taken)
     holds = (taken <= now + skew and taken >= opened - skew and (closed is None or taken <= closed + skew)
              and queued_shift == 0)
     assert (got.broken is None) == holds
-    assert got.day == (min(hall_date(taken), today) if holds else today)
+    assert got.day == (hall_date(taken) if holds else today)
 
 
 _RULE = LateFeeRule.non_residential()
