@@ -37,8 +37,10 @@ def _china(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 class Counter:
-    """What the counter does offline: quote (its cache holds the server's figures of the day it was filled),
-    take a receipt number from its outbox's day, print the receipt, and later replay the request."""
+    """What the counter does: quote (the server's figures for the server's day at that moment, as a quote
+    taken just before the link dropped, or a cache computing for that day, gives them), take a receipt number
+    of its outbox's day (its own clock), print the offline receipt (``offline_receipt``, as the desk does),
+    and later replay the request."""
 
     def __init__(self, caller: Caller, customer_no: str, *, taken_at: dt.datetime, seq: int = 1) -> None:
         self.caller = caller
@@ -185,8 +187,9 @@ class TestOutsideTheRules:
 
     def test_counter_clock_days_ahead(self, caller: Caller, clock: FixedClock, db: Session,
                                       dispatcher: Dispatcher) -> None:
-        """A counter whose clock runs three days ahead: its time is in the server's future, so the fee runs to
-        the server's day, which is the day of the quote the counter printed from; listed with both dates."""
+        """A counter whose clock runs three days ahead quotes online, then the link drops: its time is in the
+        server's future, so the fee runs to the server's day, the day of the quote it printed; listed with both
+        dates."""
         start(caller)
         counter = Counter(caller, ZHANG_WEI, taken_at=clock.now() + dt.timedelta(days=3))
         booked = counter.replay()
@@ -196,8 +199,9 @@ class TestOutsideTheRules:
 
     def test_counter_clock_days_behind(self, caller: Caller, clock: FixedClock, db: Session,
                                        dispatcher: Dispatcher) -> None:
-        """A counter whose clock runs two days behind says the payment was taken before its shift opened:
-        the fee runs to the server's day; listed with both dates."""
+        """A counter whose clock runs two days behind quotes online, then the link drops: by its clock the
+        payment was taken before its shift opened, so the fee runs to the server's day, the quote's; listed with
+        both dates."""
         start(caller)
         counter = Counter(caller, ZHANG_WEI, taken_at=clock.now() - dt.timedelta(days=2))
         booked = counter.replay()
