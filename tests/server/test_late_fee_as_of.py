@@ -224,13 +224,14 @@ class TestOutsideTheRules:
 
     def test_before_the_shift_opened(self, caller: Caller, clock: FixedClock, db: Session,
                                      dispatcher: Dispatcher) -> None:
-        """Taken (by the counter's clock) an hour before the cashier's shift opened, replayed three days later:
-        allocated as of the replay day, and the ledger is what the counter's quote of that day says."""
+        """Three days after the shift opened the counter quotes online and the link drops, its clock three days
+        and an hour behind: by that clock the payment was taken before the shift opened, so it is allocated as
+        of the server's day, the quote's; listed with both dates."""
         start(caller)
         taken_at = clock.now() - dt.timedelta(hours=1)
         _move_to(clock, clock.now() + dt.timedelta(days=3))
         caller.login("cashier1")
-        counter = Counter(caller, ZHANG_WEI, taken_at=taken_at)  # its cache was refreshed on the replay day
+        counter = Counter(caller, ZHANG_WEI, taken_at=taken_at)
         booked = counter.replay()
         _agree(db, counter, booked)
         assert _as_of(db, counter.receipt_no) == (dt.date(2026, 11, 26), "before_shift")
