@@ -360,7 +360,7 @@ def _check_receipt_no(ctx: CallContext, receipt_no: str, *, today: dt.date, offl
         code, day, seq = parse_receipt_no(receipt_no)
     except ValueError:
         raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=receipt_no) from None
-    if code != counter or (day != today and not offline):
+    if code != counter or (day != today and not offline) or seq < 1:  # a counter numbers from 1
         raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=receipt_no)
     return day, seq
 

@@ -46,6 +46,16 @@ class TestWindow:
         _refused(caller, db, RECEIPT_SEQ_WINDOW + 1, highest=0, allowed=RECEIPT_SEQ_WINDOW)
 
     @pytest.mark.parametrize("offline", [False, True], ids=["online", "offline-replay"])
+    def test_sequence_zero(self, caller: Caller, db: Session, offline: bool) -> None:
+        """A counter numbers from 1: …-00000 is RECEIPT_NO_INVALID and changes nothing."""
+        start(caller)
+        zero = receipt(1)[:-5] + "00000"
+        before = counts(db)
+        answer = pay(caller, ZHANG_WEI, [cash(100)], seq=0, receipt_no=zero, offline=offline)
+        assert (answer.code, answer.params) == ("RECEIPT_NO_INVALID", {"receipt_no": zero})
+        assert counts(db) == before
+
+    @pytest.mark.parametrize("offline", [False, True], ids=["online", "offline-replay"])
     def test_reuse_is_refused(self, caller: Caller, db: Session, offline: bool) -> None:
         """A number already booked is RECEIPT_NO_TAKEN, online or replayed from the outbox."""
         start(caller)
