@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     #: two cores, not throughput (COMPONENTS.md).
     pool_size: int = Field(default=6, ge=1)
     max_overflow: int = Field(default=4, ge=0)
+    #: How far a counter's clock may run ahead of the server's, or a payment taken offline before its
+    #: shift opened, and still have its late fee computed to the counter's day (docs/business-rules.md).
+    offline_clock_skew_s: int = Field(default=10 * 60, ge=0, le=24 * 3600)
     #: Base64 of a 32-byte key for PII (ID numbers); default: ``<data_dir>/pii.key``.
     pii_key: str | None = None
 

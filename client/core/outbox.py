@@ -39,6 +39,7 @@ from client.core.receipts import HALL_TZ, hall_now
 from shared_models.ids import IdempotencyKey, new_idempotency_key
 from shared_models.methods.payments import make_receipt_no
 from shared_models.rpc import Model, load_all
+from shared_models.rules.receipt_numbers import RECEIPT_GAP_AFTER_DAMAGE
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +48,6 @@ OUTBOX_FILE: Final = "counter.sqlite3"
 DAMAGE_MARKER: Final = "outbox-damaged.json"
 _LEGACY_RECEIPT_BOOK: Final = "receipts.sqlite3"
 SCHEMA_VERSION: Final = 1
-#: After a damaged outbox was set aside, today's receipt numbers jump this far past the server's: the
-#: numbers spent in the damaged file (unsent payments) must never be handed out again.
-RECEIPT_GAP_AFTER_DAMAGE: Final = 1000
 
 _SCHEMA: Final = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",

@@ -112,6 +112,9 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "The receipt number {receipt_no} does not belong to this counter and day."),
     ErrorCode.RECEIPT_NO_TAKEN: QT_TRANSLATE_NOOP(
         "Errors", "The receipt number {receipt_no} was already used. Nothing was charged; please confirm again."),
+    ErrorCode.RECEIPT_SEQ_OUT_OF_WINDOW: QT_TRANSLATE_NOOP(
+        "Errors", "The receipt number {receipt_no} lies beyond the numbers this counter could have given that "
+                  "day (highest booked: {highest_seq}; at most {allowed_seq}); the server did not book it."),
     ErrorCode.RECEIPT_NOT_FOUND: QT_TRANSLATE_NOOP(
         "Errors", "There is no receipt with the number {receipt_no}."),
     ErrorCode.ALREADY_VOIDED: QT_TRANSLATE_NOOP(

@@ -917,6 +917,10 @@
         <translation>The receipt number {receipt_no} was already used. Nothing was charged; please confirm again.</translation>
     </message>
     <message>
+        <source>The receipt number {receipt_no} lies beyond the numbers this counter could have given that day (highest booked: {highest_seq}; at most {allowed_seq}); the server did not book it.</source>
+        <translation>The receipt number {receipt_no} lies beyond the numbers this counter could have given that day (highest booked: {highest_seq}; at most {allowed_seq}); the server did not book it.</translation>
+    </message>
+    <message>
         <source>There is no receipt with the number {receipt_no}.</source>
         <translation>There is no receipt with the number {receipt_no}.</translation>
     </message>
@@ -1302,12 +1306,41 @@
         <translation>Money went to prepayment</translation>
     </message>
     <message>
+        <source>Late fee to the booking day</source>
+        <translation>Late fee to the booking day</translation>
+    </message>
+    <message>
         <source>{state} (acknowledged by {name})</source>
         <translation>{state} (acknowledged by {name})</translation>
     </message>
     <message>
         <source>Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.</source>
         <translation>Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.</translation>
+    </message>
+    <message>
+        <source>Accepted offline on {taken_on} (counter clock); that time is not plausible ({rule}), so the late fee was computed to {as_of}, the day it was booked. The receipt may show a different late fee.</source>
+        <translation>Accepted offline on {taken_on} (counter clock); that time is not plausible ({rule}), so the late fee was computed to {as_of}, the day it was booked. The receipt may show a different late fee.</translation>
+    </message>
+    <message>
+        <source>no counter time</source>
+        <extracomment>The as-of rule the counter&apos;s time broke (``shared_models.rules.as_of.AsOfRule``), in words.</extracomment>
+        <translation>no counter time</translation>
+    </message>
+    <message>
+        <source>ahead of the server&apos;s clock</source>
+        <translation>ahead of the server&apos;s clock</translation>
+    </message>
+    <message>
+        <source>before the shift opened</source>
+        <translation>before the shift opened</translation>
+    </message>
+    <message>
+        <source>after the shift closed</source>
+        <translation>after the shift closed</translation>
+    </message>
+    <message>
+        <source>not the day it was queued</source>
+        <translation>not the day it was queued</translation>
     </message>
 </context>
 <context>

@@ -916,6 +916,10 @@
         <translation>流水号 {receipt_no} 已被使用。本次未收费，请重新确认。</translation>
     </message>
     <message>
+        <source>The receipt number {receipt_no} lies beyond the numbers this counter could have given that day (highest booked: {highest_seq}; at most {allowed_seq}); the server did not book it.</source>
+        <translation>流水号 {receipt_no} 超出本柜台当日可能开出的号段（中心已入账最大号 {highest_seq}，最多到 {allowed_seq}）；中心未入账。</translation>
+    </message>
+    <message>
         <source>There is no receipt with the number {receipt_no}.</source>
         <translation>没有流水号为 {receipt_no} 的收费记录。</translation>
     </message>
@@ -1298,12 +1302,41 @@
         <translation>款项转入预收</translation>
     </message>
     <message>
+        <source>Late fee to the booking day</source>
+        <translation>违约金按入账日计算</translation>
+    </message>
+    <message>
         <source>{state} (acknowledged by {name})</source>
         <translation>{state}（{name} 已确认）</translation>
     </message>
     <message>
         <source>Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.</source>
         <translation>离线受理；其间账单已在别处缴清，￥{amount} 已转入预收。</translation>
+    </message>
+    <message>
+        <source>Accepted offline on {taken_on} (counter clock); that time is not plausible ({rule}), so the late fee was computed to {as_of}, the day it was booked. The receipt may show a different late fee.</source>
+        <translation>离线受理于 {taken_on}（柜台时钟）；该时间不可信（{rule}），违约金按入账日 {as_of} 计算。凭证上的违约金可能与此不同。</translation>
+    </message>
+    <message>
+        <source>no counter time</source>
+        <extracomment>The as-of rule the counter&apos;s time broke (``shared_models.rules.as_of.AsOfRule``), in words.</extracomment>
+        <translation>无柜台时间</translation>
+    </message>
+    <message>
+        <source>ahead of the server&apos;s clock</source>
+        <translation>超前于中心时钟</translation>
+    </message>
+    <message>
+        <source>before the shift opened</source>
+        <translation>早于班次开班</translation>
+    </message>
+    <message>
+        <source>after the shift closed</source>
+        <translation>晚于班次结班</translation>
+    </message>
+    <message>
+        <source>not the day it was queued</source>
+        <translation>与排队日期不符</translation>
     </message>
 </context>
 <context>

@@ -84,6 +84,11 @@ class Payment(Base):
     redirected_to_prepayment_fen: Mapped[FenCol] = mapped_column(default=0)
     accepted_offline: Mapped[bool] = mapped_column(default=False)
     idempotency_key: Mapped[str] = mapped_column(String(36))
+    #: The day the late fee was computed to: the counter's day for a payment accepted offline within the
+    #: rules of ``shared_models.rules.as_of``, else the booking day (None on rows booked before 0007).
+    late_fee_as_of: Mapped[dt.date | None] = mapped_column()
+    #: The as-of rule the counter's taken-at time broke (``AsOfRule``), so the booking day was used.
+    late_fee_as_of_rule: Mapped[str | None] = mapped_column(String(32))
 
 
 class PaymentTender(Base):

@@ -8,6 +8,9 @@ Items needing attention come from two places:
   same outbox file) returns the first.
 * payments accepted offline whose bills were paid elsewhere meanwhile: booked, with the money going to
   prepayment (``payments.redirected_to_prepayment_fen > 0``). Never refused, but the supervisor must know.
+* payments accepted offline whose taken-at time broke the as-of rules (``payments.late_fee_as_of_rule``):
+  booked with the late fee to the booking day, not the counter's; listed with both dates (``late_fee_day``,
+  which wins over ``redirected`` when both apply: one item per payment).
 
 Both are named by the original idempotency key. A supervisor acknowledges an item with a note: one
 ``attention_acknowledgements`` row, never updated, so a second acknowledgement is refused. Scope: the hall
@@ -44,6 +47,7 @@ from shared_models.methods.sync import (
     ReportAttentionRequest,
 )
 from shared_models.roles import ROLE_PERMISSIONS, Perm
+from shared_models.rules.as_of import hall_date
 
 _HALL_OF_COUNTER: Final = text("SELECT hall_id FROM counters WHERE id = :counter_id")
 
@@ -65,18 +69,21 @@ _ITEMS_SQL: Final = """
     WITH items AS (
         SELECT 'refused' AS kind, a.item_key, a.method, a.receipt_no, a.customer_no, a.amount_fen,
                k.code AS counter_code, a.taken_by, a.shift_no, a.local_time, a.reported_at AS recorded_at,
-               a.error_code, a.error_params, CAST(0 AS bigint) AS redirected_fen
+               a.error_code, a.error_params, CAST(0 AS bigint) AS redirected_fen,
+               CAST(NULL AS date) AS late_fee_as_of, CAST(NULL AS varchar) AS as_of_rule
         FROM offline_attention a JOIN counters k ON k.id = a.counter_id
         WHERE {refused_scope}
         UNION ALL
-        SELECT 'redirected', p.idempotency_key, :pay_method, p.receipt_no, c.customer_no, p.amount_fen, k.code,
-               u.username, s.shift_no, p.local_time, p.paid_at, NULL, NULL, p.redirected_to_prepayment_fen
+        SELECT CASE WHEN p.late_fee_as_of_rule IS NOT NULL THEN 'late_fee_day' ELSE 'redirected' END,
+               p.idempotency_key, :pay_method, p.receipt_no, c.customer_no, p.amount_fen, k.code,
+               u.username, s.shift_no, p.local_time, p.paid_at, NULL, NULL, p.redirected_to_prepayment_fen,
+               p.late_fee_as_of, p.late_fee_as_of_rule
         FROM payments p
         JOIN counters k ON k.id = p.counter_id
         JOIN customers c ON c.id = p.customer_id
         JOIN users u ON u.id = p.user_id
         JOIN shifts s ON s.id = p.shift_id
-        WHERE p.redirected_to_prepayment_fen > 0 AND {redirected_scope}
+        WHERE (p.redirected_to_prepayment_fen > 0 OR p.late_fee_as_of_rule IS NOT NULL) AND {redirected_scope}
     )
     SELECT i.*, ack.id IS NOT NULL AS acknowledged, au.username AS acknowledged_by, ack.acknowledged_at, ack.note,
            count(*) FILTER (WHERE ack.id IS NULL) OVER () AS open_total
@@ -101,8 +108,10 @@ _FIND_ITEM: Final = text(
     """
     SELECT 'refused' AS kind, a.hall_id FROM offline_attention a WHERE a.item_key = :item_key
     UNION ALL
-    SELECT 'redirected', k.hall_id FROM payments p JOIN counters k ON k.id = p.counter_id
-    WHERE p.redirected_to_prepayment_fen > 0 AND p.idempotency_key = :item_key
+    SELECT CASE WHEN p.late_fee_as_of_rule IS NOT NULL THEN 'late_fee_day' ELSE 'redirected' END, k.hall_id
+    FROM payments p JOIN counters k ON k.id = p.counter_id
+    WHERE (p.redirected_to_prepayment_fen > 0 OR p.late_fee_as_of_rule IS NOT NULL)
+      AND p.idempotency_key = :item_key
     LIMIT 1
     """
 )
@@ -166,6 +175,8 @@ def _item(row: Row[Any]) -> AttentionItem:
         error_code=ErrorCode(row.error_code) if row.error_code is not None else None,
         error_params=dict(row.error_params or {}), redirected_to_prepayment_fen=int(row.redirected_fen),
         acknowledged_by=row.acknowledged_by, acknowledged_at=row.acknowledged_at, note=row.note,
+        taken_on=hall_date(row.local_time) if row.local_time is not None else None,
+        late_fee_as_of=row.late_fee_as_of, as_of_rule=row.as_of_rule,
     )
 
 

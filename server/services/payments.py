@@ -1,11 +1,11 @@
 """Counter payments (SPEC C3, DOMAIN §6): quote, pay, receipts and reprints (补打). Voids: ``voids.py``.
 
 A payment is one transaction: the customer row is locked (two counters paying the same customer take
-turns), the open bills are read with their late fee to today (``bills.py``), the money is allocated
-(``rules/allocation.py``: oldest bill first, late fee before principal, the rest to 预收), and one SQL
-statement writes the payment, its tenders, its allocations and its ledger entries. Per bill paid the
-ledger gets LATE_FEE −fee paid (the fee becomes due when paid) and PAYMENT +(fee + principal paid);
-the prepayment part is a PAYMENT on no bill.
+turns), the open bills are read with their late fee to the day the customer paid (``bills.py``,
+``late_fee_day.py``), the money is allocated (``rules/allocation.py``: oldest bill first, late fee
+before principal, the rest to 预收), and one SQL statement writes the payment, its tenders, its
+allocations and its ledger entries. Per bill paid the ledger gets LATE_FEE −fee paid (the fee becomes
+due when paid) and PAYMENT +(fee + principal paid); the prepayment part is a PAYMENT on no bill.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from server.errors import AppError
 from server.models.ledger import EntryKind
 from server.rpc.context import CallContext
 from server.services.bills import BillDue, CustomerBills, load_bills
+from server.services.late_fee_day import check_receipt_window, payment_as_of, receipt_window_bounds
 from server.services.shifts import CHINA_TZ, business_date
 from shared_models.errors import ErrorCode
 from shared_models.methods.customers import CustomerStatus
@@ -44,9 +45,11 @@ from shared_models.rules.allocation import Allocation, AllocationError, OpenBill
 # The customer and the cashier's open shift at this counter, both locked (FOR NO KEY UPDATE, the lock
 # ``close_shift`` takes on the shift, so a payment and the close of its shift serialize), with what the
 # receipt needs about the counter and the cashier. Whether the receipt number is taken is checked here
-# too; the unique index backs it under concurrency. A close committed while this waited for the shift
-# lock is seen by the payment INSERT below (a later statement: a new snapshot), which then writes
-# nothing. One round trip and no ORM: this replaced three statements (docs/benchmarks.md).
+# too; the unique index backs it under concurrency. So are the highest number booked for the counter on
+# the receipt's day and that day's damaged-outbox acknowledgements (the receipt window, ``late_fee_day``).
+# A close committed while this waited for the shift lock is seen by the payment INSERT below (a later
+# statement: a new snapshot), which then writes nothing. One round trip and no ORM: this replaced three
+# statements (docs/benchmarks.md).
 _LOCK_CUSTOMER_SQL: Final = prepared(text(
     """
     WITH s AS (
@@ -58,6 +61,12 @@ _LOCK_CUSTOMER_SQL: Final = prepared(text(
     )
     SELECT c.id, c.customer_no, c.name, c.address, c.status,
            EXISTS (SELECT 1 FROM payments p WHERE p.receipt_no = :receipt_no) AS taken,
+           (SELECT max(p.receipt_no) FROM payments p
+             WHERE p.receipt_no BETWEEN CAST(:seq_lo AS varchar) AND CAST(:seq_hi AS varchar)
+               AND left(p.receipt_no, CAST(:seq_n AS int)) = CAST(:seq_prefix AS varchar)) AS highest_receipt,
+           (SELECT count(*) FROM damaged_outbox_acks d
+             WHERE d.counter_id = :counter_id AND d.acknowledged_at >= CAST(:day_start AS timestamptz)
+               AND d.acknowledged_at < CAST(:day_end AS timestamptz)) AS damage_acks,
            (SELECT h.name FROM counters k JOIN org_units h ON h.id = k.hall_id WHERE k.id = :counter_id) AS hall_name,
            (SELECT u.display_name FROM users u WHERE u.id = :user_id) AS cashier_name,
            (SELECT s.id FROM s) AS shift_id, (SELECT s.shift_no FROM s) AS shift_no
@@ -75,13 +84,14 @@ _WRITE_SQL: Final = prepared(text(
         INSERT INTO payments (receipt_no, customer_id, shift_id, user_id, counter_id, paid_at, local_time,
                               amount_fen, due_fen, tendered_fen, change_fen, prepayment_before_fen,
                               prepayment_after_fen, to_prepayment_fen, redirected_to_prepayment_fen,
-                              accepted_offline, idempotency_key)
+                              accepted_offline, idempotency_key, late_fee_as_of, late_fee_as_of_rule)
         SELECT CAST(:receipt_no AS varchar), CAST(:customer_id AS bigint), CAST(:shift_id AS bigint),
                CAST(:user_id AS bigint), CAST(:counter_id AS bigint), CAST(:now AS timestamptz),
                CAST(:local_time AS timestamptz), CAST(:amount_fen AS bigint), CAST(:due_fen AS bigint),
                CAST(:tendered_fen AS bigint), CAST(:change_fen AS bigint), CAST(:prepayment_before_fen AS bigint),
                CAST(:prepayment_after_fen AS bigint), CAST(:to_prepayment_fen AS bigint),
-               CAST(:redirected_fen AS bigint), CAST(:accepted_offline AS boolean), CAST(:idempotency_key AS varchar)
+               CAST(:redirected_fen AS bigint), CAST(:accepted_offline AS boolean), CAST(:idempotency_key AS varchar),
+               CAST(:as_of AS date), CAST(:as_of_rule AS varchar)
         WHERE NOT EXISTS (SELECT 1 FROM shift_closings sc WHERE sc.shift_id = CAST(:shift_id AS bigint))
         RETURNING id
     ), t AS (
@@ -110,7 +120,7 @@ _WRITE_SQL: Final = prepared(text(
 _RECEIPT_SQL: Final = """
     SELECT p.id, p.receipt_no, p.customer_id, p.user_id, p.shift_id, p.paid_at, p.local_time, p.amount_fen,
            p.due_fen, p.tendered_fen, p.change_fen, p.prepayment_before_fen, p.prepayment_after_fen,
-           p.redirected_to_prepayment_fen, p.accepted_offline,
+           p.redirected_to_prepayment_fen, p.accepted_offline, p.late_fee_as_of,
            c.customer_no, c.name AS customer_name, c.address, k.code AS counter_code, h.name AS hall_name,
            u.display_name AS cashier_name, s.shift_no, v.id IS NOT NULL AS voided,
            (SELECT coalesce(max(rp.print_no), 0) FROM receipt_prints rp WHERE rp.payment_id = p.id) AS reprints,
@@ -178,29 +188,36 @@ def get_quote(*, ctx: CallContext, req: QuoteRequest) -> Quote:
 def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     """Take a payment: validate, allocate, book it all in the call's transaction, return the receipt.
 
-    ``accepted_offline``: the allocation runs on today's bills even when the due changed since the
-    quote; what the customer meant for bills that no longer take it goes to prepayment and is reported
-    as ``redirected_to_prepayment_fen = min(to prepayment, max(0, quoted due − due today))``.
+    The late fee runs to the day the customer paid (``late_fee_day.payment_as_of``): today online; for a
+    payment accepted offline the counter's day when its taken-at time is plausible, else today, and the
+    payment is listed for the supervisor with both dates.
+
+    ``accepted_offline``: the allocation runs on the bills as they are now even when the due changed since
+    the quote; what the customer meant for bills that no longer take it goes to prepayment and is reported
+    as ``redirected_to_prepayment_fen = min(to prepayment, max(0, quoted due − due now))``.
     """
     actor = ctx.require_actor()
     today = business_date(ctx.now)
-    _check_receipt_no(ctx, req.receipt_no, today=today, offline=req.accepted_offline)
+    receipt_day, receipt_seq = _check_receipt_no(ctx, req.receipt_no, today=today, offline=req.accepted_offline)
     amount, tendered, change = _check_tenders(req.tenders)
     heads = fetch(ctx.session, _LOCK_CUSTOMER_SQL, {
         "customer_no": req.customer_no, "receipt_no": req.receipt_no, "counter_id": actor.counter_id,
-        "user_id": actor.user_id,
+        "user_id": actor.user_id, **receipt_window_bounds(actor.counter_code, receipt_day),
     })
     head = heads[0] if heads else None
     if head is None:
         raise AppError(ErrorCode.CUSTOMER_NOT_FOUND, customer_no=req.customer_no)
     if head.taken:
         raise AppError(ErrorCode.RECEIPT_NO_TAKEN, receipt_no=req.receipt_no)
+    check_receipt_window(receipt_no=req.receipt_no, seq=receipt_seq, highest_receipt=head.highest_receipt,
+                         damage_acks=int(head.damage_acks))
     if head.status == CustomerStatus.CLOSED.value:
         raise AppError(ErrorCode.CUSTOMER_CLOSED, customer_no=req.customer_no)
     if head.shift_id is None:
         raise AppError(ErrorCode.NO_OPEN_SHIFT)
     shift_id, shift_no = int(head.shift_id), str(head.shift_no)
-    books = load_bills(ctx.session, customer_id=head.id, on=today)
+    as_of = payment_as_of(ctx, req, user_id=actor.user_id, counter_id=actor.counter_id, queued_on=receipt_day)
+    books = load_bills(ctx.session, customer_id=head.id, on=as_of.day)
     due = books.due_fen
     if due != req.quoted_due_fen and not req.accepted_offline:
         raise AppError(ErrorCode.DUE_CHANGED, quoted_fen=req.quoted_due_fen, due_fen=due)
@@ -223,6 +240,7 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
         "prepayment_before_fen": books.prepayment_fen, "prepayment_after_fen": prepayment_after,
         "to_prepayment_fen": allocation.prepayment_fen, "redirected_fen": redirected,
         "accepted_offline": req.accepted_offline, "idempotency_key": ctx.idempotency_key or "",
+        "as_of": as_of.day, "as_of_rule": as_of.broken.value if as_of.broken else None,
         "tenders": json.dumps(tenders), "allocations": json.dumps(allocations),
         "entries": json.dumps(_ledger_entries(allocation)),
     }
@@ -238,7 +256,9 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     ctx.record(target=f"receipt:{req.receipt_no}", after={
         "customer_no": req.customer_no, "shift_no": shift_no, "amount_fen": amount, "due_fen": due,
         "change_fen": change, "to_prepayment_fen": allocation.prepayment_fen, "redirected_fen": redirected,
-        "accepted_offline": req.accepted_offline, "tenders": {t["method"]: t["amount_fen"] for t in tenders},
+        "accepted_offline": req.accepted_offline, "late_fee_as_of": as_of.day.isoformat(),
+        "late_fee_as_of_rule": as_of.broken.value if as_of.broken else None,
+        "tenders": {t["method"]: t["amount_fen"] for t in tenders},
         "bills": {by_id[a["bill_id"]].bill_no: [a["late_fee_fen"], a["principal_fen"]] for a in allocations},
     })
     return PaymentReceipt(
@@ -280,8 +300,8 @@ def find_receipt(ctx: CallContext, receipt_no: str, *, for_update: bool = False)
 
 def _rebuild_receipt(ctx: CallContext, row: Row[Any], *, reprints: int | None = None) -> PaymentReceipt:
     """The receipt of a booked payment: the bill lines come from the books as they stood before it."""
-    books = load_bills(ctx.session, customer_id=row.customer_id, on=business_date(row.paid_at),
-                       before_entry_id=row.first_entry)
+    as_of = row.late_fee_as_of or business_date(row.paid_at)  # NULL: booked before 0007, on its booking day
+    books = load_bills(ctx.session, customer_id=row.customer_id, on=as_of, before_entry_id=row.first_entry)
     by_id = {b.bill_id: b for b in books.bills}
     bills = []
     for bill_id, fee, principal in row.allocations:
@@ -331,15 +351,18 @@ def _allocate(books: CustomerBills, amount: int) -> Allocation:
                            for b in books.bills], amount_fen=amount)
 
 
-def _check_receipt_no(ctx: CallContext, receipt_no: str, *, today: dt.date, offline: bool) -> None:
-    """``<this counter>-<today>-<seq>``; an offline payment replayed after midnight keeps its earlier day."""
+def _check_receipt_no(ctx: CallContext, receipt_no: str, *, today: dt.date, offline: bool) -> tuple[dt.date, int]:
+    """``<this counter>-<today>-<seq>``, as ``(day, seq)``. A payment accepted offline keeps the day its
+    outbox numbered it: an earlier one when replayed after midnight, a later one when the counter's clock
+    ran ahead (booked as of today and listed for the supervisor, ``late_fee_day``)."""
     counter = ctx.require_actor().counter_code
     try:
-        code, day, _ = parse_receipt_no(receipt_no)
+        code, day, seq = parse_receipt_no(receipt_no)
     except ValueError:
         raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=receipt_no) from None
-    if code != counter or day > today or (day < today and not offline):
+    if code != counter or (day != today and not offline) or seq < 1:  # a counter numbers from 1
         raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=receipt_no)
+    return day, seq
 
 
 def _check_tenders(tenders: Sequence[Tender]) -> tuple[int, int, int]:

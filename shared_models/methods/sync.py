@@ -3,9 +3,10 @@
 * ``sync.report_attention``: a counter reports an outbox item the server refused on replay after the money
   was taken (*needs attention*). Stored once per original item (its idempotency key): a second report of
   the same item returns the first.
-* ``sync.list_attention``: the items needing attention — the ones reported, and the payments accepted
-  offline whose bills were paid elsewhere meanwhile (their money went to prepayment) — each with whether a
-  supervisor acknowledged it. A supervisor sees the whole hall, a cashier their counter's.
+* ``sync.list_attention``: the items needing attention — the ones reported, the payments accepted
+  offline whose bills were paid elsewhere meanwhile (their money went to prepayment), and those whose
+  late fee was computed to the booking day because the counter's time broke the as-of rules — each with
+  whether a supervisor acknowledged it. A supervisor sees the whole hall, a cashier their counter's.
 * ``sync.acknowledge_attention``: a supervisor has dealt with an item; a new row, never an update.
 * ``sync.acknowledge_damaged_outbox``: a counter found its outbox file damaged and set it aside; a
   supervisor's co-signed acknowledgement goes on the books before the counter takes money again.
@@ -45,6 +46,9 @@ class AttentionKind(StrEnum):
     REFUSED = "refused"
     #: Accepted offline; its bills were paid elsewhere meanwhile, so the money became prepayment.
     REDIRECTED = "redirected"
+    #: Accepted offline with a taken-at time outside the rules (``shared_models.rules.as_of``): the late
+    #: fee was computed to the day it was booked, not the counter's day, so the receipt may differ.
+    LATE_FEE_DAY = "late_fee_day"
 
 
 class ReportAttentionRequest(Model):
@@ -92,6 +96,11 @@ class AttentionItem(Model):
     acknowledged_by: str | None
     acknowledged_at: dt.datetime | None
     note: str | None
+    #: A booked payment: the counter's day (of ``local_time``; None without one) and the day the late fee
+    #: was computed to; ``late_fee_day``: the as-of rule the counter's time broke (``AsOfRule``).
+    taken_on: dt.date | None = None
+    late_fee_as_of: dt.date | None = None
+    as_of_rule: str | None = None
 
 
 class ListAttentionRequest(Model):

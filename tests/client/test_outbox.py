@@ -17,7 +17,6 @@ import pytest
 
 from client.core.outbox import (
     DAMAGE_MARKER,
-    RECEIPT_GAP_AFTER_DAMAGE,
     ItemState,
     Outbox,
     OutboxDamagedError,
@@ -25,6 +24,7 @@ from client.core.outbox import (
 )
 from client.core.receipts import HALL_TZ
 from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod, parse_receipt_no
+from shared_models.rules.receipt_numbers import RECEIPT_GAP_AFTER_DAMAGE
 
 
 class _Clock:

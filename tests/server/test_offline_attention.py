@@ -160,7 +160,7 @@ class TestList:
         assert pay(other_counter, ZHANG_WEI, [cash(stale)], seq=1).status == 200
         key = str(uuid.uuid4())
         paid = pay(shift_caller, ZHANG_WEI, [cash(stale)], seq=12, quoted=stale, offline=True, key=key,
-                   local_time="2026-11-23T09:30:00+08:00")
+                   local_time="2026-11-23T17:00:30+08:00")  # after the shift opened (17:00)
         assert paid.status == 200, paid.body
         return key, int(paid.body["redirected_to_prepayment_fen"])
 
@@ -187,7 +187,7 @@ class TestList:
             "T0101-20261123-00012", ZHANG_WEI, "T0101", "cashier1")
         assert (item["redirected_to_prepayment_fen"], item["error_code"], item["method"]) == (
             redirected, None, "payment.pay_bills")
-        assert item["local_time"] == "2026-11-23T01:30:00Z"
+        assert item["local_time"] == "2026-11-23T09:00:30Z"
         assert _keys(_listed(cashier)) == [("refused", at_t0101), ("redirected", redirected_key)]
         assert _keys(_listed(second)) == [("refused", at_t0102)]
         far = signed_in(dispatcher, "cashier3", "T0201")

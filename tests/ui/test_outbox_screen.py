@@ -255,6 +255,23 @@ class TestOutboxScreen:
         qtmodeltester.check(attention)
         assert "¥1.00" in str(attention.data(attention.index(0, AttentionModel.REASON)))
 
+    def test_late_fee_day_item_shows_both_dates(self, use_locale: Callable[[str], None]) -> None:
+        """A payment booked with the late fee to the booking day shows, in Chinese, its kind, the counter's day,
+        the booking day and the rule the counter's clock broke."""
+        use_locale("zh_CN")
+        attention = AttentionModel()
+        attention.set_rows([AttentionItem(
+            kind=AttentionKind.LATE_FEE_DAY, item_key="k" * 36, method=PAY.name, receipt_no="T0101-20261126-00001",
+            customer_no=ZHANG_WEI, amount_fen=100, counter_code="T0101", taken_by="cashier1", shift_no=None,
+            local_time=dt.datetime(2026, 11, 26, 1, 0, tzinfo=dt.UTC),
+            recorded_at=dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC), error_code=None, error_params={},
+            redirected_to_prepayment_fen=0, acknowledged_by=None, acknowledged_at=None, note=None,
+            taken_on=dt.date(2026, 11, 26), late_fee_as_of=dt.date(2026, 11, 23), as_of_rule="in_the_future",
+        )])
+        assert attention.data(attention.index(0, 0)) == "违约金按入账日计算"
+        reason = str(attention.data(attention.index(0, AttentionModel.REASON)))
+        assert ("2026-11-26" in reason, "2026-11-23" in reason, "超前于中心时钟" in reason) == (True, True, True)
+
 
 class TestCloseWithUnsent:
     def test_supervisor_signs_the_pending_list(

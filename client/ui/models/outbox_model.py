@@ -21,6 +21,7 @@ from client.ui.messages import error_message
 from shared_models.errors import ErrorCode
 from shared_models.methods.sync import AttentionItem, AttentionKind
 from shared_models.money import format_fen
+from shared_models.rules.as_of import AsOfRule
 
 if TYPE_CHECKING:
     def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
@@ -46,10 +47,22 @@ STATE_NAMES: Final[dict[ItemState, str]] = {
 KIND_NAMES: Final[dict[AttentionKind, str]] = {
     AttentionKind.REFUSED: QT_TRANSLATE_NOOP("Outbox", "Refused on replay"),
     AttentionKind.REDIRECTED: QT_TRANSLATE_NOOP("Outbox", "Money went to prepayment"),
+    AttentionKind.LATE_FEE_DAY: QT_TRANSLATE_NOOP("Outbox", "Late fee to the booking day"),
 }
 _ACKNOWLEDGED_SUFFIX: Final = QT_TRANSLATE_NOOP("Outbox", "{state} (acknowledged by {name})")
 _REDIRECTED_REASON: Final = QT_TRANSLATE_NOOP(
     "Outbox", "Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.")
+_LATE_FEE_DAY_REASON: Final = QT_TRANSLATE_NOOP(
+    "Outbox", "Accepted offline on {taken_on} (counter clock); that time is not plausible ({rule}), so the late "
+              "fee was computed to {as_of}, the day it was booked. The receipt may show a different late fee.")
+#: The as-of rule the counter's time broke (``shared_models.rules.as_of.AsOfRule``), in words.
+AS_OF_RULE_NAMES: Final[dict[str, str]] = {
+    AsOfRule.NO_TAKEN_AT: QT_TRANSLATE_NOOP("Outbox", "no counter time"),
+    AsOfRule.IN_THE_FUTURE: QT_TRANSLATE_NOOP("Outbox", "ahead of the server's clock"),
+    AsOfRule.BEFORE_SHIFT: QT_TRANSLATE_NOOP("Outbox", "before the shift opened"),
+    AsOfRule.AFTER_SHIFT: QT_TRANSLATE_NOOP("Outbox", "after the shift closed"),
+    AsOfRule.NOT_QUEUED_DAY: QT_TRANSLATE_NOOP("Outbox", "not the day it was queued"),
+}
 
 
 def _tr(source: str) -> str:
@@ -196,6 +209,11 @@ class AttentionModel(_RowModel[AttentionItem]):
         """Why the item is listed, in words."""
         if item.kind is AttentionKind.REDIRECTED:
             return _tr(_REDIRECTED_REASON).format(amount=format_fen(item.redirected_to_prepayment_fen))
+        if item.kind is AttentionKind.LATE_FEE_DAY:
+            rule = AS_OF_RULE_NAMES.get(item.as_of_rule or "", item.as_of_rule or "")
+            return _tr(_LATE_FEE_DAY_REASON).format(
+                taken_on=item.taken_on.isoformat() if item.taken_on else "—", rule=_tr(rule),
+                as_of=item.late_fee_as_of.isoformat() if item.late_fee_as_of else "—")
         return refusal_text(item.error_code.value if item.error_code else None, item.error_params)
 
     def _acknowledged(self, item: AttentionItem) -> str:

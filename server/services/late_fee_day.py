@@ -1,0 +1,70 @@
+"""The day a payment's late fee runs to, and the receipt sequences a counter could have minted.
+
+The rules are shared with the counter (:mod:`shared_models.rules.as_of`,
+:mod:`shared_models.rules.receipt_numbers`); this module reads what they need inside the payment's
+transaction: the shift a payment taken offline belongs to, and the clock-skew setting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Final
+
+from sqlalchemy import text
+
+from server.errors import AppError
+from server.rpc.context import CallContext
+from server.services.shifts import business_date, day_bounds
+from shared_models.errors import ErrorCode
+from shared_models.methods.payments import PayRequest, make_receipt_no
+from shared_models.rules.as_of import HALL_TZ, AsOf, ShiftSpan, late_fee_as_of
+from shared_models.rules.receipt_numbers import highest_allowed_seq
+
+# The shift a payment taken at :taken belongs to: the cashier's latest one at the counter opened by then
+# (skew allowed), with its close if any. Offline replays only: not the hot path of a payment.
+_SHIFT_AT: Final = text(
+    """
+    SELECT s.opened_at, sc.closed_at
+    FROM shifts s LEFT JOIN shift_closings sc ON sc.shift_id = s.id
+    WHERE s.user_id = :user_id AND s.counter_id = :counter_id AND s.opened_at <= :latest
+    ORDER BY s.opened_at DESC, s.id DESC
+    LIMIT 1
+    """
+)
+
+
+def payment_as_of(ctx: CallContext, req: PayRequest, *, user_id: int, counter_id: int, queued_on: dt.date) -> AsOf:
+    """The late fee's day: the server's today online; for a payment accepted offline the counter's day
+    when its taken-at time keeps the rules (``late_fee_as_of``), else today with the rule it broke."""
+    today = business_date(ctx.now)
+    if not req.accepted_offline:
+        return AsOf(day=today, taken_on=None, broken=None)
+    skew = dt.timedelta(seconds=ctx.settings.offline_clock_skew_s)
+    shift: ShiftSpan | None = None
+    if req.local_time is not None:
+        taken = req.local_time if req.local_time.tzinfo else req.local_time.replace(tzinfo=HALL_TZ)
+        row = ctx.session.execute(_SHIFT_AT, {
+            "user_id": user_id, "counter_id": counter_id, "latest": taken + skew,
+        }).one_or_none()
+        shift = ShiftSpan(opened_at=row.opened_at, closed_at=row.closed_at) if row is not None else None
+    return late_fee_as_of(taken_at=req.local_time, server_now=ctx.now, shift=shift, queued_on=queued_on, skew=skew)
+
+
+def receipt_window_bounds(counter_code: str, day: dt.date) -> dict[str, object]:
+    """The parameters the payment's lock statement needs to find the highest receipt booked for the
+    counter and day (a range, so the unique index serves whatever the collation, plus the exact prefix)
+    and to count the damaged-outbox acknowledgements of that day."""
+    prefix = make_receipt_no(counter_code, day, 1)[:-5]
+    start, end = day_bounds(day)
+    return {"seq_lo": f"{prefix}00000", "seq_hi": f"{prefix}99999", "seq_n": len(prefix), "seq_prefix": prefix,
+            "day_start": start, "day_end": end}
+
+
+def check_receipt_window(*, receipt_no: str, seq: int, highest_receipt: str | None, damage_acks: int) -> None:
+    """Refuse a sequence past what the counter could have minted (RECEIPT_SEQ_OUT_OF_WINDOW)."""
+    highest = int(highest_receipt.rsplit("-", 1)[1]) if highest_receipt else 0
+    allowed = highest_allowed_seq(highest_booked=highest, damage_acks=damage_acks)
+    if seq > allowed:
+        raise AppError(ErrorCode.RECEIPT_SEQ_OUT_OF_WINDOW, receipt_no=receipt_no, highest_seq=highest,
+                       allowed_seq=allowed)
+
