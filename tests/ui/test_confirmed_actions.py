@@ -7,8 +7,10 @@ screen shows)."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,8 +18,11 @@ from PySide6.QtWidgets import QMessageBox, QSpinBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from client.core.actions import ActionSlot
+from client.core.attention import report_key, report_new_attention
+from client.core.outbox import DamageGate, ItemState, Outbox, OutboxItem
 from client.core.rpc_client import RpcError
 from client.core.session import sign_out
+from client.core.sync import Backoff, SyncWorker
 from client.ui.context import UiContext
 from client.ui.ops import running_ops
 from client.ui.screens.account_screen import AccountScreen
@@ -30,8 +35,15 @@ from client.ui.screens.users_screen import UsersScreen
 from shared_models.errors import ErrorCode
 from shared_models.methods.admin import CREATE_USER, CreateUserRequest
 from shared_models.methods.auth import WHOAMI
+from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest, ShiftSummary
-from shared_models.methods.sync import REPORT_ATTENTION, AttentionItem, ReportAttentionRequest
+from shared_models.methods.sync import (
+    LIST_ATTENTION,
+    REPORT_ATTENTION,
+    AttentionItem,
+    ListAttentionRequest,
+    ReportAttentionRequest,
+)
 from shared_models.roles import Role
 from shared_models.rpc import Empty
 from tests.action_helpers import confirmed
@@ -411,9 +423,99 @@ class TestAttention:
         _settled(qtbot)
 
 
+def _refused_offline(qtbot: QtBot, ctx: UiContext, outbox: Outbox) -> OutboxItem:
+    """A payment for a closed account queued offline and refused on replay: an attention item (set-up)."""
+    current = ctx.rpc.call(GET_CURRENT, Empty())
+    assert current.shift is not None
+    state = ctx.session.state
+    assert state is not None
+
+    def build(receipt_no: str | None) -> PayRequest:
+        assert receipt_no is not None
+        return PayRequest(customer_no=CLOSED, receipt_no=receipt_no, quoted_due_fen=0, accepted_offline=True,
+                          tenders=[Tender(method=TenderMethod.CASH, amount_fen=1_200, cash_handed_fen=1_200)])
+
+    item = outbox.submit(method=PAY.name, build=build, counter_code=current.shift.counter_code,
+                         username=state.user.username, shift_no=current.shift.shift_no, customer_no=CLOSED,
+                         amount_fen=1_200, numbered=True, server_next_seq=current.next_receipt_seq, offline=True)
+    worker = SyncWorker(outbox=outbox, rpc=ctx.rpc, user=lambda: state.user.username,
+                        backoff=Backoff(base_s=0.1, cap_s=0.5), idle_s=0.2).start()
+    def answered() -> bool:
+        worker.wake()
+        return (outbox.get(item.id) or item).state is not ItemState.PENDING
+
+    try:
+        qtbot.waitUntil(answered, timeout=TIMEOUT_MS)
+    finally:
+        worker.stop()
+    done = outbox.get(item.id)
+    assert done is not None
+    assert done.state is ItemState.ATTENTION
+    return done
+
+
+class TestOutboxActions:
+    def test_attention_report(self, qtbot: QtBot, live_server: LiveServer, link: ChaosProxy,  # noqa: F811
+                              via_link: ViaLink, tmp_path: Path) -> None:  # noqa: F811
+        """The report of a refused offline payment whose answer is lost is sent again with the key derived from
+        the item: the server lists the item once, the counter marks it reported."""
+        ctx = via_link("cashier1", "T0101")
+        _shift(ctx)
+        outbox = Outbox.in_folder(tmp_path).open()
+        item = _refused_offline(qtbot, ctx, outbox)
+
+        lost = LostAnswer.arm_for(live_server, link, "sync.report_attention")
+        first = report_new_attention(outbox, ctx.rpc)
+        assert lost.arm.fired.is_set()
+        assert (first.reported, first.stopped_by) == (0, ErrorCode.BAD_RESPONSE)
+        assert lost.applied() == [report_key(item.key)]
+        again = report_new_attention(outbox, ctx.rpc)
+        assert (again.reported, again.refused, again.stopped_by) == (1, 0, None)
+        assert lost.applied() == [report_key(item.key)]
+        page = ctx.rpc.call(LIST_ATTENTION, ListAttentionRequest())
+        assert [i.item_key for i in page.items].count(item.key) == 1
+
+    def test_damaged_outbox_acknowledgement(self, qtbot: QtBot, live_server: LiveServer,  # noqa: F811
+                                            link: ChaosProxy, via_link: ViaLink, tmp_path: Path) -> None:  # noqa: F811
+        """A supervisor's acknowledgement of a damaged outbox whose answer is lost, confirmed again: recorded
+        once on the server, the gate opens with the first result."""
+        folder = tmp_path / "damaged"
+        folder.mkdir()
+        (folder / "counter.sqlite3").write_bytes(b"this is not a database" * 100)
+        report = Outbox.set_aside(folder / "counter.sqlite3", reason="file is not a database")
+        gate = DamageGate(report)
+        ctx = dataclasses.replace(via_link("cashier2", "T0102"), outbox=Outbox.in_folder(folder).open(),
+                                  outbox_damage=gate)
+        screen = OutboxScreen(ctx=ctx)
+        qtbot.addWidget(screen)
+        with qtbot.waitSignal(screen.attention_loaded, timeout=TIMEOUT_MS):
+            screen.show()
+        qtbot.mouseClick(screen.damage_button, CLICK)
+        qtbot.waitUntil(lambda: screen.damage_dialog is not None and screen.damage_dialog.isVisible(),
+                        timeout=TIMEOUT_MS)
+        dialog = screen.damage_dialog
+        assert dialog is not None
+        dialog.cosign.username_edit.setText("super1")
+        dialog.cosign.password_edit.setText(password_for("super1"))
+        dialog.note_edit.setText("断电后文件损坏")
+
+        lost = LostAnswer.arm_for(live_server, link, "sync.acknowledge_damaged_outbox")
+        qtbot.mouseClick(dialog.ok_button, CLICK)
+        lost.wait_lost(qtbot, screen.damage_action)
+        assert gate.closed
+        assert dialog.isVisible()
+        with qtbot.waitSignal(screen.damage_acknowledged, timeout=TIMEOUT_MS) as acknowledged:
+            qtbot.mouseClick(dialog.ok_button, CLICK)
+        lost.check_once(screen.damage_action, acknowledged.args[0])
+        assert not gate.closed
+        [(acks,)] = sql(live_server, "SELECT count(*) FROM damaged_outbox_acks WHERE note = '断电后文件损坏'")
+        assert acks == 1
+        _settled(qtbot)
+
+
 def test_every_mutation_of_the_client_is_covered() -> None:
-    """The tests above (with the outbox's payments in tests/e2e/test_outbox_live.py and the report and the
-    damaged-outbox acknowledgement in tests/e2e/test_confirmed_core.py) name every mutating method."""
+    """The tests above, with the outbox's payments (tests/e2e/test_outbox_live.py, tests/ui/test_offline_desk.py),
+    cover every mutating method of the contract."""
     from shared_models.rpc import REGISTRY, load_all
 
     load_all()
