@@ -85,7 +85,7 @@ class ShiftScreen(QWidget):
         self.setObjectName("shiftScreen")
         self._ctx = ctx
         self._summary: ShiftSummary | None = None
-        #: The shift open and the close waiting for an answer (one key per confirmed action).
+        # The shift open and the close waiting for an answer (one key per confirmed action).
         self.open_action, self.close_action = ActionSlot(), ActionSlot()
         #: Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.
         self._opened_here = 0
