@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from pydantic import ValidationError
 
+from client.core.actions import ConfirmedAction
 from client.core.offline_auth import OfflineAuthError, OfflineIdentity, VerifierStore
 from client.core.rpc_client import RpcClient, RpcError, invalid_request
 from client.core.secrets import SecretStore
@@ -312,12 +313,12 @@ def sign_in_or_offline(
     return OfflineSignIn(identity=identity, server_url=server_url, password=password)
 
 
-def sign_out(*, rpc: RpcClient) -> None:
-    """End the session on the server (best effort) and forget the token."""
+def sign_out(*, rpc: RpcClient, action: ConfirmedAction) -> None:
+    """End the session on the server (best effort, as the ``action`` the user confirmed) and forget the token."""
     token = rpc.session_token
     try:
         if token is not None:
-            rpc.call(LOGOUT, Empty())
+            rpc.send(LOGOUT, Empty(), action=action)
     except RpcError as exc:  # the session ends here either way; the server's idle timeout does the rest
         log.info("sign-out: server answered %s", exc.code.value)
     finally:

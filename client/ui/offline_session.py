@@ -16,6 +16,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from client.core.actions import ActionSlot
 from client.core.config import ClientPaths
 from client.core.offline_auth import DEFAULT_VALID_FOR, VerifierStore, verifier_file
 from client.core.rpc_client import RpcClient, RpcError
@@ -120,10 +121,11 @@ class OnlineReconnector(QObject):
 
     def _discard(self, result: LoginResult) -> None:
         rpc = self._rpc
+        action = ActionSlot().confirm(result.token)  # one sign-out of that session, never retried
 
         def end() -> None:
             if rpc.session_token == result.token:
-                sign_out(rpc=rpc)
+                sign_out(rpc=rpc, action=action)
 
         Op(parent=self._owner, run=end, key="reconnect_discard") \
             .on_failure(lambda exc: log.warning("stale online session not ended: %r", exc)) \

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from shared_models.errors import ErrorCode, ParamValue
 from shared_models.roles import Perm
-from shared_models.rpc import Empty, Model, Rpc, register
+from shared_models.rpc import Empty, Model, Query, register
 
 
 class AuditKind(StrEnum):
@@ -62,10 +62,10 @@ class VerifyAuditResult(Model):
 
 
 LIST_AUDIT = register(
-    Rpc("audit.list_records", ListAuditRequest, AuditPage, permission=Perm.VIEW_AUDIT, mutating=False,
-        summary="The newest audit records.")
+    Query("audit.list_records", ListAuditRequest, AuditPage, permission=Perm.VIEW_AUDIT,
+          summary="The newest audit records.")
 )
 VERIFY_AUDIT = register(
-    Rpc("audit.verify_chain", Empty, VerifyAuditResult, permission=Perm.VIEW_AUDIT, mutating=False,
-        summary="Verify every audit hash chain.")
+    Query("audit.verify_chain", Empty, VerifyAuditResult, permission=Perm.VIEW_AUDIT,
+          summary="Verify every audit hash chain.")
 )

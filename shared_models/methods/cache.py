@@ -28,7 +28,7 @@ from pydantic import Field, model_validator
 from shared_models.methods.customers import CustomerProfile, OpenBillView
 from shared_models.money import FenField, NonNegativeFenField, parse_price
 from shared_models.roles import Perm
-from shared_models.rpc import Model, Rpc, register
+from shared_models.rpc import Model, Query, register
 from shared_models.rules.late_fees import CrossYearRule, LateFeeRule, OpenPrincipal, late_days, late_fee_fen
 
 #: The largest cursor part (PostgreSQL ``bigint``).
@@ -159,7 +159,7 @@ class HallChangesPage(Model):
 
 
 GET_HALL_CHANGES = register(
-    Rpc("customer.get_hall_changes", HallChangesRequest, HallChangesPage, permission=Perm.COLLECT,
-        mutating=False, summary="The customers of the caller's hall changed after a cursor, for the counter's "
-                                "offline cache.")
+    Query("customer.get_hall_changes", HallChangesRequest, HallChangesPage, permission=Perm.COLLECT,
+          summary="The customers of the caller's hall changed after a cursor, for the counter's "
+                  "offline cache.")
 )

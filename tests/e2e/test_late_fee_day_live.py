@@ -20,7 +20,6 @@ from client.core.receipts import hall_now
 from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
 from client.core.sync import Backoff, SyncWorker
 from shared_models.errors import ErrorCode
-from shared_models.ids import new_idempotency_key
 from shared_models.methods.auth import LOGIN, LoginRequest
 from shared_models.methods.payments import QUOTE, Quote, QuoteRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
@@ -28,6 +27,7 @@ from shared_models.methods.sync import LIST_ATTENTION, AttentionItem, ListAttent
 from shared_models.rpc import Empty
 from shared_models.rules.as_of import hall_date
 from shared_models.rules.receipt_numbers import RECEIPT_SEQ_WINDOW
+from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_outbox_live import _dead_url
 from tests.factories import COMMERCIAL, DEVICE_KEYS, LI_XIUYING, WANG_FANG, ZHANG_WEI, password_for
@@ -53,8 +53,7 @@ class SkewedCounter:
                                                    counter_code="T0101", device_key=DEVICE_KEYS["T0101"]))
         self.rpc.set_session(token=result.token, counter_code="T0101")
         try:
-            self.shift_no = self.rpc.call(OPEN, OpenShiftRequest(float_fen=0),
-                                          idempotency_key=new_idempotency_key()).shift_no
+            self.shift_no = self.rpc.send(OPEN, OpenShiftRequest(float_fen=0), action=confirmed()).shift_no
         except RpcError:  # an earlier test of the module left the shift open
             current = self.rpc.call(GET_CURRENT, Empty()).shift
             assert current is not None
