@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from shared_models.ids import UsernameField
 from shared_models.roles import Perm
 from shared_models.rpc import Empty, Model, Rpc, register
 
@@ -28,7 +29,7 @@ class AuditRow(Model):
 class ListAuditRequest(Model):
     """The newest records, optionally of one user."""
 
-    username: str | None = None
+    username: UsernameField | None = None
     limit: Annotated[int, Field(ge=1, le=500)] = 100
 
 
