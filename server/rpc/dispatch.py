@@ -12,7 +12,6 @@ import binascii
 import hashlib
 import json
 import logging
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,8 +40,8 @@ from server.services.auth import (
 )
 from server.settings import Settings
 from shared_models.errors import HTTP_STATUS, ErrorCode, ErrorEnvelope, ErrorPayload, ParamValue
-from shared_models.methods.auth import MIN_PASSWORD_LENGTH
 from shared_models.methods.outbox import ReplayBatchRequest, ReplayItem
+from shared_models.refusals import contract_refusal
 from shared_models.roles import ROLE_PERMISSIONS
 from shared_models.rpc import (
     CONTRACT_VERSION,
@@ -65,12 +64,6 @@ BATCH_STOP_CODES: Final = frozenset({
     ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.INTERNAL_ERROR, ErrorCode.NO_OPEN_SHIFT, ErrorCode.NOT_AUTHENTICATED,
     ErrorCode.SESSION_EXPIRED, ErrorCode.SESSION_INVALID, ErrorCode.SESSION_WRONG_COUNTER,
 })
-
-#: Request fields holding a new password (too short is PASSWORD_TOO_WEAK, as the server's strength rule says).
-_NEW_PASSWORD_FIELDS = frozenset({"new_password", "initial_password"})
-
-#: A payment's (or quote's) amount and its tenders' parts: zero or less is AMOUNT_NOT_POSITIVE.
-_PAYMENT_AMOUNT: Final = re.compile(r"amount_fen|tenders\.[0-9]+\.amount_fen")
 
 #: Request fields never copied into the audit log.
 _SECRET_FIELDS = frozenset({"password", "old_password", "new_password", "initial_password", "device_key"})
@@ -152,22 +145,10 @@ def request_hash(method: str, req: BaseModel, *, neutral: frozenset[str] = froze
 
 
 def _validation_error(exc: ValidationError) -> AppError:
-    errors = exc.errors(include_url=False)
-    if any(e["type"] == "json_invalid" for e in errors):
-        return AppError(ErrorCode.MALFORMED_REQUEST)
-    for e in errors:
-        field = ".".join(str(p) for p in e["loc"])
-        if field.endswith("_fen") and e["type"] in {"int_type", "int_from_float", "int_parsing"}:
-            return AppError(ErrorCode.FEN_NOT_INTEGER, field=field)
-        # Rules the contract states for the client generator, still refused with the code our client explains.
-        if _PAYMENT_AMOUNT.fullmatch(field) and e["type"] == "greater_than_equal" and e.get("ctx", {}).get("ge") == 1:
-            return AppError(ErrorCode.AMOUNT_NOT_POSITIVE)
-        if field in _NEW_PASSWORD_FIELDS and e["type"] == "string_too_short":
-            return AppError(ErrorCode.PASSWORD_TOO_WEAK, min_length=MIN_PASSWORD_LENGTH)
-    first = errors[0]
-    return AppError(
-        ErrorCode.INVALID_REQUEST, field=".".join(str(p) for p in first["loc"]) or "(body)", problem=first["type"]
-    )
+    code, params = contract_refusal(exc)
+    error = AppError(code)
+    error.params.update(params)
+    return error
 
 
 def _parse_cosign(header: str) -> tuple[str, str]:
