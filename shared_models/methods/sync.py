@@ -31,7 +31,8 @@ from shared_models.rpc import Model, Rpc, register
 #: Most files a damaged outbox leaves behind (the database, its -wal, -shm and -journal).
 MAX_DAMAGED_FILES: Final = 8
 
-ParamKeyField = Annotated[str, Field(strict=True, min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+PARAM_KEY_PATTERN: Final = r"^[a-z][a-z0-9_]*$"
+ParamKeyField = Annotated[str, Field(strict=True, min_length=1, max_length=40, pattern=PARAM_KEY_PATTERN)]
 ParamTextField = Annotated[str, Field(strict=True, max_length=200, pattern=NO_NUL_PATTERN)]
 ParamIntField = Annotated[int, Field(strict=True, ge=-(10**15), le=10**15)]
 #: At least two characters once trimmed (the pattern: two that are not spaces, the server trims).
@@ -59,8 +60,12 @@ class ReportAttentionRequest(Model):
     customer_no: CustomerNoField | None = None
     amount_fen: NonNegativeFenField
     error_code: ErrorCode
-    error_params: Annotated[dict[ParamKeyField, ParamTextField | ParamIntField], Field(max_length=16)] = Field(
-        default_factory=dict)
+    error_params: Annotated[
+        dict[ParamKeyField, ParamTextField | ParamIntField],
+        # pydantic states the key rule as patternProperties, which lets other keys through: say it in full
+        Field(max_length=16, json_schema_extra={"additionalProperties": False, "propertyNames": {
+            "minLength": 1, "maxLength": 40, "pattern": PARAM_KEY_PATTERN}}),
+    ] = Field(default_factory=dict)
     #: Who took the money (the outbox item's user, who must exist), and in which shift as the counter knew it.
     taken_by: UsernameField
     shift_no: ShiftNoField | None = None

@@ -248,8 +248,8 @@ class TestAcknowledge:
             (supervisor, {"item_key": theirs, "note": "别的营业厅"}, ("ATTENTION_OTHER_HALL", {"item_key": theirs})),
             (admin_far, {"item_key": ours, "note": "别的营业厅"}, ("ATTENTION_OTHER_HALL", {"item_key": ours})),
             (cashier, {"item_key": ours, "note": "收费员自己确认"}, ("PERMISSION_DENIED", {"permission": "approve"})),
-            (supervisor, {"item_key": ours, "note": " x "}, ("INVALID_REQUEST",
-                                                              {"field": "note", "problem": "string_too_short"})),
+            (supervisor, {"item_key": ours, "note": " x "}, ("INVALID_REQUEST",  # two non-space characters
+                                                              {"field": "note", "problem": "string_pattern_mismatch"})),
             (supervisor, {"item_key": ours, "note": "x"}, ("INVALID_REQUEST",
                                                            {"field": "note", "problem": "string_too_short"})),
         ]
