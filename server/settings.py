@@ -28,9 +28,15 @@ class Settings(BaseSettings):
     #: two cores, not throughput (COMPONENTS.md).
     pool_size: int = Field(default=6, ge=1)
     max_overflow: int = Field(default=4, ge=0)
-    #: How far a counter's clock may run ahead of the server's, or a payment taken offline before its
-    #: shift opened, and still have its late fee computed to the counter's day (docs/business-rules.md).
-    offline_clock_skew_s: int = Field(default=10 * 60, ge=0, le=24 * 3600)
+    #: Most one payment (or a quote) may be, in fen (GRIDCOUNTER_MAX_PAYMENT_FEN): a plausibility limit
+    #: against a slipped finger (an amount typed in fen as yuan), refused as AMOUNT_TOO_LARGE. Default
+    #: 10 000 000.00 yuan. At most 10^13 so prepayment + amount stays far inside the contract's Fen bound.
+    max_payment_fen: int = Field(default=10**9, ge=1, le=10**13)
+    #: How far a counter's clock may be off the server's, in seconds (GRIDCOUNTER_CLOCK_SKEW_S). An online
+    #: payment whose ``local_time`` is further off is refused (LOCAL_TIME_IMPLAUSIBLE); offline replays
+    #: use the same allowance for the taken-at time they are allocated as of (late fee to the counter's day,
+    #: docs/business-rules.md; ``shared_models.rules.as_of.DEFAULT_SKEW`` is the same 10 minutes).
+    clock_skew_s: int = Field(default=10 * 60, ge=1, le=7 * 24 * 3600)
     #: Base64 of a 32-byte key for PII (ID numbers); default: ``<data_dir>/pii.key``.
     pii_key: str | None = None
 

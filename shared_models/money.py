@@ -6,18 +6,22 @@ One rounding function (ROUND_HALF_UP to the fen) so every line of every bill rou
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Annotated, NewType
+from typing import Annotated, Final, NewType
 
 from pydantic import Field
 
 Fen = NewType("Fen", int)
 
+#: The largest money amount (in fen, either sign) the contract carries: every response field too, so the
+#: server must keep its sums inside it (a plausibility limit per payment, ``Settings.max_payment_fen``).
+FEN_BOUND: Final = 10**15
+
 #: A money amount in fen on the wire. Strict: a float (even 1.0) or a string is refused.
-FenField = Annotated[int, Field(strict=True, ge=-(10**15), le=10**15)]
+FenField = Annotated[int, Field(strict=True, ge=-FEN_BOUND, le=FEN_BOUND)]
 #: A strictly positive money amount in fen.
-PositiveFenField = Annotated[int, Field(strict=True, ge=1, le=10**15)]
+PositiveFenField = Annotated[int, Field(strict=True, ge=1, le=FEN_BOUND)]
 #: A money amount that may be zero but not negative.
-NonNegativeFenField = Annotated[int, Field(strict=True, ge=0, le=10**15)]
+NonNegativeFenField = Annotated[int, Field(strict=True, ge=0, le=FEN_BOUND)]
 
 _FEN_PER_YUAN = Decimal(100)
 _ONE = Decimal(1)

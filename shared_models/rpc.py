@@ -119,7 +119,7 @@ def register(rpc: RpcT) -> RpcT:
 def parse_version(text: str) -> tuple[int, int]:
     """``"1.2"`` -> ``(1, 2)``; ValueError on anything else."""
     major, _, minor = text.partition(".")
-    if not (major.isdigit() and minor.isdigit()):
+    if not (major.isascii() and minor.isascii() and major.isdigit() and minor.isdigit()):
         raise ValueError(f"not a contract version: {text!r}")
     return int(major), int(minor)
 

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from client.core.actions import ConfirmedAction
 from shared_models.errors import ErrorCode, ErrorEnvelope, ParamValue
 from shared_models.methods.system import HANDSHAKE, HandshakeRequest, HandshakeResult
+from shared_models.refusals import contract_refusal
 from shared_models.rpc import (
     CONTRACT_VERSION,
     HEADER_AUTHORIZATION,
@@ -108,11 +109,8 @@ def normalize_server_url(text: str) -> str:
 
 def invalid_request(exc: ValidationError) -> RpcError:
     """A request the contract rejects before it is sent, reported the way the server would."""
-    first = exc.errors(include_url=False)[0]
-    field_name = ".".join(str(p) for p in first["loc"]) or "(body)"
-    if field_name.endswith("_fen") and first["type"] in {"int_type", "int_from_float", "int_parsing"}:
-        return RpcError(ErrorCode.FEN_NOT_INTEGER, {"field": field_name})
-    return RpcError(ErrorCode.INVALID_REQUEST, {"field": field_name, "problem": first["type"]})
+    code, params = contract_refusal(exc)
+    return RpcError(code, params)
 
 
 def make_request(model: type[ReqT], **fields: object) -> ReqT:

@@ -72,6 +72,8 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "The new password is too weak: use at least {min_length} characters."),
     ErrorCode.PASSWORD_UNCHANGED: QT_TRANSLATE_NOOP(
         "Errors", "The new password must differ from the old one."),
+    ErrorCode.UNLOCK_SELF: QT_TRANSLATE_NOOP(
+        "Errors", "You cannot lift the lockout of your own account: another administrator must do it."),
     ErrorCode.PERMISSION_DENIED: QT_TRANSLATE_NOOP(
         "Errors", "You do not have the permission “{permission}” needed for this."),
     ErrorCode.COSIGN_REQUIRED: QT_TRANSLATE_NOOP(
@@ -98,6 +100,12 @@ MESSAGES: dict[ErrorCode, str] = {
         "a name or address."),
     ErrorCode.AMOUNT_NOT_POSITIVE: QT_TRANSLATE_NOOP(
         "Errors", "The amount must be more than zero."),
+    ErrorCode.AMOUNT_TOO_LARGE: QT_TRANSLATE_NOOP(
+        "Errors", "¥{amount_fen} is more than one payment may be (at most ¥{limit_fen}). Check the amount; "
+        "nothing was charged."),
+    ErrorCode.LOCAL_TIME_IMPLAUSIBLE: QT_TRANSLATE_NOOP(
+        "Errors", "This counter's clock is more than {skew_s} seconds off the server's. Nothing was charged: "
+        "ask the operations engineer to set the PC's clock, then take the payment again."),
     ErrorCode.CASH_TENDERED_TOO_LOW: QT_TRANSLATE_NOOP(
         "Errors", "The cash handed over (¥{handed_fen}) is less than the cash part of the payment (¥{cash_fen})."),
     ErrorCode.TENDER_INVALID: QT_TRANSLATE_NOOP(

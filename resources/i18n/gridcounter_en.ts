@@ -845,6 +845,10 @@
         <translation>The new password must differ from the old one.</translation>
     </message>
     <message>
+        <source>You cannot lift the lockout of your own account: another administrator must do it.</source>
+        <translation>You cannot lift the lockout of your own account: another administrator must do it.</translation>
+    </message>
+    <message>
         <source>You do not have the permission “{permission}” needed for this.</source>
         <translation>You do not have the permission “{permission}” needed for this.</translation>
     </message>
@@ -891,6 +895,14 @@
     <message>
         <source>The amount must be more than zero.</source>
         <translation>The amount must be more than zero.</translation>
+    </message>
+    <message>
+        <source>¥{amount_fen} is more than one payment may be (at most ¥{limit_fen}). Check the amount; nothing was charged.</source>
+        <translation>¥{amount_fen} is more than one payment may be (at most ¥{limit_fen}). Check the amount; nothing was charged.</translation>
+    </message>
+    <message>
+        <source>This counter&apos;s clock is more than {skew_s} seconds off the server&apos;s. Nothing was charged: ask the operations engineer to set the PC&apos;s clock, then take the payment again.</source>
+        <translation>This counter&apos;s clock is more than {skew_s} seconds off the server&apos;s. Nothing was charged: ask the operations engineer to set the PC&apos;s clock, then take the payment again.</translation>
     </message>
     <message>
         <source>The cash handed over (¥{handed_fen}) is less than the cash part of the payment (¥{cash_fen}).</source>

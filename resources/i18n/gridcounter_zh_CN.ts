@@ -844,6 +844,10 @@
         <translation>新密码不能与原密码相同。</translation>
     </message>
     <message>
+        <source>You cannot lift the lockout of your own account: another administrator must do it.</source>
+        <translation>不能解除自己账户的锁定：须由另一位管理员解除。</translation>
+    </message>
+    <message>
         <source>You do not have the permission “{permission}” needed for this.</source>
         <translation>您没有执行此操作所需的“{permission}”权限。</translation>
     </message>
@@ -890,6 +894,14 @@
     <message>
         <source>The amount must be more than zero.</source>
         <translation>金额必须大于零。</translation>
+    </message>
+    <message>
+        <source>¥{amount_fen} is more than one payment may be (at most ¥{limit_fen}). Check the amount; nothing was charged.</source>
+        <translation>¥{amount_fen} 超过单笔收费上限（最多 ¥{limit_fen}）。请核对金额；本次未收费。</translation>
+    </message>
+    <message>
+        <source>This counter&apos;s clock is more than {skew_s} seconds off the server&apos;s. Nothing was charged: ask the operations engineer to set the PC&apos;s clock, then take the payment again.</source>
+        <translation>本柜台电脑的时钟与服务器相差超过 {skew_s} 秒。本次未收费：请运维人员校准电脑时钟后重新收费。</translation>
     </message>
     <message>
         <source>The cash handed over (¥{handed_fen}) is less than the cash part of the payment (¥{cash_fen}).</source>

@@ -42,6 +42,7 @@ from server.services.auth import (
 from server.settings import Settings
 from shared_models.errors import HTTP_STATUS, ErrorCode, ErrorEnvelope, ErrorPayload, ParamValue
 from shared_models.methods.outbox import ReplayBatchRequest, ReplayItem
+from shared_models.refusals import contract_refusal
 from shared_models.roles import ROLE_PERMISSIONS
 from shared_models.rpc import (
     CONTRACT_VERSION,
@@ -134,17 +135,10 @@ def request_hash(method: str, req: BaseModel, *, neutral: frozenset[str] = froze
 
 
 def _validation_error(exc: ValidationError) -> AppError:
-    errors = exc.errors(include_url=False)
-    if any(e["type"] == "json_invalid" for e in errors):
-        return AppError(ErrorCode.MALFORMED_REQUEST)
-    for e in errors:
-        field = ".".join(str(p) for p in e["loc"])
-        if field.endswith("_fen") and e["type"] in {"int_type", "int_from_float", "int_parsing"}:
-            return AppError(ErrorCode.FEN_NOT_INTEGER, field=field)
-    first = errors[0]
-    return AppError(
-        ErrorCode.INVALID_REQUEST, field=".".join(str(p) for p in first["loc"]) or "(body)", problem=first["type"]
-    )
+    code, params = contract_refusal(exc)
+    error = AppError(code)
+    error.params.update(params)
+    return error
 
 
 def _parse_cosign(header: str) -> tuple[str, str]:
@@ -195,8 +189,10 @@ class Dispatcher:
                            server_version=CONTRACT_VERSION)
         if len(body) > MAX_REQUEST_BYTES:
             raise AppError(ErrorCode.REQUEST_TOO_LARGE, limit=MAX_REQUEST_BYTES)
+        if not body.strip():  # the contract marks every request body required, even an empty object
+            raise AppError(ErrorCode.MALFORMED_REQUEST)
         try:
-            req = rpc.request.model_validate_json(body or b"{}")
+            req = rpc.request.model_validate_json(body)
         except ValidationError as exc:
             raise _validation_error(exc) from None
         key: str | None = None

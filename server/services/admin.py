@@ -77,8 +77,11 @@ def create_user(*, ctx: CallContext, req: CreateUserRequest) -> CreateUserResult
 
 
 def unlock_user(*, ctx: CallContext, req: UserRef) -> Empty:
-    """Lift a lockout and clear the failure count."""
+    """Lift a lockout and clear the failure count; never one's own (a second administrator must see to it,
+    or a stolen session could undo the lockout that guessing at its owner's password caused)."""
     user = _user_by_name(ctx.session, req.username)
+    if user.id == ctx.require_actor().user_id:
+        raise AppError(ErrorCode.UNLOCK_SELF, username=user.username)
     before = {"failed_attempts": user.failed_attempts,
               "locked_until": user.locked_until.isoformat() if user.locked_until else None}
     user.failed_attempts = 0

@@ -201,6 +201,9 @@ def report_attention(*, ctx: CallContext, req: ReportAttentionRequest) -> Attent
     actor = ctx.require_actor()
     hall_id = _hall_id(ctx, actor)
     item_key = req.item_key.lower()
+    taker = ctx.session.execute(text("SELECT 1 FROM users WHERE username = :u"), {"u": req.taken_by}).first()
+    if taker is None:  # the outbox item's user: one who signed in at a counter, so one the server knows
+        raise AppError(ErrorCode.USER_NOT_FOUND, username=req.taken_by)
     if req.receipt_no is not None:
         counter = parse_receipt_no(req.receipt_no)[0]
         same_hall = ctx.session.execute(

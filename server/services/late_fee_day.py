@@ -39,7 +39,7 @@ def payment_as_of(ctx: CallContext, req: PayRequest, *, user_id: int, counter_id
     today = business_date(ctx.now)
     if not req.accepted_offline:
         return AsOf(day=today, taken_on=None, broken=None)
-    skew = dt.timedelta(seconds=ctx.settings.offline_clock_skew_s)
+    skew = dt.timedelta(seconds=ctx.settings.clock_skew_s)
     shift: ShiftSpan | None = None
     if req.local_time is not None:
         taken = req.local_time if req.local_time.tzinfo else req.local_time.replace(tzinfo=HALL_TZ)

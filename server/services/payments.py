@@ -40,6 +40,7 @@ from shared_models.methods.payments import (
     TenderMethod,
     parse_receipt_no,
 )
+from shared_models.money import FEN_BOUND
 from shared_models.rules.allocation import Allocation, AllocationError, OpenBill, allocate, change_due
 
 # The customer and the cashier's open shift at this counter, both locked (FOR NO KEY UPDATE, the lock
@@ -161,11 +162,12 @@ def get_quote(*, ctx: CallContext, req: QuoteRequest) -> Quote:
         raise AppError(ErrorCode.CUSTOMER_NOT_FOUND, customer_no=req.customer_no)
     if row.status == CustomerStatus.CLOSED.value:
         raise AppError(ErrorCode.CUSTOMER_CLOSED, customer_no=req.customer_no)
+    if req.amount_fen is not None:
+        _check_amount(ctx, req.amount_fen)
     books = load_bills(ctx.session, customer_id=row.id, on=business_date(ctx.now))
     amount = books.due_fen if req.amount_fen is None else req.amount_fen
-    if req.amount_fen is not None and amount <= 0:
-        raise AppError(ErrorCode.AMOUNT_NOT_POSITIVE)
     allocation = _allocate(books, amount) if amount > 0 else None
+    _check_prepayment_bound(books, allocation)
     paid = {line.bill_id: line for line in allocation.lines} if allocation else {}
     lines = []
     for bill in books.bills:
@@ -200,6 +202,8 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     today = business_date(ctx.now)
     receipt_day, receipt_seq = _check_receipt_no(ctx, req.receipt_no, today=today, offline=req.accepted_offline)
     amount, tendered, change = _check_tenders(req.tenders)
+    _check_amount(ctx, amount)
+    local_time = _local_time_utc(ctx, req.local_time, offline=req.accepted_offline)
     heads = fetch(ctx.session, _LOCK_CUSTOMER_SQL, {
         "customer_no": req.customer_no, "receipt_no": req.receipt_no, "counter_id": actor.counter_id,
         "user_id": actor.user_id, **receipt_window_bounds(actor.counter_code, receipt_day),
@@ -222,6 +226,7 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     if due != req.quoted_due_fen and not req.accepted_offline:
         raise AppError(ErrorCode.DUE_CHANGED, quoted_fen=req.quoted_due_fen, due_fen=due)
     allocation = _allocate(books, amount)
+    _check_prepayment_bound(books, allocation)
     redirected = min(allocation.prepayment_fen, max(0, req.quoted_due_fen - due)) if req.accepted_offline else 0
     prepayment_after = books.prepayment_fen + allocation.prepayment_fen
     by_id = {b.bill_id: b for b in books.bills}
@@ -230,9 +235,6 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     allocations = [{"bill_id": line.bill_id, "late_fee_fen": line.late_fee_fen,
                     "late_days": by_id[line.bill_id].late_days, "principal_fen": line.principal_fen}
                    for line in allocation.lines]
-    local_time = req.local_time
-    if local_time is not None:  # a counter's clock runs on the hall's time; stored and returned as UTC
-        local_time = (local_time if local_time.tzinfo else local_time.replace(tzinfo=CHINA_TZ)).astimezone(dt.UTC)
     params = {
         "receipt_no": req.receipt_no, "customer_id": head.id, "shift_id": shift_id, "user_id": actor.user_id,
         "counter_id": actor.counter_id, "now": ctx.now, "local_time": local_time, "amount_fen": amount,
@@ -349,6 +351,36 @@ def _allocate(books: CustomerBills, amount: int) -> Allocation:
     return allocate(bills=[OpenBill(bill_id=b.bill_id, due_on=b.due_on, period=b.period,
                                     principal_fen=b.principal_open_fen, late_fee_fen=b.late_fee_fen)
                            for b in books.bills], amount_fen=amount)
+
+
+def _check_amount(ctx: CallContext, amount: int) -> None:
+    """One payment (or quote) is at most ``max_payment_fen``: a plausibility limit, which also keeps every
+    sum the answer carries inside the contract's Fen bound."""
+    limit = ctx.settings.max_payment_fen
+    if amount > limit:
+        raise AppError(ErrorCode.AMOUNT_TOO_LARGE, amount_fen=amount, limit_fen=limit)
+
+
+def _check_prepayment_bound(books: CustomerBills, allocation: Allocation | None) -> None:
+    """The prepayment after the payment must fit the contract (it only could after ~10^5 payments at the
+    limit, but an answer that cannot be built is a 500, so it is refused first)."""
+    after = books.prepayment_fen + (allocation.prepayment_fen if allocation else 0)
+    if abs(after) > FEN_BOUND:
+        raise AppError(ErrorCode.AMOUNT_TOO_LARGE, amount_fen=allocation.prepayment_fen if allocation else 0,
+                       limit_fen=max(FEN_BOUND - books.prepayment_fen, 0))
+
+
+def _local_time_utc(ctx: CallContext, local_time: dt.datetime | None, *, offline: bool) -> dt.datetime | None:
+    """The counter's clock in UTC (China time when it has no offset). Online, the cashier confirmed a moment
+    ago: a clock further than ``clock_skew_s`` off the server's is refused; an offline payment's time is
+    when it was taken, which may be long ago (the offline rules judge it)."""
+    if local_time is None:
+        return None
+    aware = (local_time if local_time.tzinfo else local_time.replace(tzinfo=CHINA_TZ)).astimezone(dt.UTC)
+    skew = ctx.settings.clock_skew_s
+    if not offline and abs(aware - ctx.now) > dt.timedelta(seconds=skew):
+        raise AppError(ErrorCode.LOCAL_TIME_IMPLAUSIBLE, skew_s=skew)
+    return aware
 
 
 def _check_receipt_no(ctx: CallContext, receipt_no: str, *, today: dt.date, offline: bool) -> tuple[dt.date, int]:

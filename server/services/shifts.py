@@ -135,8 +135,6 @@ def get_current(*, ctx: CallContext, req: Empty) -> CurrentShift:
 def open_shift(*, ctx: CallContext, req: OpenShiftRequest) -> ShiftInfo:
     """Open a shift at the caller's counter with the float in the drawer."""
     actor = ctx.require_actor()
-    if req.float_fen < 0:
-        raise AppError(ErrorCode.INVALID_REQUEST, field="float_fen", problem="greater_than_equal")
     s = ctx.session
     # The user's row serializes their opens (one open shift anywhere), the counter's the numbering.
     # NO KEY UPDATE: rows inserted with a foreign key to them are not held up.

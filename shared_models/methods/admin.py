@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from shared_models.ids import UsernameField
-from shared_models.methods.auth import PasswordField
+from shared_models.ids import NO_NUL_PATTERN, UsernameField
+from shared_models.methods.auth import NewPasswordField
 from shared_models.roles import Perm, Role
 from shared_models.rpc import Empty, Model, Mutation, Query, register
 
@@ -37,10 +37,10 @@ class CreateUserRequest(Model):
     """A new user with an initial password, which they must change at first sign-in."""
 
     username: UsernameField
-    display_name: Annotated[str, Field(min_length=1, max_length=64)]
+    display_name: Annotated[str, Field(min_length=1, max_length=64, pattern=NO_NUL_PATTERN)]
     role: Role
-    org_unit_code: Annotated[str, Field(min_length=1, max_length=32)]
-    initial_password: PasswordField
+    org_unit_code: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
+    initial_password: NewPasswordField
 
 
 class CreateUserResult(Model):
@@ -59,7 +59,7 @@ class ResetPasswordRequest(Model):
     """A new password for a user who forgot theirs; a second person co-signs."""
 
     username: UsernameField
-    new_password: PasswordField
+    new_password: NewPasswordField
 
 
 class SetUserActiveRequest(Model):

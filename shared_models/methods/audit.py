@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import Field
 
 from shared_models.errors import ErrorCode, ParamValue
+from shared_models.ids import UsernameField
 from shared_models.roles import Perm
 from shared_models.rpc import Empty, Model, Query, register
 
@@ -41,7 +42,7 @@ class AuditRow(Model):
 class ListAuditRequest(Model):
     """The newest records, optionally of one user and of one kind."""
 
-    username: Annotated[str, Field(max_length=64)] | None = None
+    username: UsernameField | None = None
     kind: AuditKind = AuditKind.ALL
     limit: Annotated[int, Field(ge=1, le=500)] = 100
 

@@ -7,13 +7,23 @@ from typing import Annotated
 
 from pydantic import Field
 
-from shared_models.ids import CounterCodeField, UsernameField
+from shared_models.ids import NO_NUL_PATTERN, CounterCodeField, UsernameField
 from shared_models.roles import Perm, Role
 from shared_models.rpc import Empty, Model, Mutation, Query, register
 
-PasswordField = Annotated[str, Field(strict=True, min_length=1, max_length=256)]
 #: Minimum length of a new password.
 MIN_PASSWORD_LENGTH = 8
+#: Longest password (any, old or new).
+MAX_PASSWORD_LENGTH = 256
+
+#: A password as typed at sign-in or to confirm the old one.
+PasswordField = Annotated[str, Field(strict=True, min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+#: A new password: at least :data:`MIN_PASSWORD_LENGTH` characters (shorter is ``PASSWORD_TOO_WEAK``), and
+#: not all digits or all letters (the server's ``PASSWORD_TOO_WEAK`` too).
+NewPasswordField = Annotated[str, Field(
+    strict=True, min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH,
+    description=f"At least {MIN_PASSWORD_LENGTH} characters, not all digits and not all letters "
+                "(else PASSWORD_TOO_WEAK).")]
 
 
 class UserInfo(Model):
@@ -42,7 +52,7 @@ class LoginRequest(Model):
     username: UsernameField
     password: PasswordField
     counter_code: CounterCodeField
-    device_key: Annotated[str, Field(max_length=256)] | None = None
+    device_key: Annotated[str, Field(max_length=256, pattern=NO_NUL_PATTERN)] | None = None
 
 
 class LoginResult(Model):
@@ -69,7 +79,7 @@ class ChangePasswordRequest(Model):
     """Old and new password of the signed-in user."""
 
     old_password: PasswordField
-    new_password: PasswordField
+    new_password: NewPasswordField
 
 
 LOGIN = register(

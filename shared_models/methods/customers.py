@@ -111,7 +111,11 @@ class SearchKind(StrEnum):
 class SearchRequest(Model):
     """One search box: ``kind`` None lets the server recognise the key."""
 
-    query: Annotated[str, Field(strict=True, min_length=1, max_length=64)]
+    query: Annotated[str, Field(
+        strict=True, min_length=1, max_length=64, pattern=r"\S",
+        description="Up to 64 characters with at least one that is not a space. The server recognises the key "
+                    "(shared_models/search_keys.py); text that is no key (one Chinese character, punctuation "
+                    "only) or not one of the forced kind is SEARCH_QUERY_INVALID.")]
     kind: SearchKind | None = None
     offset: Annotated[int, Field(strict=True, ge=0, le=10_000)] = 0
     limit: Annotated[int, Field(strict=True, ge=1, le=100)] = 50

@@ -11,14 +11,36 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Final
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from shared_models.errors import ErrorPayload
 from shared_models.roles import Perm
-from shared_models.rpc import Model, Query, register
+from shared_models.rpc import Model, Query, load_all, register
 
 #: The most calls one batch carries (a payment is ~0.5 kB: far below the request size limit).
 MAX_BATCH: Final = 50
+
+
+def replayable_methods() -> list[str]:
+    """The methods a counter's outbox may queue and replay (``Rpc.replayable``), by name."""
+    return sorted(name for name, rpc in load_all().items() if rpc.replayable)
+
+
+def _check_replayable(name: str) -> str:
+    if name not in replayable_methods():
+        raise ValueError("not a method a counter's outbox replays")
+    return name
+
+
+def _replayable_enum(schema: dict[str, Any]) -> None:
+    # Read from the registry when the OpenAPI document is built, so the schema follows the contract.
+    schema.pop("pattern", None)
+    schema["enum"] = replayable_methods()
+
+
+#: The name of a method a counter's outbox replays; the registry decides, the schema lists them.
+ReplayableMethodField = Annotated[str, Field(strict=True, json_schema_extra=_replayable_enum),
+                                  AfterValidator(_check_replayable)]
 
 
 class ReplayItem(Model):

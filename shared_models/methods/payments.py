@@ -12,19 +12,23 @@ import re
 from enum import StrEnum
 from typing import Annotated, Final
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from shared_models.ids import CustomerNoField
-from shared_models.money import FenField
+from shared_models.ids import NO_NUL_PATTERN, CounterTimeField, CustomerNoField
+from shared_models.money import FenField, NonNegativeFenField, PositiveFenField
 from shared_models.roles import Perm
 from shared_models.rpc import Model, Mutation, Query, register
 
-#: ``<counter code>-<YYYYMMDD>-<5-digit local sequence>``.
-RECEIPT_NO_PATTERN: Final = r"^[A-Za-z0-9_-]{1,24}-\d{8}-\d{5}$"
-_RECEIPT_NO = re.compile(RECEIPT_NO_PATTERN)
-
-ReceiptNoField = Annotated[str, Field(strict=True, min_length=16, max_length=40, pattern=RECEIPT_NO_PATTERN)]
-ReferenceField = Annotated[str, Field(strict=True, max_length=40, pattern=r"^[A-Za-z0-9_\-/ ]*$")]
+# A calendar day of 2000-2099 as ``YYYYMMDD``, leap days included, so that the contract's pattern says
+# exactly which numbers the server takes (``H0101-00000000-00001`` has the shape but no day).
+_DAY: Final = (
+    r"20[0-9]{2}(?:(?:0[13578]|1[02])(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)(?:0[1-9]|[12][0-9]|30)"
+    r"|02(?:0[1-9]|1[0-9]|2[0-8]))|20(?:0[048]|[2468][048]|[13579][26])0229"
+)
+_RECEIPT_NO_BODY: Final = rf"[A-Za-z0-9_-]{{1,24}}-(?:{_DAY})-[0-9]{{5}}"
+#: ``<counter code>-<YYYYMMDD>-<5-digit local sequence>``, the day a real one of 2000-2099.
+RECEIPT_NO_PATTERN: Final = rf"^{_RECEIPT_NO_BODY}$"
+_RECEIPT_NO = re.compile(_RECEIPT_NO_BODY)
 
 
 def make_receipt_no(counter_code: str, day: dt.date, seq: int) -> str:
@@ -35,11 +39,33 @@ def make_receipt_no(counter_code: str, day: dt.date, seq: int) -> str:
 
 
 def parse_receipt_no(receipt_no: str) -> tuple[str, dt.date, int]:
-    """``(counter_code, day, seq)`` of a receipt number; ValueError when it is not one."""
-    if not _RECEIPT_NO.match(receipt_no):
+    """``(counter_code, day, seq)`` of a receipt number; ValueError when it is not one.
+
+    The one shape rule of receipt numbers: the contract field, the server and the counter all use it.
+    """
+    if not _RECEIPT_NO.fullmatch(receipt_no):
         raise ValueError(f"not a receipt number: {receipt_no!r}")
     counter, day, seq = receipt_no.rsplit("-", 2)
     return counter, dt.date(int(day[:4]), int(day[4:6]), int(day[6:])), int(seq)
+
+
+def is_receipt_no(text: str) -> bool:
+    """True when ``text`` is a receipt number (shape and a real day)."""
+    try:
+        parse_receipt_no(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_receipt_no(value: str) -> str:
+    parse_receipt_no(value)  # its ValueError becomes the field's validation error
+    return value
+
+
+ReceiptNoField = Annotated[str, Field(strict=True, min_length=16, max_length=40, pattern=RECEIPT_NO_PATTERN),
+                          AfterValidator(_check_receipt_no)]
+ReferenceField = Annotated[str, Field(strict=True, max_length=40, pattern=r"^[A-Za-z0-9_\-/ ]*$")]
 
 
 class TenderMethod(StrEnum):
@@ -67,8 +93,8 @@ class Tender(Model):
     terminal trace, WeChat/Alipay order number, cheque number) and ``cash_handed_fen`` 0."""
 
     method: TenderMethod
-    amount_fen: FenField
-    cash_handed_fen: FenField = 0
+    amount_fen: PositiveFenField
+    cash_handed_fen: NonNegativeFenField = 0
     reference: ReferenceField = ""
 
 
@@ -76,7 +102,7 @@ class QuoteRequest(Model):
     """What a payment of ``amount_fen`` would settle; None quotes paying everything due."""
 
     customer_no: CustomerNoField
-    amount_fen: FenField | None = None
+    amount_fen: PositiveFenField | None = None
 
 
 class AllocationLine(Model):
@@ -119,7 +145,7 @@ class PayRequest(Model):
     quoted_due_fen: FenField
     accepted_offline: bool = False
     #: The counter's clock when the cashier confirmed (shown beside the server's booking time).
-    local_time: dt.datetime | None = None
+    local_time: CounterTimeField | None = None
 
 
 class ReceiptBill(Model):
@@ -179,7 +205,7 @@ class VoidRequest(Model):
     """Void a receipt of the current shift (冲正); needs a supervisor's co-sign."""
 
     receipt_no: ReceiptNoField
-    reason: Annotated[str, Field(strict=True, min_length=2, max_length=200)]
+    reason: Annotated[str, Field(strict=True, min_length=2, max_length=200, pattern=NO_NUL_PATTERN)]
 
 
 class VoidResult(Model):

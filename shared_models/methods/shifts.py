@@ -13,7 +13,7 @@ from typing import Annotated, Final
 
 from pydantic import Field
 
-from shared_models.ids import CustomerNoField
+from shared_models.ids import NO_NUL_PATTERN, CounterTimeField, CustomerNoField
 from shared_models.methods.payments import BusinessType, ReceiptNoField, TenderMethod
 from shared_models.money import FenField, NonNegativeFenField, PositiveFenField
 from shared_models.roles import Perm
@@ -60,7 +60,7 @@ class CurrentShift(Model):
 class OpenShiftRequest(Model):
     """Open a shift with the float in the drawer."""
 
-    float_fen: FenField
+    float_fen: NonNegativeFenField
 
 
 class ShiftRequest(Model):
@@ -191,7 +191,7 @@ class UnsentItem(Model):
     customer_no: CustomerNoField
     amount_fen: PositiveFenField
     cash_fen: NonNegativeFenField
-    local_time: dt.datetime
+    local_time: CounterTimeField
 
 
 class CloseShiftRequest(Model):
@@ -204,7 +204,7 @@ class CloseShiftRequest(Model):
     shift_no: ShiftNoField
     cash_counts: Annotated[list[CashCountLine], Field(max_length=len(DENOMINATIONS_FEN))]
     deposit_slip_no: Annotated[str, Field(strict=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
-    note: Annotated[str, Field(strict=True, max_length=200)] = ""
+    note: Annotated[str, Field(strict=True, max_length=200, pattern=NO_NUL_PATTERN)] = ""
     unsent: Annotated[list[UnsentItem], Field(max_length=MAX_UNSENT)] = Field(default_factory=list)
 
 

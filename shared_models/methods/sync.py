@@ -21,9 +21,10 @@ from typing import Annotated, Final
 from pydantic import Field
 
 from shared_models.errors import ErrorCode
-from shared_models.ids import CustomerNoField, UsernameField
+from shared_models.ids import NO_NUL_PATTERN, CounterTimeField, CustomerNoField, UsernameField
+from shared_models.methods.outbox import ReplayableMethodField
 from shared_models.methods.payments import ReceiptNoField
-from shared_models.methods.shifts import KeyField, MethodNameField, ShiftNoField
+from shared_models.methods.shifts import KeyField, ShiftNoField
 from shared_models.money import FenField, NonNegativeFenField
 from shared_models.roles import Perm
 from shared_models.rpc import Model, Mutation, Query, register
@@ -31,10 +32,12 @@ from shared_models.rpc import Model, Mutation, Query, register
 #: Most files a damaged outbox leaves behind (the database, its -wal, -shm and -journal).
 MAX_DAMAGED_FILES: Final = 8
 
-ParamKeyField = Annotated[str, Field(strict=True, min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
-ParamTextField = Annotated[str, Field(strict=True, max_length=200)]
+PARAM_KEY_PATTERN: Final = r"^[a-z][a-z0-9_]*$"
+ParamKeyField = Annotated[str, Field(strict=True, min_length=1, max_length=40, pattern=PARAM_KEY_PATTERN)]
+ParamTextField = Annotated[str, Field(strict=True, max_length=200, pattern=NO_NUL_PATTERN)]
 ParamIntField = Annotated[int, Field(strict=True, ge=-(10**15), le=10**15)]
-NoteField = Annotated[str, Field(strict=True, min_length=2, max_length=200)]
+#: At least two characters once trimmed (the pattern: two that are not spaces, the server trims).
+NoteField = Annotated[str, Field(strict=True, min_length=2, max_length=200, pattern=r"^[^\x00]*\S[^\x00]*\S[^\x00]*$")]
 FileNameField = Annotated[str, Field(strict=True, min_length=1, max_length=200, pattern=r"^[A-Za-z0-9._-]+$")]
 Sha256Field = Annotated[str, Field(strict=True, pattern=r"^[0-9a-f]{64}$")]
 
@@ -56,18 +59,22 @@ class ReportAttentionRequest(Model):
     asked for, and the refusal (code and parameters) as the counter recorded it."""
 
     item_key: KeyField
-    method: MethodNameField
+    method: ReplayableMethodField
     receipt_no: ReceiptNoField | None = None
     customer_no: CustomerNoField | None = None
     amount_fen: NonNegativeFenField
     error_code: ErrorCode
-    error_params: Annotated[dict[ParamKeyField, ParamTextField | ParamIntField], Field(max_length=16)] = Field(
-        default_factory=dict)
-    #: Who took the money (the outbox item's user), and in which shift as the counter knew it.
+    error_params: Annotated[
+        dict[ParamKeyField, ParamTextField | ParamIntField],
+        # pydantic states the key rule as patternProperties, which lets other keys through: say it in full
+        Field(max_length=16, json_schema_extra={"additionalProperties": False, "propertyNames": {
+            "minLength": 1, "maxLength": 40, "pattern": PARAM_KEY_PATTERN}}),
+    ] = Field(default_factory=dict)
+    #: Who took the money (the outbox item's user, who must exist), and in which shift as the counter knew it.
     taken_by: UsernameField
     shift_no: ShiftNoField | None = None
     #: The counter's clock when the cashier confirmed.
-    local_time: dt.datetime | None = None
+    local_time: CounterTimeField | None = None
     #: Whether the receipt was handed over marked 离线受理.
     offline: bool = False
 
@@ -137,10 +144,10 @@ class AcknowledgeDamagedOutboxRequest(Model):
     """The counter's damage report (``client.core.outbox.DamageReport``), acknowledged by a supervisor who
     co-signs: the set-aside files stay on the PC for the engineers; the counter may take money again."""
 
-    reason: Annotated[str, Field(strict=True, min_length=1, max_length=500)]
-    found_at: dt.datetime
+    reason: Annotated[str, Field(strict=True, min_length=1, max_length=500, pattern=NO_NUL_PATTERN)]
+    found_at: CounterTimeField
     files: Annotated[list[DamagedFile], Field(max_length=MAX_DAMAGED_FILES)]
-    note: Annotated[str, Field(strict=True, max_length=200)] = ""
+    note: Annotated[str, Field(strict=True, max_length=200, pattern=NO_NUL_PATTERN)] = ""
 
 
 class DamagedOutboxAck(Model):

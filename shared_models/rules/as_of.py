@@ -28,7 +28,7 @@ from typing import Final
 HALL_TZ: Final = dt.timezone(dt.timedelta(hours=8), "CST")
 
 #: The default skew allowance between a counter's clock and the server's (the server's setting
-#: ``offline_clock_skew_s`` overrides it).
+#: ``clock_skew_s``, GRIDCOUNTER_CLOCK_SKEW_S, overrides it).
 DEFAULT_SKEW: Final = dt.timedelta(minutes=10)
 
 

@@ -66,11 +66,12 @@ class TestBadInput:
         answer = caller.raw("payment.steal_money", b"{}", {"X-GridCounter-Contract": CONTRACT_VERSION})
         assert (answer.status, answer.code) == (404, "UNKNOWN_METHOD")
 
-    @pytest.mark.parametrize("version", ["", "2.0", "1.9", "banana"])
+    @pytest.mark.parametrize("version", ["", "2.0", "1.9", "banana", "\u0661.\u0660"])
     def test_wrong_contract_version_header(self, caller: Caller, version: str) -> None:
-        """Every call carries the contract version; one the server does not serve is refused."""
+        """Every call carries the contract version; a missing one, or one the server does not serve (other
+        scripts' digits included), is a documented 400 whose code says "update the client"."""
         answer = caller.raw("auth.whoami", b"{}", {"X-GridCounter-Contract": version})
-        assert (answer.status, answer.code) == (426, "CONTRACT_VERSION_UNSUPPORTED")
+        assert (answer.status, answer.code) == (400, "CONTRACT_VERSION_UNSUPPORTED")
         assert answer.params["server_version"] == CONTRACT_VERSION
 
     def test_handshake_refuses_a_newer_client(self, caller: Caller) -> None:

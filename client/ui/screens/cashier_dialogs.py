@@ -3,8 +3,6 @@ co-signature on the same dialog. Opened with ``open()`` and answered by signals:
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,16 +25,14 @@ from client.ui.ops import Op
 from client.ui.widgets.cosign_fields import CosignFields
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import (
-    RECEIPT_NO_PATTERN,
     REPRINT,
     VOID,
     PaymentReceipt,
     ReceiptRequest,
     VoidRequest,
     VoidResult,
+    is_receipt_no,
 )
-
-_RECEIPT_NO = re.compile(RECEIPT_NO_PATTERN)
 
 
 class _DeskDialog(QDialog):
@@ -80,7 +76,7 @@ class _DeskDialog(QDialog):
     def _receipt_no(self) -> str | None:
         """The receipt number typed (or scanned from the receipt's QR code), or None with the reason shown."""
         text = self.receipt_edit.text().strip()
-        if not _RECEIPT_NO.match(text):
+        if not is_receipt_no(text):  # the contract's one rule: the shape and a real day
             # a fixed context: self.tr in a base class would look under the subclass's name
             self.error_label.setText(QCoreApplication.translate(
                 "CashierDialogs", "“{text}” is not a receipt number (for example H0101-20261123-00042).",
