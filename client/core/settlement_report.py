@@ -116,11 +116,14 @@ def cashier_settlement(summary: ShiftSummary) -> CashierSettlement:
     )
 
 
-def settlement_report(daily: DailySettlement, *, printed_by: str | None = None) -> SettlementReport:
+def settlement_report(daily: DailySettlement, *, printed_by: str | None = None,
+                      provisional: bool = False) -> SettlementReport:
     """The 日结单 of ``daily``'s closed shifts; :class:`SettlementNotReadyError` when none is closed.
 
     ``printed_by`` names who prints (default: the user the server generated the data for); the print
     time is the server's ``generated_at``, so a report of closed shifts is reproducible from its data.
+    ``provisional``: the counter summed the data up itself with the link down (:func:`provisional_daily`);
+    the report prints marked 临时.
     """
     closed = [s for s in daily.shifts if s.closing is not None]
     if not closed:
@@ -138,4 +141,16 @@ def settlement_report(daily: DailySettlement, *, printed_by: str | None = None) 
         prepayment_closing_fen=daily.prepayment_closing_fen,
         printed_at=hall_time(daily.generated_at),
         printed_by=printed_by or daily.generated_by,
+        provisional=provisional,
+    )
+
+
+def provisional_daily(summary: ShiftSummary, *, hall_name: str, printed_by: str, now: dt.datetime) -> DailySettlement:
+    """The day's settlement data of one shift the counter closed with the link down (its own figures): what
+    the provisional 日结单 prints. Prepayment balances are the center's and unknown here: printed as 0."""
+    closing = summary.closing
+    return DailySettlement(
+        hall_code=summary.shift.hall_code, hall_name=hall_name, business_date=summary.shift.business_date,
+        shifts=[summary], open_shifts=[], deposit_slip_nos=[closing.deposit_slip_no] if closing else [],
+        prepayment_opening_fen=0, prepayment_closing_fen=0, generated_at=now, generated_by=printed_by,
     )

@@ -45,6 +45,9 @@ class AttentionKind(StrEnum):
     REFUSED = "refused"
     #: Accepted offline; its bills were paid elsewhere meanwhile, so the money became prepayment.
     REDIRECTED = "redirected"
+    #: Done with the link down and co-signed by a supervisor whose cached verifier the counter checked (a void,
+    #: a cash difference or an unsent list at a close): booked, listed for the supervisor to review.
+    ATTESTED = "attested"
 
 
 class ReportAttentionRequest(Model):
@@ -92,6 +95,8 @@ class AttentionItem(Model):
     acknowledged_by: str | None
     acknowledged_at: dt.datetime | None
     note: str | None
+    #: The supervisor whose co-sign was verified at the counter (``attested``); None otherwise.
+    cosigned_by: str | None = None
 
 
 class ListAttentionRequest(Model):

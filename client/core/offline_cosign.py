@@ -1,0 +1,84 @@
+"""A supervisor's co-sign checked at the counter while the link is down (SPEC §5, ``shared_models.cosign``).
+
+The supervisor types their user name and password on the same dialog as online; the counter checks them
+against the supervisor's cached verifier at this counter (``client/core/offline_auth.py``: argon2id, kept
+after each online sign-in or co-sign here, wiped when the server says the user changed) and, when they
+match and the supervisor holds the co-sign permission and is not the cashier, the queued action carries an
+:class:`AttestedCosign` — the user name and the counter's time, never the password. The server takes it only
+when the action is replayed from this counter's outbox, and lists it for the supervisor.
+
+Qt-free and blocking (argon2id is slow on purpose): run it in an ``Op``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from shared_models.cosign import AttestedCosign
+from shared_models.errors import ErrorCode
+from shared_models.roles import Perm
+
+
+class VerifiedIdentity(Protocol):
+    """What the verifier store says about a user it verified (``OfflineIdentity``)."""
+
+    @property
+    def username(self) -> str: ...
+    @property
+    def display_name(self) -> str: ...
+    @property
+    def permissions(self) -> frozenset[Perm]: ...
+
+
+class Verifiers(Protocol):
+    """The cached verifiers of this counter (``VerifierStore``)."""
+
+    def verify(self, *, username: str, password: str, counter_code: str) -> VerifiedIdentity:
+        """The user, if the password matches their cached verifier here; raises when it does not."""
+        ...
+
+    def remember(self, *, username: str, password: str, counter_code: str, display_name: str,
+                 roles: list[str], permissions: frozenset[Perm]) -> None:
+        """Cache a verifier after the server accepted the password at this counter."""
+        ...
+
+
+class OfflineCosignError(Exception):
+    """The co-sign cannot be verified at the counter; ``code`` says why (a wire error code, translated the same)."""
+
+    def __init__(self, code: ErrorCode, **params: str) -> None:
+        super().__init__(code.value)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class CounterCosign:
+    """A co-sign verified at the counter: what the queued action carries, and the name to show."""
+
+    attestation: AttestedCosign
+    display_name: str
+
+
+def attest(verifiers: Verifiers, *, username: str, password: str, counter_code: str, actor: str, permission: Perm,
+           now: dt.datetime) -> CounterCosign:
+    """Check a co-sign against the cached verifier: :class:`OfflineCosignError` with ``COSIGN_SAME_USER``,
+    ``COSIGN_INVALID`` (no verifier here, or the password does not match — the verifier store counts it toward
+    the lockout) or ``COSIGN_NOT_AUTHORIZED`` (no co-sign permission)."""
+    if username.strip().lower() == actor.lower():
+        raise OfflineCosignError(ErrorCode.COSIGN_SAME_USER)
+    try:
+        identity = verifiers.verify(username=username.strip(), password=password, counter_code=counter_code)
+    except Exception as exc:  # the store's own refusal (wrong password, none cached, expired, locked)
+        code = getattr(exc, "code", None)
+        if isinstance(code, ErrorCode) and code is ErrorCode.ACCOUNT_LOCKED:
+            raise OfflineCosignError(ErrorCode.ACCOUNT_LOCKED) from exc
+        raise OfflineCosignError(ErrorCode.COSIGN_INVALID) from exc
+    if identity.username.lower() == actor.lower():
+        raise OfflineCosignError(ErrorCode.COSIGN_SAME_USER)
+    if permission not in identity.permissions:
+        raise OfflineCosignError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=identity.username)
+    return CounterCosign(attestation=AttestedCosign(username=identity.username, verified_at=now),
+                         display_name=identity.display_name)
