@@ -34,11 +34,11 @@ from _payments_setup import Cluster, prepare
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
+from client.core.actions import ActionSlot
 from client.core.outbox import ItemState, Outbox
 from client.core.receipts import hall_now
 from client.core.rpc_client import RpcClient, ca_fingerprint
 from client.core.sync import Backoff, SyncWorker
-from shared_models.ids import new_idempotency_key
 from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
 from shared_models.rpc import Empty
@@ -59,7 +59,7 @@ def queue_payments(
         rpc = _client(url, ca)
         rpc.set_session(token=token, counter_code=code)
         clients.append(rpc)
-        shift = rpc.call(OPEN, OpenShiftRequest(float_fen=0), idempotency_key=new_idempotency_key())
+        shift = rpc.send(OPEN, OpenShiftRequest(float_fen=0), action=ActionSlot().confirm(0))
         floor = rpc.call(GET_CURRENT, Empty()).next_receipt_seq
         outbox = Outbox(folder / f"{code}.sqlite3").open()
         outboxes.append(outbox)

@@ -6,7 +6,7 @@ The server's dispatcher, the client's stub and the OpenAPI document all iterate 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -42,10 +42,12 @@ ResT = TypeVar("ResT", bound=Model)
 
 @dataclass(frozen=True)
 class Rpc(Generic[ReqT, ResT]):
-    """One method of the contract.
+    """One method of the contract: declared as a :class:`Query` or a :class:`Mutation`, never as a bare Rpc.
 
     ``permission`` None means the method is public (no session: handshake and sign-in).
-    ``mutating`` methods need an idempotency key and write an audit record.
+    ``mutating`` (a Mutation) methods need an idempotency key and write an audit record; the two kinds
+    are distinct types so the client's stub can take each through its own method (a mutation only with
+    a key the user confirmed, ``client/core/actions.py``) and mypy refuses the other way round.
     ``cosign`` names the permission a second, co-signing user must hold; None means no co-sign.
     ``keeps_alive`` False marks a heartbeat: it checks the session without counting as activity, so
     the idle timeout still ends a session nobody uses.
@@ -55,7 +57,6 @@ class Rpc(Generic[ReqT, ResT]):
     request: type[ReqT]
     response: type[ResT]
     permission: Perm | None
-    mutating: bool
     summary: str
     cosign: Perm | None = None
     #: False: the co-sign is optional on the wire and the service decides when it is needed (a cash
@@ -71,6 +72,12 @@ class Rpc(Generic[ReqT, ResT]):
     #: True: the request may carry ``attested_cosign`` (``shared_models.cosign.AttestedCosign``), a co-sign
     #: of the ``cosign`` permission verified at the counter; the server takes it only in a replayed call.
     attested_cosign: bool = False
+    #: Set by the kind: True for a Mutation, False for a Query.
+    mutating: ClassVar[bool]
+
+    def __post_init__(self) -> None:
+        if type(self) is Rpc:
+            raise TypeError(f"declare {self.name!r} as a Query or a Mutation")
 
     @property
     def path(self) -> str:
@@ -78,10 +85,26 @@ class Rpc(Generic[ReqT, ResT]):
         return f"/rpc/{self.name}"
 
 
+class Query(Rpc[ReqT, ResT]):
+    """A method that changes nothing: no idempotency key, sent by ``RpcClient.call``."""
+
+    mutating: ClassVar[bool] = False
+
+
+class Mutation(Rpc[ReqT, ResT]):
+    """A method that changes the books or the accounts: sent by ``RpcClient.send`` with the idempotency
+    key of the action the user confirmed, kept for every retry until it has an answer."""
+
+    mutating: ClassVar[bool] = True
+
+
 REGISTRY: dict[str, Rpc[Model, Model]] = {}
 
 
-def register(rpc: Rpc[ReqT, ResT]) -> Rpc[ReqT, ResT]:
+RpcT = TypeVar("RpcT", bound="Rpc[Any, Any]")
+
+
+def register(rpc: RpcT) -> RpcT:
     """Add ``rpc`` to the registry; names are ``domain.verb_noun`` and unique."""
     domain, _, verb_noun = rpc.name.partition(".")
     if not domain or ("_" not in verb_noun and verb_noun not in {"login", "logout", "handshake", "whoami"}):
@@ -94,7 +117,7 @@ def register(rpc: Rpc[ReqT, ResT]) -> Rpc[ReqT, ResT]:
         raise ValueError(f"only mutating calls without a required co-sign can be replayed: {rpc.name!r}")
     if rpc.attested_cosign and (rpc.cosign is None or not rpc.replayable):
         raise ValueError(f"an attested co-sign needs a co-sign permission and a replayable call: {rpc.name!r}")
-    REGISTRY[rpc.name] = rpc  # type: ignore[assignment]
+    REGISTRY[rpc.name] = rpc
     return rpc
 
 

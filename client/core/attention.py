@@ -28,6 +28,7 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
+from client.core.actions import ConfirmedAction
 from client.core.outbox import ItemState, Outbox, OutboxError, OutboxItem
 from client.core.receipts import hall_now
 from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
@@ -161,7 +162,7 @@ def report_new_attention(outbox: Outbox, rpc: RpcClient) -> ReportRun:
             refused += 1
             continue
         try:
-            rpc.call(REPORT_ATTENTION, req, idempotency_key=report_key(item.key))
+            rpc.send(REPORT_ATTENTION, req, action=ConfirmedAction.from_outbox(report_key(item.key)))
         except RpcError as exc:
             if exc.code in _NOT_NOW:
                 return ReportRun(reported=reported, refused=refused, waiting=len(todo) - n, stopped_by=exc.code)

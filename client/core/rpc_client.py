@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import ValidationError
 
+from client.core.actions import ConfirmedAction
 from shared_models.errors import ErrorCode, ErrorEnvelope, ParamValue
-from shared_models.ids import IdempotencyKey, new_idempotency_key
 from shared_models.methods.system import HANDSHAKE, HandshakeRequest, HandshakeResult
 from shared_models.rpc import (
     CONTRACT_VERSION,
@@ -33,6 +33,8 @@ from shared_models.rpc import (
     HEADER_COUNTER,
     HEADER_IDEMPOTENCY_KEY,
     MAX_REQUEST_BYTES,
+    Mutation,
+    Query,
     ReqT,
     ResT,
     Rpc,
@@ -240,21 +242,35 @@ class RpcClient:
             )
         return result
 
-    def call(
-        self,
-        rpc: Rpc[ReqT, ResT],
-        req: ReqT,
-        *,
-        idempotency_key: IdempotencyKey | None = None,
-        cosign: Cosign | None = None,
+    def call(self, rpc: Query[ReqT, ResT], req: ReqT) -> ResT:
+        """Call the query ``rpc`` with ``req``; the parsed response, or RpcError.
+
+        A mutation is refused here before anything is sent (TypeError): it goes through :meth:`send`.
+        """
+        if not isinstance(rpc, Query) or rpc.mutating:
+            raise TypeError(f"{rpc.name} changes something: send it with RpcClient.send and a ConfirmedAction")
+        return self._post(rpc, req, key=None, cosign=None)
+
+    def send(
+        self, rpc: Mutation[ReqT, ResT], req: ReqT, *, action: ConfirmedAction, cosign: Cosign | None = None,
     ) -> ResT:
-        """Call ``rpc`` with ``req``; the parsed response, or RpcError."""
+        """Send the mutation ``rpc`` with the idempotency key of ``action`` (the same key on every retry of
+        that action, so the server applies it once and replays its first result); the response, or RpcError.
+        """
+        if not isinstance(rpc, Mutation) or not rpc.mutating:
+            raise TypeError(f"{rpc.name} changes nothing: call it with RpcClient.call")
+        if not isinstance(action, ConfirmedAction):
+            raise TypeError("a mutation needs the ConfirmedAction of what the user confirmed")
+        return self._post(rpc, req, key=action.key, cosign=cosign)
+
+    def _post(self, rpc: Rpc[ReqT, ResT], req: ReqT, *, key: str | None, cosign: Cosign | None) -> ResT:
+        """One POST of ``req`` to ``rpc``'s path with the call's headers; the parsed response, or RpcError."""
         content = json.dumps(req.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode()
         if len(content) > MAX_REQUEST_BYTES:
             raise RpcError(ErrorCode.REQUEST_TOO_LARGE, {"limit": MAX_REQUEST_BYTES})
         http, headers, token = self._prepare()
-        if rpc.mutating or idempotency_key is not None:
-            headers[HEADER_IDEMPOTENCY_KEY] = idempotency_key or new_idempotency_key()
+        if key is not None:
+            headers[HEADER_IDEMPOTENCY_KEY] = key
         if cosign is not None:
             headers[HEADER_COSIGN] = cosign.header_value()
         started = time.monotonic()

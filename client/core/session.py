@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from pydantic import ValidationError
 
+from client.core.actions import ConfirmedAction
 from client.core.rpc_client import RpcClient, RpcError, invalid_request
 from client.core.secrets import SecretStore
 from shared_models.errors import ErrorCode
@@ -153,12 +154,12 @@ def sign_in(
     return result
 
 
-def sign_out(*, rpc: RpcClient) -> None:
-    """End the session on the server (best effort) and forget the token."""
+def sign_out(*, rpc: RpcClient, action: ConfirmedAction) -> None:
+    """End the session on the server (best effort, as the ``action`` the user confirmed) and forget the token."""
     token = rpc.session_token
     try:
         if token is not None:
-            rpc.call(LOGOUT, Empty())
+            rpc.send(LOGOUT, Empty(), action=action)
     except RpcError as exc:  # the session ends here either way; the server's idle timeout does the rest
         log.info("sign-out: server answered %s", exc.code.value)
     finally:

@@ -27,13 +27,14 @@ from typing import Final, TypeVar
 
 from pydantic import ValidationError
 
+from client.core.actions import ConfirmedAction
 from client.core.background import BackgroundLoop
 from client.core.outbox import Answer, ItemState, Outbox, OutboxCounts, OutboxError, OutboxItem
 from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import WHOAMI
 from shared_models.methods.outbox import MAX_BATCH, REPLAY_BATCH, ReplayBatchRequest, ReplayItem
-from shared_models.rpc import REGISTRY, Empty, Model, load_all
+from shared_models.rpc import REGISTRY, Empty, Model, Mutation, load_all
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -212,8 +213,15 @@ class SyncWorker(BackgroundLoop[SyncStatus]):
             log.exception("outbox item %d no longer matches the contract", item.id)
             return self._record([self._refusal(item, RpcError(ErrorCode.INVALID_REQUEST,
                                                                {"field": "(body)", "problem": "contract"}))], 0.0)
+        if not isinstance(rpc, Mutation):  # pragma: no cover - the outbox queues only replayable mutations
+            raise TypeError(f"outbox item {item.id}: {item.method} is not a mutation")
         try:
-            result = self._rpc.call(rpc, req, idempotency_key=item.key)
+            # The key the outbox stored when the cashier confirmed: every resend is the same action.
+            action = ConfirmedAction.from_outbox(item.key)
+        except ValueError:  # a damaged row; the server would refuse it the same way
+            return self._record([self._refusal(item, RpcError(ErrorCode.IDEMPOTENCY_KEY_REQUIRED))], 0.0)
+        try:
+            result = self._rpc.send(rpc, req, action=action)
         except RpcError as exc:
             return self._record(*self._answer_error(item, exc))
         return self._record([self._answer_result(item, result)], 0.0)

@@ -17,6 +17,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
+from client.core.actions import ActionSlot
 from client.core.cashier import DESK_WAIT_S
 from client.core.config import ClientPaths, client_version
 from client.core.customer_cache import CacheRefresher, CustomerCache
@@ -70,6 +71,7 @@ class ClientApp(QObject):
         self.language = language
         self.secrets = secrets
         self.rpc = rpc
+        self._sign_out = ActionSlot()
         self.session = session
         self._whoami_interval_ms = whoami_interval_ms
         self.errors = ErrorHandler(on_session_lost=self._on_session_lost)
@@ -105,8 +107,10 @@ class ClientApp(QObject):
 
     def _on_sign_out_requested(self) -> None:
         rpc = self.rpc
+        # One sign-out per session: the token is forgotten whatever the answer, so there is no retry.
+        action = self._sign_out.confirm(rpc.session_token)
         self._back_to_login()
-        Op(parent=self.login_window, run=lambda: sign_out(rpc=rpc), key="sign_out") \
+        Op(parent=self.login_window, run=lambda: sign_out(rpc=rpc, action=action), key="sign_out") \
             .on_success(lambda _: self.signed_out.emit()) \
             .on_failure(self._on_sign_out_failed) \
             .start()

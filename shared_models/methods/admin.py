@@ -10,7 +10,7 @@ from pydantic import Field
 from shared_models.ids import UsernameField
 from shared_models.methods.auth import PasswordField
 from shared_models.roles import Perm, Role
-from shared_models.rpc import Empty, Model, Rpc, register
+from shared_models.rpc import Empty, Model, Mutation, Query, register
 
 
 class UserRow(Model):
@@ -70,22 +70,22 @@ class SetUserActiveRequest(Model):
 
 
 LIST_USERS = register(
-    Rpc("admin.list_users", Empty, UserPage, permission=Perm.MANAGE_USERS, mutating=False,
-        summary="List every user with lock state.")
+    Query("admin.list_users", Empty, UserPage, permission=Perm.MANAGE_USERS,
+          summary="List every user with lock state.")
 )
 CREATE_USER = register(
-    Rpc("admin.create_user", CreateUserRequest, CreateUserResult, permission=Perm.MANAGE_USERS, mutating=True,
-        summary="Create a user.")
+    Mutation("admin.create_user", CreateUserRequest, CreateUserResult, permission=Perm.MANAGE_USERS,
+             summary="Create a user.")
 )
 UNLOCK_USER = register(
-    Rpc("admin.unlock_user", UserRef, Empty, permission=Perm.MANAGE_USERS, mutating=True,
-        summary="Lift a lockout after failed sign-ins.")
+    Mutation("admin.unlock_user", UserRef, Empty, permission=Perm.MANAGE_USERS,
+             summary="Lift a lockout after failed sign-ins.")
 )
 RESET_PASSWORD = register(
-    Rpc("admin.reset_password", ResetPasswordRequest, Empty, permission=Perm.MANAGE_USERS, mutating=True,
-        cosign=Perm.APPROVE, summary="Set a new password for a user; needs a second person's co-sign.")
+    Mutation("admin.reset_password", ResetPasswordRequest, Empty, permission=Perm.MANAGE_USERS,
+             cosign=Perm.APPROVE, summary="Set a new password for a user; needs a second person's co-sign.")
 )
 SET_USER_ACTIVE = register(
-    Rpc("admin.set_user_active", SetUserActiveRequest, Empty, permission=Perm.MANAGE_USERS, mutating=True,
-        summary="Enable or disable a user; disabling ends their sessions.")
+    Mutation("admin.set_user_active", SetUserActiveRequest, Empty, permission=Perm.MANAGE_USERS,
+             summary="Enable or disable a user; disabling ends their sessions.")
 )

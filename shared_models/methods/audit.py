@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from shared_models.roles import Perm
-from shared_models.rpc import Empty, Model, Rpc, register
+from shared_models.rpc import Empty, Model, Query, register
 
 
 class AuditRow(Model):
@@ -48,10 +48,10 @@ class VerifyAuditResult(Model):
 
 
 LIST_AUDIT = register(
-    Rpc("audit.list_records", ListAuditRequest, AuditPage, permission=Perm.VIEW_AUDIT, mutating=False,
-        summary="The newest audit records.")
+    Query("audit.list_records", ListAuditRequest, AuditPage, permission=Perm.VIEW_AUDIT,
+          summary="The newest audit records.")
 )
 VERIFY_AUDIT = register(
-    Rpc("audit.verify_chain", Empty, VerifyAuditResult, permission=Perm.VIEW_AUDIT, mutating=False,
-        summary="Verify every audit hash chain.")
+    Query("audit.verify_chain", Empty, VerifyAuditResult, permission=Perm.VIEW_AUDIT,
+          summary="Verify every audit hash chain.")
 )

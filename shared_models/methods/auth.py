@@ -9,7 +9,7 @@ from pydantic import Field
 
 from shared_models.ids import CounterCodeField, UsernameField
 from shared_models.roles import Perm, Role
-from shared_models.rpc import Empty, Model, Rpc, register
+from shared_models.rpc import Empty, Model, Mutation, Query, register
 
 PasswordField = Annotated[str, Field(strict=True, min_length=1, max_length=256)]
 #: Minimum length of a new password.
@@ -73,17 +73,17 @@ class ChangePasswordRequest(Model):
 
 
 LOGIN = register(
-    Rpc("auth.login", LoginRequest, LoginResult, permission=None, mutating=False,
-        summary="Sign in at a counter; returns a session token bound to that counter.")
+    Query("auth.login", LoginRequest, LoginResult, permission=None,
+          summary="Sign in at a counter; returns a session token bound to that counter.")
 )
 LOGOUT = register(
-    Rpc("auth.logout", Empty, Empty, permission=Perm.SESSION, mutating=True, summary="End the session.")
+    Mutation("auth.logout", Empty, Empty, permission=Perm.SESSION, summary="End the session.")
 )
 WHOAMI = register(
-    Rpc("auth.whoami", Empty, WhoamiResult, permission=Perm.SESSION, mutating=False, keeps_alive=False,
-        summary="The session's user and counter; a heartbeat that does not count as activity.")
+    Query("auth.whoami", Empty, WhoamiResult, permission=Perm.SESSION, keeps_alive=False,
+          summary="The session's user and counter; a heartbeat that does not count as activity.")
 )
 CHANGE_PASSWORD = register(
-    Rpc("auth.change_password", ChangePasswordRequest, Empty, permission=Perm.SESSION, mutating=True,
-        summary="Change the signed-in user's password.")
+    Mutation("auth.change_password", ChangePasswordRequest, Empty, permission=Perm.SESSION,
+             summary="Change the signed-in user's password.")
 )

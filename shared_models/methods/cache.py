@@ -23,7 +23,7 @@ from pydantic import Field
 from shared_models.methods.customers import CustomerProfile, OpenBillView
 from shared_models.money import FenField
 from shared_models.roles import Perm
-from shared_models.rpc import Model, Rpc, register
+from shared_models.rpc import Model, Query, register
 
 #: The largest cursor part (PostgreSQL ``bigint``).
 MAX_CURSOR: Final = 2**63 - 1
@@ -78,7 +78,7 @@ class HallChangesPage(Model):
 
 
 GET_HALL_CHANGES = register(
-    Rpc("customer.get_hall_changes", HallChangesRequest, HallChangesPage, permission=Perm.COLLECT,
-        mutating=False, summary="The customers of the caller's hall changed after a cursor, for the counter's "
-                                "offline cache.")
+    Query("customer.get_hall_changes", HallChangesRequest, HallChangesPage, permission=Perm.COLLECT,
+          summary="The customers of the caller's hall changed after a cursor, for the counter's "
+                  "offline cache.")
 )

@@ -11,7 +11,7 @@ from pydantic import Field
 from shared_models.ids import CustomerNoField
 from shared_models.money import FenField
 from shared_models.roles import Perm
-from shared_models.rpc import Model, Rpc, register
+from shared_models.rpc import Model, Mutation, Query, register
 
 
 class CustomerCategory(StrEnum):
@@ -88,12 +88,12 @@ class UpdateContactRequest(Model):
 
 
 GET_CUSTOMER = register(
-    Rpc("customer.get_customer", GetCustomerRequest, CustomerProfile, permission=Perm.VIEW_CUSTOMERS,
-        mutating=False, summary="A customer's profile, meters and balance.")
+    Query("customer.get_customer", GetCustomerRequest, CustomerProfile, permission=Perm.VIEW_CUSTOMERS,
+          summary="A customer's profile, meters and balance.")
 )
 UPDATE_CONTACT = register(
-    Rpc("customer.update_contact", UpdateContactRequest, CustomerProfile, permission=Perm.EDIT_CUSTOMERS,
-        mutating=True, summary="Change a customer's contact phone.")
+    Mutation("customer.update_contact", UpdateContactRequest, CustomerProfile, permission=Perm.EDIT_CUSTOMERS,
+             summary="Change a customer's contact phone.")
 )
 
 
@@ -171,10 +171,10 @@ class CustomerOverview(Model):
 
 
 SEARCH = register(
-    Rpc("customer.search_customers", SearchRequest, SearchResult, permission=Perm.VIEW_CUSTOMERS,
-        mutating=False, summary="Ranked, paged search by 户号, barcode, name, address, phone or meter number.")
+    Query("customer.search_customers", SearchRequest, SearchResult, permission=Perm.VIEW_CUSTOMERS,
+          summary="Ranked, paged search by 户号, barcode, name, address, phone or meter number.")
 )
 OVERVIEW = register(
-    Rpc("customer.get_overview", GetCustomerRequest, CustomerOverview, permission=Perm.VIEW_CUSTOMERS,
-        mutating=False, summary="The 360 view of a customer with late fees to today.")
+    Query("customer.get_overview", GetCustomerRequest, CustomerOverview, permission=Perm.VIEW_CUSTOMERS,
+          summary="The 360 view of a customer with late fees to today.")
 )

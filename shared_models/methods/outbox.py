@@ -15,7 +15,7 @@ from pydantic import Field
 
 from shared_models.errors import ErrorPayload
 from shared_models.roles import Perm
-from shared_models.rpc import Model, Rpc, register
+from shared_models.rpc import Model, Query, register
 
 #: The most calls one batch carries (a payment is ~0.5 kB: far below the request size limit).
 MAX_BATCH: Final = 50
@@ -50,6 +50,6 @@ class ReplayBatchResult(Model):
 
 
 REPLAY_BATCH = register(
-    Rpc("outbox.replay_batch", ReplayBatchRequest, ReplayBatchResult, permission=Perm.COLLECT, mutating=False,
-        summary="Run several queued calls of the counter's outbox, each as if sent alone, in order.")
+    Query("outbox.replay_batch", ReplayBatchRequest, ReplayBatchResult, permission=Perm.COLLECT,
+          summary="Run several queued calls of the counter's outbox, each as if sent alone, in order.")
 )

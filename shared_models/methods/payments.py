@@ -18,7 +18,7 @@ from shared_models.cosign import AttestedCosign
 from shared_models.ids import CustomerNoField
 from shared_models.money import FenField
 from shared_models.roles import Perm
-from shared_models.rpc import Model, Rpc, register
+from shared_models.rpc import Model, Mutation, Query, register
 
 #: ``<counter code>-<YYYYMMDD>-<5-digit local sequence>``.
 RECEIPT_NO_PATTERN: Final = r"^[A-Za-z0-9_-]{1,24}-\d{8}-\d{5}$"
@@ -208,29 +208,29 @@ class VoidResult(Model):
 
 
 QUOTE = register(
-    Rpc("payment.get_quote", QuoteRequest, Quote, permission=Perm.COLLECT, mutating=False,
-        summary="Amount due today and how a payment would be allocated.")
+    Query("payment.get_quote", QuoteRequest, Quote, permission=Perm.COLLECT,
+          summary="Amount due today and how a payment would be allocated.")
 )
 PAY = register(
-    Rpc("payment.pay_bills", PayRequest, PaymentReceipt, permission=Perm.COLLECT, mutating=True,
-        replay_neutral=frozenset({"accepted_offline"}), replayable=True,
-        summary="Take a payment: ledger entries, allocations and the receipt in one transaction.")
+    Mutation("payment.pay_bills", PayRequest, PaymentReceipt, permission=Perm.COLLECT,
+             replay_neutral=frozenset({"accepted_offline"}), replayable=True,
+             summary="Take a payment: ledger entries, allocations and the receipt in one transaction.")
 )
 GET_RECEIPT = register(
-    Rpc("payment.get_receipt", ReceiptRequest, PaymentReceipt, permission=Perm.COLLECT, mutating=False,
-        summary="A booked receipt by number.")
+    Query("payment.get_receipt", ReceiptRequest, PaymentReceipt, permission=Perm.COLLECT,
+          summary="A booked receipt by number.")
 )
 REPRINT = register(
-    Rpc("payment.reprint_receipt", ReceiptRequest, PaymentReceipt, permission=Perm.COLLECT, mutating=True,
-        summary="Record a reprint (补打 N) and return the receipt with its reprint count.")
+    Mutation("payment.reprint_receipt", ReceiptRequest, PaymentReceipt, permission=Perm.COLLECT,
+             summary="Record a reprint (补打 N) and return the receipt with its reprint count.")
 )
 VOID = register(
-    Rpc("payment.void_payment", VoidRequest, VoidResult, permission=Perm.COLLECT, mutating=True,
-        cosign=Perm.APPROVE, summary="Reverse a payment of the open shift (冲正), co-signed by a supervisor.")
+    Mutation("payment.void_payment", VoidRequest, VoidResult, permission=Perm.COLLECT,
+             cosign=Perm.APPROVE, summary="Reverse a payment of the open shift (冲正), co-signed by a supervisor.")
 )
 VOID_ATTESTED = register(
-    Rpc("payment.void_attested", AttestedVoidRequest, VoidResult, permission=Perm.COLLECT, mutating=True,
-        cosign=Perm.APPROVE, cosign_required=False, replayable=True, attested_cosign=True,
-        summary="A void confirmed offline at the counter, its supervisor's co-sign verified there; accepted only "
-                "when replayed from the counter's outbox.")
+    Mutation("payment.void_attested", AttestedVoidRequest, VoidResult, permission=Perm.COLLECT,
+             cosign=Perm.APPROVE, cosign_required=False, replayable=True, attested_cosign=True,
+             summary="A void confirmed offline at the counter, its supervisor's co-sign verified there; accepted "
+                     "only when replayed from the counter's outbox.")
 )

@@ -18,7 +18,7 @@ from shared_models.ids import CustomerNoField
 from shared_models.methods.payments import BusinessType, ReceiptNoField, TenderMethod
 from shared_models.money import FenField, NonNegativeFenField, PositiveFenField
 from shared_models.roles import Perm
-from shared_models.rpc import Empty, Model, Rpc, register
+from shared_models.rpc import Empty, Model, Mutation, Query, register
 
 #: Notes and coins counted at close, in fen: 100, 50, 20, 10, 5, 1 yuan; 5 and 1 jiao; and the 5, 2 and
 #: 1 fen coins, still legal tender: bills are to the fen, so without them a cash payment of ¥12.34
@@ -265,25 +265,25 @@ class DailySettlement(Model):
 
 
 GET_CURRENT = register(
-    Rpc("shift.get_current", Empty, CurrentShift, permission=Perm.COLLECT, mutating=False,
-        summary="The caller's open shift at this counter.")
+    Query("shift.get_current", Empty, CurrentShift, permission=Perm.COLLECT,
+          summary="The caller's open shift at this counter.")
 )
 OPEN = register(
-    Rpc("shift.open_shift", OpenShiftRequest, ShiftInfo, permission=Perm.COLLECT, mutating=True, replayable=True,
-        replay_neutral=frozenset({"opened_offline"}),
-        summary="Open a shift with its float.")
+    Mutation("shift.open_shift", OpenShiftRequest, ShiftInfo, permission=Perm.COLLECT, replayable=True,
+             replay_neutral=frozenset({"opened_offline"}),
+             summary="Open a shift with its float.")
 )
 SUMMARY = register(
-    Rpc("shift.get_summary", ShiftRequest, ShiftSummary, permission=Perm.COLLECT, mutating=False,
-        summary="Totals by method and business type, voids, receipts used and expected cash.")
+    Query("shift.get_summary", ShiftRequest, ShiftSummary, permission=Perm.COLLECT,
+          summary="Totals by method and business type, voids, receipts used and expected cash.")
 )
 CLOSE = register(
-    Rpc("shift.close_shift", CloseShiftRequest, ShiftSummary, permission=Perm.COLLECT, mutating=True,
-        cosign=Perm.APPROVE, cosign_required=False, replayable=True, attested_cosign=True,
-        summary="Close a shift with the cash count; a difference or a list of unsent items needs a supervisor's "
-                "co-sign.")
+    Mutation("shift.close_shift", CloseShiftRequest, ShiftSummary, permission=Perm.COLLECT,
+             cosign=Perm.APPROVE, cosign_required=False, replayable=True, attested_cosign=True,
+             summary="Close a shift with the cash count; a difference or a list of unsent items needs a supervisor's "
+                     "co-sign.")
 )
 SETTLEMENT = register(
-    Rpc("settlement.get_daily", SettlementRequest, DailySettlement, permission=Perm.COLLECT, mutating=False,
-        summary="The daily settlement (日结单) data of a cashier or, for a supervisor, the hall.")
+    Query("settlement.get_daily", SettlementRequest, DailySettlement, permission=Perm.COLLECT,
+          summary="The daily settlement (日结单) data of a cashier or, for a supervisor, the hall.")
 )

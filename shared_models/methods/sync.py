@@ -25,7 +25,7 @@ from shared_models.methods.payments import ReceiptNoField
 from shared_models.methods.shifts import KeyField, MethodNameField, ShiftNoField
 from shared_models.money import FenField, NonNegativeFenField
 from shared_models.roles import Perm
-from shared_models.rpc import Model, Rpc, register
+from shared_models.rpc import Model, Mutation, Query, register
 
 #: Most files a damaged outbox leaves behind (the database, its -wal, -shm and -journal).
 MAX_DAMAGED_FILES: Final = 8
@@ -153,19 +153,19 @@ class DamagedOutboxAck(Model):
 
 
 REPORT_ATTENTION = register(
-    Rpc("sync.report_attention", ReportAttentionRequest, AttentionItem, permission=Perm.COLLECT, mutating=True,
-        summary="Report an outbox item refused on replay after the money was taken (once per item).")
+    Mutation("sync.report_attention", ReportAttentionRequest, AttentionItem, permission=Perm.COLLECT,
+             summary="Report an outbox item refused on replay after the money was taken (once per item).")
 )
 LIST_ATTENTION = register(
-    Rpc("sync.list_attention", ListAttentionRequest, AttentionPage, permission=Perm.COLLECT, mutating=False,
-        summary="Items needing attention: refused on replay, or offline payments redirected to prepayment.")
+    Query("sync.list_attention", ListAttentionRequest, AttentionPage, permission=Perm.COLLECT,
+          summary="Items needing attention: refused on replay, or offline payments redirected to prepayment.")
 )
 ACKNOWLEDGE_ATTENTION = register(
-    Rpc("sync.acknowledge_attention", AcknowledgeAttentionRequest, AttentionItem, permission=Perm.APPROVE,
-        mutating=True, summary="A supervisor acknowledges an item needing attention, with a note.")
+    Mutation("sync.acknowledge_attention", AcknowledgeAttentionRequest, AttentionItem, permission=Perm.APPROVE,
+             summary="A supervisor acknowledges an item needing attention, with a note.")
 )
 ACKNOWLEDGE_DAMAGED_OUTBOX = register(
-    Rpc("sync.acknowledge_damaged_outbox", AcknowledgeDamagedOutboxRequest, DamagedOutboxAck,
-        permission=Perm.COLLECT, mutating=True, cosign=Perm.APPROVE,
-        summary="Record a damaged outbox set aside at a counter, acknowledged by a supervisor's co-sign.")
+    Mutation("sync.acknowledge_damaged_outbox", AcknowledgeDamagedOutboxRequest, DamagedOutboxAck,
+             permission=Perm.COLLECT, cosign=Perm.APPROVE,
+             summary="Record a damaged outbox set aside at a counter, acknowledged by a supervisor's co-sign.")
 )

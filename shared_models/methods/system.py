@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from shared_models.rpc import Model, Rpc, register
+from shared_models.rpc import Model, Query, register
 
 
 class HandshakeRequest(Model):
@@ -26,12 +26,11 @@ class HandshakeResult(Model):
 
 
 HANDSHAKE = register(
-    Rpc(
+    Query(
         "system.handshake",
         HandshakeRequest,
         HandshakeResult,
         permission=None,
-        mutating=False,
         summary="Check that the server serves this client's contract version.",
     )
 )

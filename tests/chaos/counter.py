@@ -29,7 +29,6 @@ import random
 import signal
 import sys
 import threading
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -37,6 +36,7 @@ from typing import Any, Final
 
 from keyring.backend import KeyringBackend
 
+from client.core.actions import ActionSlot, ConfirmedAction
 from client.core.cashier import ReceiptHeader, take_payment
 from client.core.outbox import ItemState, Outbox, OutboxDamagedError, OutboxError
 from client.core.receipts import hall_now
@@ -45,12 +45,11 @@ from client.core.secrets import SERVICE, SecretStore, device_key_name
 from client.core.session import sign_in
 from client.core.sync import LINK_CODES, RETRY_CODES, Backoff, LinkState, SyncWorker
 from shared_models.errors import ErrorCode
-from shared_models.ids import IdempotencyKey
 from shared_models.methods.auth import LoginResult
 from shared_models.methods.outbox import ReplayBatchResult
 from shared_models.methods.payments import PAY, QUOTE, Quote, QuoteRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
-from shared_models.rpc import Empty, ReqT, ResT, Rpc
+from shared_models.rpc import Empty, Mutation, Query, ReqT, ResT
 
 log = logging.getLogger("chaos.counter")
 
@@ -93,14 +92,19 @@ class CountingRpcClient(RpcClient):
         super().__init__(**kwargs)
         self.pay_answers = 0
 
-    def call(self, rpc: Rpc[ReqT, ResT], req: ReqT, *, idempotency_key: IdempotencyKey | None = None,
+    def call(self, rpc: Query[ReqT, ResT], req: ReqT) -> ResT:
+        """:meth:`RpcClient.call`, counting the payments a replayed batch answered."""
+        result = super().call(rpc, req)
+        if isinstance(result, ReplayBatchResult):
+            self.pay_answers += sum(1 for o in result.outcomes if o.result is not None)
+        return result
+
+    def send(self, rpc: Mutation[ReqT, ResT], req: ReqT, *, action: ConfirmedAction,
              cosign: Cosign | None = None) -> ResT:
-        """:meth:`RpcClient.call`, counted when the server answered payments."""
-        result = super().call(rpc, req, idempotency_key=idempotency_key, cosign=cosign)
+        """:meth:`RpcClient.send`, counted when the server answered a payment."""
+        result = super().send(rpc, req, action=action, cosign=cosign)
         if rpc.name == PAY.name:
             self.pay_answers += 1
-        elif isinstance(result, ReplayBatchResult):
-            self.pay_answers += sum(1 for o in result.outcomes if o.result is not None)
         return result
 
 
@@ -161,7 +165,7 @@ class Counter:
 
     def find_shift(self) -> bool:
         """The cashier's open shift, opened here if there is none (one key across retries)."""
-        key = IdempotencyKey(str(uuid.uuid4()))
+        slot = ActionSlot()
         failures = 0
         while not self.stop.is_set():
             try:
@@ -170,7 +174,10 @@ class Counter:
                 if current.shift is not None:
                     self.shift_no = current.shift.shift_no
                     return True
-                self.shift_no = self.rpc.call(OPEN, OpenShiftRequest(float_fen=100_000), idempotency_key=key).shift_no
+                action = slot.confirm(100_000)
+                opened = self.rpc.send(OPEN, OpenShiftRequest(float_fen=100_000), action=action)
+                slot.answered(action)
+                self.shift_no = opened.shift_no
                 return True
             except RpcError as exc:
                 if exc.code is ErrorCode.SHIFT_ALREADY_OPEN:

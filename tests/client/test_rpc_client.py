@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
+from client.core.actions import ActionSlot, ConfirmedAction
 from client.core.rpc_client import Cosign, RpcError, invalid_request, make_request, normalize_server_url
 from server.tls import TlsFiles
 from shared_models.errors import ErrorCode
-from shared_models.ids import IdempotencyKey
 from shared_models.methods.admin import RESET_PASSWORD, ResetPasswordRequest
 from shared_models.methods.audit import LIST_AUDIT, AuditPage, ListAuditRequest
-from shared_models.methods.auth import WHOAMI, CounterInfo, UserInfo, WhoamiResult
+from shared_models.methods.auth import LOGOUT, WHOAMI, CounterInfo, UserInfo, WhoamiResult
 from shared_models.methods.customers import UPDATE_CONTACT, UpdateContactRequest
 from shared_models.money import FenField
 from shared_models.roles import Perm, Role
@@ -81,28 +81,47 @@ class TestHeaders:
 
 
 class TestIdempotency:
-    def test_mutating_call_gets_a_fresh_key(self, peer: WirePeer, make_rpc: RpcFactory) -> None:
-        """A mutating call without a key gets a fresh UUID key."""
+    def test_one_action_one_key(self, peer: WirePeer, make_rpc: RpcFactory) -> None:
+        """Every send of one confirmed action carries its key; another action carries another key."""
         peer.on("auth.logout", Reply.ok(Empty()))
         rpc = make_rpc(peer.url)
-        from shared_models.methods.auth import LOGOUT
-
-        rpc.call(LOGOUT, Empty())
-        rpc.call(LOGOUT, Empty())
+        first, second = ActionSlot().confirm("press"), ActionSlot().confirm("press")
+        for action in (first, first, second):
+            rpc.send(LOGOUT, Empty(), action=action)
         keys = [c.headers["idempotency-key"] for c in peer.calls_to("auth.logout")]
-        assert len(set(keys)) == 2
+        assert keys == [first.key, first.key, second.key]
+        assert first.key != second.key
         assert all(str(uuid.UUID(k)) == k for k in keys)
 
-    def test_caller_key_is_sent_unchanged(self, peer: WirePeer, make_rpc: RpcFactory) -> None:
+    def test_outbox_key_is_sent_unchanged(self, peer: WirePeer, make_rpc: RpcFactory) -> None:
         """The outbox's own key reaches the server as given, so a replay is recognised."""
         peer.on("customer.update_contact", Reply.error(ErrorCode.CUSTOMER_NOT_FOUND, {"customer_no": "3100000001"}))
         rpc = make_rpc(peer.url)
         key = str(uuid.uuid4())
         with pytest.raises(RpcError):
-            rpc.call(UPDATE_CONTACT, UpdateContactRequest(customer_no="3100000001", phone="13800000000"),
-                     idempotency_key=IdempotencyKey(key))
+            rpc.send(UPDATE_CONTACT, UpdateContactRequest(customer_no="3100000001", phone="13800000000"),
+                     action=ConfirmedAction.from_outbox(key))
         (call,) = peer.calls_to("customer.update_contact")
         assert call.headers["idempotency-key"] == key
+
+    def test_call_refuses_a_mutation_before_sending(self, peer: WirePeer, make_rpc: RpcFactory) -> None:
+        """``call`` with a mutating method raises TypeError and nothing reaches the server."""
+        peer.on("auth.logout", Reply.ok(Empty()))
+        rpc = make_rpc(peer.url)
+        with pytest.raises(TypeError, match=r"RpcClient\.send"):
+            rpc.call(LOGOUT, Empty())  # type: ignore[arg-type]
+        assert peer.calls_to("auth.logout") == []
+
+    def test_send_refuses_a_query_and_a_missing_action(self, peer: WirePeer, make_rpc: RpcFactory) -> None:
+        """``send`` takes only a mutation and only with a confirmed action; nothing is sent otherwise."""
+        peer.on("auth.logout", Reply.ok(Empty()))
+        rpc = make_rpc(peer.url)
+        with pytest.raises(TypeError, match=r"RpcClient\.call"):
+            rpc.send(WHOAMI, Empty(), action=ActionSlot().confirm("x"))  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="ConfirmedAction"):
+            rpc.send(LOGOUT, Empty(), action=str(uuid.uuid4()))  # type: ignore[arg-type]
+        assert peer.calls_to("auth.logout") == []
+        assert peer.calls_to("auth.whoami") == []
 
     def test_reading_call_has_no_key(self, peer: WirePeer, make_rpc: RpcFactory) -> None:
         """A call that changes nothing carries no idempotency key."""
@@ -115,7 +134,8 @@ class TestCosign:
         """The co-signer's credential travels as base64 of a JSON object, Unicode intact."""
         peer.on("admin.reset_password", Reply.ok(Empty()))
         rpc = make_rpc(peer.url)
-        rpc.call(RESET_PASSWORD, ResetPasswordRequest(username="li", new_password="new-pass-1"),
+        rpc.send(RESET_PASSWORD, ResetPasswordRequest(username="li", new_password="new-pass-1"),
+                 action=ActionSlot().confirm("reset"),
                  cosign=Cosign(username="wang.sup", password="班长密码 \"quoted\""))
         (call,) = peer.calls_to("admin.reset_password")
         decoded = json.loads(base64.b64decode(call.headers["x-gridcounter-cosign"], validate=True))

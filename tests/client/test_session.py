@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from keyrings.alt.file import PlaintextKeyring
 
+from client.core.actions import ActionSlot
 from client.core.rpc_client import RpcError
 from client.core.secrets import SecretStore
 from client.core.session import Session, SessionEvent, sign_in, sign_out
@@ -102,7 +103,7 @@ class TestSignIn:
             return Reply.ok(Empty())
 
         peer.on("auth.logout", logout_while_new_user_signs_in)
-        sign_out(rpc=rpc)
+        sign_out(rpc=rpc, action=ActionSlot().confirm("old"))
         assert peer.calls_to("auth.logout")[0].headers["authorization"] == "Bearer old"
         assert rpc.session_token == "new"
 
@@ -110,5 +111,5 @@ class TestSignIn:
         """Sign-out without a server still drops the token locally."""
         rpc = make_rpc("https://127.0.0.1:9")
         rpc.set_session(token="tok", counter_code="H0101-01")
-        sign_out(rpc=rpc)
+        sign_out(rpc=rpc, action=ActionSlot().confirm("tok"))
         assert rpc.session_token is None

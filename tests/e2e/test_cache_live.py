@@ -22,6 +22,7 @@ from shared_models.methods.customers import OVERVIEW, SEARCH, GetCustomerRequest
 from shared_models.methods.payments import PAY, QUOTE, PayRequest, QuoteRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
 from shared_models.rpc import Empty
+from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer
 from tests.factories import CLOSED, COMMERCIAL, CUSTOMERS, DEVICE_KEYS, LI_XIUYING, WANG_FANG, ZHANG_WEI, password_for
 
@@ -60,7 +61,7 @@ def elsewhere(live_server: LiveServer) -> Iterator[RpcClient]:
     """cashier2 at T0102 (same hall), with an open shift: takes payments the cache must learn about."""
     rpc = _signed_in(live_server, "cashier2", "T0102")
     if rpc.call(GET_CURRENT, Empty()).shift is None:
-        rpc.call(OPEN, OpenShiftRequest(float_fen=0))
+        rpc.send(OPEN, OpenShiftRequest(float_fen=0), action=confirmed())
     yield rpc
     rpc.close()
 
@@ -69,9 +70,10 @@ def _pay_elsewhere(rpc: RpcClient, customer_no: str, amount_fen: int) -> None:
     """A cash payment at T0102, quoted first (as the desk does)."""
     due = rpc.call(QUOTE, QuoteRequest(customer_no=customer_no)).due_fen
     receipt_no = f"T0102-{hall_now():%Y%m%d}-{next(_receipt_seq):05d}"
-    rpc.call(PAY, PayRequest(customer_no=customer_no, receipt_no=receipt_no, quoted_due_fen=due,
+    rpc.send(PAY, PayRequest(customer_no=customer_no, receipt_no=receipt_no, quoted_due_fen=due,
                              tenders=[Tender(method=TenderMethod.CASH, amount_fen=amount_fen,
-                                             cash_handed_fen=amount_fen)]))
+                                             cash_handed_fen=amount_fen)]),
+             action=confirmed())
 
 
 @pytest.fixture

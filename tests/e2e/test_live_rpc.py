@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from client.core.actions import ConfirmedAction
 from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
 from shared_models.errors import ErrorCode
 from shared_models.ids import new_idempotency_key
@@ -52,8 +53,8 @@ class TestLiveRpc:
             _sign_in(client)
             key = new_idempotency_key()
             req = UpdateContactRequest(customer_no="3300000000002", phone="13911112222")
-            first = client.call(UPDATE_CONTACT, req, idempotency_key=key)
-            second = client.call(UPDATE_CONTACT, req, idempotency_key=key)
+            first = client.send(UPDATE_CONTACT, req, action=ConfirmedAction.from_outbox(key))
+            second = client.send(UPDATE_CONTACT, req, action=ConfirmedAction.from_outbox(key))
             assert first == second
         finally:
             client.close()

@@ -19,7 +19,6 @@ from client.core.receipts import hall_now
 from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
 from client.core.sync import Backoff, LinkState, SyncWorker
 from shared_models.errors import ErrorCode
-from shared_models.ids import new_idempotency_key
 from shared_models.methods.auth import LOGIN, LOGOUT, LoginRequest
 from shared_models.methods.payments import (
     PAY,
@@ -33,6 +32,7 @@ from shared_models.methods.payments import (
 )
 from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
 from shared_models.rpc import Empty
+from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer
 from tests.factories import CLOSED, DEVICE_KEYS, WANG_FANG, ZHANG_WEI, password_for
 
@@ -105,7 +105,7 @@ def counter(live_server: LiveServer, tmp_path: Path) -> Iterator[Counter]:
                       shift_no="")
     counter.sign_in()
     try:
-        counter.shift_no = rpc.call(OPEN, OpenShiftRequest(float_fen=0), idempotency_key=new_idempotency_key()).shift_no
+        counter.shift_no = rpc.send(OPEN, OpenShiftRequest(float_fen=0), action=confirmed()).shift_no
     except RpcError:  # the module's server keeps the shift of an earlier test open
         current = rpc.call(GET_CURRENT, Empty()).shift
         assert current is not None
@@ -190,9 +190,9 @@ class TestOffline:
             client_version="test", server_url=live_server.url), outbox=counter.outbox, sync=counter.sync,
             username="cashier2", code="T0102", shift_no="")
         other.sign_in()
-        other.rpc.call(OPEN, OpenShiftRequest(float_fen=0), idempotency_key=new_idempotency_key())
+        other.rpc.send(OPEN, OpenShiftRequest(float_fen=0), action=confirmed())
         paid_there = other_request(other, other.quote(ZHANG_WEI))
-        elsewhere = other.rpc.call(PAY, paid_there, idempotency_key=new_idempotency_key())
+        elsewhere = other.rpc.send(PAY, paid_there, action=confirmed())
         assert elsewhere.paid_fen == quote.due_fen
         other.rpc.close()
         counter.link(up=True)
@@ -232,7 +232,7 @@ class TestOffline:
     def test_session_ended_waits_for_sign_in(self, counter: Counter) -> None:
         """Items queued while the session is gone stay pending and go out after the next sign-in."""
         quote = counter.quote(WANG_FANG, 300)
-        counter.rpc.call(LOGOUT, Empty())
+        counter.rpc.send(LOGOUT, Empty(), action=confirmed())
         counter.rpc.clear_session()
         outcome = counter.pay(quote, wait_s=1.5)
         assert outcome.offline

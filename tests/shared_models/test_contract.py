@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from server.rpc.handlers import HANDLERS, check_complete
 from server.rpc.openapi import build_openapi
-from shared_models.rpc import REGISTRY, Rpc, is_supported, load_all, register
+from shared_models.rpc import REGISTRY, Query, is_supported, load_all, register
 
 load_all()
 TESTS = Path(__file__).resolve().parents[1]
@@ -88,8 +88,7 @@ class TestRegistry:
         """A method cannot be declared twice."""
         rpc = REGISTRY["auth.whoami"]
         with pytest.raises(ValueError, match="declared twice"):
-            register(Rpc(rpc.name, rpc.request, rpc.response, permission=rpc.permission, mutating=False,
-                         summary="again"))
+            register(Query(rpc.name, rpc.request, rpc.response, permission=rpc.permission, summary="again"))
 
     @pytest.mark.parametrize(("client", "ok"), [("1.0", True), ("1.1", False), ("0.9", False), ("x", False)])
     def test_version_rule(self, client: str, ok: bool) -> None:

@@ -44,6 +44,7 @@ from shared_models.methods.shifts import (
     ShiftRequest,
 )
 from shared_models.rpc import Empty
+from tests.action_helpers import confirmed
 from tests.conftest import PII_KEY_B64
 from tests.e2e.conftest import _free_port, running_server
 from tests.printing.printer_endpoint import PrinterEndpoint
@@ -149,7 +150,9 @@ def rpc_session(server: DeskServer, *, username: str, counter: str) -> RpcClient
 def ensure_shift(rpc: RpcClient, float_fen: int = 50_000) -> ShiftInfo:
     """The caller's open shift at its counter, opened if there is none."""
     current = rpc.call(GET_CURRENT, Empty())
-    return current.shift if current.shift is not None else rpc.call(OPEN, OpenShiftRequest(float_fen=float_fen))
+    if current.shift is not None:
+        return current.shift
+    return rpc.send(OPEN, OpenShiftRequest(float_fen=float_fen), action=confirmed())
 
 
 def close_shift(rpc: RpcClient, shift_no: str) -> None:
@@ -159,8 +162,8 @@ def close_shift(rpc: RpcClient, shift_no: str) -> None:
     for denomination in DENOMINATIONS_FEN:
         pieces, rest = divmod(rest, denomination)
         counts.append(CashCountLine(denomination_fen=denomination, pieces=pieces))
-    rpc.call(CLOSE, CloseShiftRequest(shift_no=shift_no, cash_counts=counts, deposit_slip_no="JK-TEST-1"),
-             cosign=Cosign(username="supervisor01", password=DEMO_PASSWORD))
+    rpc.send(CLOSE, CloseShiftRequest(shift_no=shift_no, cash_counts=counts, deposit_slip_no="JK-TEST-1"),
+             action=confirmed(), cosign=Cosign(username="supervisor01", password=DEMO_PASSWORD))
 
 
 # --- the client -----------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from shared_models.methods.payments import (
 )
 from shared_models.methods.shifts import GET_CURRENT
 from shared_models.rpc import Empty
+from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer
 from tests.factories import DEVICE_KEYS, password_for
 
@@ -75,11 +76,11 @@ def take_payment(rpc: RpcClient, customer_no: str, *, cash_fen: int = 0, card_fe
         tenders.append(Tender(method=TenderMethod.CASH, amount_fen=cash_fen, cash_handed_fen=cash_fen))
     if card_fen:
         tenders.append(Tender(method=TenderMethod.BANK_CARD, amount_fen=card_fen, reference="POS-000123"))
-    return rpc.call(PAY, PayRequest(customer_no=customer_no, receipt_no=receipt_no, tenders=tenders,
-                                    quoted_due_fen=quote.due_fen))
+    return rpc.send(PAY, PayRequest(customer_no=customer_no, receipt_no=receipt_no, tenders=tenders,
+                                    quoted_due_fen=quote.due_fen), action=confirmed())
 
 
 def void_payment(rpc: RpcClient, receipt_no: str, *, supervisor: str) -> None:
     """Void ``receipt_no`` (冲正) with ``supervisor``'s co-sign."""
-    rpc.call(VOID, VoidRequest(receipt_no=receipt_no, reason="户号输错"),
-                 cosign=Cosign(username=supervisor, password=password_for(supervisor)))
+    rpc.send(VOID, VoidRequest(receipt_no=receipt_no, reason="户号输错"), action=confirmed(),
+             cosign=Cosign(username=supervisor, password=password_for(supervisor)))

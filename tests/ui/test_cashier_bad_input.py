@@ -20,6 +20,7 @@ from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT
 from shared_models.money import format_fen
 from shared_models.rpc import Empty
+from tests.action_helpers import confirmed
 from tests.ui.desk_helpers import (
     TIMEOUT_MS,
     Desk,
@@ -177,8 +178,9 @@ class TestCustomer:
             ensure_shift(other)
             seq = other.call(GET_CURRENT, Empty()).next_receipt_seq
             elsewhere = make_receipt_no("H0102", dt.datetime.now(HALL_TZ).date(), seq)
-            other.call(PAY, PayRequest(customer_no=customer_no, receipt_no=elsewhere, quoted_due_fen=quoted,
-                                       tenders=[Tender(method=TenderMethod.QR, amount_fen=quoted, reference="WX1")]))
+            other.send(PAY, PayRequest(customer_no=customer_no, receipt_no=elsewhere, quoted_due_fen=quoted,
+                                       tenders=[Tender(method=TenderMethod.QR, amount_fen=quoted, reference="WX1")]),
+                       action=confirmed())
         finally:
             other.close()
 

@@ -42,6 +42,7 @@ from shared_models.methods.sync import (
     ListAttentionRequest,
 )
 from shared_models.rpc import Empty
+from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
 from tests.factories import CLOSED, WANG_FANG, ZHANG_WEI, password_for
 from tests.ui.conftest import ARTIFACTS
@@ -56,7 +57,9 @@ SKEW = dt.timedelta(minutes=7)
 def _shift(ctx: UiContext) -> ShiftInfo:
     """The signed-in cashier's open shift at this counter, opened (float 0) if there is none."""
     current = ctx.rpc.call(GET_CURRENT, Empty())
-    return current.shift if current.shift is not None else ctx.rpc.call(OPEN, OpenShiftRequest(float_fen=0))
+    if current.shift is not None:
+        return current.shift
+    return ctx.rpc.send(OPEN, OpenShiftRequest(float_fen=0), action=confirmed())
 
 
 def _queue(ctx: UiContext, outbox: Outbox, shift: ShiftInfo, customer_no: str, cash_fen: int, *,
@@ -314,7 +317,7 @@ class TestCloseWithUnsent:
         ARTIFACTS.mkdir(exist_ok=True)
         assert screen.grab().save(str(ARTIFACTS / "shift-closed-unsent-zh_CN.png"))
 
-        next_shift = ctx.rpc.call(OPEN, OpenShiftRequest(float_fen=0))
+        next_shift = ctx.rpc.send(OPEN, OpenShiftRequest(float_fen=0), action=confirmed())
         worker = sync_workers(ctx, outbox)
         _drained(qtbot, outbox, worker)
         assert (outbox.get(unsent.id) or unsent).state is ItemState.DONE

@@ -22,6 +22,7 @@ from client.ui.context import UiContext
 from client.ui.screens.settlement_screen import SettlementScreen
 from shared_models.methods.shifts import CLOSE, OPEN, CashCountLine, CloseShiftRequest, OpenShiftRequest
 from shared_models.money import format_fen
+from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
 from tests.factories import LI_XIUYING, ZHANG_WEI, password_for
 from tests.ui.conftest import ARTIFACTS
@@ -51,18 +52,18 @@ def day(live_server: LiveServer) -> Iterator[Day]:  # noqa: F811 - fixture
     rpc, _ = live_client(live_server, "cashier1", "T0101")
     other, _ = live_client(live_server, "cashier2", "T0102")
     try:
-        shift = rpc.call(OPEN, OpenShiftRequest(float_fen=30_000))
+        shift = rpc.send(OPEN, OpenShiftRequest(float_fen=30_000), action=confirmed())
         kept = take_payment(rpc, ZHANG_WEI, cash_fen=10_000, card_fen=5_000)
         voided = take_payment(rpc, LI_XIUYING, cash_fen=2_000)
         void_payment(rpc, voided.receipt_no, supervisor="super1")
         counts = [CashCountLine(denomination_fen=10_000, pieces=3), CashCountLine(denomination_fen=5_000, pieces=1),
                   CashCountLine(denomination_fen=2_000, pieces=2), CashCountLine(denomination_fen=500, pieces=1),
                   CashCountLine(denomination_fen=100, pieces=4), CashCountLine(denomination_fen=50, pieces=1)]
-        closed = rpc.call(CLOSE, CloseShiftRequest(shift_no=shift.shift_no, cash_counts=counts,
+        closed = rpc.send(CLOSE, CloseShiftRequest(shift_no=shift.shift_no, cash_counts=counts,
                                                    deposit_slip_no="JK-20261123-0017"),
-                          cosign=Cosign(username="super1", password=password_for("super1")))
+                          action=confirmed(), cosign=Cosign(username="super1", password=password_for("super1")))
         assert closed.closing is not None
-        still_open = other.call(OPEN, OpenShiftRequest(float_fen=10_000))
+        still_open = other.send(OPEN, OpenShiftRequest(float_fen=10_000), action=confirmed())
         yield Day(closed_shift=shift.shift_no, open_shift=still_open.shift_no,
                   receipts=(kept.receipt_no, voided.receipt_no), voided=voided.receipt_no, slip="JK-20261123-0017",
                   expected_fen=closed.expected_cash_fen, counted_fen=closed.closing.counted_cash_fen)

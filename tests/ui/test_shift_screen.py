@@ -20,6 +20,7 @@ from client.ui.screens.shift_screen import ShiftScreen
 from shared_models.errors import ErrorCode
 from shared_models.methods.shifts import CLOSE, SUMMARY, CashCountLine, CloseShiftRequest, ShiftRequest, ShiftSummary
 from shared_models.money import format_fen
+from tests.action_helpers import confirmed
 from tests.e2e.conftest import live_server  # noqa: F401 - the fixture
 from tests.factories import ZHANG_WEI, password_for
 from tests.ui.conftest import ARTIFACTS
@@ -183,7 +184,8 @@ class TestShiftScreen:
         shift_no = _open(qtbot, screen, "0")
         dialog = _close_dialog(qtbot, screen)
         # Meanwhile the shift is closed from another window of the same cashier.
-        ctx.rpc.call(CLOSE, CloseShiftRequest(shift_no=shift_no, cash_counts=[], deposit_slip_no="JK-FIRST"))
+        ctx.rpc.send(CLOSE, CloseShiftRequest(shift_no=shift_no, cash_counts=[], deposit_slip_no="JK-FIRST"),
+                     action=confirmed())
         first = _summary(ctx, shift_no)
         _count(qtbot, dialog, {})
         qtbot.keyClicks(dialog.deposit_slip_edit, "JK-SECOND")
@@ -198,7 +200,7 @@ class TestShiftScreen:
         assert _error_box(screen) is None
         dialog.reject()
         with pytest.raises(RpcError) as refused:
-            ctx.rpc.call(CLOSE, CloseShiftRequest(shift_no=shift_no, cash_counts=[CashCountLine(
-                denomination_fen=10000, pieces=1)], deposit_slip_no="JK-THIRD"))
+            ctx.rpc.send(CLOSE, CloseShiftRequest(shift_no=shift_no, cash_counts=[CashCountLine(
+                denomination_fen=10000, pieces=1)], deposit_slip_no="JK-THIRD"), action=confirmed())
         assert refused.value.code is ErrorCode.SHIFT_CLOSED
         assert _summary(ctx, shift_no) == first

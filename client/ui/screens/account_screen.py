@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.core.actions import ActionSlot, fingerprint
 from client.core.rpc_client import make_request
 from client.core.session import SessionEvent
 from client.ui.context import UiContext
@@ -35,6 +36,7 @@ class AccountScreen(QWidget):
         self.setObjectName("accountScreen")
         self._ctx = ctx
         self._message: Callable[[], str] | None = None
+        self._change_action = ActionSlot()  # the password change waiting for an answer
 
         self._build()
         self.change_button.clicked.connect(self._on_change_clicked)
@@ -158,11 +160,14 @@ class AccountScreen(QWidget):
             return
         self._message = None
         self.message_label.clear()
-        rpc = self._ctx.rpc
+        rpc, slot = self._ctx.rpc, self._change_action
         busy = [self.change_button, self.old_password_edit, self.new_password_edit, self.repeat_password_edit]
+        # A retry after a lost answer replays the change (the old password is no longer right by then).
+        action = slot.confirm((fingerprint(old), fingerprint(new)))
 
         def work() -> object:
-            return rpc.call(CHANGE_PASSWORD, make_request(ChangePasswordRequest, old_password=old, new_password=new))
+            req = make_request(ChangePasswordRequest, old_password=old, new_password=new)
+            return slot.attempt(action, lambda: rpc.send(CHANGE_PASSWORD, req, action=action))
 
         Op(parent=self, run=work, busy=busy, key="change_password") \
             .on_success(lambda _: self._on_changed()) \

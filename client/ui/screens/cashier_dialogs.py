@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.core.actions import ActionSlot
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
 from client.ui.context import UiContext
 from client.ui.errors import error_text
@@ -41,10 +42,14 @@ _RECEIPT_NO = re.compile(RECEIPT_NO_PATTERN)
 class _DeskDialog(QDialog):
     """A receipt number field, a form, an error line, OK and Cancel (Enter and Esc)."""
 
-    def __init__(self, *, ctx: UiContext, receipt_no: str, ok_name: str, parent: QWidget | None) -> None:
+    def __init__(self, *, ctx: UiContext, receipt_no: str, ok_name: str, parent: QWidget | None,
+                 slot: ActionSlot | None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._ctx = ctx
+        #: The desk's pending action of this kind: it outlives the dialog, so closing the dialog after a
+        #: lost answer and trying again is still the same action (one key).
+        self.slot = slot if slot is not None else ActionSlot()
         self.receipt_edit = QLineEdit(receipt_no)
         self.receipt_edit.setObjectName("receiptNoEdit")
         self.receipt_edit.setMaxLength(40)
@@ -96,8 +101,9 @@ class ReprintDialog(_DeskDialog):
 
     reprint_ready = Signal(object)  # the PaymentReceipt with its reprint count
 
-    def __init__(self, *, ctx: UiContext, receipt_no: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(ctx=ctx, receipt_no=receipt_no, ok_name="reprintConfirmButton", parent=parent)
+    def __init__(self, *, ctx: UiContext, receipt_no: str = "", parent: QWidget | None = None,
+                 slot: ActionSlot | None = None) -> None:
+        super().__init__(ctx=ctx, receipt_no=receipt_no, ok_name="reprintConfirmButton", parent=parent, slot=slot)
         self.setObjectName("reprintDialog")
         self.form.addRow(self.tr("Receipt number"), self.receipt_edit)
         hint = QLabel(self.tr("The copy is marked 补打 with the number of the reprint."))
@@ -112,9 +118,14 @@ class ReprintDialog(_DeskDialog):
         if receipt_no is None:
             return
         self.error_label.clear()
-        rpc = self._ctx.rpc
-        Op(parent=self, run=lambda: rpc.call(REPRINT, make_request(ReceiptRequest, receipt_no=receipt_no)),
-           busy=[self.ok_button], key="reprint") \
+        rpc, slot = self._ctx.rpc, self.slot
+        action = slot.confirm(receipt_no)  # a retry after a lost answer counts the reprint once
+
+        def work() -> PaymentReceipt:
+            req = make_request(ReceiptRequest, receipt_no=receipt_no)
+            return slot.attempt(action, lambda: rpc.send(REPRINT, req, action=action))
+
+        Op(parent=self, run=work, busy=[self.ok_button], key="reprint") \
             .on_success(self._done) \
             .on_failure(self._failed) \
             .start()
@@ -129,8 +140,9 @@ class VoidDialog(_DeskDialog):
 
     payment_voided = Signal(object)  # the VoidResult
 
-    def __init__(self, *, ctx: UiContext, receipt_no: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(ctx=ctx, receipt_no=receipt_no, ok_name="voidConfirmButton", parent=parent)
+    def __init__(self, *, ctx: UiContext, receipt_no: str = "", parent: QWidget | None = None,
+                 slot: ActionSlot | None = None) -> None:
+        super().__init__(ctx=ctx, receipt_no=receipt_no, ok_name="voidConfirmButton", parent=parent, slot=slot)
         self.setObjectName("voidDialog")
         self.reason_combo = QComboBox()
         self.reason_combo.setObjectName("voidReasonCombo")
@@ -165,11 +177,13 @@ class VoidDialog(_DeskDialog):
             self.error_label.setText(error_message(ErrorCode.COSIGN_REQUIRED))
             return
         self.error_label.clear()
-        rpc = self._ctx.rpc
+        rpc, slot = self._ctx.rpc, self.slot
+        # A retry after a lost answer gets the first void's result, not ALREADY_VOIDED.
+        action = slot.confirm((receipt_no, reason, cosign.username))
 
         def work() -> VoidResult:
             req = make_request(VoidRequest, receipt_no=receipt_no, reason=reason)
-            return rpc.call(VOID, req, cosign=cosign)
+            return slot.attempt(action, lambda: rpc.send(VOID, req, action=action, cosign=cosign))
 
         Op(parent=self, run=work, busy=[self.ok_button], key="void") \
             .on_success(self._done) \

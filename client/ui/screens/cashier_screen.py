@@ -26,6 +26,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from client.core.actions import ActionSlot
 from client.core.cashier import PaymentOutcome, ReceiptHeader, take_payment
 from client.core.customer_cache import CachedOverview
 from client.core.outbox import OutboxError, OutboxFullError
@@ -73,6 +74,9 @@ class CashierScreen(QWidget):
         self.last_receipt: PaymentReceipt | None = None
         #: The reprint or void dialog opened last (deleted when closed).
         self.dialog: ReprintDialog | VoidDialog | None = None
+        #: The reprint and the void waiting for an answer: kept across the dialogs (one key per action).
+        self._reprint_action = ActionSlot()
+        self._void_action = ActionSlot()
 
         self.search = CustomerSearchWidget(ctx=ctx)
         self.overview = OverviewPanel()
@@ -366,7 +370,8 @@ class CashierScreen(QWidget):
 
     def open_reprint(self) -> ReprintDialog:
         """F7: reprint a receipt by number (the selected recent payment, or the last one taken)."""
-        dialog = ReprintDialog(ctx=self._ctx, receipt_no=self._default_receipt_no(), parent=self)
+        dialog = ReprintDialog(ctx=self._ctx, receipt_no=self._default_receipt_no(), parent=self,
+                               slot=self._reprint_action)
         dialog.reprint_ready.connect(self._on_reprint_ready)
         self.dialog = dialog
         dialog.open()  # window-modal: the desk's keys wait until it closes
@@ -379,7 +384,8 @@ class CashierScreen(QWidget):
 
     def open_void(self) -> VoidDialog:
         """F8: void a payment of the open shift, co-signed by a supervisor on the same dialog."""
-        dialog = VoidDialog(ctx=self._ctx, receipt_no=self._default_receipt_no(), parent=self)
+        dialog = VoidDialog(ctx=self._ctx, receipt_no=self._default_receipt_no(), parent=self,
+                            slot=self._void_action)
         dialog.payment_voided.connect(self._on_voided)
         self.dialog = dialog
         dialog.open()

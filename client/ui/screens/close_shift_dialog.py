@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.core.actions import ActionSlot
 from client.core.cash_count import cash_count_lines, counted_fen
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
 from client.ui.context import UiContext
@@ -39,7 +40,6 @@ from client.ui.ops import Op
 from client.ui.screens.shift_summary_view import difference_text
 from client.ui.widgets.cosign_fields import CosignFields
 from shared_models.errors import ErrorCode
-from shared_models.ids import IdempotencyKey, new_idempotency_key
 from shared_models.methods.shifts import CLOSE, DENOMINATIONS_FEN, CloseShiftRequest, ShiftSummary, UnsentItem
 from shared_models.money import format_fen
 
@@ -61,7 +61,7 @@ class CloseShiftDialog(QDialog):
     shift_gone = Signal(str)
 
     def __init__(self, *, ctx: UiContext, summary: ShiftSummary, unsent: Sequence[UnsentItem] = (),
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, slot: ActionSlot | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("closeShiftDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -70,9 +70,10 @@ class CloseShiftDialog(QDialog):
         self._unsent = list(unsent)
         #: The drawer holds the booked cash and the cash of the payments not yet confirmed.
         self.expected_fen = summary.expected_cash_fen + sum(u.cash_fen for u in self._unsent)
-        # Minted when the cashier confirms; a retry of the same request (after a timeout) reuses it, so the
-        # server closes the shift once and answers the retry with the first result.
-        self._pending: tuple[str, IdempotencyKey] | None = None
+        # The close (with its cash-difference approval) the cashier confirmed: a retry of the same request
+        # after a lost answer reuses its key, so the server closes the shift once and answers the retry
+        # with the first result. The shift screen keeps it, so reopening the dialog is the same action.
+        self.slot = slot if slot is not None else ActionSlot()
         shift = summary.shift
         self.setWindowTitle(self.tr("Close shift {shift_no}").format(shift_no=shift.shift_no))
 
@@ -246,25 +247,20 @@ class CloseShiftDialog(QDialog):
         self.error_label.clear()
         rpc, shift_no, unsent = self._ctx.rpc, self._summary.shift.shift_no, list(self._unsent)
         lines, note = cash_count_lines(self.counted_pieces()), self.note_edit.text().strip()
-        key = self._key_for(f"{shift_no}|{lines}|{slip}|{note}|{[u.idempotency_key for u in unsent]}")
+        slot = self.slot
+        action = slot.confirm((shift_no, repr(lines), slip, note, tuple(u.idempotency_key for u in unsent)))
 
         def work() -> ShiftSummary:
             req = make_request(CloseShiftRequest, shift_no=shift_no, cash_counts=lines, deposit_slip_no=slip, note=note,
                                unsent=unsent)
-            return rpc.call(CLOSE, req, idempotency_key=key, cosign=cosign)
+            return slot.attempt(action, lambda: rpc.send(CLOSE, req, action=action, cosign=cosign))
 
         Op(parent=self, run=work, busy=[self.ok_button], key="close_shift") \
             .on_success(self._done) \
             .on_failure(self._failed) \
             .start()
 
-    def _key_for(self, request: str) -> IdempotencyKey:
-        if self._pending is None or self._pending[0] != request:
-            self._pending = (request, new_idempotency_key())
-        return self._pending[1]
-
     def _done(self, summary: ShiftSummary) -> None:
-        self._pending = None
         self.shift_closed.emit(summary)
         self.accept()
 
@@ -283,5 +279,4 @@ class CloseShiftDialog(QDialog):
             self.cosign.password_edit.setFocus()
         elif exc.code in _GONE:
             self.ok_button.setEnabled(False)  # nothing to close any more; the figures stay as typed
-            self._pending = None
             self.shift_gone.emit(self._summary.shift.shift_no)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.core.actions import ActionSlot
 from client.core.rpc_client import make_request
 from client.ui.context import UiContext
 from client.ui.messages import customer_value
@@ -44,6 +45,7 @@ class CustomerScreen(QWidget):
         self._ctx = ctx
         self._profile: CustomerProfile | None = None
         self._message: Callable[[], str] | None = None
+        self._phone_action = ActionSlot()  # the phone change waiting for an answer
 
         self.customer_no_edit = QLineEdit()
         self.customer_no_edit.setObjectName("customerNoEdit")
@@ -168,10 +170,12 @@ class CustomerScreen(QWidget):
         if profile is None:
             return
         phone = self.phone_edit.text().strip()
-        rpc, customer_no = self._ctx.rpc, profile.customer_no
+        rpc, customer_no, slot = self._ctx.rpc, profile.customer_no, self._phone_action
+        action = slot.confirm((customer_no, phone))
 
         def work() -> CustomerProfile:
-            return rpc.call(UPDATE_CONTACT, make_request(UpdateContactRequest, customer_no=customer_no, phone=phone))
+            req = make_request(UpdateContactRequest, customer_no=customer_no, phone=phone)
+            return slot.attempt(action, lambda: rpc.send(UPDATE_CONTACT, req, action=action))
 
         Op(parent=self, run=work, busy=[self.save_phone_button, self.phone_edit], key="save_phone") \
             .on_success(self._on_phone_saved) \

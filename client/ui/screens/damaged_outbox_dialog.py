@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.core.actions import ActionSlot
 from client.core.outbox import DamageReport
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError
 from client.ui.context import UiContext
@@ -35,7 +36,6 @@ from client.ui.models.outbox_model import clock_text
 from client.ui.ops import Op
 from client.ui.widgets.cosign_fields import CosignFields
 from shared_models.errors import ErrorCode
-from shared_models.ids import IdempotencyKey, new_idempotency_key
 from shared_models.methods.shifts import GET_CURRENT
 from shared_models.methods.sync import (
     ACKNOWLEDGE_DAMAGED_OUTBOX,
@@ -66,14 +66,15 @@ class DamagedOutboxDialog(QDialog):
     #: The server and the outbox recorded the acknowledgement (``DamagedOutboxAck``); the gate is open.
     damage_acknowledged = Signal(object)
 
-    def __init__(self, *, ctx: UiContext, report: DamageReport, parent: QWidget | None = None) -> None:
+    def __init__(self, *, ctx: UiContext, report: DamageReport, parent: QWidget | None = None,
+                 slot: ActionSlot | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("damagedOutboxDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(self.tr("Damaged outbox"))
         self._ctx = ctx
         self._report = report
-        self._key: tuple[str, IdempotencyKey] | None = None
+        self.slot = slot if slot is not None else ActionSlot()
 
         explanation = QLabel(self.tr(
             "The outbox file of this counter could not be read when the program started. It was set aside "
@@ -157,16 +158,19 @@ class DamagedOutboxDialog(QDialog):
             self.error_label.setText(error_text(exc))
             return
         self.error_label.clear()
-        request = f"{cosign.username}|{note}"
-        if self._key is None or self._key[0] != request:
-            self._key = (request, new_idempotency_key())
-        key, rpc, counter_code = self._key[1], self._ctx.rpc, state.counter.code
+        # Confirmed here; a retry after a lost answer reuses the key, so the server records one acknowledgement.
+        rpc, counter_code, slot = self._ctx.rpc, state.counter.code, self.slot
+        action = slot.confirm((cosign.username, note))
 
         def work() -> DamagedOutboxAck:
             next_seq = rpc.call(GET_CURRENT, Empty()).next_receipt_seq
-            ack = rpc.call(ACKNOWLEDGE_DAMAGED_OUTBOX, req, idempotency_key=key, cosign=cosign)
-            outbox.acknowledge_damage(by=ack.cosigned_by, server_next_seq=next_seq, counter_code=counter_code)
-            return ack
+
+            def send() -> DamagedOutboxAck:  # the outbox's record too: a retry replays until both are done
+                ack = rpc.send(ACKNOWLEDGE_DAMAGED_OUTBOX, req, action=action, cosign=cosign)
+                outbox.acknowledge_damage(by=ack.cosigned_by, server_next_seq=next_seq, counter_code=counter_code)
+                return ack
+
+            return slot.attempt(action, send)
 
         Op(parent=self, run=work, busy=[self.ok_button], key="acknowledge_damage") \
             .on_success(self._done).on_failure(self._failed).start()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.core.actions import ActionSlot
 from client.core.attention import ReportRun, apply_acknowledgements, report_new_attention
 from client.core.outbox import ItemState, OutboxCounts, OutboxItem
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError
@@ -44,7 +45,6 @@ from client.ui.models.outbox_model import AttentionModel, OutboxModel, clock_tex
 from client.ui.ops import Op, is_running
 from client.ui.screens.damaged_outbox_dialog import DamagedOutboxDialog
 from shared_models.errors import ErrorCode
-from shared_models.ids import IdempotencyKey, new_idempotency_key
 from shared_models.methods.sync import (
     ACKNOWLEDGE_ATTENTION,
     LIST_ATTENTION,
@@ -101,7 +101,9 @@ class OutboxScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("outboxScreen")
         self._ctx = ctx
-        self._ack_key: tuple[str, IdempotencyKey] | None = None
+        self._ack_action = ActionSlot()  # the acknowledgement waiting for an answer
+        #: The damaged-outbox acknowledgement waiting for an answer: it outlives the dialog.
+        self._damage_action = ActionSlot()
         self._items_wanted = 0
         self.last_report: ReportRun | None = None
         #: The server's last attention list (acknowledged items included).
@@ -346,24 +348,24 @@ class OutboxScreen(QWidget):
         if len(note) < 2:  # the contract's minimum
             self.attention_label.setText(self.tr("Write down what was done (at least two characters)."))
             return
-        request = f"{item.item_key}|{note}"
-        # Minted on confirmation; a retry after a timeout reuses it, so the acknowledgement is booked once.
-        if self._ack_key is None or self._ack_key[0] != request:
-            self._ack_key = (request, new_idempotency_key())
-        key, rpc, outbox = self._ack_key[1], self._ctx.rpc, self._ctx.outbox
+        # Confirmed here; a retry after a lost answer reuses the key, so the acknowledgement is booked once.
+        rpc, outbox, slot = self._ctx.rpc, self._ctx.outbox, self._ack_action
+        action = slot.confirm((item.item_key, note))
 
-        def work() -> AttentionItem:
-            done = rpc.call(ACKNOWLEDGE_ATTENTION, AcknowledgeAttentionRequest(item_key=item.item_key, note=note),
-                            idempotency_key=key)
+        def send() -> AttentionItem:
+            done = rpc.send(ACKNOWLEDGE_ATTENTION, AcknowledgeAttentionRequest(item_key=item.item_key, note=note),
+                            action=action)
             if outbox is not None:
                 apply_acknowledgements(outbox, [done])
             return done
+
+        def work() -> AttentionItem:
+            return slot.attempt(action, send)
 
         Op(parent=self, run=work, busy=[self.acknowledge_button], key="acknowledge") \
             .on_success(self._on_acknowledged).on_failure(self._on_acknowledge_failed).start()
 
     def _on_acknowledged(self, item: AttentionItem) -> None:
-        self._ack_key = None
         self.note_edit.clear()
         shown = item.receipt_no or item.item_key
         self.attention_label.setText(self.tr("Acknowledged: {receipt}.").format(receipt=shown))
@@ -376,7 +378,6 @@ class OutboxScreen(QWidget):
             return
         self.attention_label.setText(error_text(exc))
         if isinstance(exc, RpcError) and exc.code in {ErrorCode.ALREADY_ACKNOWLEDGED, ErrorCode.ATTENTION_NOT_FOUND}:
-            self._ack_key = None
             self.load_attention()
 
     # --- the damaged outbox -------------------------------------------------------------------------
@@ -396,7 +397,7 @@ class OutboxScreen(QWidget):
         report = self._ctx.outbox_damage.report
         if report is None or self.damage_dialog is not None:
             return
-        dialog = DamagedOutboxDialog(ctx=self._ctx, report=report, parent=self)
+        dialog = DamagedOutboxDialog(ctx=self._ctx, report=report, parent=self, slot=self._damage_action)
         dialog.damage_acknowledged.connect(self._on_damage_acknowledged)
         dialog.finished.connect(self._on_damage_dialog_finished)
         self.damage_dialog = dialog

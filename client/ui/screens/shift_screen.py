@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.core.actions import ActionSlot
 from client.core.attention import unsent_items
 from client.core.rpc_client import RpcError, make_request
 from client.core.shift_state import ShiftState
@@ -41,7 +42,6 @@ from client.ui.screens.close_shift_dialog import CloseShiftDialog
 from client.ui.screens.shift_summary_view import ShiftSummaryView, shown_time
 from client.ui.widgets.fen_edit import FenEdit
 from shared_models.errors import ErrorCode
-from shared_models.ids import IdempotencyKey, new_idempotency_key
 from shared_models.methods.shifts import (
     GET_CURRENT,
     OPEN,
@@ -85,7 +85,8 @@ class ShiftScreen(QWidget):
         self.setObjectName("shiftScreen")
         self._ctx = ctx
         self._summary: ShiftSummary | None = None
-        self._open_key: tuple[int, IdempotencyKey] | None = None
+        #: The shift open and the close waiting for an answer (one key per confirmed action).
+        self._open_action, self._close_action = ActionSlot(), ActionSlot()
         #: Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.
         self._opened_here = 0
         self.close_dialog: CloseShiftDialog | None = None
@@ -266,13 +267,13 @@ class ShiftScreen(QWidget):
             self._say(self.float_edit.problem() or self.tr("Enter the float in yuan (0 if there is none)."))
             return
         self._say("")
-        # Minted at confirmation; a retry with the same float after a timeout reuses it (one shift, not two).
-        if self._open_key is None or self._open_key[0] != fen:
-            self._open_key = (fen, new_idempotency_key())
-        key, rpc = self._open_key[1], self._ctx.rpc
+        # Confirmed here; a retry with the same float after a lost answer reuses the key (one shift, not two).
+        rpc, slot = self._ctx.rpc, self._open_action
+        action = slot.confirm(fen)
 
         def work() -> ShiftInfo:
-            return rpc.call(OPEN, make_request(OpenShiftRequest, float_fen=fen), idempotency_key=key)
+            req = make_request(OpenShiftRequest, float_fen=fen)
+            return slot.attempt(action, lambda: rpc.send(OPEN, req, action=action))
 
         Op(parent=self, run=work, busy=[self.open_button, self.float_edit], key="open") \
             .on_success(self._on_opened) \
@@ -280,7 +281,6 @@ class ShiftScreen(QWidget):
             .start()
 
     def _on_opened(self, info: ShiftInfo) -> None:
-        self._open_key = None
         self._opened_here += 1
         self.float_edit.clear()
         self._summary = None
@@ -291,7 +291,6 @@ class ShiftScreen(QWidget):
     def _on_open_failed(self, exc: BaseException) -> None:
         self._report(exc)
         if isinstance(exc, RpcError) and exc.code is ErrorCode.SHIFT_ALREADY_OPEN:
-            self._open_key = None
             self.refresh()
 
     # --- closing ----------------------------------------------------------------------------------
@@ -317,7 +316,8 @@ class ShiftScreen(QWidget):
         self._show_summary(summary)
         if summary.closing is not None:
             return  # closed meanwhile: the read-only summary is on screen
-        dialog = CloseShiftDialog(ctx=self._ctx, summary=summary, unsent=unsent, parent=self)
+        dialog = CloseShiftDialog(ctx=self._ctx, summary=summary, unsent=unsent, parent=self,
+                                  slot=self._close_action)
         dialog.shift_closed.connect(self._on_closed)
         dialog.shift_gone.connect(self._on_shift_gone)
         dialog.finished.connect(self._on_dialog_finished)

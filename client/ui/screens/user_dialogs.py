@@ -15,12 +15,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.core.actions import ActionSlot, fingerprint
 from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcError, make_request
 from client.ui.context import UiContext
 from client.ui.errors import error_text
 from client.ui.messages import role_name
 from client.ui.ops import Op
-from shared_models.methods.admin import CREATE_USER, RESET_PASSWORD, CreateUserRequest, ResetPasswordRequest
+from shared_models.methods.admin import (
+    CREATE_USER,
+    RESET_PASSWORD,
+    CreateUserRequest,
+    CreateUserResult,
+    ResetPasswordRequest,
+)
 from shared_models.roles import Role
 
 
@@ -35,10 +42,12 @@ def _edit(name: str, *, password: bool = False) -> QLineEdit:
 class _FormDialog(QDialog):
     """Shared layout: a form, an error line, OK and Cancel. Texts are set by the subclasses."""
 
-    def __init__(self, *, ctx: UiContext, ok_name: str, parent: QWidget | None) -> None:
+    def __init__(self, *, ctx: UiContext, ok_name: str, parent: QWidget | None, slot: ActionSlot | None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._ctx = ctx
+        #: The screen's pending action of this kind: reopening the dialog after a lost answer keeps its key.
+        self.slot = slot if slot is not None else ActionSlot()
         self.form = QFormLayout()
         self.error_label = QLabel()
         self.error_label.setObjectName("dialogErrorLabel")
@@ -75,8 +84,9 @@ class CreateUserDialog(_FormDialog):
 
     user_created = Signal(str)
 
-    def __init__(self, *, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx=ctx, ok_name="createUserConfirmButton", parent=parent)
+    def __init__(self, *, ctx: UiContext, parent: QWidget | None = None,
+                 slot: ActionSlot | None = None) -> None:
+        super().__init__(ctx=ctx, ok_name="createUserConfirmButton", parent=parent, slot=slot)
         self.setObjectName("createUserDialog")
         self.username_edit = _edit("newUsernameEdit")
         self.display_name_edit = _edit("displayNameEdit")
@@ -113,9 +123,14 @@ class CreateUserDialog(_FormDialog):
             self.error_label.setText(self.tr("The two passwords do not match."))
             return
         self.error_label.clear()
-        rpc = self._ctx.rpc
-        Op(parent=self, run=lambda: rpc.call(CREATE_USER, make_request(CreateUserRequest, **fields)),
-           busy=[self.ok_button], key="create_user") \
+        rpc, slot = self._ctx.rpc, self.slot
+        action = slot.confirm(tuple(v if k != "initial_password" else fingerprint(str(v)) for k, v in fields.items()))
+
+        def work() -> CreateUserResult:
+            req = make_request(CreateUserRequest, **fields)
+            return slot.attempt(action, lambda: rpc.send(CREATE_USER, req, action=action))
+
+        Op(parent=self, run=work, busy=[self.ok_button], key="create_user") \
             .on_success(lambda _: self._done(username)) \
             .on_failure(self._failed) \
             .start()
@@ -130,8 +145,9 @@ class ResetPasswordDialog(_FormDialog):
 
     password_reset = Signal(str)
 
-    def __init__(self, *, ctx: UiContext, username: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx=ctx, ok_name="resetPasswordConfirmButton", parent=parent)
+    def __init__(self, *, ctx: UiContext, username: str, parent: QWidget | None = None,
+                 slot: ActionSlot | None = None) -> None:
+        super().__init__(ctx=ctx, ok_name="resetPasswordConfirmButton", parent=parent, slot=slot)
         self.setObjectName("resetPasswordDialog")
         self._username = username
         self.target_label = QLabel(username)
@@ -165,12 +181,14 @@ class ResetPasswordDialog(_FormDialog):
             self.error_label.setText(self.tr("The two passwords do not match."))
             return
         self.error_label.clear()
-        rpc = self._ctx.rpc
+        rpc, slot = self._ctx.rpc, self.slot
         username = self._username
+        action = slot.confirm((username, fingerprint(password), cosigner))
 
         def work() -> object:
             req = make_request(ResetPasswordRequest, username=username, new_password=password)
-            return rpc.call(RESET_PASSWORD, req, cosign=Cosign(username=cosigner, password=cosign_password))
+            cosign = Cosign(username=cosigner, password=cosign_password)
+            return slot.attempt(action, lambda: rpc.send(RESET_PASSWORD, req, action=action, cosign=cosign))
 
         Op(parent=self, run=work, busy=[self.ok_button], key="reset_password") \
             .on_success(lambda _: self._done()) \

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.core.actions import ActionSlot
 from client.ui.context import UiContext
 from client.ui.models.user_table_model import UserTableModel
 from client.ui.ops import Op
@@ -39,6 +40,9 @@ class UsersScreen(QWidget):
         self.setObjectName("usersScreen")
         self._ctx = ctx
         self._message: Callable[[], str] | None = None
+        #: Each kind of user administration waiting for an answer (one key per confirmed action).
+        self._create_action, self._unlock_action = ActionSlot(), ActionSlot()
+        self._toggle_action, self._reset_action = ActionSlot(), ActionSlot()
         self.model = UserTableModel(self)
         self.table = QTableView()
         self.table.setObjectName("usersTable")
@@ -135,9 +139,13 @@ class UsersScreen(QWidget):
         user = self.selected()
         if user is None:
             return
-        rpc, username = self._ctx.rpc, user.username
-        Op(parent=self, run=lambda: rpc.call(UNLOCK_USER, UserRef(username=username)), busy=self._busy(),
-           key="action") \
+        rpc, username, slot = self._ctx.rpc, user.username, self._unlock_action
+        action = slot.confirm(username)
+
+        def work() -> object:
+            return slot.attempt(action, lambda: rpc.send(UNLOCK_USER, UserRef(username=username), action=action))
+
+        Op(parent=self, run=work, busy=self._busy(), key="action") \
             .on_success(lambda _: self._after_action(lambda: self.tr("{username} is unlocked.").format(
                 username=username))) \
             .on_failure(lambda exc: self._ctx.report_error(self, exc)) \
@@ -150,14 +158,20 @@ class UsersScreen(QWidget):
         rpc, username, active = self._ctx.rpc, user.username, not user.active
         message = (lambda: self.tr("{username} is enabled.").format(username=username)) if active else (
             lambda: self.tr("{username} is disabled.").format(username=username))
-        Op(parent=self, run=lambda: rpc.call(SET_USER_ACTIVE, SetUserActiveRequest(username=username, active=active)),
-           busy=self._busy(), key="action") \
+        slot = self._toggle_action
+        action = slot.confirm((username, active))
+
+        def work() -> object:
+            req = SetUserActiveRequest(username=username, active=active)
+            return slot.attempt(action, lambda: rpc.send(SET_USER_ACTIVE, req, action=action))
+
+        Op(parent=self, run=work, busy=self._busy(), key="action") \
             .on_success(lambda _: self._after_action(message)) \
             .on_failure(lambda exc: self._ctx.report_error(self, exc)) \
             .start()
 
     def _on_create_clicked(self) -> None:
-        dialog = CreateUserDialog(ctx=self._ctx, parent=self)
+        dialog = CreateUserDialog(ctx=self._ctx, parent=self, slot=self._create_action)
         dialog.user_created.connect(
             lambda username: self._after_action(lambda: self.tr("{username} is created.").format(username=username)))
         dialog.open()
@@ -166,7 +180,7 @@ class UsersScreen(QWidget):
         user = self.selected()
         if user is None:
             return
-        dialog = ResetPasswordDialog(ctx=self._ctx, username=user.username, parent=self)
+        dialog = ResetPasswordDialog(ctx=self._ctx, username=user.username, parent=self, slot=self._reset_action)
         dialog.password_reset.connect(
             lambda username: self._after_action(
                 lambda: self.tr("The password of {username} is reset; they must change it at sign-in.").format(
