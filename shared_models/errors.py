@@ -84,6 +84,10 @@ class ErrorCode(StrEnum):
     NETWORK_TIMEOUT = "NETWORK_TIMEOUT"
     TLS_UNTRUSTED = "TLS_UNTRUSTED"
     BAD_RESPONSE = "BAD_RESPONSE"
+    # client side only: an offline sign-in against the verifier cached at the counter (SPEC §5)
+    OFFLINE_SIGN_IN_UNKNOWN = "OFFLINE_SIGN_IN_UNKNOWN"
+    OFFLINE_SIGN_IN_EXPIRED = "OFFLINE_SIGN_IN_EXPIRED"
+    OFFLINE_SIGN_IN_LOCKED = "OFFLINE_SIGN_IN_LOCKED"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -151,7 +155,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
 
 #: Codes the server may send; the rest are raised by the client's transport.
 CLIENT_ONLY_CODES = frozenset(
-    {ErrorCode.NETWORK_UNREACHABLE, ErrorCode.NETWORK_TIMEOUT, ErrorCode.TLS_UNTRUSTED, ErrorCode.BAD_RESPONSE}
+    {ErrorCode.NETWORK_UNREACHABLE, ErrorCode.NETWORK_TIMEOUT, ErrorCode.TLS_UNTRUSTED, ErrorCode.BAD_RESPONSE,
+     ErrorCode.OFFLINE_SIGN_IN_UNKNOWN, ErrorCode.OFFLINE_SIGN_IN_EXPIRED, ErrorCode.OFFLINE_SIGN_IN_LOCKED}
 )
 
 ParamValue = str | int

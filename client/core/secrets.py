@@ -1,4 +1,5 @@
-"""The counter's secrets in ``keyring``: its device key and the pinned CA fingerprint.
+"""The counter's secrets in ``keyring``: its device key, the pinned CA fingerprint and the key of its
+offline verifiers.
 
 A counter PC in a hall usually runs no desktop keyring (no D-Bus session, no Secret Service, no
 KWallet): there ``keyring`` either fails or picks a file backend that asks for a password on the
@@ -22,6 +23,7 @@ import keyring
 from keyring.backend import KeyringBackend
 
 from client.core.config import ClientPaths
+from client.core.offline_auth import decode_secret, encode_secret, new_secret
 from client.core.rpc_client import ca_fingerprint
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,11 @@ _NOT_NATIVE = ("keyring.backends.fail", "keyring.backends.null", "keyring.backen
 def device_key_name(counter_code: str) -> str:
     """The keyring entry of a counter's device key."""
     return f"device-key:{counter_code}"
+
+
+def offline_secret_name(counter_code: str) -> str:
+    """The keyring entry of the secret a counter's offline verifiers are encrypted under."""
+    return f"offline-verifier:{counter_code}"
 
 
 def _native_backends(backend: KeyringBackend) -> list[KeyringBackend]:
@@ -120,6 +127,27 @@ class SecretStore:
     def store_device_key_file(self, *, counter_code: str, key_file: Path) -> None:
         """Read the key that ``gridcounter-server counter enroll --key-file`` wrote, and keep it."""
         self.store_device_key(counter_code=counter_code, key=key_file.read_text(encoding="utf-8"))
+
+    def offline_verifier_secret(self, counter_code: str) -> bytes:
+        """The random 32-byte secret of ``counter_code``'s offline verifier file, created on first use.
+
+        A keyring entry that is not such a secret is replaced by a fresh one: the verifier file it
+        encrypted is then unreadable, is set aside, and users sign in online once before they can
+        sign in offline again.
+        """
+        name = offline_secret_name(counter_code)
+        with self._lock:
+            kr = self._kr()
+            stored = kr.get_password(SERVICE, name)
+            if stored is not None:
+                try:
+                    return decode_secret(stored)
+                except ValueError:
+                    log.error("the offline verifier secret of counter %s is damaged: replaced", counter_code)
+            secret = new_secret()
+            kr.set_password(SERVICE, name, encode_secret(secret))
+        log.info("offline verifier secret of counter %s created in the keyring", counter_code)
+        return secret
 
     def ca_pin(self) -> str | None:
         """The pinned CA fingerprint (SHA-256 of the DER, hex), or None."""

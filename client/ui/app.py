@@ -24,7 +24,7 @@ from client.core.customer_cache import CacheRefresher, CustomerCache
 from client.core.outbox import DamageGate, DamageReport, Outbox, OutboxDamagedError, OutboxError
 from client.core.rpc_client import RpcClient, RpcError, normalize_server_url
 from client.core.secrets import SecretStore, choose_backend
-from client.core.session import Session, sign_out
+from client.core.session import OfflineSignIn, Session, sign_out
 from client.core.sync import SyncWorker
 from client.devices.receipt_printer import ReceiptPrinterConfig, ReceiptPrinterDevice
 from client.ui.context import UiContext
@@ -32,7 +32,15 @@ from client.ui.errors import ErrorHandler
 from client.ui.i18n import Language, i18n_dir
 from client.ui.login_window import KEY_COUNTER, KEY_SERVER, LoginWindow
 from client.ui.main_window import WHOAMI_INTERVAL_MS, MainWindow
+from client.ui.offline_session import (
+    RECONNECT_INTERVAL_MS,
+    OnlineReconnector,
+    Verifiers,
+    offline_valid_for,
+    verifier_stores,
+)
 from client.ui.ops import Op
+from shared_models.errors import ErrorCode
 from shared_models.methods.auth import LoginResult
 
 log = logging.getLogger(__name__)
@@ -55,8 +63,11 @@ class ClientApp(QObject):
         whoami_interval_ms: int = WHOAMI_INTERVAL_MS, printer: ReceiptPrinterDevice | None = None,
         outbox: Outbox | None = None, outbox_damage: DamageReport | None = None,
         payment_wait_s: float = DESK_WAIT_S, cache: CustomerCache | None = None,
+        verifiers: Verifiers | None = None, reconnect_interval_ms: int = RECONNECT_INTERVAL_MS,
     ) -> None:
         super().__init__()
+        #: The offline verifier store of a counter (None: no offline sign-in on this client).
+        self.verifiers = verifiers
         self.printer = printer
         self.outbox = outbox
         self.outbox_damage = DamageGate(outbox_damage)
@@ -75,10 +86,15 @@ class ClientApp(QObject):
         self.session = session
         self._whoami_interval_ms = whoami_interval_ms
         self.errors = ErrorHandler(on_session_lost=self._on_session_lost)
-        self.login_window = LoginWindow(rpc=rpc, secrets=secrets, settings=settings, language=language)
+        self.login_window = LoginWindow(rpc=rpc, secrets=secrets, settings=settings, language=language,
+                                        verifiers=verifiers)
         self.main_window: MainWindow | None = None
         self._retired: list[QWidget] = []
         self.login_window.signed_in.connect(self._on_signed_in)
+        self.reconnector = OnlineReconnector(owner=self.login_window, rpc=rpc, secrets=secrets, verifiers=verifiers,
+                                             interval_ms=reconnect_interval_ms)
+        self.reconnector.went_online.connect(self._on_went_online)
+        self.reconnector.refused.connect(self._on_online_refused)
 
     def start(self) -> LoginWindow:
         """Show the login window."""
@@ -86,27 +102,51 @@ class ClientApp(QObject):
         return self.login_window
 
     def _sync_user(self) -> str | None:
-        """Whose outbox items the sync worker may send now: the signed-in user's (read on its thread)."""
+        """Whose outbox items the sync worker may send now: the user of the online session (read on its
+        thread); nobody's while the session is offline-verified (no token: it sends after the online
+        sign-in of that same user)."""
         state = self.session.state
-        return state.user.username if state is not None else None
+        return state.user.username if state is not None and not state.offline_verified else None
 
-    def _on_signed_in(self, result: LoginResult) -> None:
-        self.session.start(result)
+    def _on_signed_in(self, result: LoginResult | OfflineSignIn) -> None:
+        if isinstance(result, OfflineSignIn):
+            self.session.start_offline(result.identity)
+            self.reconnector.begin(result)
+        else:
+            self.session.start(result)
+        state = self.session.state
+        assert state is not None
         if self.sync is not None:
             self.sync.start().wake()  # items queued before (another session, a restart) go out now
         if self.refresher is not None:
             self.refresher.start().wake()  # the hall's customers, for when the link drops
         ctx = UiContext(rpc=self.rpc, session=self.session, report_error=self.errors, printer=self.printer,
                         outbox=self.outbox, sync=self.sync, outbox_damage=self.outbox_damage,
-                        payment_wait_s=self.payment_wait_s, cache=self.cache)
+                        payment_wait_s=self.payment_wait_s, cache=self.cache,
+                        verifiers=self.verifiers(state.counter.code) if self.verifiers is not None else None)
         window = MainWindow(ctx=ctx, whoami_interval_ms=self._whoami_interval_ms)
         window.sign_out_requested.connect(self._on_sign_out_requested)
         self.main_window = window
         window.show()
         self.login_window.hide()  # after the main window shows, so the app never has no window
 
+    def _on_went_online(self, result: LoginResult) -> None:
+        """The offline-verified session is online now: the queued items of this user go out."""
+        self.session.go_online(result)
+        if self.sync is not None:
+            self.sync.wake()
+        if self.refresher is not None:
+            self.refresher.wake()
+
+    def _on_online_refused(self, exc: RpcError) -> None:
+        """The server refused the offline-verified user (disabled, locked, password changed …): signed out."""
+        self._back_to_login()
+        self.session.end(exc.code)
+        self.login_window.show_error(exc)
+
     def _on_sign_out_requested(self) -> None:
         rpc = self.rpc
+        self.reconnector.stop()
         # One sign-out per session: the token is forgotten whatever the answer, so there is no retry.
         action = self._sign_out.confirm(rpc.session_token)
         self._back_to_login()
@@ -121,12 +161,30 @@ class ClientApp(QObject):
         self.signed_out.emit()
 
     def _on_session_lost(self, exc: RpcError) -> None:
+        if self.session.offline_verified:
+            # No token yet: the server answered, so the link is back; sign in online now instead.
+            log.info("offline-verified session: %s from the server, signing in online", exc.code.value)
+            self.reconnector.try_now()
+            return
         log.info("session lost: %s", exc.code.value)
+        username = self.session.username
+        if exc.code is ErrorCode.SESSION_INVALID and username is not None and self.verifiers is not None:
+            self._forget_verifier(username)  # ended by the server: disabled or password reset
         self._back_to_login()
         self.session.end(exc.code)
         self.login_window.show_error(exc)
 
+    def _forget_verifier(self, username: str) -> None:
+        state, verifiers = self.session.state, self.verifiers
+        if state is None or verifiers is None:
+            return
+        store = verifiers(state.counter.code)
+        Op(parent=self.login_window, run=lambda: store.forget(username), key="forget_verifier") \
+            .on_failure(lambda exc: log.error("offline verifier of %s not wiped: %r", username, exc)) \
+            .start()
+
     def _back_to_login(self) -> None:
+        self.reconnector.stop()
         self.login_window.reset_for_sign_in()
         self.login_window.clear_error()
         self.login_window.show()  # before the main window closes, so the app does not quit
@@ -154,6 +212,7 @@ class ClientApp(QObject):
             window.shutdown()
             window.close()
             self._retire(window)
+        self.reconnector.stop()
         self.login_window.close()
         self._retire(self.login_window)
         QThreadPool.globalInstance().waitForDone(wait_ms)
@@ -205,6 +264,7 @@ def printer_from_settings(settings: QSettings) -> ReceiptPrinterDevice | None:
 def build_app(
     qapp: QApplication, *, paths: ClientPaths, secrets: SecretStore | None = None, locale: str | None = None,
     qm_dir: Path | None = None, whoami_interval_ms: int = WHOAMI_INTERVAL_MS, payment_wait_s: float = DESK_WAIT_S,
+    reconnect_interval_ms: int = RECONNECT_INTERVAL_MS,
 ) -> ClientApp:
     """Build every part of the client; ``secrets`` defaults to the keyring chosen for this machine."""
     paths.ensure()
@@ -218,7 +278,9 @@ def build_app(
     return ClientApp(settings=settings, language=language, secrets=store, rpc=rpc, session=Session(),
                      whoami_interval_ms=whoami_interval_ms, printer=printer_from_settings(settings),
                      outbox=outbox, outbox_damage=damage, payment_wait_s=payment_wait_s,
-                     cache=CustomerCache.in_folder(paths.data_dir))
+                     cache=CustomerCache.in_folder(paths.data_dir),
+                     verifiers=verifier_stores(paths, store, valid_for=offline_valid_for(settings)),
+                     reconnect_interval_ms=reconnect_interval_ms)
 
 
 def open_outbox(paths: ClientPaths) -> tuple[Outbox | None, DamageReport | None]:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from client.core.cashier import DESK_WAIT_S
 from client.core.customer_cache import CustomerCache
+from client.core.offline_auth import VerifierStore
 from client.core.outbox import DamageGate, Outbox
 from client.core.rpc_client import RpcClient
 from client.core.session import Session
@@ -43,3 +44,6 @@ class UiContext:
     cache: CustomerCache | None = None
     #: How long the desk waits for the server's answer before a payment is accepted offline.
     payment_wait_s: float = DESK_WAIT_S
+    #: The offline verifiers of this session's counter (SPEC §5): renewed after each online sign-in,
+    #: a password change or an online co-sign; None where offline sign-in is not set up.
+    verifiers: VerifierStore | None = None

@@ -1,4 +1,8 @@
-"""The login window: server, counter, user name, password and language."""
+"""The login window: server, counter, user name, password and language.
+
+When the center cannot be reached, a user who signed in online at this counter before signs in against
+the verifier cached here (SPEC §5): ``signed_in`` then carries an :class:`OfflineSignIn`.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.core.offline_auth import VerifierStore
 from client.core.rpc_client import RpcClient, RpcError, normalize_server_url
 from client.core.secrets import SecretStore
-from client.core.session import sign_in
+from client.core.session import OfflineSignIn, sign_in_or_offline
 from client.ui.errors import error_text
 from client.ui.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES, Language
 from client.ui.ops import Op
@@ -36,19 +41,20 @@ KEY_USERNAME = "login/username"
 
 
 class LoginWindow(QWidget):
-    """Sign-in at this counter; emits ``signed_in(LoginResult)``."""
+    """Sign-in at this counter; emits ``signed_in(LoginResult)``, or ``signed_in(OfflineSignIn)`` offline."""
 
     signed_in = Signal(object)
     connection_checked = Signal(bool)
 
     def __init__(
         self, *, rpc: RpcClient, secrets: SecretStore, settings: QSettings, language: Language,
-        parent: QWidget | None = None,
+        verifiers: Callable[[str], VerifierStore] | None = None, parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("loginWindow")
         self._rpc = rpc
         self._secrets = secrets
+        self._verifiers = verifiers
         self._settings = settings
         self._language = language
         self._message: Callable[[], str] | None = None
@@ -228,9 +234,11 @@ class LoginWindow(QWidget):
             return
         self.clear_error()
 
-        def work() -> LoginResult:
-            return sign_in(rpc=self._rpc, secrets=self._secrets, server_url=url, counter_code=counter,
-                           username=username, password=password)
+        verifiers = self._verifiers(counter) if self._verifiers is not None else None
+
+        def work() -> LoginResult | OfflineSignIn:
+            return sign_in_or_offline(rpc=self._rpc, secrets=self._secrets, verifiers=verifiers, server_url=url,
+                                      counter_code=counter, username=username, password=password)
 
         busy = [self.login_button, self.server_edit, self.counter_edit, self.username_edit, self.password_edit,
                 self.language_combo]
@@ -239,7 +247,10 @@ class LoginWindow(QWidget):
             .on_failure(self._on_login_failed) \
             .start()
 
-    def _on_signed_in(self, result: LoginResult, *, url: str, counter: str, username: str) -> None:
+    def _on_signed_in(self, result: LoginResult | OfflineSignIn, *, url: str, counter: str, username: str) -> None:
+        if isinstance(result, OfflineSignIn):
+            self._link_text = lambda: self.tr("Server not reachable: signed in offline (verified at this counter)")
+            self.link_label.setText(self._link_text())
         self._settings.setValue(KEY_SERVER, url)
         self._settings.setValue(KEY_COUNTER, counter)
         self._settings.setValue(KEY_USERNAME, username)
@@ -249,7 +260,9 @@ class LoginWindow(QWidget):
 
     def _on_login_failed(self, exc: BaseException) -> None:
         self.show_error(exc)
-        if isinstance(exc, RpcError) and exc.code in {ErrorCode.INVALID_CREDENTIALS, ErrorCode.ACCOUNT_LOCKED}:
+        if isinstance(exc, RpcError) and exc.code in {
+            ErrorCode.INVALID_CREDENTIALS, ErrorCode.ACCOUNT_LOCKED, ErrorCode.OFFLINE_SIGN_IN_LOCKED,
+        }:
             self.password_edit.clear()
             self.password_edit.setFocus()
 

@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self._ctx = ctx
-        self._online = True
+        self._online = not ctx.session.offline_verified  # an offline sign-in means the center was out of reach
         self._closing_for_app = False
         self.nav_list = QListWidget()
         self.nav_list.setObjectName("navList")
@@ -138,12 +138,15 @@ class MainWindow(QMainWindow):
         self.queue_label = QLabel()
         self.queue_label.setObjectName("queueLabel")
         self.sync_status: SyncStatus | None = None
+        self.session_label = QLabel()
+        self.session_label.setObjectName("sessionModeLabel")
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         self.sign_out_button = QPushButton(self.tr("Sign out"))
         self.sign_out_button.setObjectName("signOutButton")
         self.statusBar().addWidget(self.link_label)
         self.statusBar().addWidget(self.queue_label)
+        self.statusBar().addPermanentWidget(self.session_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.sign_out_button)
 
@@ -212,6 +215,12 @@ class MainWindow(QMainWindow):
                 user=state.user.display_name, role=role_name(state.user.role), counter=state.counter.code))
         self.link_label.setText(self.tr("● Online") if self._online else self.tr("● Offline"))
         self.link_label.setStyleSheet("color: #1b5e20;" if self._online else "color: #b00020;")
+        offline_verified = self._ctx.session.offline_verified
+        # Signed in against the verifier cached at this counter: nothing is sent until the online sign-in.
+        self.session_label.setText(self.tr("Offline-verified sign-in: signs in online when the link returns")
+                                   if offline_verified else "")
+        self.session_label.setStyleSheet("color: #8a5a00; font-weight: bold;" if offline_verified else "")
+        self.session_label.setVisible(offline_verified)
 
     def _follow_sync(self) -> None:
         """Show the outbox's queue in the status bar, as the sync worker reports it."""
@@ -289,6 +298,8 @@ class MainWindow(QMainWindow):
 
     def check_link(self) -> None:
         """``auth.whoami`` in the background: link state, fresh session data, session kept alive."""
+        if self._ctx.session.offline_verified:
+            return  # no session on the server yet: the application's online sign-in attempts probe the link
         rpc = self._ctx.rpc
         Op(parent=self, run=lambda: rpc.call(WHOAMI, Empty()), key="whoami") \
             .on_success(self._on_whoami) \

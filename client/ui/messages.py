@@ -161,6 +161,15 @@ MESSAGES: dict[ErrorCode, str] = {
         "pin the hall's CA certificate."),
     ErrorCode.BAD_RESPONSE: QT_TRANSLATE_NOOP(
         "Errors", "The server sent an answer this client cannot read. Client and server versions may not match."),
+    ErrorCode.OFFLINE_SIGN_IN_UNKNOWN: QT_TRANSLATE_NOOP(
+        "Errors", "The server cannot be reached, and {username} cannot sign in offline at counter {counter}: "
+        "offline sign-in needs an online sign-in at this counter first."),
+    ErrorCode.OFFLINE_SIGN_IN_EXPIRED: QT_TRANSLATE_NOOP(
+        "Errors", "The server cannot be reached, and the offline sign-in of {username} has expired: it is valid "
+        "for {hours} hours after the last online sign-in at this counter."),
+    ErrorCode.OFFLINE_SIGN_IN_LOCKED: QT_TRANSLATE_NOOP(
+        "Errors", "Offline sign-in is locked after too many wrong passwords. Try again in {minutes} minutes "
+        "(at {until})."),
 }
 
 #: For a failure that carries no code: the reference lets the support desk find the traceback in the log.

@@ -970,6 +970,18 @@
         <translation>The server sent an answer this client cannot read. Client and server versions may not match.</translation>
     </message>
     <message>
+        <source>The server cannot be reached, and {username} cannot sign in offline at counter {counter}: offline sign-in needs an online sign-in at this counter first.</source>
+        <translation>The server cannot be reached, and {username} cannot sign in offline at counter {counter}: offline sign-in needs an online sign-in at this counter first.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached, and the offline sign-in of {username} has expired: it is valid for {hours} hours after the last online sign-in at this counter.</source>
+        <translation>The server cannot be reached, and the offline sign-in of {username} has expired: it is valid for {hours} hours after the last online sign-in at this counter.</translation>
+    </message>
+    <message>
+        <source>Offline sign-in is locked after too many wrong passwords. Try again in {minutes} minutes (at {until}).</source>
+        <translation>Offline sign-in is locked after too many wrong passwords. Try again in {minutes} minutes (at {until}).</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>
@@ -1100,6 +1112,10 @@
         <source>The server address must look like https://host:port.</source>
         <translation>The server address must look like https://host:port.</translation>
     </message>
+    <message>
+        <source>Server not reachable: signed in offline (verified at this counter)</source>
+        <translation>Server not reachable: signed in offline (verified at this counter)</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1139,6 +1155,10 @@
     <message>
         <source>Sign out</source>
         <translation>Sign out</translation>
+    </message>
+    <message>
+        <source>Offline-verified sign-in: signs in online when the link returns</source>
+        <translation>Offline-verified sign-in: signs in online when the link returns</translation>
     </message>
     <message numerus="yes">
         <source>Queued: %n item(s)</source>

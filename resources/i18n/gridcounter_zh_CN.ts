@@ -970,6 +970,18 @@
         <translation>服务器返回了本客户端无法识别的应答，客户端与服务器的版本可能不匹配。</translation>
     </message>
     <message>
+        <source>The server cannot be reached, and {username} cannot sign in offline at counter {counter}: offline sign-in needs an online sign-in at this counter first.</source>
+        <translation>无法连接服务器，{username} 也不能在 {counter} 号柜台离线登录：离线登录前须先在本柜台联网登录过一次。</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached, and the offline sign-in of {username} has expired: it is valid for {hours} hours after the last online sign-in at this counter.</source>
+        <translation>无法连接服务器，{username} 的离线登录已过期：离线登录仅在本柜台最近一次联网登录后 {hours} 小时内有效。</translation>
+    </message>
+    <message>
+        <source>Offline sign-in is locked after too many wrong passwords. Try again in {minutes} minutes (at {until}).</source>
+        <translation>密码错误次数过多，离线登录已锁定。请 {minutes} 分钟后（{until}）再试。</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>
@@ -1100,6 +1112,10 @@
         <source>The server address must look like https://host:port.</source>
         <translation>服务器地址格式应为 https://主机:端口。</translation>
     </message>
+    <message>
+        <source>Server not reachable: signed in offline (verified at this counter)</source>
+        <translation>无法连接服务器：已离线登录（由本柜台验证）</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1139,6 +1155,10 @@
     <message>
         <source>Sign out</source>
         <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>Offline-verified sign-in: signs in online when the link returns</source>
+        <translation>离线验证登录：网络恢复后将自动联网登录</translation>
     </message>
     <message numerus="yes">
         <source>Queued: %n item(s)</source>

@@ -97,9 +97,15 @@ class TestSessionEnd:
     def test_lost_session_returns_to_login(  # noqa: PLR0917 - pytest hands fixtures and parameters in
         self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer, code: ErrorCode, params: dict[str, int], zh: str
     ) -> None:
-        """A call answered with an expired or foreign session brings back the login window with the reason."""
+        """A call answered with an expired or foreign session brings back the login window with the reason;
+        a session the server ended (disabled, password reset) also wipes the offline verifier, an idle one not."""
         app = make_app(locale="zh_CN")
         window = sign_in(qtbot, app, peer, Role.CASHIER)
+        assert app.verifiers is not None
+        verifiers = app.verifiers(COUNTER)
+        username = app.session.username
+        assert username is not None
+        assert verifiers.knows(username=username, counter_code=COUNTER)  # cached by the online sign-in
         peer.on("auth.whoami", Reply.error(code, params))
         window.check_link()
         qtbot.waitUntil(app.login_window.isVisible, timeout=10_000)
@@ -108,6 +114,8 @@ class TestSessionEnd:
         assert app.login_window.error_label.text() == zh
         assert app.session.ended_reason is code
         assert app.rpc.session_token is None
+        qtbot.waitUntil(lambda: running_ops() == 0, timeout=10_000)
+        assert verifiers.knows(username=username, counter_code=COUNTER) is (code is ErrorCode.SESSION_EXPIRED)
 
     def test_sign_out(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer) -> None:
         """Sign out ends the session on the server and shows the login window, password cleared."""

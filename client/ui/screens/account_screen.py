@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
@@ -18,11 +19,13 @@ from PySide6.QtWidgets import (
 
 from client.core.actions import ActionSlot, fingerprint
 from client.core.rpc_client import make_request
-from client.core.session import SessionEvent
+from client.core.session import SessionEvent, remember_password
 from client.ui.context import UiContext
 from client.ui.messages import role_name
 from client.ui.ops import Op
 from shared_models.methods.auth import CHANGE_PASSWORD, ChangePasswordRequest
+
+log = logging.getLogger(__name__)
 
 
 class AccountScreen(QWidget):
@@ -175,8 +178,19 @@ class AccountScreen(QWidget):
             .start()
 
     def _on_changed(self) -> None:
+        # The fields were disabled while the change ran: they still hold the password the server took.
+        self._remember_offline(self.new_password_edit.text())
         for edit in (self.old_password_edit, self.new_password_edit, self.repeat_password_edit):
             edit.clear()
         self._say(lambda: self.tr("Your password has been changed."))
         self._ctx.session.mark_password_changed()
         self.password_changed.emit()
+
+    def _remember_offline(self, password: str) -> None:
+        """The offline verifier follows the new password (SPEC §5): the old one opens nothing any more."""
+        state, verifiers = self._ctx.session.state, self._ctx.verifiers
+        if state is None or verifiers is None or not password:
+            return
+        Op(parent=self, run=lambda: remember_password(verifiers, state, password=password), key="remember_offline") \
+            .on_failure(lambda exc: log.error("offline verifier not renewed: %r", exc)) \
+            .start()
