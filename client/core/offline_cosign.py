@@ -13,36 +13,15 @@ Qt-free and blocking (argon2id is slow on purpose): run it in an ``Op``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
-from typing import Protocol
 
+from client.core.offline_auth import OfflineAuthError, VerifierStore
 from shared_models.cosign import AttestedCosign
 from shared_models.errors import ErrorCode
 from shared_models.roles import Perm
 
-
-class VerifiedIdentity(Protocol):
-    """What the verifier store says about a user it verified (``OfflineIdentity``)."""
-
-    @property
-    def username(self) -> str: ...
-    @property
-    def display_name(self) -> str: ...
-    @property
-    def permissions(self) -> frozenset[Perm]: ...
-
-
-class Verifiers(Protocol):
-    """The cached verifiers of this counter (``VerifierStore``)."""
-
-    def verify(self, *, username: str, password: str, counter_code: str) -> VerifiedIdentity:
-        """The user, if the password matches their cached verifier here; raises when it does not."""
-        ...
-
-    def remember(self, *, username: str, password: str, counter_code: str, display_name: str,
-                 roles: list[str], permissions: frozenset[Perm]) -> None:
-        """Cache a verifier after the server accepted the password at this counter."""
-        ...
+log = logging.getLogger(__name__)
 
 
 class OfflineCosignError(Exception):
@@ -62,7 +41,7 @@ class CounterCosign:
     display_name: str
 
 
-def attest(verifiers: Verifiers, *, username: str, password: str, counter_code: str, actor: str, permission: Perm,
+def attest(verifiers: VerifierStore, *, username: str, password: str, counter_code: str, actor: str, permission: Perm,
            now: dt.datetime) -> CounterCosign:
     """Check a co-sign against the cached verifier: :class:`OfflineCosignError` with ``COSIGN_SAME_USER``,
     ``COSIGN_INVALID`` (no verifier here, or the password does not match — the verifier store counts it toward
@@ -71,10 +50,9 @@ def attest(verifiers: Verifiers, *, username: str, password: str, counter_code: 
         raise OfflineCosignError(ErrorCode.COSIGN_SAME_USER)
     try:
         identity = verifiers.verify(username=username.strip(), password=password, counter_code=counter_code)
-    except Exception as exc:  # the store's own refusal (wrong password, none cached, expired, locked)
-        code = getattr(exc, "code", None)
-        if isinstance(code, ErrorCode) and code is ErrorCode.ACCOUNT_LOCKED:
-            raise OfflineCosignError(ErrorCode.ACCOUNT_LOCKED) from exc
+    except OfflineAuthError as exc:  # wrong password (counted toward the lockout), none cached here, expired
+        if exc.code is ErrorCode.ACCOUNT_LOCKED:
+            raise OfflineCosignError(ErrorCode.ACCOUNT_LOCKED, **{k: str(v) for k, v in exc.params.items()}) from exc
         raise OfflineCosignError(ErrorCode.COSIGN_INVALID) from exc
     if identity.username.lower() == actor.lower():
         raise OfflineCosignError(ErrorCode.COSIGN_SAME_USER)
@@ -82,3 +60,14 @@ def attest(verifiers: Verifiers, *, username: str, password: str, counter_code: 
         raise OfflineCosignError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=identity.username)
     return CounterCosign(attestation=AttestedCosign(username=identity.username, verified_at=now),
                          display_name=identity.display_name)
+
+
+def remember_online_cosign(verifiers: VerifierStore, *, username: str, password: str, counter_code: str,
+                           display_name: str, permissions: frozenset[Perm]) -> None:
+    """(worker) After an online co-sign the server accepted at this counter: cache the co-signer's verifier,
+    so they can co-sign here with the link down too. A failure is logged, never fails the co-signed action."""
+    try:
+        verifiers.remember(username=username, password=password, counter_code=counter_code,
+                           display_name=display_name, roles=[], permissions=permissions)
+    except Exception:  # the disk or keyring failing must not undo what the server booked
+        log.exception("could not cache the offline verifier of co-signer %s", username)

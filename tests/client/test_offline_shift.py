@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
-from client.core.offline_cosign import OfflineCosignError, attest
+from client.core.offline_auth import VerifierStore, verifier_file
+from client.core.offline_cosign import OfflineCosignError, attest, remember_online_cosign
 from client.core.offline_shift import close_unsent, offline_closing, provisional_summary
 from client.core.outbox import Outbox
 from client.core.receipts import HALL_TZ
@@ -165,39 +166,23 @@ class TestProvisionalSummary:
                                              text=True).stdout
 
 
-@dataclass(frozen=True)
-class _Identity:
-    username: str
-    display_name: str
-    permissions: frozenset[Perm]
-
-
-class _RefusedError(Exception):
-    def __init__(self, code: ErrorCode) -> None:
-        super().__init__(code.value)
-        self.code = code
-
-
-class _Verifiers:
-    """A verifier store with one cached supervisor and one cashier (the real one is tested by its own tests)."""
-
-    def verify(self, *, username: str, password: str, counter_code: str) -> _Identity:
-        known = {"super1": ("班长甲", frozenset({Perm.COLLECT, Perm.APPROVE})),
-                 "cashier2": ("收费员乙", frozenset({Perm.COLLECT}))}
-        if username not in known or password != f"pw-{username}" or counter_code != COUNTER:
-            raise _RefusedError(ErrorCode.INVALID_CREDENTIALS)
-        name, perms = known[username]
-        return _Identity(username=username, display_name=name, permissions=perms)
-
-    def remember(self, *, username: str, password: str, counter_code: str, display_name: str, roles: list[str],
-                 permissions: frozenset[Perm]) -> None:
-        raise AssertionError("not used")
+@pytest.fixture
+def verifiers(tmp_path: Path) -> VerifierStore:
+    """The counter's verifier store with super1 (co-signed here online) and cashier2 (signed in here) cached."""
+    store = VerifierStore(verifier_file(tmp_path / "data", COUNTER), secret=lambda: bytes(range(32)),
+                          now=lambda: LOCAL, hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    remember_online_cosign(store, username="super1", password="pw-super1", counter_code=COUNTER,
+                           display_name="班长甲", permissions=frozenset({Perm.COLLECT, Perm.APPROVE}))
+    store.remember(username="cashier2", password="pw-cashier2", counter_code=COUNTER,
+                   display_name="收费员乙", roles=["cashier"], permissions=frozenset({Perm.COLLECT}))
+    return store
 
 
 class TestAttest:
-    def test_a_supervisor_verified_at_the_counter(self) -> None:
-        """The attestation carries the user name and the counter's time, never the password."""
-        done = attest(_Verifiers(), username="super1", password="pw-super1", counter_code=COUNTER, actor="cashier1",
+    def test_a_supervisor_verified_at_the_counter(self, verifiers: VerifierStore) -> None:
+        """After an online co-sign here, the supervisor is verified at the counter: the attestation carries the
+        user name and the counter's time, never the password."""
+        done = attest(verifiers, username="super1", password="pw-super1", counter_code=COUNTER, actor="cashier1",
                       permission=Perm.APPROVE, now=LOCAL)
         assert done.attestation == AttestedCosign(username="super1", verified_at=LOCAL)
         assert done.display_name == "班长甲"
@@ -209,9 +194,9 @@ class TestAttest:
         ("super2", "pw-super2", ErrorCode.COSIGN_INVALID),  # no verifier cached at this counter
         ("cashier2", "pw-cashier2", ErrorCode.COSIGN_NOT_AUTHORIZED),
     ])
-    def test_refusals(self, username: str, password: str, code: ErrorCode) -> None:
+    def test_refusals(self, verifiers: VerifierStore, username: str, password: str, code: ErrorCode) -> None:
         """The cashier themself, a wrong password, nobody cached here and a cashier: each refused with its code."""
         with pytest.raises(OfflineCosignError) as refused:
-            attest(_Verifiers(), username=username, password=password, counter_code=COUNTER, actor="cashier1",
+            attest(verifiers, username=username, password=password, counter_code=COUNTER, actor="cashier1",
                    permission=Perm.APPROVE, now=LOCAL)
         assert refused.value.code is code
