@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 
 from client.core.offline_auth import OfflineAuthError, VerifierStore
+from client.core.rpc_client import Cosign, RpcError
 from shared_models.cosign import AttestedCosign
 from shared_models.errors import ErrorCode
 from shared_models.roles import Perm
@@ -71,3 +72,15 @@ def remember_online_cosign(verifiers: VerifierStore, *, username: str, password:
                            display_name=display_name, roles=[], permissions=permissions)
     except Exception:  # the disk or keyring failing must not undo what the server booked
         log.exception("could not cache the offline verifier of co-signer %s", username)
+
+
+def verify_at_counter(verifiers: VerifierStore | None, cosign: Cosign, *, counter_code: str, actor: str,
+                      permission: Perm, now: dt.datetime) -> CounterCosign:
+    """(worker) :func:`attest` for a co-sign typed on a dialog; its refusal as the RpcError the dialog shows."""
+    if verifiers is None:  # this client keeps no verifiers: nobody can co-sign offline here
+        raise RpcError(ErrorCode.COSIGN_INVALID)
+    try:
+        return attest(verifiers, username=cosign.username, password=cosign.password, counter_code=counter_code,
+                      actor=actor, permission=permission, now=now)
+    except OfflineCosignError as exc:
+        raise RpcError(exc.code, dict(exc.params)) from exc

@@ -10,7 +10,7 @@ The figures are the server's; nothing is recomputed here, so the PDF's own check
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Final
 
@@ -145,12 +145,13 @@ def settlement_report(daily: DailySettlement, *, printed_by: str | None = None,
     )
 
 
-def provisional_daily(summary: ShiftSummary, *, hall_name: str, printed_by: str, now: dt.datetime) -> DailySettlement:
-    """The day's settlement data of one shift the counter closed with the link down (its own figures): what
-    the provisional 日结单 prints. Prepayment balances are the center's and unknown here: printed as 0."""
-    closing = summary.closing
+def provisional_daily(summaries: Sequence[ShiftSummary], *, hall_name: str, printed_by: str,
+                      now: dt.datetime) -> DailySettlement:
+    """The day's settlement data of shifts the counter closed with the link down (its own figures): what the
+    provisional 日结单 prints. Prepayment balances are the center's and unknown here: printed as 0."""
+    first = summaries[0].shift
     return DailySettlement(
-        hall_code=summary.shift.hall_code, hall_name=hall_name, business_date=summary.shift.business_date,
-        shifts=[summary], open_shifts=[], deposit_slip_nos=[closing.deposit_slip_no] if closing else [],
+        hall_code=first.hall_code, hall_name=hall_name, business_date=first.business_date, shifts=list(summaries),
+        open_shifts=[], deposit_slip_nos=[s.closing.deposit_slip_no for s in summaries if s.closing is not None],
         prepayment_opening_fen=0, prepayment_closing_fen=0, generated_at=now, generated_by=printed_by,
     )

@@ -152,15 +152,15 @@ class TestProvisionalSummary:
                                   approved_by="班长甲", local_time=LOCAL)
         assert (closing.counted_cash_fen, closing.difference_fen) == (12900, -100)
         closed = summary.model_copy(update={"closing": closing})
-        report = settlement_report(provisional_daily(closed, hall_name="城东营业厅", printed_by="收费员甲", now=LOCAL),
-                                   provisional=True)
+        daily = provisional_daily([closed], hall_name="城东营业厅", printed_by="收费员甲", now=LOCAL)
+        report = settlement_report(daily, provisional=True)
         pdf = tmp_path / "provisional.pdf"
         pdf.write_bytes(render_settlement_pdf(report))
         text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
                                       text=True).stdout.split())
         assert "营业厅日结单（临时）" in text
         assert "以正式日结单为准" in text
-        final = settlement_report(provisional_daily(closed, hall_name="城东营业厅", printed_by="收费员甲", now=LOCAL))
+        final = settlement_report(daily)
         pdf.write_bytes(render_settlement_pdf(final))
         assert "临时" not in subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
                                              text=True).stdout
