@@ -415,6 +415,14 @@ class Outbox:
                      (counter_code, day.isoformat(), seq))
         return shift_no
 
+    def note_shift_floor(self, counter_code: str, next_seq: int) -> None:
+        """The server's next shift sequence of this counter today: the counter's own numbering never goes
+        below it (shifts numbered by the server before, or by another client of this counter)."""
+        with self._write() as conn:
+            conn.execute("INSERT INTO shift_seq (counter_code, day, last_seq) VALUES (?, ?, ?)"
+                         " ON CONFLICT (counter_code, day) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+                         (counter_code, self._today().isoformat(), max(next_seq, 1) - 1))
+
     def last_receipt_seq(self, counter_code: str, day: dt.date | None = None) -> int:
         """The last receipt sequence taken for ``counter_code`` on ``day`` (today), 0 if none."""
         day = day or self._today()

@@ -37,8 +37,8 @@ class CloseFigures:
     offline: bool
 
 
-def current_shift(*, rpc: RpcClient, outbox: Outbox | None, sync: SyncWorker | None, username: str
-                  ) -> tuple[CurrentShift, bool]:
+def current_shift(*, rpc: RpcClient, outbox: Outbox | None, sync: SyncWorker | None, username: str,
+                  counter_code: str) -> tuple[CurrentShift, bool]:
     """The user's open shift here: the server's, or the counter's own when the link is down or the shift's open
     still waits in the outbox; True when it is the counter's own."""
     if outbox is None or sync is None:
@@ -51,6 +51,8 @@ def current_shift(*, rpc: RpcClient, outbox: Outbox | None, sync: SyncWorker | N
             if exc.code not in OFFLINE_CODES:
                 raise
         else:
+            if current.next_shift_seq > 1:  # shifts the server knows of today: never numbered again here
+                outbox.note_shift_floor(counter_code, current.next_shift_seq)
             if not pending:
                 return current, False
             return current.model_copy(update={"shift": local}), True

@@ -220,9 +220,10 @@ class ShiftScreen(QWidget):
         ctx, asked = self._ctx, self._opened_here
         state = ctx.session.state
         username = state.user.username if state is not None else ""
+        counter = state.counter.code if state is not None else ""
 
         def work() -> tuple[CurrentShift, bool]:
-            return current_shift(rpc=ctx.rpc, outbox=ctx.outbox, sync=ctx.sync, username=username)
+            return current_shift(rpc=ctx.rpc, outbox=ctx.outbox, sync=ctx.sync, username=username, counter_code=counter)
 
         Op(parent=self, run=work, busy=[self.refresh_button], key="current") \
             .on_success(lambda answer: self._on_current(*answer, asked=asked)) \
