@@ -17,6 +17,7 @@ Qt-free and blocking: run it in an ``Op``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -222,7 +223,7 @@ def pending_closes(outbox: Outbox, day: dt.date) -> list[ShiftSummary]:
     for item in sorted(closes, key=lambda i: i.id):
         own = item.summary.get("provisional")
         if isinstance(own, dict):
-            summary = ShiftSummary.model_validate(own)
+            summary = ShiftSummary.model_validate_json(json.dumps(own))  # strict: dates as JSON text
             if summary.shift.business_date == day:
                 summaries.append(summary)
     return summaries

@@ -227,6 +227,7 @@
     <name>CashierDialogs</name>
     <message>
         <source>“{text}” is not a receipt number (for example H0101-20261123-00042).</source>
+        <extracomment>The desk&apos;s pending action of this kind: it outlives the dialog, so closing the dialog after a lost answer and trying again is still the same action (one key).</extracomment>
         <translation>“{text}” is not a receipt number (for example H0101-20261123-00042).</translation>
     </message>
 </context>
@@ -234,7 +235,7 @@
     <name>CashierScreen</name>
     <message>
         <source>Reprint receipt (F7)</source>
-        <extracomment>The customer on screen came from the cache (the link was down). The reprint or void dialog opened last (deleted when closed).</extracomment>
+        <extracomment>The customer on screen came from the cache (the link was down). The reprint or void dialog opened last (deleted when closed). The reprint and the void waiting for an answer: kept across the dialogs (one key per action).</extracomment>
         <translation>Reprint receipt (F7)</translation>
     </message>
     <message>
@@ -302,7 +303,7 @@
     <name>CloseShiftDialog</name>
     <message>
         <source>Close shift {shift_no}</source>
-        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its final summary (``ShiftSummary``). The server says the shift is already closed or unknown (shift number): the screen reloads it. The drawer holds the booked cash and the cash of the payments not yet confirmed.</extracomment>
+        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its summary (``ShiftSummary``), and True when closed offline (the counter&apos;s figures). The server says the shift is already closed or unknown (shift number): the screen reloads it. Closed at the counter with the link down: the figures are the counter&apos;s own, the co-sign is checked against the supervisor&apos;s cached verifier, and the close waits in the outbox (SPEC §5). The drawer holds the booked cash and the cash of the payments not yet confirmed.</extracomment>
         <translation>Close shift {shift_no}</translation>
     </message>
     <message>
@@ -425,6 +426,7 @@
     <name>CreateUserDialog</name>
     <message>
         <source>User name</source>
+        <extracomment>The screen&apos;s pending action of this kind: reopening the dialog after a lost answer keeps its key.</extracomment>
         <translation>User name</translation>
     </message>
     <message>
@@ -830,6 +832,10 @@
         <translation>The co-signer must be a different person.</translation>
     </message>
     <message>
+        <source>A co-sign verified at the counter is accepted only from the counter&apos;s queue of offline work.</source>
+        <translation>A co-sign verified at the counter is accepted only from the counter&apos;s queue of offline work.</translation>
+    </message>
+    <message>
         <source>There is no user {username}.</source>
         <translation>There is no user {username}.</translation>
     </message>
@@ -920,6 +926,10 @@
     <message>
         <source>The shift {shift_no} is already closed and can no longer change.</source>
         <translation>The shift {shift_no} is already closed and can no longer change.</translation>
+    </message>
+    <message>
+        <source>The shift number {shift_no} is not one this counter could have given ({problem}).</source>
+        <translation>The shift number {shift_no} is not one this counter could have given ({problem}).</translation>
     </message>
     <message>
         <source>¥{denomination_fen} is not a denomination counted at close, or it was entered twice.</source>
@@ -1267,6 +1277,14 @@
         <translation>Money went to prepayment</translation>
     </message>
     <message>
+        <source>Co-signed at the counter while offline</source>
+        <translation>Co-signed at the counter while offline</translation>
+    </message>
+    <message>
+        <source>Done with the link down; {name} co-signed at the counter (checked there, not by the center). Review and acknowledge.</source>
+        <translation>Done with the link down; {name} co-signed at the counter (checked there, not by the center). Review and acknowledge.</translation>
+    </message>
+    <message>
         <source>{state} (acknowledged by {name})</source>
         <translation>{state} (acknowledged by {name})</translation>
     </message>
@@ -1314,7 +1332,7 @@
     <name>OutboxScreen</name>
     <message>
         <source>Outbox: payments taken at this counter</source>
-        <extracomment>The filter choices: (object name suffix, states shown; None = all). Most local items shown at once (newest first). The local items were (re)loaded (``list[OutboxItem]``). The server&apos;s attention list arrived (``AttentionPage``). A supervisor acknowledged an item (``AttentionItem``). The damaged outbox was acknowledged (``DamagedOutboxAck``): money may be taken again. The server&apos;s last attention list (acknowledged items included).</extracomment>
+        <extracomment>The filter choices: (object name suffix, states shown; None = all). Most local items shown at once (newest first). The local items were (re)loaded (``list[OutboxItem]``). The server&apos;s attention list arrived (``AttentionPage``). A supervisor acknowledged an item (``AttentionItem``). The damaged outbox was acknowledged (``DamagedOutboxAck``): money may be taken again. The damaged-outbox acknowledgement waiting for an answer: it outlives the dialog. The server&apos;s last attention list (acknowledged items included).</extracomment>
         <translation>Outbox: payments taken at this counter</translation>
     </message>
     <message>
@@ -1910,7 +1928,7 @@
     <name>ShiftScreen</name>
     <message>
         <source>Open a shift</source>
-        <extracomment>The cashier asks for the daily settlement of this business day (``datetime.date``). A summary was rendered (tests and the desk wait for this). Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.</extracomment>
+        <extracomment>The cashier asks for the daily settlement of this business day (``datetime.date``). A summary was rendered (tests and the desk wait for this). The server&apos;s last summary of the open shift (a link that drops keeps it as the base: online voids). Whether the figures on screen are the counter&apos;s own (offline), not the server&apos;s. The shift open and the close waiting for an answer (one key per confirmed action). Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.</extracomment>
         <translation>Open a shift</translation>
     </message>
     <message>
@@ -1994,8 +2012,16 @@
         <translation>Enter the float in yuan (0 if there is none).</translation>
     </message>
     <message>
+        <source>Shift {shift_no} is open at this counter (offline); the center confirms it when the link returns.</source>
+        <translation>Shift {shift_no} is open at this counter (offline); the center confirms it when the link returns.</translation>
+    </message>
+    <message>
         <source>Shift {shift_no} is open.</source>
         <translation>Shift {shift_no} is open.</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} is closed at this counter (offline). Its daily settlement prints marked provisional now, and final once the center has booked it.</source>
+        <translation>Shift {shift_no} is closed at this counter (offline). Its daily settlement prints marked provisional now, and final once the center has booked it.</translation>
     </message>
     <message>
         <source>Shift {shift_no} is closed. Its figures can no longer change.</source>
@@ -2010,12 +2036,20 @@
         <translation>No open shift at this counter.</translation>
     </message>
     <message>
+        <source>Shift {shift_no} is open (offline, not yet confirmed by the center).</source>
+        <translation>Shift {shift_no} is open (offline, not yet confirmed by the center).</translation>
+    </message>
+    <message>
         <source>Shift {shift_no} (closed, read-only)</source>
         <translation>Shift {shift_no} (closed, read-only)</translation>
     </message>
     <message>
         <source>Shift {shift_no} so far</source>
         <translation>Shift {shift_no} so far</translation>
+    </message>
+    <message>
+        <source>counted at this counter (provisional)</source>
+        <translation>counted at this counter (provisional)</translation>
     </message>
     <message>
         <source>Offline payments: {count}</source>
@@ -2235,6 +2269,7 @@
     <name>UsersScreen</name>
     <message>
         <source>Refresh</source>
+        <extracomment>Each kind of user administration waiting for an answer (one key per confirmed action).</extracomment>
         <translation>Refresh</translation>
     </message>
     <message>

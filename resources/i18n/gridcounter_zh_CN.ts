@@ -227,6 +227,7 @@
     <name>CashierDialogs</name>
     <message>
         <source>“{text}” is not a receipt number (for example H0101-20261123-00042).</source>
+        <extracomment>The desk&apos;s pending action of this kind: it outlives the dialog, so closing the dialog after a lost answer and trying again is still the same action (one key).</extracomment>
         <translation>“{text}”不是流水号（例如 H0101-20261123-00042）。</translation>
     </message>
 </context>
@@ -234,7 +235,7 @@
     <name>CashierScreen</name>
     <message>
         <source>Reprint receipt (F7)</source>
-        <extracomment>The customer on screen came from the cache (the link was down). The reprint or void dialog opened last (deleted when closed).</extracomment>
+        <extracomment>The customer on screen came from the cache (the link was down). The reprint or void dialog opened last (deleted when closed). The reprint and the void waiting for an answer: kept across the dialogs (one key per action).</extracomment>
         <translation>补打凭证（F7）</translation>
     </message>
     <message>
@@ -302,7 +303,7 @@
     <name>CloseShiftDialog</name>
     <message>
         <source>Close shift {shift_no}</source>
-        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its final summary (``ShiftSummary``). The server says the shift is already closed or unknown (shift number): the screen reloads it. The drawer holds the booked cash and the cash of the payments not yet confirmed.</extracomment>
+        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its summary (``ShiftSummary``), and True when closed offline (the counter&apos;s figures). The server says the shift is already closed or unknown (shift number): the screen reloads it. Closed at the counter with the link down: the figures are the counter&apos;s own, the co-sign is checked against the supervisor&apos;s cached verifier, and the close waits in the outbox (SPEC §5). The drawer holds the booked cash and the cash of the payments not yet confirmed.</extracomment>
         <translation>结班 {shift_no}</translation>
     </message>
     <message>
@@ -425,6 +426,7 @@
     <name>CreateUserDialog</name>
     <message>
         <source>User name</source>
+        <extracomment>The screen&apos;s pending action of this kind: reopening the dialog after a lost answer keeps its key.</extracomment>
         <translation>用户名</translation>
     </message>
     <message>
@@ -830,6 +832,10 @@
         <translation>复核人不能是操作员本人。</translation>
     </message>
     <message>
+        <source>A co-sign verified at the counter is accepted only from the counter&apos;s queue of offline work.</source>
+        <translation>柜台本地验证的会签只在补传柜台离线队列时有效。</translation>
+    </message>
+    <message>
         <source>There is no user {username}.</source>
         <translation>用户 {username} 不存在。</translation>
     </message>
@@ -920,6 +926,10 @@
     <message>
         <source>The shift {shift_no} is already closed and can no longer change.</source>
         <translation>班次 {shift_no} 已结班，不能再更改。</translation>
+    </message>
+    <message>
+        <source>The shift number {shift_no} is not one this counter could have given ({problem}).</source>
+        <translation>班次号 {shift_no} 不是本柜台可能编出的号码（{problem}）。</translation>
     </message>
     <message>
         <source>¥{denomination_fen} is not a denomination counted at close, or it was entered twice.</source>
@@ -1264,6 +1274,14 @@
         <translation>款项转入预收</translation>
     </message>
     <message>
+        <source>Co-signed at the counter while offline</source>
+        <translation>离线时在柜台会签</translation>
+    </message>
+    <message>
+        <source>Done with the link down; {name} co-signed at the counter (checked there, not by the center). Review and acknowledge.</source>
+        <translation>断网期间办理，{name} 在柜台会签（由柜台本地验证，未经中心核验）。请复核并确认。</translation>
+    </message>
+    <message>
         <source>{state} (acknowledged by {name})</source>
         <translation>{state}（{name} 已确认）</translation>
     </message>
@@ -1311,7 +1329,7 @@
     <name>OutboxScreen</name>
     <message>
         <source>Outbox: payments taken at this counter</source>
-        <extracomment>The filter choices: (object name suffix, states shown; None = all). Most local items shown at once (newest first). The local items were (re)loaded (``list[OutboxItem]``). The server&apos;s attention list arrived (``AttentionPage``). A supervisor acknowledged an item (``AttentionItem``). The damaged outbox was acknowledged (``DamagedOutboxAck``): money may be taken again. The server&apos;s last attention list (acknowledged items included).</extracomment>
+        <extracomment>The filter choices: (object name suffix, states shown; None = all). Most local items shown at once (newest first). The local items were (re)loaded (``list[OutboxItem]``). The server&apos;s attention list arrived (``AttentionPage``). A supervisor acknowledged an item (``AttentionItem``). The damaged outbox was acknowledged (``DamagedOutboxAck``): money may be taken again. The damaged-outbox acknowledgement waiting for an answer: it outlives the dialog. The server&apos;s last attention list (acknowledged items included).</extracomment>
         <translation>离线队列：本柜台受理的收费</translation>
     </message>
     <message>
@@ -1907,7 +1925,7 @@
     <name>ShiftScreen</name>
     <message>
         <source>Open a shift</source>
-        <extracomment>The cashier asks for the daily settlement of this business day (``datetime.date``). A summary was rendered (tests and the desk wait for this). Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.</extracomment>
+        <extracomment>The cashier asks for the daily settlement of this business day (``datetime.date``). A summary was rendered (tests and the desk wait for this). The server&apos;s last summary of the open shift (a link that drops keeps it as the base: online voids). Whether the figures on screen are the counter&apos;s own (offline), not the server&apos;s. The shift open and the close waiting for an answer (one key per confirmed action). Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.</extracomment>
         <translation>开班</translation>
     </message>
     <message>
@@ -1991,8 +2009,16 @@
         <translation>请输入备用金金额（元），没有备用金请输入 0。</translation>
     </message>
     <message>
+        <source>Shift {shift_no} is open at this counter (offline); the center confirms it when the link returns.</source>
+        <translation>班次 {shift_no} 已在本柜台开班（离线），网络恢复后由中心确认。</translation>
+    </message>
+    <message>
         <source>Shift {shift_no} is open.</source>
         <translation>班次 {shift_no} 已开班。</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} is closed at this counter (offline). Its daily settlement prints marked provisional now, and final once the center has booked it.</source>
+        <translation>班次 {shift_no} 已在本柜台结班（离线）。现在打印的日结单标为临时，中心入账后再打印正式日结单。</translation>
     </message>
     <message>
         <source>Shift {shift_no} is closed. Its figures can no longer change.</source>
@@ -2007,12 +2033,20 @@
         <translation>本柜台没有未结的班次。</translation>
     </message>
     <message>
+        <source>Shift {shift_no} is open (offline, not yet confirmed by the center).</source>
+        <translation>班次 {shift_no} 已开班（离线，中心尚未确认）。</translation>
+    </message>
+    <message>
         <source>Shift {shift_no} (closed, read-only)</source>
         <translation>班次 {shift_no}（已结班，只读）</translation>
     </message>
     <message>
         <source>Shift {shift_no} so far</source>
         <translation>班次 {shift_no} 当前汇总</translation>
+    </message>
+    <message>
+        <source>counted at this counter (provisional)</source>
+        <translation>柜台自行汇总（临时）</translation>
     </message>
     <message>
         <source>Offline payments: {count}</source>
@@ -2232,6 +2266,7 @@
     <name>UsersScreen</name>
     <message>
         <source>Refresh</source>
+        <extracomment>Each kind of user administration waiting for an answer (one key per confirmed action).</extracomment>
         <translation>刷新</translation>
     </message>
     <message>

@@ -171,8 +171,8 @@ def test_a_whole_counter_day_with_the_link_down(
     assert refresher is not None
     assert cache is not None
     qtbot.waitUntil(lambda: refresher.last is not None and refresher.last.count > 0, timeout=TIMEOUT_MS)
-    customers = [c for c in customers_in_arrears(desk_server) if cache.search(c).items][:3]
-    assert len(customers) == 3
+    customers = [c for c in customers_in_arrears(desk_server) if cache.search(c).items][:2]
+    assert len(customers) == 2  # two customers of this hall with bills due
     sign_out(qtbot, app)
 
     link.cut()  # overnight: the day starts with the link down
@@ -258,7 +258,7 @@ def test_a_whole_counter_day_with_the_link_down(
     methods = [m for (m,) in sql(desk_server, "SELECT method FROM audit_log WHERE chain = :c AND method IN"
                                               " ('shift.open_shift', 'payment.pay_bills', 'payment.void_attested',"
                                               " 'shift.close_shift') ORDER BY seq", c=COUNTER)]
-    assert methods == ["shift.open_shift", *["payment.pay_bills"] * 3, "payment.void_attested", "shift.close_shift"]
+    assert methods == ["shift.open_shift", *["payment.pay_bills"] * 2, "payment.void_attested", "shift.close_shift"]
     attested = sql(desk_server, "SELECT ac.method, u.username FROM attested_cosigns ac JOIN users u"
                                 " ON u.id = ac.cosigner_id ORDER BY ac.id")
     assert attested == [("payment.void_attested", SUPERVISOR), ("shift.close_shift", SUPERVISOR)]

@@ -46,7 +46,11 @@ STATE_NAMES: Final[dict[ItemState, str]] = {
 KIND_NAMES: Final[dict[AttentionKind, str]] = {
     AttentionKind.REFUSED: QT_TRANSLATE_NOOP("Outbox", "Refused on replay"),
     AttentionKind.REDIRECTED: QT_TRANSLATE_NOOP("Outbox", "Money went to prepayment"),
+    AttentionKind.ATTESTED: QT_TRANSLATE_NOOP("Outbox", "Co-signed at the counter while offline"),
 }
+_ATTESTED_REASON: Final = QT_TRANSLATE_NOOP(
+    "Outbox", "Done with the link down; {name} co-signed at the counter (checked there, not by the center). Review "
+    "and acknowledge.")
 _ACKNOWLEDGED_SUFFIX: Final = QT_TRANSLATE_NOOP("Outbox", "{state} (acknowledged by {name})")
 _REDIRECTED_REASON: Final = QT_TRANSLATE_NOOP(
     "Outbox", "Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.")
@@ -196,6 +200,8 @@ class AttentionModel(_RowModel[AttentionItem]):
         """Why the item is listed, in words."""
         if item.kind is AttentionKind.REDIRECTED:
             return _tr(_REDIRECTED_REASON).format(amount=format_fen(item.redirected_to_prepayment_fen))
+        if item.kind is AttentionKind.ATTESTED:
+            return _tr(_ATTESTED_REASON).format(name=item.cosigned_by or "")
         return refusal_text(item.error_code.value if item.error_code else None, item.error_params)
 
     def _acknowledged(self, item: AttentionItem) -> str:
