@@ -1292,6 +1292,19 @@
         <source>Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.</source>
         <translation>Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.</translation>
     </message>
+    <message>
+        <source>Shift open {number}</source>
+        <extracomment>What a queued item that is not a payment does, in the receipt column (SPEC §5: shifts and voids done offline).</extracomment>
+        <translation>Shift open {number}</translation>
+    </message>
+    <message>
+        <source>Shift close {number}</source>
+        <translation>Shift close {number}</translation>
+    </message>
+    <message>
+        <source>Void of {number}</source>
+        <translation>Void of {number}</translation>
+    </message>
 </context>
 <context>
     <name>OutboxModel</name>

@@ -1289,6 +1289,19 @@
         <source>Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.</source>
         <translation>离线受理；其间账单已在别处缴清，￥{amount} 已转入预收。</translation>
     </message>
+    <message>
+        <source>Shift open {number}</source>
+        <extracomment>What a queued item that is not a payment does, in the receipt column (SPEC §5: shifts and voids done offline).</extracomment>
+        <translation>开班 {number}</translation>
+    </message>
+    <message>
+        <source>Shift close {number}</source>
+        <translation>结班 {number}</translation>
+    </message>
+    <message>
+        <source>Void of {number}</source>
+        <translation>冲正 {number}</translation>
+    </message>
 </context>
 <context>
     <name>OutboxModel</name>

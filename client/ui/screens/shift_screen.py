@@ -15,18 +15,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -43,9 +39,9 @@ from client.core.shift_state import ShiftState
 from client.core.shift_view import CloseFigures, close_figures, current_shift, shift_summary
 from client.core.sync import SyncWorker
 from client.ui.context import UiContext
-from client.ui.models.outbox_model import clock_text
 from client.ui.ops import Op
 from client.ui.screens.close_shift_dialog import CloseShiftDialog
+from client.ui.screens.offline_items_box import OfflineItemsBox
 from client.ui.screens.shift_summary_view import ShiftSummaryView, shown_time
 from client.ui.widgets.fen_edit import FenEdit
 from shared_models.errors import ErrorCode
@@ -53,8 +49,6 @@ from shared_models.methods.shifts import (
     OPEN,
     SUMMARY,
     CurrentShift,
-    OfflineItemLine,
-    OfflineStatus,
     OpenShiftRequest,
     ShiftInfo,
     ShiftRequest,
@@ -66,15 +60,7 @@ if TYPE_CHECKING:
     def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
         ...
 else:
-    from PySide6.QtCore import QT_TRANSLATE_NOOP
-
-#: Where an offline item stands, as the cashier reads it.
-OFFLINE_STATUS_NAMES: dict[OfflineStatus, str] = {
-    OfflineStatus.CONFIRMED: QT_TRANSLATE_NOOP("Shifts", "Confirmed"),
-    OfflineStatus.UNCONFIRMED: QT_TRANSLATE_NOOP("Shifts", "Not yet confirmed"),
-    OfflineStatus.CONFIRMED_LATER: QT_TRANSLATE_NOOP("Shifts", "Confirmed after the close"),
-}
-
+    pass
 
 class ShiftScreen(QWidget):
     """Open, follow and close the signed-in cashier's shift at this counter."""
@@ -112,7 +98,8 @@ class ShiftScreen(QWidget):
         self.summary_title = QLabel()
         self.summary_title.setObjectName("summaryTitleLabel")
         self.summary_view = ShiftSummaryView()
-        self.offline_box = self._build_offline_box()
+        self.offline_box = OfflineItemsBox()
+        self.offline_table = self.offline_box.table
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
@@ -176,24 +163,6 @@ class ShiftScreen(QWidget):
         shift_row = QHBoxLayout(box)
         shift_row.addLayout(info, 1)
         shift_row.addLayout(actions)
-        return box
-
-    def _build_offline_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Offline payments"))
-        box.setObjectName("offlineBox")
-        titles = [self.tr("Receipt"), self.tr("Account"), self.tr("Amount (yuan)"), self.tr("Taken at (counter clock)"),
-                  self.tr("Booked at (server clock)"), self.tr("Status"), self.tr("Note")]
-        self.offline_table = QTableWidget(0, len(titles))
-        self.offline_table.setObjectName("offlineTable")
-        self.offline_table.setHorizontalHeaderLabels(titles)
-        self.offline_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.offline_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.offline_table.verticalHeader().setVisible(False)
-        self.offline_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.offline_table.horizontalHeader().setStretchLastSection(True)
-        self.offline_table.setMaximumHeight(180)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.offline_table)
         return box
 
     # --- the shift as the server knows it -------------------------------------------------------
@@ -441,36 +410,9 @@ class ShiftScreen(QWidget):
                                        + self.tr("counted at this counter (provisional)"))
         self.summary_view.setVisible(summary is not None)
         self.summary_view.show_summary(summary)
-        self._render_offline(summary.offline_items if summary is not None else [])
+        self.offline_box.show_items(summary.offline_items if summary is not None else [],
+                                    shift_no=summary.shift.shift_no if summary is not None else None)
         self.settlement_button.setVisible(closed)
-
-    def _render_offline(self, items: list[OfflineItemLine]) -> None:
-        self.offline_box.setVisible(bool(items))
-        self.offline_box.setTitle(self.tr("Offline payments: {count}").format(count=len(items)))
-        self.offline_table.setRowCount(len(items))
-        for row, item in enumerate(items):
-            values = (item.receipt_no, item.customer_no, format_fen(item.amount_fen), clock_text(item.local_time),
-                      clock_text(item.booked_at),
-                      QCoreApplication.translate("Shifts", OFFLINE_STATUS_NAMES[item.status]), self._offline_note(item))
-            for column, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                if column == 2:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.offline_table.setItem(row, column, cell)
-
-    def _offline_note(self, item: OfflineItemLine) -> str:
-        current = self._summary.shift.shift_no if self._summary is not None else None
-        parts = []
-        if item.from_shift_no:
-            parts.append(self.tr("from shift {shift_no}").format(shift_no=item.from_shift_no))
-        if item.booked_shift_no and item.booked_shift_no != current:
-            parts.append(self.tr("booked in shift {shift_no}").format(shift_no=item.booked_shift_no))
-        if item.redirected_to_prepayment_fen:
-            parts.append(self.tr("{amount} went to prepayment").format(
-                amount=format_fen(item.redirected_to_prepayment_fen)))
-        if item.voided:
-            parts.append(self.tr("voided"))
-        return "; ".join(parts)
 
     def _render_info(self, current: ShiftInfo | None) -> None:
         texts = {
