@@ -149,9 +149,11 @@ class TestLinkDown:
         assert "离线受理" in screen.message_label.text()
         qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)
         assert cache.quote(customer_no).due_fen == 0  # the cached bills took the offline payment
+        window = desk.window
+        # the status bar has counted the item: "queue empty" below is then news, not the label of before F9
+        qtbot.waitUntil(lambda: "待上传 1 笔" in window.queue_label.text(), timeout=TIMEOUT_MS)
 
         link.heal()
-        window = desk.window
         qtbot.waitUntil(lambda: window.queue_label.text() == "队列已清空", timeout=CONFIRM_TIMEOUT_MS)
         assert _booked(desk_server, receipt_no) == [(quote.due_fen, True)]
         qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)

@@ -39,7 +39,7 @@ class AccountScreen(QWidget):
         self.setObjectName("accountScreen")
         self._ctx = ctx
         self._message: Callable[[], str] | None = None
-        self._change_action = ActionSlot()  # the password change waiting for an answer
+        self.change_action = ActionSlot()  # the password change waiting for an answer
 
         self._build()
         self.change_button.clicked.connect(self._on_change_clicked)
@@ -163,7 +163,7 @@ class AccountScreen(QWidget):
             return
         self._message = None
         self.message_label.clear()
-        rpc, slot = self._ctx.rpc, self._change_action
+        rpc, slot = self._ctx.rpc, self.change_action
         busy = [self.change_button, self.old_password_edit, self.new_password_edit, self.repeat_password_edit]
         # A retry after a lost answer replays the change (the old password is no longer right by then).
         action = slot.confirm((fingerprint(old), fingerprint(new)))

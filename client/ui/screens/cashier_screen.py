@@ -75,8 +75,8 @@ class CashierScreen(QWidget):
         #: The reprint or void dialog opened last (deleted when closed).
         self.dialog: ReprintDialog | VoidDialog | None = None
         #: The reprint and the void waiting for an answer: kept across the dialogs (one key per action).
-        self._reprint_action = ActionSlot()
-        self._void_action = ActionSlot()
+        self.reprint_action = ActionSlot()
+        self.void_action = ActionSlot()
 
         self.search = CustomerSearchWidget(ctx=ctx)
         self.overview = OverviewPanel()
@@ -378,7 +378,7 @@ class CashierScreen(QWidget):
     def open_reprint(self) -> ReprintDialog:
         """F7: reprint a receipt by number (the selected recent payment, or the last one taken)."""
         dialog = ReprintDialog(ctx=self._ctx, receipt_no=self._default_receipt_no(), parent=self,
-                               slot=self._reprint_action)
+                               slot=self.reprint_action)
         dialog.reprint_ready.connect(self._on_reprint_ready)
         self.dialog = dialog
         dialog.open()  # window-modal: the desk's keys wait until it closes
@@ -392,7 +392,7 @@ class CashierScreen(QWidget):
     def open_void(self) -> VoidDialog:
         """F8: void a payment of the open shift, co-signed by a supervisor on the same dialog."""
         dialog = VoidDialog(ctx=self._ctx, receipt_no=self._default_receipt_no(), parent=self,
-                            slot=self._void_action)
+                            slot=self.void_action)
         dialog.payment_voided.connect(self._on_voided)
         self.dialog = dialog
         dialog.open()

@@ -45,7 +45,7 @@ class CustomerScreen(QWidget):
         self._ctx = ctx
         self._profile: CustomerProfile | None = None
         self._message: Callable[[], str] | None = None
-        self._phone_action = ActionSlot()  # the phone change waiting for an answer
+        self.phone_action = ActionSlot()  # the phone change waiting for an answer
 
         self.customer_no_edit = QLineEdit()
         self.customer_no_edit.setObjectName("customerNoEdit")
@@ -170,7 +170,7 @@ class CustomerScreen(QWidget):
         if profile is None:
             return
         phone = self.phone_edit.text().strip()
-        rpc, customer_no, slot = self._ctx.rpc, profile.customer_no, self._phone_action
+        rpc, customer_no, slot = self._ctx.rpc, profile.customer_no, self.phone_action
         action = slot.confirm((customer_no, phone))
 
         def work() -> CustomerProfile:

@@ -101,9 +101,9 @@ class OutboxScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("outboxScreen")
         self._ctx = ctx
-        self._ack_action = ActionSlot()  # the acknowledgement waiting for an answer
+        self.ack_action = ActionSlot()  # the acknowledgement waiting for an answer
         #: The damaged-outbox acknowledgement waiting for an answer: it outlives the dialog.
-        self._damage_action = ActionSlot()
+        self.damage_action = ActionSlot()
         self._items_wanted = 0
         self.last_report: ReportRun | None = None
         #: The server's last attention list (acknowledged items included).
@@ -349,7 +349,7 @@ class OutboxScreen(QWidget):
             self.attention_label.setText(self.tr("Write down what was done (at least two characters)."))
             return
         # Confirmed here; a retry after a lost answer reuses the key, so the acknowledgement is booked once.
-        rpc, outbox, slot = self._ctx.rpc, self._ctx.outbox, self._ack_action
+        rpc, outbox, slot = self._ctx.rpc, self._ctx.outbox, self.ack_action
         action = slot.confirm((item.item_key, note))
 
         def send() -> AttentionItem:
@@ -397,7 +397,7 @@ class OutboxScreen(QWidget):
         report = self._ctx.outbox_damage.report
         if report is None or self.damage_dialog is not None:
             return
-        dialog = DamagedOutboxDialog(ctx=self._ctx, report=report, parent=self, slot=self._damage_action)
+        dialog = DamagedOutboxDialog(ctx=self._ctx, report=report, parent=self, slot=self.damage_action)
         dialog.damage_acknowledged.connect(self._on_damage_acknowledged)
         dialog.finished.connect(self._on_damage_dialog_finished)
         self.damage_dialog = dialog

@@ -80,7 +80,7 @@ class ShiftScreen(QWidget):
         #: Whether the figures on screen are the counter's own (offline), not the server's.
         self._provisional = False
         #: The shift open and the close waiting for an answer (one key per confirmed action).
-        self._open_action, self._close_action = ActionSlot(), ActionSlot()
+        self.open_action, self.close_action = ActionSlot(), ActionSlot()
         #: Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.
         self._opened_here = 0
         self.close_dialog: CloseShiftDialog | None = None
@@ -266,7 +266,7 @@ class ShiftScreen(QWidget):
             self._open_queued(fen, ctx.outbox, ctx.sync, state)
             return
         # Confirmed here; a retry with the same float after a lost answer reuses the key (one shift, not two).
-        rpc, slot = self._ctx.rpc, self._open_action
+        rpc, slot = self._ctx.rpc, self.open_action
         action = slot.confirm(fen)
 
         def work() -> ShiftInfo:
@@ -341,7 +341,7 @@ class ShiftScreen(QWidget):
         if summary.closing is not None:
             return  # closed meanwhile: the read-only summary is on screen
         dialog = CloseShiftDialog(ctx=self._ctx, summary=summary, unsent=unsent, parent=self,
-                                  slot=self._close_action, offline=loaded.offline)
+                                  slot=self.close_action, offline=loaded.offline)
         dialog.shift_closed.connect(self._on_closed)
         dialog.shift_gone.connect(self._on_shift_gone)
         dialog.finished.connect(self._on_dialog_finished)

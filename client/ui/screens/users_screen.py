@@ -41,8 +41,8 @@ class UsersScreen(QWidget):
         self._ctx = ctx
         self._message: Callable[[], str] | None = None
         #: Each kind of user administration waiting for an answer (one key per confirmed action).
-        self._create_action, self._unlock_action = ActionSlot(), ActionSlot()
-        self._toggle_action, self._reset_action = ActionSlot(), ActionSlot()
+        self.create_action, self.unlock_action = ActionSlot(), ActionSlot()
+        self.toggle_action, self.reset_action = ActionSlot(), ActionSlot()
         self.model = UserTableModel(self)
         self.table = QTableView()
         self.table.setObjectName("usersTable")
@@ -139,7 +139,7 @@ class UsersScreen(QWidget):
         user = self.selected()
         if user is None:
             return
-        rpc, username, slot = self._ctx.rpc, user.username, self._unlock_action
+        rpc, username, slot = self._ctx.rpc, user.username, self.unlock_action
         action = slot.confirm(username)
 
         def work() -> object:
@@ -158,7 +158,7 @@ class UsersScreen(QWidget):
         rpc, username, active = self._ctx.rpc, user.username, not user.active
         message = (lambda: self.tr("{username} is enabled.").format(username=username)) if active else (
             lambda: self.tr("{username} is disabled.").format(username=username))
-        slot = self._toggle_action
+        slot = self.toggle_action
         action = slot.confirm((username, active))
 
         def work() -> object:
@@ -171,7 +171,7 @@ class UsersScreen(QWidget):
             .start()
 
     def _on_create_clicked(self) -> None:
-        dialog = CreateUserDialog(ctx=self._ctx, parent=self, slot=self._create_action)
+        dialog = CreateUserDialog(ctx=self._ctx, parent=self, slot=self.create_action)
         dialog.user_created.connect(
             lambda username: self._after_action(lambda: self.tr("{username} is created.").format(username=username)))
         dialog.open()
@@ -180,7 +180,7 @@ class UsersScreen(QWidget):
         user = self.selected()
         if user is None:
             return
-        dialog = ResetPasswordDialog(ctx=self._ctx, username=user.username, parent=self, slot=self._reset_action)
+        dialog = ResetPasswordDialog(ctx=self._ctx, username=user.username, parent=self, slot=self.reset_action)
         dialog.password_reset.connect(
             lambda username: self._after_action(
                 lambda: self.tr("The password of {username} is reset; they must change it at sign-in.").format(
