@@ -11,11 +11,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from client.core.offline_auth import VerifierStore
+from client.core.outbox import ItemState
 from client.ui.app import ClientApp
 from client.ui.main_window import MainWindow
 from client.ui.ops import is_running, running_ops
 from client.ui.screens.account_screen import AccountScreen
 from shared_models.errors import ErrorCode
+from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod
 from shared_models.roles import Role
 from shared_models.rpc import Empty
 from tests.client.wire_peer import Reply, WirePeer, handshake_reply
@@ -25,7 +27,15 @@ from tests.ui.ui_helpers import COUNTER, NAMES, login_result, sign_in
 PASSWORD = "pass-1234"  # what ui_helpers.sign_in types
 USER = NAMES[Role.CASHIER][0]
 CASHIER_SCREENS = ["account", "shift", "desk", "settlement", "outbox"]
+CUSTOMER = "3301000001"
 _DOWN_METHODS = ("system.handshake", "auth.login", "auth.whoami", "shift.get_current")
+
+
+def _pay_request(receipt_no: str | None) -> PayRequest:
+    """A cash payment of 50 yuan, as the desk queues it offline."""
+    assert receipt_no is not None
+    return PayRequest(customer_no=CUSTOMER, receipt_no=receipt_no, quoted_due_fen=5000, accepted_offline=True,
+                      tenders=[Tender(method=TenderMethod.CASH, amount_fen=5000, cash_handed_fen=5000)])
 
 
 def link_down(peer: WirePeer) -> None:
@@ -98,6 +108,12 @@ class TestOfflineSignIn:
         assert app.sync is not None
         assert app.sync.status().waiting is ErrorCode.NOT_AUTHENTICATED  # nothing goes out offline-verified
         assert app.reconnector.active
+        assert app.outbox is not None
+        item = app.outbox.submit(method=PAY.name, build=_pay_request, counter_code=COUNTER, username=USER,
+                                 customer_no=CUSTOMER, amount_fen=5000, numbered=True, offline=True)
+        peer.on(PAY.name, Reply.error(ErrorCode.CUSTOMER_CLOSED, {"customer_no": CUSTOMER}))
+        assert app.sync.wait_for(item.id, timeout_s=2.0).state is ItemState.PENDING  # woken, still not sent
+        assert peer.calls_to(PAY.name) == []
         logins_before = len(peer.calls_to("auth.login"))
 
         link_up(peer, Reply.ok(login_result(Role.CASHIER, token="tok-2")))
@@ -111,6 +127,9 @@ class TestOfflineSignIn:
         relogin = peer.calls_to("auth.login")[logins_before:]
         assert [c.json()["username"] for c in relogin] == [USER]
         assert relogin[0].json()["password"] == PASSWORD
+        # the queued payment goes out now, under the online session of the same user
+        qtbot.waitUntil(lambda: app.outbox is not None and app.outbox.counts().pending == 0, timeout=20_000)
+        assert [c.headers["authorization"] for c in peer.calls_to(PAY.name)] == ["Bearer tok-2"]
         qtbot.waitUntil(lambda: running_ops() == 0, timeout=10_000)
 
     @pytest.mark.parametrize(("code", "params", "zh"), [
