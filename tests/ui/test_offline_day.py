@@ -31,6 +31,7 @@ from client.ui.screens.close_shift_dialog import CloseShiftDialog
 from client.ui.screens.settlement_screen import LoadedSettlement, SettlementScreen
 from client.ui.screens.shift_screen import ShiftScreen
 from server.demo_data import DEMO_PASSWORD
+from shared_models.methods.payments import VoidResult
 from shared_models.methods.shifts import DENOMINATIONS_FEN, ShiftSummary
 from tests.chaos.proxy import ChaosProxy
 from tests.printing.printer_endpoint import PrinterEndpoint
@@ -123,19 +124,42 @@ def screen(app: ClientApp, name: str) -> object:
     return window.screen_widget(name)
 
 
-def take_payment(qtbot: QtBot, desk: CashierScreen, customer_no: str) -> tuple[str, int]:
-    """Look the customer up (served from the cache) and take what is due in cash (F9); receipt and amount."""
+def take_payment(qtbot: QtBot, desk: CashierScreen, customer_no: str, *, offline: bool = True,
+                 amount_fen: int | None = None) -> tuple[str, int]:
+    """Look the customer up (from the cache when offline) and take what is due (or ``amount_fen``) in cash
+    (F9); receipt and amount."""
     desk.search.search_box.setText(customer_no)
     with qtbot.waitSignal(desk.overview_shown, timeout=TIMEOUT_MS):
         qtbot.keyClick(desk.search.search_box, Qt.Key.Key_Return)
     qtbot.waitUntil(desk.payment.quote_is_current, timeout=TIMEOUT_MS)
+    if amount_fen is not None:
+        desk.payment.amount_edit.set_fen(amount_fen)
+        qtbot.waitUntil(lambda: desk.payment.quote_is_current() and desk.payment.quote is not None
+                        and desk.payment.quote.amount_fen == amount_fen, timeout=TIMEOUT_MS)
     quote = desk.payment.quote
     assert quote is not None
+    desk.window().activateWindow()  # a dialog closed before (a void) may have taken the window's shortcuts along
+    qtbot.waitUntil(desk.window().isActiveWindow, timeout=TIMEOUT_MS)
     with qtbot.waitSignal(desk.payment_done, timeout=TIMEOUT_MS) as done:
         qtbot.keyClick(desk, Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)
-    assert "离线受理" in desk.message_label.text()
-    return str(done.args[0]), quote.due_fen
+    assert ("离线受理" in desk.message_label.text()) is offline
+    return str(done.args[0]), quote.amount_fen
+
+
+def void(qtbot: QtBot, desk: CashierScreen, receipt_no: str) -> VoidResult:
+    """Void ``receipt_no`` on the void dialog, co-signed by the supervisor."""
+    dialog = desk.open_void()
+    dialog.receipt_edit.setText(receipt_no)
+    dialog.reason_combo.setEditText("收错户号")
+    dialog.cosign.username_edit.setText(SUPERVISOR)
+    dialog.cosign.password_edit.setText(DEMO_PASSWORD)
+    with qtbot.waitSignal(dialog.payment_voided, timeout=TIMEOUT_MS) as voided:
+        dialog.ok_button.click()
+    qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)
+    result = voided.args[0]
+    assert isinstance(result, VoidResult)
+    return result
 
 
 def count_drawer(dialog: CloseShiftDialog, fen: int) -> None:
@@ -200,15 +224,7 @@ def test_a_whole_counter_day_with_the_link_down(
     receipts = [r for r, _ in taken]
 
     voided, voided_fen = taken[1]
-    dialog = desk.open_void()
-    dialog.receipt_edit.setText(voided)
-    dialog.reason_combo.setEditText("收错户号")
-    dialog.cosign.username_edit.setText(SUPERVISOR)
-    dialog.cosign.password_edit.setText(DEMO_PASSWORD)
-    with qtbot.waitSignal(dialog.payment_voided, timeout=TIMEOUT_MS) as void:
-        dialog.ok_button.click()
-    assert void.args[0].cosign_at_counter
-    qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)
+    assert void(qtbot, desk, voided).cosign_at_counter
 
     screen(app, "shift")
     shift_screen.start_close()
@@ -278,3 +294,46 @@ def test_a_whole_counter_day_with_the_link_down(
     assert [v.receipt_no for v in server_shift.voids] == [v.receipt_no for v in own_shift.voids] == [voided]
     assert final.report.collected_fen == provisional.report.collected_fen == kept_fen
     assert voided_fen > 0
+
+
+def test_a_supervisor_who_co_signed_online_here_co_signs_offline_too(
+    qtbot: QtBot, make_client: AppFactory, link: ChaosProxy, desk_server: DeskServer,  # noqa: F811
+) -> None:
+    """A supervisor who never signed in on this PC co-signs a void online: their verifier is cached then, so when
+    the link drops they co-sign the next void at the counter; it is booked as co-signed at the counter."""
+    app = make_client()
+    sign_in(qtbot, app, "cashier0102")
+    verifiers = app.verifiers
+    assert verifiers is not None
+    assert not verifiers(COUNTER).knows(username=SUPERVISOR, counter_code=COUNTER)
+    shift_screen = screen(app, "shift")
+    assert isinstance(shift_screen, ShiftScreen)
+    qtbot.waitUntil(lambda: shift_screen.shift.known and running_ops() == 0, timeout=TIMEOUT_MS)
+    shift_screen.float_edit.setText("100.00")
+    shift_screen.open_button.click()
+    qtbot.waitUntil(lambda: shift_screen.shift.is_open and running_ops() == 0, timeout=TIMEOUT_MS)
+    assert not shift_screen.shift.offline  # opened online, under the number the counter gave it
+    refresher, cache = app.refresher, app.cache
+    assert refresher is not None
+    assert cache is not None
+    qtbot.waitUntil(lambda: refresher.last is not None and refresher.last.count > 0, timeout=TIMEOUT_MS)
+    customer_no = next(c for c in customers_in_arrears(desk_server)[::-1] if cache.search(c).items)
+    desk = screen(app, "desk")
+    assert isinstance(desk, CashierScreen)
+    qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)
+    online_receipt, _ = take_payment(qtbot, desk, customer_no, offline=False, amount_fen=2000)
+    assert not void(qtbot, desk, online_receipt).cosign_at_counter
+    assert verifiers(COUNTER).knows(username=SUPERVISOR, counter_code=COUNTER)
+
+    link.cut()
+    offline_receipt, _ = take_payment(qtbot, desk, customer_no, amount_fen=3000)
+    assert void(qtbot, desk, offline_receipt).cosign_at_counter
+    link.heal()
+    outbox = app.outbox
+    assert outbox is not None
+    qtbot.waitUntil(lambda: outbox.counts().pending == 0, timeout=REPLAY_TIMEOUT_MS)
+    booked = sql(desk_server, "SELECT p.receipt_no, v.id IS NOT NULL, ac.id IS NOT NULL FROM payments p"
+                              " LEFT JOIN payment_voids v ON v.payment_id = p.id"
+                              " LEFT JOIN attested_cosigns ac ON ac.receipt_no = p.receipt_no"
+                              " WHERE p.receipt_no IN (:a, :b) ORDER BY p.id", a=online_receipt, b=offline_receipt)
+    assert booked == [(online_receipt, True, False), (offline_receipt, True, True)]
