@@ -51,8 +51,8 @@ class _DeskDialog(QDialog):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._ctx = ctx
-        #: The desk's pending action of this kind: it outlives the dialog, so closing the dialog after a
-        #: lost answer and trying again is still the same action (one key).
+        # The desk's pending action of this kind: it outlives the dialog, so closing the dialog after a
+        # lost answer and trying again is still the same action (one key).
         self.slot = slot if slot is not None else ActionSlot()
         self.receipt_edit = QLineEdit(receipt_no)
         self.receipt_edit.setObjectName("receiptNoEdit")

@@ -74,7 +74,7 @@ class CashierScreen(QWidget):
         self.last_receipt: PaymentReceipt | None = None
         #: The reprint or void dialog opened last (deleted when closed).
         self.dialog: ReprintDialog | VoidDialog | None = None
-        #: The reprint and the void waiting for an answer: kept across the dialogs (one key per action).
+        # The reprint and the void waiting for an answer: kept across the dialogs (one key per action).
         self.reprint_action = ActionSlot()
         self.void_action = ActionSlot()
 

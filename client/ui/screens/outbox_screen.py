@@ -102,7 +102,7 @@ class OutboxScreen(QWidget):
         self.setObjectName("outboxScreen")
         self._ctx = ctx
         self.ack_action = ActionSlot()  # the acknowledgement waiting for an answer
-        #: The damaged-outbox acknowledgement waiting for an answer: it outlives the dialog.
+        # The damaged-outbox acknowledgement waiting for an answer: it outlives the dialog.
         self.damage_action = ActionSlot()
         self._items_wanted = 0
         self.last_report: ReportRun | None = None

@@ -79,7 +79,7 @@ class ShiftScreen(QWidget):
         self._server_summary: ShiftSummary | None = None
         #: Whether the figures on screen are the counter's own (offline), not the server's.
         self._provisional = False
-        #: The shift open and the close waiting for an answer (one key per confirmed action).
+        # The shift open and the close waiting for an answer (one key per confirmed action).
         self.open_action, self.close_action = ActionSlot(), ActionSlot()
         #: Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.
         self._opened_here = 0

@@ -46,7 +46,7 @@ class _FormDialog(QDialog):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._ctx = ctx
-        #: The screen's pending action of this kind: reopening the dialog after a lost answer keeps its key.
+        # The screen's pending action of this kind: reopening the dialog after a lost answer keeps its key.
         self.slot = slot if slot is not None else ActionSlot()
         self.form = QFormLayout()
         self.error_label = QLabel()

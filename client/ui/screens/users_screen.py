@@ -40,7 +40,7 @@ class UsersScreen(QWidget):
         self.setObjectName("usersScreen")
         self._ctx = ctx
         self._message: Callable[[], str] | None = None
-        #: Each kind of user administration waiting for an answer (one key per confirmed action).
+        # Each kind of user administration waiting for an answer (one key per confirmed action).
         self.create_action, self.unlock_action = ActionSlot(), ActionSlot()
         self.toggle_action, self.reset_action = ActionSlot(), ActionSlot()
         self.model = UserTableModel(self)
