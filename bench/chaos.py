@@ -41,6 +41,8 @@ def main() -> int:
     parser.add_argument("--counters", type=int, default=len(COUNTERS), choices=range(1, len(COUNTERS) + 1))
     parser.add_argument("--customers", type=int, default=1000, help="demo customers")
     parser.add_argument("--pace", type=float, default=0.05, help="mean pause of a counter between payments (s)")
+    parser.add_argument("--shift-every", type=int, default=100,
+                        help="payments per shift: shifts close and open (on or off line) all through the run")
     parser.add_argument("--seed", type=int, default=26)
     parser.add_argument("--keep", action="store_true", help="keep the run folder (logs, outboxes, database)")
     args = parser.parse_args()
@@ -50,7 +52,7 @@ def main() -> int:
         client_kills=args.client_kills, link_cuts=args.link_cuts, cuts_after_commit=args.cuts_after_commit,
         double_replays=min(args.double_replays, args.counters), delays=args.delays, demo_customers=args.customers,
         customers_per_counter=60, pace_s=args.pace, calm_s=2.0, cut_s=(0.5, 3.0), slow_s=(1.0, 3.0), seed=args.seed,
-        drain_timeout_s=600, event_timeout_s=180)
+        shift_every=args.shift_every, drain_timeout_s=600, event_timeout_s=180)
     started = time.monotonic()
 
     def progress(message: str) -> None:
@@ -60,7 +62,7 @@ def main() -> int:
     with ChaosRun(plan, keep=args.keep, progress=progress) as run:
         progress(f"run folder {run.root}")
         result = run.run()
-    for problem in [*result.balance_problems[:20], *result.audit_problems[:20]]:
+    for problem in [*result.balance_problems[:20], *result.audit_problems[:20], *result.shift_problems[:20]]:
         print(f"PROBLEM {problem}")
     print(result.detail_line())
     print(result.result_line(long=True))

@@ -40,6 +40,8 @@ class ErrorCode(StrEnum):
     COSIGN_INVALID = "COSIGN_INVALID"
     COSIGN_NOT_AUTHORIZED = "COSIGN_NOT_AUTHORIZED"
     COSIGN_SAME_USER = "COSIGN_SAME_USER"
+    #: A co-sign verified at the counter (``attested_cosign``) outside a replayed call of the outbox.
+    COSIGN_ATTESTED_NOT_REPLAYED = "COSIGN_ATTESTED_NOT_REPLAYED"
     # business
     USER_NOT_FOUND = "USER_NOT_FOUND"
     USERNAME_TAKEN = "USERNAME_TAKEN"
@@ -69,6 +71,8 @@ class ErrorCode(StrEnum):
     SHIFT_NOT_FOUND = "SHIFT_NOT_FOUND"
     SHIFT_NOT_OWN = "SHIFT_NOT_OWN"
     SHIFT_CLOSED = "SHIFT_CLOSED"
+    #: A shift number minted by the counter that it could not have minted (``problem``: see rules.shift_numbers).
+    SHIFT_NO_INVALID = "SHIFT_NO_INVALID"
     DENOMINATION_INVALID = "DENOMINATION_INVALID"
     CASH_DIFFERENCE_NEEDS_APPROVAL = "CASH_DIFFERENCE_NEEDS_APPROVAL"
     UNSENT_NEEDS_SUPERVISOR = "UNSENT_NEEDS_SUPERVISOR"
@@ -120,6 +124,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.COSIGN_INVALID: 403,
     ErrorCode.COSIGN_NOT_AUTHORIZED: 403,
     ErrorCode.COSIGN_SAME_USER: 403,
+    ErrorCode.COSIGN_ATTESTED_NOT_REPLAYED: 403,
     ErrorCode.USER_NOT_FOUND: 404,
     ErrorCode.USERNAME_TAKEN: 409,
     ErrorCode.ORG_UNIT_NOT_FOUND: 404,
@@ -146,6 +151,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.SHIFT_NOT_FOUND: 404,
     ErrorCode.SHIFT_NOT_OWN: 403,
     ErrorCode.SHIFT_CLOSED: 409,
+    ErrorCode.SHIFT_NO_INVALID: 422,
     ErrorCode.DENOMINATION_INVALID: 422,
     ErrorCode.CASH_DIFFERENCE_NEEDS_APPROVAL: 403,
     ErrorCode.UNSENT_NEEDS_SUPERVISOR: 403,

@@ -69,6 +69,9 @@ class Rpc(Generic[ReqT, ResT]):
     replay_neutral: frozenset[str] = frozenset()
     #: True: a counter's outbox may queue this call and replay it in ``outbox.replay_batch`` (no co-sign).
     replayable: bool = False
+    #: True: the request may carry ``attested_cosign`` (``shared_models.cosign.AttestedCosign``), a co-sign
+    #: of the ``cosign`` permission verified at the counter; the server takes it only in a replayed call.
+    attested_cosign: bool = False
     #: Set by the kind: True for a Mutation, False for a Query.
     mutating: ClassVar[bool]
 
@@ -112,6 +115,8 @@ def register(rpc: RpcT) -> RpcT:
         raise ValueError(f"co-sign only makes sense on a mutating call: {rpc.name!r}")
     if rpc.replayable and (not rpc.mutating or (rpc.cosign is not None and rpc.cosign_required)):
         raise ValueError(f"only mutating calls without a required co-sign can be replayed: {rpc.name!r}")
+    if rpc.attested_cosign and (rpc.cosign is None or not rpc.replayable):
+        raise ValueError(f"an attested co-sign needs a co-sign permission and a replayable call: {rpc.name!r}")
     REGISTRY[rpc.name] = rpc
     return rpc
 

@@ -127,7 +127,10 @@ def take_payment(
     item = outbox.submit(
         method=PAY.name, build=build, counter_code=header.counter_code, username=username,
         shift_no=header.shift_no, customer_no=quote.customer_no, amount_fen=sum(t.amount_fen for t in tenders),
-        summary={"customer_name": quote.customer_name, "methods": sorted({t.method.value for t in tenders})},
+        # the allocation the cashier saw: what a shift summed up at the counter books by business type
+        summary={"customer_name": quote.customer_name, "methods": sorted({t.method.value for t in tenders}),
+                 "late_fee_fen": sum(line.pay_late_fee_fen for line in quote.lines),
+                 "prepayment_fen": quote.to_prepayment_fen},
         numbered=True, server_next_seq=server_next_seq, offline=offline_now,
     )
     if not offline_now:

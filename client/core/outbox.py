@@ -40,6 +40,7 @@ from shared_models.ids import IdempotencyKey, new_idempotency_key
 from shared_models.methods.payments import make_receipt_no
 from shared_models.rpc import Model, load_all
 from shared_models.rules.receipt_numbers import RECEIPT_GAP_AFTER_DAMAGE
+from shared_models.rules.shift_numbers import make_shift_no, next_shift_seq
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,9 @@ _SCHEMA: Final = (
     "CREATE TABLE IF NOT EXISTS receipt_seq (counter_code TEXT NOT NULL, day TEXT NOT NULL,"
     " last_seq INTEGER NOT NULL, PRIMARY KEY (counter_code, day))",
     "CREATE TABLE IF NOT EXISTS receipts_taken (receipt_no TEXT PRIMARY KEY, taken_at TEXT NOT NULL)",
+    # the counter's own shift numbering (shared_models.rules.shift_numbers), like the receipts'
+    "CREATE TABLE IF NOT EXISTS shift_seq (counter_code TEXT NOT NULL, day TEXT NOT NULL,"
+    " last_seq INTEGER NOT NULL, PRIMARY KEY (counter_code, day))",
     """CREATE TABLE IF NOT EXISTS outbox (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         key TEXT NOT NULL UNIQUE,
@@ -398,6 +402,25 @@ class Outbox:
                      (receipt_no, self._now().isoformat()))
         return receipt_no
 
+    def _take_shift_no(self, conn: sqlite3.Connection, *, counter_code: str, server_next_seq: int) -> str:
+        day = self._today()
+        row = conn.execute("SELECT last_seq FROM shift_seq WHERE counter_code = ? AND day = ?",
+                           (counter_code, day.isoformat())).fetchone()
+        seq = next_shift_seq(own_last=int(row[0]) if row else 0, server_next=server_next_seq)
+        shift_no = make_shift_no(counter_code, day, seq)  # ValueError past 99 a day
+        conn.execute("INSERT INTO shift_seq (counter_code, day, last_seq) VALUES (?, ?, ?)"
+                     " ON CONFLICT (counter_code, day) DO UPDATE SET last_seq = excluded.last_seq",
+                     (counter_code, day.isoformat(), seq))
+        return shift_no
+
+    def note_shift_floor(self, counter_code: str, next_seq: int) -> None:
+        """The server's next shift sequence of this counter today: the counter's own numbering never goes
+        below it (shifts numbered by the server before, or by another client of this counter)."""
+        with self._write() as conn:
+            conn.execute("INSERT INTO shift_seq (counter_code, day, last_seq) VALUES (?, ?, ?)"
+                         " ON CONFLICT (counter_code, day) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
+                         (counter_code, self._today().isoformat(), max(next_seq, 1) - 1))
+
     def last_receipt_seq(self, counter_code: str, day: dt.date | None = None) -> int:
         """The last receipt sequence taken for ``counter_code`` on ``day`` (today), 0 if none."""
         day = day or self._today()
@@ -412,10 +435,12 @@ class Outbox:
         self, *, method: str, build: Callable[[str | None], Model], counter_code: str, username: str,
         shift_no: str | None = None, customer_no: str | None = None, amount_fen: int = 0,
         summary: Mapping[str, Any] | None = None, numbered: bool = False, server_next_seq: int = 1,
-        offline: bool = False, key: IdempotencyKey | None = None,
+        offline: bool = False, key: IdempotencyKey | None = None, shift_numbered: bool = False,
+        server_next_shift_seq: int = 1,
     ) -> OutboxItem:
-        """Queue one call: mint its key, take its receipt number (``numbered``), store the request built by
-        ``build(receipt_no)``; one durable transaction, before anything is sent.
+        """Queue one call: mint its key, take its receipt number (``numbered``) or its shift number
+        (``shift_numbered``: a shift open), store the request built by ``build(number)``; one durable
+        transaction, before anything is sent.
 
         :class:`OutboxFullError` when the disk is full (nothing queued, no number spent); ValueError from
         ``build`` or when the day's receipt numbers are used up.
@@ -425,7 +450,9 @@ class Outbox:
         with self._write() as conn:
             receipt_no = (self._take_receipt_no(conn, counter_code=counter_code, server_next_seq=server_next_seq)
                           if numbered else None)
-            body = build(receipt_no).model_dump(mode="json")
+            if shift_numbered:
+                shift_no = self._take_shift_no(conn, counter_code=counter_code, server_next_seq=server_next_shift_seq)
+            body = build(shift_no if shift_numbered else receipt_no).model_dump(mode="json")
             cursor = conn.execute(
                 "INSERT INTO outbox (key, method, body, receipt_no, counter_code, username, shift_no, customer_no,"
                 " amount_fen, summary, created_at, offline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

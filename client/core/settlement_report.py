@@ -10,7 +10,7 @@ The figures are the server's; nothing is recomputed here, so the PDF's own check
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Final
 
@@ -117,11 +117,14 @@ def cashier_settlement(summary: ShiftSummary) -> CashierSettlement:
     )
 
 
-def settlement_report(daily: DailySettlement, *, printed_by: str | None = None) -> SettlementReport:
+def settlement_report(daily: DailySettlement, *, printed_by: str | None = None,
+                      provisional: bool = False) -> SettlementReport:
     """The 日结单 of ``daily``'s closed shifts; :class:`SettlementNotReadyError` when none is closed.
 
     ``printed_by`` names who prints (default: the user the server generated the data for); the print
     time is the server's ``generated_at``, so a report of closed shifts is reproducible from its data.
+    ``provisional``: the counter summed the data up itself with the link down (:func:`provisional_daily`);
+    the report prints marked 临时.
     """
     closed = [s for s in daily.shifts if s.closing is not None]
     if not closed:
@@ -139,4 +142,17 @@ def settlement_report(daily: DailySettlement, *, printed_by: str | None = None) 
         prepayment_closing_fen=daily.prepayment_closing_fen,
         printed_at=hall_time(daily.generated_at),
         printed_by=printed_by or daily.generated_by,
+        provisional=provisional,
+    )
+
+
+def provisional_daily(summaries: Sequence[ShiftSummary], *, hall_name: str, printed_by: str,
+                      now: dt.datetime) -> DailySettlement:
+    """The day's settlement data of shifts the counter closed with the link down (its own figures): what the
+    provisional 日结单 prints. Prepayment balances are the center's and unknown here: printed as 0."""
+    first = summaries[0].shift
+    return DailySettlement(
+        hall_code=first.hall_code, hall_name=hall_name, business_date=first.business_date, shifts=list(summaries),
+        open_shifts=[], deposit_slip_nos=[s.closing.deposit_slip_no for s in summaries if s.closing is not None],
+        prepayment_opening_fen=0, prepayment_closing_fen=0, generated_at=now, generated_by=printed_by,
     )

@@ -31,6 +31,9 @@ class ShiftState:
     def __init__(self) -> None:
         self._shift: ShiftInfo | None = None
         self._next_receipt_seq = 1
+        self._next_shift_seq = 1
+        #: True while the open shift is the counter's own (opened with the link down, not yet on the server).
+        self.offline = False
         self._known = False
         self._listeners: list[ShiftListener] = []
 
@@ -54,6 +57,11 @@ class ShiftState:
         """The server's floor for the next receipt sequence of this counter today (at least 1)."""
         return self._next_receipt_seq
 
+    @property
+    def next_shift_seq(self) -> int:
+        """The server's floor for the next shift sequence of this counter today (at least 1)."""
+        return self._next_shift_seq
+
     def subscribe(self, listener: ShiftListener) -> Callable[[], None]:
         """Call ``listener(state)`` on every change; returns the function that unsubscribes it."""
         self._listeners.append(listener)
@@ -64,16 +72,19 @@ class ShiftState:
 
         return unsubscribe
 
-    def update(self, current: CurrentShift) -> None:
-        """The server's answer to ``shift.get_current``."""
+    def update(self, current: CurrentShift, *, offline: bool = False) -> None:
+        """The server's answer to ``shift.get_current`` (``offline``: the counter's own, from its outbox)."""
         self._shift = current.shift if current.shift is not None and current.shift.closed_at is None else None
+        self.offline = offline and self._shift is not None
         self._next_receipt_seq = max(1, current.next_receipt_seq)
+        self._next_shift_seq = max(1, current.next_shift_seq)
         self._known = True
         self._emit()
 
-    def opened(self, shift: ShiftInfo) -> None:
-        """A shift was opened on this counter (``shift.open_shift`` answered)."""
+    def opened(self, shift: ShiftInfo, *, offline: bool = False) -> None:
+        """A shift was opened on this counter (``shift.open_shift`` answered, or done offline)."""
         self._shift = shift
+        self.offline = offline
         self._known = True
         self._emit()
 
@@ -82,6 +93,7 @@ class ShiftState:
         if self._known and self._shift is None:
             return
         self._shift = None
+        self.offline = False
         self._known = True
         self._emit()
 

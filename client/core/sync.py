@@ -179,7 +179,9 @@ class SyncWorker(BackgroundLoop[SyncStatus]):
         if not items:
             self._set_waiting(None)
             return self._probe() if self._link is LinkState.DOWN else self._idle_s
-        if len(items) == 1:
+        rpc = REGISTRY.get(items[0].method)
+        # A co-sign verified at the counter is taken only in a replayed call of the outbox: a batch, even of one.
+        if len(items) == 1 and not (rpc is not None and rpc.attested_cosign):
             return self._send(items[0])
         return self._send_batch(items)
 

@@ -84,6 +84,8 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "{username} is not allowed to co-sign this action."),
     ErrorCode.COSIGN_SAME_USER: QT_TRANSLATE_NOOP(
         "Errors", "The co-signer must be a different person."),
+    ErrorCode.COSIGN_ATTESTED_NOT_REPLAYED: QT_TRANSLATE_NOOP(
+        "Errors", "A co-sign verified at the counter is accepted only from the counter's queue of offline work."),
     ErrorCode.USER_NOT_FOUND: QT_TRANSLATE_NOOP(
         "Errors", "There is no user {username}."),
     ErrorCode.USERNAME_TAKEN: QT_TRANSLATE_NOOP(
@@ -145,6 +147,8 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "The shift {shift_no} belongs to another cashier."),
     ErrorCode.SHIFT_CLOSED: QT_TRANSLATE_NOOP(
         "Errors", "The shift {shift_no} is already closed and can no longer change."),
+    ErrorCode.SHIFT_NO_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "The shift number {shift_no} is not one this counter could have given ({problem})."),
     ErrorCode.DENOMINATION_INVALID: QT_TRANSLATE_NOOP(
         "Errors", "¥{denomination_fen} is not a denomination counted at close, or it was entered twice."),
     ErrorCode.CASH_DIFFERENCE_NEEDS_APPROVAL: QT_TRANSLATE_NOOP(

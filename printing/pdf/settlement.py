@@ -53,6 +53,10 @@ OFFLINE_STATUSES: Final = ("confirmed", "unconfirmed", "confirmed_later")
 LABELS_ZH: Final = MappingProxyType(
     {
         "title": "营业厅日结单",
+        "provisional_title": "营业厅日结单（临时）",
+        "provisional_note": (
+            "临时日结单：断网期间由柜台自行汇总，尚未与中心核对；网络恢复、中心入账后以正式日结单为准。"
+        ),
         "hall": "营业厅",
         "hall_code": "营业厅编码",
         "business_date": "营业日期",
@@ -359,6 +363,9 @@ class SettlementReport:
     prepayment_closing_fen: int
     printed_at: dt.datetime
     printed_by: str
+    #: Summed up by the counter with the link down (not yet the center's books): printed marked 临时, and the
+    #: final report prints once the counter's outbox has been replayed (docs/offline.md).
+    provisional: bool = False
 
     @property
     def method_totals(self) -> tuple[MethodTotal, ...]:
@@ -469,7 +476,7 @@ def render_settlement_pdf(report: SettlementReport) -> bytes:
 
 def _build(report: SettlementReport, *, font: str, total_pages: int) -> tuple[bytes, int]:
     buffer = io.BytesIO()
-    title = f"{_L['title']} {report.hall_name} {report.business_date.isoformat()}"
+    title = f"{_title(report)} {report.hall_name} {report.business_date.isoformat()}"
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -497,7 +504,7 @@ def _footer(report: SettlementReport, *, font: str, total_pages: int, pages: lis
     # The PDF's CreationDate/ModDate is when the report was printed, not when the bytes were made.
     stamp = f"D:{report.printed_at:%Y%m%d%H%M%S}{sign}{abs(minutes) // 60:02d}'{abs(minutes) % 60:02d}'"
     printed = f"{_L['printed']}：{report.printed_by} {report.printed_at:{_TIME}}"
-    left = f"{_L['title']} · {report.hall_name} · {report.business_date.isoformat()}"
+    left = f"{_title(report)} · {report.hall_name} · {report.business_date.isoformat()}"
 
     def draw(canvas: Any, doc: Any) -> None:
         pages[0] = doc.page
@@ -514,6 +521,10 @@ def _footer(report: SettlementReport, *, font: str, total_pages: int, pages: lis
     return draw
 
 
+def _title(report: SettlementReport) -> str:
+    return _L["provisional_title"] if report.provisional else _L["title"]
+
+
 class _Styles:
     def __init__(self, font: str) -> None:
         self.font = font
@@ -525,7 +536,9 @@ class _Styles:
 
 def _story(report: SettlementReport, *, font: str) -> list[Any]:
     st = _Styles(font)
-    story: list[Any] = [Paragraph(_L["title"], st.title), Spacer(1, 3 * mm)]
+    story: list[Any] = [Paragraph(_title(report), st.title), Spacer(1, 3 * mm)]
+    if report.provisional:
+        story += [Paragraph(_L["provisional_note"], st.body), Spacer(1, 2 * mm)]
     story.append(
         _kv_table(
             st,

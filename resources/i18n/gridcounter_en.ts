@@ -337,7 +337,7 @@
     <name>CloseShiftDialog</name>
     <message>
         <source>Close shift {shift_no}</source>
-        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its final summary (``ShiftSummary``). The server says the shift is already closed or unknown (shift number): the screen reloads it. The drawer holds the booked cash and the cash of the payments not yet confirmed.</extracomment>
+        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its summary (``ShiftSummary``), and True when closed offline (the counter&apos;s figures). The server says the shift is already closed or unknown (shift number): the screen reloads it. Closed at the counter with the link down: the figures are the counter&apos;s own, the co-sign is checked against the supervisor&apos;s cached verifier, and the close waits in the outbox (SPEC §5). The drawer holds the booked cash and the cash of the payments not yet confirmed.</extracomment>
         <translation>Close shift {shift_no}</translation>
     </message>
     <message>
@@ -869,6 +869,10 @@
         <translation>The co-signer must be a different person.</translation>
     </message>
     <message>
+        <source>A co-sign verified at the counter is accepted only from the counter&apos;s queue of offline work.</source>
+        <translation>A co-sign verified at the counter is accepted only from the counter&apos;s queue of offline work.</translation>
+    </message>
+    <message>
         <source>There is no user {username}.</source>
         <translation>There is no user {username}.</translation>
     </message>
@@ -971,6 +975,10 @@
     <message>
         <source>The shift {shift_no} is already closed and can no longer change.</source>
         <translation>The shift {shift_no} is already closed and can no longer change.</translation>
+    </message>
+    <message>
+        <source>The shift number {shift_no} is not one this counter could have given ({problem}).</source>
+        <translation>The shift number {shift_no} is not one this counter could have given ({problem}).</translation>
     </message>
     <message>
         <source>¥{denomination_fen} is not a denomination counted at close, or it was entered twice.</source>
@@ -1322,6 +1330,14 @@
         <translation>Late fee to the booking day</translation>
     </message>
     <message>
+        <source>Co-signed at the counter while offline</source>
+        <translation>Co-signed at the counter while offline</translation>
+    </message>
+    <message>
+        <source>Done with the link down; {name} co-signed at the counter (checked there, not by the center). Review and acknowledge.</source>
+        <translation>Done with the link down; {name} co-signed at the counter (checked there, not by the center). Review and acknowledge.</translation>
+    </message>
+    <message>
         <source>{state} (acknowledged by {name})</source>
         <translation>{state} (acknowledged by {name})</translation>
     </message>
@@ -1353,6 +1369,19 @@
     <message>
         <source>not the day it was queued</source>
         <translation>not the day it was queued</translation>
+    </message>
+    <message>
+        <source>Shift open {number}</source>
+        <extracomment>What a queued item that is not a payment does, in the receipt column (SPEC §5: shifts and voids done offline).</extracomment>
+        <translation>Shift open {number}</translation>
+    </message>
+    <message>
+        <source>Shift close {number}</source>
+        <translation>Shift close {number}</translation>
+    </message>
+    <message>
+        <source>Void of {number}</source>
+        <translation>Void of {number}</translation>
     </message>
 </context>
 <context>
@@ -2001,7 +2030,7 @@
     <name>ShiftScreen</name>
     <message>
         <source>Open a shift</source>
-        <extracomment>The cashier asks for the daily settlement of this business day (``datetime.date``). A summary was rendered (tests and the desk wait for this). Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.</extracomment>
+        <extracomment>The cashier asks for the daily settlement of this business day (``datetime.date``). A summary was rendered (tests and the desk wait for this). The server&apos;s last summary of the open shift (a link that drops keeps it as the base: online voids). Whether the figures on screen are the counter&apos;s own (offline), not the server&apos;s. Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.</extracomment>
         <translation>Open a shift</translation>
     </message>
     <message>
@@ -2085,8 +2114,16 @@
         <translation>Enter the float in yuan (0 if there is none).</translation>
     </message>
     <message>
+        <source>Shift {shift_no} is open at this counter (offline); the center confirms it when the link returns.</source>
+        <translation>Shift {shift_no} is open at this counter (offline); the center confirms it when the link returns.</translation>
+    </message>
+    <message>
         <source>Shift {shift_no} is open.</source>
         <translation>Shift {shift_no} is open.</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} is closed at this counter (offline). Its daily settlement prints marked provisional now, and final once the center has booked it.</source>
+        <translation>Shift {shift_no} is closed at this counter (offline). Its daily settlement prints marked provisional now, and final once the center has booked it.</translation>
     </message>
     <message>
         <source>Shift {shift_no} is closed. Its figures can no longer change.</source>
@@ -2101,12 +2138,20 @@
         <translation>No open shift at this counter.</translation>
     </message>
     <message>
+        <source>Shift {shift_no} is open (offline, not yet confirmed by the center).</source>
+        <translation>Shift {shift_no} is open (offline, not yet confirmed by the center).</translation>
+    </message>
+    <message>
         <source>Shift {shift_no} (closed, read-only)</source>
         <translation>Shift {shift_no} (closed, read-only)</translation>
     </message>
     <message>
         <source>Shift {shift_no} so far</source>
         <translation>Shift {shift_no} so far</translation>
+    </message>
+    <message>
+        <source>counted at this counter (provisional)</source>
+        <translation>counted at this counter (provisional)</translation>
     </message>
     <message>
         <source>Offline payments: {count}</source>

@@ -336,7 +336,7 @@
     <name>CloseShiftDialog</name>
     <message>
         <source>Close shift {shift_no}</source>
-        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its final summary (``ShiftSummary``). The server says the shift is already closed or unknown (shift number): the screen reloads it. The drawer holds the booked cash and the cash of the payments not yet confirmed.</extracomment>
+        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its summary (``ShiftSummary``), and True when closed offline (the counter&apos;s figures). The server says the shift is already closed or unknown (shift number): the screen reloads it. Closed at the counter with the link down: the figures are the counter&apos;s own, the co-sign is checked against the supervisor&apos;s cached verifier, and the close waits in the outbox (SPEC §5). The drawer holds the booked cash and the cash of the payments not yet confirmed.</extracomment>
         <translation>结班 {shift_no}</translation>
     </message>
     <message>
@@ -868,6 +868,10 @@
         <translation>复核人不能是操作员本人。</translation>
     </message>
     <message>
+        <source>A co-sign verified at the counter is accepted only from the counter&apos;s queue of offline work.</source>
+        <translation>柜台本地验证的会签只在补传柜台离线队列时有效。</translation>
+    </message>
+    <message>
         <source>There is no user {username}.</source>
         <translation>用户 {username} 不存在。</translation>
     </message>
@@ -970,6 +974,10 @@
     <message>
         <source>The shift {shift_no} is already closed and can no longer change.</source>
         <translation>班次 {shift_no} 已结班，不能再更改。</translation>
+    </message>
+    <message>
+        <source>The shift number {shift_no} is not one this counter could have given ({problem}).</source>
+        <translation>班次号 {shift_no} 不是本柜台可能编出的号码（{problem}）。</translation>
     </message>
     <message>
         <source>¥{denomination_fen} is not a denomination counted at close, or it was entered twice.</source>
@@ -1318,6 +1326,14 @@
         <translation>违约金按入账日计算</translation>
     </message>
     <message>
+        <source>Co-signed at the counter while offline</source>
+        <translation>离线时在柜台会签</translation>
+    </message>
+    <message>
+        <source>Done with the link down; {name} co-signed at the counter (checked there, not by the center). Review and acknowledge.</source>
+        <translation>断网期间办理，{name} 在柜台会签（由柜台本地验证，未经中心核验）。请复核并确认。</translation>
+    </message>
+    <message>
         <source>{state} (acknowledged by {name})</source>
         <translation>{state}（{name} 已确认）</translation>
     </message>
@@ -1349,6 +1365,19 @@
     <message>
         <source>not the day it was queued</source>
         <translation>与排队日期不符</translation>
+    </message>
+    <message>
+        <source>Shift open {number}</source>
+        <extracomment>What a queued item that is not a payment does, in the receipt column (SPEC §5: shifts and voids done offline).</extracomment>
+        <translation>开班 {number}</translation>
+    </message>
+    <message>
+        <source>Shift close {number}</source>
+        <translation>结班 {number}</translation>
+    </message>
+    <message>
+        <source>Void of {number}</source>
+        <translation>冲正 {number}</translation>
     </message>
 </context>
 <context>
@@ -1996,7 +2025,7 @@
     <name>ShiftScreen</name>
     <message>
         <source>Open a shift</source>
-        <extracomment>The cashier asks for the daily settlement of this business day (``datetime.date``). A summary was rendered (tests and the desk wait for this). Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.</extracomment>
+        <extracomment>The cashier asks for the daily settlement of this business day (``datetime.date``). A summary was rendered (tests and the desk wait for this). The server&apos;s last summary of the open shift (a link that drops keeps it as the base: online voids). Whether the figures on screen are the counter&apos;s own (offline), not the server&apos;s. Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.</extracomment>
         <translation>开班</translation>
     </message>
     <message>
@@ -2080,8 +2109,16 @@
         <translation>请输入备用金金额（元），没有备用金请输入 0。</translation>
     </message>
     <message>
+        <source>Shift {shift_no} is open at this counter (offline); the center confirms it when the link returns.</source>
+        <translation>班次 {shift_no} 已在本柜台开班（离线），网络恢复后由中心确认。</translation>
+    </message>
+    <message>
         <source>Shift {shift_no} is open.</source>
         <translation>班次 {shift_no} 已开班。</translation>
+    </message>
+    <message>
+        <source>Shift {shift_no} is closed at this counter (offline). Its daily settlement prints marked provisional now, and final once the center has booked it.</source>
+        <translation>班次 {shift_no} 已在本柜台结班（离线）。现在打印的日结单标为临时，中心入账后再打印正式日结单。</translation>
     </message>
     <message>
         <source>Shift {shift_no} is closed. Its figures can no longer change.</source>
@@ -2096,12 +2133,20 @@
         <translation>本柜台没有未结的班次。</translation>
     </message>
     <message>
+        <source>Shift {shift_no} is open (offline, not yet confirmed by the center).</source>
+        <translation>班次 {shift_no} 已开班（离线，中心尚未确认）。</translation>
+    </message>
+    <message>
         <source>Shift {shift_no} (closed, read-only)</source>
         <translation>班次 {shift_no}（已结班，只读）</translation>
     </message>
     <message>
         <source>Shift {shift_no} so far</source>
         <translation>班次 {shift_no} 当前汇总</translation>
+    </message>
+    <message>
+        <source>counted at this counter (provisional)</source>
+        <translation>柜台自行汇总（临时）</translation>
     </message>
     <message>
         <source>Offline payments: {count}</source>

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,6 +36,9 @@ class Shift(Base):
     business_date: Mapped[dt.date]
     opened_at: Mapped[UtcTime]
     float_fen: Mapped[FenCol]
+    #: Opened at the counter with the link down (its number minted by the counter), and the counter's clock then.
+    opened_offline: Mapped[bool] = mapped_column(default=False, server_default="false")
+    local_opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ShiftClosing(Base):
@@ -54,6 +57,9 @@ class ShiftClosing(Base):
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deposit_slip_no: Mapped[Str64]
     note: Mapped[str] = mapped_column(String(200), default="")
+    #: Closed at the counter with the link down (replayed from its outbox), and the counter's clock then.
+    closed_offline: Mapped[bool] = mapped_column(default=False, server_default="false")
+    local_closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Payment(Base):

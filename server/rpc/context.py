@@ -36,6 +36,8 @@ class Cosigner:
     user_id: int
     username: str
     role: Role
+    #: Set when the co-sign was verified at the counter (the counter's clock then), not by the server.
+    attested_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ class CallContext:
     counter_code: str | None = None
     #: The idempotency key of a mutating call (dispatch has claimed it in this transaction).
     idempotency_key: str | None = None
+    #: True for a call replayed from a counter's outbox (``outbox.replay_batch``): only then is a co-sign
+    #: verified at the counter (``attested_cosign``) accepted.
+    replayed: bool = False
     audit: list[AuditEntry] = field(default_factory=list)
     #: Effects that must survive the rollback of a failed call (a failed sign-in counts toward the
     #: lockout); each runs after the rollback in a transaction of its own, with its own audit records.

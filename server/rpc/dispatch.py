@@ -37,6 +37,7 @@ from server.services.auth import (
     authenticate,
     session_actor,
     session_params,
+    verify_attested_cosign,
     verify_cosign,
 )
 from server.settings import Settings
@@ -304,7 +305,8 @@ class Dispatcher:
         except AppError as exc:  # refused before touching the database
             return _Outcome(key=item.key, error=ErrorPayload(code=exc.code, params=dict(exc.params)))
         ctx = CallContext(session=session, clock=self._clock, settings=self._settings, pii=self._pii,
-                          now=self._clock.now(), method=rpc.name, counter_code=counter_code, idempotency_key=key)
+                          now=self._clock.now(), method=rpc.name, counter_code=counter_code, idempotency_key=key,
+                          replayed=True)
         nested = session.begin_nested() if savepoint else None
         try:
             reply = self._run(ctx, rpc, req, key=key, token=token, cosign=None)
@@ -368,6 +370,13 @@ class Dispatcher:
         if cosign is not None and rpc.cosign is not None:
             username, password = _parse_cosign(cosign)
             ctx.cosigner = verify_cosign(ctx, username=username, password=password, permission=rpc.cosign)
+        attestation = getattr(req, "attested_cosign", None)
+        if attestation is not None and rpc.attested_cosign and rpc.cosign is not None:
+            if not ctx.replayed:
+                raise AppError(ErrorCode.COSIGN_ATTESTED_NOT_REPLAYED)
+            if ctx.cosigner is not None:  # one co-sign per call: a password and an attestation is neither
+                raise AppError(ErrorCode.COSIGN_INVALID)
+            ctx.cosigner = verify_attested_cosign(ctx, attestation, permission=rpc.cosign)
         result: Model = HANDLERS[rpc.name](ctx=ctx, req=req)
         if not isinstance(result, rpc.response):  # pragma: no cover - a programming error
             raise TypeError(f"{rpc.name} returned {type(result).__name__}")

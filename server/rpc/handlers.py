@@ -40,6 +40,7 @@ HANDLERS: dict[str, Handler] = {
     "payment.get_receipt": payments.get_receipt,
     "payment.reprint_receipt": payments.reprint_receipt,
     "payment.void_payment": voids.void_payment,
+    "payment.void_attested": voids.void_attested,
     "shift.get_current": shifts.get_current,
     "shift.open_shift": shifts.open_shift,
     "shift.get_summary": shifts.get_summary,

@@ -11,6 +11,8 @@ Items needing attention come from two places:
 * payments accepted offline whose taken-at time broke the as-of rules (``payments.late_fee_as_of_rule``):
   booked with the late fee to the booking day, not the counter's; listed with both dates (``late_fee_day``,
   which wins over ``redirected`` when both apply: one item per payment).
+* actions replayed from a counter's outbox whose supervisor co-sign was verified at the counter
+  (``attested_cosigns``, written by ``attested.record_attested``): booked, listed for review.
 
 Both are named by the original idempotency key. A supervisor acknowledges an item with a note: one
 ``attention_acknowledgements`` row, never updated, so a second acknowledgement is refused. Scope: the hall
@@ -70,20 +72,29 @@ _ITEMS_SQL: Final = """
         SELECT 'refused' AS kind, a.item_key, a.method, a.receipt_no, a.customer_no, a.amount_fen,
                k.code AS counter_code, a.taken_by, a.shift_no, a.local_time, a.reported_at AS recorded_at,
                a.error_code, a.error_params, CAST(0 AS bigint) AS redirected_fen,
-               CAST(NULL AS date) AS late_fee_as_of, CAST(NULL AS varchar) AS as_of_rule
+               CAST(NULL AS date) AS late_fee_as_of, CAST(NULL AS varchar) AS as_of_rule,
+               CAST(NULL AS varchar) AS cosigned_by
         FROM offline_attention a JOIN counters k ON k.id = a.counter_id
         WHERE {refused_scope}
         UNION ALL
         SELECT CASE WHEN p.late_fee_as_of_rule IS NOT NULL THEN 'late_fee_day' ELSE 'redirected' END,
                p.idempotency_key, :pay_method, p.receipt_no, c.customer_no, p.amount_fen, k.code,
                u.username, s.shift_no, p.local_time, p.paid_at, NULL, NULL, p.redirected_to_prepayment_fen,
-               p.late_fee_as_of, p.late_fee_as_of_rule
+               p.late_fee_as_of, p.late_fee_as_of_rule, NULL
         FROM payments p
         JOIN counters k ON k.id = p.counter_id
         JOIN customers c ON c.id = p.customer_id
         JOIN users u ON u.id = p.user_id
         JOIN shifts s ON s.id = p.shift_id
         WHERE (p.redirected_to_prepayment_fen > 0 OR p.late_fee_as_of_rule IS NOT NULL) AND {redirected_scope}
+        UNION ALL
+        SELECT 'attested', ac.item_key, ac.method, ac.receipt_no, NULL, ac.amount_fen, k.code, au.username,
+               ac.shift_no, ac.verified_at, ac.recorded_at, NULL, NULL, 0, NULL, NULL, cu.username
+        FROM attested_cosigns ac
+        JOIN counters k ON k.id = ac.counter_id
+        JOIN users au ON au.id = ac.actor_id
+        JOIN users cu ON cu.id = ac.cosigner_id
+        WHERE {attested_scope}
     )
     SELECT i.*, ack.id IS NOT NULL AS acknowledged, au.username AS acknowledged_by, ack.acknowledged_at, ack.note,
            count(*) FILTER (WHERE ack.id IS NULL) OVER () AS open_total
@@ -96,12 +107,15 @@ _ITEMS_SQL: Final = """
 """
 
 
-def _items_sql(*, refused_scope: str, redirected_scope: str) -> TextClause:
-    return text(_ITEMS_SQL.format(refused_scope=refused_scope, redirected_scope=redirected_scope))
+def _items_sql(*, refused_scope: str, redirected_scope: str, attested_scope: str) -> TextClause:
+    return text(_ITEMS_SQL.format(refused_scope=refused_scope, redirected_scope=redirected_scope,
+                                  attested_scope=attested_scope))
 
 
-_ITEMS_OF_HALL: Final = _items_sql(refused_scope="a.hall_id = :scope", redirected_scope="k.hall_id = :scope")
-_ITEMS_OF_COUNTER: Final = _items_sql(refused_scope="a.counter_id = :scope", redirected_scope="p.counter_id = :scope")
+_ITEMS_OF_HALL: Final = _items_sql(refused_scope="a.hall_id = :scope", redirected_scope="k.hall_id = :scope",
+                                   attested_scope="ac.hall_id = :scope")
+_ITEMS_OF_COUNTER: Final = _items_sql(refused_scope="a.counter_id = :scope", redirected_scope="p.counter_id = :scope",
+                                      attested_scope="ac.counter_id = :scope")
 
 # Where an item lives, whatever the caller's scope: (kind, hall) of a reported item or a redirected payment.
 _FIND_ITEM: Final = text(
@@ -112,6 +126,8 @@ _FIND_ITEM: Final = text(
     FROM payments p JOIN counters k ON k.id = p.counter_id
     WHERE (p.redirected_to_prepayment_fen > 0 OR p.late_fee_as_of_rule IS NOT NULL)
       AND p.idempotency_key = :item_key
+    UNION ALL
+    SELECT 'attested', ac.hall_id FROM attested_cosigns ac WHERE ac.item_key = :item_key
     LIMIT 1
     """
 )
@@ -177,6 +193,7 @@ def _item(row: Row[Any]) -> AttentionItem:
         acknowledged_by=row.acknowledged_by, acknowledged_at=row.acknowledged_at, note=row.note,
         taken_on=hall_date(row.local_time) if row.local_time is not None else None,
         late_fee_as_of=row.late_fee_as_of, as_of_rule=row.as_of_rule,
+        cosigned_by=row.cosigned_by,
     )
 
 

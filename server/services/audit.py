@@ -27,6 +27,8 @@ from shared_models.methods.audit import (
 from shared_models.rpc import Empty
 
 GENESIS = bytes(32)
+#: The key an audit record's ``after`` carries when the call's co-sign was verified at the counter.
+ATTESTED_KEY: Final = "cosign_at_counter"
 SERVER_CHAIN = "server"
 
 #: Request fields never copied into the audit log.
@@ -128,6 +130,12 @@ def write_records(
             seq, prev = _advance_head(ctx.session, chain, len(entries))
         else:
             seq, prev = first
+        if cosigner is not None and cosigner.attested_at is not None:
+            # The co-sign was verified at the counter, not here: every record of the call says so.
+            mark = {"cosigner": cosigner.username, "verified_at_counter": True,
+                    "verified_at": cosigner.attested_at.isoformat()}
+            entries = [AuditEntry(target=e.target, before=e.before, user_id=e.user_id, username=e.username,
+                                  after={**(e.after or {}), ATTESTED_KEY: mark}) for e in entries]
         for i, entry in enumerate(entries):
             fields = _fields(
                 chain=chain, seq=seq + i, at=ctx.now,

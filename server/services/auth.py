@@ -16,6 +16,7 @@ from server.models.users import User, UserSession
 from server.rpc.context import Actor, AuditEntry, CallContext, Cosigner
 from server.security import hash_password, new_token, same_hash, token_hash, verify_password
 from server.settings import Settings
+from shared_models.cosign import AttestedCosign, attestation_problem
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import (
     MIN_PASSWORD_LENGTH,
@@ -229,6 +230,49 @@ def verify_cosign(ctx: CallContext, *, username: str, password: str, permission:
     if not user.active or permission not in ROLE_PERMISSIONS[user.role]:
         raise AppError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=user.username)
     return Cosigner(user_id=user.id, username=user.username, role=user.role)
+
+
+# Whether the co-signer belongs to the hall of the actor's counter or a unit above it, and whether they have
+# signed in at this counter or co-signed a call made there (the counter can only hold a verifier of theirs
+# if one of these happened).
+_ATTESTABLE: Final = text(
+    """
+    WITH RECURSIVE up(id, parent_id) AS (
+        SELECT o.id, o.parent_id FROM org_units o JOIN counters k ON k.hall_id = o.id WHERE k.id = :counter_id
+        UNION ALL SELECT o.id, o.parent_id FROM org_units o JOIN up ON o.id = up.parent_id)
+    SELECT EXISTS (SELECT 1 FROM up JOIN users u ON u.org_unit_id = up.id WHERE u.id = :user_id) AS in_scope,
+           (EXISTS (SELECT 1 FROM user_sessions s WHERE s.user_id = :user_id AND s.counter_id = :counter_id)
+            OR EXISTS (SELECT 1 FROM audit_log a WHERE a.chain = :counter_code AND a.cosigner_id = :user_id)
+           ) AS known_here
+    """
+)
+
+
+def verify_attested_cosign(ctx: CallContext, attestation: AttestedCosign, *, permission: Perm) -> Cosigner:
+    """A co-sign the counter verified against the supervisor's cached verifier (``shared_models.cosign``):
+    the server checks what it can — the co-signer exists, is active, holds ``permission``, is not the actor,
+    belongs to the counter's hall or above and has signed in or co-signed at this counter before, and the
+    co-sign time is plausible. The counter is trusted for the password check itself (an enrolled device,
+    and the caller has made sure this is a replayed call of its outbox)."""
+    actor = ctx.require_actor()
+    problem = attestation_problem(attestation.verified_at, now=ctx.now)
+    if problem is not None:
+        raise AppError(ErrorCode.INVALID_REQUEST, field="attested_cosign.verified_at", problem=problem)
+    user = ctx.session.scalar(select(User).where(User.username == attestation.username))
+    if user is None:
+        raise AppError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=attestation.username)
+    if user.id == actor.user_id:
+        raise AppError(ErrorCode.COSIGN_SAME_USER)
+    if not user.active or permission not in ROLE_PERMISSIONS[user.role]:
+        raise AppError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=user.username)
+    row = ctx.session.execute(_ATTESTABLE, {"counter_id": actor.counter_id, "user_id": user.id,
+                                            "counter_code": actor.counter_code}).one()
+    if not (row.in_scope and row.known_here):
+        raise AppError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=user.username)
+    verified_at = attestation.verified_at
+    if verified_at.tzinfo is None:  # a counter's clock runs on hall time
+        verified_at = verified_at.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    return Cosigner(user_id=user.id, username=user.username, role=user.role, attested_at=verified_at)
 
 
 def logout(*, ctx: CallContext, req: Empty) -> Empty:

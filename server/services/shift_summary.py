@@ -19,32 +19,32 @@ expected cash of X, and not again of the shift it was booked into.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
-from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
-from shared_models.methods.payments import BusinessType, TenderMethod, parse_receipt_no
+from shared_models.methods.payments import BusinessType, TenderMethod
 from shared_models.methods.shifts import (
     BusinessTotalLine,
     CashCountLine,
     MethodTotalLine,
     OfflineItemLine,
     OfflineStatus,
-    ReceiptRangeLine,
     ShiftClosing,
     ShiftInfo,
     ShiftSummary,
     VoidedLine,
 )
+from shared_models.rules.receipt_ranges import receipt_ranges
 
 _SHIFT_SQL = text(
     """
     SELECT s.id, s.shift_no, u.username, u.display_name, c.code AS counter_code, h.code AS hall_code,
-           s.business_date, s.opened_at, s.float_fen,
+           s.business_date, s.opened_at, s.float_fen, s.opened_offline, s.local_opened_at,
+           sc.closed_offline, sc.local_closed_at,
+           EXISTS (SELECT 1 FROM attested_cosigns ac WHERE ac.method = 'shift.close_shift'
+                   AND ac.shift_no = s.shift_no) AS close_attested,
            sc.closed_at, sc.expected_cash_fen, sc.counted_cash_fen, sc.cash_counts, sc.deposit_slip_no, sc.note,
            a.display_name AS approved_by
     FROM shifts s
@@ -59,7 +59,9 @@ _SHIFT_SQL = text(
 
 _PAYMENTS_SQL = text(
     """
-    SELECT p.receipt_no, p.amount_fen, p.accepted_offline, v.voided_at, cu.display_name AS cosigned_by, v.reason
+    SELECT p.receipt_no, p.amount_fen, p.accepted_offline, v.voided_at, cu.display_name AS cosigned_by, v.reason,
+           EXISTS (SELECT 1 FROM attested_cosigns ac WHERE ac.method = 'payment.void_attested'
+                   AND ac.receipt_no = p.receipt_no) AS void_attested
     FROM payments p
     LEFT JOIN payment_voids v ON v.payment_id = p.id
     LEFT JOIN users cu ON cu.id = v.cosigned_by
@@ -129,40 +131,12 @@ _UNSENT_SQL = text(
 )
 
 
-def receipt_ranges(receipt_nos: Iterable[str]) -> list[ReceiptRangeLine]:
-    """Runs of consecutive receipt numbers: one run per counter and day, split where a number is missing.
-
-    Numbers that are not receipt numbers (none should be booked) each make a run of their own.
-    """
-    keyed: list[tuple[str, dt.date, int, str]] = []
-    for no in set(receipt_nos):
-        try:
-            counter, day, seq = parse_receipt_no(no)
-        except ValueError:
-            counter, day, seq = no, dt.date.min, 0
-        keyed.append((counter, day, seq, no))
-    keyed.sort()
-    runs: list[ReceiptRangeLine] = []
-    for _, group in groupby(keyed, key=lambda k: (k[0], k[1])):
-        items = list(group)
-        start = prev = items[0]
-        count = 1
-        for item in items[1:]:
-            if item[2] == prev[2] + 1 and item[2] != 0:
-                prev, count = item, count + 1
-                continue
-            runs.append(ReceiptRangeLine(first=start[3], last=prev[3], count=count))
-            start = prev = item
-            count = 1
-        runs.append(ReceiptRangeLine(first=start[3], last=prev[3], count=count))
-    return runs
-
-
 def _shift_info(r: Row[Any]) -> ShiftInfo:
     return ShiftInfo(
         shift_no=r.shift_no, cashier_username=r.username, cashier_name=r.display_name,
         counter_code=r.counter_code, hall_code=r.hall_code, business_date=r.business_date,
         opened_at=r.opened_at, float_fen=int(r.float_fen), closed_at=r.closed_at,
+        opened_offline=bool(r.opened_offline), local_opened_at=r.local_opened_at,
     )
 
 
@@ -216,7 +190,8 @@ def summarize(session: Session, shift_id: int) -> ShiftSummary:
     kept = [p for p in payments if p.voided_at is None]
     voids = sorted(
         (VoidedLine(receipt_no=p.receipt_no, amount_fen=int(p.amount_fen), voided_at=p.voided_at,
-                    cosigned_by=p.cosigned_by, reason=p.reason) for p in payments if p.voided_at is not None),
+                    cosigned_by=p.cosigned_by, reason=p.reason, cosign_at_counter=bool(p.void_attested))
+         for p in payments if p.voided_at is not None),
         key=lambda v: (v.voided_at, v.receipt_no),
     )
     cash_fen = by_method.get(TenderMethod.CASH, (0, 0))[1]
@@ -229,6 +204,8 @@ def summarize(session: Session, shift_id: int) -> ShiftSummary:
             difference_fen=int(s.counted_cash_fen) - int(s.expected_cash_fen),
             cash_counts=[CashCountLine(denomination_fen=d, pieces=n) for d, n in counts],
             approved_by=s.approved_by, deposit_slip_no=s.deposit_slip_no, note=s.note,
+            closed_offline=bool(s.closed_offline), local_closed_at=s.local_closed_at,
+            cosign_at_counter=bool(s.close_attested),
         )
     return ShiftSummary(
         shift=_shift_info(s),

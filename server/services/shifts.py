@@ -1,7 +1,10 @@
 """Cashier shifts (SPEC C4): open with a float, the running summary, close with the cash count.
 
 A shift belongs to one cashier on one counter. Its number is ``<counter>-<YYYYMMDD>-<nn>``, the
-``nn``-th shift opened at that counter on that China business day (``H0101-20261123-01``). A cashier
+``nn``-th shift opened at that counter on that China business day (``H0101-20261123-01``), minted by the
+counter itself (on or off line) within ``shared_models.rules.shift_numbers``; the server numbers it only
+for a client that sends none. A shift opened or closed with the link down arrives replayed from the
+counter's outbox, in order with its payments, carrying the counter's clock (kept beside the server's). A cashier
 has at most one open shift, anywhere; it is "current" only at its own counter (payments go there),
 and its cashier may close it from any counter. A shift is closed by adding its one ``shift_closings`` row;
 both tables refuse UPDATE and DELETE, so a closed shift never changes: a second close is
@@ -23,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from sqlalchemy import bindparam, exists, func, select, text
+from sqlalchemy import bindparam, exists, select, text
 from sqlalchemy.orm import Session
 
 from server.db.prepared import prepared
@@ -32,6 +35,7 @@ from server.models.org import Counter
 from server.models.payments import Shift, ShiftClosing
 from server.models.users import User
 from server.rpc.context import CallContext
+from server.services.attested import record_attested
 from server.services.shift_summary import shift_info, summarize
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import make_receipt_no, parse_receipt_no
@@ -46,6 +50,7 @@ from shared_models.methods.shifts import (
 )
 from shared_models.roles import ROLE_PERMISSIONS, Perm
 from shared_models.rpc import Empty
+from shared_models.rules.shift_numbers import make_shift_no, parse_shift_no, shift_no_problem
 
 #: Business dates are China dates (UTC+8, no daylight saving).
 CHINA_TZ: Final = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -60,11 +65,6 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """Start and end (exclusive) of a China business day, as instants."""
     start = dt.datetime.combine(day, dt.time(), tzinfo=CHINA_TZ)
     return start, start + dt.timedelta(days=1)
-
-
-def make_shift_no(counter_code: str, day: dt.date, n: int) -> str:
-    """The number of the ``n``-th shift opened at ``counter_code`` on ``day``."""
-    return f"{counter_code}-{day:%Y%m%d}-{n:02d}"
 
 
 def current_open_shift(ctx: CallContext, *, for_update: bool = False) -> Shift | None:
@@ -122,14 +122,41 @@ def _next_receipt_seq(session: Session, counter_code: str, day: dt.date) -> int:
     return 1 if highest is None else parse_receipt_no(highest)[2] + 1
 
 
+def _highest_shift_seq(session: Session, counter_id: int, counter_code: str, day: dt.date) -> int:
+    """The highest shift sequence booked for a counter and day (0 when none). Counted by number, not by
+    rows: a counter-minted sequence may leave a gap (a refused offline open)."""
+    prefix = make_shift_no(counter_code, day, 1)[:-2]
+    numbers = session.scalars(select(Shift.shift_no).where(Shift.counter_id == counter_id,
+                                                           Shift.shift_no.startswith(prefix, autoescape=True)))
+    seqs = [parse_shift_no(n)[2] for n in numbers if len(n) == len(prefix) + 2 and n[-2:].isdigit()]
+    return max(seqs, default=0)
+
+
 def get_current(*, ctx: CallContext, req: Empty) -> CurrentShift:
-    """The caller's open shift at this counter and the next receipt sequence of the counter today."""
+    """The caller's open shift at this counter and the next receipt and shift sequences of the counter today."""
     actor = ctx.require_actor()
     shift = current_open_shift(ctx)
+    today = business_date(ctx.now)
     return CurrentShift(
         shift=shift_info(ctx.session, shift.id) if shift is not None else None,
-        next_receipt_seq=_next_receipt_seq(ctx.session, actor.counter_code, business_date(ctx.now)),
+        next_receipt_seq=_next_receipt_seq(ctx.session, actor.counter_code, today),
+        next_shift_seq=_highest_shift_seq(ctx.session, actor.counter_id, actor.counter_code, today) + 1,
     )
+
+
+def _counter_minted(ctx: CallContext, counter: Counter, shift_no: str) -> dt.date:
+    """Check a shift number the counter minted (``shared_models.rules.shift_numbers``); its business day."""
+    try:
+        _, day, _ = parse_shift_no(shift_no)
+    except ValueError:
+        raise AppError(ErrorCode.SHIFT_NO_INVALID, shift_no=shift_no, problem="malformed") from None
+    taken = bool(ctx.session.scalar(select(exists().where(Shift.shift_no == shift_no))))
+    highest = _highest_shift_seq(ctx.session, counter.id, counter.code, day)
+    problem = shift_no_problem(shift_no, counter_code=counter.code, today=business_date(ctx.now),
+                               highest_booked=highest, taken=taken)
+    if problem is not None:
+        raise AppError(ErrorCode.SHIFT_NO_INVALID, shift_no=shift_no, problem=problem.value)
+    return day
 
 
 def open_shift(*, ctx: CallContext, req: OpenShiftRequest) -> ShiftInfo:
@@ -145,19 +172,23 @@ def open_shift(*, ctx: CallContext, req: OpenShiftRequest) -> ShiftInfo:
     already = _open_shift_of_user(s, actor.user_id)
     if already is not None:
         raise AppError(ErrorCode.SHIFT_ALREADY_OPEN, shift_no=already.shift_no)
-    day = business_date(ctx.now)
-    opened_today = s.scalar(
-        select(func.count()).select_from(Shift)
-        .where(Shift.hall_id == counter.hall_id, Shift.business_date == day, Shift.counter_id == counter.id)
-    ) or 0
-    shift = Shift(shift_no=make_shift_no(counter.code, day, opened_today + 1), user_id=actor.user_id,
-                  counter_id=counter.id, hall_id=counter.hall_id, business_date=day, opened_at=ctx.now,
-                  float_fen=req.float_fen)
+    if req.shift_no is not None:  # minted by the counter (on or off line), within the shared rules
+        day = _counter_minted(ctx, counter, req.shift_no)
+        shift_no = req.shift_no
+    else:
+        day = business_date(ctx.now)
+        shift_no = make_shift_no(counter.code, day, _highest_shift_seq(s, counter.id, counter.code, day) + 1)
+    local_opened_at = _aware(req.local_time) if req.local_time is not None else None
+    shift = Shift(shift_no=shift_no, user_id=actor.user_id, counter_id=counter.id, hall_id=counter.hall_id,
+                  business_date=day, opened_at=ctx.now, float_fen=req.float_fen,
+                  opened_offline=req.opened_offline, local_opened_at=local_opened_at)
     s.add(shift)
     s.flush()
-    ctx.record(target=f"shift:{shift.shift_no}", after={
-        "float_fen": shift.float_fen, "counter": counter.code, "business_date": day.isoformat(),
-    })
+    after: dict[str, object] = {"float_fen": shift.float_fen, "counter": counter.code, "business_date": day.isoformat()}
+    if req.shift_no is not None or req.opened_offline:
+        after.update(counter_minted=req.shift_no is not None, opened_offline=req.opened_offline,
+                     local_time=local_opened_at.isoformat() if local_opened_at else None)
+    ctx.record(target=f"shift:{shift.shift_no}", after=after)
     return shift_info(s, shift.id)
 
 
@@ -267,10 +298,12 @@ def close_shift(*, ctx: CallContext, req: CloseShiftRequest) -> ShiftSummary:
     approver = ctx.cosigner if difference != 0 else None
     if difference != 0 and approver is None:
         raise AppError(ErrorCode.CASH_DIFFERENCE_NEEDS_APPROVAL, difference_fen=difference)
+    local_closed_at = _aware(req.local_time) if req.local_time is not None else None
     closing = ShiftClosing(
         shift_id=shift.id, closed_at=ctx.now, expected_cash_fen=expected, counted_cash_fen=counted,
         cash_counts={str(d): n for d, n in sorted(counts.items(), reverse=True)},
         approved_by=approver.user_id if approver else None, deposit_slip_no=req.deposit_slip_no, note=req.note,
+        closed_offline=req.closed_offline, local_closed_at=local_closed_at,
     )
     s.add(closing)
     s.flush()
@@ -293,8 +326,12 @@ def close_shift(*, ctx: CallContext, req: CloseShiftRequest) -> ShiftSummary:
             "cash_counts": closing.cash_counts, "deposit_slip_no": req.deposit_slip_no,
             "unsent": [[i.receipt_no, i.amount_fen, i.cash_fen] for i in req.unsent],
             "unsent_signed_by": signer.username if req.unsent and signer else None,
+            **({"closed_offline": True, "local_time": local_closed_at.isoformat() if local_closed_at else None}
+               if req.closed_offline else {}),
         },
     )
+    if approver is not None or req.unsent:  # a co-sign verified at the counter goes on the supervisor's list
+        record_attested(ctx, target=f"shift:{shift.shift_no}", amount_fen=difference, shift_no=shift.shift_no)
     return summarize(s, shift.id)
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Final
 
 from pydantic import AfterValidator, Field
 
+from shared_models.cosign import AttestedCosign
 from shared_models.ids import NO_NUL_PATTERN, CounterTimeField, CustomerNoField
 from shared_models.money import FenField, NonNegativeFenField, PositiveFenField
 from shared_models.roles import Perm
@@ -208,6 +209,17 @@ class VoidRequest(Model):
     reason: Annotated[str, Field(strict=True, min_length=2, max_length=200, pattern=NO_NUL_PATTERN)]
 
 
+class AttestedVoidRequest(Model):
+    """A void confirmed at the counter with the link down, co-signed by a supervisor whose cached verifier the
+    counter checked (``shared_models.cosign``). Queued in the outbox after the payment it voids and accepted
+    only when replayed from it; ``local_time`` is the counter's clock when the cashier confirmed."""
+
+    receipt_no: ReceiptNoField
+    reason: Annotated[str, Field(strict=True, min_length=2, max_length=200)]
+    attested_cosign: AttestedCosign
+    local_time: dt.datetime
+
+
 class VoidResult(Model):
     """The reversal as booked."""
 
@@ -217,6 +229,8 @@ class VoidResult(Model):
     voided_by: str
     cosigned_by: str
     reason: str
+    #: The co-sign was verified at the counter with the link down (the supervisor's cached verifier).
+    cosign_at_counter: bool = False
 
 
 QUOTE = register(
@@ -239,4 +253,10 @@ REPRINT = register(
 VOID = register(
     Mutation("payment.void_payment", VoidRequest, VoidResult, permission=Perm.COLLECT,
              cosign=Perm.APPROVE, summary="Reverse a payment of the open shift (冲正), co-signed by a supervisor.")
+)
+VOID_ATTESTED = register(
+    Mutation("payment.void_attested", AttestedVoidRequest, VoidResult, permission=Perm.COLLECT,
+             cosign=Perm.APPROVE, cosign_required=False, replayable=True, attested_cosign=True,
+             summary="A void confirmed offline at the counter, its supervisor's co-sign verified there; accepted "
+                     "only when replayed from the counter's outbox.")
 )

@@ -13,6 +13,7 @@ from typing import Annotated, Final
 
 from pydantic import Field
 
+from shared_models.cosign import AttestedCosign
 from shared_models.ids import NO_NUL_PATTERN, CounterTimeField, CustomerNoField
 from shared_models.methods.payments import BusinessType, ReceiptNoField, TenderMethod
 from shared_models.money import FenField, NonNegativeFenField, PositiveFenField
@@ -47,6 +48,10 @@ class ShiftInfo(Model):
     opened_at: dt.datetime
     float_fen: FenField
     closed_at: dt.datetime | None
+    #: Opened at the counter with the link down (number minted by the counter; replayed from its outbox).
+    opened_offline: bool = False
+    #: The counter's clock when the cashier opened it (shown beside ``opened_at``, the server's).
+    local_opened_at: dt.datetime | None = None
 
 
 class CurrentShift(Model):
@@ -55,12 +60,22 @@ class CurrentShift(Model):
 
     shift: ShiftInfo | None
     next_receipt_seq: int
+    #: The next shift sequence the server knows of for this counter today (the counter numbers its next
+    #: shift from the larger of this and its own, ``shared_models.rules.shift_numbers``).
+    next_shift_seq: int = 1
 
 
 class OpenShiftRequest(Model):
-    """Open a shift with the float in the drawer."""
+    """Open a shift with the float in the drawer.
+
+    ``shift_no`` is the number the counter minted from its own sequence (None: the server numbers it); the
+    server accepts it within ``shared_models.rules.shift_numbers`` (right counter, plausible day, no reuse, no
+    jump). ``opened_offline`` and ``local_time`` (the counter's clock) say it was opened with the link down."""
 
     float_fen: NonNegativeFenField
+    shift_no: ShiftNoField | None = None
+    opened_offline: bool = False
+    local_time: CounterTimeField | None = None
 
 
 class ShiftRequest(Model):
@@ -93,6 +108,8 @@ class VoidedLine(Model):
     voided_at: dt.datetime
     cosigned_by: str
     reason: str
+    #: The co-sign was verified at the counter with the link down (the supervisor's cached verifier).
+    cosign_at_counter: bool = False
 
 
 class ReceiptRangeLine(Model):
@@ -120,6 +137,11 @@ class ShiftClosing(Model):
     approved_by: str | None
     deposit_slip_no: str
     note: str
+    #: Closed at the counter with the link down (replayed from its outbox); the counter's clock then.
+    closed_offline: bool = False
+    local_closed_at: dt.datetime | None = None
+    #: The approval or the signed unsent list was verified at the counter (the supervisor's cached verifier).
+    cosign_at_counter: bool = False
 
 
 class OfflineStatus(StrEnum):
@@ -206,6 +228,11 @@ class CloseShiftRequest(Model):
     deposit_slip_no: Annotated[str, Field(strict=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
     note: Annotated[str, Field(strict=True, max_length=200, pattern=NO_NUL_PATTERN)] = ""
     unsent: Annotated[list[UnsentItem], Field(max_length=MAX_UNSENT)] = Field(default_factory=list)
+    #: Closed with the link down: the counter's clock, and the supervisor's co-sign verified at the counter
+    #: (accepted only when the close is replayed from the outbox, ``shared_models.cosign``).
+    closed_offline: bool = False
+    local_time: dt.datetime | None = None
+    attested_cosign: AttestedCosign | None = None
 
 
 class SettlementRequest(Model):
@@ -242,7 +269,8 @@ GET_CURRENT = register(
           summary="The caller's open shift at this counter.")
 )
 OPEN = register(
-    Mutation("shift.open_shift", OpenShiftRequest, ShiftInfo, permission=Perm.COLLECT,
+    Mutation("shift.open_shift", OpenShiftRequest, ShiftInfo, permission=Perm.COLLECT, replayable=True,
+             replay_neutral=frozenset({"opened_offline"}),
              summary="Open a shift with its float.")
 )
 SUMMARY = register(
@@ -251,7 +279,7 @@ SUMMARY = register(
 )
 CLOSE = register(
     Mutation("shift.close_shift", CloseShiftRequest, ShiftSummary, permission=Perm.COLLECT,
-             cosign=Perm.APPROVE, cosign_required=False,
+             cosign=Perm.APPROVE, cosign_required=False, replayable=True, attested_cosign=True,
              summary="Close a shift with the cash count; a difference or a list of unsent items needs a supervisor's "
                      "co-sign.")
 )

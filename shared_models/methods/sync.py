@@ -52,6 +52,9 @@ class AttentionKind(StrEnum):
     #: Accepted offline with a taken-at time outside the rules (``shared_models.rules.as_of``): the late
     #: fee was computed to the day it was booked, not the counter's day, so the receipt may differ.
     LATE_FEE_DAY = "late_fee_day"
+    #: Done with the link down and co-signed by a supervisor whose cached verifier the counter checked (a void,
+    #: a cash difference or an unsent list at a close): booked, listed for the supervisor to review.
+    ATTESTED = "attested"
 
 
 class ReportAttentionRequest(Model):
@@ -108,6 +111,8 @@ class AttentionItem(Model):
     taken_on: dt.date | None = None
     late_fee_as_of: dt.date | None = None
     as_of_rule: str | None = None
+    #: The supervisor whose co-sign was verified at the counter (``attested``); None otherwise.
+    cosigned_by: str | None = None
 
 
 class ListAttentionRequest(Model):

@@ -36,20 +36,26 @@ from typing import Any, Final
 
 from keyring.backend import KeyringBackend
 
-from client.core.actions import ActionSlot, ConfirmedAction
+from client.core.actions import ConfirmedAction
+from client.core.attention import unsent_items
 from client.core.cashier import ReceiptHeader, take_payment
+from client.core.offline_shift import close_unsent, provisional_summary
 from client.core.outbox import ItemState, Outbox, OutboxDamagedError, OutboxError
 from client.core.receipts import hall_now
 from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcClient, RpcError, ca_fingerprint
 from client.core.secrets import SERVICE, SecretStore, device_key_name
 from client.core.session import sign_in
+from client.core.shift_ops import close_shift as close_queued
+from client.core.shift_ops import open_shift as open_shift_queued
+from client.core.shift_view import current_shift
 from client.core.sync import LINK_CODES, RETRY_CODES, Backoff, LinkState, SyncWorker
+from shared_models.cosign import AttestedCosign
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import LoginResult
 from shared_models.methods.outbox import ReplayBatchResult
 from shared_models.methods.payments import PAY, QUOTE, Quote, QuoteRequest, Tender, TenderMethod
-from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
-from shared_models.rpc import Empty, Mutation, Query, ReqT, ResT
+from shared_models.methods.shifts import DENOMINATIONS_FEN, CashCountLine, ShiftInfo
+from shared_models.rpc import Mutation, Query, ReqT, ResT
 
 log = logging.getLogger("chaos.counter")
 
@@ -59,6 +65,8 @@ EXIT_REFUSED: Final = 2  # the server refused the sign-in or the shift for good 
 EXIT_DAMAGED: Final = 3  # the outbox file could not be trusted
 
 STOP_TAKING: Final = "stop-taking"
+#: The float every simulated shift opens with (fen).
+FLOAT_FEN: Final = 100_000
 HANDED_LOG: Final = "handed.log"
 
 
@@ -127,10 +135,12 @@ class Counter:
         self.offline_taken = 0
         self.refused: dict[str, int] = {}
         self.login: LoginResult | None = None
-        self.shift_no = ""
+        self.shift: ShiftInfo | None = None
+        self.in_shift = 0  # payments taken in the current shift by this process
+        self.shifts_opened = self.shifts_closed = 0
         self.next_seq = 1
         pem = Path(args.ca).read_bytes()
-        pin = ca_fingerprint(pem)
+        pin = self.pin = ca_fingerprint(pem)
         self.rpc = CountingRpcClient(ca_file=Path(args.ca), ca_pin=lambda: pin, client_version="chaos-sim",
                                      server_url=args.server, connect_timeout_s=2.0, read_timeout_s=args.read_timeout_s)
         key = Path(args.key_file).read_text().strip()
@@ -163,25 +173,42 @@ class Counter:
             return True
         return False
 
+    def remember_supervisor(self) -> bool:
+        """The supervisor signs in at this counter once (an earlier day), so the server takes their co-sign
+        verified here; False if stopped meanwhile."""
+        failures = 0
+        while not self.stop.is_set():
+            rpc = RpcClient(ca_file=Path(self.args.ca), ca_pin=lambda: self.pin, client_version="chaos-sim",
+                            server_url=self.args.server, connect_timeout_s=2.0)
+            try:
+                sign_in(rpc=rpc, secrets=self.secrets, server_url=self.args.server, counter_code=self.args.counter,
+                        username=self.args.supervisor, password=self.args.password)
+                return True
+            except RpcError as exc:
+                if not _transient(exc):
+                    raise
+                failures += 1
+                self._pause(failures)
+            finally:
+                rpc.close()
+        return False
+
     def find_shift(self) -> bool:
-        """The cashier's open shift, opened here if there is none (one key across retries)."""
-        slot = ActionSlot()
+        """The cashier's open shift — the server's, or the one this counter opened offline and has not sent
+        yet — opened here through the outbox if there is none."""
         failures = 0
         while not self.stop.is_set():
             try:
-                current = self.rpc.call(GET_CURRENT, Empty())
-                self.next_seq = current.next_receipt_seq
+                current, _ = current_shift(rpc=self.rpc, outbox=self.outbox, sync=self.sync,
+                                           username=self.args.username, counter_code=self.args.counter)
+                self.next_seq = max(self.next_seq, current.next_receipt_seq)
                 if current.shift is not None:
-                    self.shift_no = current.shift.shift_no
+                    self.shift = current.shift
                     return True
-                action = slot.confirm(100_000)
-                opened = self.rpc.send(OPEN, OpenShiftRequest(float_fen=100_000), action=action)
-                slot.answered(action)
-                self.shift_no = opened.shift_no
-                return True
+                if self.args.mode == "replay":  # a second process on the same outbox only replays it
+                    return True
+                return self.open_shift()
             except RpcError as exc:
-                if exc.code is ErrorCode.SHIFT_ALREADY_OPEN:
-                    continue
                 if exc.code in SESSION_LOST_CODES:
                     if not self.sign_in():
                         return False
@@ -193,6 +220,48 @@ class Counter:
         return False
 
     # --- taking payments ----------------------------------------------------------------------------
+
+    def open_shift(self) -> bool:
+        """Open a shift through the outbox, numbered by this counter (on line, or offline when no answer)."""
+        assert self.login is not None
+        outcome = open_shift_queued(outbox=self.outbox, sync=self.sync, username=self.args.username,
+                                    header=self._header(), hall_code=self.login.counter.hall_code, float_fen=FLOAT_FEN,
+                                    server_next_shift_seq=1, local_time=hall_now(), wait_s=self.args.wait_s)
+        if outcome.result is None:
+            log.error("shift open refused: %r", outcome.refused)
+            return False
+        self.shift = outcome.result
+        self.in_shift = 0
+        self.shifts_opened += 1
+        return True
+
+    def cycle_shift(self) -> bool:
+        """Close the shift counting exactly the cash this counter expects (its own figures, the unsent list
+        co-signed by the supervisor as verified here) and open the next one; both through the outbox."""
+        shift = self.shift
+        assert shift is not None
+        items = self.outbox.items(shift_no=shift.shift_no, limit=1_000_000)
+        own = provisional_summary(shift, items)
+        unsent = close_unsent(items, unsent_items(self.outbox, shift.shift_no))
+        counts, rest = [], own.expected_cash_fen
+        for denomination in DENOMINATIONS_FEN:
+            pieces, rest = divmod(rest, denomination)
+            counts.append(CashCountLine(denomination_fen=denomination, pieces=pieces))
+        now = hall_now()
+        figures = own.model_copy(update={"expected_cash_fen": own.expected_cash_fen - sum(u.cash_fen for u in unsent)})
+        close_queued(outbox=self.outbox, sync=self.sync, username=self.args.username, summary=figures,
+                     cash_counts=counts, deposit_slip_no=f"JK-{shift.shift_no}", note="", unsent=unsent,
+                     cosign=AttestedCosign(username=self.args.supervisor, verified_at=now),
+                     cosigner_name=self.args.supervisor, local_time=now, wait_s=self.args.wait_s)
+        self.shifts_closed += 1
+        self.shift = None
+        return self.open_shift()
+
+    def _header(self) -> ReceiptHeader:
+        assert self.login is not None
+        return ReceiptHeader(hall_name=self.login.counter.hall_name, counter_code=self.args.counter,
+                             cashier_name=self.login.user.display_name,
+                             shift_no=self.shift.shift_no if self.shift is not None else "", address="")
 
     def _busy_customers(self) -> set[str]:
         """Customers with a payment of this counter still unconfirmed (an online quote would be stale)."""
@@ -254,13 +323,11 @@ class Counter:
         quote = self._quote(customer, amount)
         if quote is None:
             return False
-        assert self.login is not None
-        header = ReceiptHeader(hall_name=self.login.counter.hall_name, counter_code=self.args.counter,
-                               cashier_name=self.login.user.display_name, shift_no=self.shift_no, address="")
-        outcome = take_payment(outbox=self.outbox, sync=self.sync, username=self.args.username, header=header,
+        outcome = take_payment(outbox=self.outbox, sync=self.sync, username=self.args.username, header=self._header(),
                                server_next_seq=self.next_seq, quote=quote, tenders=self._tenders(amount),
                                local_time=hall_now(), wait_s=self.args.wait_s)
         self.taken += 1
+        self.in_shift += 1
         receipt_no = outcome.item.receipt_no
         if outcome.refused is not None:
             self.refused[outcome.refused.code.value] = self.refused.get(outcome.refused.code.value, 0) + 1
@@ -281,10 +348,14 @@ class Counter:
     # --- the process ----------------------------------------------------------------------------------
 
     def run(self) -> int:
-        if not self.sign_in() or not self.find_shift():
+        if self.args.shift_every and not self.remember_supervisor():
             return EXIT_OK
-        self.sync.start()
-        (self.work / f"ready-{self.pid}").write_text(self.shift_no)
+        if not self.sign_in():
+            return EXIT_OK
+        self.sync.start()  # before the shift: an open goes through the outbox, behind what waits there
+        if not self.find_shift():
+            return EXIT_OK
+        (self.work / f"ready-{self.pid}").write_text(self.shift.shift_no if self.shift is not None else "")
         if self.args.mode == "take":
             self._take_until_told()
         (self.work / f"idle-{self.pid}").write_text(str(self.taken))
@@ -292,7 +363,8 @@ class Counter:
         self.sync.stop()
         self.rpc.close()
         stats = {"pid": self.pid, "mode": self.args.mode, "taken": self.taken, "offline": self.offline_taken,
-                 "refused": self.refused, "pay_answers": self.rpc.pay_answers}
+                 "refused": self.refused, "pay_answers": self.rpc.pay_answers, "shifts_opened": self.shifts_opened,
+                 "shifts_closed": self.shifts_closed}
         tmp = self.work / f".stats-{self.pid}.tmp"
         tmp.write_text(json.dumps(stats))
         os.replace(tmp, self.work / f"stats-{self.pid}.json")
@@ -305,6 +377,8 @@ class Counter:
                 self.sign_in()  # the session ended (the worker waits for a sign-in too)
                 continue
             try:
+                if self.args.shift_every and self.in_shift >= self.args.shift_every:
+                    self.cycle_shift()
                 took = self.take_one()
             except OutboxError:
                 log.exception("outbox write failed; nothing was handed over")
@@ -328,6 +402,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--pace-s", type=float, default=0.05, help="mean pause between two payments")
     parser.add_argument("--wait-s", type=float, default=2.0, help="how long the desk waits for the answer")
     parser.add_argument("--read-timeout-s", type=float, default=10.0)
+    parser.add_argument("--shift-every", type=int, default=0,
+                        help="close the shift and open the next after this many payments (0: one shift)")
+    parser.add_argument("--supervisor", default="", help="who co-signs a close (verified at the counter)")
     return parser.parse_args(argv)
 
 

@@ -51,6 +51,8 @@ from client.core.outbox import ItemState, Outbox, OutboxItem
 from server.db.embedded import EmbeddedPostgres
 from server.demo_data import DEMO_PASSWORD
 from server.services.audit import verify_chains
+from shared_models.methods.payments import PAY
+from shared_models.methods.shifts import CLOSE, OPEN
 from tests.chaos.counter import HANDED_LOG, STOP_TAKING
 from tests.chaos.proxy import ChaosProxy, free_low_port
 from tests.reaper import owned_temp_dir
@@ -92,6 +94,10 @@ class ChaosPlan:
     cut_s: tuple[float, float] = (0.3, 1.5)
     slow_s: tuple[float, float] = (0.5, 1.5)
     seed: int = 5
+    #: Payments per shift: every counter closes its shift and opens the next after this many (through its
+    #: outbox, on or off line, the close co-signed by the hall's supervisor as verified at the counter);
+    #: 0 keeps one shift for the whole run.
+    shift_every: int = 0
     drain_timeout_s: float = 120.0
     event_timeout_s: float = 60.0
 
@@ -145,6 +151,12 @@ class ChaosResult:
     audit_problems: list[str] = field(default_factory=list)
     payments: int = 0
     paid_fen: int = 0
+    #: Shifts opened and closes booked on the server, and what is wrong with them: a shift or close the
+    #: counters confirmed but the server does not have, or has twice, or a close the server counted
+    #: differently from the counter.
+    shifts: int = 0
+    shift_closes: int = 0
+    shift_problems: list[str] = field(default_factory=list)
     #: The double-replay scenarios: the backlog both processes replayed at once, and the payment answers
     #: the second process received (each one an item its twin sent too, or could have).
     replay_backlog: list[int] = field(default_factory=list)
@@ -163,7 +175,7 @@ class ChaosResult:
         """Every confirmed item applied once, nothing else applied, the books balanced, the audit chain intact."""
         return (self.lost == 0 and self.duplicated == 0 and self.orphans == 0 and self.mismatched == 0
                 and self.refused_but_booked == 0 and self.balanced and self.audit_ok
-                and self.states.get(ItemState.PENDING.value, 0) == 0)
+                and self.states.get(ItemState.PENDING.value, 0) == 0 and not self.shift_problems)
 
     def result_line(self, *, long: bool = False) -> str:
         """``RESULT ops=… server_kills=… link_cuts=… lost=… duplicated=… balanced=…`` (+ db/client kills)."""
@@ -182,7 +194,9 @@ class ChaosResult:
                 f" replay_answers={self.replay_answers} orphans={self.orphans} mismatched={self.mismatched}"
                 f" refused_but_booked={self.refused_but_booked} payments={self.payments} paid_fen={self.paid_fen}"
                 f" audit_records={self.audit_records} audit_ok={str(self.audit_ok).lower()}"
-                f" attention={self.attention} max_recovery_s={self.recovery_s:.1f} wall_s={self.wall_s:.1f}")
+                f" attention={self.attention} shifts={self.shifts} shift_closes={self.shift_closes}"
+                f" shift_problems={len(self.shift_problems)}"
+                f" max_recovery_s={self.recovery_s:.1f} wall_s={self.wall_s:.1f}")
 
 
 # --- the server -------------------------------------------------------------------------------------
@@ -286,7 +300,8 @@ class CounterProcess:
                  "--counter", spec.code, "--username", spec.username, "--password", DEMO_PASSWORD,
                  "--key-file", str(spec.key_file), "--outbox", str(spec.outbox), "--work-dir", str(spec.work),
                  "--customers-file", str(spec.customers_file), "--mode", mode, "--seed", seed,
-                 "--pace-s", str(plan.pace_s), "--wait-s", str(plan.wait_s)],
+                 "--pace-s", str(plan.pace_s), "--wait-s", str(plan.wait_s),
+                 "--shift-every", str(plan.shift_every), "--supervisor", f"supervisor{spec.code[1:3]}"],
                 cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
         self.log_file = log_file
 
@@ -818,6 +833,31 @@ def match_receipts(r: ChaosResult, *, handed: set[str], refused: set[str], items
     return lost
 
 
+def shift_problems(r: ChaosResult, engine: Engine, items: list[OutboxItem]) -> list[str]:
+    """Every shift open and close the counters had answered is on the server once, under the counter's
+    number, and every close the server booked counted what the counter expected (difference 0)."""
+    with engine.connect() as conn:
+        shifts = Tally(n for (n,) in conn.execute(text("SELECT shift_no FROM shifts")))
+        closes = {row.shift_no: row for row in conn.execute(text(
+            "SELECT s.shift_no, c.counted_cash_fen - c.expected_cash_fen AS difference FROM shift_closings c"
+            " JOIN shifts s ON s.id = c.shift_id"))}
+    r.shifts, r.shift_closes = sum(shifts.values()), len(closes)
+    problems = [f"shift {n} booked {k} times" for n, k in shifts.items() if k > 1]
+    for item in items:
+        if item.state is not ItemState.DONE:
+            continue
+        number = str(item.body.get("shift_no", ""))
+        if item.method == OPEN.name and shifts.get(number) != 1:
+            problems.append(f"shift {number} opened at the counter is not on the server once")
+        if item.method == CLOSE.name:
+            booked = closes.get(number)
+            if booked is None:
+                problems.append(f"the close of shift {number} is not on the server")
+            elif booked.difference != 0:
+                problems.append(f"shift {number} closed with a difference of {booked.difference} fen on the server")
+    return problems
+
+
 def verify(run: ChaosRun) -> ChaosResult:
     """Compare every outbox item with the server's payments, check the books and the audit chain."""
     r = run.result
@@ -826,6 +866,9 @@ def verify(run: ChaosRun) -> ChaosResult:
         items.extend(Outbox(spec.outbox).open().items(limit=10**9))
     r.ops = len(items)
     r.states = dict(Tally(i.state.value for i in items))
+    r.shift_problems = shift_problems(r, run.engine, items)
+    items = [i for i in items if i.method == PAY.name]  # shift opens and closes are checked above
+    r.ops = len(items)
     r.offline_items = sum(1 for i in items if i.offline)
     with run.engine.connect() as conn:
         payments = list(conn.execute(text(

@@ -18,8 +18,10 @@ from tests.chaos.harness import ChaosPlan, ChaosRun
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
+#: Every counter closes its shift and opens the next every 20 payments, so shifts open and close while the
+#: link is cut and counters are killed too.
 PLAN = ChaosPlan(ops=300, server_kills=3, db_kills=1, client_kills=2, link_cuts=8, cuts_after_commit=3,
-                 double_replays=1, delays=2)
+                 double_replays=1, delays=2, shift_every=20)
 
 
 def test_exactly_once_under_chaos(capsys: pytest.CaptureFixture[str]) -> None:
@@ -36,7 +38,10 @@ def test_exactly_once_under_chaos(capsys: pytest.CaptureFixture[str]) -> None:
     assert result.refused_but_booked == 0
     assert result.balanced, result.balance_problems[:10]
     assert result.audit_ok, result.audit_problems[:10]
-    assert result.states == {ItemState.DONE.value: result.ops}, "every item answered and booked (none for attention)"
+    assert set(result.states) == {ItemState.DONE.value}, "every item answered and booked (none for attention)"
+    assert result.shift_problems == [], result.shift_problems[:10]
+    assert result.shift_closes >= len(PLAN.counters), "every counter closed shifts during the run"
+    assert result.shifts == result.shift_closes + len(PLAN.counters), "each counter ends with one shift open"
     assert result.exactly_once
     assert result.ops >= PLAN.ops
     assert result.payments == result.ops

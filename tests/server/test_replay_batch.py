@@ -79,7 +79,9 @@ class TestReplayBatch:
         """A method that may not be queued, a body the contract refuses and a malformed key are each
         refused on their own, and nothing is booked for them."""
         start(caller)
-        not_replayable = {"key": str(uuid.uuid4()), "method": "shift.open_shift", "body": {"float_fen": 0}}
+        # a void co-signed with a password: a password never waits in an outbox
+        not_replayable = {"key": str(uuid.uuid4()), "method": "payment.void_payment",
+                          "body": {"receipt_no": receipt(1), "reason": "收错户号"}}
         float_fen = _pay(caller, WANG_FANG, 1)
         float_fen["body"]["tenders"][0]["amount_fen"] = 5.5
         bad_key = dict(_pay(caller, WANG_FANG, 2), key="x" * 36)

@@ -13,7 +13,7 @@ from server.clock import FixedClock
 from server.models.audit import AuditRecord
 from server.models.payments import Shift, ShiftClosing
 from server.rpc.dispatch import Dispatcher
-from server.services.shift_summary import receipt_ranges
+from shared_models.rules.receipt_ranges import receipt_ranges
 from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI, World, password_for
 from tests.rpc_helpers import Caller
 from tests.server.attempt_helpers import refusals
@@ -90,7 +90,7 @@ class TestGetCurrent:
         caller.login("cashier1")
         answer = caller.call("shift.get_current")
         assert answer.status == 200
-        assert answer.body == {"shift": None, "next_receipt_seq": 1}
+        assert answer.body == {"shift": None, "next_receipt_seq": 1, "next_shift_seq": 1}
 
     def test_current_shift_at_this_counter_only(self, caller: Caller, dispatcher: Dispatcher) -> None:
         """The open shift is current at its counter; at another counter the caller has none."""

@@ -65,7 +65,7 @@ class TestVoid:
         assert answer.status == 200, answer.body
         assert answer.body | {"voided_at": None} == {
             "receipt_no": receipt(1), "amount_fen": paid["paid_fen"], "voided_at": None, "voided_by": "收费员甲",
-            "cosigned_by": "班长甲", "reason": "收错户号"}
+            "cosigned_by": "班长甲", "reason": "收错户号", "cosign_at_counter": False}
         payment = db.scalars(select(Payment)).one()
         entries = db.scalars(select(LedgerEntry).where(LedgerEntry.payment_id == payment.id)
                              .order_by(LedgerEntry.id)).all()

@@ -19,6 +19,8 @@ from client.core.outbox import ItemState, OutboxItem
 from client.core.receipts import hall_time
 from client.ui.messages import error_message
 from shared_models.errors import ErrorCode
+from shared_models.methods.payments import VOID_ATTESTED
+from shared_models.methods.shifts import CLOSE, OPEN
 from shared_models.methods.sync import AttentionItem, AttentionKind
 from shared_models.money import format_fen
 from shared_models.rules.as_of import AsOfRule
@@ -48,7 +50,11 @@ KIND_NAMES: Final[dict[AttentionKind, str]] = {
     AttentionKind.REFUSED: QT_TRANSLATE_NOOP("Outbox", "Refused on replay"),
     AttentionKind.REDIRECTED: QT_TRANSLATE_NOOP("Outbox", "Money went to prepayment"),
     AttentionKind.LATE_FEE_DAY: QT_TRANSLATE_NOOP("Outbox", "Late fee to the booking day"),
+    AttentionKind.ATTESTED: QT_TRANSLATE_NOOP("Outbox", "Co-signed at the counter while offline"),
 }
+_ATTESTED_REASON: Final = QT_TRANSLATE_NOOP(
+    "Outbox", "Done with the link down; {name} co-signed at the counter (checked there, not by the center). Review "
+    "and acknowledge.")
 _ACKNOWLEDGED_SUFFIX: Final = QT_TRANSLATE_NOOP("Outbox", "{state} (acknowledged by {name})")
 _REDIRECTED_REASON: Final = QT_TRANSLATE_NOOP(
     "Outbox", "Accepted offline; the bills were paid elsewhere meanwhile, so ¥{amount} went to prepayment.")
@@ -80,6 +86,23 @@ def state_text(item: OutboxItem) -> str:
     if item.state is ItemState.ATTENTION and item.acknowledged_by:
         text = _tr(_ACKNOWLEDGED_SUFFIX).format(state=text, name=item.acknowledged_by)
     return text
+
+
+#: What a queued item that is not a payment does, in the receipt column (SPEC §5: shifts and voids done offline).
+_ACTIONS: Final[dict[str, str]] = {
+    OPEN.name: QT_TRANSLATE_NOOP("Outbox", "Shift open {number}"),
+    CLOSE.name: QT_TRANSLATE_NOOP("Outbox", "Shift close {number}"),
+    VOID_ATTESTED.name: QT_TRANSLATE_NOOP("Outbox", "Void of {number}"),
+}
+
+
+def action_text(item: OutboxItem) -> str:
+    """A queued shift open or close, or a void, in words (empty for anything else)."""
+    source = _ACTIONS.get(item.method)
+    if source is None:
+        return ""
+    number = item.body.get("receipt_no") if item.method == VOID_ATTESTED.name else item.shift_no
+    return _tr(source).format(number=number or "")
 
 
 def refusal_text(code: str | None, params: Mapping[str, object]) -> str:
@@ -178,9 +201,9 @@ class OutboxModel(_RowModel[OutboxItem]):
 
     def _cells(self, item: OutboxItem) -> tuple[str, ...]:
         return (
-            item.receipt_no or "", item.customer_no or "", format_fen(item.amount_fen), clock_text(item.created_at),
-            state_text(item), str(item.attempts), refusal_text(item.last_error, item.last_error_params),
-            clock_text(item.server_time),
+            item.receipt_no or action_text(item), item.customer_no or "", format_fen(item.amount_fen),
+            clock_text(item.created_at), state_text(item), str(item.attempts),
+            refusal_text(item.last_error, item.last_error_params), clock_text(item.server_time),
         )
 
     def _alarming(self, item: OutboxItem) -> bool:
@@ -214,6 +237,8 @@ class AttentionModel(_RowModel[AttentionItem]):
             return _tr(_LATE_FEE_DAY_REASON).format(
                 taken_on=item.taken_on.isoformat() if item.taken_on else "—", rule=_tr(rule),
                 as_of=item.late_fee_as_of.isoformat() if item.late_fee_as_of else "—")
+        if item.kind is AttentionKind.ATTESTED:
+            return _tr(_ATTESTED_REASON).format(name=item.cosigned_by or "")
         return refusal_text(item.error_code.value if item.error_code else None, item.error_params)
 
     def _acknowledged(self, item: AttentionItem) -> str:

@@ -17,7 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.actions import ActionSlot
+from client.core.offline_cosign import remember_online_cosign
+from client.core.receipts import hall_now
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
+from client.core.shift_ops import void_at_counter, void_must_queue
 from client.ui.context import UiContext
 from client.ui.errors import error_text
 from client.ui.messages import error_message
@@ -33,6 +36,7 @@ from shared_models.methods.payments import (
     VoidResult,
     is_receipt_no,
 )
+from shared_models.roles import Perm
 
 
 class _DeskDialog(QDialog):
@@ -173,13 +177,28 @@ class VoidDialog(_DeskDialog):
             self.error_label.setText(error_message(ErrorCode.COSIGN_REQUIRED))
             return
         self.error_label.clear()
-        rpc, slot = self._ctx.rpc, self.slot
+        rpc, slot, ctx = self._ctx.rpc, self.slot, self._ctx
         # A retry after a lost answer gets the first void's result, not ALREADY_VOIDED.
         action = slot.confirm((receipt_no, reason, cosign.username))
+        now = hall_now()
 
         def work() -> VoidResult:
+            if ctx.outbox is not None and ctx.sync is not None and void_must_queue(ctx.outbox, ctx.sync, receipt_no):
+                state = ctx.session.state
+                if state is None:
+                    raise RpcError(ErrorCode.NOT_AUTHENTICATED)
+                return void_at_counter(outbox=ctx.outbox, sync=ctx.sync, verifiers=ctx.verifiers,
+                                       username=state.user.username, cashier_name=state.user.display_name,
+                                       counter_code=state.counter.code, receipt_no=receipt_no, reason=reason,
+                                       cosign=cosign, now=now, wait_s=ctx.payment_wait_s)
             req = make_request(VoidRequest, receipt_no=receipt_no, reason=reason)
-            return slot.attempt(action, lambda: rpc.send(VOID, req, action=action, cosign=cosign))
+            result = slot.attempt(action, lambda: rpc.send(VOID, req, action=action, cosign=cosign))
+            state = ctx.session.state
+            if ctx.verifiers is not None and state is not None:  # the co-signer may co-sign here offline too
+                remember_online_cosign(ctx.verifiers, username=cosign.username, password=cosign.password,
+                                       counter_code=state.counter.code, display_name=result.cosigned_by,
+                                       permissions=frozenset({Perm.APPROVE}))
+            return result
 
         Op(parent=self, run=work, busy=[self.ok_button], key="void") \
             .on_success(self._done) \
@@ -193,3 +212,4 @@ class VoidDialog(_DeskDialog):
     def _done(self, result: VoidResult) -> None:
         self.payment_voided.emit(result)
         self.accept()
+

@@ -33,6 +33,7 @@ from client.core.outbox import OutboxError, OutboxFullError
 from client.core.receipts import hall_now, hall_time, to_document
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
 from client.core.shift_state import ShiftState
+from client.core.shift_view import current_shift
 from client.core.sync import LinkState, online_or_cached
 from client.ui.context import UiContext
 from client.ui.errors import error_text
@@ -45,9 +46,8 @@ from client.ui.widgets.customer_search import CustomerSearchWidget
 from shared_models.errors import ErrorCode
 from shared_models.methods.customers import OVERVIEW, CustomerOverview, GetCustomerRequest
 from shared_models.methods.payments import QUOTE, PaymentReceipt, Quote, QuoteRequest, VoidResult
-from shared_models.methods.shifts import GET_CURRENT
+from shared_models.methods.shifts import CurrentShift
 from shared_models.money import format_fen
-from shared_models.rpc import Empty
 
 log = logging.getLogger(__name__)
 
@@ -147,10 +147,17 @@ class CashierScreen(QWidget):
         self.search.activate()
 
     def refresh_shift(self) -> None:
-        """Ask the server for the open shift and the next receipt sequence."""
-        rpc, state = self._ctx.rpc, self._ctx.shift
-        Op(parent=self, run=lambda: rpc.call(GET_CURRENT, Empty()), key="shift") \
-            .on_success(state.update) \
+        """Ask for the open shift and the next receipt sequence (the server, or with the link down the outbox)."""
+        ctx, state = self._ctx, self._ctx.shift
+        signed_in = ctx.session.state
+        username = signed_in.user.username if signed_in is not None else ""
+        counter = signed_in.counter.code if signed_in is not None else ""
+
+        def work() -> tuple[CurrentShift, bool]:
+            return current_shift(rpc=ctx.rpc, outbox=ctx.outbox, sync=ctx.sync, username=username, counter_code=counter)
+
+        Op(parent=self, run=work, key="shift") \
+            .on_success(lambda answer: state.update(answer[0], offline=answer[1])) \
             .on_failure(self._on_failed) \
             .start()
 

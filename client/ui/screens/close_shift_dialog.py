@@ -32,7 +32,12 @@ from PySide6.QtWidgets import (
 
 from client.core.actions import ActionSlot
 from client.core.cash_count import cash_count_lines, counted_fen
-from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
+from client.core.offline_cosign import remember_online_cosign, verify_at_counter
+from client.core.outbox import ItemState
+from client.core.receipts import hall_now
+from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcError, make_request
+from client.core.shift_ops import Queued
+from client.core.shift_ops import close_shift as close_queued
 from client.ui.context import UiContext
 from client.ui.errors import error_text
 from client.ui.models.outbox_model import clock_text
@@ -40,8 +45,16 @@ from client.ui.ops import Op
 from client.ui.screens.shift_summary_view import difference_text
 from client.ui.widgets.cosign_fields import CosignFields
 from shared_models.errors import ErrorCode
-from shared_models.methods.shifts import CLOSE, DENOMINATIONS_FEN, CloseShiftRequest, ShiftSummary, UnsentItem
+from shared_models.methods.shifts import (
+    CLOSE,
+    DENOMINATIONS_FEN,
+    CashCountLine,
+    CloseShiftRequest,
+    ShiftSummary,
+    UnsentItem,
+)
 from shared_models.money import format_fen
+from shared_models.roles import Perm
 
 #: The server's answers that mean this shift is no longer there to close (closed elsewhere, or gone).
 _GONE = frozenset({ErrorCode.SHIFT_CLOSED, ErrorCode.SHIFT_NOT_FOUND})
@@ -55,17 +68,20 @@ _SLIP_PATTERN = r"[A-Za-z0-9_-]{1,40}"
 class CloseShiftDialog(QDialog):
     """Count the drawer and close the shift of ``summary``."""
 
-    #: The shift is closed: its final summary (``ShiftSummary``).
-    shift_closed = Signal(object)
+    #: The shift is closed: its summary (``ShiftSummary``), and True when closed offline (the counter's figures).
+    shift_closed = Signal(object, bool)
     #: The server says the shift is already closed or unknown (shift number): the screen reloads it.
     shift_gone = Signal(str)
 
     def __init__(self, *, ctx: UiContext, summary: ShiftSummary, unsent: Sequence[UnsentItem] = (),
-                 parent: QWidget | None = None, slot: ActionSlot | None = None) -> None:
+                 parent: QWidget | None = None, slot: ActionSlot | None = None, offline: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("closeShiftDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._ctx = ctx
+        #: Closed at the counter with the link down: the figures are the counter's own, the co-sign is checked
+        #: against the supervisor's cached verifier, and the close waits in the outbox (SPEC §5).
+        self.offline = offline
         self._summary = summary
         self._unsent = list(unsent)
         #: The drawer holds the booked cash and the cash of the payments not yet confirmed.
@@ -247,21 +263,59 @@ class CloseShiftDialog(QDialog):
         self.error_label.clear()
         rpc, shift_no, unsent = self._ctx.rpc, self._summary.shift.shift_no, list(self._unsent)
         lines, note = cash_count_lines(self.counted_pieces()), self.note_edit.text().strip()
-        slot = self.slot
+        if self.offline:
+            self._close_at_counter(lines=lines, slip=slip, note=note, cosign=cosign)
+            return
+        slot, verifiers, counter = self.slot, self._ctx.verifiers, self._summary.shift.counter_code
         action = slot.confirm((shift_no, repr(lines), slip, note, tuple(u.idempotency_key for u in unsent)))
 
         def work() -> ShiftSummary:
             req = make_request(CloseShiftRequest, shift_no=shift_no, cash_counts=lines, deposit_slip_no=slip, note=note,
                                unsent=unsent)
-            return slot.attempt(action, lambda: rpc.send(CLOSE, req, action=action, cosign=cosign))
+            summary = slot.attempt(action, lambda: rpc.send(CLOSE, req, action=action, cosign=cosign))
+            if cosign is not None and verifiers is not None:  # the co-signer may co-sign here offline too
+                remember_online_cosign(verifiers, username=cosign.username, password=cosign.password,
+                                       counter_code=counter, display_name=_approver(summary, cosign.username),
+                                       permissions=frozenset({Perm.APPROVE}))
+            return summary
 
         Op(parent=self, run=work, busy=[self.ok_button], key="close_shift") \
             .on_success(self._done) \
             .on_failure(self._failed) \
             .start()
 
+    def _close_at_counter(self, *, lines: list[CashCountLine], slip: str, note: str, cosign: Cosign | None) -> None:
+        """The link is down: check the co-sign against the cached verifier, queue the close behind the shift's
+        payments, and close with the counter's own figures."""
+        ctx, summary, unsent = self._ctx, self._summary, list(self._unsent)
+        outbox, sync, state = ctx.outbox, ctx.sync, ctx.session.state
+        if outbox is None or sync is None or state is None:  # pragma: no cover - offline figures came from them
+            return
+        now, wait_s = hall_now(), ctx.payment_wait_s
+
+        def work() -> Queued[ShiftSummary]:
+            signed = None if cosign is None else verify_at_counter(
+                ctx.verifiers, cosign, counter_code=summary.shift.counter_code, actor=state.user.username,
+                permission=Perm.APPROVE, now=now)
+            return close_queued(outbox=outbox, sync=sync, username=state.user.username, summary=summary,
+                                cash_counts=lines, deposit_slip_no=slip, note=note, unsent=unsent,
+                                cosign=signed.attestation if signed else None,
+                                cosigner_name=signed.display_name if signed else None, local_time=now, wait_s=wait_s)
+
+        def done(outcome: Queued[ShiftSummary]) -> None:
+            if outcome.refused is not None:
+                self._failed(outcome.refused)
+            elif outcome.result is not None:
+                self.shift_closed.emit(outcome.result, outcome.item.state is not ItemState.DONE)
+                self.accept()
+
+        Op(parent=self, run=work, busy=[self.ok_button], key="close_shift") \
+            .on_success(done) \
+            .on_failure(self._failed) \
+            .start()
+
     def _done(self, summary: ShiftSummary) -> None:
-        self.shift_closed.emit(summary)
+        self.shift_closed.emit(summary, False)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -280,3 +334,9 @@ class CloseShiftDialog(QDialog):
         elif exc.code in _GONE:
             self.ok_button.setEnabled(False)  # nothing to close any more; the figures stay as typed
             self.shift_gone.emit(self._summary.shift.shift_no)
+
+
+def _approver(summary: ShiftSummary, username: str) -> str:
+    """The co-signer's name as the server booked it (the approver of a difference), else their user name."""
+    closing = summary.closing
+    return closing.approved_by if closing is not None and closing.approved_by else username

@@ -29,7 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.pdf_pages import RasterUnavailableError, pdf_pages_png, raster_available
-from client.core.settlement_report import SettlementNotReadyError, hall_today, settlement_report
+from client.core.receipts import hall_now
+from client.core.settlement_report import (
+    SettlementNotReadyError,
+    hall_today,
+    provisional_daily,
+    settlement_report,
+)
+from client.core.shift_ops import pending_closes
 from client.ui.context import UiContext
 from client.ui.ops import Op
 from printing.pdf.settlement import SettlementError, SettlementReport, render_settlement_pdf
@@ -181,14 +188,22 @@ class SettlementScreen(QWidget):
 
     def load(self) -> None:
         """Fetch the settlement of the chosen day, render the PDF and draw its pages."""
-        rpc, day, whole = self._ctx.rpc, self.business_date(), self.whole_hall()
+        rpc, day, whole, outbox = self._ctx.rpc, self.business_date(), self.whole_hall(), self._ctx.outbox
         state = self._ctx.session.state
         printed_by = state.user.display_name if state is not None else None
+        hall_name = state.counter.hall_name if state is not None else ""
 
         def work() -> LoadedSettlement:
-            daily = rpc.call(SETTLEMENT, SettlementRequest(business_date=day, whole_hall=whole))
+            # Shifts this counter closed offline and has not replayed yet: its own figures, printed provisional;
+            # once the outbox has been replayed the server's settlement is the final one.
+            own = pending_closes(outbox, day) if outbox is not None and not whole else []
+            provisional = bool(own)
+            if provisional:
+                daily = provisional_daily(own, hall_name=hall_name, printed_by=printed_by or "", now=hall_now())
+            else:
+                daily = rpc.call(SETTLEMENT, SettlementRequest(business_date=day, whole_hall=whole))
             try:
-                report = settlement_report(daily, printed_by=printed_by)
+                report = settlement_report(daily, printed_by=printed_by, provisional=provisional)
             except SettlementNotReadyError:
                 return LoadedSettlement(daily=daily, report=None, pdf=None, pages=None)
             pdf = render_settlement_pdf(report)

@@ -15,62 +15,52 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from client.core.actions import ActionSlot
-from client.core.attention import unsent_items
+from client.core.cashier import ReceiptHeader
+from client.core.outbox import ItemState, Outbox
+from client.core.receipts import hall_now
 from client.core.rpc_client import RpcError, make_request
+from client.core.session import SignedIn
+from client.core.shift_ops import Queued
+from client.core.shift_ops import open_shift as open_shift_queued
 from client.core.shift_state import ShiftState
+from client.core.shift_view import CloseFigures, close_figures, current_shift, shift_summary
+from client.core.sync import SyncWorker
 from client.ui.context import UiContext
-from client.ui.models.outbox_model import clock_text
 from client.ui.ops import Op
 from client.ui.screens.close_shift_dialog import CloseShiftDialog
+from client.ui.screens.offline_items_box import OfflineItemsBox
 from client.ui.screens.shift_summary_view import ShiftSummaryView, shown_time
 from client.ui.widgets.fen_edit import FenEdit
 from shared_models.errors import ErrorCode
 from shared_models.methods.shifts import (
-    GET_CURRENT,
     OPEN,
     SUMMARY,
     CurrentShift,
-    OfflineItemLine,
-    OfflineStatus,
     OpenShiftRequest,
     ShiftInfo,
     ShiftRequest,
     ShiftSummary,
-    UnsentItem,
 )
 from shared_models.money import format_fen
-from shared_models.rpc import Empty
 
 if TYPE_CHECKING:
     def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
         ...
 else:
-    from PySide6.QtCore import QT_TRANSLATE_NOOP
-
-#: Where an offline item stands, as the cashier reads it.
-OFFLINE_STATUS_NAMES: dict[OfflineStatus, str] = {
-    OfflineStatus.CONFIRMED: QT_TRANSLATE_NOOP("Shifts", "Confirmed"),
-    OfflineStatus.UNCONFIRMED: QT_TRANSLATE_NOOP("Shifts", "Not yet confirmed"),
-    OfflineStatus.CONFIRMED_LATER: QT_TRANSLATE_NOOP("Shifts", "Confirmed after the close"),
-}
-
+    pass
 
 class ShiftScreen(QWidget):
     """Open, follow and close the signed-in cashier's shift at this counter."""
@@ -85,6 +75,10 @@ class ShiftScreen(QWidget):
         self.setObjectName("shiftScreen")
         self._ctx = ctx
         self._summary: ShiftSummary | None = None
+        #: The server's last summary of the open shift (a link that drops keeps it as the base: online voids).
+        self._server_summary: ShiftSummary | None = None
+        #: Whether the figures on screen are the counter's own (offline), not the server's.
+        self._provisional = False
         # The shift open and the close waiting for an answer (one key per confirmed action).
         self.open_action, self.close_action = ActionSlot(), ActionSlot()
         #: Shifts this screen opened: a GET_CURRENT answer asked for before the last one is stale.
@@ -104,7 +98,8 @@ class ShiftScreen(QWidget):
         self.summary_title = QLabel()
         self.summary_title.setObjectName("summaryTitleLabel")
         self.summary_view = ShiftSummaryView()
-        self.offline_box = self._build_offline_box()
+        self.offline_box = OfflineItemsBox()
+        self.offline_table = self.offline_box.table
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
@@ -170,24 +165,6 @@ class ShiftScreen(QWidget):
         shift_row.addLayout(actions)
         return box
 
-    def _build_offline_box(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Offline payments"))
-        box.setObjectName("offlineBox")
-        titles = [self.tr("Receipt"), self.tr("Account"), self.tr("Amount (yuan)"), self.tr("Taken at (counter clock)"),
-                  self.tr("Booked at (server clock)"), self.tr("Status"), self.tr("Note")]
-        self.offline_table = QTableWidget(0, len(titles))
-        self.offline_table.setObjectName("offlineTable")
-        self.offline_table.setHorizontalHeaderLabels(titles)
-        self.offline_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.offline_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.offline_table.verticalHeader().setVisible(False)
-        self.offline_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.offline_table.horizontalHeader().setStretchLastSection(True)
-        self.offline_table.setMaximumHeight(180)
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.offline_table)
-        return box
-
     # --- the shift as the server knows it -------------------------------------------------------
 
     @property
@@ -208,17 +185,24 @@ class ShiftScreen(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        """Ask the server for the open shift; its summary follows."""
-        rpc, asked = self._ctx.rpc, self._opened_here
-        Op(parent=self, run=lambda: rpc.call(GET_CURRENT, Empty()), busy=[self.refresh_button], key="current") \
-            .on_success(lambda current: self._on_current(current, asked=asked)) \
+        """Ask for the open shift (the server, or with the link down the counter's outbox); its summary follows."""
+        ctx, asked = self._ctx, self._opened_here
+        state = ctx.session.state
+        username = state.user.username if state is not None else ""
+        counter = state.counter.code if state is not None else ""
+
+        def work() -> tuple[CurrentShift, bool]:
+            return current_shift(rpc=ctx.rpc, outbox=ctx.outbox, sync=ctx.sync, username=username, counter_code=counter)
+
+        Op(parent=self, run=work, busy=[self.refresh_button], key="current") \
+            .on_success(lambda answer: self._on_current(*answer, asked=asked)) \
             .on_failure(self._report) \
             .start()
 
-    def _on_current(self, current: CurrentShift, *, asked: int) -> None:
+    def _on_current(self, current: CurrentShift, offline: bool, *, asked: int) -> None:
         if asked != self._opened_here:
             return  # asked before this screen opened a shift: the answer is older than what it knows
-        self.shift.update(current)  # listeners (this screen, the desk) re-render
+        self.shift.update(current, offline=offline)  # listeners (this screen, the desk) re-render
         if self.shift.is_open:
             self.load_summary()
 
@@ -228,13 +212,23 @@ class ShiftScreen(QWidget):
         number = shift_no or (current.shift_no if current is not None else None)
         if number is None:
             return
-        rpc = self._ctx.rpc
-        Op(parent=self, run=lambda: rpc.call(SUMMARY, ShiftRequest(shift_no=number)), key=f"summary:{number}") \
-            .on_success(self._show_summary) \
+        ctx, last = self._ctx, self._server_summary
+        info = current if current is not None and current.shift_no == number else None
+
+        def work() -> tuple[ShiftSummary, bool]:
+            if info is None:  # a closed shift: only the server has it
+                return ctx.rpc.call(SUMMARY, ShiftRequest(shift_no=number)), False
+            return shift_summary(rpc=ctx.rpc, outbox=ctx.outbox, sync=ctx.sync, info=info, last_server=last)
+
+        Op(parent=self, run=work, key=f"summary:{number}") \
+            .on_success(lambda answer: self._show_summary(*answer)) \
             .on_failure(self._report) \
             .start()
 
-    def _show_summary(self, summary: ShiftSummary) -> None:
+    def _show_summary(self, summary: ShiftSummary, provisional: bool = False) -> None:
+        if not provisional:
+            self._server_summary = summary  # the counter builds on it when the link drops (online voids)
+        self._provisional = provisional
         current = self.shift.shift
         is_current = current is not None and current.shift_no == summary.shift.shift_no
         if summary.closing is not None and is_current:
@@ -267,6 +261,10 @@ class ShiftScreen(QWidget):
             self._say(self.float_edit.problem() or self.tr("Enter the float in yuan (0 if there is none)."))
             return
         self._say("")
+        ctx, state = self._ctx, self._ctx.session.state
+        if ctx.outbox is not None and ctx.sync is not None and state is not None:
+            self._open_queued(fen, ctx.outbox, ctx.sync, state)
+            return
         # Confirmed here; a retry with the same float after a lost answer reuses the key (one shift, not two).
         rpc, slot = self._ctx.rpc, self.open_action
         action = slot.confirm(fen)
@@ -280,12 +278,38 @@ class ShiftScreen(QWidget):
             .on_failure(self._on_open_failed) \
             .start()
 
-    def _on_opened(self, info: ShiftInfo) -> None:
+    def _open_queued(self, fen: int, outbox: Outbox, sync: SyncWorker, state: SignedIn) -> None:
+        """Through the outbox, numbered by the counter: on line, or done offline when no answer comes."""
+        header = ReceiptHeader(hall_name=state.counter.hall_name, counter_code=state.counter.code,
+                               cashier_name=state.user.display_name, shift_no="", address="")
+        floor, wait_s, now = self.shift.next_shift_seq, self._ctx.payment_wait_s, hall_now()
+
+        def work() -> Queued[ShiftInfo]:
+            return open_shift_queued(outbox=outbox, sync=sync, username=state.user.username, header=header,
+                                     hall_code=state.counter.hall_code, float_fen=fen, server_next_shift_seq=floor,
+                                     local_time=now, wait_s=wait_s)
+
+        def done(outcome: Queued[ShiftInfo]) -> None:
+            if outcome.refused is not None:
+                self._on_open_failed(outcome.refused)
+            elif outcome.result is not None:
+                self._on_opened(outcome.result, offline=outcome.offline and outcome.item.state is ItemState.PENDING)
+
+        Op(parent=self, run=work, busy=[self.open_button, self.float_edit], key="open") \
+            .on_success(done) \
+            .on_failure(self._on_open_failed) \
+            .start()
+
+    def _on_opened(self, info: ShiftInfo, offline: bool = False) -> None:
         self._opened_here += 1
         self.float_edit.clear()
         self._summary = None
-        self.shift.opened(info)
-        self._say(self.tr("Shift {shift_no} is open.").format(shift_no=info.shift_no))
+        self.shift.opened(info, offline=offline)
+        if offline:
+            self._say(self.tr("Shift {shift_no} is open at this counter (offline); the center confirms it when the "
+                              "link returns.").format(shift_no=info.shift_no))
+        else:
+            self._say(self.tr("Shift {shift_no} is open.").format(shift_no=info.shift_no))
         self.load_summary(info.shift_no)
 
     def _on_open_failed(self, exc: BaseException) -> None:
@@ -300,24 +324,24 @@ class ShiftScreen(QWidget):
         current = self.shift.shift
         if current is None or self.close_dialog is not None:
             return
-        rpc, number, outbox = self._ctx.rpc, current.shift_no, self._ctx.outbox
+        ctx, last = self._ctx, self._server_summary
 
-        def work() -> tuple[ShiftSummary, list[UnsentItem]]:
-            summary = rpc.call(SUMMARY, ShiftRequest(shift_no=number))
-            return summary, unsent_items(outbox, number) if outbox is not None else []
+        def work() -> CloseFigures:
+            return close_figures(rpc=ctx.rpc, outbox=ctx.outbox, sync=ctx.sync, info=current, last_server=last)
 
         Op(parent=self, run=work, busy=[self.close_button], key="close") \
             .on_success(self._open_close_dialog) \
             .on_failure(self._report) \
             .start()
 
-    def _open_close_dialog(self, loaded: tuple[ShiftSummary, list[UnsentItem]]) -> None:
-        summary, unsent = loaded
-        self._show_summary(summary)
+    def _open_close_dialog(self, loaded: CloseFigures) -> None:
+        summary, unsent = loaded.summary, loaded.unsent
+        if not loaded.offline:
+            self._show_summary(summary)
         if summary.closing is not None:
             return  # closed meanwhile: the read-only summary is on screen
         dialog = CloseShiftDialog(ctx=self._ctx, summary=summary, unsent=unsent, parent=self,
-                                  slot=self.close_action)
+                                  slot=self.close_action, offline=loaded.offline)
         dialog.shift_closed.connect(self._on_closed)
         dialog.shift_gone.connect(self._on_shift_gone)
         dialog.finished.connect(self._on_dialog_finished)
@@ -327,11 +351,17 @@ class ShiftScreen(QWidget):
     def _on_dialog_finished(self) -> None:
         self.close_dialog = None
 
-    def _on_closed(self, summary: ShiftSummary) -> None:
+    def _on_closed(self, summary: ShiftSummary, offline: bool = False) -> None:
         self._summary = summary
+        self._provisional = offline
         self.shift.closed()
-        self._say(self.tr("Shift {shift_no} is closed. Its figures can no longer change.")
-                  .format(shift_no=summary.shift.shift_no))
+        if offline:
+            self._say(self.tr("Shift {shift_no} is closed at this counter (offline). Its daily settlement prints "
+                              "marked provisional now, and final once the center has booked it.")
+                      .format(shift_no=summary.shift.shift_no))
+        else:
+            self._say(self.tr("Shift {shift_no} is closed. Its figures can no longer change.")
+                      .format(shift_no=summary.shift.shift_no))
         self._render()
         self.summary_shown.emit(summary)
 
@@ -358,6 +388,9 @@ class ShiftScreen(QWidget):
             self.status_label.setText(self.tr("Checking for an open shift…"))
         elif current is None:
             self.status_label.setText(self.tr("No open shift at this counter."))
+        elif state.offline:
+            self.status_label.setText(self.tr("Shift {shift_no} is open (offline, not yet confirmed by the center).")
+                                      .format(shift_no=current.shift_no))
         else:
             self.status_label.setText(self.tr("Shift {shift_no} is open.").format(shift_no=current.shift_no))
         self.open_box.setVisible(state.known and current is None)
@@ -372,38 +405,14 @@ class ShiftScreen(QWidget):
                                        .format(shift_no=summary.shift.shift_no))
         else:
             self.summary_title.setText(self.tr("Shift {shift_no} so far").format(shift_no=summary.shift.shift_no))
+        if summary is not None and self._provisional:
+            self.summary_title.setText(self.summary_title.text() + " · "
+                                       + self.tr("counted at this counter (provisional)"))
         self.summary_view.setVisible(summary is not None)
         self.summary_view.show_summary(summary)
-        self._render_offline(summary.offline_items if summary is not None else [])
+        self.offline_box.show_items(summary.offline_items if summary is not None else [],
+                                    shift_no=summary.shift.shift_no if summary is not None else None)
         self.settlement_button.setVisible(closed)
-
-    def _render_offline(self, items: list[OfflineItemLine]) -> None:
-        self.offline_box.setVisible(bool(items))
-        self.offline_box.setTitle(self.tr("Offline payments: {count}").format(count=len(items)))
-        self.offline_table.setRowCount(len(items))
-        for row, item in enumerate(items):
-            values = (item.receipt_no, item.customer_no, format_fen(item.amount_fen), clock_text(item.local_time),
-                      clock_text(item.booked_at),
-                      QCoreApplication.translate("Shifts", OFFLINE_STATUS_NAMES[item.status]), self._offline_note(item))
-            for column, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                if column == 2:
-                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.offline_table.setItem(row, column, cell)
-
-    def _offline_note(self, item: OfflineItemLine) -> str:
-        current = self._summary.shift.shift_no if self._summary is not None else None
-        parts = []
-        if item.from_shift_no:
-            parts.append(self.tr("from shift {shift_no}").format(shift_no=item.from_shift_no))
-        if item.booked_shift_no and item.booked_shift_no != current:
-            parts.append(self.tr("booked in shift {shift_no}").format(shift_no=item.booked_shift_no))
-        if item.redirected_to_prepayment_fen:
-            parts.append(self.tr("{amount} went to prepayment").format(
-                amount=format_fen(item.redirected_to_prepayment_fen)))
-        if item.voided:
-            parts.append(self.tr("voided"))
-        return "; ".join(parts)
 
     def _render_info(self, current: ShiftInfo | None) -> None:
         texts = {

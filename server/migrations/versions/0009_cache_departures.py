@@ -12,7 +12,7 @@ and after). Not a book: rows change in place, and nothing is lost if it is empti
 counters then keep the customer until their next full pass, as before).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-06 12:00:00
 """
 
@@ -21,7 +21,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
