@@ -33,6 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import start_server
 
+from shared_models.rpc import CONTRACT_VERSION
+
 PASSWORD = "Bench-pass-2026"
 
 
@@ -75,7 +77,7 @@ async def _client_loop(base: str, ca: str, ident: tuple[str, str, str], kind: st
 
     user, counter, device_key = ident
     ctx = ssl.create_default_context(cafile=ca)
-    headers = {"X-GridCounter-Contract": "1.0", "X-GridCounter-Counter": counter}
+    headers = {"X-GridCounter-Contract": CONTRACT_VERSION, "X-GridCounter-Counter": counter}
     async with httpx.AsyncClient(base_url=base, verify=ctx, timeout=30) as http:
         r = await http.post("/rpc/auth.login", headers=headers, json={
             "username": user, "password": PASSWORD, "counter_code": counter, "device_key": device_key})

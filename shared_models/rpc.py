@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from shared_models.roles import Perm
 
 #: Contract version, ``MAJOR.MINOR``. A server accepts clients of its major version whose minor is not newer.
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "2.0"
 
 HEADER_AUTHORIZATION = "Authorization"
 HEADER_CONTRACT = "X-GridCounter-Contract"

@@ -85,7 +85,8 @@ def offline_receipt(*, quote: Quote, tenders: Sequence[Tender], receipt_no: str,
     )
 
 
-def _refusal(item: OutboxItem) -> RpcError:
+def refusal_of(item: OutboxItem) -> RpcError:
+    """The server's refusal stored on an outbox item, as the error the desk shows (unknown codes: internal)."""
     try:
         code = ErrorCode(item.last_error or ErrorCode.INTERNAL_ERROR.value)
     except ValueError:
@@ -100,7 +101,7 @@ def outcome_of(item: OutboxItem, *, quote: Quote, tenders: Sequence[Tender], hea
         return PaymentOutcome(item=item, receipt=PaymentReceipt.model_validate_json(item.result_json),
                               offline=item.offline, refused=None)
     if item.state in (ItemState.REJECTED, ItemState.ATTENTION):
-        return PaymentOutcome(item=item, receipt=None, offline=item.offline, refused=_refusal(item))
+        return PaymentOutcome(item=item, receipt=None, offline=item.offline, refused=refusal_of(item))
     assert item.receipt_no is not None
     return PaymentOutcome(item=item, offline=True, refused=None, receipt=offline_receipt(
         quote=quote, tenders=tenders, receipt_no=item.receipt_no, header=header, local_time=local_time))

@@ -421,6 +421,26 @@ class Outbox:
                          " ON CONFLICT (counter_code, day) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
                          (counter_code, self._today().isoformat(), max(next_seq, 1) - 1))
 
+    def remember_server_shift(self, *, counter_code: str, username: str, shift_json: str | None) -> None:
+        """The open shift the server last reported for ``username`` here (JSON of ``ShiftInfo``; None: none).
+
+        With the link down the counter still knows a shift opened by the server (or before this counter's
+        outbox existed, or in a file since set aside), so its cashier can go on taking payments offline.
+        """
+        key = f"server_shift:{counter_code}:{username}"
+        with self._write() as conn:
+            if shift_json is None:
+                conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, shift_json))
+
+    def server_shift(self, *, counter_code: str, username: str) -> str | None:
+        """What :meth:`remember_server_shift` stored for ``username`` here, or None."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?",
+                               (f"server_shift:{counter_code}:{username}",)).fetchone()
+        return str(row[0]) if row else None
+
     def last_receipt_seq(self, counter_code: str, day: dt.date | None = None) -> int:
         """The last receipt sequence taken for ``counter_code`` on ``day`` (today), 0 if none."""
         day = day or self._today()

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from client.core.cashier import DESK_WAIT_S, ReceiptHeader
+from client.core.cashier import DESK_WAIT_S, ReceiptHeader, refusal_of
 from client.core.offline_auth import VerifierStore
 from client.core.offline_cosign import verify_at_counter
 from client.core.offline_shift import offline_closing, provisional_summary
@@ -61,14 +61,6 @@ class Queued(Generic[T]):
     refused: RpcError | None
 
 
-def _refusal(item: OutboxItem) -> RpcError:
-    try:
-        code = ErrorCode(item.last_error or ErrorCode.INTERNAL_ERROR.value)
-    except ValueError:
-        code = ErrorCode.INTERNAL_ERROR
-    return RpcError(code, item.last_error_params)
-
-
 def _send(outbox: Outbox, sync: SyncWorker, item: OutboxItem, *, offline_now: bool, wait_s: float,
           patch: Mapping[str, Any]) -> OutboxItem:
     """Wait up to ``wait_s`` for the server (when the link is up), else mark the item done offline."""
@@ -90,7 +82,7 @@ def _outcome(item: OutboxItem, model: type[T], offline: Callable[[], T]) -> Queu
     if item.state is ItemState.DONE and item.result is not None:
         return Queued(item=item, result=model.model_validate_json(item.result_json), offline=item.offline, refused=None)
     if item.state in (ItemState.REJECTED, ItemState.ATTENTION):
-        return Queued(item=item, result=None, offline=item.offline, refused=_refusal(item))
+        return Queued(item=item, result=None, offline=item.offline, refused=refusal_of(item))
     return Queued(item=item, result=offline(), offline=True, refused=None)
 
 
@@ -187,6 +179,12 @@ def local_current(outbox: Outbox, username: str) -> tuple[ShiftInfo | None, bool
             return ShiftInfo.model_validate_json(item.result_json), False
         return _opened_here(item), True
     return None, False
+
+
+def closed_here(outbox: Outbox, shift_no: str) -> bool:
+    """Whether a close of ``shift_no`` was queued at this counter (pending or done, not refused)."""
+    return any(i.method == CLOSE.name and i.shift_no == shift_no and i.state is not ItemState.REJECTED
+               for i in outbox.items(limit=1000))
 
 
 def _opened_here(item: OutboxItem) -> ShiftInfo:

@@ -14,7 +14,7 @@ from client.core.attention import unsent_items
 from client.core.offline_shift import close_unsent, provisional_summary
 from client.core.outbox import Outbox
 from client.core.rpc_client import RpcClient, RpcError
-from client.core.shift_ops import local_current, must_queue
+from client.core.shift_ops import closed_here, local_current, must_queue
 from client.core.sync import OFFLINE_CODES, LinkState, SyncWorker
 from shared_models.methods.shifts import (
     GET_CURRENT,
@@ -53,10 +53,25 @@ def current_shift(*, rpc: RpcClient, outbox: Outbox | None, sync: SyncWorker | N
         else:
             if current.next_shift_seq > 1:  # shifts the server knows of today: never numbered again here
                 outbox.note_shift_floor(counter_code, current.next_shift_seq)
+            outbox.remember_server_shift(counter_code=counter_code, username=username,
+                                         shift_json=current.shift.model_dump_json() if current.shift else None)
             if not pending:
                 return current, False
             return current.model_copy(update={"shift": local}), True
+    if local is None:
+        local = remembered_open_shift(outbox, counter_code=counter_code, username=username)
     return CurrentShift(shift=local, next_receipt_seq=1, next_shift_seq=1), local is not None
+
+
+def remembered_open_shift(outbox: Outbox, *, counter_code: str, username: str) -> ShiftInfo | None:
+    """The open shift the server last reported here, unless a close of it waits in (or went through) the outbox."""
+    text = outbox.server_shift(counter_code=counter_code, username=username)
+    if text is None:
+        return None
+    shift = ShiftInfo.model_validate_json(text)
+    if shift.closed_at is not None or closed_here(outbox, shift.shift_no):
+        return None
+    return shift
 
 
 def shift_summary(*, rpc: RpcClient, outbox: Outbox | None, sync: SyncWorker | None, info: ShiftInfo,

@@ -356,12 +356,15 @@ def pending_up_to(path: Path, last_id: int | None = None) -> tuple[int, int]:
 
 
 def outbox_counts(path: Path) -> tuple[int, int]:
-    """(items, pending) of an outbox file, read-only (the counters write it meanwhile)."""
+    """(payments, pending items of any kind) of an outbox file, read-only (the counters write it meanwhile).
+
+    The run's progress is counted in payments (``ChaosPlan.ops``), not in shift opens and closes."""
     if not path.exists():
         return 0, 0
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
     try:
-        row = conn.execute("SELECT count(*), coalesce(sum(state = 'pending'), 0) FROM outbox").fetchone()
+        row = conn.execute("SELECT coalesce(sum(method = ?), 0), coalesce(sum(state = 'pending'), 0) FROM outbox",
+                           (PAY.name,)).fetchone()
     except sqlite3.OperationalError:  # created but no table yet
         return 0, 0
     finally:

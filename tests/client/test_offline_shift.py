@@ -18,11 +18,20 @@ from client.core.offline_shift import close_unsent, offline_closing, provisional
 from client.core.outbox import Outbox
 from client.core.receipts import HALL_TZ
 from client.core.settlement_report import provisional_daily, settlement_report
+from client.core.shift_view import remembered_open_shift
 from printing.pdf.settlement import render_settlement_pdf
 from shared_models.cosign import AttestedCosign
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import PAY, VOID_ATTESTED, AttestedVoidRequest, PayRequest, Tender, TenderMethod
-from shared_models.methods.shifts import OPEN, CashCountLine, OpenShiftRequest, ShiftInfo, UnsentItem
+from shared_models.methods.shifts import (
+    CLOSE,
+    OPEN,
+    CashCountLine,
+    CloseShiftRequest,
+    OpenShiftRequest,
+    ShiftInfo,
+    UnsentItem,
+)
 from shared_models.roles import Perm
 
 COUNTER = "H0101"
@@ -200,3 +209,32 @@ class TestAttest:
             attest(verifiers, username=username, password=password, counter_code=COUNTER, actor="cashier1",
                    permission=Perm.APPROVE, now=LOCAL)
         assert refused.value.code is code
+
+
+class TestRememberedServerShift:
+    """A shift the server reported while the link was up is still the cashier's open shift with it down."""
+
+    @staticmethod
+    def _server_shift() -> ShiftInfo:
+        return ShiftInfo(shift_no=f"{COUNTER}-20261123-01", cashier_username="cashier1", cashier_name="张三",
+                         counter_code=COUNTER, hall_code="H01", business_date=LOCAL.date(), opened_at=LOCAL,
+                         float_fen=10000, closed_at=None)
+
+    def test_the_last_open_shift_the_server_reported_is_known_offline(self, outbox: Outbox) -> None:
+        """Remembered per counter and user; forgotten when the server says there is none."""
+        shift = self._server_shift()
+        outbox.remember_server_shift(counter_code=COUNTER, username="cashier1", shift_json=shift.model_dump_json())
+        assert remembered_open_shift(outbox, counter_code=COUNTER, username="cashier1") == shift
+        assert remembered_open_shift(outbox, counter_code=COUNTER, username="cashier2") is None
+        assert remembered_open_shift(outbox, counter_code="H0102", username="cashier1") is None
+        outbox.remember_server_shift(counter_code=COUNTER, username="cashier1", shift_json=None)
+        assert remembered_open_shift(outbox, counter_code=COUNTER, username="cashier1") is None
+
+    def test_a_shift_whose_close_was_queued_here_is_not_open(self, outbox: Outbox) -> None:
+        """Once the cashier closed it at this counter (the close still queued), it is no longer open offline."""
+        shift = self._server_shift()
+        outbox.remember_server_shift(counter_code=COUNTER, username="cashier1", shift_json=shift.model_dump_json())
+        outbox.submit(method=CLOSE.name, build=lambda _: CloseShiftRequest(
+            shift_no=shift.shift_no, cash_counts=[CashCountLine(denomination_fen=10000, pieces=1)],
+            deposit_slip_no="JK-1"), counter_code=COUNTER, username="cashier1", shift_no=shift.shift_no)
+        assert remembered_open_shift(outbox, counter_code=COUNTER, username="cashier1") is None

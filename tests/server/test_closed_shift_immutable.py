@@ -4,6 +4,7 @@ itself refuses UPDATE, DELETE and TRUNCATE of shifts and closings."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from server.rpc.dispatch import Dispatcher
 from shared_models.rpc import CONTRACT_VERSION, REGISTRY, load_all
 from tests.factories import WANG_FANG, ZHANG_WEI, password_for
-from tests.rpc_helpers import Caller
+from tests.rpc_helpers import Answer, Caller
 from tests.server.shift_helpers import SUPER, cash, close, open_shift, pay, signed_in, void, yuan_notes
 
 load_all()
@@ -84,6 +85,25 @@ def _quote_due(c: Caller, customer_no: str) -> int:
     return int(c.call("payment.get_quote", {"customer_no": customer_no}).body["due_fen"])
 
 
+#: A void of the closed shift's first receipt, co-signed at the counter with the link down.
+ATTESTED_VOID: dict[str, Any] = {
+    "receipt_no": FIRST, "reason": "关班后离线冲正",
+    "attested_cosign": {"username": "super1", "verified_at": "2026-11-23T16:40:00+08:00"},
+    "local_time": "2026-11-23T16:40:00+08:00",
+}
+
+
+def _replayed(c: Caller, method: str, body: dict[str, Any]) -> Answer:
+    """``method`` replayed from the outbox (the only way an attested co-sign is taken), as a plain answer."""
+    batch = c.call("outbox.replay_batch", {"items": [{"key": str(uuid.uuid4()), "method": method, "body": body}]})
+    if batch.status != 200:
+        return batch
+    outcome = batch.body["outcomes"][0]
+    if outcome["error"] is None:
+        return Answer(status=200, body=outcome["result"])
+    return Answer(status=400, body={"error": outcome["error"]})
+
+
 def _pay_body(c: Caller, receipt_no: str, *, offline: bool = False) -> dict[str, Any]:
     return {"customer_no": ZHANG_WEI, "receipt_no": receipt_no, "tenders": [cash(1_000)],
             "quoted_due_fen": _quote_due(c, ZHANG_WEI), "accepted_offline": offline}
@@ -131,6 +151,12 @@ ATTEMPTS: dict[str, list[Attempt]] = {
         ("create a cashier", lambda c: c.admin.call("admin.create_user", {
             "username": "newcashier", "display_name": "新收费员", "role": "cashier", "org_unit_code": "T01",
             "initial_password": "Initial-pass-1"}), None),
+    ],
+    "payment.void_attested": [
+        ("void its receipt at the counter, sent directly", lambda c: c.cashier.call(
+            "payment.void_attested", ATTESTED_VOID), "COSIGN_ATTESTED_NOT_REPLAYED"),
+        ("void its receipt at the counter, replayed", lambda c: _replayed(
+            c.cashier, "payment.void_attested", ATTESTED_VOID), "VOID_SHIFT_CLOSED"),
     ],
     "admin.set_user_active": [
         ("disable the shift's cashier", lambda c: c.admin.call(

@@ -107,7 +107,7 @@ class TestReceiptNumbers:
 
 class TestReportAttention:
     @pytest.mark.parametrize(("change", "code", "field"), [
-        ({"method": "shift.open_shift"}, "INVALID_REQUEST", "method"),
+        ({"method": "admin.create_user"}, "INVALID_REQUEST", "method"),
         ({"method": "payment.void_payment"}, "INVALID_REQUEST", "method"),
         ({"taken_by": "no_such_user"}, "USER_NOT_FOUND", None),
         ({"taken_by": "cashier 1"}, "INVALID_REQUEST", "taken_by"),

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared_models.rpc import REGISTRY, load_all
+from shared_models.rpc import CONTRACT_VERSION, REGISTRY, load_all
 from tests.rpc_helpers import Caller
 
 load_all()
@@ -56,7 +56,7 @@ class TestFuzz:
             assert who.login(username).status == 200
         method = data.draw(st.sampled_from(METHODS))
         body = data.draw(bodies(method))
-        headers = {"X-GridCounter-Contract": "1.0", "Authorization": f"Bearer {who.token}",
+        headers = {"X-GridCounter-Contract": CONTRACT_VERSION, "Authorization": f"Bearer {who.token}",
                    "X-GridCounter-Counter": "T0101",
                    "Idempotency-Key": data.draw(KEYS),
                    "X-GridCounter-Cosign": data.draw(st.sampled_from(["", "%%", "eyJ1c2VybmFtZSI6MX0="]))}

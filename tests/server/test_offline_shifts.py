@@ -17,6 +17,7 @@ from server.clock import FixedClock
 from server.services.audit import ATTESTED_KEY
 from tests.factories import WANG_FANG, ZHANG_WEI
 from tests.rpc_helpers import Answer, Caller
+from tests.server.attempt_helpers import refusals
 from tests.server.payment_helpers import cash, counts, receipt
 from tests.server.shift_helpers import yuan_notes
 
@@ -229,6 +230,18 @@ class TestOfflineDayReplayed:
         assert [o["error"] for o in outcomes] == [None, None], outcomes
 
 
+def _assert_refused_once(db: Session, before: dict[str, int], attempts: list[tuple[str, str | None, str, str]],
+                         code: str | None) -> None:
+    """The books are as they were; a co-sign refusal left exactly one audit record of the attempt (issue 10
+    §3), a refusal of the request's shape none."""
+    recorded = [(u, c, m) for u, c, m, _ in refusals(db)[len(attempts):]]
+    if code is None:
+        assert (_books(db), recorded) == (before, [])
+        return
+    assert _books(db) == {**before, "audit_log": before["audit_log"] + 1}
+    assert recorded == [("cashier1", code, "payment.void_attested")]
+
+
 class TestAttestedCosignRefused:
     def test_an_attested_co_sign_on_a_direct_call_is_refused(self, cashier: Caller, db: Session) -> None:
         """A void or a close carrying a co-sign verified at the counter, sent directly instead of replayed
@@ -257,10 +270,10 @@ class TestAttestedCosignRefused:
         in the future or too old: each replayed void is refused with its code and the books stay as they were."""
         assert cashier.call("shift.open_shift", {"float_fen": 0}).status == 200
         assert replay(cashier, [pay_item(1, WANG_FANG, 3000)])[0]["error"] is None
-        before = _books(db)
+        before, attempts = _books(db), refusals(db)
         [outcome] = replay(cashier, [void_item(1, cosigner=cosigner, at=at)])
         assert outcome["error"]["code"] == code
-        assert _books(db) == before
+        _assert_refused_once(db, before, attempts, code if code.startswith("COSIGN_") else None)
 
     def test_a_disabled_supervisor_cannot_co_sign_at_the_counter(self, cashier: Caller, db: Session) -> None:
         """A supervisor disabled since the counter verified them: the replayed void is refused."""
@@ -268,10 +281,10 @@ class TestAttestedCosignRefused:
         assert replay(cashier, [pay_item(1, WANG_FANG, 3000)])[0]["error"] is None
         db.execute(text("UPDATE users SET active = false WHERE username = 'super1'"))
         db.commit()
-        before = _books(db)
+        before, attempts = _books(db), refusals(db)
         [outcome] = replay(cashier, [void_item(1)])
         assert outcome["error"]["code"] == "COSIGN_NOT_AUTHORIZED"
-        assert _books(db) == before
+        _assert_refused_once(db, before, attempts, "COSIGN_NOT_AUTHORIZED")
 
     def test_an_offline_close_with_unsent_items_needs_the_co_sign(self, cashier: Caller, db: Session) -> None:
         """An offline close whose unsent list carries no co-sign is refused UNSENT_NEEDS_SUPERVISOR; the shift

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from server.models.users import User
 from shared_models.roles import ROLE_PERMISSIONS, Role
-from shared_models.rpc import REGISTRY, load_all
+from shared_models.rpc import CONTRACT_VERSION, REGISTRY, load_all
 from tests.factories import World, password_for
 from tests.rpc_helpers import Answer, Caller
 from tests.server.attempt_helpers import refusals
@@ -184,7 +184,7 @@ class TestCosign:
             "admin.reset_password",
             b'{"username": "cashier2", "new_password": "Temp-pass-77"}',
             {
-                "X-GridCounter-Contract": "1.0",
+                "X-GridCounter-Contract": CONTRACT_VERSION,
                 "Authorization": f"Bearer {caller.token}",
                 "X-GridCounter-Counter": "T0101",
                 "Idempotency-Key": "0b5e3f3c-7a55-4d8e-9a53-7f1f6d7a0c11",

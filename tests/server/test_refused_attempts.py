@@ -114,7 +114,10 @@ class TestEachRefusalKind:
         answer, rec = _attempt(db, lambda: reader.call("shift.open_shift", {"float_fen": 10_000}))
         assert (answer.code, rec.username, rec.method, rec.target) == (
             "PERMISSION_DENIED", "reader1", "shift.open_shift", "shift.open_shift")
-        assert rec.after == {"request": {"float_fen": 10_000}, "params": {"permission": "collect"}}
+        assert rec.after == {
+            "request": {"float_fen": 10_000, "shift_no": None, "local_time": None, "opened_offline": False},
+            "params": {"permission": "collect"},
+        }
         assert rec.idempotency_key is not None
 
     def test_permission_refusal_of_a_read(self, dispatcher: Dispatcher, db: Session) -> None:

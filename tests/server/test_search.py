@@ -238,11 +238,16 @@ class TestPaging:
 
 
 class TestBadQueries:
-    @pytest.mark.parametrize("query", ["张", "!!!", "1234", "   ", "一、", "123456789012345"])
+    @pytest.mark.parametrize("query", ["张", "!!!", "1234", "一、", "123456789012345"])
     def test_not_a_key(self, cashier: Caller, query: str) -> None:
         """One Chinese character, punctuation, too few or an unknown number of digits: SEARCH_QUERY_INVALID."""
         answer = cashier.call(METHOD, {"query": query})
         assert (answer.status, answer.code, answer.params) == (422, "SEARCH_QUERY_INVALID", {})
+
+    def test_blank_query_is_refused_by_the_contract(self, cashier: Caller) -> None:
+        """Only spaces never reach the search: the contract (and so the OpenAPI document) refuses it."""
+        answer = cashier.call(METHOD, {"query": "   "})
+        assert (answer.status, answer.code, answer.params["field"]) == (422, "INVALID_REQUEST", "query")
 
     def test_forced_kind_must_fit(self, cashier: Caller) -> None:
         """A name forced to be a 户号 is refused, not searched."""

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from client.core.config import ClientPaths
 from client.core.customer_cache import CustomerCache
+from client.core.outbox import Outbox
 from client.core.receipts import hall_now
 from client.ui.ops import running_ops
 from client.ui.screens.cashier_screen import CashierScreen
@@ -79,6 +80,12 @@ class TestCacheAge:
         store.refresh(filler)
         expected_fee = store.quote(CUSTOMER_NO).lines[0].late_fee_fen
         store.close()
+        # The shift was opened online before the link went down: the counter remembers the server's answer.
+        outbox = Outbox.in_folder(client_paths.data_dir).open()
+        opened = _shift().shift
+        assert opened is not None
+        outbox.remember_server_shift(counter_code=DESK_COUNTER, username="zhang.san",
+                                     shift_json=opened.model_dump_json())
         down = Reply.error(ErrorCode.SERVICE_UNAVAILABLE)
         for method in ("customer.get_hall_changes", "customer.get_overview", "payment.get_quote"):
             peer.on(method, down)  # the link to the center is down from here on
