@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -172,8 +172,7 @@ def local_current(outbox: Outbox, username: str) -> tuple[ShiftInfo | None, bool
         if item.username != username or item.method != OPEN.name or item.state not in (ItemState.PENDING,
                                                                                        ItemState.DONE):
             continue
-        if any(i.method == CLOSE.name and i.shift_no == item.shift_no and i.state is not ItemState.REJECTED
-               for i in items):
+        if _close_queued(items, item.shift_no):
             return None, False
         if item.state is ItemState.DONE and item.result is not None:
             return ShiftInfo.model_validate_json(item.result_json), False
@@ -181,10 +180,14 @@ def local_current(outbox: Outbox, username: str) -> tuple[ShiftInfo | None, bool
     return None, False
 
 
+def _close_queued(items: Iterable[OutboxItem], shift_no: str | None) -> bool:
+    """Whether ``items`` hold a close of ``shift_no`` (pending or done, not refused)."""
+    return any(i.method == CLOSE.name and i.shift_no == shift_no and i.state is not ItemState.REJECTED for i in items)
+
+
 def closed_here(outbox: Outbox, shift_no: str) -> bool:
-    """Whether a close of ``shift_no`` was queued at this counter (pending or done, not refused)."""
-    return any(i.method == CLOSE.name and i.shift_no == shift_no and i.state is not ItemState.REJECTED
-               for i in outbox.items(limit=1000))
+    """Whether a close of ``shift_no`` was queued at this counter (only that shift's items are read)."""
+    return _close_queued(outbox.items(shift_no=shift_no, limit=1000), shift_no)
 
 
 def _opened_here(item: OutboxItem) -> ShiftInfo:
