@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from keyrings.alt.file import PlaintextKeyring
@@ -45,6 +46,7 @@ from shared_models.methods.shifts import (
 )
 from shared_models.rpc import Empty
 from tests.action_helpers import confirmed
+from tests.chaos.proxy import ChaosProxy
 from tests.conftest import PII_KEY_B64
 from tests.e2e.conftest import _free_port, running_server
 from tests.printing.printer_endpoint import PrinterEndpoint
@@ -232,6 +234,51 @@ def open_desk(  # noqa: PLR0917 - pytest hands fixtures in
         return Desk(app=app, window=window, screen=screen, printer=printer)
 
     yield build
+    qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)
+    for app in apps:
+        app.shutdown(wait_ms=10_000)
+        app.language.remove()
+    gc.collect()
+
+
+@pytest.fixture
+def link(desk_server: DeskServer) -> Iterator[ChaosProxy]:
+    """The hall's WAN link: a proxy in front of the desk server that the test cuts and heals."""
+    tls = desk_server.ca.parent
+    port = int(desk_server.url.rsplit(":", 1)[1])
+    with ChaosProxy(upstream_port=port, cert_file=tls / "server.pem", key_file=tls / "server.key",
+                    ca_file=desk_server.ca) as proxy:
+        yield proxy
+
+
+def counter_apps(  # noqa: PLR0917 - the fixtures the caller was handed
+    qapp: QApplication, qtbot: QtBot, client_paths: ClientPaths, qm_dir: Path, desk_server: DeskServer,
+    link: ChaosProxy, *, counter: str, printer_port: int | None = None, **build: Any,
+) -> Iterator[Callable[[], ClientApp]]:
+    """Counter ``counter`` set up by its operator (CA pinned, device key, printer when given), talking to the
+    server through ``link``: yields a factory of started client apps (at the login window), shut down after.
+    ``build`` goes to ``build_app`` (``payment_wait_s``, ``reconnect_interval_ms``)."""
+    backend = PlaintextKeyring()
+    backend.file_path = str(client_paths.data_dir / "counter-keyring.cfg")
+    store = SecretStore(backend)
+    store.pin_ca(source=desk_server.ca, dest=client_paths.ca_file)
+    store.store_device_key(counter_code=counter, key=desk_server.device_keys[counter])
+    settings = open_settings(client_paths)
+    settings.setValue(KEY_SERVER, link.url)
+    settings.setValue(KEY_COUNTER, counter)
+    if printer_port is not None:
+        settings.setValue(KEY_PRINTER, f"127.0.0.1:{printer_port}")
+    settings.sync()
+    apps: list[ClientApp] = []
+
+    def make() -> ClientApp:
+        app = build_app(qapp, paths=client_paths, secrets=store, locale="zh_CN", qm_dir=qm_dir, **build)
+        apps.append(app)
+        with qtbot.waitSignal(app.login_window.connection_checked, timeout=TIMEOUT_MS):
+            app.start()
+        return app
+
+    yield make
     qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)
     for app in apps:
         app.shutdown(wait_ms=10_000)

@@ -11,7 +11,6 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +36,7 @@ from tests.ui.desk_helpers import (  # noqa: F401 - fixtures by name
     customers_in_arrears,
     desk_server,
     ensure_shift,
+    link,
     open_desk,
     printer,
     sql,
@@ -47,16 +47,6 @@ JOB_TIMEOUT_S = 20.0
 #: The sync worker backs off up to 30 s between tries while the link is down; the heal is seen by the
 #: next try.
 CONFIRM_TIMEOUT_MS = 45_000
-
-
-@pytest.fixture
-def link(desk_server: DeskServer) -> Iterator[ChaosProxy]:  # noqa: F811 - fixture
-    """The hall's WAN link: a proxy in front of the desk server that the test can cut and heal."""
-    tls = desk_server.ca.parent
-    port = int(desk_server.url.rsplit(":", 1)[1])
-    with ChaosProxy(upstream_port=port, cert_file=tls / "server.pem", key_file=tls / "server.key",
-                    ca_file=desk_server.ca) as proxy:
-        yield proxy
 
 
 def _open_customer(qtbot: QtBot, desk: Desk, customer_no: str) -> CashierScreen:

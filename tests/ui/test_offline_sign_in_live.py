@@ -7,23 +7,26 @@ server disabled meanwhile is refused when the link returns, and their cached ver
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from keyrings.alt.file import PlaintextKeyring
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from client.core.config import ClientPaths
-from client.core.secrets import SecretStore
-from client.ui.app import ClientApp, build_app, open_settings
-from client.ui.login_window import KEY_COUNTER, KEY_SERVER
+from client.ui.app import ClientApp
 from client.ui.ops import is_running, running_ops
 from server.demo_data import DEMO_PASSWORD
 from tests.chaos.proxy import ChaosProxy
-from tests.ui.desk_helpers import TIMEOUT_MS, DeskServer, desk_server, sql  # noqa: F401 - fixture by name
+from tests.ui.desk_helpers import (  # noqa: F401 - fixtures by name
+    TIMEOUT_MS,
+    DeskServer,
+    counter_apps,
+    desk_server,
+    link,
+    sql,
+)
 
 pytestmark = pytest.mark.timeout(300)
 COUNTER = "H0101"
@@ -35,46 +38,13 @@ AppFactory = Callable[[], ClientApp]
 
 
 @pytest.fixture
-def link(desk_server: DeskServer) -> Iterator[ChaosProxy]:  # noqa: F811 - fixture
-    """The hall's WAN link: a proxy in front of the live server that the test cuts and heals."""
-    tls = desk_server.ca.parent
-    port = int(desk_server.url.rsplit(":", 1)[1])
-    with ChaosProxy(upstream_port=port, cert_file=tls / "server.pem", key_file=tls / "server.key",
-                    ca_file=desk_server.ca) as proxy:
-        yield proxy
-
-
-@pytest.fixture
 def make_client(  # noqa: PLR0917 - pytest hands fixtures in
     qapp: QApplication, qtbot: QtBot, client_paths: ClientPaths, qm_dir: Path, desk_server: DeskServer,  # noqa: F811
-    link: ChaosProxy,
+    link: ChaosProxy,  # noqa: F811
 ) -> Iterator[AppFactory]:
     """Counter H0101 set up by its operator (CA pinned, device key), talking to the server through ``link``."""
-    backend = PlaintextKeyring()
-    backend.file_path = str(client_paths.data_dir / "offline-keyring.cfg")
-    store = SecretStore(backend)
-    store.pin_ca(source=desk_server.ca, dest=client_paths.ca_file)
-    store.store_device_key(counter_code=COUNTER, key=desk_server.device_keys[COUNTER])
-    settings = open_settings(client_paths)
-    settings.setValue(KEY_SERVER, link.url)
-    settings.setValue(KEY_COUNTER, COUNTER)
-    settings.sync()
-    apps: list[ClientApp] = []
-
-    def build() -> ClientApp:
-        app = build_app(qapp, paths=client_paths, secrets=store, locale="zh_CN", qm_dir=qm_dir,
-                        reconnect_interval_ms=RECONNECT_MS)
-        apps.append(app)
-        with qtbot.waitSignal(app.login_window.connection_checked, timeout=TIMEOUT_MS):
-            app.start()
-        return app
-
-    yield build
-    qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)
-    for app in apps:
-        app.shutdown(wait_ms=10_000)
-        app.language.remove()
-    gc.collect()
+    yield from counter_apps(qapp, qtbot, client_paths, qm_dir, desk_server, link, counter=COUNTER,
+                            reconnect_interval_ms=RECONNECT_MS)
 
 
 def type_sign_in(qtbot: QtBot, app: ClientApp, username: str) -> bool:
