@@ -43,6 +43,7 @@ from server.services.audit import write_records
 from server.settings import Settings
 from shared_models.money import parse_price
 from shared_models.roles import Role
+from shared_models.rules.hall_time import HALL_TZ
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ DEMO_PASSWORD = "Demo-2026"  # noqa: S105 - a documented demo password, not a se
 #: and so agrees with ``shared_models.money.round_half_up_to_fen``.
 LINE_AMOUNT_SQL = "round(({kwh}) * ({price}) * 100)::bigint"
 
-_CHINA = dt.timezone(dt.timedelta(hours=8))
+_CHINA = HALL_TZ
 _BATCH = 50_000
 _BOOK_SIZE = 200
 _DUE_DAY = 24  # pay by the 24th of the month after reading (DOMAIN §5.3, local example)

@@ -26,6 +26,7 @@ from typing import Final
 
 from shared_models.ids import UsernameField
 from shared_models.rpc import Model
+from shared_models.rules.hall_time import as_hall_time
 
 #: How far in the future of the server's clock a counter's co-sign time may be (clock skew).
 ATTESTATION_SKEW: Final = dt.timedelta(minutes=10)
@@ -43,7 +44,7 @@ class AttestedCosign(Model):
 
 def attestation_problem(verified_at: dt.datetime, *, now: dt.datetime) -> str | None:
     """Why the server refuses the time of an attestation (None: plausible). A naive time is hall time (UTC+8)."""
-    moment = verified_at if verified_at.tzinfo else verified_at.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    moment = as_hall_time(verified_at)
     if moment > now + ATTESTATION_SKEW:
         return "in_future"
     if moment < now - ATTESTATION_MAX_AGE:

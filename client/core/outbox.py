@@ -35,10 +35,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
-from client.core.receipts import HALL_TZ, hall_now
+from client.core.receipts import hall_now
 from shared_models.ids import IdempotencyKey, new_idempotency_key
 from shared_models.methods.payments import make_receipt_no
 from shared_models.rpc import Model, load_all
+from shared_models.rules.hall_time import HALL_TZ
 from shared_models.rules.receipt_numbers import RECEIPT_GAP_AFTER_DAMAGE
 from shared_models.rules.shift_numbers import make_shift_no, next_shift_seq
 

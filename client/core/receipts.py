@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from decimal import Decimal, InvalidOperation
-from typing import Final
 
 from printing.receipt import ReceiptBillLine, ReceiptDocument, ReceiptTender
 from shared_models.methods.payments import PaymentReceipt, TenderMethod
+from shared_models.rules.hall_time import HALL_TZ
 
 log = logging.getLogger(__name__)
 
 #: The halls keep China Standard Time (no daylight saving): receipts and receipt numbers use it.
-HALL_TZ: Final = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 def hall_now() -> dt.datetime:

@@ -26,9 +26,9 @@ from printing.pdf.settlement import (
 )
 from shared_models.methods.payments import BusinessType
 from shared_models.methods.shifts import DailySettlement, OfflineItemLine, ShiftSummary
+from shared_models.rules.hall_time import HALL_TZ
 
 #: Halls keep China time (UTC+8, no daylight saving): shift times and the print time are shown in it.
-HALL_TZ: Final = dt.timezone(dt.timedelta(hours=8), "CST")
 
 #: The report's business-type names (``printing.pdf.settlement.BUSINESS_TYPES``), by contract value.
 BUSINESS_NAMES_ZH: Final[Mapping[BusinessType, str]] = MappingProxyType({

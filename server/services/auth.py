@@ -30,6 +30,7 @@ from shared_models.methods.auth import (
 from shared_models.methods.system import HandshakeRequest, HandshakeResult
 from shared_models.roles import ROLE_PERMISSIONS, Perm, Role
 from shared_models.rpc import CONTRACT_VERSION, Empty, is_supported
+from shared_models.rules.hall_time import as_hall_time
 
 SERVER_VERSION = "0.1.0"
 #: ``last_seen_at`` is written at most this often: a write per read call would cost more than it tells.
@@ -269,9 +270,7 @@ def verify_attested_cosign(ctx: CallContext, attestation: AttestedCosign, *, per
                                             "counter_code": actor.counter_code}).one()
     if not (row.in_scope and row.known_here):
         raise AppError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=user.username)
-    verified_at = attestation.verified_at
-    if verified_at.tzinfo is None:  # a counter's clock runs on hall time
-        verified_at = verified_at.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    verified_at = as_hall_time(attestation.verified_at)  # a counter's clock runs on hall time
     return Cosigner(user_id=user.id, username=user.username, role=user.role, attested_at=verified_at)
 
 

@@ -16,8 +16,9 @@ from server.errors import AppError
 from server.rpc.context import CallContext
 from server.services.shifts import business_date, day_bounds
 from shared_models.errors import ErrorCode
-from shared_models.methods.payments import PayRequest, make_receipt_no
-from shared_models.rules.as_of import HALL_TZ, AsOf, ShiftSpan, late_fee_as_of
+from shared_models.methods.payments import PayRequest, make_receipt_no, parse_receipt_no
+from shared_models.rules.as_of import AsOf, ShiftSpan, late_fee_as_of
+from shared_models.rules.hall_time import HALL_TZ
 from shared_models.rules.receipt_numbers import highest_allowed_seq
 
 # The shift a payment taken at :taken belongs to: the cashier's latest one at the counter opened by then
@@ -62,7 +63,7 @@ def receipt_window_bounds(counter_code: str, day: dt.date) -> dict[str, object]:
 
 def check_receipt_window(*, receipt_no: str, seq: int, highest_receipt: str | None, damage_acks: int) -> None:
     """Refuse a sequence past what the counter could have minted (RECEIPT_SEQ_OUT_OF_WINDOW)."""
-    highest = int(highest_receipt.rsplit("-", 1)[1]) if highest_receipt else 0
+    highest = parse_receipt_no(highest_receipt)[2] if highest_receipt else 0
     allowed = highest_allowed_seq(highest_booked=highest, damage_acks=damage_acks)
     if seq > allowed:
         raise AppError(ErrorCode.RECEIPT_SEQ_OUT_OF_WINDOW, receipt_no=receipt_no, highest_seq=highest,

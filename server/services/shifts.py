@@ -50,10 +50,11 @@ from shared_models.methods.shifts import (
 )
 from shared_models.roles import ROLE_PERMISSIONS, Perm
 from shared_models.rpc import Empty
+from shared_models.rules.hall_time import HALL_TZ
 from shared_models.rules.shift_numbers import make_shift_no, parse_shift_no, shift_no_problem
 
 #: Business dates are China dates (UTC+8, no daylight saving).
-CHINA_TZ: Final = dt.timezone(dt.timedelta(hours=8), "CST")
+CHINA_TZ: Final = HALL_TZ
 
 
 def business_date(now: dt.datetime) -> dt.date:

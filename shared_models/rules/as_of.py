@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-#: Business days are China dates (UTC+8, no daylight saving), on the counter as on the server.
-HALL_TZ: Final = dt.timezone(dt.timedelta(hours=8), "CST")
+from shared_models.rules.hall_time import HALL_TZ
 
 #: The default skew allowance between a counter's clock and the server's (the server's setting
 #: ``clock_skew_s``, GRIDCOUNTER_CLOCK_SKEW_S, overrides it).

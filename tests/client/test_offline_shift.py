@@ -16,7 +16,6 @@ from client.core.offline_auth import VerifierStore, verifier_file
 from client.core.offline_cosign import OfflineCosignError, attest, remember_online_cosign
 from client.core.offline_shift import close_unsent, offline_closing, provisional_summary
 from client.core.outbox import Outbox
-from client.core.receipts import HALL_TZ
 from client.core.settlement_report import provisional_daily, settlement_report
 from client.core.shift_view import remembered_open_shift
 from printing.pdf.settlement import render_settlement_pdf
@@ -33,6 +32,7 @@ from shared_models.methods.shifts import (
     UnsentItem,
 )
 from shared_models.roles import Perm
+from shared_models.rules.hall_time import HALL_TZ
 
 COUNTER = "H0101"
 LOCAL = dt.datetime(2026, 11, 23, 8, 30, tzinfo=HALL_TZ)

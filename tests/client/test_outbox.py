@@ -22,8 +22,8 @@ from client.core.outbox import (
     OutboxDamagedError,
     OutboxFullError,
 )
-from client.core.receipts import HALL_TZ
 from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod, parse_receipt_no
+from shared_models.rules.hall_time import HALL_TZ
 from shared_models.rules.receipt_numbers import RECEIPT_GAP_AFTER_DAMAGE
 
 

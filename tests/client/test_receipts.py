@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from client.core.receipts import HALL_TZ, hall_time, period_text, to_document
+from client.core.receipts import hall_time, period_text, to_document
 from printing.escpos import decode_text, qr_payloads, render
 from printing.receipt import ReceiptError
 from shared_models.methods.payments import (
@@ -16,6 +16,7 @@ from shared_models.methods.payments import (
     ReceiptTenderLine,
     TenderMethod,
 )
+from shared_models.rules.hall_time import HALL_TZ
 
 
 def booked(**changes: Any) -> PaymentReceipt:

@@ -10,7 +10,6 @@ import pytest
 from client.core.cash_count import DifferenceKind, cash_count_lines, counted_fen, difference_kind
 from client.core.settlement_report import (
     BUSINESS_NAMES_ZH,
-    HALL_TZ,
     SettlementNotReadyError,
     cashier_settlement,
     hall_today,
@@ -32,6 +31,7 @@ from shared_models.methods.shifts import (
     ShiftSummary,
     VoidedLine,
 )
+from shared_models.rules.hall_time import HALL_TZ
 
 UTC = dt.UTC
 

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared_models.rules.allocation import OpenBill, allocate
-from shared_models.rules.as_of import DEFAULT_SKEW, HALL_TZ, AsOfRule, ShiftSpan, hall_date, late_fee_as_of
+from shared_models.rules.as_of import DEFAULT_SKEW, AsOfRule, ShiftSpan, hall_date, late_fee_as_of
+from shared_models.rules.hall_time import HALL_TZ
 from shared_models.rules.late_fees import LateFeeRule, OpenPrincipal, late_fee_fen
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # 17:00 in the hall

@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from client.core.receipts import HALL_TZ
 from client.ui.ops import is_running, running_ops
 from client.ui.screens.cashier_dialogs import VoidDialog
 from client.ui.screens.cashier_screen import CashierScreen
@@ -20,6 +19,7 @@ from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT
 from shared_models.money import format_fen
 from shared_models.rpc import Empty
+from shared_models.rules.hall_time import HALL_TZ
 from tests.action_helpers import confirmed
 from tests.ui.desk_helpers import (
     TIMEOUT_MS,
