@@ -18,7 +18,7 @@ from server.services.shifts import business_date, day_bounds
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import PayRequest, make_receipt_no, parse_receipt_no
 from shared_models.rules.as_of import AsOf, ShiftSpan, late_fee_as_of
-from shared_models.rules.hall_time import HALL_TZ
+from shared_models.rules.hall_time import as_hall_time
 from shared_models.rules.receipt_numbers import highest_allowed_seq
 
 # The shift a payment taken at :taken belongs to: the cashier's latest one at the counter opened by then
@@ -43,7 +43,7 @@ def payment_as_of(ctx: CallContext, req: PayRequest, *, user_id: int, counter_id
     skew = dt.timedelta(seconds=ctx.settings.clock_skew_s)
     shift: ShiftSpan | None = None
     if req.local_time is not None:
-        taken = req.local_time if req.local_time.tzinfo else req.local_time.replace(tzinfo=HALL_TZ)
+        taken = as_hall_time(req.local_time)
         row = ctx.session.execute(_SHIFT_AT, {
             "user_id": user_id, "counter_id": counter_id, "latest": taken + skew,
         }).one_or_none()

@@ -24,7 +24,7 @@ from server.models.ledger import EntryKind
 from server.rpc.context import CallContext
 from server.services.bills import BillDue, CustomerBills, load_bills
 from server.services.late_fee_day import check_receipt_window, payment_as_of, receipt_window_bounds
-from server.services.shifts import CHINA_TZ, business_date
+from server.services.shifts import business_date
 from shared_models.errors import ErrorCode
 from shared_models.methods.customers import CustomerStatus
 from shared_models.methods.payments import (
@@ -42,6 +42,7 @@ from shared_models.methods.payments import (
 )
 from shared_models.money import FEN_BOUND
 from shared_models.rules.allocation import Allocation, AllocationError, OpenBill, allocate, change_due
+from shared_models.rules.hall_time import as_hall_time
 
 # The customer and the cashier's open shift at this counter, both locked (FOR NO KEY UPDATE, the lock
 # ``close_shift`` takes on the shift, so a payment and the close of its shift serialize), with what the
@@ -376,7 +377,7 @@ def _local_time_utc(ctx: CallContext, local_time: dt.datetime | None, *, offline
     when it was taken, which may be long ago (the offline rules judge it)."""
     if local_time is None:
         return None
-    aware = (local_time if local_time.tzinfo else local_time.replace(tzinfo=CHINA_TZ)).astimezone(dt.UTC)
+    aware = as_hall_time(local_time).astimezone(dt.UTC)
     skew = ctx.settings.clock_skew_s
     if not offline and abs(aware - ctx.now) > dt.timedelta(seconds=skew):
         raise AppError(ErrorCode.LOCAL_TIME_IMPLAUSIBLE, skew_s=skew)
