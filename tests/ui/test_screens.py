@@ -42,7 +42,7 @@ def users() -> UserPage:
 
     def row(user_id: int, username: str, *, active: bool = True, locked: bool = False) -> UserRow:
         return UserRow(user_id=user_id, username=username, display_name=f"用户{user_id}", role=Role.CASHIER,
-                       org_unit_code="H0101", org_unit_name="城东营业厅", active=active,
+                       org_unit_code="H0101", org_unit_name="城东营业厅", active=active, locked=locked,
                        locked_until=later if locked else None, failed_attempts=5 if locked else 0)
 
     return UserPage(users=[row(1, "chen.yi"), row(2, "li.er", locked=True), row(3, "zhou.san", active=False)])
