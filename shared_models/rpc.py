@@ -149,6 +149,7 @@ def load_all() -> dict[str, Rpc[Model, Model]]:
         customers,
         outbox,
         payments,
+        settlement,
         shifts,
         sync,
         system,

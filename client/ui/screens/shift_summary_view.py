@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.cash_count import DifferenceKind, difference_kind
-from client.core.settlement_report import hall_time
+from client.core.receipts import hall_time
 from client.ui.messages import tender_name
 from shared_models.methods.shifts import ShiftSummary
 from shared_models.money import format_fen
