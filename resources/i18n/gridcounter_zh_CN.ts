@@ -1922,6 +1922,17 @@
     </message>
 </context>
 <context>
+    <name>RowDetails</name>
+    <message>
+        <source>{title} {value}</source>
+        <translation>{title}：{value}</translation>
+    </message>
+    <message>
+        <source>{row}: {details}</source>
+        <translation>【{row}】{details}</translation>
+    </message>
+</context>
+<context>
     <name>SearchTableModel</name>
     <message>
         <source>Account no.</source>
