@@ -16,7 +16,8 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from server.db.embedded import EmbeddedPostgres, create_database
+from server.db.databases import create_database
+from server.db.embedded import EmbeddedPostgres
 from server.demo_data import (
     DEMO_PASSWORD,
     DEMO_USERS,
