@@ -60,7 +60,8 @@ class Prepared:
 def _fingerprint(customers: int, counters: int) -> str:
     """Changes whenever the template would come out different."""
     h = hashlib.sha256(f"{SETUP_VERSION}:{customers}:{counters}".encode())
-    for path in [ROOT / "server" / "demo_data.py", *sorted((ROOT / "server" / "migrations" / "versions").glob("*.py"))]:
+    for path in [*sorted((ROOT / "server" / "demo_data").glob("*.py")),
+                 *sorted((ROOT / "server" / "migrations" / "versions").glob("*.py"))]:
         h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()
 
