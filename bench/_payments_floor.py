@@ -332,6 +332,13 @@ class FloorResult:
     transactions: int
     failed: int
     payments_written: int
+    postgres_cpu_s: float = 0.0
+    pgbench_cpu_s: float = 0.0
+
+    def cpu_ms(self) -> tuple[float, float]:
+        """CPU milliseconds per payment of PostgreSQL and of pgbench."""
+        n = max(self.transactions, 1)
+        return 1000 * self.postgres_cpu_s / n, 1000 * self.pgbench_cpu_s / n
 
 
 def run_floor(*, pgbench: Path, env: dict[str, str], url: str, data: Path, seconds: float, per_client: int,

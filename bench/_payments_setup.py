@@ -10,15 +10,16 @@ import hashlib
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
 from collections import Counter as Tally
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from _common import ROOT, postgres_pids
+from _common import ROOT, postgres_pids, process_cpu_s
 from _payments_floor import FLOOR, FloorResult, prepare_floor, run_floor
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
@@ -244,10 +245,21 @@ class Cluster:
         self.checkpoint()
         print(f"payment floor set-up: {time.monotonic() - t0:.0f} s", file=sys.stderr)
         pgbench, env = self.pgbench()
+        postgres_before, pgbench_before = self.postgres_cpu_s(), _children_cpu_s()
         result = run_floor(pgbench=pgbench, env=env, url=self.url(FLOOR), data=self.data, seconds=seconds,
                            per_client=per_client)
+        result = replace(result, postgres_cpu_s=self.postgres_cpu_s() - postgres_before,
+                         pgbench_cpu_s=_children_cpu_s() - pgbench_before)
         self.checkpoint()
         return result
+
+    def postgres_cpu_s(self) -> float:
+        """CPU seconds used so far by this cluster: its live processes, plus what the postmaster's exited
+        children used (pgbench's backends end with their connections)."""
+        total = sum(sum(process_cpu_s(pid)) for pid in self.postgres_pids())
+        postmaster = int((self.pg.pgdata / "postmaster.pid").read_text().split()[0])
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+        return total + (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
 
     @contextlib.contextmanager
     def statement_log(self) -> Iterator[list[str]]:
@@ -345,6 +357,12 @@ class Profile:
         print("top self time:")
         for fr, n in own.most_common(25):
             print(f"  {100 * n / samples:5.1f}%  {fr[:150]}")
+
+
+def _children_cpu_s() -> float:
+    """CPU seconds of this process's finished children (pgbench)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def prepare(cluster: Cluster, *, customers: int, counters: int, rebuild: bool) -> Prepared:

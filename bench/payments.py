@@ -326,14 +326,21 @@ def _row(r: PhaseResult) -> str:
             f"{cpu.get('other', 0):.2f} | {per('server')} / {per('postgres')} / {per('load')} |")
 
 
+def lat_ok(r: PhaseResult) -> bool:
+    """Whether a phase has payments to divide by."""
+    return bool(r.latencies) and r.per_s > 0
+
+
 def report(tpcb: float, floor: FloorResult | None, same: str, phases: list[PhaseResult],
            ) -> tuple[PhaseResult, PhaseResult]:
     """Print the table; returns (throughput phase, latency phase)."""
     print()
     print(f"pgbench TPC-B (scale 20, 16 clients, 2 threads): {tpcb:.0f} tps")
     if floor is not None:
+        pg_ms, bench_ms = floor.cpu_ms()
         print(f"pgbench payment script (the server's statements of one payment, -M prepared, 16 clients, 2 threads): "
-              f"{floor.tps:.0f} tps, {floor.transactions} payments, {floor.failed} failed")
+              f"{floor.tps:.0f} tps, {floor.transactions} payments, {floor.failed} failed; CPU ms per payment: "
+              f"postgres {pg_ms:.2f} / pgbench {bench_ms:.2f}")
     print(same)
     print()
     print("| phase | payments | per s | p50 ms | p99 ms | max ms | errors | cores: server / postgres / load / other "
@@ -353,6 +360,11 @@ def report(tpcb: float, floor: FloorResult | None, same: str, phases: list[Phase
             print(f"  {r.new_connections} new TLS connections (a counter idle over 5 s reconnects, as httpx does)")
         if r.ran_out:
             print(f"  {r.ran_out} counters ran out of customers with something due")
+        if floor is not None and lat_ok(r):
+            pg_ms, bench_ms = floor.cpu_ms()
+            payment_ms = 1000 * sum(r.cpu.get(g, 0) for g in ("server", "postgres", "load")) / r.per_s
+            print(f"  CPU per payment against the floor's: {(pg_ms + bench_ms) / payment_ms:.2f} "
+                  f"({pg_ms + bench_ms:.2f} ms against {payment_ms:.2f} ms; independent of other people's load)")
     return phases[0], phases[-1]
 
 
