@@ -1,6 +1,8 @@
-"""The payment's own floor for ``bench/payments.py``: the SQL statements the server runs for one
-``payment.pay_bills``, replayed by ``pgbench -M prepared`` with a custom script on a clone of the same
-template, 16 clients: the cost of the database work alone, which no server can beat.
+"""The payment's floor for ``bench/payments.py``: the server's SQL of one payment, replayed by pgbench.
+
+The SQL statements the server runs for one ``payment.pay_bills``, replayed by ``pgbench -M prepared`` with
+a custom script on a clone of the same template, 16 clients: the cost of the database work alone, which
+no server can beat.
 
 One transaction of the script is one payment as the server makes it (``server/rpc/dispatch.py`` and
 ``server/services/payments.py``): BEGIN; the session check, key claim and chain-head advance

@@ -1,5 +1,7 @@
-"""Demo data (public entry): a province with 2 cities, 4 halls, 8 counters, users of every role, flat
-tariffs and N customers with meters, a year of readings, bills, payments, some arrears and prepayment.
+"""Demo data (the package's public entry): an organization, its users, tariffs and N customers with books.
+
+A province with 2 cities, 4 halls, 8 counters, users of every role, flat tariffs and N customers with
+meters, a year of readings, bills, payments, some arrears and some prepayment.
 
 Scales to a million customers for the benchmarks. One job per module: ``org.py`` the organization and
 users, ``tariffs.py`` the tariffs, ``people.py`` names and ID numbers, ``customers.py`` customers and

@@ -1,5 +1,6 @@
-"""A year of demo readings and bills per customer: seasonal consumption, one energy line per bill priced
-by the one rounding rule (``round_half_up_to_fen`` of kWh × the tariff's Decimal price).
+"""Demo readings and bills: a year of seasonal consumption per customer, each bill priced by the one rule.
+
+One energy line per bill: ``round_half_up_to_fen`` of kWh × the tariff's Decimal price.
 
 After the tariffs issue, a bill run prices the bills (the tariff engine, one home for billing): the demo
 then calls it on these readings instead of ``price_line`` below.

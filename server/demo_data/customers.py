@@ -1,5 +1,7 @@
-"""Demo customers and their meters, with what their books are made of, as COPY lines from one seeded
-generator: a customer's number, name, address and ID number, its meter, consumption and payment habits."""
+"""Demo customers and meters as COPY lines from one seeded generator, with what their books are made of.
+
+A customer's number, name, address and ID number, its meter, its consumption and its payment habits.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The demo load: one transaction that writes the organization, tariffs, customers and their books with
-COPY in bounded batches (keys and indexes dropped and rebuilt around it), and one audit record.
+"""The demo load: one transaction and one audit record for the organization, tariffs, customers and books.
+
+Customers and books go in by COPY in bounded batches, the keys and indexes dropped and rebuilt around it.
 
 Customers and their books are generated in Python from one seeded generator (``customers.py``,
 ``bills.py``, ``payments.py``), so the same seed gives the same books; a worker thread generates the

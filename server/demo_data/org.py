@@ -1,5 +1,7 @@
-"""The demo organization: a province, 2 cities, 2 counties, 4 halls with 2 counters each, and users of
-every role with one documented password."""
+"""The demo organization: a province, 2 cities, 2 counties, 4 halls with 2 counters each, and its users.
+
+Users of every role, all with one documented password.
+"""
 
 from __future__ import annotations
 

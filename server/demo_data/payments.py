@@ -1,5 +1,8 @@
-"""The demo's payment history as ledger entries: each bill charged when issued, paid at a counter in hall
-hours between issue and due date (the last ``unpaid`` bills left open), prepayment surpluses on no bill."""
+"""The demo's payment history as ledger entries: charges, payments at the counters, prepayment surpluses.
+
+Each bill is charged when issued and paid at a counter in hall hours between issue and due date (the
+last ``unpaid`` bills left open); a prepayment customer's last payment leaves a surplus on no bill.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The demo's flat tariffs: Zhejiang catalogue prices as Decimal from strings, late-fee terms from the
-late-fee rule (``shared_models.rules.late_fees``), one version in force for every demo period."""
+"""The demo's flat tariffs: catalogue prices as Decimal from strings, late-fee terms from ``LateFeeRule``.
+
+Zhejiang catalogue prices; the late-fee terms of ``shared_models.rules.late_fees``; one version in force
+for every demo period.
+"""
 
 from __future__ import annotations
 

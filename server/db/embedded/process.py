@@ -1,5 +1,7 @@
-"""Process supervision of the embedded cluster: PostgreSQL tools run as the service account, the
-postmaster started, stopped and killed, its PID and port read, orphaned backends and stale lock files.
+"""Process supervision of the embedded cluster: the postmaster, its PID and port, and the tools it runs.
+
+PostgreSQL tools run as the service account; the postmaster is started, stopped and killed; orphaned
+backends are waited for and stale lock files removed.
 """
 
 from __future__ import annotations
