@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from server.__main__ import main
 from server.clock import FixedClock
-from server.db.embedded import EmbeddedPostgres, create_database, drop_database
+from server.db.databases import create_database, drop_database
+from server.db.embedded import EmbeddedPostgres
 from server.db.session import make_engine, make_session_factory
 from server.migrate import upgrade
 from server.models.users import User
