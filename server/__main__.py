@@ -17,7 +17,7 @@ from server.settings import Settings
 from shared_models.roles import Role
 
 if TYPE_CHECKING:  # the CLI imports the heavy parts lazily, per command
-    from server.rpc.context import CallContext
+    from server.context import CallContext
     from server.security import PiiCipher
 
 log = logging.getLogger("gridcounter.server")
@@ -58,8 +58,8 @@ def _pii(settings: Settings) -> PiiCipher:
 def _admin_context(url: str, settings: Settings, *, method: str) -> Iterator[CallContext]:
     """A CallContext for an administrative CLI action, audited on the ``server`` chain."""
     from server.clock import SystemClock
+    from server.context import AuditEntry, CallContext
     from server.db.session import make_engine, make_session_factory
-    from server.rpc.context import AuditEntry, CallContext
     from server.services.audit import write_records
 
     engine = make_engine(url, pool_size=1, max_overflow=0)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from server.clock import SystemClock
+from server.context import AuditEntry, CallContext
 from server.models.customers import (
     CustomerCategory,
     CustomerStatus,
@@ -37,7 +38,6 @@ from server.models.customers import (
 )
 from server.models.org import Counter, OrgKind, OrgUnit
 from server.models.users import User
-from server.rpc.context import AuditEntry, CallContext
 from server.security import PiiCipher, hash_password, mask_id_number
 from server.services.audit import write_records
 from server.settings import Settings

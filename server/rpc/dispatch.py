@@ -23,9 +23,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.clock import Clock
+from server.context import CallContext
 from server.db.prepared import fetch, prepared
 from server.errors import AppError
-from server.rpc.context import CallContext
 from server.rpc.handlers import HANDLERS, check_complete
 from server.security import PiiCipher
 from server.services import attempts

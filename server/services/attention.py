@@ -32,8 +32,8 @@ from typing import Any, Final
 
 from sqlalchemy import Row, TextClause, text
 
+from server.context import Actor, CallContext
 from server.errors import AppError
-from server.rpc.context import Actor, CallContext
 from server.services.shifts import CHINA_TZ, check_cosigner_in_scope
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import PAY, parse_receipt_no

@@ -12,7 +12,7 @@ from typing import Final
 
 from sqlalchemy import text
 
-from server.rpc.context import CallContext
+from server.context import CallContext
 
 _INSERT: Final = text(
     """

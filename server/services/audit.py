@@ -13,9 +13,9 @@ from typing import Any, Final
 from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
+from server.context import AuditEntry, CallContext
 from server.db.prepared import fetch, prepared
 from server.models.audit import AuditChainHead, AuditRecord
-from server.rpc.context import AuditEntry, CallContext
 from shared_models.errors import ErrorCode, ParamValue
 from shared_models.methods.audit import (
     AuditKind,

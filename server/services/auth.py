@@ -9,11 +9,11 @@ from typing import Any, Final
 from sqlalchemy import Row, select, text, update
 from sqlalchemy.orm import Session
 
+from server.context import Actor, AuditEntry, CallContext, Cosigner
 from server.db.prepared import prepared
 from server.errors import AppError
 from server.models.org import Counter, OrgUnit
 from server.models.users import User, UserSession
-from server.rpc.context import Actor, AuditEntry, CallContext, Cosigner
 from server.security import hash_password, new_token, same_hash, token_hash, verify_password
 from server.settings import Settings
 from shared_models.cosign import AttestedCosign, attestation_problem

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
+from server.context import CallContext
 from server.errors import AppError
 from server.models.customers import Customer
-from server.rpc.context import CallContext
 from shared_models.errors import ErrorCode
 from shared_models.methods.customers import (
     CustomerProfile,

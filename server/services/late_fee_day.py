@@ -12,8 +12,8 @@ from typing import Final
 
 from sqlalchemy import text
 
+from server.context import CallContext
 from server.errors import AppError
-from server.rpc.context import CallContext
 from server.services.shifts import business_date, day_bounds
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import PayRequest, make_receipt_no, parse_receipt_no

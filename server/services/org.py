@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from server.context import CallContext
 from server.errors import AppError
 from server.models.org import Counter, OrgKind, OrgUnit
-from server.rpc.context import CallContext
 from shared_models.errors import ErrorCode
 
 #: Which kind of unit may sit under which (the tree is center → city → county → hall).

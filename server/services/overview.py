@@ -7,7 +7,7 @@ from typing import Final
 
 from sqlalchemy import text
 
-from server.rpc.context import CallContext
+from server.context import CallContext
 from server.services.bills import load_bills
 from server.services.customers import customer_profile, find_customer
 from server.services.shifts import business_date

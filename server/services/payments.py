@@ -18,10 +18,10 @@ from typing import Any, Final
 from sqlalchemy import Row, text
 from sqlalchemy.exc import IntegrityError
 
+from server.context import CallContext
 from server.db.prepared import fetch, prepared
 from server.errors import AppError
 from server.models.ledger import EntryKind
-from server.rpc.context import CallContext
 from server.services.bills import BillDue, CustomerBills, load_bills
 from server.services.late_fee_day import check_receipt_window, payment_as_of, receipt_window_bounds
 from server.services.shifts import business_date

@@ -29,12 +29,12 @@ from typing import Final
 from sqlalchemy import bindparam, exists, select, text
 from sqlalchemy.orm import Session
 
+from server.context import CallContext
 from server.db.prepared import prepared
 from server.errors import AppError
 from server.models.org import Counter
 from server.models.payments import Shift, ShiftClosing
 from server.models.users import User
-from server.rpc.context import CallContext
 from server.services.attested import record_attested
 from server.services.shift_summary import shift_info, summarize
 from shared_models.errors import ErrorCode

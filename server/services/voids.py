@@ -12,9 +12,9 @@ from typing import Final
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from server.context import CallContext
 from server.errors import AppError
 from server.models.ledger import EntryKind
-from server.rpc.context import CallContext
 from server.services.attested import record_attested
 from server.services.payments import find_receipt
 from server.services.shifts import CHINA_TZ, business_date, is_closed

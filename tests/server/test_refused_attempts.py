@@ -16,9 +16,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from server.clock import FixedClock
+from server.context import Actor, CallContext
 from server.errors import AppError
 from server.models.audit import AuditRecord
-from server.rpc.context import Actor, CallContext
 from server.rpc.dispatch import Dispatcher
 from server.security import PiiCipher
 from server.services.attempts import record_refusal
