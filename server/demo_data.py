@@ -26,6 +26,7 @@ from sqlalchemy import CursorResult, create_engine, func, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from server.audit_chain import write_records
 from server.clock import SystemClock
 from server.context import AuditEntry, CallContext
 from server.models.customers import (
@@ -39,7 +40,6 @@ from server.models.customers import (
 from server.models.org import Counter, OrgKind, OrgUnit
 from server.models.users import User
 from server.security import PiiCipher, hash_password, mask_id_number
-from server.services.audit import write_records
 from server.settings import Settings
 from shared_models.money import parse_price
 from shared_models.roles import Role

@@ -10,7 +10,7 @@ from sqlalchemy import Row, select, text, update
 from sqlalchemy.orm import Session
 
 from server.context import Actor, AuditEntry, CallContext, Cosigner
-from server.db.prepared import prepared
+from server.db.prepared import SESSION, TOUCH
 from server.errors import AppError
 from server.models.org import Counter, OrgUnit
 from server.models.users import User, UserSession
@@ -162,22 +162,8 @@ def login(*, ctx: CallContext, req: LoginRequest) -> LoginResult:
     )
 
 
-#: The session behind a token hash, with its user and counter (the first statement of every call).
-SESSION_SQL: Final = """
-    SELECT s.id AS session_id, s.last_seen_at, s.ended_at, u.id AS user_id, u.username, u.role, u.active,
-           k.id AS counter_id, k.code AS counter_code
-    FROM user_sessions s JOIN users u ON u.id = s.user_id JOIN counters k ON k.id = s.counter_id
-    WHERE s.token_hash = :token_hash
-"""
-#: The conditions under which ``session_actor`` accepts a ``SESSION_SQL`` row, in SQL (for statements
-#: that write only for a valid session; the two must say the same).
-SESSION_VALID_SQL: Final = "ended_at IS NULL AND active AND counter_code = :counter AND last_seen_at >= :idle_since"
-_SESSION: Final = prepared(text(SESSION_SQL))
-_TOUCH: Final = prepared(text("UPDATE user_sessions SET last_seen_at = :now WHERE id = :id"))
-
-
 def session_params(*, settings: Settings, token: str, counter_code: str | None, now: dt.datetime) -> dict[str, Any]:
-    """Bind parameters of ``SESSION_SQL`` and ``SESSION_VALID_SQL``."""
+    """Bind parameters of ``prepared.SESSION_SQL`` and ``prepared.SESSION_VALID_SQL``."""
     return {"token_hash": token_hash(token), "counter": counter_code,
             "idle_since": now - dt.timedelta(seconds=settings.idle_timeout_s)}
 
@@ -188,7 +174,8 @@ def needs_touch(last_seen: dt.datetime, now: dt.datetime) -> bool:
 
 
 def session_actor(row: Row[Any] | None, *, settings: Settings, counter_code: str | None, now: dt.datetime) -> Actor:
-    """The actor of a ``SESSION_SQL`` row, or the reason the session is refused."""
+    """The actor of a ``prepared.SESSION_SQL`` row, or the reason the session is refused (the same rules as
+    ``prepared.SESSION_VALID_SQL``)."""
     if row is None or row.ended_at is not None or not row.active:
         raise AppError(ErrorCode.SESSION_INVALID)
     if counter_code != row.counter_code:
@@ -207,10 +194,10 @@ def authenticate(
     activity for the idle timeout. Plain SQL on the session's connection: this runs on every call."""
     conn = session.connection()
     params = session_params(settings=settings, token=token, counter_code=counter_code, now=now)
-    row = conn.execute(_SESSION, params).one_or_none()
+    row = conn.execute(SESSION, params).one_or_none()
     actor = session_actor(row, settings=settings, counter_code=counter_code, now=now)
     if touch and row is not None and needs_touch(row.last_seen_at, now):
-        conn.execute(_TOUCH, {"now": now, "id": actor.session_id})
+        conn.execute(TOUCH, {"now": now, "id": actor.session_id})
     return actor
 
 

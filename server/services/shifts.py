@@ -30,7 +30,6 @@ from sqlalchemy import bindparam, exists, select, text
 from sqlalchemy.orm import Session
 
 from server.context import CallContext
-from server.db.prepared import prepared
 from server.errors import AppError
 from server.models.org import Counter
 from server.models.payments import Shift, ShiftClosing
@@ -88,9 +87,8 @@ def is_closed(ctx: CallContext, shift_id: int) -> bool:
     return bool(ctx.session.scalar(_IS_CLOSED, {"shift_id": shift_id}))
 
 
-# Built once and prepared (server.db.prepared): every payment runs both; building them per call cost
-# a quarter of a payment's Python time (docs/benchmarks.md).
-_OPEN_SHIFT: Final = prepared(
+# Built once at import: building a statement per call costs more Python time than running it.
+_OPEN_SHIFT: Final = (
     select(Shift)
     .where(Shift.user_id == bindparam("user_id"), Shift.counter_id == bindparam("counter_id"),
            ~exists().where(ShiftClosing.shift_id == Shift.id))
@@ -98,7 +96,7 @@ _OPEN_SHIFT: Final = prepared(
     .limit(1)
 )
 _OPEN_SHIFT_FOR_UPDATE: Final = _OPEN_SHIFT.with_for_update(key_share=True)
-_IS_CLOSED: Final = prepared(select(exists().where(ShiftClosing.shift_id == bindparam("shift_id"))))
+_IS_CLOSED: Final = select(exists().where(ShiftClosing.shift_id == bindparam("shift_id")))
 
 
 def _open_shift_of_user(session: Session, user_id: int) -> Shift | None:
