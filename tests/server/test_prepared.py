@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, MetaData, TextClause, text
 from sqlalchemy.exc import DBAPIError, ProgrammingError
 
 import server.models  # noqa: F401 - registers every table on the metadata
-from server.db.base import Base
+from server.db.base import NAMING_CONVENTION, Base
 from server.db.prepared import HOT_PATH, _split, prepared
 
 _LOOKUP = prepared(text(
@@ -106,7 +106,7 @@ def statement_problems(conn: Connection, metadata: MetaData) -> dict[str, str]:
 
 
 def _copy(metadata: MetaData) -> MetaData:
-    copy = MetaData(naming_convention=dict(metadata.naming_convention))
+    copy = MetaData(naming_convention=NAMING_CONVENTION)
     for table in metadata.sorted_tables:
         table.to_metadata(copy)
     return copy
