@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Final
+from typing import Any
 
-from sqlalchemy import Row, select, text, update
+from sqlalchemy import Row, Select, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.context import Actor, AuditEntry, CallContext, Cosigner
 from server.db.prepared import SESSION, TOUCH
 from server.errors import AppError
+from server.models.audit import AuditRecord
 from server.models.org import Counter, OrgUnit
 from server.models.users import User, UserSession
 from server.security import hash_password, new_token, same_hash, token_hash, verify_password
+from server.services.org import units_up_from
 from server.settings import Settings
 from shared_models.cosign import AttestedCosign, attestation_problem
 from shared_models.errors import ErrorCode
@@ -54,16 +56,7 @@ def check_password_strength(password: str) -> None:
 
 
 def _ancestors(session: Session, org_unit_id: int) -> set[int]:
-    rows = session.execute(
-        text(
-            "WITH RECURSIVE up(id, parent_id) AS ("
-            " SELECT id, parent_id FROM org_units WHERE id = :id"
-            " UNION ALL SELECT o.id, o.parent_id FROM org_units o JOIN up ON o.id = up.parent_id)"
-            " SELECT id FROM up"
-        ),
-        {"id": org_unit_id},
-    )
-    return {int(r[0]) for r in rows}
+    return set(session.scalars(select(units_up_from(org_unit_id).c.id)))
 
 
 def _user_info(session: Session, user: User) -> UserInfo:
@@ -220,20 +213,15 @@ def verify_cosign(ctx: CallContext, *, username: str, password: str, permission:
     return Cosigner(user_id=user.id, username=user.username, role=user.role)
 
 
-# Whether the co-signer belongs to the hall of the actor's counter or a unit above it, and whether they have
-# signed in at this counter or co-signed a call made there (the counter can only hold a verifier of theirs
-# if one of these happened).
-_ATTESTABLE: Final = text(
-    """
-    WITH RECURSIVE up(id, parent_id) AS (
-        SELECT o.id, o.parent_id FROM org_units o JOIN counters k ON k.hall_id = o.id WHERE k.id = :counter_id
-        UNION ALL SELECT o.id, o.parent_id FROM org_units o JOIN up ON o.id = up.parent_id)
-    SELECT EXISTS (SELECT 1 FROM up JOIN users u ON u.org_unit_id = up.id WHERE u.id = :user_id) AS in_scope,
-           (EXISTS (SELECT 1 FROM user_sessions s WHERE s.user_id = :user_id AND s.counter_id = :counter_id)
-            OR EXISTS (SELECT 1 FROM audit_log a WHERE a.chain = :counter_code AND a.cosigner_id = :user_id)
-           ) AS known_here
-    """
-)
+def _attestable(*, counter_id: int, counter_code: str, user_id: int) -> Select[bool, bool]:
+    """Whether the co-signer belongs to the hall of the actor's counter or a unit above it, and whether they
+    have signed in at this counter or co-signed a call made there (the counter can only hold a verifier of
+    theirs if one of these happened)."""
+    up = units_up_from(select(Counter.hall_id).where(Counter.id == counter_id).scalar_subquery())
+    in_scope = exists().where(User.org_unit_id == up.c.id, User.id == user_id)
+    signed_in_here = exists().where(UserSession.user_id == user_id, UserSession.counter_id == counter_id)
+    cosigned_here = exists().where(AuditRecord.chain == counter_code, AuditRecord.cosigner_id == user_id)
+    return select(in_scope.label("in_scope"), or_(signed_in_here, cosigned_here).label("known_here"))
 
 
 def verify_attested_cosign(ctx: CallContext, attestation: AttestedCosign, *, permission: Perm) -> Cosigner:
@@ -253,8 +241,8 @@ def verify_attested_cosign(ctx: CallContext, attestation: AttestedCosign, *, per
         raise AppError(ErrorCode.COSIGN_SAME_USER)
     if not user.active or permission not in ROLE_PERMISSIONS[user.role]:
         raise AppError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=user.username)
-    row = ctx.session.execute(_ATTESTABLE, {"counter_id": actor.counter_id, "user_id": user.id,
-                                            "counter_code": actor.counter_code}).one()
+    row = ctx.session.execute(_attestable(counter_id=actor.counter_id, counter_code=actor.counter_code,
+                                          user_id=user.id)).one()
     if not (row.in_scope and row.known_here):
         raise AppError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=user.username)
     verified_at = as_hall_time(attestation.verified_at)  # a counter's clock runs on hall time
