@@ -89,7 +89,7 @@ class AttentionAcknowledgement(Base):
     note: Mapped[str] = mapped_column(String(200))
 
 
-class DamagedOutboxAck(Base):
+class DamagedOutboxRecord(Base):
     """A damaged outbox file set aside at a counter, acknowledged with a supervisor's co-sign."""
 
     __tablename__ = "damaged_outbox_acks"
