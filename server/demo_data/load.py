@@ -23,16 +23,16 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from server.audit_chain import write_records
 from server.clock import SystemClock
+from server.context import AuditEntry, CallContext
 from server.demo_data.bills import BILL_COLUMNS, LINE_COLUMNS, READING_COLUMNS, periods
 from server.demo_data.customers import CUSTOMER_COLUMNS, METER_COLUMNS, CustomerFactory
 from server.demo_data.org import load_org
 from server.demo_data.payments import LEDGER_COLUMNS
 from server.demo_data.tariffs import load_tariffs
 from server.models.org import OrgUnit
-from server.rpc.context import AuditEntry, CallContext
 from server.security import PiiCipher
-from server.services.audit import write_records
 from server.settings import Settings
 from shared_models.rules.hall_time import HALL_TZ
 

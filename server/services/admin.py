@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from server.context import CallContext
 from server.errors import AppError
 from server.models.org import OrgUnit
 from server.models.users import User, UserSession
-from server.rpc.context import CallContext
 from server.security import hash_password
 from server.services.auth import check_password_strength
 from shared_models.errors import ErrorCode

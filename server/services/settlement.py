@@ -30,10 +30,10 @@ import uuid
 
 from sqlalchemy import select, text
 
+from server.context import CallContext
 from server.errors import AppError
 from server.models.org import Counter, OrgUnit
 from server.models.payments import Shift, ShiftClosing
-from server.rpc.context import CallContext
 from server.services.shift_summary import summarize
 from server.services.shifts import day_bounds
 from shared_models.errors import ErrorCode

@@ -48,9 +48,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from client.core.outbox import ItemState, Outbox, OutboxItem
+from server.audit_chain import verify_chains
 from server.db.embedded import EmbeddedPostgres
 from server.demo_data import DEMO_PASSWORD
-from server.services.audit import verify_chains
 from shared_models.methods.payments import PAY
 from shared_models.methods.shifts import CLOSE, OPEN
 from tests.chaos.counter import HANDED_LOG, STOP_TAKING

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from server.audit_chain import verify_chains
 from server.db.databases import create_database
 from server.db.embedded import EmbeddedPostgres
 from server.demo_data import (
@@ -37,7 +38,6 @@ from server.models.org import Counter as CounterRow
 from server.models.org import OrgKind, OrgUnit
 from server.models.users import User
 from server.security import PiiCipher, mask_id_number, verify_password
-from server.services.audit import verify_chains
 from shared_models.money import round_half_up_to_fen
 from shared_models.roles import Role
 from shared_models.rules.late_fees import LateFeeRule
