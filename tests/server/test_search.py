@@ -318,14 +318,14 @@ def test_service_statement_uses_its_index(db: Session, column: TextColumn, tier:
     params = {"lo": fragment, "hi": search._successor(fragment), "q": fragment, "inner": f"%{fragment}%", "n": 51,
               "cap": search.CANDIDATES}
     db.execute(text("SET LOCAL enable_seqscan = off"))
-    plan = "\n".join(db.scalars(search._Explain(statement), params))
+    plan = "\n".join(search._plan(db, statement, params))
     assert index in plan, plan
 
 
 def test_phone_statement_uses_its_index(db: Session) -> None:
     """The trailing-digits search reads the phone key index."""
     db.execute(text("SET LOCAL enable_seqscan = off"))
-    plan = "\n".join(db.scalars(search._Explain(search._PHONE), {"tail": "12345%", "key": "12345", "n": 51}))
+    plan = "\n".join(search._plan(db, search._PHONE, {"tail": "12345%", "key": "12345", "n": 51}))
     assert "ix_customers_phone_key" in plan, plan
 
 
@@ -340,7 +340,7 @@ def test_pair_tier_scan_and_index_agree(db: Session, people: dict[str, int], col
     by_scan = db.execute(statements.pair_scan, params).all()
     assert by_scan
     db.execute(text("SET LOCAL enable_seqscan = off"))
-    assert "Bitmap" in "\n".join(db.scalars(statements.pair_plan, params))
+    assert "Bitmap" in "\n".join(search._plan(db, statements.pair, params))
     assert db.execute(statements.pair, params).all() == by_scan
 
 
