@@ -205,7 +205,9 @@ def _like_escape(fragment: str) -> str:
 
 
 def _rows(session: Session, sql: Executable, params: dict[str, object]) -> list[Ranked]:
-    return [(int(row[0]), row[1]) for row in session.execute(sql, params)]
+    # On the session's connection, as Core: the rows are plain tuples, without the ORM's result layer (~50 µs
+    # a statement, and a search runs up to five).
+    return [(int(row[0]), row[1]) for row in session.connection().execute(sql, params)]
 
 
 def _exact(kind: SearchKind) -> Callable[[Session, str, int], list[Ranked]]:
@@ -256,7 +258,7 @@ def _fragment(column: TextColumn) -> Callable[[Session, str, int], list[Ranked]]
         found = _rows(session, statements.prefix, params)
         if len(found) < need:
             params |= {"n": need - len(found), "cap": CANDIDATES}
-            session.execute(_STORAGE_ORDER_SET)
+            session.connection().execute(_STORAGE_ORDER_SET)
             found += _rows(session, _contains_sql(session, statements, key, params), params)
         return found
 
@@ -277,7 +279,7 @@ def _hits(session: Session, ranked: Sequence[Ranked]) -> list[SearchHit]:
     """The rows of the ranked customers, in rank order (a matched meter replaces the current one)."""
     if not ranked:
         return []
-    rows = {row.id: row for row in session.execute(_HITS, {"ids": [cid for cid, _ in ranked]})}
+    rows = {row.id: row for row in session.connection().execute(_HITS, {"ids": [cid for cid, _ in ranked]})}
     return [
         SearchHit(
             customer_no=row.customer_no, name=row.name, address=row.address, phone=row.phone,
