@@ -49,7 +49,7 @@ class Paid(NamedTuple):
 
 
 class _PaymentRow(NamedTuple):
-    """The columns ``server.services.shift_summary._PAYMENTS_SQL`` reads per payment."""
+    """The columns ``server.services.shift_summary._PAYMENTS`` reads per payment."""
 
     amount_fen: int
     tenders: list[list[Any]]
