@@ -47,7 +47,6 @@ from pathlib import Path
 from typing import Final, TypeVar
 
 from client.core.background import BackgroundLoop
-from client.core.receipts import hall_now
 from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
 from client.core.sync import Backoff
 from shared_models.errors import ErrorCode
@@ -66,6 +65,7 @@ from shared_models.methods.customers import (
 )
 from shared_models.methods.payments import AllocationLine, Quote
 from shared_models.rules.allocation import Allocation, OpenBill, allocate
+from shared_models.rules.hall_time import hall_now
 from shared_models.search_keys import barcode_parts, parse
 
 log = logging.getLogger(__name__)

@@ -35,12 +35,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
-from client.core.receipts import hall_now
 from shared_models.ids import IdempotencyKey, new_idempotency_key
-from shared_models.methods.payments import make_receipt_no
 from shared_models.rpc import Model, load_all
-from shared_models.rules.hall_time import HALL_TZ
-from shared_models.rules.receipt_numbers import RECEIPT_GAP_AFTER_DAMAGE
+from shared_models.rules.hall_time import business_date, hall_now
+from shared_models.rules.receipt_numbers import make_receipt_no, next_receipt_seq, seq_floor_after_damage
 from shared_models.rules.shift_numbers import make_shift_no, next_shift_seq
 
 log = logging.getLogger(__name__)
@@ -379,7 +377,7 @@ class Outbox:
             conn.execute(
                 "INSERT INTO receipt_seq (counter_code, day, last_seq) VALUES (?, ?, ?)"
                 " ON CONFLICT (counter_code, day) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)",
-                (counter_code, day.isoformat(), max(server_next_seq, 1) - 1 + RECEIPT_GAP_AFTER_DAMAGE))
+                (counter_code, day.isoformat(), seq_floor_after_damage(server_next=server_next_seq)))
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('damage_acknowledged', ?)",
                          (json.dumps({"by": by, "at": self._now().isoformat()}),))
         if marker.exists():
@@ -388,13 +386,13 @@ class Outbox:
     # --- receipt numbers ------------------------------------------------------------------------------
 
     def _today(self) -> dt.date:
-        return self._now().astimezone(HALL_TZ).date()
+        return business_date(self._now())
 
     def _take_receipt_no(self, conn: sqlite3.Connection, *, counter_code: str, server_next_seq: int) -> str:
         day = self._today()
         row = conn.execute("SELECT last_seq FROM receipt_seq WHERE counter_code = ? AND day = ?",
                            (counter_code, day.isoformat())).fetchone()
-        seq = max((int(row[0]) if row else 0) + 1, server_next_seq, 1)
+        seq = next_receipt_seq(own_last=int(row[0]) if row else 0, server_next=server_next_seq)
         receipt_no = make_receipt_no(counter_code, day, seq)  # ValueError past 99,999 a day
         conn.execute("INSERT INTO receipt_seq (counter_code, day, last_seq) VALUES (?, ?, ?)"
                      " ON CONFLICT (counter_code, day) DO UPDATE SET last_seq = excluded.last_seq",

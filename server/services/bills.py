@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from server.db.prepared import fetch, prepared
 from server.models.ledger import EntryKind
-from server.services.shifts import business_date
+from shared_models.rules.hall_time import business_date
 from shared_models.rules.late_fees import CrossYearRule, LateFeeRule, OpenPrincipal, late_days, late_fee_fen
 
 _FEE: Final = EntryKind.LATE_FEE.value

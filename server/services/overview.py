@@ -10,8 +10,8 @@ from sqlalchemy import text
 from server.rpc.context import CallContext
 from server.services.bills import load_bills
 from server.services.customers import customer_profile, find_customer
-from server.services.shifts import business_date
 from shared_models.methods.customers import CustomerOverview, GetCustomerRequest, OpenBillView, RecentPayment
+from shared_models.rules.hall_time import business_date
 
 #: How many of the latest payments the view lists.
 RECENT_PAYMENTS: Final = 10

@@ -24,7 +24,6 @@ from server.models.ledger import EntryKind
 from server.rpc.context import CallContext
 from server.services.bills import BillDue, CustomerBills, load_bills
 from server.services.late_fee_day import check_receipt_window, payment_as_of, receipt_window_bounds
-from server.services.shifts import business_date
 from shared_models.errors import ErrorCode
 from shared_models.methods.customers import CustomerStatus
 from shared_models.methods.payments import (
@@ -38,11 +37,11 @@ from shared_models.methods.payments import (
     ReceiptTenderLine,
     Tender,
     TenderMethod,
-    parse_receipt_no,
 )
 from shared_models.money import FEN_BOUND
 from shared_models.rules.allocation import Allocation, AllocationError, OpenBill, allocate, change_due
-from shared_models.rules.hall_time import as_hall_time
+from shared_models.rules.hall_time import as_hall_time, business_date
+from shared_models.rules.receipt_numbers import check_counter_receipt_no
 
 # The customer and the cashier's open shift at this counter, both locked (FOR NO KEY UPDATE, the lock
 # ``close_shift`` takes on the shift, so a payment and the close of its shift serialize), with what the
@@ -385,17 +384,13 @@ def _local_time_utc(ctx: CallContext, local_time: dt.datetime | None, *, offline
 
 
 def _check_receipt_no(ctx: CallContext, receipt_no: str, *, today: dt.date, offline: bool) -> tuple[dt.date, int]:
-    """``<this counter>-<today>-<seq>``, as ``(day, seq)``. A payment accepted offline keeps the day its
-    outbox numbered it: an earlier one when replayed after midnight, a later one when the counter's clock
-    ran ahead (booked as of today and listed for the supervisor, ``late_fee_day``)."""
-    counter = ctx.require_actor().counter_code
+    """``<this counter>-<today>-<seq>``, as ``(day, seq)`` (``check_counter_receipt_no``); a later day of a
+    payment accepted offline is booked as of today and listed for the supervisor (``late_fee_day``)."""
     try:
-        code, day, seq = parse_receipt_no(receipt_no)
+        return check_counter_receipt_no(receipt_no, counter_code=ctx.require_actor().counter_code, today=today,
+                                        offline=offline)
     except ValueError:
         raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=receipt_no) from None
-    if code != counter or (day != today and not offline) or seq < 1:  # a counter numbers from 1
-        raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=receipt_no)
-    return day, seq
 
 
 def _check_tenders(tenders: Sequence[Tender]) -> tuple[int, int, int]:

@@ -27,10 +27,10 @@ from server.models.org import Counter, OrgUnit
 from server.models.payments import Shift, ShiftClosing
 from server.rpc.context import CallContext
 from server.services.shift_summary import summarize
-from server.services.shifts import day_bounds
 from shared_models.errors import ErrorCode
 from shared_models.methods.shifts import DailySettlement, SettlementRequest
 from shared_models.roles import ROLE_PERMISSIONS, Perm
+from shared_models.rules.hall_time import day_bounds
 
 _PREPAYMENT_SQL = text(
     """

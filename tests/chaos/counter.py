@@ -41,7 +41,6 @@ from client.core.attention import unsent_items
 from client.core.cashier import ReceiptHeader, take_payment
 from client.core.offline_shift import close_unsent, provisional_summary
 from client.core.outbox import ItemState, Outbox, OutboxDamagedError, OutboxError
-from client.core.receipts import hall_now
 from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcClient, RpcError, ca_fingerprint
 from client.core.secrets import SERVICE, SecretStore, device_key_name
 from client.core.session import sign_in
@@ -56,6 +55,7 @@ from shared_models.methods.outbox import ReplayBatchResult
 from shared_models.methods.payments import PAY, QUOTE, Quote, QuoteRequest, Tender, TenderMethod
 from shared_models.methods.shifts import DENOMINATIONS_FEN, CashCountLine, ShiftInfo
 from shared_models.rpc import Mutation, Query, ReqT, ResT
+from shared_models.rules.hall_time import hall_now
 
 log = logging.getLogger("chaos.counter")
 

@@ -22,9 +22,9 @@ from client.core.outbox import (
     OutboxDamagedError,
     OutboxFullError,
 )
-from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod, parse_receipt_no
+from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod
 from shared_models.rules.hall_time import HALL_TZ
-from shared_models.rules.receipt_numbers import RECEIPT_GAP_AFTER_DAMAGE
+from shared_models.rules.receipt_numbers import RECEIPT_GAP_AFTER_DAMAGE, parse_receipt_no
 
 
 class _Clock:

@@ -17,9 +17,9 @@ from server.models.users import User
 from server.rpc.openapi import build_openapi
 from server.settings import Settings
 from shared_models.methods.outbox import replayable_methods
-from shared_models.methods.payments import is_receipt_no
 from shared_models.money import FEN_BOUND
 from shared_models.rpc import CONTRACT_VERSION, load_all
+from shared_models.rules.receipt_numbers import is_receipt_no
 from tests.factories import ZHANG_WEI
 from tests.rpc_helpers import Answer, Caller
 from tests.server.payment_helpers import cash, counts, pay, quote, start

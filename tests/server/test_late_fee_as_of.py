@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from client.core.cashier import ReceiptHeader, offline_receipt
 from server.clock import FixedClock
 from server.rpc.dispatch import Dispatcher
-from shared_models.methods.payments import PaymentReceipt, Quote, Tender, TenderMethod, make_receipt_no
+from shared_models.methods.payments import PaymentReceipt, Quote, Tender, TenderMethod
+from shared_models.rules.receipt_numbers import make_receipt_no
 from tests.factories import CHINA, COMMERCIAL, ZHANG_WEI, World
 from tests.rpc_helpers import Caller
 from tests.server.payment_helpers import assert_books, cash, pay, permille_fee, quote, start, to_fen

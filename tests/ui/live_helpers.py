@@ -26,10 +26,10 @@ from shared_models.methods.payments import (
     Tender,
     TenderMethod,
     VoidRequest,
-    make_receipt_no,
 )
 from shared_models.methods.shifts import GET_CURRENT
 from shared_models.rpc import Empty
+from shared_models.rules.receipt_numbers import make_receipt_no
 from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer
 from tests.factories import DEVICE_KEYS, password_for

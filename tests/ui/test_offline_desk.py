@@ -19,7 +19,6 @@ from pytestqt.qtbot import QtBot
 
 from client.core.config import ClientPaths
 from client.core.outbox import ItemState, Outbox, OutboxFullError
-from client.core.receipts import hall_now
 from client.ui.ops import is_running, running_ops
 from client.ui.screens.cashier_screen import CashierScreen
 from client.ui.screens.outbox_screen import OutboxScreen
@@ -27,6 +26,7 @@ from printing.escpos import decode_text
 from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT
 from shared_models.rpc import Empty
+from shared_models.rules.hall_time import hall_now
 from tests.chaos.proxy import ChaosProxy
 from tests.ui.desk_helpers import (  # noqa: F401 - fixtures by name
     TIMEOUT_MS,

@@ -22,7 +22,6 @@ from sqlalchemy.pool import NullPool
 
 from client.core.attention import AttentionReports, unsent_items
 from client.core.outbox import DAMAGE_MARKER, DamageGate, ItemState, Outbox, OutboxItem
-from client.core.receipts import hall_now
 from client.core.sync import Backoff, SyncWorker
 from client.ui.context import UiContext
 from client.ui.messages import error_message
@@ -42,6 +41,7 @@ from shared_models.methods.sync import (
     ListAttentionRequest,
 )
 from shared_models.rpc import Empty
+from shared_models.rules.hall_time import hall_now
 from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
 from tests.factories import CLOSED, WANG_FANG, ZHANG_WEI, password_for

@@ -8,11 +8,12 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from client.core.receipts import hall_time, period_text
+from client.core.receipts import period_text
 from client.ui.messages import tender_name
 from shared_models.methods.customers import OpenBillView, RecentPayment
 from shared_models.methods.payments import AllocationLine
 from shared_models.money import format_fen
+from shared_models.rules.hall_time import in_hall_time
 
 _Index = QModelIndex | QPersistentModelIndex
 RowT = TypeVar("RowT")
@@ -134,5 +135,5 @@ class RecentPaymentsModel(_RowsModel[RecentPayment]):
         """One payment's cells."""
         methods = " + ".join(tender_name(m) for m in row.methods)
         state = self.tr("Voided") if row.voided else self.tr("Paid")
-        return (row.receipt_no, hall_time(row.paid_at).strftime("%Y-%m-%d %H:%M"), format_fen(row.amount_fen),
+        return (row.receipt_no, in_hall_time(row.paid_at).strftime("%Y-%m-%d %H:%M"), format_fen(row.amount_fen),
                 methods, row.counter_code, state)

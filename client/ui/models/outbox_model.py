@@ -16,7 +16,6 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from PySide6.QtGui import QBrush, QColor
 
 from client.core.outbox import ItemState, OutboxItem
-from client.core.receipts import hall_time
 from client.ui.messages import error_message
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import VOID_ATTESTED
@@ -24,6 +23,7 @@ from shared_models.methods.shifts import CLOSE, OPEN
 from shared_models.methods.sync import AttentionItem, AttentionKind
 from shared_models.money import format_fen
 from shared_models.rules.as_of import AsOfRule
+from shared_models.rules.hall_time import in_hall_time
 
 if TYPE_CHECKING:
     def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
@@ -77,7 +77,7 @@ def _tr(source: str) -> str:
 
 def clock_text(moment: dt.datetime | None) -> str:
     """A moment in the hall's time, to the second (both clocks are compared by eye), or empty."""
-    return hall_time(moment).strftime(_TIME) if moment is not None else ""
+    return in_hall_time(moment).strftime(_TIME) if moment is not None else ""
 
 
 def state_text(item: OutboxItem) -> str:

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.pdf_pages import RasterUnavailableError, pdf_pages_png, raster_available
-from client.core.receipts import hall_now
 from client.core.settlement_report import (
     SettlementNotReadyError,
     hall_today,
@@ -43,6 +42,7 @@ from printing.pdf.settlement import SettlementError, SettlementReport, render_se
 from shared_models.methods.shifts import SETTLEMENT, DailySettlement, SettlementRequest
 from shared_models.money import format_fen
 from shared_models.roles import Perm
+from shared_models.rules.hall_time import hall_now
 
 #: Preview resolution: an A4 page is 744 × 1052 pixels, the width of the screen area in the main window.
 PREVIEW_DPI = 90
