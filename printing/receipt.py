@@ -8,7 +8,7 @@ The money identities checked (all integer fen):
 
 * ``paid_fen == sum(tender.amount_fen)``: what was paid is what the methods brought in;
 * with a cash tender: ``change_fen == tendered_fen - cash part`` (``tendered_fen`` is the cash the
-  customer handed over, as in ``server.services.rules.allocation.change_due``); without one
+  customer handed over, as in ``shared_models.rules.allocation.change_due``); without one
   ``tendered_fen == change_fen == 0``;
 * per bill ``paid_fen <= principal_fen + late_fee_fen``, and the bills together take at most ``due_fen``;
 * ``prepayment_after_fen == prepayment_before_fen + paid_fen - sum(bill.paid_fen) - card amount written``:

@@ -10,7 +10,10 @@ from typing import Annotated, Final, NewType
 
 from pydantic import Field
 
+#: An amount of money in integer fen (1/100 yuan): every money amount of the rules and the contract.
 Fen = NewType("Fen", int)
+#: Zero fen (a default that needs no call).
+NO_FEN: Final = Fen(0)
 
 #: The largest money amount (in fen, either sign) the contract carries: every response field too, so the
 #: server must keep its sums inside it (a plausibility limit per payment, ``Settings.max_payment_fen``).

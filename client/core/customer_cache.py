@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Final, TypeVar
 
 from client.core.background import BackgroundLoop
-from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
+from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError, make_request
 from client.core.sync import Backoff
 from shared_models.errors import ErrorCode
 from shared_models.methods.cache import GET_HALL_CHANGES, CachedBill, HallChangesPage, HallChangesRequest, HallCustomer
@@ -57,15 +57,16 @@ from shared_models.methods.customers import (
     CustomerProfile,
     CustomerStatus,
     MeterInfo,
-    OpenBillView,
     PaymentMode,
     SearchHit,
     SearchKind,
     SearchResult,
 )
-from shared_models.methods.payments import AllocationLine, Quote
-from shared_models.rules.allocation import Allocation, OpenBill, allocate
+from shared_models.methods.payments import Quote, QuoteRequest
+from shared_models.money import Fen
+from shared_models.rules.allocation import AllocationError
 from shared_models.rules.hall_time import hall_now
+from shared_models.rules.quote import allocate_bills, quote_payment
 from shared_models.search_keys import barcode_parts, parse
 
 log = logging.getLogger(__name__)
@@ -183,12 +184,6 @@ def cache_age_days(as_of: dt.datetime | None, now: dt.datetime) -> int | None:
     if as_of is None:
         return None
     return max((now - as_of) // dt.timedelta(days=1), 0)
-
-
-def _allocation(bills: Sequence[OpenBillView], amount_fen: int) -> Allocation:
-    """The shared rule over the cached bills; a bill's place in the server's order stands in for its id."""
-    return allocate(bills=[OpenBill(bill_id=i, due_on=b.due_on, period=b.period, principal_fen=b.principal_open_fen,
-                                    late_fee_fen=b.late_fee_fen) for i, b in enumerate(bills)], amount_fen=amount_fen)
 
 
 class CustomerCache:
@@ -543,41 +538,24 @@ class CustomerCache:
 
     def quote(self, customer_no: str, amount_fen: int | None = None) -> Quote:
         """What the cached bills owe and how ``amount_fen`` (None: everything due) would be allocated: the
-        server's ``payment.get_quote`` on the cached figures, refusals included (as RpcError)."""
-        if amount_fen is not None and (isinstance(amount_fen, bool) or not isinstance(amount_fen, int)):
-            raise RpcError(ErrorCode.FEN_NOT_INTEGER, {"field": "amount_fen"})
-        if amount_fen is not None and amount_fen <= 0:
-            raise RpcError(ErrorCode.AMOUNT_NOT_POSITIVE)
+        server's ``payment.get_quote`` on the cached figures: the contract's refusals (``make_request``), then
+        the server's quote rule (``shared_models.rules.quote``), refusals as RpcError."""
+        req = make_request(QuoteRequest, customer_no=customer_no, amount_fen=amount_fen)
+
         def read(conn: sqlite3.Connection) -> tuple[sqlite3.Row, list[sqlite3.Row], list[CachedBill]]:
             with self._transaction(conn, write=False):
                 return self._customer(conn, customer_no)
 
         row, _, cached = self._run(read)
         day = self._today()
-        bills = [b.view_on(day) for b in cached]
         if row["status"] == CustomerStatus.CLOSED.value:
             raise RpcError(ErrorCode.CUSTOMER_CLOSED, {"customer_no": customer_no})
-        due = sum(b.principal_open_fen + b.late_fee_fen for b in bills)
-        amount = due if amount_fen is None else amount_fen
-        allocation = _allocation(bills, amount) if amount > 0 else None
-        paid = {line.bill_id: line for line in allocation.lines} if allocation else {}
-        lines = []
-        for i, bill in enumerate(bills):
-            part = paid.get(i)
-            lines.append(AllocationLine(
-                bill_no=bill.bill_no, period=bill.period, kwh=bill.kwh, due_on=bill.due_on,
-                principal_open_fen=bill.principal_open_fen, late_days=bill.late_days, late_fee_fen=bill.late_fee_fen,
-                pay_late_fee_fen=part.late_fee_fen if part else 0, pay_principal_fen=part.principal_fen if part else 0,
-                settles_bill=part.settles_bill if part else False,
-            ))
-        to_prepayment = allocation.prepayment_fen if allocation else 0
-        prepayment = int(row["prepayment_fen"])
-        return Quote(
-            customer_no=customer_no, customer_name=row["name"], due_fen=due, amount_fen=amount, lines=lines,
-            to_prepayment_fen=to_prepayment, prepayment_before_fen=prepayment,
-            prepayment_after_fen=prepayment + to_prepayment,
-            remaining_due_fen=allocation.remaining_due_fen if allocation else due,
-        )
+        try:
+            return quote_payment(customer_no=customer_no, customer_name=row["name"],
+                                 bills=[b.view_on(day) for b in cached], prepayment_fen=Fen(int(row["prepayment_fen"])),
+                                 amount_fen=None if req.amount_fen is None else Fen(req.amount_fen))
+        except AllocationError as exc:
+            raise RpcError(ErrorCode(exc.code.value), exc.params) from None
 
     # --- offline payments -----------------------------------------------------------------------------
 
@@ -595,7 +573,7 @@ class CustomerCache:
             with self._transaction(conn):
                 row, _, cached = self._customer(conn, customer_no)
                 day = self._today()
-                allocation = _allocation([b.view_on(day) for b in cached], quote.amount_fen)
+                allocation = allocate_bills([b.view_on(day) for b in cached], Fen(quote.amount_fen))
                 principal_paid = 0
                 for line in allocation.lines:
                     bill = cached[line.bill_id]

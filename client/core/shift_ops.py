@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from client.core.cashier import DESK_WAIT_S, ReceiptHeader, refusal_of
+from client.core.cashier import DESK_WAIT_S, refusal_of
 from client.core.offline_auth import VerifierStore
 from client.core.offline_cosign import verify_at_counter
 from client.core.offline_shift import offline_closing, provisional_summary
@@ -45,6 +45,7 @@ from shared_models.methods.shifts import (
 )
 from shared_models.roles import Perm
 from shared_models.rpc import Model
+from shared_models.rules.receipts import ReceiptHeader
 from shared_models.rules.shift_numbers import parse_shift_no
 
 log = logging.getLogger(__name__)

@@ -38,7 +38,7 @@ from keyring.backend import KeyringBackend
 
 from client.core.actions import ConfirmedAction
 from client.core.attention import unsent_items
-from client.core.cashier import ReceiptHeader, take_payment
+from client.core.cashier import take_payment
 from client.core.offline_shift import close_unsent, provisional_summary
 from client.core.outbox import ItemState, Outbox, OutboxDamagedError, OutboxError
 from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcClient, RpcError, ca_fingerprint
@@ -56,6 +56,7 @@ from shared_models.methods.payments import PAY, QUOTE, Quote, QuoteRequest, Tend
 from shared_models.methods.shifts import DENOMINATIONS_FEN, CashCountLine, ShiftInfo
 from shared_models.rpc import Mutation, Query, ReqT, ResT
 from shared_models.rules.hall_time import hall_now
+from shared_models.rules.receipts import ReceiptHeader
 
 log = logging.getLogger("chaos.counter")
 

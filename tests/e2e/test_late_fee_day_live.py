@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from client.core.attention import report_new_attention
-from client.core.cashier import PaymentOutcome, ReceiptHeader, take_payment
+from client.core.cashier import PaymentOutcome, take_payment
 from client.core.outbox import ItemState, Outbox
 from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
 from client.core.sync import Backoff, SyncWorker
@@ -26,6 +26,7 @@ from shared_models.methods.sync import LIST_ATTENTION, AttentionItem, ListAttent
 from shared_models.rpc import Empty
 from shared_models.rules.hall_time import business_date, hall_now
 from shared_models.rules.receipt_numbers import RECEIPT_SEQ_WINDOW
+from shared_models.rules.receipts import ReceiptHeader
 from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_outbox_live import _dead_url

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from client.core.cashier import PaymentOutcome, ReceiptHeader, take_payment
+from client.core.cashier import PaymentOutcome, take_payment
 from client.core.outbox import ItemState, Outbox
 from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
 from client.core.sync import Backoff, LinkState, SyncWorker
@@ -24,6 +24,7 @@ from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
 from shared_models.rpc import Empty
 from shared_models.rules.hall_time import hall_now
 from shared_models.rules.receipt_numbers import make_receipt_no
+from shared_models.rules.receipts import ReceiptHeader
 from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer
 from tests.factories import CLOSED, DEVICE_KEYS, WANG_FANG, ZHANG_WEI, password_for

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shared_models.money import Fen
 from shared_models.rules.allocation import OpenBill, allocate
 from shared_models.rules.as_of import DEFAULT_SKEW, AsOfRule, ShiftSpan, late_fee_as_of
 from shared_models.rules.hall_time import HALL_TZ, business_date
@@ -116,7 +117,7 @@ def test_counter_quote_and_server_allocation_agree(bills: list[tuple[dt.date, in
     now = taken + dt.timedelta(days=days_later)
 
     def open_bills(pay_on: dt.date) -> list[OpenBill]:
-        return [OpenBill(bill_id=i, due_on=due, period=i, principal_fen=fen, late_fee_fen=late_fee_fen(
+        return [OpenBill(bill_id=i, due_on=due, period=i, principal_fen=Fen(fen), late_fee_fen=late_fee_fen(
             principal=OpenPrincipal.unpaid(due_on=due, principal_fen=fen), pay_on=pay_on, rule=_RULE))
             for i, (due, fen) in enumerate(bills)]
 
@@ -124,4 +125,5 @@ def test_counter_quote_and_server_allocation_agree(bills: list[tuple[dt.date, in
     server_day = late_fee_as_of(taken_at=taken, server_now=now, shift=shift, queued_on=business_date(taken)).day
     quoted = open_bills(counter_day)
     amount = max(1, int(sum(b.outstanding_fen for b in quoted) * share))
-    assert allocate(bills=quoted, amount_fen=amount) == allocate(bills=open_bills(server_day), amount_fen=amount)
+    assert allocate(bills=quoted, amount_fen=Fen(amount)) == allocate(bills=open_bills(server_day),
+                                                                  amount_fen=Fen(amount))

@@ -27,7 +27,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from client.core.actions import ActionSlot
-from client.core.cashier import PaymentOutcome, ReceiptHeader, take_payment
+from client.core.cashier import PaymentOutcome, take_payment
 from client.core.customer_cache import CachedOverview, cache_age_days
 from client.core.outbox import OutboxError, OutboxFullError
 from client.core.receipts import to_document
@@ -49,6 +49,7 @@ from shared_models.methods.payments import QUOTE, PaymentReceipt, Quote, QuoteRe
 from shared_models.methods.shifts import CurrentShift
 from shared_models.money import format_fen
 from shared_models.rules.hall_time import hall_now, in_hall_time
+from shared_models.rules.receipts import ReceiptHeader
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.actions import ActionSlot
-from client.core.cashier import ReceiptHeader
 from client.core.outbox import ItemState, Outbox
 from client.core.rpc_client import RpcError, make_request
 from client.core.session import SignedIn
@@ -55,6 +54,7 @@ from shared_models.methods.shifts import (
 )
 from shared_models.money import format_fen
 from shared_models.rules.hall_time import hall_now
+from shared_models.rules.receipts import ReceiptHeader
 
 if TYPE_CHECKING:
     def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
