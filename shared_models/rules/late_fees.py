@@ -140,6 +140,23 @@ def late_fee_fen(
     return Fen(max(total - already_charged_fen, 0))
 
 
+@dataclass(frozen=True)
+class LateFeeOnDay:
+    """A bill as of the day it would be paid: its late days and the late fee still to charge."""
+
+    late_days: int
+    late_fee_fen: Fen
+
+
+def late_fee_on(*, principal: OpenPrincipal, rule: LateFeeRule, already_charged_fen: int, pay_on: dt.date
+                ) -> LateFeeOnDay:
+    """The late-fee inputs of one bill (unpaid principal by day, its rule, fees already charged) read for
+    ``pay_on``: what the server's books and the counter's cache both show for a bill on that day."""
+    return LateFeeOnDay(late_days=late_days(due_on=principal.due_on, pay_on=pay_on),
+                        late_fee_fen=late_fee_fen(principal=principal, pay_on=pay_on, rule=rule,
+                                                  already_charged_fen=already_charged_fen))
+
+
 def _total_fee_fen(*, principal: OpenPrincipal, pay_on: dt.date, rule: LateFeeRule) -> Fen:
     """The whole fee from the first late day through ``pay_on``, rounded once, before the minimum."""
     due_on = principal.due_on

@@ -16,13 +16,14 @@ from sqlalchemy import create_engine, text
 from client.core.attention import report_new_attention
 from client.core.cashier import PaymentOutcome, take_payment
 from client.core.outbox import ItemState, Outbox
-from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
+from client.core.rpc_client import RpcClient, RpcError
 from client.core.sync import Backoff, SyncWorker
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import LOGIN, LoginRequest
 from shared_models.methods.payments import QUOTE, Quote, QuoteRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
 from shared_models.methods.sync import LIST_ATTENTION, AttentionItem, ListAttentionRequest
+from shared_models.pinning import ca_fingerprint
 from shared_models.rpc import Empty
 from shared_models.rules.hall_time import business_date, hall_now
 from shared_models.rules.receipt_numbers import RECEIPT_SEQ_WINDOW
