@@ -14,7 +14,7 @@ from pydantic import AfterValidator, Field
 
 from shared_models.cosign import AttestedCosign
 from shared_models.ids import NO_NUL_PATTERN, CounterTimeField, CustomerNoField
-from shared_models.money import FenField, NonNegativeFenField, PositiveFenField
+from shared_models.money import FenField, NonNegativeFenField, PaymentFenField
 from shared_models.roles import Perm
 from shared_models.rpc import Model, Mutation, Query, register
 from shared_models.rules.receipt_numbers import RECEIPT_NO_PATTERN, parse_receipt_no
@@ -55,7 +55,7 @@ class Tender(Model):
     terminal trace, WeChat/Alipay order number, cheque number) and ``cash_handed_fen`` 0."""
 
     method: TenderMethod
-    amount_fen: PositiveFenField
+    amount_fen: PaymentFenField
     cash_handed_fen: NonNegativeFenField = 0
     reference: ReferenceField = ""
 
@@ -64,7 +64,7 @@ class QuoteRequest(Model):
     """What a payment of ``amount_fen`` would settle; None quotes paying everything due."""
 
     customer_no: CustomerNoField
-    amount_fen: PositiveFenField | None = None
+    amount_fen: PaymentFenField | None = None
 
 
 class AllocationLine(Model):
@@ -104,7 +104,8 @@ class PayRequest(Model):
     customer_no: CustomerNoField
     receipt_no: ReceiptNoField
     tenders: Annotated[list[Tender], Field(min_length=1, max_length=4)]
-    quoted_due_fen: FenField
+    #: What the open bills owed (principal and late fee): never negative.
+    quoted_due_fen: NonNegativeFenField
     accepted_offline: bool = False
     #: The counter's clock when the cashier confirmed (shown beside the server's booking time).
     local_time: CounterTimeField | None = None
