@@ -29,6 +29,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from shared_models.methods.payments import TenderMethod
+
 #: Every word printed on a receipt, by key. ``{count}`` is filled in after lookup.
 LABELS_ZH: Final = MappingProxyType(
     {
@@ -74,7 +76,8 @@ LABELS_ZH: Final = MappingProxyType(
     }
 )
 
-TENDER_METHODS: Final = frozenset({"cash", "bank_card", "qr", "cheque"})
+#: The contract's tender methods (``TenderMethod`` values): a receipt names no other.
+TENDER_METHODS: Final = frozenset(method.value for method in TenderMethod)
 
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 # A receipt number is a system id printed in clear and put in the QR code: printable ASCII, no spaces.
@@ -161,12 +164,12 @@ class ReceiptDocument:
     @property
     def cash_fen(self) -> int:
         """The part of the payment made in cash."""
-        return sum(t.amount_fen for t in self.tenders if t.method == "cash")
+        return sum(t.amount_fen for t in self.tenders if t.method == TenderMethod.CASH)
 
     @property
     def has_cash(self) -> bool:
         """Whether any of the payment was made in cash (the drawer opens, change is counted)."""
-        return any(t.method == "cash" for t in self.tenders)
+        return any(t.method == TenderMethod.CASH for t in self.tenders)
 
     def validate(self) -> None:
         """Raise :class:`ReceiptError` unless every field is well formed and the figures add up."""
