@@ -65,7 +65,7 @@ def main() -> int:
                         default=Path(os.environ.get("GRIDCOUNTER_BENCH_CACHE_DIR", ROOT / "var" / "bench-cache")))
     args = parser.parse_args()
 
-    from client.core.customer_cache import CustomerCache
+    from client.core.customer_cache.cache import CustomerCache
     from client.core.rpc_client import RpcClient
     from server.demo_data import DEMO_PASSWORD
     from shared_models.methods.auth import LOGIN, LoginRequest

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from client.core.actions import ActionSlot
 from client.core.cashier import DESK_WAIT_S
 from client.core.config import ClientPaths, client_version
-from client.core.customer_cache import CacheRefresher, CustomerCache
+from client.core.customer_cache.cache import CustomerCache
+from client.core.customer_cache.refresher import CacheRefresher
 from client.core.outbox import DamageGate, DamageReport, Outbox, OutboxDamagedError, OutboxError
 from client.core.rpc_client import RpcClient, RpcError, normalize_server_url
 from client.core.secrets import SecretStore, choose_backend

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from PySide6.QtWidgets import QWidget
 
 from client.core.cashier import DESK_WAIT_S
-from client.core.customer_cache import CustomerCache
+from client.core.customer_cache.cache import CustomerCache
 from client.core.offline_auth import VerifierStore
 from client.core.outbox import DamageGate, Outbox
 from client.core.rpc_client import RpcClient

@@ -3,7 +3,7 @@
 ``customer.get_hall_changes`` pages through the customers of the caller's hall (the hall of the
 session's counter) whose cached figures changed after a cursor, oldest change first. A counter keeps
 the last cursor and asks again while online; offline it serves search, the 360 view and quotes from
-what it has (``client/core/customer_cache.py``).
+what it has (``client/core/customer_cache/``).
 
 The cursor is the pair (``cursor``, ``customer_id``): ``cursor`` is the PostgreSQL transaction id of
 the last change to a customer's figures (a payment, a void, a released bill, an edit of the

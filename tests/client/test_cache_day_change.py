@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from client.core.customer_cache import CustomerCache
+from client.core.customer_cache.cache import CustomerCache
 from client.core.rpc_client import RpcClient
 from server.clock import FixedClock
 from shared_models.methods.customers import CustomerOverview

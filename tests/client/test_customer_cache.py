@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from client.core.customer_cache import CACHE_FILE, CacheCancelledError, CustomerCache, phone_key
+from client.core.customer_cache.cache import CustomerCache
+from client.core.customer_cache.refresh import CacheCancelledError
+from client.core.customer_cache.search import phone_key
+from client.core.customer_cache.store import CACHE_FILE
 from client.core.rpc_client import RpcClient, RpcError
 from shared_models.errors import ErrorCode
 from shared_models.methods.cache import CachedBill, HallChangesPage, HallCustomer, LateFeeTerms, PrincipalStep

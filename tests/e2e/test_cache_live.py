@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from client.core.customer_cache import CacheRefresher, CustomerCache, RefreshStats
+from client.core.customer_cache.cache import CustomerCache
+from client.core.customer_cache.refresh import RefreshStats
+from client.core.customer_cache.refresher import CacheRefresher
 from client.core.rpc_client import RpcClient, RpcError
 from client.core.sync import Backoff
 from shared_models.errors import ErrorCode
