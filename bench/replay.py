@@ -35,7 +35,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from client.core.actions import ActionSlot
-from client.core.outbox import ItemState, Outbox
+from client.core.outbox.items import ItemState
+from client.core.outbox.queue import Outbox
 from client.core.rpc_client import RpcClient
 from client.core.sync import Backoff, SyncWorker
 from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod

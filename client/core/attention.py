@@ -29,7 +29,9 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from client.core.actions import ConfirmedAction
-from client.core.outbox import ItemState, Outbox, OutboxError, OutboxItem
+from client.core.outbox.items import ItemState, OutboxItem
+from client.core.outbox.queue import Outbox
+from client.core.outbox.store import OutboxError
 from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
 from client.core.sync import LINK_CODES, RETRY_CODES
 from shared_models.errors import ErrorCode

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from client.core.outbox import ItemState, Outbox, OutboxItem
+from client.core.outbox.items import ItemState, OutboxItem
+from client.core.outbox.queue import Outbox
 from client.core.rpc_client import RpcError
 from client.core.sync import LinkState, SyncWorker
 from shared_models.errors import ErrorCode

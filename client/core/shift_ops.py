@@ -27,7 +27,8 @@ from client.core.cashier import DESK_WAIT_S, refusal_of
 from client.core.offline_auth import VerifierStore
 from client.core.offline_cosign import verify_at_counter
 from client.core.offline_shift import offline_closing, provisional_summary
-from client.core.outbox import ItemState, Outbox, OutboxItem
+from client.core.outbox.items import ItemState, OutboxItem
+from client.core.outbox.queue import Outbox
 from client.core.rpc_client import Cosign, RpcError
 from client.core.sync import LinkState, SyncWorker
 from shared_models.cosign import AttestedCosign

@@ -40,7 +40,9 @@ from client.core.actions import ConfirmedAction
 from client.core.attention import unsent_items
 from client.core.cashier import take_payment
 from client.core.offline_shift import close_unsent, provisional_summary
-from client.core.outbox import ItemState, Outbox, OutboxDamagedError, OutboxError
+from client.core.outbox.items import ItemState
+from client.core.outbox.queue import Outbox
+from client.core.outbox.store import OutboxDamagedError, OutboxError
 from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcClient, RpcError
 from client.core.secrets import SERVICE, SecretStore, device_key_name
 from client.core.session import sign_in

@@ -15,7 +15,8 @@ from sqlalchemy import create_engine, text
 
 from client.core.attention import report_new_attention
 from client.core.cashier import PaymentOutcome, take_payment
-from client.core.outbox import ItemState, Outbox
+from client.core.outbox.items import ItemState
+from client.core.outbox.queue import Outbox
 from client.core.rpc_client import RpcClient, RpcError
 from client.core.sync import Backoff, SyncWorker
 from shared_models.errors import ErrorCode

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from client.core.cashier import PaymentOutcome, take_payment
-from client.core.outbox import ItemState, Outbox
+from client.core.outbox.items import ItemState
+from client.core.outbox.queue import Outbox
 from client.core.rpc_client import RpcClient, RpcError
 from client.core.sync import Backoff, LinkState, SyncWorker
 from shared_models.errors import ErrorCode

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from client.core.config import ClientPaths
 from client.core.customer_cache.cache import CustomerCache
-from client.core.outbox import Outbox
+from client.core.outbox.queue import Outbox
 from client.ui.ops import running_ops
 from client.ui.screens.cashier_screen import CashierScreen
 from shared_models.errors import ErrorCode

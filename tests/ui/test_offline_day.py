@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from client.core.config import ClientPaths
-from client.core.outbox import ItemState
+from client.core.outbox.items import ItemState
 from client.ui.app import ClientApp
 from client.ui.ops import running_ops
 from client.ui.screens.cashier_screen import CashierScreen

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from client.core.outbox import ItemState, OutboxItem
+from client.core.outbox.items import ItemState, OutboxItem
 from client.ui.messages import error_message
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import VOID_ATTESTED

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBox
 from client.core.actions import ActionSlot
 from client.core.cashier import PaymentOutcome, take_payment
 from client.core.customer_cache.views import CachedOverview, cache_age_days
-from client.core.outbox import OutboxError, OutboxFullError
+from client.core.outbox.store import OutboxError, OutboxFullError
 from client.core.receipts import to_document
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
 from client.core.shift_state import ShiftState

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from client.core.actions import ActionSlot
 from client.core.cash_count import cash_count_lines, counted_fen
 from client.core.offline_cosign import remember_online_cosign, verify_at_counter
-from client.core.outbox import ItemState
+from client.core.outbox.items import ItemState
 from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcError, make_request
 from client.core.shift_ops import Queued
 from client.core.shift_ops import close_shift as close_queued

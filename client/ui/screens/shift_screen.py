@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.actions import ActionSlot
-from client.core.outbox import ItemState, Outbox
+from client.core.outbox.items import ItemState
+from client.core.outbox.queue import Outbox
 from client.core.rpc_client import RpcError, make_request
 from client.core.session import SignedIn
 from client.core.shift_ops import Queued
