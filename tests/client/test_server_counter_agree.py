@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,40 +35,15 @@ from shared_models.methods.payments import PaymentReceipt, Quote, Tender, Tender
 from shared_models.rules.hall_time import business_date
 from shared_models.rules.receipt_numbers import make_receipt_no
 from shared_models.rules.receipts import ReceiptHeader
-from tests.client.test_cache_day_change import Relay
-from tests.client.wire_peer import RpcFactory, WirePeer
+from tests.client.test_cache_day_change import Relay, cache, relay, rpc  # noqa: F401 - fixtures, used by name
 from tests.factories import World, add_bill, china_morning
 from tests.rpc_helpers import Caller
-from tests.server.payment_helpers import start
 
 #: No example database on disk (other suites run alongside), no deadline (PostgreSQL on a shared machine).
 AGREE = settings(max_examples=40, deadline=None, database=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 HEADER = ReceiptHeader(hall_name="一号营业厅", counter_code="T0101", cashier_name="收费员甲", shift_no="", address="")
 _NUMBERS = itertools.count(1)
-
-
-@pytest.fixture
-def relay(peer: WirePeer, caller: Caller) -> Relay:
-    """cashier1 at T0101 with a shift open, the peer relaying the cache's requests to the dispatcher."""
-    start(caller)
-    return Relay(peer, caller)
-
-
-@pytest.fixture
-def rpc(peer: WirePeer, make_rpc: RpcFactory) -> RpcClient:
-    """The counter's client (the relay supplies the server session)."""
-    client = make_rpc(peer.url)
-    client.set_session(token="relayed", counter_code="T0101")
-    return client
-
-
-@pytest.fixture
-def cache(tmp_path: Path, clock: FixedClock) -> Iterator[CustomerCache]:
-    """The counter's cache; its business day is the dispatcher's."""
-    store = CustomerCache.in_folder(tmp_path, today=lambda: business_date(clock.now()))
-    yield store
-    store.close()
 
 
 @st.composite
@@ -175,11 +148,14 @@ class Sides:
 
 
 @pytest.fixture
-def sides(*, cache: CustomerCache, rpc: RpcClient, relay: Relay, caller: Caller, engine: Engine, world: World,
-          pii: PiiCipher, clock: FixedClock) -> Sides:
-    """Both sides, cashier1 signed in at T0101 with a shift open."""
-    assert relay.caller is caller
-    return Sides(caller=caller, engine=engine, world=world, pii=pii, clock=clock, cache=cache, rpc=rpc)
+def sides(*, request: pytest.FixtureRequest, caller: Caller, engine: Engine, world: World, pii: PiiCipher,
+          clock: FixedClock) -> Sides:
+    """Both sides, cashier1 signed in at T0101 with a shift open: the relay, the counter's client and cache of
+    ``test_cache_day_change`` (the cache's business day is the dispatcher's)."""
+    relayed: Relay = request.getfixturevalue("relay")
+    assert relayed.caller is caller
+    return Sides(caller=caller, engine=engine, world=world, pii=pii, clock=clock,
+                 cache=request.getfixturevalue("cache"), rpc=request.getfixturevalue("rpc"))
 
 
 class TestServerAndCounterAgree:
@@ -188,19 +164,19 @@ class TestServerAndCounterAgree:
     def test_quote_and_receipt(self, sides: Sides, case: Case) -> None:
         """The counter's quote from its cache is the server's quote, and the receipt it prints offline for
         the same tenders has the money and lines of the receipt the server books."""
-        caller, cache, clock = sides.caller, sides.cache, sides.clock
+        caller, counter, clock = sides.caller, sides.cache, sides.clock
         today = business_date(clock.now())
         with Session(sides.engine) as session:
             customer_no = _customer(session, sides.world, sides.pii, commercial=case.commercial,
                                     prepaid_fen=case.prepaid_fen, bills=case.bills, today=today)
-        cache.refresh(sides.rpc)
+        counter.refresh(sides.rpc)
 
         whole = _quote(caller, {"customer_no": customer_no})
-        assert cache.quote(customer_no) == whole
+        assert counter.quote(customer_no) == whole
         due = whole.due_fen
         amount_fen = {"all": max(due, 1), "part": max(1, due * case.percent // 100), "more": due + 10_000}[case.amount]
         server_quote = _quote(caller, {"customer_no": customer_no, "amount_fen": amount_fen})
-        counter_quote = cache.quote(customer_no, amount_fen)
+        counter_quote = counter.quote(customer_no, amount_fen)
         assert counter_quote == server_quote
 
         qr = amount_fen * case.qr_percent // 100
