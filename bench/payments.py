@@ -1,11 +1,17 @@
-"""Payments benchmark (issue 4): ``payment.pay_bills`` throughput against pgbench TPC-B, and latency
-under open-loop arrivals, on the real server over HTTPS on the embedded PostgreSQL.
+"""Payments benchmark (issues 4 and 11): ``payment.pay_bills`` throughput against its own SQL replayed by
+pgbench (the floor) and against pgbench TPC-B, and latency under open-loop arrivals, on the real server
+over HTTPS on the embedded PostgreSQL.
 
 One run, on one PostgreSQL cluster:
 
 0. TPC-B: ``pgbench -i -s 20`` into database ``pgbench``, then ``pgbench -c 16 -j 2 -T 20``.
+0. The floor: the statements the server runs for one payment, replayed by ``pgbench -M prepared -c 16
+   -j 2 -T 20`` with a custom script on a clone of the same template, each client paying its own
+   customers (``_payments_floor.py``). Checked against the statements the server really runs: one
+   payment is made with ``log_statement = all`` before the throughput phase and compared.
 1. Throughput: 64 simulated counters, each with its own session, connection and open shift, pay
-   bills back to back for 30 s (after a 3 s warm-up). payments/s and its ratio to the TPC-B tps.
+   bills back to back for 30 s (after a 3 s warm-up). payments/s and its ratios to the floor's tps
+   (``ratio_sql``: target >= 0.5) and to the TPC-B tps (``ratio_tpcb``).
 2. Latency: 520 simulated counters, each signed in with its own session and connection, offer
    200 payments/s together as Poisson arrivals for 30 s; each arrival goes to a random idle counter
    (or waits for one) and its latency runs from its scheduled arrival, so queueing counts.
@@ -30,7 +36,7 @@ one kept-alive HTTPS connection per counter, on uvloop, sharing the machine's co
 and PostgreSQL; the table shows how many cores each used.
 
 Usage: python bench/payments.py [--workers 2] [--seconds 30] [--rate 200] [--profile] [--rebuild]
-Last line: ``RESULT payments_per_s=… tpcb_tps=… ratio=… p99_ms_at_200=… p50_ms_at_200=… errors=…``.
+Last line: ``RESULT payments_per_s=… sql_tps=… ratio_sql=… tpcb_tps=… ratio_tpcb=… p99_ms_at_200=… errors=…``.
 """
 
 from __future__ import annotations
@@ -57,8 +63,10 @@ from _common import (
     quantile_ms,
     start_server,
 )
+from _payments_floor import FloorResult, check_statements
 from _payments_setup import Cluster, Prepared, prepare
 
+from shared_models.rules.hall_time import HALL_TZ
 from shared_models.rules.receipt_numbers import make_receipt_no
 
 WARMUP_S = 3.0
@@ -281,6 +289,21 @@ async def quote_all(counters: list[Counter], customers: dict[str, list[str]]) ->
     return Book(due)
 
 
+async def capture_one_payment(cluster: Cluster, counter: Counter, book: Book) -> str:
+    """Make one payment with every statement logged and compare them with the floor's script; the verdict."""
+    customer = book.next_customer(counter)
+    if customer is None:
+        return "floor statements not checked: no customer with something due"
+    assert counter.day is not None
+    receipt_no = make_receipt_no(counter.code, counter.day, counter.seq)
+    with cluster.statement_log() as log:
+        ok, code = await pay_one(counter, book, customer)
+    if not ok:
+        return f"floor statements not checked: the logged payment was refused ({code})"
+    matches, note = check_statements(log, receipt_no)
+    return note if matches else f"WARNING: {note}"
+
+
 async def close_all(counters: list[Counter]) -> None:
     """Close every connection."""
     await asyncio.gather(*(c.conn.close() for c in counters if c.conn is not None))
@@ -303,10 +326,22 @@ def _row(r: PhaseResult) -> str:
             f"{cpu.get('other', 0):.2f} | {per('server')} / {per('postgres')} / {per('load')} |")
 
 
-def report(tpcb: float, phases: list[PhaseResult]) -> tuple[float, PhaseResult, PhaseResult]:
-    """Print the table; returns (ratio, throughput phase, latency phase)."""
+def lat_ok(r: PhaseResult) -> bool:
+    """Whether a phase has payments to divide by."""
+    return bool(r.latencies) and r.per_s > 0
+
+
+def report(tpcb: float, floor: FloorResult | None, same: str, phases: list[PhaseResult],
+           ) -> tuple[PhaseResult, PhaseResult]:
+    """Print the table; returns (throughput phase, latency phase)."""
     print()
     print(f"pgbench TPC-B (scale 20, 16 clients, 2 threads): {tpcb:.0f} tps")
+    if floor is not None:
+        pg_ms, bench_ms = floor.cpu_ms()
+        print(f"pgbench payment script (the server's statements of one payment, -M prepared, 16 clients, 2 threads): "
+              f"{floor.tps:.0f} tps, {floor.transactions} payments, {floor.failed} failed; CPU ms per payment: "
+              f"postgres {pg_ms:.2f} / pgbench {bench_ms:.2f}")
+    print(same)
     print()
     print("| phase | payments | per s | p50 ms | p99 ms | max ms | errors | cores: server / postgres / load / other "
           "| CPU ms per payment: server / postgres / load |")
@@ -325,8 +360,16 @@ def report(tpcb: float, phases: list[PhaseResult]) -> tuple[float, PhaseResult, 
             print(f"  {r.new_connections} new TLS connections (a counter idle over 5 s reconnects, as httpx does)")
         if r.ran_out:
             print(f"  {r.ran_out} counters ran out of customers with something due")
-    thr, lat = phases[0], phases[-1]
-    return (thr.per_s / tpcb if tpcb else float("nan")), thr, lat
+        if floor is not None and lat_ok(r):
+            pg_ms, bench_ms = floor.cpu_ms()
+            payment_ms = 1000 * sum(r.cpu.get(g, 0) for g in ("server", "postgres", "load")) / r.per_s
+            print(f"  CPU per payment against the floor's: {(pg_ms + bench_ms) / payment_ms:.2f} "
+                  f"({pg_ms + bench_ms:.2f} ms against {payment_ms:.2f} ms; independent of other people's load)")
+    return phases[0], phases[-1]
+
+
+def _ratio(payments_per_s: float, tps: float) -> str:
+    return f"{payments_per_s / tps:.2f}" if tps else "nan"
 
 
 def main() -> int:
@@ -338,7 +381,9 @@ def main() -> int:
     parser.add_argument("--latency-counters", type=int, default=520)
     parser.add_argument("--customers", type=int, default=100_000, help="demo customers in the template")
     parser.add_argument("--tpcb-seconds", type=float, default=20.0)
-    parser.add_argument("--skip-tpcb", action="store_true", help="no pgbench (tpcb_tps=0, ratio nan)")
+    parser.add_argument("--skip-tpcb", action="store_true", help="no TPC-B (tpcb_tps=0, ratio_tpcb nan)")
+    parser.add_argument("--floor-seconds", type=float, default=20.0)
+    parser.add_argument("--skip-floor", action="store_true", help="no payment floor (sql_tps=0, ratio_sql nan)")
     parser.add_argument("--only", choices=["throughput", "latency"], help="run one phase only")
     parser.add_argument("--login", action="store_true", help="sign counters in over RPC (argon2 each)")
     parser.add_argument("--profile", action="store_true",
@@ -356,13 +401,17 @@ def main() -> int:
                            rebuild=args.rebuild)
         run_url = cluster.fresh_run_database(login=args.login, prepared=prepared)
         tpcb = 0.0 if args.skip_tpcb else cluster.tpcb(seconds=args.tpcb_seconds)
-        server = start_server(url=run_url, data_dir=args.data / "server", pii_key=prepared.pii_key,
-                              workers=args.workers)
         counters = [Counter(code=code, token=token) for code, token in prepared.sessions[:counters_needed]]
         # Every counter pays its own customers; counters 0..63 pay in both phases: 80 customers each
         # (a few payments per customer), the others 4 each. 7 000 of the 7 300 customers in arrears.
         wanted = {c.code: 80 if i < args.throughput_counters else 4 for i, c in enumerate(counters)}
         customers = cluster.pick_customers(wanted)
+        # The floor's clients pay the customers of the first 16 throughput counters, on their own clone.
+        floor = None if args.skip_floor else cluster.payment_floor(
+            seconds=args.floor_seconds, day=dt.datetime.now(HALL_TZ).date(),
+            customers={code: customers[code] for code in list(wanted)[:min(16, args.throughput_counters)]})
+        server = start_server(url=run_url, data_dir=args.data / "server", pii_key=prepared.pii_key,
+                              workers=args.workers)
         cpu = CpuMeter({"server": lambda: [server.proc.pid, *server.worker_pids()],
                         "postgres": cluster.postgres_pids, "load": lambda: [os.getpid()]})
         phases: list[PhaseResult] = []
@@ -373,6 +422,7 @@ def main() -> int:
             book = runner.run(quote_all(counters, customers))
             print(f"set-up over RPC: {len(counters)} shifts, {len(book.due)} quotes in "
                   f"{time.monotonic() - t0:.1f} s", file=sys.stderr)
+            same = runner.run(capture_one_payment(cluster, counters[0], book))
             if args.only != "latency":
                 cluster.settle()
                 profiler = cluster.start_profile(server.worker_pids(), args.seconds + WARMUP_S) if args.profile \
@@ -386,11 +436,12 @@ def main() -> int:
                 phases.append(runner.run(latency_phase(counters[:args.latency_counters], book, args.rate,
                                                        args.seconds, cpu)))
             runner.run(close_all(counters))
-        ratio, thr, lat = report(tpcb, phases)
+        thr, lat = report(tpcb, floor, same, phases)
         errors = sum(sum(r.errors.values()) for r in phases)
-        print(f"RESULT payments_per_s={thr.per_s:.0f} tpcb_tps={tpcb:.0f} ratio={ratio:.2f} "
-              f"p99_ms_at_{args.rate:.0f}={quantile_ms(lat.latencies, 0.99):.1f} "
-              f"p50_ms_at_{args.rate:.0f}={quantile_ms(lat.latencies, 0.5):.1f} errors={errors}")
+        sql_tps = floor.tps if floor is not None else 0.0
+        print(f"RESULT payments_per_s={thr.per_s:.0f} sql_tps={sql_tps:.0f} ratio_sql={_ratio(thr.per_s, sql_tps)} "
+              f"tpcb_tps={tpcb:.0f} ratio_tpcb={_ratio(thr.per_s, tpcb)} "
+              f"p99_ms_at_{args.rate:.0f}={quantile_ms(lat.latencies, 0.99):.1f} errors={errors}")
     finally:
         if server is not None:
             server.stop()

@@ -29,6 +29,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from printing.labels import TENDER_LABELS_ZH
 from shared_models.methods.payments import TenderMethod
 
 #: Every word printed on a receipt, by key. ``{count}`` is filled in after lookup.
@@ -59,10 +60,7 @@ LABELS_ZH: Final = MappingProxyType(
         "tendered": "收取现金",
         "change": "找零",
         "methods": "支付方式",
-        "method_cash": "现金",
-        "method_bank_card": "银行卡",
-        "method_qr": "扫码支付",
-        "method_cheque": "支票",
+        **{f"method_{method.value}": label for method, label in TENDER_LABELS_ZH.items()},
         "reference": "参考号",
         "card_sale": "购电信息",
         "purchase_count": "购电次数",

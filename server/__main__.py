@@ -17,7 +17,7 @@ from server.settings import Settings
 from shared_models.roles import Role
 
 if TYPE_CHECKING:  # the CLI imports the heavy parts lazily, per command
-    from server.rpc.context import CallContext
+    from server.context import CallContext
     from server.security import PiiCipher
 
 log = logging.getLogger("gridcounter.server")
@@ -57,10 +57,10 @@ def _pii(settings: Settings) -> PiiCipher:
 @contextmanager
 def _admin_context(url: str, settings: Settings, *, method: str) -> Iterator[CallContext]:
     """A CallContext for an administrative CLI action, audited on the ``server`` chain."""
+    from server.audit_chain import write_records
     from server.clock import SystemClock
+    from server.context import AuditEntry, CallContext
     from server.db.session import make_engine, make_session_factory
-    from server.rpc.context import AuditEntry, CallContext
-    from server.services.audit import write_records
 
     engine = make_engine(url, pool_size=1, max_overflow=0)
     session = make_session_factory(engine)()
@@ -115,8 +115,8 @@ def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from server.audit_chain import verify_chains
     from server.db.session import make_engine, make_session_factory
-    from server.services.audit import verify_chains
 
     with database(settings) as url:
         engine = make_engine(url, pool_size=1, max_overflow=0)

@@ -19,7 +19,7 @@ Recognition (:func:`classify`), in this order:
   ====== ============== ====================================================================
   10, 13 ``customer_no`` the 户号: 10 digits, or 13 with the province prefix; exact match
   16, 19 ``barcode``     a bill barcode: a ``YYYYMM`` period (20xx, month 01–12) and 10 or 13
-                         digits — the bill number (``server/demo_data.py``: period + 10
+                         digits — the bill number (``server/demo_data/bills.py``: period + 10
                          digits, or ``YYYYMM-户号``), which names the customer; else the
                          户号 after the period
   5–9    ``phone``       the trailing digits of a phone (the last 5–8 digits people remember,

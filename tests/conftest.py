@@ -16,7 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from server.clock import FixedClock
-from server.db.embedded import EmbeddedPostgres, create_database, drop_database
+from server.db.databases import create_database, drop_database
+from server.db.embedded import EmbeddedPostgres
 from server.db.session import make_engine, make_session_factory
 from server.migrate import upgrade
 from server.rpc.dispatch import Dispatcher

@@ -17,11 +17,9 @@ from collections.abc import Sequence
 from typing import Final
 
 from client.core.outbox.items import ItemState, OutboxItem
-from shared_models.methods.payments import PAY, VOID_ATTESTED, BusinessType, TenderMethod
+from shared_models.methods.payments import PAY, VOID_ATTESTED, TenderMethod
 from shared_models.methods.shifts import (
-    BusinessTotalLine,
     CashCountLine,
-    MethodTotalLine,
     OfflineItemLine,
     OfflineStatus,
     ShiftClosing,
@@ -31,6 +29,7 @@ from shared_models.methods.shifts import (
     VoidedLine,
 )
 from shared_models.rules.receipt_ranges import receipt_ranges
+from shared_models.rules.shift_totals import PaymentParts, expected_cash_fen, shift_totals
 
 #: States of an item whose money was taken (everything but a refusal the cashier saw come back).
 _TAKEN: Final = (ItemState.PENDING, ItemState.DONE, ItemState.ATTENTION)
@@ -41,11 +40,6 @@ def _tenders(item: OutboxItem) -> list[tuple[TenderMethod, int]]:
     if not isinstance(tenders, list):
         return []
     return [(TenderMethod(t["method"]), int(t["amount_fen"])) for t in tenders if isinstance(t, dict)]
-
-
-def cash_of(item: OutboxItem) -> int:
-    """The cash part of a queued payment (fen)."""
-    return sum(amount for method, amount in _tenders(item) if method is TenderMethod.CASH)
 
 
 def voided_receipts(items: Sequence[OutboxItem], server: ShiftSummary | None = None) -> dict[str, VoidedLine]:
@@ -68,30 +62,28 @@ def close_unsent(items: Sequence[OutboxItem], unsent: Sequence[UnsentItem],
     return [u.model_copy(update={"cash_fen": 0}) if u.receipt_no in voided else u for u in unsent]
 
 
+def payment_parts(item: OutboxItem, *, voided: bool = False) -> PaymentParts:
+    """A queued payment as the shared totals see it: its tenders, and its late fee and prepayment as the counter
+    quoted them (the rest went to the bills' principal)."""
+    late = int(item.summary.get("late_fee_fen", 0))
+    prepaid = int(item.summary.get("prepayment_fen", 0))
+    return PaymentParts(amount_fen=item.amount_fen, tenders=tuple(_tenders(item)),
+                        electricity_fen=item.amount_fen - late - prepaid, late_fee_fen=late, prepayment_fen=prepaid,
+                        voided=voided)
+
+
 def provisional_summary(info: ShiftInfo, items: Sequence[OutboxItem], *, server: ShiftSummary | None = None,
                         closing: ShiftClosing | None = None) -> ShiftSummary:
     """The shift ``info`` summed up from its outbox ``items`` (see the module docstring).
 
     Every payment whose money was taken counts, sent or not; pending ones are listed as not yet confirmed.
-    The expected cash is the float plus the cash of the payments not voided.
+    The totals and the expected cash (the float plus the cash of the payments not voided) are the server's rule,
+    ``shared_models.rules.shift_totals``.
     """
     payments = sorted((i for i in items if i.method == PAY.name and i.state in _TAKEN and i.receipt_no),
                       key=lambda i: i.id)
     voids = voided_receipts(items, server)
-    kept = [p for p in payments if p.receipt_no not in voids]
-    by_method: dict[TenderMethod, list[int]] = {}
-    by_business: dict[BusinessType, list[int]] = {}
-    for p in kept:
-        for method, amount in _tenders(p):
-            acc = by_method.setdefault(method, [0, 0])
-            acc[0], acc[1] = acc[0] + 1, acc[1] + amount
-        late = int(p.summary.get("late_fee_fen", 0))
-        prepaid = int(p.summary.get("prepayment_fen", 0))
-        for business, amount in ((BusinessType.ELECTRICITY, p.amount_fen - late - prepaid),
-                                 (BusinessType.LATE_FEE, late), (BusinessType.PREPAYMENT, prepaid)):
-            if amount > 0:
-                acc = by_business.setdefault(business, [0, 0])
-                acc[0], acc[1] = acc[0] + 1, acc[1] + amount
+    totals = shift_totals(payment_parts(p, voided=p.receipt_no in voids) for p in payments)
     offline = [OfflineItemLine(
         receipt_no=p.receipt_no or "", customer_no=p.customer_no or "", amount_fen=p.amount_fen,
         status=OfflineStatus.CONFIRMED if p.state is ItemState.DONE else OfflineStatus.UNCONFIRMED,
@@ -100,16 +92,14 @@ def provisional_summary(info: ShiftInfo, items: Sequence[OutboxItem], *, server:
     ) for p in payments if p.offline or p.state is not ItemState.DONE]
     return ShiftSummary(
         shift=info,
-        payments_count=len(kept),
-        collected_fen=sum(p.amount_fen for p in kept),
-        methods=[MethodTotalLine(method=m, count=by_method[m][0], amount_fen=by_method[m][1])
-                 for m in TenderMethod if m in by_method],
-        businesses=[BusinessTotalLine(business=b, count=by_business[b][0], amount_fen=by_business[b][1])
-                    for b in BusinessType if b in by_business],
+        payments_count=totals.payments_count,
+        collected_fen=totals.collected_fen,
+        methods=totals.methods,
+        businesses=totals.businesses,
         voids=sorted(voids.values(), key=lambda v: (v.voided_at, v.receipt_no)),
         receipts_used=receipt_ranges(p.receipt_no for p in payments if p.receipt_no),
-        expected_cash_fen=info.float_fen + sum(cash_of(p) for p in kept),
-        offline_count=sum(1 for p in kept if p.offline),
+        expected_cash_fen=expected_cash_fen(float_fen=info.float_fen, cash_fen=totals.cash_fen),
+        offline_count=sum(1 for p in payments if p.offline and p.receipt_no not in voids),
         closing=closing,
         offline_items=offline,
         offline_unconfirmed=sum(1 for line in offline if line.status is OfflineStatus.UNCONFIRMED),

@@ -42,8 +42,11 @@ from shared_models.rpc import Empty
 
 log = logging.getLogger(__name__)
 
-#: ``auth.whoami`` this often: it shows the link state and keeps the session from idling out.
+#: ``auth.whoami`` this often: it shows the link state and notices an ended or idled-out session (the
+#: server does not count it as activity, so it never keeps an unattended counter signed in).
 WHOAMI_INTERVAL_MS = 60_000
+# Room beside the longest title in the navigation list (the item's own margins and a little air).
+_NAV_PADDING = 12
 _OFFLINE_CODES = frozenset(
     {ErrorCode.NETWORK_UNREACHABLE, ErrorCode.NETWORK_TIMEOUT, ErrorCode.SERVICE_UNAVAILABLE}
 )
@@ -77,11 +80,11 @@ class MainWindow(QMainWindow):
         self._closing_for_app = False
         self.nav_list = QListWidget()
         self.nav_list.setObjectName("navList")
-        self.nav_list.setFixedWidth(180)
         self.stack = QStackedWidget()
         self.stack.setObjectName("screenStack")
         central = QWidget()
         layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.nav_list)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -109,6 +112,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, screen.name)
             self.nav_list.addItem(item)
             self.stack.addWidget(screen.widget)
+        self._fit_nav()
 
         self._build_status_bar()
 
@@ -131,6 +135,13 @@ class MainWindow(QMainWindow):
         self.nav_list.setCurrentRow(first)
         if ctx.outbox_damage.closed and not ctx.session.password_change_required:
             self._show_damaged_outbox()
+
+    def _fit_nav(self) -> None:
+        """As wide as the longest screen title, no wider: at 1024 pixels every pixel goes to the screens."""
+        nav = self.nav_list
+        nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        text = max((nav.sizeHintForColumn(0), nav.fontMetrics().averageCharWidth() * 8))
+        nav.setFixedWidth(text + 2 * nav.frameWidth() + 2 * nav.spacing() + _NAV_PADDING)
 
     def _build_status_bar(self) -> None:
         self.link_label = QLabel()
@@ -297,7 +308,7 @@ class MainWindow(QMainWindow):
             self.link_state_changed.emit(online)
 
     def check_link(self) -> None:
-        """``auth.whoami`` in the background: link state, fresh session data, session kept alive."""
+        """``auth.whoami`` in the background: link state, fresh session data, an ended session noticed."""
         if self._ctx.session.offline_verified:
             return  # no session on the server yet: the application's online sign-in attempts probe the link
         rpc = self._ctx.rpc

@@ -337,7 +337,7 @@
     <name>CloseShiftDialog</name>
     <message>
         <source>Close shift {shift_no}</source>
-        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its summary (``ShiftSummary``), and True when closed offline (the counter&apos;s figures). The server says the shift is already closed or unknown (shift number): the screen reloads it. Closed at the counter with the link down: the figures are the counter&apos;s own, the co-sign is checked against the supervisor&apos;s cached verifier, and the close waits in the outbox (SPEC §5). The drawer holds the booked cash and the cash of the payments not yet confirmed.</extracomment>
+        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its summary (``ShiftSummary``), and True when closed offline (the counter&apos;s figures). The server says the shift is already closed or unknown (shift number): the screen reloads it. Closed at the counter with the link down: the figures are the counter&apos;s own, the co-sign is checked against the supervisor&apos;s cached verifier, and the close waits in the outbox (SPEC §5). What the close counts against (the drawer holds the booked cash and the unsent payments&apos; cash).</extracomment>
         <translation>Close shift {shift_no}</translation>
     </message>
     <message>
@@ -1180,7 +1180,7 @@
     <name>MainWindow</name>
     <message>
         <source>My account</source>
-        <extracomment>``auth.whoami`` this often: it shows the link state and keeps the session from idling out.</extracomment>
+        <extracomment>``auth.whoami`` this often: it shows the link state and notices an ended or idled-out session (the server does not count it as activity, so it never keeps an unattended counter signed in).</extracomment>
         <translation>My account</translation>
     </message>
     <message>
@@ -1265,7 +1265,6 @@
     <name>OpenBillsModel</name>
     <message>
         <source>Period</source>
-        <extracomment>Columns holding numbers (right-aligned).</extracomment>
         <translation>Period</translation>
     </message>
     <message>
@@ -1925,6 +1924,17 @@
     <message>
         <source>Administrator</source>
         <translation>Administrator</translation>
+    </message>
+</context>
+<context>
+    <name>RowDetails</name>
+    <message>
+        <source>{title} {value}</source>
+        <translation>{title} {value}</translation>
+    </message>
+    <message>
+        <source>{row}: {details}</source>
+        <translation>{row}: {details}</translation>
     </message>
 </context>
 <context>

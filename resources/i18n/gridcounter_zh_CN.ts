@@ -336,7 +336,7 @@
     <name>CloseShiftDialog</name>
     <message>
         <source>Close shift {shift_no}</source>
-        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its summary (``ShiftSummary``), and True when closed offline (the counter&apos;s figures). The server says the shift is already closed or unknown (shift number): the screen reloads it. Closed at the counter with the link down: the figures are the counter&apos;s own, the co-sign is checked against the supervisor&apos;s cached verifier, and the close waits in the outbox (SPEC §5). The drawer holds the booked cash and the cash of the payments not yet confirmed.</extracomment>
+        <extracomment>The server&apos;s answers that mean this shift is no longer there to close (closed elsewhere, or gone). The shift is closed: its summary (``ShiftSummary``), and True when closed offline (the counter&apos;s figures). The server says the shift is already closed or unknown (shift number): the screen reloads it. Closed at the counter with the link down: the figures are the counter&apos;s own, the co-sign is checked against the supervisor&apos;s cached verifier, and the close waits in the outbox (SPEC §5). What the close counts against (the drawer holds the booked cash and the unsent payments&apos; cash).</extracomment>
         <translation>结班 {shift_no}</translation>
     </message>
     <message>
@@ -1179,7 +1179,7 @@
     <name>MainWindow</name>
     <message>
         <source>My account</source>
-        <extracomment>``auth.whoami`` this often: it shows the link state and keeps the session from idling out.</extracomment>
+        <extracomment>``auth.whoami`` this often: it shows the link state and notices an ended or idled-out session (the server does not count it as activity, so it never keeps an unattended counter signed in).</extracomment>
         <translation>我的账号</translation>
     </message>
     <message>
@@ -1261,7 +1261,6 @@
     <name>OpenBillsModel</name>
     <message>
         <source>Period</source>
-        <extracomment>Columns holding numbers (right-aligned).</extracomment>
         <translation>电费年月</translation>
     </message>
     <message>
@@ -1920,6 +1919,17 @@
     <message>
         <source>Administrator</source>
         <translation>系统管理员</translation>
+    </message>
+</context>
+<context>
+    <name>RowDetails</name>
+    <message>
+        <source>{title} {value}</source>
+        <translation>{title}：{value}</translation>
+    </message>
+    <message>
+        <source>{row}: {details}</source>
+        <translation>【{row}】{details}</translation>
     </message>
 </context>
 <context>

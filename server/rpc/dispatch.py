@@ -1,5 +1,6 @@
-"""The dispatcher: authentication, permission, co-sign, idempotency, the transaction, audit and error
-mapping — and nothing else. Business rules live in ``server/services``.
+"""The dispatcher: transport, authentication, permission, co-sign, the transaction and error mapping —
+and nothing else. Business rules live in ``server/services``; the key's claim and the stored result in
+``server.idempotency``; the audit records in ``server.audit_chain``; the SQL in ``server.db.prepared``.
 
 It is synchronous and transport-free (bytes in, status and bytes out), so the ASGI app runs it in a
 worker thread and tests can call it directly.
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import logging
 import uuid
@@ -17,22 +17,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from pydantic import BaseModel, ValidationError
-from sqlalchemy import text
+from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from server import audit_chain, idempotency
 from server.clock import Clock
-from server.db.prepared import fetch, prepared
+from server.context import CallContext
 from server.errors import AppError
-from server.rpc.context import CallContext
 from server.rpc.handlers import HANDLERS, check_complete
 from server.security import PiiCipher
 from server.services import attempts
-from server.services import audit as audit_service
 from server.services.auth import (
-    SESSION_SQL,
-    SESSION_VALID_SQL,
     TOUCH_INTERVAL,
     authenticate,
     session_actor,
@@ -68,35 +64,6 @@ BATCH_STOP_CODES: Final = frozenset({
 })
 
 
-# The first statement of a mutating call: the session (for ``session_actor``) and, only when it is
-# valid at this counter, the activity touch, the claim of the idempotency key and, only when the key
-# was claimed here, the counter's audit chain head moved on by one for the call's first record (so a
-# replay writes nothing). One round trip instead of four; the head row stays locked to the commit,
-# which only ever makes calls of the same counter wait for each other.
-_AUTHENTICATE_AND_CLAIM: Final = prepared(text(f"""
-    WITH s AS ({SESSION_SQL}),
-    ok AS (SELECT * FROM s WHERE {SESSION_VALID_SQL}),
-    touch AS (
-        UPDATE user_sessions SET last_seen_at = :now
-        WHERE id = (SELECT session_id FROM ok) AND :touch AND last_seen_at < :touch_before
-    ),
-    claim AS (
-        INSERT INTO idempotency_records (key, user_id, method, request_hash, created_at)
-        SELECT CAST(:key AS uuid), user_id, :method, :request_hash, :now FROM ok
-        ON CONFLICT DO NOTHING RETURNING key
-    ),
-    head AS (
-        UPDATE audit_chain_heads SET seq = seq + 1
-        WHERE chain = :counter AND EXISTS (SELECT 1 FROM claim)
-        RETURNING seq, hash
-    )
-    SELECT s.*, EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT seq FROM head) AS head_seq,
-           (SELECT hash FROM head) AS head_hash
-    FROM s
-"""))  # noqa: S608 - our own SQL fragments, no input
-_STORED_RESULT: Final = text("SELECT user_id, method, request_hash, response FROM idempotency_records WHERE key = :k")
-
-
 @dataclass(frozen=True)
 class _Outcome:
     """One answer of a replay batch: the call's result (its JSON) or its error."""
@@ -126,13 +93,6 @@ def error_reply(code: ErrorCode, params: Mapping[str, ParamValue] | None = None,
     """An error envelope with the code's HTTP status."""
     payload = ErrorEnvelope(error=ErrorPayload(code=code, params=dict(params or {}), ref=ref))
     return Reply(HTTP_STATUS.get(code, 400), payload.model_dump_json().encode())
-
-
-def request_hash(method: str, req: BaseModel, *, neutral: frozenset[str] = frozenset()) -> bytes:
-    """Hash of the method and the validated request in canonical JSON, without its ``neutral`` fields."""
-    data = req.model_dump(mode="json", exclude=set(neutral) or None)
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{method}\n{canonical}".encode()).digest()
 
 
 def _validation_error(exc: ValidationError) -> AppError:
@@ -359,10 +319,12 @@ class Dispatcher:
         if key is not None:
             if rpc.permission is None:  # pragma: no cover - the contract has no public mutating method
                 raise TypeError(f"{rpc.name} is mutating without a permission")
-            req_hash = request_hash(rpc.name, req, neutral=rpc.replay_neutral)
+            req_hash = idempotency.request_hash(rpc.name, req, neutral=rpc.replay_neutral)
             claimed, first = self._authenticate_and_claim(ctx, rpc, token=token, key=key, req_hash=req_hash)
             if not claimed:
-                return self._replay(ctx, key=key, req_hash=req_hash)
+                body = idempotency.replay_answer(ctx.session, key=key, user_id=ctx.require_actor().user_id,
+                                                 method=rpc.name, req_hash=req_hash)
+                return Reply(200, body)
         elif rpc.permission is not None:
             ctx.actor = authenticate(session=ctx.session, settings=self._settings, token=token,
                                      counter_code=ctx.counter_code, now=ctx.now, touch=rpc.keeps_alive)
@@ -382,8 +344,8 @@ class Dispatcher:
             raise TypeError(f"{rpc.name} returned {type(result).__name__}")
         body = result.model_dump_json().encode()
         if rpc.mutating and not ctx.audit:
-            ctx.record(target=rpc.name, after=audit_service.redact(req.model_dump(mode="json")))
-        audit_service.write_records(ctx, ctx.audit, idempotency_key=key, first=first,
+            ctx.record(target=rpc.name, after=audit_chain.redact(req.model_dump(mode="json")))
+        audit_chain.write_records(ctx, ctx.audit, idempotency_key=key, first=first,
                                     response=body if key is not None else None)
         return Reply(200, body)
 
@@ -395,28 +357,15 @@ class Dispatcher:
     def _authenticate_and_claim(
         self, ctx: CallContext, rpc: Rpc[Model, Model], *, token: str, key: str, req_hash: bytes,
     ) -> tuple[bool, tuple[int, bytes] | None]:
-        """Authenticate and claim the key in one round trip: (claimed here, (seq, previous hash) of the
-        first audit record when the counter's chain head was moved on for it).
-
-        A concurrent call with the same key waits on the unique index until the first one commits,
-        then finds its stored result (so it never applies twice). Whatever is refused after the
-        statement (session, permission) rolls its writes back with the call.
-        """
-        params = session_params(settings=self._settings, token=token, counter_code=ctx.counter_code, now=ctx.now)
-        params.update(key=key, method=rpc.name, request_hash=req_hash, now=ctx.now, touch=rpc.keeps_alive,
-                      touch_before=ctx.now - TOUCH_INTERVAL)
-        rows = fetch(ctx.session, _AUTHENTICATE_AND_CLAIM, params)
-        row = rows[0] if rows else None
-        ctx.actor = session_actor(row, settings=self._settings, counter_code=ctx.counter_code, now=ctx.now)
+        """Authenticate, check the permission and claim the key in one round trip (``idempotency.claim``):
+        (claimed here, (seq, previous hash) of the first audit record when the chain head was moved on)."""
+        found = idempotency.claim(
+            ctx.session, key=key, method=rpc.name, req_hash=req_hash, now=ctx.now,
+            session_params=session_params(settings=self._settings, token=token, counter_code=ctx.counter_code,
+                                          now=ctx.now),
+            touch=rpc.keeps_alive, touch_before=ctx.now - TOUCH_INTERVAL,
+        )
+        ctx.actor = session_actor(found.session_row, settings=self._settings, counter_code=ctx.counter_code,
+                                  now=ctx.now)
         self._check_permission(ctx, rpc)
-        assert row is not None  # session_actor refuses a missing session
-        first = (int(row.head_seq), bytes(row.head_hash)) if row.head_seq is not None else None
-        return bool(row.claimed), first
-
-    def _replay(self, ctx: CallContext, *, key: str, req_hash: bytes) -> Reply:
-        """The stored result of a key claimed before, if it was claimed for this very request."""
-        actor = ctx.require_actor()
-        row = ctx.session.connection().execute(_STORED_RESULT, {"k": key}).one()
-        if row.user_id != actor.user_id or row.method != ctx.method or bytes(row.request_hash) != req_hash:
-            raise AppError(ErrorCode.IDEMPOTENCY_KEY_REUSED, key=key)
-        return Reply(200, json.dumps(row.response, ensure_ascii=False, separators=(",", ":")).encode())
+        return found.claimed, found.first_record

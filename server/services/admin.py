@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from server.context import CallContext
 from server.errors import AppError
 from server.models.org import OrgUnit
 from server.models.users import User, UserSession
-from server.rpc.context import CallContext
 from server.security import hash_password
 from server.services.auth import check_password_strength
 from shared_models.errors import ErrorCode
@@ -39,19 +39,19 @@ def _end_sessions(ctx: CallContext, user_id: int, reason: str) -> None:
 
 
 def list_users(*, ctx: CallContext, req: Empty) -> UserPage:
-    """Every user with lock state, by user name."""
+    """Every user with lock state judged by the server's clock, by user name."""
     rows = ctx.session.execute(
         select(User, OrgUnit).join(OrgUnit, OrgUnit.id == User.org_unit_id).order_by(User.username)
     ).all()
-    return UserPage(users=[
-        UserRow(
+    users = []
+    for u, o in rows:
+        locked = u.locked_until is not None and u.locked_until > ctx.now
+        users.append(UserRow(
             user_id=u.id, username=u.username, display_name=u.display_name, role=u.role,
-            org_unit_code=o.code, org_unit_name=o.name, active=u.active,
-            locked_until=u.locked_until if u.locked_until and u.locked_until > ctx.now else None,
-            failed_attempts=u.failed_attempts,
-        )
-        for u, o in rows
-    ])
+            org_unit_code=o.code, org_unit_name=o.name, active=u.active, locked=locked,
+            locked_until=u.locked_until if locked else None, failed_attempts=u.failed_attempts,
+        ))
+    return UserPage(users=users)
 
 
 def create_user(*, ctx: CallContext, req: CreateUserRequest) -> CreateUserResult:

@@ -28,9 +28,9 @@ from typing import Any, Final
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from server.audit_chain import redact, write_records
+from server.context import AuditEntry, CallContext
 from server.errors import AppError
-from server.rpc.context import AuditEntry, CallContext
-from server.services.audit import redact, write_records
 from shared_models.errors import ErrorCode
 from shared_models.rpc import Model, Rpc
 

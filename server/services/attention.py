@@ -30,10 +30,35 @@ import hashlib
 import json
 from typing import Any, Final
 
-from sqlalchemy import Row, TextClause, text
+from sqlalchemy import (
+    CTE,
+    BigInteger,
+    ColumnElement,
+    CompoundSelect,
+    Date,
+    Row,
+    Select,
+    String,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import aliased
 
+from server.context import Actor, CallContext
 from server.errors import AppError
-from server.rpc.context import Actor, CallContext
+from server.models.customers import Customer
+from server.models.offline import AttentionAcknowledgement, AttestedCosign, DamagedOutboxRecord, OfflineAttention
+from server.models.org import Counter
+from server.models.payments import Payment, Shift
+from server.models.users import User
 from server.services.shifts import check_cosigner_in_scope
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import PAY
@@ -52,126 +77,103 @@ from shared_models.roles import ROLE_PERMISSIONS, Perm
 from shared_models.rules.hall_time import as_hall_time, business_date
 from shared_models.rules.receipt_numbers import parse_receipt_no
 
-_HALL_OF_COUNTER: Final = text("SELECT hall_id FROM counters WHERE id = :counter_id")
+_REFUSED: Final = "refused"
+_ATTESTED: Final = "attested"
 
-_INSERT_REPORT: Final = text(
-    """
-    INSERT INTO offline_attention (item_key, method, receipt_no, customer_no, amount_fen, error_code, error_params,
-                                   taken_by, shift_no, local_time, offline, counter_id, hall_id, reported_by,
-                                   reported_at)
-    VALUES (:item_key, :method, :receipt_no, :customer_no, :amount_fen, :error_code, CAST(:error_params AS jsonb),
-            :taken_by, :shift_no, :local_time, :offline, :counter_id, :hall_id, :reported_by, :now)
-    ON CONFLICT (item_key) DO NOTHING
-    RETURNING id
-    """
-)
 
-# Every item of a scope (``{scope}``: a hall or a counter), with its acknowledgement if any. Unacknowledged
-# first; ``open_total`` counts the scope's unacknowledged items before the LIMIT.
-_ITEMS_SQL: Final = """
-    WITH items AS (
-        SELECT 'refused' AS kind, a.item_key, a.method, a.receipt_no, a.customer_no, a.amount_fen,
-               k.code AS counter_code, a.taken_by, a.shift_no, a.local_time, a.reported_at AS recorded_at,
-               a.error_code, a.error_params, CAST(0 AS bigint) AS redirected_fen,
-               CAST(NULL AS date) AS late_fee_as_of, CAST(NULL AS varchar) AS as_of_rule,
-               CAST(NULL AS varchar) AS cosigned_by
-        FROM offline_attention a JOIN counters k ON k.id = a.counter_id
-        WHERE {refused_scope}
-        UNION ALL
-        SELECT CASE WHEN p.late_fee_as_of_rule IS NOT NULL THEN 'late_fee_day' ELSE 'redirected' END,
-               p.idempotency_key, :pay_method, p.receipt_no, c.customer_no, p.amount_fen, k.code,
-               u.username, s.shift_no, p.local_time, p.paid_at, NULL, NULL, p.redirected_to_prepayment_fen,
-               p.late_fee_as_of, p.late_fee_as_of_rule, NULL
-        FROM payments p
-        JOIN counters k ON k.id = p.counter_id
-        JOIN customers c ON c.id = p.customer_id
-        JOIN users u ON u.id = p.user_id
-        JOIN shifts s ON s.id = p.shift_id
-        WHERE (p.redirected_to_prepayment_fen > 0 OR p.late_fee_as_of_rule IS NOT NULL) AND {redirected_scope}
-        UNION ALL
-        SELECT 'attested', ac.item_key, ac.method, ac.receipt_no, NULL, ac.amount_fen, k.code, au.username,
-               ac.shift_no, ac.verified_at, ac.recorded_at, NULL, NULL, 0, NULL, NULL, cu.username
-        FROM attested_cosigns ac
-        JOIN counters k ON k.id = ac.counter_id
-        JOIN users au ON au.id = ac.actor_id
-        JOIN users cu ON cu.id = ac.cosigner_id
-        WHERE {attested_scope}
+def _payment_kind() -> ColumnElement[str]:
+    """An offline payment's item kind: the late-fee day wins over the money redirected to prepayment."""
+    return case((Payment.late_fee_as_of_rule.is_not(None), literal("late_fee_day")), else_=literal("redirected"))
+
+
+#: Offline payments that are items: their money went to prepayment, or their late fee to the booking day.
+_PAYMENT_IS_ITEM: Final = or_(Payment.redirected_to_prepayment_fen > 0, Payment.late_fee_as_of_rule.is_not(None))
+
+
+def _items(*, hall_id: int | None, counter_id: int | None) -> CTE:
+    """Every item of a scope (a hall, or else a counter), as one row shape: reported refusals, offline
+    payments (``_PAYMENT_IS_ITEM``) and co-signs verified at the counter."""
+    taker, cosigner = aliased(User, name="au"), aliased(User, name="cu")
+    refused = (
+        select(
+            literal(_REFUSED, String).label("kind"), OfflineAttention.item_key, OfflineAttention.method,
+            OfflineAttention.receipt_no, OfflineAttention.customer_no, OfflineAttention.amount_fen,
+            Counter.code.label("counter_code"), OfflineAttention.taken_by, OfflineAttention.shift_no,
+            OfflineAttention.local_time, OfflineAttention.reported_at.label("recorded_at"), OfflineAttention.error_code,
+            OfflineAttention.error_params, cast(literal(0), BigInteger).label("redirected_fen"),
+            cast(null(), Date).label("late_fee_as_of"), cast(null(), String).label("as_of_rule"),
+            cast(null(), String).label("cosigned_by"),
+        )
+        .join(Counter, Counter.id == OfflineAttention.counter_id)
+        .where(OfflineAttention.hall_id == hall_id if hall_id is not None
+               else OfflineAttention.counter_id == counter_id)
     )
-    SELECT i.*, ack.id IS NOT NULL AS acknowledged, au.username AS acknowledged_by, ack.acknowledged_at, ack.note,
-           count(*) FILTER (WHERE ack.id IS NULL) OVER () AS open_total
-    FROM items i
-    LEFT JOIN attention_acknowledgements ack ON ack.item_key = i.item_key
-    LEFT JOIN users au ON au.id = ack.acknowledged_by
-    WHERE (:include_acknowledged OR ack.id IS NULL) AND (CAST(:item_key AS varchar) IS NULL OR i.item_key = :item_key)
-    ORDER BY ack.id IS NOT NULL, i.recorded_at DESC, i.item_key
-    LIMIT :limit
-"""
+    payments = (
+        select(
+            _payment_kind(), Payment.idempotency_key, literal(PAY.name, String), Payment.receipt_no,
+            Customer.customer_no, Payment.amount_fen, Counter.code, User.username, Shift.shift_no, Payment.local_time,
+            Payment.paid_at, null(), null(), Payment.redirected_to_prepayment_fen, Payment.late_fee_as_of,
+            Payment.late_fee_as_of_rule, null(),
+        )
+        .join(Counter, Counter.id == Payment.counter_id)
+        .join(Customer, Customer.id == Payment.customer_id)
+        .join(User, User.id == Payment.user_id)
+        .join(Shift, Shift.id == Payment.shift_id)
+        .where(_PAYMENT_IS_ITEM,
+               Counter.hall_id == hall_id if hall_id is not None else Payment.counter_id == counter_id)
+    )
+    attested = (
+        select(
+            literal(_ATTESTED, String), AttestedCosign.item_key, AttestedCosign.method, AttestedCosign.receipt_no,
+            null(), AttestedCosign.amount_fen, Counter.code, taker.username, AttestedCosign.shift_no,
+            AttestedCosign.verified_at, AttestedCosign.recorded_at, null(), null(), literal(0), null(), null(),
+            cosigner.username,
+        )
+        .join(Counter, Counter.id == AttestedCosign.counter_id)
+        .join(taker, taker.id == AttestedCosign.actor_id)
+        .join(cosigner, cosigner.id == AttestedCosign.cosigner_id)
+        .where(AttestedCosign.hall_id == hall_id if hall_id is not None else AttestedCosign.counter_id == counter_id)
+    )
+    return union_all(refused, payments, attested).cte("items")
 
 
-def _items_sql(*, refused_scope: str, redirected_scope: str, attested_scope: str) -> TextClause:
-    return text(_ITEMS_SQL.format(refused_scope=refused_scope, redirected_scope=redirected_scope,
-                                  attested_scope=attested_scope))
+def _items_page(*, hall_id: int | None, counter_id: int | None, include_acknowledged: bool, limit: int,
+                item_key: str | None) -> Select[Any]:
+    """A scope's items with their acknowledgement, unacknowledged first; ``open_total`` counts the scope's
+    unacknowledged items before the limit."""
+    items = _items(hall_id=hall_id, counter_id=counter_id)
+    ack, by = aliased(AttentionAcknowledgement, name="ack"), aliased(User, name="by")
+    stmt = (
+        select(
+            items, ack.id.is_not(None).label("acknowledged"), by.username.label("acknowledged_by"),
+            ack.acknowledged_at, ack.note, func.count().filter(ack.id.is_(None)).over().label("open_total"),
+        )
+        .outerjoin(ack, ack.item_key == items.c.item_key)
+        .outerjoin(by, by.id == ack.acknowledged_by)
+        .order_by(ack.id.is_not(None), items.c.recorded_at.desc(), items.c.item_key)
+        .limit(limit)
+    )
+    if not include_acknowledged:
+        stmt = stmt.where(ack.id.is_(None))
+    if item_key is not None:
+        stmt = stmt.where(items.c.item_key == item_key)
+    return stmt
 
 
-_ITEMS_OF_HALL: Final = _items_sql(refused_scope="a.hall_id = :scope", redirected_scope="k.hall_id = :scope",
-                                   attested_scope="ac.hall_id = :scope")
-_ITEMS_OF_COUNTER: Final = _items_sql(refused_scope="a.counter_id = :scope", redirected_scope="p.counter_id = :scope",
-                                      attested_scope="ac.counter_id = :scope")
-
-# Where an item lives, whatever the caller's scope: (kind, hall) of a reported item or a redirected payment.
-_FIND_ITEM: Final = text(
-    """
-    SELECT 'refused' AS kind, a.hall_id FROM offline_attention a WHERE a.item_key = :item_key
-    UNION ALL
-    SELECT CASE WHEN p.late_fee_as_of_rule IS NOT NULL THEN 'late_fee_day' ELSE 'redirected' END, k.hall_id
-    FROM payments p JOIN counters k ON k.id = p.counter_id
-    WHERE (p.redirected_to_prepayment_fen > 0 OR p.late_fee_as_of_rule IS NOT NULL)
-      AND p.idempotency_key = :item_key
-    UNION ALL
-    SELECT 'attested', ac.hall_id FROM attested_cosigns ac WHERE ac.item_key = :item_key
-    LIMIT 1
-    """
-)
-
-_INSERT_ACK: Final = text(
-    """
-    INSERT INTO attention_acknowledgements (item_key, kind, hall_id, acknowledged_by, acknowledged_at, note)
-    VALUES (:item_key, :kind, :hall_id, :user_id, :now, :note)
-    ON CONFLICT (item_key) DO NOTHING
-    RETURNING id
-    """
-)
-_ACK_BY: Final = text(
-    "SELECT u.username FROM attention_acknowledgements a JOIN users u ON u.id = a.acknowledged_by"
-    " WHERE a.item_key = :item_key"
-)
-
-_INSERT_DAMAGE_ACK: Final = text(
-    """
-    INSERT INTO damaged_outbox_acks (counter_id, hall_id, files_digest, reason, found_at, files, reported_by,
-                                     cosigned_by, acknowledged_at, note)
-    VALUES (:counter_id, :hall_id, :digest, :reason, :found_at, CAST(:files AS jsonb), :reported_by, :cosigned_by,
-            :now, :note)
-    ON CONFLICT (counter_id, files_digest) DO NOTHING
-    RETURNING id
-    """
-)
-_DAMAGE_ACK: Final = text(
-    """
-    SELECT d.reason, d.found_at, d.files, d.acknowledged_at, d.note, k.code AS counter_code,
-           r.username AS reported_by, c.username AS cosigned_by
-    FROM damaged_outbox_acks d
-    JOIN counters k ON k.id = d.counter_id
-    JOIN users r ON r.id = d.reported_by
-    JOIN users c ON c.id = d.cosigned_by
-    WHERE d.counter_id = :counter_id AND d.files_digest = :digest
-    """
-)
+def _find_item(item_key: str) -> CompoundSelect[str, int]:
+    """Where an item lives, whatever the caller's scope: (kind, hall)."""
+    return union_all(
+        select(literal(_REFUSED, String).label("kind"), OfflineAttention.hall_id)
+        .where(OfflineAttention.item_key == item_key),
+        select(_payment_kind(), Counter.hall_id).join(Counter, Counter.id == Payment.counter_id)
+        .where(_PAYMENT_IS_ITEM, Payment.idempotency_key == item_key),
+        select(literal(_ATTESTED, String), AttestedCosign.hall_id).where(AttestedCosign.item_key == item_key),
+    ).limit(1)
 
 
 def _hall_id(ctx: CallContext, actor: Actor) -> int:
     """The hall of the counter the caller sits at."""
-    return int(ctx.session.execute(_HALL_OF_COUNTER, {"counter_id": actor.counter_id}).scalar_one())
+    return int(ctx.session.execute(select(Counter.hall_id).where(Counter.id == actor.counter_id)).scalar_one())
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
@@ -195,11 +197,9 @@ def _item(row: Row[Any]) -> AttentionItem:
 
 def _query(ctx: CallContext, *, scope_hall: int | None, scope_counter: int | None, include_acknowledged: bool,
            limit: int, item_key: str | None = None) -> list[Row[Any]]:
-    stmt, scope = (_ITEMS_OF_HALL, scope_hall) if scope_hall is not None else (_ITEMS_OF_COUNTER, scope_counter)
-    return list(ctx.session.execute(stmt, {
-        "scope": scope, "pay_method": PAY.name, "include_acknowledged": include_acknowledged,
-        "item_key": item_key, "limit": limit,
-    }))
+    return list(ctx.session.execute(_items_page(hall_id=scope_hall, counter_id=scope_counter,
+                                                include_acknowledged=include_acknowledged, limit=limit,
+                                                item_key=item_key)))
 
 
 def _one(ctx: CallContext, *, hall_id: int, item_key: str) -> AttentionItem:
@@ -214,27 +214,25 @@ def report_attention(*, ctx: CallContext, req: ReportAttentionRequest) -> Attent
     actor = ctx.require_actor()
     hall_id = _hall_id(ctx, actor)
     item_key = req.item_key.lower()
-    taker = ctx.session.execute(text("SELECT 1 FROM users WHERE username = :u"), {"u": req.taken_by}).first()
-    if taker is None:  # the outbox item's user: one who signed in at a counter, so one the server knows
+    taker = ctx.session.scalar(select(exists().where(User.username == req.taken_by)))
+    if not taker:  # the outbox item's user: one who signed in at a counter, so one the server knows
         raise AppError(ErrorCode.USER_NOT_FOUND, username=req.taken_by)
     if req.receipt_no is not None:
         counter = parse_receipt_no(req.receipt_no)[0]
-        same_hall = ctx.session.execute(
-            text("SELECT EXISTS (SELECT 1 FROM counters WHERE code = :code AND hall_id = :hall_id)"),
-            {"code": counter, "hall_id": hall_id},
-        ).scalar_one()
+        same_hall = ctx.session.scalar(select(exists().where(Counter.code == counter, Counter.hall_id == hall_id)))
         if not same_hall:
             raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=req.receipt_no)
-    inserted = ctx.session.execute(_INSERT_REPORT, {
-        "item_key": item_key, "method": req.method, "receipt_no": req.receipt_no, "customer_no": req.customer_no,
-        "amount_fen": req.amount_fen, "error_code": req.error_code.value,
-        "error_params": json.dumps(req.error_params, ensure_ascii=False), "taken_by": req.taken_by,
-        "shift_no": req.shift_no, "local_time": _aware(req.local_time), "offline": req.offline,
-        "counter_id": actor.counter_id, "hall_id": hall_id, "reported_by": actor.user_id, "now": ctx.now,
-    }).scalar_one_or_none()
+    inserted = ctx.session.execute(
+        insert(OfflineAttention).values(
+            item_key=item_key, method=req.method, receipt_no=req.receipt_no, customer_no=req.customer_no,
+            amount_fen=req.amount_fen, error_code=req.error_code.value, error_params=req.error_params,
+            taken_by=req.taken_by, shift_no=req.shift_no, local_time=_aware(req.local_time), offline=req.offline,
+            counter_id=actor.counter_id, hall_id=hall_id, reported_by=actor.user_id, reported_at=ctx.now,
+        ).on_conflict_do_nothing(index_elements=["item_key"]).returning(OfflineAttention.id)
+    ).scalar_one_or_none()
     if inserted is None:  # reported before (a retry, or another PC replaying the same outbox file)
         first_hall = ctx.session.execute(
-            text("SELECT hall_id FROM offline_attention WHERE item_key = :item_key"), {"item_key": item_key},
+            select(OfflineAttention.hall_id).where(OfflineAttention.item_key == item_key)
         ).scalar_one()
         if first_hall != hall_id:
             raise AppError(ErrorCode.ATTENTION_OTHER_HALL, item_key=item_key)
@@ -264,7 +262,7 @@ def acknowledge_attention(*, ctx: CallContext, req: AcknowledgeAttentionRequest)
     actor = ctx.require_actor()
     hall_id = _hall_id(ctx, actor)
     item_key = req.item_key.lower()
-    found = ctx.session.execute(_FIND_ITEM, {"item_key": item_key}).one_or_none()
+    found = ctx.session.execute(_find_item(item_key)).one_or_none()
     if found is None:
         raise AppError(ErrorCode.ATTENTION_NOT_FOUND, item_key=item_key)
     if found.hall_id != hall_id:
@@ -272,12 +270,17 @@ def acknowledge_attention(*, ctx: CallContext, req: AcknowledgeAttentionRequest)
     note = req.note.strip()
     if len(note) < 2:  # the contract's minimum, after trimming
         raise AppError(ErrorCode.INVALID_REQUEST, field="note", problem="string_too_short")
-    inserted = ctx.session.execute(_INSERT_ACK, {
-        "item_key": item_key, "kind": found.kind, "hall_id": hall_id, "user_id": actor.user_id, "now": ctx.now,
-        "note": note,
-    }).scalar_one_or_none()
+    inserted = ctx.session.execute(
+        insert(AttentionAcknowledgement).values(
+            item_key=item_key, kind=found.kind, hall_id=hall_id, acknowledged_by=actor.user_id,
+            acknowledged_at=ctx.now, note=note,
+        ).on_conflict_do_nothing(index_elements=["item_key"]).returning(AttentionAcknowledgement.id)
+    ).scalar_one_or_none()
     if inserted is None:
-        by = ctx.session.execute(_ACK_BY, {"item_key": item_key}).scalar_one()
+        by = ctx.session.execute(
+            select(User.username).join(AttentionAcknowledgement, AttentionAcknowledgement.acknowledged_by == User.id)
+            .where(AttentionAcknowledgement.item_key == item_key)
+        ).scalar_one()
         raise AppError(ErrorCode.ALREADY_ACKNOWLEDGED, item_key=item_key, acknowledged_by=by)
     ctx.record(target=f"attention:{item_key}", before={"acknowledged": False},
                after={"acknowledged": True, "kind": found.kind, "note": note})
@@ -305,16 +308,27 @@ def acknowledge_damaged_outbox(*, ctx: CallContext, req: AcknowledgeDamagedOutbo
         raise AppError(ErrorCode.INVALID_REQUEST, field="files", problem="duplicate")
     digest = _files_digest(req)
     files = [f.model_dump(mode="json") for f in req.files]
-    inserted = ctx.session.execute(_INSERT_DAMAGE_ACK, {
-        "counter_id": actor.counter_id, "hall_id": hall_id, "digest": digest, "reason": req.reason,
-        "found_at": as_hall_time(req.found_at), "files": json.dumps(files, ensure_ascii=False),
-        "reported_by": actor.user_id, "cosigned_by": cosigner.user_id, "now": ctx.now, "note": req.note.strip(),
-    }).scalar_one_or_none()
+    inserted = ctx.session.execute(
+        insert(DamagedOutboxRecord).values(
+            counter_id=actor.counter_id, hall_id=hall_id, files_digest=digest, reason=req.reason,
+            found_at=as_hall_time(req.found_at), files=files, reported_by=actor.user_id, cosigned_by=cosigner.user_id,
+            acknowledged_at=ctx.now, note=req.note.strip(),
+        ).on_conflict_do_nothing(index_elements=["counter_id", "files_digest"]).returning(DamagedOutboxRecord.id)
+    ).scalar_one_or_none()
     if inserted is not None:
         ctx.record(target=f"outbox:{actor.counter_code}", before={"damaged": True}, after={
             "acknowledged": True, "reason": req.reason, "files": files, "cosigned_by": cosigner.username,
         })
-    row = ctx.session.execute(_DAMAGE_ACK, {"counter_id": actor.counter_id, "digest": digest}).one()
+    reporter, signer = aliased(User), aliased(User)
+    row = ctx.session.execute(
+        select(DamagedOutboxRecord.reason, DamagedOutboxRecord.found_at, DamagedOutboxRecord.files,
+               DamagedOutboxRecord.acknowledged_at, DamagedOutboxRecord.note, Counter.code.label("counter_code"),
+               reporter.username.label("reported_by"), signer.username.label("cosigned_by"))
+        .join(Counter, Counter.id == DamagedOutboxRecord.counter_id)
+        .join(reporter, reporter.id == DamagedOutboxRecord.reported_by)
+        .join(signer, signer.id == DamagedOutboxRecord.cosigned_by)
+        .where(DamagedOutboxRecord.counter_id == actor.counter_id, DamagedOutboxRecord.files_digest == digest)
+    ).one()
     return DamagedOutboxAck(
         counter_code=row.counter_code, reason=row.reason, found_at=row.found_at,
         files=[DamagedFile.model_validate(f) for f in row.files], acknowledged_at=row.acknowledged_at,

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any, Final
+from typing import Any
 
-from sqlalchemy import Row, select, text, update
+from sqlalchemy import Row, Select, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from server.db.prepared import prepared
+from server.context import Actor, AuditEntry, CallContext, Cosigner
+from server.db.prepared import SESSION, TOUCH
 from server.errors import AppError
+from server.models.audit import AuditRecord
 from server.models.org import Counter, OrgUnit
 from server.models.users import User, UserSession
-from server.rpc.context import Actor, AuditEntry, CallContext, Cosigner
 from server.security import hash_password, new_token, same_hash, token_hash, verify_password
+from server.services.org import units_up_from
 from server.settings import Settings
 from shared_models.cosign import AttestedCosign, attestation_problem
 from shared_models.errors import ErrorCode
@@ -54,16 +56,7 @@ def check_password_strength(password: str) -> None:
 
 
 def _ancestors(session: Session, org_unit_id: int) -> set[int]:
-    rows = session.execute(
-        text(
-            "WITH RECURSIVE up(id, parent_id) AS ("
-            " SELECT id, parent_id FROM org_units WHERE id = :id"
-            " UNION ALL SELECT o.id, o.parent_id FROM org_units o JOIN up ON o.id = up.parent_id)"
-            " SELECT id FROM up"
-        ),
-        {"id": org_unit_id},
-    )
-    return {int(r[0]) for r in rows}
+    return set(session.scalars(select(units_up_from(org_unit_id).c.id)))
 
 
 def _user_info(session: Session, user: User) -> UserInfo:
@@ -162,22 +155,8 @@ def login(*, ctx: CallContext, req: LoginRequest) -> LoginResult:
     )
 
 
-#: The session behind a token hash, with its user and counter (the first statement of every call).
-SESSION_SQL: Final = """
-    SELECT s.id AS session_id, s.last_seen_at, s.ended_at, u.id AS user_id, u.username, u.role, u.active,
-           k.id AS counter_id, k.code AS counter_code
-    FROM user_sessions s JOIN users u ON u.id = s.user_id JOIN counters k ON k.id = s.counter_id
-    WHERE s.token_hash = :token_hash
-"""
-#: The conditions under which ``session_actor`` accepts a ``SESSION_SQL`` row, in SQL (for statements
-#: that write only for a valid session; the two must say the same).
-SESSION_VALID_SQL: Final = "ended_at IS NULL AND active AND counter_code = :counter AND last_seen_at >= :idle_since"
-_SESSION: Final = prepared(text(SESSION_SQL))
-_TOUCH: Final = prepared(text("UPDATE user_sessions SET last_seen_at = :now WHERE id = :id"))
-
-
 def session_params(*, settings: Settings, token: str, counter_code: str | None, now: dt.datetime) -> dict[str, Any]:
-    """Bind parameters of ``SESSION_SQL`` and ``SESSION_VALID_SQL``."""
+    """Bind parameters of ``prepared.SESSION_SQL`` and ``prepared.SESSION_VALID_SQL``."""
     return {"token_hash": token_hash(token), "counter": counter_code,
             "idle_since": now - dt.timedelta(seconds=settings.idle_timeout_s)}
 
@@ -188,7 +167,8 @@ def needs_touch(last_seen: dt.datetime, now: dt.datetime) -> bool:
 
 
 def session_actor(row: Row[Any] | None, *, settings: Settings, counter_code: str | None, now: dt.datetime) -> Actor:
-    """The actor of a ``SESSION_SQL`` row, or the reason the session is refused."""
+    """The actor of a ``prepared.SESSION_SQL`` row, or the reason the session is refused (the same rules as
+    ``prepared.SESSION_VALID_SQL``)."""
     if row is None or row.ended_at is not None or not row.active:
         raise AppError(ErrorCode.SESSION_INVALID)
     if counter_code != row.counter_code:
@@ -207,10 +187,10 @@ def authenticate(
     activity for the idle timeout. Plain SQL on the session's connection: this runs on every call."""
     conn = session.connection()
     params = session_params(settings=settings, token=token, counter_code=counter_code, now=now)
-    row = conn.execute(_SESSION, params).one_or_none()
+    row = conn.execute(SESSION, params).one_or_none()
     actor = session_actor(row, settings=settings, counter_code=counter_code, now=now)
     if touch and row is not None and needs_touch(row.last_seen_at, now):
-        conn.execute(_TOUCH, {"now": now, "id": actor.session_id})
+        conn.execute(TOUCH, {"now": now, "id": actor.session_id})
     return actor
 
 
@@ -233,20 +213,15 @@ def verify_cosign(ctx: CallContext, *, username: str, password: str, permission:
     return Cosigner(user_id=user.id, username=user.username, role=user.role)
 
 
-# Whether the co-signer belongs to the hall of the actor's counter or a unit above it, and whether they have
-# signed in at this counter or co-signed a call made there (the counter can only hold a verifier of theirs
-# if one of these happened).
-_ATTESTABLE: Final = text(
-    """
-    WITH RECURSIVE up(id, parent_id) AS (
-        SELECT o.id, o.parent_id FROM org_units o JOIN counters k ON k.hall_id = o.id WHERE k.id = :counter_id
-        UNION ALL SELECT o.id, o.parent_id FROM org_units o JOIN up ON o.id = up.parent_id)
-    SELECT EXISTS (SELECT 1 FROM up JOIN users u ON u.org_unit_id = up.id WHERE u.id = :user_id) AS in_scope,
-           (EXISTS (SELECT 1 FROM user_sessions s WHERE s.user_id = :user_id AND s.counter_id = :counter_id)
-            OR EXISTS (SELECT 1 FROM audit_log a WHERE a.chain = :counter_code AND a.cosigner_id = :user_id)
-           ) AS known_here
-    """
-)
+def _attestable(*, counter_id: int, counter_code: str, user_id: int) -> Select[bool, bool]:
+    """Whether the co-signer belongs to the hall of the actor's counter or a unit above it, and whether they
+    have signed in at this counter or co-signed a call made there (the counter can only hold a verifier of
+    theirs if one of these happened)."""
+    up = units_up_from(select(Counter.hall_id).where(Counter.id == counter_id).scalar_subquery())
+    in_scope = exists().where(User.org_unit_id == up.c.id, User.id == user_id)
+    signed_in_here = exists().where(UserSession.user_id == user_id, UserSession.counter_id == counter_id)
+    cosigned_here = exists().where(AuditRecord.chain == counter_code, AuditRecord.cosigner_id == user_id)
+    return select(in_scope.label("in_scope"), or_(signed_in_here, cosigned_here).label("known_here"))
 
 
 def verify_attested_cosign(ctx: CallContext, attestation: AttestedCosign, *, permission: Perm) -> Cosigner:
@@ -266,8 +241,8 @@ def verify_attested_cosign(ctx: CallContext, attestation: AttestedCosign, *, per
         raise AppError(ErrorCode.COSIGN_SAME_USER)
     if not user.active or permission not in ROLE_PERMISSIONS[user.role]:
         raise AppError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=user.username)
-    row = ctx.session.execute(_ATTESTABLE, {"counter_id": actor.counter_id, "user_id": user.id,
-                                            "counter_code": actor.counter_code}).one()
+    row = ctx.session.execute(_attestable(counter_id=actor.counter_id, counter_code=actor.counter_code,
+                                          user_id=user.id)).one()
     if not (row.in_scope and row.known_here):
         raise AppError(ErrorCode.COSIGN_NOT_AUTHORIZED, username=user.username)
     verified_at = as_hall_time(attestation.verified_at)  # a counter's clock runs on hall time

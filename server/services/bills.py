@@ -23,50 +23,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from sqlalchemy import Row, text
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
-from server.db.prepared import fetch, prepared
+from server.db.prepared import OPEN_BILLS, fetch
 from server.models.ledger import EntryKind
 from shared_models.rules.hall_time import business_date
 from shared_models.rules.late_fees import CrossYearRule, LateFeeRule, OpenPrincipal, late_fee_on
 
 _FEE: Final = EntryKind.LATE_FEE.value
 _CHARGE: Final = EntryKind.CHARGE.value
-
-# Per-bill sums over the customer's entries (index ix_ledger_entries_customer_posted), then for the
-# open bills only their entries (ix_ledger_entries_bill) with the kind of the entry a reversal reverses.
-# The balance rides on every row; the LEFT JOIN ON true keeps one row when nothing is open. With
-# :before set, only entries with a smaller id count: the books as they stood before a payment.
-_OPEN_BILLS_SQL: Final = prepared(text(
-    """
-    WITH per_bill AS (
-        SELECT e.bill_id, sum(e.amount_fen) AS total
-        FROM ledger_entries e
-        WHERE e.customer_id = :cid AND (CAST(:before AS bigint) IS NULL OR e.id < :before)
-        GROUP BY e.bill_id
-    )
-    SELECT (SELECT coalesce(sum(total), 0) FROM per_bill) AS balance_fen,
-           o.id, o.bill_no, o.period, o.kwh, o.amount_fen, o.issued_on, o.due_on,
-           o.late_fee_daily_permille, o.late_fee_cross_year_permille, o.late_fee_cross_year_rule,
-           o.late_fee_minimum_fen, o.kind, o.entry_fen, o.posted_at, o.reversed_kind
-    FROM (SELECT 1) AS one
-    LEFT JOIN (
-        SELECT b.id, b.bill_no, b.period, b.kwh, b.amount_fen, b.issued_on, b.due_on,
-               tv.late_fee_daily_permille, tv.late_fee_cross_year_permille, tv.late_fee_cross_year_rule,
-               tv.late_fee_minimum_fen, e.id AS entry_id, e.kind, e.amount_fen AS entry_fen, e.posted_at,
-               r.kind AS reversed_kind
-        FROM per_bill pb
-        JOIN bills b ON b.id = pb.bill_id
-        JOIN tariff_versions tv ON tv.id = b.tariff_version_id
-        JOIN ledger_entries e ON e.bill_id = b.id AND (CAST(:before AS bigint) IS NULL OR e.id < :before)
-        LEFT JOIN ledger_entries r ON r.id = e.reverses_id
-        WHERE pb.total < 0
-    ) AS o ON true
-    ORDER BY o.due_on, o.period, o.id, o.entry_id
-    """
-))
-
 
 @dataclass(frozen=True)
 class BillDue:
@@ -125,12 +91,12 @@ def load_bills(
 
     ``before_entry_id`` reads the books as they were before that entry (to rebuild an old receipt).
     """
-    rows = fetch(session, _OPEN_BILLS_SQL, {"cid": customer_id, "before": before_entry_id})
+    rows = fetch(session, OPEN_BILLS, {"cid": customer_id, "before": before_entry_id})
     return customer_bills(rows, on=on)
 
 
 def customer_bills(rows: Sequence[Row[Any]], *, on: dt.date) -> CustomerBills:
-    """One customer's open bills and balance from rows shaped like ``_OPEN_BILLS_SQL``'s: the balance on
+    """One customer's open bills and balance from rows shaped like ``prepared.OPEN_BILLS``'s: the balance on
     every row, then per entry of an open bill its head, entry and reversed kind (none: one row of NULLs),
     ordered by due date, period, bill and entry."""
     balance, terms = open_bill_terms(rows)
@@ -149,7 +115,7 @@ class BillTerms:
 
 
 def open_bill_terms(rows: Sequence[Row[Any]]) -> tuple[int, list[tuple[Row[Any], BillTerms]]]:
-    """(balance, per open bill its head row and late-fee terms) from rows shaped like ``_OPEN_BILLS_SQL``'s,
+    """(balance, per open bill its head row and late-fee terms) from rows shaped like ``prepared.OPEN_BILLS``'s,
     in their order. Also fed by the hall cache's page query (``cache.py``)."""
     balance = int(rows[0].balance_fen)
     entries: dict[int, list[tuple[str, int, dt.datetime, str | None]]] = defaultdict(list)

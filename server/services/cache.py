@@ -24,8 +24,8 @@ from typing import Any, Final
 
 from sqlalchemy import Row, text
 
+from server.context import CallContext
 from server.errors import AppError
-from server.rpc.context import CallContext
 from server.services.bills import BillTerms, open_bill_terms
 from shared_models.errors import ErrorCode
 from shared_models.methods.cache import (

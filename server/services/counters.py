@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from server.context import CallContext
 from server.errors import AppError
 from server.models.org import Counter
-from server.rpc.context import CallContext
 from server.security import new_token, token_hash
 from shared_models.errors import ErrorCode
 

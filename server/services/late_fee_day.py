@@ -10,26 +10,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, select
 
+from server.context import CallContext
 from server.errors import AppError
-from server.rpc.context import CallContext
+from server.models.payments import Shift, ShiftClosing
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import PayRequest
 from shared_models.rules.as_of import AsOf, ShiftSpan, late_fee_as_of
 from shared_models.rules.hall_time import as_hall_time, business_date, day_bounds
 from shared_models.rules.receipt_numbers import day_range, highest_allowed_seq, parse_receipt_no
 
-# The shift a payment taken at :taken belongs to: the cashier's latest one at the counter opened by then
+# The shift a payment taken at :latest belongs to: the cashier's latest one at the counter opened by then
 # (skew allowed), with its close if any. Offline replays only: not the hot path of a payment.
-_SHIFT_AT: Final = text(
-    """
-    SELECT s.opened_at, sc.closed_at
-    FROM shifts s LEFT JOIN shift_closings sc ON sc.shift_id = s.id
-    WHERE s.user_id = :user_id AND s.counter_id = :counter_id AND s.opened_at <= :latest
-    ORDER BY s.opened_at DESC, s.id DESC
-    LIMIT 1
-    """
+_SHIFT_AT: Final = (
+    select(Shift.opened_at, ShiftClosing.closed_at)
+    .outerjoin(ShiftClosing, ShiftClosing.shift_id == Shift.id)
+    .where(Shift.user_id == bindparam("user_id"), Shift.counter_id == bindparam("counter_id"),
+           Shift.opened_at <= bindparam("latest"))
+    .order_by(Shift.opened_at.desc(), Shift.id.desc())
+    .limit(1)
 )
 
 

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
 
+from sqlalchemy import CTE, ColumnElement, select
+from sqlalchemy.orm import aliased
+
+from server.context import CallContext
 from server.errors import AppError
 from server.models.org import Counter, OrgKind, OrgUnit
-from server.rpc.context import CallContext
 from shared_models.errors import ErrorCode
 
 #: Which kind of unit may sit under which (the tree is center → city → county → hall).
 PARENT_KIND = {OrgKind.CITY: OrgKind.CENTER, OrgKind.COUNTY: OrgKind.CITY, OrgKind.HALL: OrgKind.COUNTY}
+
+
+def units_up_from(start: ColumnElement[Any] | Any) -> CTE:
+    """A recursive CTE (``id``) of the unit ``start`` (an expression: a bind parameter or a subquery) and
+    every unit above it: who belongs there or above may act for that unit."""
+    up = select(OrgUnit.id, OrgUnit.parent_id).where(OrgUnit.id == start).cte("up", recursive=True)
+    parent = aliased(OrgUnit, name="o")
+    return up.union_all(select(parent.id, parent.parent_id).join(up, parent.id == up.c.parent_id))
 
 
 def add_org_unit(*, ctx: CallContext, code: str, name: str, kind: OrgKind, parent_code: str | None) -> int:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Final
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, exists, func, select
 
-from server.rpc.context import CallContext
+from server.context import CallContext
+from server.models.org import Counter
+from server.models.payments import Payment, PaymentTender, PaymentVoid
 from server.services.bills import load_bills
 from server.services.customers import customer_profile, find_customer
 from shared_models.methods.customers import CustomerOverview, GetCustomerRequest, OpenBillView, RecentPayment
@@ -16,16 +18,19 @@ from shared_models.rules.hall_time import business_date
 #: How many of the latest payments the view lists.
 RECENT_PAYMENTS: Final = 10
 
-_RECENT_SQL: Final = text(
-    """
-    SELECT p.receipt_no, p.paid_at, p.amount_fen, k.code AS counter_code,
-           ARRAY(SELECT t.method FROM payment_tenders t WHERE t.payment_id = p.id ORDER BY t.id) AS methods,
-           EXISTS (SELECT 1 FROM payment_voids v WHERE v.payment_id = p.id) AS voided
-    FROM payments p JOIN counters k ON k.id = p.counter_id
-    WHERE p.customer_id = :cid
-    ORDER BY p.paid_at DESC, p.id DESC
-    LIMIT :n
-    """
+_RECENT: Final = (
+    select(
+        Payment.receipt_no, Payment.paid_at, Payment.amount_fen, Counter.code.label("counter_code"),
+        func.array(
+            select(PaymentTender.method).where(PaymentTender.payment_id == Payment.id).order_by(PaymentTender.id)
+            .scalar_subquery()
+        ).label("methods"),
+        exists().where(PaymentVoid.payment_id == Payment.id).label("voided"),
+    )
+    .join(Counter, Counter.id == Payment.counter_id)
+    .where(Payment.customer_id == bindparam("cid"))
+    .order_by(Payment.paid_at.desc(), Payment.id.desc())
+    .limit(bindparam("n"))
 )
 
 
@@ -35,7 +40,7 @@ def get_overview(*, ctx: CallContext, req: GetCustomerRequest) -> CustomerOvervi
     profile = customer_profile(ctx, customer)
     today = business_date(ctx.now)
     books = load_bills(ctx.session, customer_id=customer.id, on=today)
-    recent = ctx.session.execute(_RECENT_SQL, {"cid": customer.id, "n": RECENT_PAYMENTS}).all()
+    recent = ctx.session.execute(_RECENT, {"cid": customer.id, "n": RECENT_PAYMENTS}).all()
     return CustomerOverview(
         profile=profile,
         open_bills=[

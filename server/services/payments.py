@@ -20,10 +20,10 @@ from typing import Any, Final
 from sqlalchemy import Row, text
 from sqlalchemy.exc import IntegrityError
 
-from server.db.prepared import fetch, prepared
+from server.context import CallContext
+from server.db.prepared import LOCK_CUSTOMER, WRITE_PAYMENT, fetch
 from server.errors import AppError
 from server.models.ledger import EntryKind
-from server.rpc.context import CallContext
 from server.services.bills import BillDue, CustomerBills, load_bills
 from server.services.late_fee_day import check_receipt_window, payment_as_of, receipt_window_bounds
 from shared_models.errors import ErrorCode
@@ -47,80 +47,6 @@ from shared_models.rules.quote import quote_payment
 from shared_models.rules.receipt_numbers import check_counter_receipt_no
 from shared_models.rules.receipts import ReceiptHeader, build_receipt
 from shared_models.rules.tenders import TenderTotals, check_tenders
-
-# The customer and the cashier's open shift at this counter, both locked (FOR NO KEY UPDATE, the lock
-# ``close_shift`` takes on the shift, so a payment and the close of its shift serialize), with what the
-# receipt needs about the counter and the cashier. Whether the receipt number is taken is checked here
-# too; the unique index backs it under concurrency. So are the highest number booked for the counter on
-# the receipt's day and that day's damaged-outbox acknowledgements (the receipt window, ``late_fee_day``).
-# A close committed while this waited for the shift lock is seen by the payment INSERT below (a later
-# statement: a new snapshot), which then writes nothing. One round trip and no ORM: this replaced three
-# statements (docs/benchmarks.md).
-_LOCK_CUSTOMER_SQL: Final = prepared(text(
-    """
-    WITH s AS (
-        SELECT sh.id, sh.shift_no FROM shifts sh
-        WHERE sh.user_id = :user_id AND sh.counter_id = :counter_id
-          AND NOT EXISTS (SELECT 1 FROM shift_closings sc WHERE sc.shift_id = sh.id)
-        ORDER BY sh.id DESC LIMIT 1
-        FOR NO KEY UPDATE
-    )
-    SELECT c.id, c.customer_no, c.name, c.address, c.status,
-           EXISTS (SELECT 1 FROM payments p WHERE p.receipt_no = :receipt_no) AS taken,
-           (SELECT max(p.receipt_no) FROM payments p
-             WHERE p.receipt_no BETWEEN CAST(:seq_lo AS varchar) AND CAST(:seq_hi AS varchar)
-               AND left(p.receipt_no, CAST(:seq_n AS int)) = CAST(:seq_prefix AS varchar)) AS highest_receipt,
-           (SELECT count(*) FROM damaged_outbox_acks d
-             WHERE d.counter_id = :counter_id AND d.acknowledged_at >= CAST(:day_start AS timestamptz)
-               AND d.acknowledged_at < CAST(:day_end AS timestamptz)) AS damage_acks,
-           (SELECT h.name FROM counters k JOIN org_units h ON h.id = k.hall_id WHERE k.id = :counter_id) AS hall_name,
-           (SELECT u.display_name FROM users u WHERE u.id = :user_id) AS cashier_name,
-           (SELECT s.id FROM s) AS shift_id, (SELECT s.shift_no FROM s) AS shift_no
-    FROM customers c WHERE c.customer_no = :customer_no
-    FOR NO KEY UPDATE OF c
-    """
-))
-
-# Everything a payment writes, in one round trip, prepared (so every parameter's type is spelled out).
-# The payment row is only inserted while its shift has no closing row: the shift row is locked first,
-# so a close that committed meanwhile is seen here.
-_WRITE_SQL: Final = prepared(text(
-    """
-    WITH p AS (
-        INSERT INTO payments (receipt_no, customer_id, shift_id, user_id, counter_id, paid_at, local_time,
-                              amount_fen, due_fen, tendered_fen, change_fen, prepayment_before_fen,
-                              prepayment_after_fen, to_prepayment_fen, redirected_to_prepayment_fen,
-                              accepted_offline, idempotency_key, late_fee_as_of, late_fee_as_of_rule)
-        SELECT CAST(:receipt_no AS varchar), CAST(:customer_id AS bigint), CAST(:shift_id AS bigint),
-               CAST(:user_id AS bigint), CAST(:counter_id AS bigint), CAST(:now AS timestamptz),
-               CAST(:local_time AS timestamptz), CAST(:amount_fen AS bigint), CAST(:due_fen AS bigint),
-               CAST(:tendered_fen AS bigint), CAST(:change_fen AS bigint), CAST(:prepayment_before_fen AS bigint),
-               CAST(:prepayment_after_fen AS bigint), CAST(:to_prepayment_fen AS bigint),
-               CAST(:redirected_fen AS bigint), CAST(:accepted_offline AS boolean), CAST(:idempotency_key AS varchar),
-               CAST(:as_of AS date), CAST(:as_of_rule AS varchar)
-        WHERE NOT EXISTS (SELECT 1 FROM shift_closings sc WHERE sc.shift_id = CAST(:shift_id AS bigint))
-        RETURNING id
-    ), t AS (
-        INSERT INTO payment_tenders (payment_id, method, amount_fen, cash_handed_fen, reference)
-        SELECT p.id, x.method, x.amount_fen, x.cash_handed_fen, x.reference
-        FROM p, jsonb_to_recordset(CAST(:tenders AS jsonb))
-             AS x(method text, amount_fen bigint, cash_handed_fen bigint, reference text)
-    ), a AS (
-        INSERT INTO payment_allocations (payment_id, bill_id, late_fee_fen, late_days, principal_fen)
-        SELECT p.id, x.bill_id, x.late_fee_fen, x.late_days, x.principal_fen
-        FROM p, jsonb_to_recordset(CAST(:allocations AS jsonb))
-             AS x(bill_id bigint, late_fee_fen bigint, late_days int, principal_fen bigint)
-    ), l AS (
-        INSERT INTO ledger_entries (customer_id, kind, amount_fen, bill_id, posted_at, posted_by, reference,
-                                    payment_id)
-        SELECT CAST(:customer_id AS bigint), x.kind, x.amount_fen, x.bill_id, CAST(:now AS timestamptz),
-               CAST(:user_id AS bigint), CAST(:receipt_no AS varchar), p.id
-        FROM p, jsonb_to_recordset(CAST(:entries AS jsonb)) AS x(n int, kind text, amount_fen bigint, bill_id bigint)
-        ORDER BY x.n
-    )
-    SELECT id FROM p
-    """
-))
 
 # A booked payment with everything its receipt shows; FOR UPDATE (reprints, voids) takes turns per receipt.
 _RECEIPT_SQL: Final = """
@@ -191,7 +117,7 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     amount = totals.paid_fen
     _check_amount(ctx, amount)
     local_time = _local_time_utc(ctx, req.local_time, offline=req.accepted_offline)
-    heads = fetch(ctx.session, _LOCK_CUSTOMER_SQL, {
+    heads = fetch(ctx.session, LOCK_CUSTOMER, {
         "customer_no": req.customer_no, "receipt_no": req.receipt_no, "counter_id": actor.counter_id,
         "user_id": actor.user_id, **receipt_window_bounds(actor.counter_code, receipt_day),
     })
@@ -232,7 +158,7 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
         "entries": json.dumps(_ledger_entries(paid_bills, prepayment_fen=quote.to_prepayment_fen)),
     }
     try:
-        written = fetch(ctx.session, _WRITE_SQL, params)
+        written = fetch(ctx.session, WRITE_PAYMENT, params)
         payment_id = written[0][0] if written else None
     except IntegrityError as exc:
         if _constraint(exc) == "uq_payments_receipt_no":  # the same number booked meanwhile by a parallel call

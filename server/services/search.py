@@ -33,8 +33,8 @@ from typing import Literal
 from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
+from server.context import CallContext
 from server.errors import AppError
-from server.rpc.context import CallContext
 from shared_models.errors import ErrorCode
 from shared_models.methods.customers import (
     CustomerCategory,

@@ -1,4 +1,10 @@
-"""The daily settlement 日结单 (SPEC C4, DOMAIN §8): the closed shifts of a hall's business day.
+"""The daily settlement 日结单 (SPEC C4, DOMAIN §8): the closed shifts of a hall's business day, assembled and checked.
+
+The one place the report's figures come from: the counter's screen, the supervisor's PDF and later reports
+all show what this service answers. It reads each closed shift's summary (``shift_summary``), assembles the
+report with ``shared_models.rules.settlement`` and checks every sum before answering: a settlement whose
+figures do not agree is logged with those figures and answered INTERNAL_ERROR (with a reference), never
+sent on to be printed.
 
 A shift belongs to the China business day it was opened on. A cashier gets their own shifts of the
 day at the hall of the counter they sit at; ``whole_hall`` (a supervisor) gets every cashier's. Shifts
@@ -19,18 +25,23 @@ balance-plus-open-principal sum over the hall's whole ledger (figures in docs/be
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 
 from sqlalchemy import select, text
 
+from server.context import CallContext
 from server.errors import AppError
 from server.models.org import Counter, OrgUnit
 from server.models.payments import Shift, ShiftClosing
-from server.rpc.context import CallContext
 from server.services.shift_summary import summarize
 from shared_models.errors import ErrorCode
-from shared_models.methods.shifts import DailySettlement, SettlementRequest
+from shared_models.methods.settlement import DailySettlement, SettlementReport, SettlementRequest
 from shared_models.roles import ROLE_PERMISSIONS, Perm
 from shared_models.rules.hall_time import day_bounds
+from shared_models.rules.settlement import SettlementMismatchError, assemble_settlement, check_settlement
+
+log = logging.getLogger(__name__)
 
 _PREPAYMENT_SQL = text(
     """
@@ -54,7 +65,7 @@ def hall_prepayment(ctx: CallContext, *, hall_id: int, start: dt.datetime, end: 
 
 
 def get_daily(*, ctx: CallContext, req: SettlementRequest) -> DailySettlement:
-    """The settlement data of the caller's (or, for a supervisor, the whole hall's) shifts of a day."""
+    """The 日结单 of the caller's (or, for a supervisor, the whole hall's) closed shifts of a day, checked."""
     actor = ctx.require_actor()
     if req.whole_hall and Perm.APPROVE not in ROLE_PERMISSIONS[actor.role]:
         raise AppError(ErrorCode.PERMISSION_DENIED, permission=Perm.APPROVE.value)
@@ -72,12 +83,30 @@ def get_daily(*, ctx: CallContext, req: SettlementRequest) -> DailySettlement:
         stmt = stmt.where(Shift.user_id == actor.user_id)
     rows = s.execute(stmt).all()
     summaries = [summarize(s, r.id) for r in rows if r.closing_id is not None]
-    start, end = day_bounds(req.business_date)
-    opening, closing = hall_prepayment(ctx, hall_id=hall.id, start=start, end=end)
+    report = None
+    if summaries:
+        start, end = day_bounds(req.business_date)
+        opening, closing = hall_prepayment(ctx, hall_id=hall.id, start=start, end=end)
+        report = assemble_settlement(
+            hall_code=hall.code, hall_name=hall.name, business_date=req.business_date, summaries=summaries,
+            prepayment_opening_fen=opening, prepayment_closing_fen=closing, generated_at=ctx.now,
+            generated_by=actor.username,
+        )
+        if report is not None:
+            report = checked(report)
     return DailySettlement(
-        hall_code=hall.code, hall_name=hall.name, business_date=req.business_date, shifts=summaries,
-        open_shifts=[r.shift_no for r in rows if r.closing_id is None],
-        deposit_slip_nos=sorted({x.closing.deposit_slip_no for x in summaries if x.closing is not None}),
-        prepayment_opening_fen=opening, prepayment_closing_fen=closing,
-        generated_at=ctx.now, generated_by=actor.username,
+        hall_code=hall.code, hall_name=hall.name, business_date=req.business_date,
+        open_shifts=[r.shift_no for r in rows if r.closing_id is None], report=report,
     )
+
+
+def checked(report: SettlementReport) -> SettlementReport:
+    """``report`` when its sums agree; else the figures are logged and the call fails with INTERNAL_ERROR."""
+    try:
+        check_settlement(report)
+    except SettlementMismatchError as exc:
+        ref = uuid.uuid4().hex[:12]
+        log.error("settlement of %s %s does not add up (ref %s): %s %s", report.hall_code,
+                  report.business_date.isoformat(), ref, exc.code.value, exc.figures)
+        raise AppError(ErrorCode.INTERNAL_ERROR, ref=ref) from exc
+    return report

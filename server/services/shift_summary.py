@@ -4,10 +4,11 @@ Everything is read from the append-only books, so the summary of a closed shift 
 read: totals by method and by business type over the payments not voided, the voids, the receipt
 number runs used, and the expected cash (float plus the cash part of the payments not voided).
 
-Business types come from the payment's parts: 电费 is the principal its allocations paid, 违约金 the late
-fees they paid, 预收 what went to prepayment (``to_prepayment_fen``, money redirected from bills paid
-elsewhere included). So the business total always equals the method total (the settlement PDF checks
-it). 购电 and 业务费 have no payments yet and are left out while zero.
+Each payment is read with its parts (tenders; 电费 the principal its allocations paid, 违约金 the late fees
+they paid, 预收 what went to prepayment, ``to_prepayment_fen``, money redirected from bills paid elsewhere
+included) and the totals and the expected cash are summed by ``shared_models.rules.shift_totals``, the
+rule the offline counter sums its own figures with. So the business total always equals the method total
+(the settlement checks it). 购电 and 业务费 have no payments yet and are left out while zero.
 
 Offline items (SPEC §5, C4): the payments booked here with ``accepted_offline`` (confirmed), and the
 counter's payments a supervisor signed as unsent when the shift closed (``shift_closing_unsent``):
@@ -24,11 +25,9 @@ from typing import Any
 from sqlalchemy import Row, text
 from sqlalchemy.orm import Session
 
-from shared_models.methods.payments import BusinessType, TenderMethod
+from shared_models.methods.payments import TenderMethod
 from shared_models.methods.shifts import (
-    BusinessTotalLine,
     CashCountLine,
-    MethodTotalLine,
     OfflineItemLine,
     OfflineStatus,
     ShiftClosing,
@@ -37,6 +36,7 @@ from shared_models.methods.shifts import (
     VoidedLine,
 )
 from shared_models.rules.receipt_ranges import receipt_ranges
+from shared_models.rules.shift_totals import PaymentParts, expected_cash_fen, shift_totals
 
 _SHIFT_SQL = text(
     """
@@ -57,40 +57,26 @@ _SHIFT_SQL = text(
     """
 )
 
+# Every payment of the shift with its void, and its parts: the tenders, what its allocations paid to principal
+# and late fees, and what went to prepayment (one round trip; the totals are summed by the shared rule).
 _PAYMENTS_SQL = text(
     """
-    SELECT p.receipt_no, p.amount_fen, p.accepted_offline, v.voided_at, cu.display_name AS cosigned_by, v.reason,
+    SELECT p.receipt_no, p.amount_fen, p.accepted_offline, p.to_prepayment_fen, v.voided_at,
+           cu.display_name AS cosigned_by, v.reason,
            EXISTS (SELECT 1 FROM attested_cosigns ac WHERE ac.method = 'payment.void_attested'
-                   AND ac.receipt_no = p.receipt_no) AS void_attested
+                   AND ac.receipt_no = p.receipt_no) AS void_attested,
+           al.principal_fen, al.late_fee_fen,
+           (SELECT coalesce(json_agg(json_build_array(t.method, t.amount_fen) ORDER BY t.id), '[]'::json)
+            FROM payment_tenders t WHERE t.payment_id = p.id) AS tenders
     FROM payments p
     LEFT JOIN payment_voids v ON v.payment_id = p.id
     LEFT JOIN users cu ON cu.id = v.cosigned_by
+    LEFT JOIN LATERAL (
+        SELECT coalesce(sum(a.principal_fen), 0) AS principal_fen, coalesce(sum(a.late_fee_fen), 0) AS late_fee_fen
+        FROM payment_allocations a WHERE a.payment_id = p.id
+    ) al ON true
     WHERE p.shift_id = :shift_id
     ORDER BY p.id
-    """
-)
-
-# One round trip for both groupings, over the payments of the shift that are not voided.
-_TOTALS_SQL = text(
-    """
-    WITH kept AS MATERIALIZED (
-        SELECT p.id, p.to_prepayment_fen FROM payments p
-        WHERE p.shift_id = :shift_id AND NOT EXISTS (SELECT 1 FROM payment_voids v WHERE v.payment_id = p.id)
-    )
-    SELECT 'method' AS kind, t.method AS key, count(*) AS n, sum(t.amount_fen) AS fen
-    FROM payment_tenders t JOIN kept k ON k.id = t.payment_id GROUP BY t.method
-    UNION ALL
-    SELECT 'business', 'electricity', count(DISTINCT a.payment_id) FILTER (WHERE a.principal_fen > 0),
-           coalesce(sum(a.principal_fen), 0)
-    FROM payment_allocations a JOIN kept k ON k.id = a.payment_id
-    UNION ALL
-    SELECT 'business', 'late_fee', count(DISTINCT a.payment_id) FILTER (WHERE a.late_fee_fen > 0),
-           coalesce(sum(a.late_fee_fen), 0)
-    FROM payment_allocations a JOIN kept k ON k.id = a.payment_id
-    UNION ALL
-    SELECT 'business', 'prepayment', count(*) FILTER (WHERE k.to_prepayment_fen > 0),
-           coalesce(sum(k.to_prepayment_fen), 0)
-    FROM kept k
     """
 )
 
@@ -145,11 +131,21 @@ def shift_info(session: Session, shift_id: int) -> ShiftInfo:
     return _shift_info(session.execute(_SHIFT_SQL, {"shift_id": shift_id}).one())
 
 
-def offline_items(session: Session, shift: Row[Any]) -> tuple[list[OfflineItemLine], int]:
-    """The shift's offline items, and the cash correction they make to its expected cash (fen): plus the
-    cash of unsent items not booked here, minus the cash of payments carried in from another shift's close."""
+def payment_parts(row: Row[Any]) -> PaymentParts:
+    """One payment row of :data:`_PAYMENTS_SQL` as the shared totals see it."""
+    return PaymentParts(
+        amount_fen=int(row.amount_fen),
+        tenders=tuple((TenderMethod(method), int(amount)) for method, amount in row.tenders),
+        electricity_fen=int(row.principal_fen), late_fee_fen=int(row.late_fee_fen),
+        prepayment_fen=int(row.to_prepayment_fen), voided=row.voided_at is not None,
+    )
+
+
+def offline_items(session: Session, shift: Row[Any]) -> tuple[list[OfflineItemLine], int, int]:
+    """The shift's offline items, and what they change in its expected cash (fen): the cash of unsent items not
+    booked here (in this drawer), and the cash of payments carried in from another shift's close (not in it)."""
     lines: dict[str, OfflineItemLine] = {}
-    correction = 0
+    unsent_cash = carried_in = 0
     for p in session.execute(_OFFLINE_PAYMENTS_SQL, {"shift_id": shift.id}):
         lines[p.receipt_no] = OfflineItemLine(
             receipt_no=p.receipt_no, customer_no=p.customer_no, amount_fen=int(p.amount_fen),
@@ -158,13 +154,13 @@ def offline_items(session: Session, shift: Row[Any]) -> tuple[list[OfflineItemLi
             redirected_to_prepayment_fen=int(p.redirected_to_prepayment_fen), voided=bool(p.voided),
         )
         if p.from_shift_no is not None and not p.voided:
-            correction -= int(p.cash_fen)
+            carried_in += int(p.cash_fen)
     for u in session.execute(_UNSENT_SQL, {"shift_id": shift.id}):
         booked_here = u.booked_shift_id == shift.id
         if booked_here and u.receipt_no in lines:
             continue  # booked offline in this very shift: listed above
         if not booked_here:
-            correction += int(u.cash_fen)
+            unsent_cash += int(u.cash_fen)
         status = (OfflineStatus.UNCONFIRMED if u.booked_shift_id is None
                   else OfflineStatus.CONFIRMED if booked_here else OfflineStatus.CONFIRMED_LATER)
         lines[u.receipt_no] = OfflineItemLine(
@@ -172,30 +168,21 @@ def offline_items(session: Session, shift: Row[Any]) -> tuple[list[OfflineItemLi
             local_time=u.local_time, booked_at=u.paid_at, booked_shift_no=u.booked_shift_no, from_shift_no=None,
             redirected_to_prepayment_fen=int(u.redirected_to_prepayment_fen or 0), voided=bool(u.voided),
         )
-    return [lines[no] for no in sorted(lines)], correction
+    return [lines[no] for no in sorted(lines)], unsent_cash, carried_in
 
 
 def summarize(session: Session, shift_id: int) -> ShiftSummary:
     """The summary of one shift, open or closed."""
     s = session.execute(_SHIFT_SQL, {"shift_id": shift_id}).one()
     payments = session.execute(_PAYMENTS_SQL, {"shift_id": shift_id}).all()
-    totals = session.execute(_TOTALS_SQL, {"shift_id": shift_id}).all()
-
-    by_method = {TenderMethod(r.key): (int(r.n), int(r.fen)) for r in totals if r.kind == "method"}
-    by_business = {BusinessType(r.key): (int(r.n), int(r.fen)) for r in totals if r.kind == "business"}
-    methods = [MethodTotalLine(method=m, count=by_method[m][0], amount_fen=by_method[m][1])
-               for m in TenderMethod if m in by_method]
-    businesses = [BusinessTotalLine(business=b, count=by_business[b][0], amount_fen=by_business[b][1])
-                  for b in BusinessType if by_business.get(b, (0, 0)) != (0, 0)]
-    kept = [p for p in payments if p.voided_at is None]
+    totals = shift_totals(payment_parts(p) for p in payments)
     voids = sorted(
         (VoidedLine(receipt_no=p.receipt_no, amount_fen=int(p.amount_fen), voided_at=p.voided_at,
                     cosigned_by=p.cosigned_by, reason=p.reason, cosign_at_counter=bool(p.void_attested))
          for p in payments if p.voided_at is not None),
         key=lambda v: (v.voided_at, v.receipt_no),
     )
-    cash_fen = by_method.get(TenderMethod.CASH, (0, 0))[1]
-    offline, cash_correction = offline_items(session, s)
+    offline, unsent_cash, carried_in = offline_items(session, s)
     closing = None
     if s.closed_at is not None:
         counts = sorted(((int(d), int(n)) for d, n in s.cash_counts.items()), reverse=True)
@@ -209,14 +196,15 @@ def summarize(session: Session, shift_id: int) -> ShiftSummary:
         )
     return ShiftSummary(
         shift=_shift_info(s),
-        payments_count=len(kept),
-        collected_fen=sum(int(p.amount_fen) for p in kept),
-        methods=methods,
-        businesses=businesses,
+        payments_count=totals.payments_count,
+        collected_fen=totals.collected_fen,
+        methods=totals.methods,
+        businesses=totals.businesses,
         voids=voids,
         receipts_used=receipt_ranges(p.receipt_no for p in payments),
-        expected_cash_fen=int(s.float_fen) + cash_fen + cash_correction,
-        offline_count=sum(1 for p in kept if p.accepted_offline),
+        expected_cash_fen=expected_cash_fen(float_fen=int(s.float_fen), cash_fen=totals.cash_fen,
+                                            unsent_cash_fen=unsent_cash, carried_in_cash_fen=carried_in),
+        offline_count=sum(1 for p in payments if p.voided_at is None and p.accepted_offline),
         closing=closing,
         offline_items=offline,
         offline_unconfirmed=sum(1 for line in offline if line.status is OfflineStatus.UNCONFIRMED),

@@ -26,16 +26,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from sqlalchemy import bindparam, exists, select, text
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
-from server.db.prepared import prepared
+from server.context import CallContext
 from server.errors import AppError
+from server.models.offline import ShiftClosingUnsent
 from server.models.org import Counter
-from server.models.payments import Shift, ShiftClosing
+from server.models.payments import Payment, Shift, ShiftClosing
 from server.models.users import User
-from server.rpc.context import CallContext
 from server.services.attested import record_attested
+from server.services.org import units_up_from
 from server.services.shift_summary import shift_info, summarize
 from shared_models.errors import ErrorCode
 from shared_models.methods.shifts import (
@@ -74,9 +75,8 @@ def is_closed(ctx: CallContext, shift_id: int) -> bool:
     return bool(ctx.session.scalar(_IS_CLOSED, {"shift_id": shift_id}))
 
 
-# Built once and prepared (server.db.prepared): every payment runs both; building them per call cost
-# a quarter of a payment's Python time (docs/benchmarks.md).
-_OPEN_SHIFT: Final = prepared(
+# Built once at import: building a statement per call costs more Python time than running it.
+_OPEN_SHIFT: Final = (
     select(Shift)
     .where(Shift.user_id == bindparam("user_id"), Shift.counter_id == bindparam("counter_id"),
            ~exists().where(ShiftClosing.shift_id == Shift.id))
@@ -84,7 +84,7 @@ _OPEN_SHIFT: Final = prepared(
     .limit(1)
 )
 _OPEN_SHIFT_FOR_UPDATE: Final = _OPEN_SHIFT.with_for_update(key_share=True)
-_IS_CLOSED: Final = prepared(select(exists().where(ShiftClosing.shift_id == bindparam("shift_id"))))
+_IS_CLOSED: Final = select(exists().where(ShiftClosing.shift_id == bindparam("shift_id")))
 
 
 def _open_shift_of_user(session: Session, user_id: int) -> Shift | None:
@@ -99,13 +99,10 @@ def _next_receipt_seq(session: Session, counter_code: str, day: dt.date) -> int:
     makes the answer exact (``_`` in a counter code would be a LIKE wildcard, so no LIKE).
     """
     prefix, lo, hi = day_range(counter_code, day)
-    highest = session.execute(
-        text(
-            "SELECT max(receipt_no) FROM payments WHERE receipt_no BETWEEN :lo AND :hi"
-            " AND left(receipt_no, :n) = :prefix"
-        ),
-        {"lo": lo, "hi": hi, "n": len(prefix), "prefix": prefix},
-    ).scalar_one_or_none()
+    highest = session.scalar(
+        select(func.max(Payment.receipt_no))
+        .where(Payment.receipt_no.between(lo, hi), func.left(Payment.receipt_no, len(prefix)) == prefix)
+    )
     return server_next_seq(highest)
 
 
@@ -181,15 +178,8 @@ def open_shift(*, ctx: CallContext, req: OpenShiftRequest) -> ShiftInfo:
 
 def _in_scope(session: Session, *, user_id: int, hall_id: int) -> bool:
     """Whether the user's org unit is the hall or above it."""
-    return bool(session.execute(
-        text(
-            "WITH RECURSIVE up(id, parent_id) AS ("
-            " SELECT id, parent_id FROM org_units WHERE id = :hall"
-            " UNION ALL SELECT o.id, o.parent_id FROM org_units o JOIN up ON o.id = up.parent_id)"
-            " SELECT EXISTS (SELECT 1 FROM up JOIN users u ON u.org_unit_id = up.id WHERE u.id = :user)"
-        ),
-        {"hall": hall_id, "user": user_id},
-    ).scalar_one())
+    up = units_up_from(hall_id)
+    return bool(session.scalar(select(exists().where(User.org_unit_id == up.c.id, User.id == user_id))))
 
 
 def check_cosigner_in_scope(ctx: CallContext, *, hall_id: int) -> None:
@@ -231,13 +221,6 @@ def _counted(req: CloseShiftRequest) -> dict[int, int]:
     return counts
 
 
-_INSERT_UNSENT: Final = text(
-    "INSERT INTO shift_closing_unsent (shift_id, idempotency_key, method, receipt_no, customer_no, amount_fen,"
-    " cash_fen, local_time, signed_by) VALUES (:shift_id, :idempotency_key, :method, :receipt_no, :customer_no,"
-    " :amount_fen, :cash_fen, :local_time, :signed_by)"
-)
-
-
 def _unsent_cash(ctx: CallContext, shift: Shift, req: CloseShiftRequest) -> int:
     """Check the unsent list against the shift; the cash of its items not booked in this shift (fen).
 
@@ -261,8 +244,7 @@ def _unsent_cash(ctx: CallContext, shift: Shift, req: CloseShiftRequest) -> int:
         seen_receipts.add(item.receipt_no)
         seen_keys.add(key)
     booked_here = set(ctx.session.scalars(
-        text("SELECT receipt_no FROM payments WHERE shift_id = :shift_id AND receipt_no = ANY(:nos)"),
-        {"shift_id": shift.id, "nos": sorted(seen_receipts)},
+        select(Payment.receipt_no).where(Payment.shift_id == shift.id, Payment.receipt_no.in_(sorted(seen_receipts)))
     ))
     return sum(item.cash_fen for item in req.unsent if item.receipt_no not in booked_here)
 
@@ -297,13 +279,14 @@ def close_shift(*, ctx: CallContext, req: CloseShiftRequest) -> ShiftSummary:
     signer = ctx.cosigner
     if req.unsent:
         assert signer is not None  # checked above
-        s.execute(_INSERT_UNSENT, [
-            {"shift_id": shift.id, "idempotency_key": item.idempotency_key.lower(),
-             "method": item.method, "receipt_no": item.receipt_no, "customer_no": item.customer_no,
-             "amount_fen": item.amount_fen, "cash_fen": item.cash_fen, "local_time": as_hall_time(item.local_time),
-             "signed_by": signer.user_id}
+        s.add_all([
+            ShiftClosingUnsent(shift_id=shift.id, idempotency_key=item.idempotency_key.lower(), method=item.method,
+                               receipt_no=item.receipt_no, customer_no=item.customer_no, amount_fen=item.amount_fen,
+                               cash_fen=item.cash_fen, local_time=as_hall_time(item.local_time),
+                               signed_by=signer.user_id)
             for item in req.unsent
         ])
+        s.flush()
     ctx.record(
         target=f"shift:{shift.shift_no}",
         before={"closed": False, "expected_cash_fen": expected},

@@ -9,12 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from sqlalchemy import text
+from sqlalchemy import Select, bindparam, func, insert, literal, select, true
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
+from server.context import CallContext
 from server.errors import AppError
-from server.models.ledger import EntryKind
-from server.rpc.context import CallContext
+from server.models.customers import Customer
+from server.models.ledger import EntryKind, LedgerEntry
+from server.models.payments import PaymentVoid, Shift
+from server.models.users import User
 from server.services.attested import record_attested
 from server.services.payments import find_receipt
 from server.services.shifts import is_closed
@@ -22,31 +26,48 @@ from shared_models.errors import ErrorCode
 from shared_models.methods.payments import AttestedVoidRequest, VoidRequest, VoidResult
 from shared_models.rules.hall_time import as_hall_time, business_date
 
-_LOCK_CUSTOMER: Final = text("SELECT id FROM customers WHERE id = :id FOR NO KEY UPDATE")
-_LOCK_SHIFT: Final = text("SELECT id FROM shifts WHERE id = :id FOR NO KEY UPDATE")
+_LOCK_CUSTOMER: Final = select(Customer.id).where(Customer.id == bindparam("id")).with_for_update(key_share=True)
+_LOCK_SHIFT: Final = select(Shift.id).where(Shift.id == bindparam("id")).with_for_update(key_share=True)
 
-# The void row and the reversals in one statement; the unique index on payment_voids.payment_id (and
-# on ledger_entries.reverses_id) makes a second void fail even when two race past the check.
-_VOID_SQL: Final = text(
-    """
-    WITH v AS (
-        INSERT INTO payment_voids (payment_id, voided_at, voided_by, cosigned_by, reason)
-        VALUES (:payment_id, :now, :user_id, :cosigner_id, :reason)
-        RETURNING id
-    ), r AS (
-        INSERT INTO ledger_entries (customer_id, kind, amount_fen, bill_id, reverses_id, posted_at, posted_by,
-                                    reference, payment_id)
-        SELECT e.customer_id, :reversal, -e.amount_fen, e.bill_id, e.id, :now, :user_id, :reference, e.payment_id
-        FROM v, ledger_entries e
-        WHERE e.payment_id = :payment_id AND e.kind <> :reversal
-        ORDER BY e.id
-        RETURNING id
+
+def _void_statement() -> Select[tuple[int, str | None, str | None]]:
+    """The void row and the reversals in one statement; the unique index on payment_voids.payment_id (and
+    on ledger_entries.reverses_id) makes a second void fail even when two race past the check."""
+    void = (
+        insert(PaymentVoid)
+        .values(payment_id=bindparam("payment_id"), voided_at=bindparam("now"), voided_by=bindparam("user_id"),
+                cosigned_by=bindparam("cosigner_id"), reason=bindparam("reason"))
+        .returning(PaymentVoid.id)
+        .cte("v")
     )
-    SELECT (SELECT count(*) FROM r) AS reversals,
-           (SELECT display_name FROM users WHERE id = :user_id) AS voided_by,
-           (SELECT display_name FROM users WHERE id = :cosigner_id) AS cosigned_by
-    """
-)
+    original = aliased(LedgerEntry, name="e")
+    reversals = (
+        insert(LedgerEntry)
+        .from_select(
+            ["customer_id", "kind", "amount_fen", "bill_id", "reverses_id", "posted_at", "posted_by", "reference",
+             "payment_id"],
+            select(original.customer_id, literal(EntryKind.REVERSAL, LedgerEntry.kind.type), -original.amount_fen,
+                   original.bill_id, original.id, bindparam("now"), bindparam("user_id"), bindparam("reference"),
+                   original.payment_id)
+            .select_from(void)
+            .join(original, true())
+            .where(original.payment_id == bindparam("payment_id"), original.kind != EntryKind.REVERSAL)
+            .order_by(original.id),
+        )
+        .returning(LedgerEntry.id)
+        .cte("r")
+    )
+    voided_by, cosigned_by = aliased(User), aliased(User)
+    return select(
+        select(func.count()).select_from(reversals).scalar_subquery().label("reversals"),
+        select(voided_by.display_name).where(voided_by.id == bindparam("user_id")).scalar_subquery()
+        .label("voided_by"),
+        select(cosigned_by.display_name).where(cosigned_by.id == bindparam("cosigner_id")).scalar_subquery()
+        .label("cosigned_by"),
+    )
+
+
+_VOID: Final = _void_statement()
 
 
 def void_payment(*, ctx: CallContext, req: VoidRequest) -> VoidResult:
@@ -86,9 +107,9 @@ def _void(ctx: CallContext, *, receipt_no: str, reason: str, local_time: dt.date
         raise AppError(ErrorCode.VOID_SHIFT_CLOSED, receipt_no=receipt_no)
     reason = reason.strip()
     try:
-        done = ctx.session.execute(_VOID_SQL, {
+        done = ctx.session.execute(_VOID, {
             "payment_id": row.id, "now": ctx.now, "user_id": actor.user_id, "cosigner_id": cosigner.user_id,
-            "reason": reason, "reversal": EntryKind.REVERSAL.value, "reference": f"VOID-{receipt_no}",
+            "reason": reason, "reference": f"VOID-{receipt_no}",
         }).one()
     except IntegrityError:
         raise AppError(ErrorCode.ALREADY_VOIDED, receipt_no=receipt_no) from None

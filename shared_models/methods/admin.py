@@ -14,7 +14,8 @@ from shared_models.rpc import Empty, Model, Mutation, Query, register
 
 
 class UserRow(Model):
-    """A user as the administrator sees it."""
+    """A user as the administrator sees it. ``locked`` and ``locked_until`` are judged by the server's clock
+    (a counter's clock may be wrong): locked now, and until when; ``locked_until`` is None when not locked."""
 
     user_id: int
     username: str
@@ -23,6 +24,7 @@ class UserRow(Model):
     org_unit_code: str
     org_unit_name: str
     active: bool
+    locked: bool
     locked_until: datetime | None
     failed_attempts: int
 

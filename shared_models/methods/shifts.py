@@ -1,4 +1,4 @@
-"""Cashier shifts and the daily settlement (SPEC C4, DOMAIN §8).
+"""Cashier shifts (SPEC C4, DOMAIN §8): open, summary, close; the 日结单 is ``shared_models.methods.settlement``.
 
 A shift is opened with a float (备用金) by one cashier on one counter; every payment belongs to the open
 shift of its cashier. Closing records the cash counted by denomination; a difference against the
@@ -235,35 +235,6 @@ class CloseShiftRequest(Model):
     attested_cosign: AttestedCosign | None = None
 
 
-class SettlementRequest(Model):
-    """The 日结单 of one business day: one cashier's (default: the caller) or the whole hall's."""
-
-    business_date: dt.date
-    whole_hall: bool = False
-
-
-class CashierDay(Model):
-    """One closed shift as the settlement prints it."""
-
-    summary: ShiftSummary
-
-
-class DailySettlement(Model):
-    """A hall's settlement data for one day; the client renders it to PDF (``printing.pdf``)."""
-
-    hall_code: str
-    hall_name: str
-    business_date: dt.date
-    shifts: list[ShiftSummary]
-    #: Shifts of the day still open (they are not in the settlement until closed).
-    open_shifts: list[str]
-    deposit_slip_nos: list[str]
-    prepayment_opening_fen: FenField
-    prepayment_closing_fen: FenField
-    generated_at: dt.datetime
-    generated_by: str
-
-
 GET_CURRENT = register(
     Query("shift.get_current", Empty, CurrentShift, permission=Perm.COLLECT,
           summary="The caller's open shift at this counter.")
@@ -282,8 +253,4 @@ CLOSE = register(
              cosign=Perm.APPROVE, cosign_required=False, replayable=True, attested_cosign=True,
              summary="Close a shift with the cash count; a difference or a list of unsent items needs a supervisor's "
                      "co-sign.")
-)
-SETTLEMENT = register(
-    Query("settlement.get_daily", SettlementRequest, DailySettlement, permission=Perm.COLLECT,
-          summary="The daily settlement (日结单) data of a cashier or, for a supervisor, the hall.")
 )

@@ -49,9 +49,9 @@ from sqlalchemy.pool import NullPool
 
 from client.core.outbox.items import ItemState, OutboxItem
 from client.core.outbox.queue import Outbox
+from server.audit_chain import verify_chains
 from server.db.embedded import EmbeddedPostgres
 from server.demo_data import DEMO_PASSWORD
-from server.services.audit import verify_chains
 from shared_models.methods.payments import PAY
 from shared_models.methods.shifts import CLOSE, OPEN
 from tests.chaos.counter import HANDED_LOG, STOP_TAKING

@@ -16,7 +16,7 @@ from client.core.offline_auth import VerifierStore, verifier_file
 from client.core.offline_cosign import OfflineCosignError, attest, remember_online_cosign
 from client.core.offline_shift import close_unsent, offline_closing, provisional_summary
 from client.core.outbox.queue import Outbox
-from client.core.settlement_report import provisional_daily, settlement_report
+from client.core.settlement_day import provisional_settlement
 from client.core.shift_view import remembered_open_shift
 from printing.pdf.settlement import render_settlement_pdf
 from shared_models.cosign import AttestedCosign
@@ -161,15 +161,18 @@ class TestProvisionalSummary:
                                   approved_by="班长甲", local_time=LOCAL)
         assert (closing.counted_cash_fen, closing.difference_fen) == (12900, -100)
         closed = summary.model_copy(update={"closing": closing})
-        daily = provisional_daily([closed], hall_name="城东营业厅", printed_by="收费员甲", now=LOCAL)
-        report = settlement_report(daily, provisional=True)
+        daily = provisional_settlement([closed], hall_name="城东营业厅", printed_by="收费员甲", now=LOCAL)
+        report = daily.report
+        assert report is not None
+        assert report.provisional
+        assert (report.hall.expected_cash_fen, report.hall.counted_cash_fen) == (13000, 12900)
         pdf = tmp_path / "provisional.pdf"
         pdf.write_bytes(render_settlement_pdf(report))
         text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
                                       text=True).stdout.split())
         assert "营业厅日结单（临时）" in text
         assert "以正式日结单为准" in text
-        final = settlement_report(daily)
+        final = report.model_copy(update={"provisional": False})
         pdf.write_bytes(render_settlement_pdf(final))
         assert "临时" not in subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
                                              text=True).stdout

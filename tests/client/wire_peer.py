@@ -1,8 +1,13 @@
 """A tiny HTTPS endpoint on 127.0.0.1 speaking the RPC wire protocol, for client and UI tests.
 
 It is a test double of the network peer, not of the server's logic: each test says what a method
-answers (:class:`Reply`) and reads back what the client sent (:class:`Call`). Tests that need the
-real server live in ``tests/e2e``.
+answers (:class:`Reply`) and reads back what the client sent (:class:`Call`). It is for what the real
+server cannot be made to do or show: a fault or an answer it never gives (another contract version, a
+permission refused to a role that has it, a slow or broken reply), and the exact bytes and headers a
+transport test reads back. Screens and flows the live server can answer run against it instead
+(``tests/ui/live_client.py``, ``tests/ui/live_helpers.py``, ``tests/ui/desk_helpers.py``, ``tests/e2e``);
+in the login, shell and working-screen tests (``tests/ui/test_login_window.py``, ``test_main_window.py``,
+``test_screens.py``) the few tests still on this peer say in their docstrings why the stand-in is the point.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from server.db.embedded import EmbeddedPostgres, create_database, drop_database
+from server.db.databases import create_database, drop_database
+from server.db.embedded import EmbeddedPostgres
 from tests.conftest import PII_KEY_B64, TEMPLATE
 from tests.factories import World
 

@@ -11,11 +11,11 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from server.audit_chain import verify_chains, write_records
 from server.clock import SystemClock
+from server.context import AuditEntry, CallContext
 from server.models.audit import AuditRecord
-from server.rpc.context import AuditEntry, CallContext
 from server.security import PiiCipher
-from server.services.audit import verify_chains, write_records
 from server.settings import Settings
 from tests.factories import password_for
 from tests.rpc_helpers import Caller

@@ -210,3 +210,24 @@ class TestAuditOfSignIn:
         assert len(records) == 1
         assert (records[0].username, records[0].counter_code, records[0].method) == ("cashier1", "T0101", "auth.login")
         assert db.scalar(select(func.count()).select_from(AuditRecord).where(AuditRecord.chain == "T0101")) == 1
+
+
+class TestUserList:
+    def test_lock_is_judged_by_the_server_clock(self, caller: Caller, clock: FixedClock, dispatcher: object) -> None:
+        """admin.list_users says whether a user is locked and until when, by the server's clock: locked after
+        five failures, not locked (and no end time) once the lock has run out."""
+        for _ in range(5):
+            caller.login("cashier1", "wrong-password")
+        admin = Caller(dispatcher)  # type: ignore[arg-type]
+        assert admin.login("admin1").status == 200
+
+        def row() -> dict[str, object]:
+            answer = admin.call("admin.list_users", {})
+            assert answer.status == 200, answer.body
+            return next(u for u in answer.body["users"] if u["username"] == "cashier1")
+
+        locked = row()
+        assert locked["locked"] is True
+        assert dt.datetime.fromisoformat(str(locked["locked_until"])) == clock.now() + dt.timedelta(minutes=15)
+        clock.advance(dt.timedelta(minutes=15, seconds=1))
+        assert (row()["locked"], row()["locked_until"]) == (False, None)

@@ -12,14 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.__main__ import main
+from server.audit_chain import verify_chains
 from server.clock import FixedClock
-from server.db.embedded import EmbeddedPostgres, create_database, drop_database
+from server.db.databases import create_database, drop_database
+from server.db.embedded import EmbeddedPostgres
 from server.db.session import make_engine, make_session_factory
 from server.migrate import upgrade
 from server.models.users import User
 from server.rpc.dispatch import Dispatcher
 from server.security import PiiCipher
-from server.services.audit import verify_chains
 from server.settings import Settings
 from tests.conftest import PII_KEY_B64
 from tests.rpc_helpers import Caller

@@ -216,7 +216,7 @@ def test_no_rpc_changes_a_closed_shift(closed: Closed, db: Session) -> None:
             assert _summary_bytes(closed) == summary, (method, what)
             assert _rows(db, closed.shift_no) == rows, (method, what)
     reopened = closed.supervisor.call("settlement.get_daily", {"business_date": "2026-11-23", "whole_hall": True})
-    assert [s["shift"]["shift_no"] for s in reopened.body["shifts"]] == [closed.shift_no]
+    assert [s["shift_no"] for s in reopened.body["report"]["cashiers"]] == [closed.shift_no]
     assert len(reopened.body["open_shifts"]) == 1
 
 

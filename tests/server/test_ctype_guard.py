@@ -10,7 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from server.__main__ import main
-from server.db.embedded import EmbeddedPostgres, drop_database
+from server.db.databases import drop_database
+from server.db.embedded import EmbeddedPostgres
 from server.migrate import UnsupportedDatabaseError, check_ctype, upgrade
 
 NAME = "gc_c_ctype"

@@ -8,7 +8,7 @@ import shutil
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from itertools import pairwise
 
 import pytest
@@ -16,29 +16,31 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from server.db.embedded import EmbeddedPostgres, create_database
+from server.audit_chain import verify_chains
+from server.db.databases import create_database
+from server.db.embedded import EmbeddedPostgres
 from server.demo_data import (
     DEMO_PASSWORD,
     DEMO_USERS,
-    LINE_AMOUNT_SQL,
     DemoDataError,
     DemoSummary,
     has_data,
     id_check_digit,
     load_demo_data,
 )
+from server.demo_data.bills import price_line
 from server.migrate import upgrade
 from server.models.audit import AuditRecord
 from server.models.billing import Bill, BillLine, Reading
-from server.models.customers import Customer, Meter, TariffVersion
+from server.models.customers import Customer, CustomerCategory, Meter, Tariff, TariffVersion
 from server.models.ledger import EntryKind, LedgerEntry
 from server.models.org import Counter as CounterRow
 from server.models.org import OrgKind, OrgUnit
 from server.models.users import User
 from server.security import PiiCipher, mask_id_number, verify_password
-from server.services.audit import verify_chains
 from shared_models.money import round_half_up_to_fen
 from shared_models.roles import Role
+from shared_models.rules.late_fees import LateFeeRule
 from tests.reaper import owned_temp_dir
 
 CUSTOMERS = 300
@@ -96,6 +98,18 @@ def _schema(engine: Engine) -> set[tuple[str, str]]:
         )).all()
         indexes = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'")).all()
     return {(str(a), str(b)) for a, b in [*constraints, *indexes]}
+
+
+#: One digest per table of what a load writes (customer ids and texts, not the ciphertexts: their nonces differ).
+_BOOK_DIGESTS = (
+    "SELECT md5(string_agg(concat_ws('|', id, customer_no, name, address, phone, id_number_masked, category,"
+    " status, payment_mode), ',' ORDER BY id)) FROM customers",
+    "SELECT md5(string_agg(concat_ws('|', id, meter_id, period, read_on, value), ',' ORDER BY id)) FROM readings",
+    "SELECT md5(string_agg(concat_ws('|', id, bill_no, kwh, amount_fen, issued_on, due_on), ',' ORDER BY id))"
+    " FROM bills",
+    "SELECT md5(string_agg(concat_ws('|', id, customer_id, kind, amount_fen, bill_id, posted_at, posted_by,"
+    " reference), ',' ORDER BY id)) FROM ledger_entries",
+)
 
 
 class TestOrganization:
@@ -248,18 +262,36 @@ class TestBooks:
                 assert line.unit_price == price[bill.tariff_version_id]
                 assert line.amount_fen == round_half_up_to_fen(Decimal(line.quantity) * line.unit_price)
 
-    def test_sql_rounding_is_round_half_up(self, db: Session) -> None:
-        """The SQL line price agrees with round_half_up_to_fen, exact halves included."""
+    def test_line_price_rounds_half_up(self) -> None:
+        """A line's price is kWh × price rounded half up to the fen, exact halves up, for every kWh step."""
         halves = 0
         for text_price in ("0.538", "0.6894", "0.4853"):
             price = Decimal(text_price)
-            sql = LINE_AMOUNT_SQL.format(kwh="(g / 100.0)::numeric(16, 2)", price="CAST(:price AS numeric(14, 6))")
-            rows = db.execute(text(f"SELECT g, {sql} FROM generate_series(0, 60000) g"), {"price": price}).all()  # noqa: S608
-            for g, fen in rows:
-                exact = Decimal(g) / 100 * price * 100
+            for g in range(60001):
+                kwh = Decimal(g) / 100
+                exact = kwh * price * 100
                 halves += exact % 1 == Decimal("0.5")
-                assert fen == round_half_up_to_fen(Decimal(g) / 100 * price), (g, price)
+                assert price_line(kwh=kwh, price=price) == int((exact + Decimal("0.5")).to_integral_value(ROUND_FLOOR))
         assert halves > 50
+
+    def test_line_price_refuses_floats(self) -> None:
+        """A float quantity never reaches the books."""
+        with pytest.raises(TypeError):
+            price_line(kwh=2.5, price=Decimal("0.538"))  # type: ignore[arg-type]
+
+    def test_tariffs_carry_the_late_fee_rule(self, db: Session) -> None:
+        """Each tariff's version holds the late-fee terms of its category's rule and a price from a string."""
+        rows = db.execute(select(Tariff.category, TariffVersion).join(TariffVersion)).all()
+        assert {category for category, _ in rows} == set(CustomerCategory)
+        for category, version in rows:
+            residential = category is CustomerCategory.RESIDENTIAL
+            rule = LateFeeRule.residential() if residential else LateFeeRule.non_residential()
+            assert (version.late_fee_daily_permille, version.late_fee_cross_year_permille) == (
+                rule.daily_permille_current, rule.daily_permille_cross_year)
+            assert (version.late_fee_cross_year_rule, version.late_fee_minimum_fen) == (
+                rule.cross_year.value, rule.minimum_fen)
+        prices = {category: version.price_per_kwh for category, version in rows}
+        assert prices[CustomerCategory.RESIDENTIAL] == Decimal("0.538")
 
     def test_ledger_explains_every_balance(self, db: Session) -> None:
         """Charges match bills; a balance is open bills (arrears) or a surplus (prepayment), never both."""
@@ -352,6 +384,20 @@ class TestLoad:
             load_demo_data(url=loaded.url, customers=-1, pii=loaded.pii)
         with pytest.raises(DemoDataError):
             load_demo_data(url=loaded.url, customers=1, pii=loaded.pii, months=0)
+
+    def test_same_seed_same_books(self, loaded: Loaded) -> None:
+        """Two loads with the same seed and day write the same customers, readings, bills and ledger."""
+        digests = []
+        for name in ("gc_seed_a", "gc_seed_b"):
+            url = create_database(admin_url=loaded.server.admin_url, name=name)
+            upgrade(url)
+            load_demo_data(url=url, customers=40, pii=loaded.pii, months=MONTHS, today=TODAY)
+            engine = create_engine(url, poolclass=NullPool)
+            with engine.connect() as conn:
+                digests.append([conn.execute(text(sql)).scalar_one() for sql in _BOOK_DIGESTS])
+            engine.dispose()
+        assert digests[0] == digests[1]
+        assert all(digests[0])
 
     def test_empty_database_has_no_data(self, loaded: Loaded) -> None:
         """has_data is false on a freshly migrated database."""

@@ -16,13 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
-from server.db.embedded import (
-    EmbeddedPostgres,
-    EmbeddedPostgresError,
-    create_database,
-    default_data_dir,
-    drop_database,
-)
+from server.db.databases import create_database, drop_database
+from server.db.embedded import EmbeddedPostgres, EmbeddedPostgresError, default_data_dir
 from tests.reaper import owned_temp_dir
 
 

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from server.audit_chain import ATTESTED_KEY
 from server.clock import FixedClock
-from server.services.audit import ATTESTED_KEY
 from tests.factories import WANG_FANG, ZHANG_WEI
 from tests.rpc_helpers import Answer, Caller
 from tests.server.attempt_helpers import refusals

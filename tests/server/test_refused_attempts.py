@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from server.audit_chain import verify_chains
 from server.clock import FixedClock
+from server.context import Actor, CallContext
 from server.errors import AppError
 from server.models.audit import AuditRecord
-from server.rpc.context import Actor, CallContext
 from server.rpc.dispatch import Dispatcher
 from server.security import PiiCipher
 from server.services.attempts import record_refusal
-from server.services.audit import verify_chains
 from server.settings import Settings
 from shared_models.errors import ErrorCode
 from shared_models.methods.shifts import OPEN, OpenShiftRequest

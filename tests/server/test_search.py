@@ -14,7 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from server.db.embedded import EmbeddedPostgres, create_database, drop_database
+from server.db.databases import create_database, drop_database
+from server.db.embedded import EmbeddedPostgres
 from server.models.billing import Bill
 from server.models.customers import (
     Customer,

@@ -1,19 +1,22 @@
-"""The daily settlement 日结单 (SPEC C4, DOMAIN §8): per cashier and per hall, prepayment, and its PDF."""
+"""The daily settlement 日结单 (SPEC C4, DOMAIN §8): assembled and checked by the server, per cashier and per
+hall, prepayment, its PDF, and a settlement whose sums do not agree refused."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from client.core.settlement_report import settlement_report
 from printing.pdf.settlement import render_settlement_pdf
 from server.clock import FixedClock
 from server.rpc.dispatch import Dispatcher
-from shared_models.methods.shifts import DailySettlement
+from shared_models.methods.settlement import DailySettlement
+from shared_models.methods.shifts import DENOMINATIONS_FEN
 from tests.factories import CHINA, COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI
 from tests.rpc_helpers import Caller
 from tests.server.shift_helpers import SUPER, cash, close, open_shift, other, pay, signed_in, void, yuan_notes
@@ -52,6 +55,31 @@ class _Hall:
         _closed(close(self.c3, self.s3, slip="JK-T02"))
 
 
+def _section_of(summary: dict[str, Any]) -> dict[str, Any]:
+    """The figures a cashier section must carry over from a shift's summary, as the section names them."""
+    closing = summary["closing"]
+    return {
+        "shift_no": summary["shift"]["shift_no"], "cashier_name": summary["shift"]["cashier_name"],
+        "float_fen": summary["shift"]["float_fen"], "collected_fen": summary["collected_fen"],
+        "methods": [(m["method"], m["count"], m["amount_fen"]) for m in summary["methods"]],
+        "businesses": [(b["business"], b["count"], b["amount_fen"]) for b in summary["businesses"]],
+        "receipts_used": summary["receipts_used"], "voids": summary["voids"],
+        "expected_cash_fen": summary["expected_cash_fen"], "counted_cash_fen": closing["counted_cash_fen"],
+        "difference_fen": closing["difference_fen"], "difference_approved_by": closing["approved_by"],
+        "deposit_slip_no": closing["deposit_slip_no"], "offline_items": summary["offline_items"],
+    }
+
+
+def _section(section: dict[str, Any]) -> dict[str, Any]:
+    """The same figures read off a cashier section of the report."""
+    picked = {k: section[k] for k in ("shift_no", "cashier_name", "float_fen", "collected_fen", "receipts_used",
+                                      "voids", "expected_cash_fen", "counted_cash_fen", "difference_fen",
+                                      "difference_approved_by", "deposit_slip_no", "offline_items")}
+    picked["methods"] = [(m["method"], m["count"], m["amount_fen"]) for m in section["methods"]["lines"]]
+    picked["businesses"] = [(b["business"], b["count"], b["amount_fen"]) for b in section["businesses"]["lines"]]
+    return picked
+
+
 class TestSettlement:
     def test_cashier_gets_own_shifts(self, dispatcher: Dispatcher) -> None:
         """A cashier's 日结单 holds their closed shifts as summarized, lists the open one, and their slip."""
@@ -60,10 +88,12 @@ class TestSettlement:
         assert answer.status == 200, answer.body
         day = answer.body
         assert (day["hall_code"], day["hall_name"], day["business_date"]) == ("T01", "一号营业厅", DAY)
-        assert day["shifts"] == [hall.closed1]
+        report = day["report"]
+        assert [_section(c) for c in report["cashiers"]] == [_section_of(hall.closed1)]
         assert day["open_shifts"] == [hall.s1b]
-        assert day["deposit_slip_nos"] == ["JK-0002"]
-        assert day["generated_by"] == "cashier1"
+        assert report["deposit_slip_nos"] == ["JK-0002"]
+        assert report["generated_by"] == "cashier1"
+        assert not report["provisional"]
 
     def test_whole_hall_needs_approve(self, dispatcher: Dispatcher) -> None:
         """A cashier asking for the whole hall is PERMISSION_DENIED for "approve"."""
@@ -75,11 +105,13 @@ class TestSettlement:
         """The hall's 日结单 has every closed shift of the hall and day, no other hall's, and all slips."""
         hall = _Hall(dispatcher)
         day = _day(signed_in(dispatcher, "super1"), whole_hall=True).body
-        assert [s["shift"]["shift_no"] for s in day["shifts"]] == [hall.s1, hall.s2]
-        assert day["shifts"][1] == hall.closed2
+        report = day["report"]
+        assert [c["shift_no"] for c in report["cashiers"]] == [hall.s1, hall.s2]
+        assert _section(report["cashiers"][1]) == _section_of(hall.closed2)
         assert day["open_shifts"] == [hall.s1b]
-        assert day["deposit_slip_nos"] == ["JK-0001", "JK-0002"]
-        assert _day(signed_in(dispatcher, "super1"), whole_hall=True, day="2026-11-22").body["shifts"] == []
+        assert report["deposit_slip_nos"] == ["JK-0001", "JK-0002"]
+        assert report["generated_by"] == "super1"
+        assert _day(signed_in(dispatcher, "super1"), whole_hall=True, day="2026-11-22").body["report"] is None
 
     def test_shift_belongs_to_china_day_it_opened(self, caller: Caller, clock: FixedClock) -> None:
         """A shift opened at 01:00 China time (17:00 UTC the day before) is on the China day's settlement."""
@@ -91,39 +123,80 @@ class TestSettlement:
         assert _day(caller).body["open_shifts"] == []
 
     def test_figures_add_up(self, dispatcher: Dispatcher) -> None:
-        """Per shift: methods total = business total = collected; counted − expected = difference, approved."""
+        """Per shift: methods total = business total = collected; counted = Σ count lines; counted − expected =
+        difference, approved; the hall page is the sections added up."""
         _Hall(dispatcher)
-        day = _day(signed_in(dispatcher, "super1"), whole_hall=True).body
-        for s in day["shifts"]:
-            methods = sum(m["amount_fen"] for m in s["methods"])
-            assert methods == sum(b["amount_fen"] for b in s["businesses"]) == s["collected_fen"]
-            closing = s["closing"]
-            counted = sum(c["denomination_fen"] * c["pieces"] for c in closing["cash_counts"])
-            assert closing["counted_cash_fen"] == counted
-            assert closing["difference_fen"] == closing["counted_cash_fen"] - s["expected_cash_fen"]
-            assert (closing["approved_by"] is None) == (closing["difference_fen"] == 0)
-        assert [s["closing"]["difference_fen"] for s in day["shifts"]] == [0, -100]
+        report = _day(signed_in(dispatcher, "super1"), whole_hall=True).body["report"]
+        for c in report["cashiers"]:
+            assert c["methods"]["amount_fen"] == sum(m["amount_fen"] for m in c["methods"]["lines"])
+            assert c["methods"]["amount_fen"] == c["businesses"]["amount_fen"] == c["collected_fen"]
+            assert [x["denomination_fen"] for x in c["cash_counts"]] == list(DENOMINATIONS_FEN)
+            assert c["counted_cash_fen"] == sum(x["denomination_fen"] * x["pieces"] for x in c["cash_counts"])
+            assert c["difference_fen"] == c["counted_cash_fen"] - c["expected_cash_fen"]
+            assert (c["difference_approved_by"] is None) == (c["difference_fen"] == 0)
+        assert [c["difference_fen"] for c in report["cashiers"]] == [0, -100]
+        hall = report["hall"]
+        assert hall["collected_fen"] == sum(c["collected_fen"] for c in report["cashiers"]) == 12_300 + 6_000 + 8_500
+        assert (hall["difference_fen"], hall["difference_approved_by"]) == (-100, ["班长甲"])
+        assert [(m["method"], m["amount_fen"]) for m in hall["methods"]["lines"]] == [
+            ("cash", 12_300 + 4_000), ("bank_card", 6_000), ("qr", 4_500)]
 
     def test_prepayment_opening_and_closing(self, dispatcher: Dispatcher, db: Session) -> None:
         """Opening and closing 预收 equal Σ max(0, balance + outstanding principal) of the hall's customers."""
         _Hall(dispatcher)
-        day = _day(signed_in(dispatcher, "super1"), whole_hall=True).body
+        report = _day(signed_in(dispatcher, "super1"), whole_hall=True).body["report"]
         start = dt.datetime(2026, 11, 23, tzinfo=CHINA)
         opening, closing = (_prepayment_by_definition(db, "T01", at) for at in (start, start + dt.timedelta(days=1)))
-        assert (day["prepayment_opening_fen"], day["prepayment_closing_fen"]) == (opening, closing)
+        assert (report["prepayment_opening_fen"], report["prepayment_closing_fen"]) == (opening, closing)
         assert closing > opening > 0
 
     def test_renders_as_pdf(self, dispatcher: Dispatcher) -> None:
-        """The hall's data, through the client's converter, passes the PDF's checks and renders the same bytes twice."""
+        """The report as the client reads it off the wire renders, the same bytes twice."""
         _Hall(dispatcher)
         body = _day(signed_in(dispatcher, "super1"), whole_hall=True).body
         day = DailySettlement.model_validate_json(json.dumps(body))  # as the client reads it off the wire
-        report = settlement_report(day)  # the client's converter
-        pdf = render_settlement_pdf(report)
+        assert day.report is not None
+        pdf = render_settlement_pdf(day.report)
         assert pdf.startswith(b"%PDF")
-        assert render_settlement_pdf(report) == pdf
-        assert report.collected_fen == sum(s.collected_fen for s in day.shifts)
-        assert report.difference_fen == sum(s.closing.difference_fen for s in day.shifts if s.closing)
+        assert render_settlement_pdf(day.report) == pdf
+
+
+class TestSumsThatDoNotAgree:
+    """A settlement whose figures do not agree is refused with INTERNAL_ERROR and logged, never answered."""
+
+    @pytest.mark.parametrize(("closing", "check"), [
+        # the drawer's lines say 100.00, the closing 90.00: the counted cash is not the sum of its lines
+        ((9_000, {"10000": 1}, True), "SETTLEMENT_CASH_MISMATCH"),
+        # 1.00 short and nobody approved it
+        ((10_000 - 100, {"5000": 1, "2000": 2, "500": 1, "100": 4}, False), "SETTLEMENT_DIFFERENCE_NOT_APPROVED"),
+        # a note nobody counts at close (2 yuan)
+        ((10_000, {"5000": 2, "200": 0}, True), "SETTLEMENT_DENOMINATION_INVALID"),
+    ])
+    def test_refused_with_the_figures_logged(self, dispatcher: Dispatcher, db: Session,
+                                             caplog: pytest.LogCaptureFixture,
+                                             closing: tuple[int, dict[str, int], bool], check: str) -> None:
+        """A closing written past the close service (so its figures disagree) makes the day's settlement fail
+        INTERNAL_ERROR with a reference; the log names the failed check and its figures."""
+        counted_fen, counts, approved = closing
+        c1 = signed_in(dispatcher, "cashier1")
+        shift_no = open_shift(c1, 10_000)
+        db.execute(text(
+            """
+            INSERT INTO shift_closings (shift_id, closed_at, expected_cash_fen, counted_cash_fen, cash_counts,
+                                        approved_by, deposit_slip_no, note)
+            SELECT s.id, now(), 10000, :counted, CAST(:counts AS jsonb),
+                   CASE WHEN :approved THEN (SELECT id FROM users WHERE username = 'super1') END, 'JK-BAD', ''
+            FROM shifts s WHERE s.shift_no = :shift_no
+            """), {"counted": counted_fen, "counts": json.dumps(counts), "approved": approved, "shift_no": shift_no})
+        db.commit()
+        with caplog.at_level(logging.ERROR, logger="server.services.settlement"):
+            answer = _day(c1)
+        assert (answer.status, answer.code) == (500, "INTERNAL_ERROR"), answer.body
+        ref = str(answer.params["ref"])
+        (record,) = [r for r in caplog.records if r.name == "server.services.settlement"]
+        assert ref in record.getMessage()
+        assert check in record.getMessage()
+        assert shift_no in record.getMessage()
 
 
 def _prepayment_by_definition(db: Session, hall_code: str, at: dt.datetime) -> int:

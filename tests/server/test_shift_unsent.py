@@ -16,11 +16,11 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from client.core.settlement_report import settlement_report
 from printing.pdf.settlement import render_settlement_pdf
 from server.models.audit import AuditRecord
 from server.models.payments import ShiftClosing
-from shared_models.methods.shifts import MAX_UNSENT, DailySettlement
+from shared_models.methods.settlement import DailySettlement
+from shared_models.methods.shifts import MAX_UNSENT
 from tests.factories import LI_XIUYING, WANG_FANG, ZHANG_WEI, password_for
 from tests.rpc_helpers import Answer, Caller
 from tests.server.attempt_helpers import refusals, refused_records
@@ -226,12 +226,13 @@ class TestConfirmedLater:
         answer = supervisor.call("settlement.get_daily", {"business_date": "2026-11-23", "whole_hall": True})
         assert answer.status == 200, answer.body
         daily = DailySettlement.model_validate_json(_json(answer))
-        (shift_x,) = daily.shifts
+        report = daily.report
+        assert report is not None
+        (shift_x,) = report.cashiers
         assert ([(i.receipt_no, i.status.value) for i in shift_x.offline_items], shift_x.offline_unconfirmed) == (
             [(UNSENT_A, "unconfirmed")], 1)
         assert daily.open_shifts == [y]
-        report = settlement_report(daily)
-        assert report.offline_unconfirmed == 1
+        assert report.hall.offline_unconfirmed == 1
         pdf = tmp_path / "settlement.pdf"
         pdf.write_bytes(render_settlement_pdf(report))
         found = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout

@@ -29,7 +29,8 @@ from client.ui.login_window import KEY_COUNTER, KEY_SERVER
 from client.ui.main_window import MainWindow
 from client.ui.ops import running_ops
 from client.ui.screens.cashier_screen import CashierScreen
-from server.db.embedded import EmbeddedPostgres, create_database, drop_database
+from server.db.databases import create_database, drop_database
+from server.db.embedded import EmbeddedPostgres
 from server.demo_data import DEMO_PASSWORD
 from shared_models.methods.auth import LOGIN, LoginRequest
 from shared_models.methods.shifts import (

@@ -1,11 +1,14 @@
 # pytest-qt's QtBot and ModelTester are untyped:
 # mypy: disable-error-code="no-untyped-call"
-"""The login window in both locales: what it renders, what it remembers, what it sends, what it says."""
+"""The login window in both locales: what it renders, what it remembers, what it sends, what it says.
+
+Against the live server (tests/ui/live_client.py): its handshake, its refusals and its lockout. One test
+keeps the scripted wire peer (tests/client/wire_peer.py), because the stand-in is its point: a server of
+another contract version, which the real server of this tree never is."""
 
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -18,21 +21,32 @@ from client.ui.i18n import SETTINGS_KEY
 from client.ui.login_window import KEY_COUNTER, KEY_SERVER, KEY_USERNAME
 from client.ui.messages import MESSAGES, error_message, fill, generic_message
 from client.ui.ops import running_ops
+from server.services.auth import SERVER_VERSION
+from server.settings import Settings
 from shared_models.errors import ErrorCode
-from shared_models.roles import Role
 from shared_models.rpc import CONTRACT_VERSION
-from tests.client.wire_peer import Call, Reply, WirePeer
+from tests.client.wire_peer import Reply, WirePeer
+from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
+from tests.factories import password_for
 from tests.ui.conftest import ARTIFACTS, AppFactory
-from tests.ui.ui_helpers import COUNTER, DEVICE_KEY, login_result, whoami_result
+from tests.ui.live_client import (
+    LIVE_COUNTER,
+    TIMEOUT_MS,
+    LiveAppFactory,
+    live_sql,
+    live_store,  # noqa: F401 - the fixture
+    make_live_app,  # noqa: F401 - the fixture
+    start,
+)
 
 LOCALES = ["zh_CN", "en"]
 LABELS = {
     "zh_CN": {"title": "GridCounter 营业厅柜台系统", "server": "服务器", "counter": "柜台", "username": "用户名",
               "password": "密码", "language": "语言", "login": "登录", "window": "GridCounter — 登录",
-              "reachable": "服务器连接正常（版本 test-peer）"},
+              "reachable": f"服务器连接正常（版本 {SERVER_VERSION}）"},
     "en": {"title": "GridCounter business hall counter", "server": "Server", "counter": "Counter",
            "username": "User name", "password": "Password", "language": "Language", "login": "Sign in",
-           "window": "GridCounter — Sign in", "reachable": "Server reachable (version test-peer)"},
+           "window": "GridCounter — Sign in", "reachable": f"Server reachable (version {SERVER_VERSION})"},
 }
 WRONG_PASSWORD = {"zh_CN": "用户名或密码错误。", "en": "The user name or password is wrong."}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -48,13 +62,22 @@ def _draw(text: str, font: QFont) -> QImage:
     return image
 
 
+def _sessions(live: LiveServer, username: str) -> int:
+    """Sessions the server has opened for ``username``."""
+    [(count,)] = live_sql(live, "SELECT count(*) FROM user_sessions s JOIN users u ON u.id = s.user_id"
+                                " WHERE u.username = :u", u=username)
+    return int(str(count))
+
+
 class TestRendering:
     @pytest.mark.parametrize("locale", LOCALES)
-    def test_labels_and_screenshot(self, qtbot: QtBot, make_app: AppFactory, locale: str) -> None:
-        """The window shows its labels in the locale and is saved as artifacts/login-<locale>.png."""
-        app = make_app(locale=locale)
+    def test_labels_and_screenshot(self, qtbot: QtBot, make_live_app: LiveAppFactory, live_server: LiveServer,  # noqa: F811
+                                   locale: str) -> None:
+        """The window shows its labels in the locale, the live server's version, and is saved as
+        artifacts/login-<locale>.png."""
+        app = make_live_app(locale=locale)
         window = app.login_window
-        with qtbot.waitSignal(window.connection_checked, timeout=10_000) as checked:
+        with qtbot.waitSignal(window.connection_checked, timeout=TIMEOUT_MS) as checked:
             app.start()
         assert checked.args == [True]
         qtbot.waitExposed(window)
@@ -68,17 +91,17 @@ class TestRendering:
         assert window.language_label.text() == expected["language"]
         assert window.login_button.text() == expected["login"]
         assert window.link_label.text() == expected["reachable"]
-        assert window.server_edit.text().startswith("https://127.0.0.1:")
-        assert window.counter_edit.text() == COUNTER
+        assert window.server_edit.text() == live_server.url
+        assert window.counter_edit.text() == LIVE_COUNTER
         ARTIFACTS.mkdir(exist_ok=True)
         target = ARTIFACTS / f"login-{locale}.png"
         assert window.grab().save(str(target))
         assert QImage(str(target)).width() >= window.minimumWidth()
 
-    def test_chinese_renders_as_glyphs(self, qtbot: QtBot, make_app: AppFactory) -> None:
+    def test_chinese_renders_as_glyphs(self, qtbot: QtBot, make_live_app: LiveAppFactory) -> None:  # noqa: F811
         """A CJK font is installed and 登录 paints glyphs, not the boxes of missing characters."""
         assert QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
-        app = make_app(locale="zh_CN", configured=False)
+        app = make_live_app(locale="zh_CN", configured=False)
         font = app.login_window.login_button.font()
         drawn = _draw("登录营业厅", font)
         assert drawn != _draw("", font)
@@ -86,9 +109,10 @@ class TestRendering:
 
 
 class TestLanguage:
-    def test_choice_is_remembered(self, qtbot: QtBot, make_app: AppFactory, client_paths: ClientPaths) -> None:
+    def test_choice_is_remembered(self, qtbot: QtBot, make_live_app: LiveAppFactory,  # noqa: F811
+                                  client_paths: ClientPaths) -> None:
         """Choosing English relabels the window at once and the next start opens in English."""
-        first = make_app(configured=False)
+        first = make_live_app(configured=False)
         window = first.start()
         qtbot.waitExposed(window)
         assert window.login_button.text() == "登录"
@@ -99,97 +123,98 @@ class TestLanguage:
         assert stored.value(SETTINGS_KEY) == "en"
         first.language.remove()
 
-        second = make_app(configured=False)
+        second = make_live_app(configured=False)
         assert second.language.locale == "en"
         assert second.login_window.login_button.text() == "Sign in"
         assert second.login_window.language_combo.currentData() == "en"
 
-    def test_default_is_chinese(self, make_app: AppFactory) -> None:
+    def test_default_is_chinese(self, make_live_app: LiveAppFactory) -> None:  # noqa: F811
         """Without a remembered choice the counter speaks Simplified Chinese."""
-        app = make_app(configured=False)
+        app = make_live_app(configured=False)
         assert app.language.locale == "zh_CN"
         assert app.login_window.language_combo.currentData() == "zh_CN"
 
 
 class TestSignIn:
-    def test_double_click_sends_one_login(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer,
-                                          client_paths: ClientPaths) -> None:
-        """Clicking Sign in twice (and pressing Enter) while signing in reaches the server once."""
-        release = threading.Event()
-
-        def slow_login(_: Call) -> Reply:
-            release.wait(10)
-            return Reply.ok(login_result(Role.CASHIER))
-
-        peer.on("auth.login", slow_login)
-        peer.on("auth.whoami", Reply.ok(whoami_result(Role.CASHIER)))
-        app = make_app(locale="en")
+    def test_double_click_sends_one_login(self, qtbot: QtBot, make_live_app: LiveAppFactory,  # noqa: F811
+                                          live_server: LiveServer, client_paths: ClientPaths) -> None:  # noqa: F811
+        """Clicking Sign in twice (and pressing Enter) while signing in opens one session on the server."""
+        before = _sessions(live_server, "cashier1")
+        app = make_live_app(locale="en")
         window = app.login_window
-        with qtbot.waitSignal(window.connection_checked, timeout=10_000):
-            app.start()
-        qtbot.keyClicks(window.username_edit, "zhang.san")
-        qtbot.keyClicks(window.password_edit, "pass-1234")
+        start(qtbot, app)
+        qtbot.keyClicks(window.username_edit, "cashier1")
+        qtbot.keyClicks(window.password_edit, password_for("cashier1"))
+        # all in one turn of the event loop: the first sign-in cannot have been answered yet
         qtbot.mouseDClick(window.login_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(window.login_button, Qt.MouseButton.LeftButton)
         window.password_edit.returnPressed.emit()  # even a signal that bypasses the disabled button
-        qtbot.waitUntil(lambda: len(peer.calls_to("auth.login")) == 1, timeout=10_000)
         assert not window.login_button.isEnabled()
         assert not window.password_edit.isEnabled()
-        release.set()
-        qtbot.waitUntil(lambda: app.main_window is not None, timeout=10_000)
-        assert len(peer.calls_to("auth.login")) == 1
-        qtbot.waitUntil(lambda: running_ops() == 0, timeout=10_000)  # the first screen asks for the open shift
-        assert peer.calls_to("auth.login")[0].json()["device_key"] == DEVICE_KEY
+        qtbot.waitUntil(lambda: app.main_window is not None, timeout=TIMEOUT_MS)
+        qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)  # the first screen asks for the open shift
+        assert _sessions(live_server, "cashier1") == before + 1
         assert not window.isVisible()
         stored = QSettings(str(client_paths.settings_file), QSettings.Format.IniFormat)
         assert (stored.value(KEY_SERVER), stored.value(KEY_COUNTER), stored.value(KEY_USERNAME)) == (
-            peer.url, COUNTER, "zhang.san")
+            live_server.url, LIVE_COUNTER, "cashier1")
 
     @pytest.mark.parametrize("locale", LOCALES)
-    def test_wrong_password(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer, locale: str) -> None:
+    def test_wrong_password(self, qtbot: QtBot, make_live_app: LiveAppFactory, locale: str) -> None:  # noqa: F811
         """A wrong password shows its sentence in the locale and clears the password field."""
-        peer.on("auth.login", Reply.error(ErrorCode.INVALID_CREDENTIALS))
-        app = make_app(locale=locale)
+        app = make_live_app(locale=locale)
         window = app.login_window
-        with qtbot.waitSignal(window.connection_checked, timeout=10_000):
-            app.start()
-        window.username_edit.setText("zhang.san")
-        window.password_edit.setText("wrong")
+        start(qtbot, app)
+        window.username_edit.setText("cashier2")
+        window.password_edit.setText("wrong-password-1")
         window.login_button.click()
-        qtbot.waitUntil(lambda: window.error_label.text() == WRONG_PASSWORD[locale], timeout=10_000)
+        qtbot.waitUntil(lambda: window.error_label.text() == WRONG_PASSWORD[locale], timeout=TIMEOUT_MS)
         qtbot.waitUntil(window.login_button.isEnabled, timeout=5_000)
         assert window.password_edit.text() == ""
 
-    def test_locked_account(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer) -> None:
-        """A locked account says for how long, in Chinese."""
-        locked: dict[str, str | int] = {"minutes": 15, "until": "2026-11-23T10:15:00+00:00"}
-        peer.on("auth.login", Reply.error(ErrorCode.ACCOUNT_LOCKED, locked))
-        app = make_app(locale="zh_CN")
+    def test_locked_account(self, qtbot: QtBot, make_live_app: LiveAppFactory) -> None:  # noqa: F811
+        """Wrong passwords up to the server's threshold lock the account; the window says for how long, in
+        Chinese, and the right password is refused the same way while the lock lasts."""
+        settings = Settings()
+        app = make_live_app(locale="zh_CN")
         window = app.login_window
-        with qtbot.waitSignal(window.connection_checked, timeout=10_000):
-            app.start()
-        window.username_edit.setText("zhang.san")
-        window.password_edit.setText("whatever")
+        start(qtbot, app)
+        window.username_edit.setText("super2")
+        for _ in range(settings.lockout_threshold):
+            window.password_edit.setText("not-the-password-1")
+            window.login_button.click()
+            qtbot.waitUntil(window.login_button.isEnabled, timeout=TIMEOUT_MS)
+        assert "锁定" in window.error_label.text()
+        window.password_edit.setText(password_for("super2"))
         window.login_button.click()
-        qtbot.waitUntil(lambda: "锁定" in window.error_label.text(), timeout=10_000)
-        qtbot.waitUntil(window.login_button.isEnabled, timeout=5_000)
-        assert "15 分钟" in window.error_label.text()
+        qtbot.waitUntil(window.login_button.isEnabled, timeout=TIMEOUT_MS)
+        assert "锁定" in window.error_label.text()
+        assert f"{settings.lockout_minutes} 分钟" in window.error_label.text()
         assert "{" not in window.error_label.text()
+        assert app.main_window is None
 
-    def test_missing_fields(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer) -> None:
-        """Signing in with an empty field asks for it and sends nothing."""
-        app = make_app(locale="zh_CN")
+    def test_missing_fields(self, qtbot: QtBot, make_live_app: LiveAppFactory,  # noqa: F811
+                            live_server: LiveServer) -> None:  # noqa: F811
+        """Signing in with an empty field asks for it and sends nothing (no session, no failed attempt)."""
+        before = _sessions(live_server, "cashier1")
+        app = make_live_app(locale="zh_CN")
         window = app.login_window
-        with qtbot.waitSignal(window.connection_checked, timeout=10_000):
-            app.start()
+        start(qtbot, app)
+        window.username_edit.setText("cashier1")
         window.login_button.click()
         assert window.error_label.text() == "请填写服务器、柜台、用户名和密码。"
-        assert peer.calls_to("auth.login") == []
+        assert running_ops() == 0
+        assert _sessions(live_server, "cashier1") == before
+        [(failed,)] = live_sql(live_server, "SELECT failed_attempts FROM users WHERE username = 'cashier1'")
+        assert failed == 0
 
     @pytest.mark.parametrize("locale", LOCALES)
     def test_contract_version_unsupported(self, qtbot: QtBot, make_app: AppFactory, peer: WirePeer,
                                           locale: str) -> None:
-        """A server refusing this client's contract version is reported on start, in the locale."""
+        """A server refusing this client's contract version is reported on start, in the locale.
+
+        Scripted (wire peer): the server of this tree always speaks this contract version, so only a
+        stand-in can be the older or newer server this test needs."""
         peer.on("system.handshake", Reply.error(ErrorCode.CONTRACT_VERSION_UNSUPPORTED,
                                                 {"client_version": CONTRACT_VERSION, "server_version": "2.0"}))
         app = make_app(locale=locale)
@@ -202,16 +227,16 @@ class TestSignIn:
         assert "2.0" in text
         assert ("升级柜台软件" in text) if locale == "zh_CN" else ("update the counter software" in text)
 
-    def test_swapped_ca_is_untrusted_on_start(self, qtbot: QtBot, make_app: AppFactory, client_paths: ClientPaths,
-                                              foreign_tls: object, peer: WirePeer) -> None:
+    def test_swapped_ca_is_untrusted_on_start(self, qtbot: QtBot, make_live_app: LiveAppFactory,  # noqa: F811
+                                              client_paths: ClientPaths, foreign_tls: object) -> None:
         """A CA file that no longer matches the pin is reported before anyone signs in."""
         client_paths.ca_file.write_bytes(foreign_tls.ca_cert.read_bytes())  # type: ignore[attr-defined]
-        app = make_app(locale="zh_CN")
+        app = make_live_app(locale="zh_CN")
         window = app.login_window
-        with qtbot.waitSignal(window.connection_checked, timeout=10_000):
+        with qtbot.waitSignal(window.connection_checked, timeout=TIMEOUT_MS) as checked:
             app.start()
+        assert checked.args == [False]
         assert window.error_label.text().startswith("本柜台不信任该服务器的证书")
-        assert peer.calls == []
 
 
 class TestErrorSentences:

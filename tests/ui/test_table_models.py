@@ -18,13 +18,14 @@ from shared_models.methods.admin import UserRow
 from shared_models.methods.audit import AuditRow
 from shared_models.roles import Role
 
+LOCKED_UNTIL = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)
+
 
 def _user(user_id: int, *, locked: bool = False, active: bool = True) -> UserRow:
+    # the server judged the lock by its clock; the model shows what it was told, whatever this PC's clock says
     return UserRow(user_id=user_id, username=f"user{user_id}", display_name=f"用户{user_id}", role=Role.CASHIER,
-                   org_unit_code="H0101", org_unit_name="城东营业厅", active=active,
-                   # far ahead: parametrize builds rows at collection, minutes before a long suite runs them
-                   locked_until=datetime.now(UTC) + timedelta(days=1) if locked else None,
-                   failed_attempts=5 if locked else 0)
+                   org_unit_code="H0101", org_unit_name="城东营业厅", active=active, locked=locked,
+                   locked_until=LOCKED_UNTIL if locked else None, failed_attempts=5 if locked else 0)
 
 
 class TestUserTableModel:
@@ -44,6 +45,16 @@ class TestUserTableModel:
         model.set_rows([user])
         assert model.index(0, 4).data() == status
         assert model.headerData(4, Qt.Orientation.Horizontal) == "Status"
+
+    def test_lock_is_the_servers_word(self, use_locale: object) -> None:
+        """A lock the server reports is shown with its end in hall time, though it ended long ago by this PC's
+        clock; a row the server reports unlocked shows no lock, whatever time it carries."""
+        use_locale("en")  # type: ignore[operator]
+        model = UserTableModel()
+        unlocked = _user(2).model_copy(update={"locked_until": datetime.now(UTC) + timedelta(days=1)})
+        model.set_rows([_user(1, locked=True), unlocked])
+        assert (model.index(0, 4).data(), model.index(0, 5).data()) == ("Locked", "2026-11-23 09:30:00")
+        assert (model.index(1, 4).data(), model.index(1, 5).data()) == ("Active", "")
 
 
 class TestAuditTableModel:

@@ -3,137 +3,82 @@ payment, and the customer's recent payments. Read-only models; money shown in yu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Generic, TypeVar
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from client.core.receipts import period_text
 from client.ui.messages import tender_name
+from client.ui.models.rows_model import MINUTES, Column, RowsModel, hall_text, translated
 from shared_models.methods.customers import OpenBillView, RecentPayment
 from shared_models.methods.payments import AllocationLine
 from shared_models.money import format_fen
-from shared_models.rules.hall_time import in_hall_time
 
-_Index = QModelIndex | QPersistentModelIndex
-RowT = TypeVar("RowT")
+if TYPE_CHECKING:
+    def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
+        ...
+else:
+    from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-
-
-class _RowsModel(QAbstractTableModel, Generic[RowT]):
-    """Rows of one pydantic type; subclasses give the titles (with their own ``tr`` context) and cells."""
-
-    #: Columns holding numbers (right-aligned).
-    NUMERIC: frozenset[int] = frozenset()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[RowT] = []
-
-    def set_rows(self, rows: Sequence[RowT]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[RowT]:
-        """The rows shown."""
-        return list(self._rows)
-
-    def row_at(self, row: int) -> RowT | None:
-        """The item in ``row``, or None."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def titles(self) -> tuple[str, ...]:
-        raise NotImplementedError
-
-    def cells(self, row: RowT) -> tuple[str, ...]:
-        raise NotImplementedError
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Rows; a table has no children."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Fixed columns."""
-        return 0 if parent.isValid() else len(self.titles())
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Translated column titles; rows are numbered."""
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        titles = self.titles()
-        return titles[section] if 0 <= section < len(titles) else None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Cell text; amounts right-aligned."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _RIGHT if column in self.NUMERIC else _LEFT
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        values = self.cells(self._rows[index.row()])
-        return values[column] if 0 <= column < len(values) else None
+_SETTLED: Final = QT_TRANSLATE_NOOP("AllocationModel", "Settled")
+_PARTLY: Final = QT_TRANSLATE_NOOP("AllocationModel", "Partly paid")
+_OPEN: Final = QT_TRANSLATE_NOOP("AllocationModel", "Stays open")
+_VOIDED: Final = QT_TRANSLATE_NOOP("RecentPaymentsModel", "Voided")
+_PAID: Final = QT_TRANSLATE_NOOP("RecentPaymentsModel", "Paid")
 
 
-class OpenBillsModel(_RowsModel[OpenBillView]):
+class OpenBillsModel(RowsModel[OpenBillView]):
     """The customer's open bills, oldest first, with the late fee to today (DOMAIN §5)."""
 
-    NUMERIC = frozenset({2, 3, 5, 6, 7})
+    CONTEXT = "OpenBillsModel"
+    COLUMNS: ClassVar[tuple[Column[Any], ...]] = (
+        Column(QT_TRANSLATE_NOOP("OpenBillsModel", "Period"), lambda b: period_text(b.period)),
+        Column(QT_TRANSLATE_NOOP("OpenBillsModel", "Bill"), lambda b: b.bill_no),
+        Column(QT_TRANSLATE_NOOP("OpenBillsModel", "kWh"), lambda b: b.kwh, numeric=True),
+        Column(QT_TRANSLATE_NOOP("OpenBillsModel", "Principal open"), lambda b: format_fen(b.principal_open_fen),
+               numeric=True),
+        Column(QT_TRANSLATE_NOOP("OpenBillsModel", "Due date"), lambda b: b.due_on.isoformat()),
+        Column(QT_TRANSLATE_NOOP("OpenBillsModel", "Days late"), lambda b: str(b.late_days), numeric=True),
+        Column(QT_TRANSLATE_NOOP("OpenBillsModel", "Late fee"), lambda b: format_fen(b.late_fee_fen), numeric=True),
+        Column(QT_TRANSLATE_NOOP("OpenBillsModel", "Owed today"),
+               lambda b: format_fen(b.principal_open_fen + b.late_fee_fen), numeric=True),
+    )
 
-    def titles(self) -> tuple[str, ...]:
-        """Column titles."""
-        return (self.tr("Period"), self.tr("Bill"), self.tr("kWh"), self.tr("Principal open"), self.tr("Due date"),
-                self.tr("Days late"), self.tr("Late fee"), self.tr("Owed today"))
 
-    def cells(self, row: OpenBillView) -> tuple[str, ...]:
-        """One bill's cells."""
-        return (period_text(row.period), row.bill_no, row.kwh, format_fen(row.principal_open_fen),
-                row.due_on.isoformat(), str(row.late_days), format_fen(row.late_fee_fen),
-                format_fen(row.principal_open_fen + row.late_fee_fen))
+def _allocation_state(line: AllocationLine) -> str:
+    if line.settles_bill:
+        return translated("AllocationModel", _SETTLED)
+    if line.pay_late_fee_fen or line.pay_principal_fen:
+        return translated("AllocationModel", _PARTLY)
+    return translated("AllocationModel", _OPEN)
 
 
-class AllocationModel(_RowsModel[AllocationLine]):
+class AllocationModel(RowsModel[AllocationLine]):
     """How the payment being entered would be allocated: oldest bill first, late fee before principal."""
 
-    NUMERIC = frozenset({1, 2, 3, 4})
-
-    def titles(self) -> tuple[str, ...]:
-        """Column titles."""
-        return (self.tr("Period"), self.tr("Late fee"), self.tr("Principal open"), self.tr("Pays late fee"),
-                self.tr("Pays principal"), self.tr("Bill"))
-
-    def cells(self, row: AllocationLine) -> tuple[str, ...]:
-        """One allocation line's cells."""
-        if row.settles_bill:
-            state = self.tr("Settled")
-        elif row.pay_late_fee_fen or row.pay_principal_fen:
-            state = self.tr("Partly paid")
-        else:
-            state = self.tr("Stays open")
-        return (period_text(row.period), format_fen(row.late_fee_fen), format_fen(row.principal_open_fen),
-                format_fen(row.pay_late_fee_fen), format_fen(row.pay_principal_fen), state)
+    CONTEXT = "AllocationModel"
+    COLUMNS: ClassVar[tuple[Column[Any], ...]] = (
+        Column(QT_TRANSLATE_NOOP("AllocationModel", "Period"), lambda a: period_text(a.period)),
+        Column(QT_TRANSLATE_NOOP("AllocationModel", "Late fee"), lambda a: format_fen(a.late_fee_fen), numeric=True),
+        Column(QT_TRANSLATE_NOOP("AllocationModel", "Principal open"), lambda a: format_fen(a.principal_open_fen),
+               numeric=True),
+        Column(QT_TRANSLATE_NOOP("AllocationModel", "Pays late fee"), lambda a: format_fen(a.pay_late_fee_fen),
+               numeric=True),
+        Column(QT_TRANSLATE_NOOP("AllocationModel", "Pays principal"), lambda a: format_fen(a.pay_principal_fen),
+               numeric=True),
+        Column(QT_TRANSLATE_NOOP("AllocationModel", "Bill"), _allocation_state),
+    )
 
 
-class RecentPaymentsModel(_RowsModel[RecentPayment]):
+class RecentPaymentsModel(RowsModel[RecentPayment]):
     """The customer's latest payments, newest first."""
 
-    NUMERIC = frozenset({2})
-
-    def titles(self) -> tuple[str, ...]:
-        """Column titles."""
-        return (self.tr("Receipt"), self.tr("Time"), self.tr("Amount"), self.tr("Method"), self.tr("Counter"),
-                self.tr("State"))
-
-    def cells(self, row: RecentPayment) -> tuple[str, ...]:
-        """One payment's cells."""
-        methods = " + ".join(tender_name(m) for m in row.methods)
-        state = self.tr("Voided") if row.voided else self.tr("Paid")
-        return (row.receipt_no, in_hall_time(row.paid_at).strftime("%Y-%m-%d %H:%M"), format_fen(row.amount_fen),
-                methods, row.counter_code, state)
+    CONTEXT = "RecentPaymentsModel"
+    COLUMNS: ClassVar[tuple[Column[Any], ...]] = (
+        Column(QT_TRANSLATE_NOOP("RecentPaymentsModel", "Receipt"), lambda p: p.receipt_no),
+        Column(QT_TRANSLATE_NOOP("RecentPaymentsModel", "Time"), lambda p: hall_text(p.paid_at, MINUTES)),
+        Column(QT_TRANSLATE_NOOP("RecentPaymentsModel", "Amount"), lambda p: format_fen(p.amount_fen), numeric=True),
+        Column(QT_TRANSLATE_NOOP("RecentPaymentsModel", "Method"),
+               lambda p: " + ".join(tender_name(m) for m in p.methods)),
+        Column(QT_TRANSLATE_NOOP("RecentPaymentsModel", "Counter"), lambda p: p.counter_code),
+        Column(QT_TRANSLATE_NOOP("RecentPaymentsModel", "State"),
+               lambda p: translated("RecentPaymentsModel", _VOIDED if p.voided else _PAID)),
+    )

@@ -9,21 +9,21 @@ translated sentence (``client/ui/messages.py``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Final, Generic, TypeVar
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QBrush, QColor
 
 from client.core.outbox.items import ItemState, OutboxItem
 from client.ui.messages import error_message
+from client.ui.models.rows_model import SECONDS, Column, RowsModel, RowT, hall_text, translated
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import VOID_ATTESTED
 from shared_models.methods.shifts import CLOSE, OPEN
 from shared_models.methods.sync import AttentionItem, AttentionKind
 from shared_models.money import format_fen
 from shared_models.rules.as_of import AsOfRule
-from shared_models.rules.hall_time import in_hall_time
 
 if TYPE_CHECKING:
     def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
@@ -31,12 +31,7 @@ if TYPE_CHECKING:
 else:
     from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-_Index = QModelIndex | QPersistentModelIndex
-RowT = TypeVar("RowT")
-_RIGHT: Final = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT: Final = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _ATTENTION_COLOR: Final = QColor("#b00020")
-_TIME: Final = "%Y-%m-%d %H:%M:%S"
 
 #: Outbox item states as the cashier reads them.
 STATE_NAMES: Final[dict[ItemState, str]] = {
@@ -77,7 +72,7 @@ def _tr(source: str) -> str:
 
 def clock_text(moment: dt.datetime | None) -> str:
     """A moment in the hall's time, to the second (both clocks are compared by eye), or empty."""
-    return in_hall_time(moment).strftime(_TIME) if moment is not None else ""
+    return hall_text(moment, SECONDS)
 
 
 def state_text(item: OutboxItem) -> str:
@@ -117,139 +112,94 @@ def refusal_text(code: str | None, params: Mapping[str, object]) -> str:
     return error_message(known, shown)
 
 
-class _RowModel(QAbstractTableModel, Generic[RowT]):
-    """A read-only table of rows: subclasses give the titles, the cells, the right-aligned columns and
-    which rows are shown in red."""
+_ACKNOWLEDGED: Final = QT_TRANSLATE_NOOP("AttentionModel", "{name}, {at}: {note}")
 
-    COLUMNS: int = 0
-    RIGHT: frozenset[int] = frozenset()
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[RowT] = []
+class _AlarmModel(RowsModel[RowT]):
+    """A table whose rows that need someone are red, and whose cells show their whole text as the tooltip
+    (a long answer does not fit its column)."""
 
-    def set_rows(self, rows: Sequence[RowT]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    def tooltip(self, row: RowT, column: int) -> str | None:
+        """The cell's whole text."""
+        return str(self.COLUMNS[column].text(row))
 
-    def rows(self) -> list[RowT]:
-        """The rows shown."""
-        return list(self._rows)
+    def foreground(self, row: RowT) -> object:
+        """Red for a row that needs someone."""
+        return QBrush(_ATTENTION_COLOR) if self.alarming(row) else None
 
-    def row_at(self, row: int) -> RowT | None:
-        """The row ``row``, or None."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Rows; a table has no children."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Fixed columns."""
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Translated column titles."""
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        titles = self._titles()
-        return titles[section] if 0 <= section < len(titles) else None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Cell text (also as the tooltip: the whole text of a long answer), right-aligned numbers, rows
-        that need someone in red."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        item = self._rows[index.row()]
-        column = index.column()
-        if not 0 <= column < self.COLUMNS:
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._cells(item)[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_RIGHT if column in self.RIGHT else _LEFT)
-        if role == Qt.ItemDataRole.ForegroundRole and self._alarming(item):
-            return QBrush(_ATTENTION_COLOR)
-        return None
-
-    def _titles(self) -> tuple[str, ...]:
-        raise NotImplementedError
-
-    def _cells(self, item: RowT) -> tuple[str, ...]:
-        raise NotImplementedError
-
-    def _alarming(self, item: RowT) -> bool:
+    def alarming(self, row: RowT) -> bool:
+        """Whether ``row`` needs someone."""
         raise NotImplementedError
 
 
-class OutboxModel(_RowModel[OutboxItem]):
+class OutboxModel(_AlarmModel[OutboxItem]):
     """Items of this counter's outbox, newest first; read-only."""
 
     RECEIPT, CUSTOMER, AMOUNT, TAKEN_AT, STATE, ATTEMPTS, LAST_ERROR, BOOKED_AT = range(8)
-    COLUMNS = 8
-    RIGHT = frozenset({AMOUNT, ATTEMPTS})
+    CONTEXT = "OutboxModel"
+    COLUMNS: ClassVar[tuple[Column[Any], ...]] = (
+        Column(QT_TRANSLATE_NOOP("OutboxModel", "Receipt"), lambda i: i.receipt_no or action_text(i)),
+        Column(QT_TRANSLATE_NOOP("OutboxModel", "Account"), lambda i: i.customer_no or ""),
+        Column(QT_TRANSLATE_NOOP("OutboxModel", "Amount (yuan)"), lambda i: format_fen(i.amount_fen), numeric=True),
+        Column(QT_TRANSLATE_NOOP("OutboxModel", "Taken at (counter clock)"), lambda i: clock_text(i.created_at)),
+        Column(QT_TRANSLATE_NOOP("OutboxModel", "State"), state_text),
+        Column(QT_TRANSLATE_NOOP("OutboxModel", "Attempts"), lambda i: str(i.attempts), numeric=True),
+        Column(QT_TRANSLATE_NOOP("OutboxModel", "Last answer"),
+               lambda i: refusal_text(i.last_error, i.last_error_params)),
+        Column(QT_TRANSLATE_NOOP("OutboxModel", "Booked at (server clock)"), lambda i: clock_text(i.server_time)),
+    )
 
-    def _titles(self) -> tuple[str, ...]:
-        return (
-            self.tr("Receipt"), self.tr("Account"), self.tr("Amount (yuan)"), self.tr("Taken at (counter clock)"),
-            self.tr("State"), self.tr("Attempts"), self.tr("Last answer"), self.tr("Booked at (server clock)"),
-        )
-
-    def _cells(self, item: OutboxItem) -> tuple[str, ...]:
-        return (
-            item.receipt_no or action_text(item), item.customer_no or "", format_fen(item.amount_fen),
-            clock_text(item.created_at), state_text(item), str(item.attempts),
-            refusal_text(item.last_error, item.last_error_params), clock_text(item.server_time),
-        )
-
-    def _alarming(self, item: OutboxItem) -> bool:
-        return item.state is ItemState.ATTENTION and not item.acknowledged_at
+    def alarming(self, row: OutboxItem) -> bool:
+        """An item needing attention nobody has acknowledged."""
+        return row.state is ItemState.ATTENTION and not row.acknowledged_at
 
 
-class AttentionModel(_RowModel[AttentionItem]):
+def attention_reason(item: AttentionItem) -> str:
+    """Why an attention item is listed, in words."""
+    if item.kind is AttentionKind.REDIRECTED:
+        return _tr(_REDIRECTED_REASON).format(amount=format_fen(item.redirected_to_prepayment_fen))
+    if item.kind is AttentionKind.LATE_FEE_DAY:
+        rule = AS_OF_RULE_NAMES.get(item.as_of_rule or "", item.as_of_rule or "")
+        return _tr(_LATE_FEE_DAY_REASON).format(
+            taken_on=item.taken_on.isoformat() if item.taken_on else "—", rule=_tr(rule),
+            as_of=item.late_fee_as_of.isoformat() if item.late_fee_as_of else "—")
+    if item.kind is AttentionKind.ATTESTED:
+        return _tr(_ATTESTED_REASON).format(name=item.cosigned_by or "")
+    return refusal_text(item.error_code.value if item.error_code else None, item.error_params)
+
+
+def _acknowledged(item: AttentionItem) -> str:
+    if item.acknowledged_by is None:
+        return ""
+    return translated("AttentionModel", _ACKNOWLEDGED).format(
+        name=item.acknowledged_by, at=clock_text(item.acknowledged_at), note=item.note or "")
+
+
+class AttentionModel(_AlarmModel[AttentionItem]):
     """The hall's items needing attention (``sync.list_attention``), unacknowledged first; read-only."""
 
     KIND, RECEIPT, CUSTOMER, AMOUNT, COUNTER, TAKEN_BY, TAKEN_AT, RECORDED_AT, REASON, ACKNOWLEDGED = range(10)
-    COLUMNS = 10
-    RIGHT = frozenset({AMOUNT})
+    CONTEXT = "AttentionModel"
+    COLUMNS: ClassVar[tuple[Column[Any], ...]] = (
+        Column(QT_TRANSLATE_NOOP("AttentionModel", "Why"), lambda i: _tr(KIND_NAMES[i.kind])),
+        Column(QT_TRANSLATE_NOOP("AttentionModel", "Receipt"), lambda i: i.receipt_no or ""),
+        Column(QT_TRANSLATE_NOOP("AttentionModel", "Account"), lambda i: i.customer_no or ""),
+        Column(QT_TRANSLATE_NOOP("AttentionModel", "Amount (yuan)"), lambda i: format_fen(i.amount_fen),
+               numeric=True),
+        Column(QT_TRANSLATE_NOOP("AttentionModel", "Counter"), lambda i: i.counter_code),
+        Column(QT_TRANSLATE_NOOP("AttentionModel", "Cashier"), lambda i: i.taken_by),
+        Column(QT_TRANSLATE_NOOP("AttentionModel", "Taken at (counter clock)"), lambda i: clock_text(i.local_time)),
+        Column(QT_TRANSLATE_NOOP("AttentionModel", "Recorded at (server clock)"),
+               lambda i: clock_text(i.recorded_at)),
+        Column(QT_TRANSLATE_NOOP("AttentionModel", "Reason"), attention_reason),
+        Column(QT_TRANSLATE_NOOP("AttentionModel", "Acknowledged"), _acknowledged),
+    )
 
-    def _titles(self) -> tuple[str, ...]:
-        return (
-            self.tr("Why"), self.tr("Receipt"), self.tr("Account"), self.tr("Amount (yuan)"), self.tr("Counter"),
-            self.tr("Cashier"), self.tr("Taken at (counter clock)"), self.tr("Recorded at (server clock)"),
-            self.tr("Reason"), self.tr("Acknowledged"),
-        )
-
-    def _alarming(self, item: AttentionItem) -> bool:
-        return item.acknowledged_by is None
+    def alarming(self, row: AttentionItem) -> bool:
+        """An item nobody has acknowledged."""
+        return row.acknowledged_by is None
 
     @staticmethod
     def reason(item: AttentionItem) -> str:
         """Why the item is listed, in words."""
-        if item.kind is AttentionKind.REDIRECTED:
-            return _tr(_REDIRECTED_REASON).format(amount=format_fen(item.redirected_to_prepayment_fen))
-        if item.kind is AttentionKind.LATE_FEE_DAY:
-            rule = AS_OF_RULE_NAMES.get(item.as_of_rule or "", item.as_of_rule or "")
-            return _tr(_LATE_FEE_DAY_REASON).format(
-                taken_on=item.taken_on.isoformat() if item.taken_on else "—", rule=_tr(rule),
-                as_of=item.late_fee_as_of.isoformat() if item.late_fee_as_of else "—")
-        if item.kind is AttentionKind.ATTESTED:
-            return _tr(_ATTESTED_REASON).format(name=item.cosigned_by or "")
-        return refusal_text(item.error_code.value if item.error_code else None, item.error_params)
-
-    def _acknowledged(self, item: AttentionItem) -> str:
-        if item.acknowledged_by is None:
-            return ""
-        return self.tr("{name}, {at}: {note}").format(
-            name=item.acknowledged_by, at=clock_text(item.acknowledged_at), note=item.note or "")
-
-    def _cells(self, item: AttentionItem) -> tuple[str, ...]:
-        return (
-            _tr(KIND_NAMES[item.kind]), item.receipt_no or "", item.customer_no or "", format_fen(item.amount_fen),
-            item.counter_code, item.taken_by, clock_text(item.local_time), clock_text(item.recorded_at),
-            self.reason(item), self._acknowledged(item),
-        )
+        return attention_reason(item)

@@ -1,82 +1,41 @@
-"""The users an administrator manages, as a table."""
+"""The users an administrator manages, as a table: locked or not is the server's word, never this PC's clock."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from client.ui.messages import role_name
+from client.ui.models.rows_model import Column, RowsModel, hall_text, translated
 from shared_models.methods.admin import UserRow
 
-_Index = QModelIndex | QPersistentModelIndex
+if TYPE_CHECKING:
+    def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
+        ...
+else:
+    from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+_LOCKED: Final = QT_TRANSLATE_NOOP("UserTableModel", "Locked")
+_ACTIVE: Final = QT_TRANSLATE_NOOP("UserTableModel", "Active")
+_DISABLED: Final = QT_TRANSLATE_NOOP("UserTableModel", "Disabled")
 
 
-def local_time(value: datetime) -> str:
-    """A server timestamp in the counter's local time."""
-    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+def _status(user: UserRow) -> str:
+    # locked or not is the server's word, judged by its clock: this PC's clock may be wrong
+    source = _LOCKED if user.locked else _ACTIVE if user.active else _DISABLED
+    return translated("UserTableModel", source)
 
 
-class UserTableModel(QAbstractTableModel):
+class UserTableModel(RowsModel[UserRow]):
     """Rows of ``admin.list_users``; read-only."""
 
-    COLUMNS = 7
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[UserRow] = []
-
-    def set_rows(self, rows: list[UserRow]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> UserRow | None:
-        """The user in ``row``, or None."""
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Users; a table has no children."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        """Fixed columns."""
-        return 0 if parent.isValid() else self.COLUMNS
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Translated column titles."""
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        titles = (
-            self.tr("User name"), self.tr("Full name"), self.tr("Role"), self.tr("Unit"), self.tr("Status"),
-            self.tr("Locked until"), self.tr("Failed sign-ins"),
-        )
-        return titles[section] if 0 <= section < len(titles) else None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        """Cell text; the status column is coloured by state."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        user = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(user, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 6:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _text(self, user: UserRow, column: int) -> str | int | None:
-        locked = user.locked_until is not None and user.locked_until > datetime.now(UTC)
-        values: tuple[str | int, ...] = (
-            user.username,
-            user.display_name,
-            role_name(user.role),
-            user.org_unit_name,
-            self.tr("Locked") if locked else (self.tr("Active") if user.active else self.tr("Disabled")),
-            local_time(user.locked_until) if user.locked_until is not None and locked else "",
-            user.failed_attempts,
-        )
-        return values[column] if 0 <= column < len(values) else None
+    CONTEXT = "UserTableModel"
+    COLUMNS: ClassVar[tuple[Column[Any], ...]] = (
+        Column(QT_TRANSLATE_NOOP("UserTableModel", "User name"), lambda u: u.username),
+        Column(QT_TRANSLATE_NOOP("UserTableModel", "Full name"), lambda u: u.display_name),
+        Column(QT_TRANSLATE_NOOP("UserTableModel", "Role"), lambda u: role_name(u.role)),
+        Column(QT_TRANSLATE_NOOP("UserTableModel", "Unit"), lambda u: u.org_unit_name),
+        Column(QT_TRANSLATE_NOOP("UserTableModel", "Status"), _status),
+        Column(QT_TRANSLATE_NOOP("UserTableModel", "Locked until"),
+               lambda u: hall_text(u.locked_until) if u.locked else ""),
+        Column(QT_TRANSLATE_NOOP("UserTableModel", "Failed sign-ins"), lambda u: u.failed_attempts, numeric=True),
+    )

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QGroupBox,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from client.ui.messages import customer_value
 from client.ui.models.desk_models import OpenBillsModel, RecentPaymentsModel
+from client.ui.widgets.table_fit import RowDetails, TableFit
 from shared_models.methods.customers import CustomerOverview, CustomerStatus, PaymentMode
 from shared_models.money import format_fen
 
@@ -29,10 +29,25 @@ def _table(name: str) -> QTableView:
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
     table.verticalHeader().setVisible(False)
     return table
+
+
+# Open bills (``OpenBillsModel``): what decides the payment stays whole (period, principal, late fee, owed
+# today); due date, days late, kWh and the bill number share the rest, and go to the details line below.
+BILL_KEY = (0, 3, 6, 7)
+BILL_SECONDARY = (5, 4, 2, 1)
+BILL_ORDER = (0, 3, 6, 7, 4, 5, 2, 1)
+# Recent payments (``RecentPaymentsModel``): receipt, amount and state whole; time, method, counter after.
+PAYMENT_KEY = (0, 2, 5)
+PAYMENT_SECONDARY = (1, 3, 4)
+
+
+def _caption(text: str) -> QLabel:
+    """A field's caption; on a narrow screen it wraps onto two lines so the values keep their width."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
 
 
 class OverviewPanel(QWidget):
@@ -59,7 +74,7 @@ class OverviewPanel(QWidget):
             (("metersValue", self.tr("Meters")),),
         )):
             for column, (name, caption) in enumerate(pairs):
-                profile.addWidget(QLabel(caption), row, column * 2)
+                profile.addWidget(_caption(caption), row, column * 2)
                 profile.addWidget(self._value(name), row, column * 2 + 1, 1, 3 if len(pairs) == 1 else 1)
 
         self.money_box = QGroupBox(self.tr("Account"))
@@ -68,16 +83,21 @@ class OverviewPanel(QWidget):
             ("arrearsValue", self.tr("Arrears")), ("lateFeeValue", self.tr("Late fee to today")),
             ("dueValue", self.tr("Due today")), ("prepaymentValue", self.tr("Prepayment")),
         )):
-            money.addWidget(QLabel(caption), 0, column)
+            money.addWidget(_caption(caption), 0, column)
             money.addWidget(self._value(name), 1, column)
         self.values["dueValue"].setStyleSheet("font-size: 16pt; font-weight: bold;")
 
         self.bills_model = OpenBillsModel(self)
         self.bills_table = _table("openBillsTable")
         self.bills_table.setModel(self.bills_model)
+        self.bills_fit = TableFit(self.bills_table, key=BILL_KEY, secondary=BILL_SECONDARY, order=BILL_ORDER,
+                                  min_rows=3)
+        self.bill_details = RowDetails(self.bills_fit, name="billDetailsLabel")
         self.payments_model = RecentPaymentsModel(self)
         self.payments_table = _table("recentPaymentsTable")
         self.payments_table.setModel(self.payments_model)
+        self.payments_fit = TableFit(self.payments_table, key=PAYMENT_KEY, secondary=PAYMENT_SECONDARY,
+                                     order=range(6), min_rows=2)
         self.as_of_label = QLabel()
         self.as_of_label.setObjectName("asOfLabel")
 
@@ -87,6 +107,7 @@ class OverviewPanel(QWidget):
         layout.addWidget(self.money_box)
         layout.addWidget(QLabel(self.tr("Open bills (late fee to today)")))
         layout.addWidget(self.bills_table, 2)
+        layout.addWidget(self.bill_details)
         layout.addWidget(self.as_of_label)
         layout.addWidget(QLabel(self.tr("Recent payments")))
         layout.addWidget(self.payments_table, 1)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -32,6 +31,7 @@ from client.ui.errors import error_text
 from client.ui.messages import error_message, tender_name
 from client.ui.models.desk_models import AllocationModel
 from client.ui.widgets.fen_edit import FenEdit
+from client.ui.widgets.table_fit import TableFit
 from shared_models.errors import ErrorCode
 from shared_models.methods.customers import CustomerOverview, CustomerStatus
 from shared_models.methods.payments import Quote
@@ -86,8 +86,8 @@ class PaymentPanel(QWidget):
         self.allocation_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.allocation_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.allocation_table.verticalHeader().setVisible(False)
-        self.allocation_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.allocation_table.horizontalHeader().setStretchLastSection(True)
+        # Every column decides the payment (what each bill gets, what stays open): all of them stay whole.
+        self.allocation_fit = TableFit(self.allocation_table, min_rows=3)
         self.allocation_label = QLabel()
         self.allocation_label.setObjectName("allocationSummaryLabel")
         self.allocation_label.setWordWrap(True)

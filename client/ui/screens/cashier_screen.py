@@ -116,7 +116,9 @@ class CashierScreen(QWidget):
         self._on_shift_changed(ctx.shift)
 
     def _layout(self) -> None:
+        # Neither side can be dragged away: each keeps the width its payment columns need (docs/cashier-desk.md).
         splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.overview)
         splitter.addWidget(self.payment)
         splitter.setStretchFactor(0, 3)
@@ -127,12 +129,14 @@ class CashierScreen(QWidget):
         printing.addWidget(self.void_button)
         # The search results above, the customer below; the cashier can drag the split.
         rows = QSplitter(Qt.Orientation.Vertical)
+        rows.setChildrenCollapsible(False)
         rows.addWidget(self.search)
         rows.addWidget(splitter)
         rows.setStretchFactor(0, 1)
         rows.setStretchFactor(1, 4)
         rows.setSizes([150, 600])
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(rows, 1)
         layout.addWidget(self.message_label)
         layout.addLayout(printing)

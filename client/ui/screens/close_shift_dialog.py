@@ -3,7 +3,8 @@ supervisor's co-signature on the same dialog. Opened with ``open()`` and answere
 
 Payments of the shift still waiting in the counter's outbox (SPEC §5) are listed: the shift closes only
 when a supervisor signs that list (co-signature on the same dialog), and they go to the server as the
-close's ``unsent`` items. Their cash is in the drawer, so it counts as expected cash.
+close's ``unsent`` items. Their cash is in the drawer, so it counts as expected cash. The expected cash, the
+difference and whether a co-sign is needed come from ``client.core.close_count``; the dialog only shows them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.actions import ActionSlot
-from client.core.cash_count import cash_count_lines, counted_fen
+from client.core.cash_count import cash_count_lines
+from client.core.close_count import close_count
 from client.core.offline_cosign import remember_online_cosign, verify_at_counter
 from client.core.outbox.items import ItemState
 from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcError, make_request
@@ -84,8 +86,9 @@ class CloseShiftDialog(QDialog):
         self.offline = offline
         self._summary = summary
         self._unsent = list(unsent)
-        #: The drawer holds the booked cash and the cash of the payments not yet confirmed.
-        self.expected_fen = summary.expected_cash_fen + sum(u.cash_fen for u in self._unsent)
+        #: What the close counts against (the drawer holds the booked cash and the unsent payments' cash).
+        self.drawer = close_count(summary, self._unsent)
+        self.expected_fen = self.drawer.expected_fen
         # The close (with its cash-difference approval) the cashier confirmed: a retry of the same request
         # after a lost answer reuses its key, so the server closes the shift once and answers the retry
         # with the first result. The shift screen keeps it, so reopening the dialog is the same action.
@@ -108,8 +111,7 @@ class CloseShiftDialog(QDialog):
         form.addRow(self.tr("Shift"), QLabel(f"{shift.shift_no}  {shift.cashier_name}"))
         form.addRow(self.tr("Expected cash (yuan)"), self.expected_label)
         if self._unsent:
-            self.unsent_cash_label = self._figure("unsentCashValue",
-                                                  format_fen(sum(u.cash_fen for u in self._unsent)))
+            self.unsent_cash_label = self._figure("unsentCashValue", format_fen(self.drawer.unsent_cash_fen))
             form.addRow(self.tr("of which cash of unsent payments (yuan)"), self.unsent_cash_label)
         form.addRow(self.tr("Counted cash (yuan)"), self.counted_label)
         form.addRow(self.tr("Difference (counted − expected)"), self.difference_label)
@@ -227,12 +229,12 @@ class CloseShiftDialog(QDialog):
 
     def counted_fen(self) -> int:
         """The counted total (fen)."""
-        return counted_fen(self.counted_pieces())
+        return self.drawer.counted_fen(self.counted_pieces())
 
     def difference_fen(self) -> int:
         """Counted minus expected (fen), against the expected cash the dialog was opened with (unsent cash
         included)."""
-        return self.counted_fen() - self.expected_fen
+        return self.drawer.difference_fen(self.counted_pieces())
 
     def _recount(self) -> None:
         for fen, spin in self.pieces.items():
@@ -241,7 +243,7 @@ class CloseShiftDialog(QDialog):
         difference = self.difference_fen()
         self.difference_label.setText(difference_text(difference))
         self.difference_label.setStyleSheet("" if difference == 0 else "color: #b00020; font-weight: bold;")
-        self.cosign.setVisible(difference != 0 or self._force_cosign or bool(self._unsent))
+        self.cosign.setVisible(self._force_cosign or self.drawer.cosign_needed(self.counted_pieces()))
 
     def confirm(self) -> None:
         """Send the close (with the co-signature when the counted cash differs)."""
@@ -250,12 +252,13 @@ class CloseShiftDialog(QDialog):
             self.error_label.setText(self.tr("Enter the deposit slip number (解款单号)."))
             return
         cosign = self.cosign.cosign() if not self.cosign.isHidden() else None
-        if self._unsent and cosign is None:
+        needed = self.drawer.cosign_needed(self.counted_pieces())
+        if needed and cosign is None and self._unsent:
             self.error_label.setText(self.tr(
                 "{count} payments have not reached the server yet: a supervisor enters their user name and password "
                 "to sign the list.").format(count=len(self._unsent)))
             return
-        if self.difference_fen() != 0 and cosign is None:
+        if needed and cosign is None:
             self.error_label.setText(self.tr(
                 "The counted cash differs from the expected cash: a supervisor enters their user name and password "
                 "to approve the difference."))

@@ -1,8 +1,9 @@
 """The daily settlement 日结单 (SPEC C4, DOMAIN §8): fetched, rendered to PDF, shown, printed or saved.
 
 Choose the business day (default today) and, as a supervisor, your own shifts or the whole hall; **Show**
-fetches ``settlement.get_daily``, renders the PDF (``printing.pdf``) and draws its pages, all off the GUI
-thread. **Print…** goes through the system's print dialog (the pages are printed as images, as shown);
+fetches ``settlement.get_daily`` (the report as the server assembled and checked it), renders the PDF
+(``printing.pdf``) and draws its pages, all off the GUI thread; nothing is added up here.
+ **Print…** goes through the system's print dialog (the pages are printed as images, as shown);
 **Save PDF…** writes the PDF itself. :meth:`SettlementScreen.print_to` and :meth:`SettlementScreen.save_pdf`
 are the non-interactive halves the dialogs end in (tests call them directly).
 """
@@ -29,20 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.pdf_pages import RasterUnavailableError, pdf_pages_png, raster_available
-from client.core.settlement_report import (
-    SettlementNotReadyError,
-    hall_today,
-    provisional_daily,
-    settlement_report,
-)
-from client.core.shift_ops import pending_closes
+from client.core.settlement_day import hall_today, load_settlement
 from client.ui.context import UiContext
 from client.ui.ops import Op
-from printing.pdf.settlement import SettlementError, SettlementReport, render_settlement_pdf
-from shared_models.methods.shifts import SETTLEMENT, DailySettlement, SettlementRequest
+from printing.pdf.settlement import DEPOSIT_SLIP_SEPARATOR, render_settlement_pdf
+from shared_models.methods.settlement import DailySettlement, SettlementReport
 from shared_models.money import format_fen
 from shared_models.roles import Perm
 from shared_models.rules.hall_time import hall_now
+from shared_models.rules.settlement import SettlementMismatchError
 
 #: Preview resolution: an A4 page is 744 × 1052 pixels, the width of the screen area in the main window.
 PREVIEW_DPI = 90
@@ -52,13 +48,17 @@ PRINT_DPI_MAX = 300
 
 @dataclass(frozen=True)
 class LoadedSettlement:
-    """What one **Show** produced: the server's data and, when any shift of the day is closed, the report."""
+    """What one **Show** produced: the day's settlement and, when any shift of the day is closed, its PDF."""
 
     daily: DailySettlement
-    report: SettlementReport | None
     pdf: bytes | None
     #: The pages drawn for the preview; None where this PC cannot rasterise PDFs.
     pages: list[QImage] | None
+
+    @property
+    def report(self) -> SettlementReport | None:
+        """The report shown (None: no shift of the day is closed)."""
+        return self.daily.report
 
 
 def print_pages(printer: QPrinter, pdf: bytes) -> int:
@@ -190,27 +190,19 @@ class SettlementScreen(QWidget):
         """Fetch the settlement of the chosen day, render the PDF and draw its pages."""
         rpc, day, whole, outbox = self._ctx.rpc, self.business_date(), self.whole_hall(), self._ctx.outbox
         state = self._ctx.session.state
-        printed_by = state.user.display_name if state is not None else None
+        printed_by = state.user.display_name if state is not None else ""
         hall_name = state.counter.hall_name if state is not None else ""
 
         def work() -> LoadedSettlement:
-            # Shifts this counter closed offline and has not replayed yet: its own figures, printed provisional;
-            # once the outbox has been replayed the server's settlement is the final one.
-            own = pending_closes(outbox, day) if outbox is not None and not whole else []
-            provisional = bool(own)
-            if provisional:
-                daily = provisional_daily(own, hall_name=hall_name, printed_by=printed_by or "", now=hall_now())
-            else:
-                daily = rpc.call(SETTLEMENT, SettlementRequest(business_date=day, whole_hall=whole))
-            try:
-                report = settlement_report(daily, printed_by=printed_by, provisional=provisional)
-            except SettlementNotReadyError:
-                return LoadedSettlement(daily=daily, report=None, pdf=None, pages=None)
-            pdf = render_settlement_pdf(report)
+            daily = load_settlement(rpc=rpc, outbox=outbox, day=day, whole_hall=whole, hall_name=hall_name,
+                                    printed_by=printed_by, now=hall_now())
+            if daily.report is None:
+                return LoadedSettlement(daily=daily, pdf=None, pages=None)
+            pdf = render_settlement_pdf(daily.report, printed_by=printed_by or None)
             pages = None
             if raster_available():
                 pages = [QImage.fromData(png) for png in pdf_pages_png(pdf, dpi=PREVIEW_DPI)]
-            return LoadedSettlement(daily=daily, report=report, pdf=pdf, pages=pages)
+            return LoadedSettlement(daily=daily, pdf=pdf, pages=pages)
 
         self._say("")
         Op(parent=self, run=work, busy=[self.show_button, self.print_button, self.save_button], key="load") \
@@ -226,7 +218,7 @@ class SettlementScreen(QWidget):
     def _on_load_failed(self, exc: BaseException) -> None:
         self.loaded = None
         self._render()
-        if isinstance(exc, SettlementError):
+        if isinstance(exc, SettlementMismatchError):  # the counter's own (provisional) figures
             self._say(self.tr("The settlement does not add up ({code}), so it cannot be printed. Please call the "
                               "supervisor.").format(code=exc.code.value))
             return
@@ -268,8 +260,9 @@ class SettlementScreen(QWidget):
                 "{hall} {date}: {shifts} closed shift(s), collected {collected} yuan; expected cash {expected}, "
                 "counted {counted}; deposit slip {slips}.").format(
                     hall=daily.hall_name, date=daily.business_date.isoformat(), shifts=len(report.cashiers),
-                    collected=format_fen(report.collected_fen), expected=format_fen(report.expected_cash_fen),
-                    counted=format_fen(report.counted_cash_fen), slips=report.deposit_slip_no))
+                    collected=format_fen(report.hall.collected_fen), expected=format_fen(report.hall.expected_cash_fen),
+                    counted=format_fen(report.hall.counted_cash_fen), slips=DEPOSIT_SLIP_SEPARATOR.join(
+                        report.deposit_slip_nos)))
         if daily.open_shifts:
             lines.append(self.tr("Still open, not in this settlement: {shifts}.")
                          .format(shifts=", ".join(daily.open_shifts)))

@@ -13,12 +13,10 @@ the count dialog lists them and asks for a supervisor's signature.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -43,6 +41,7 @@ from client.ui.screens.close_shift_dialog import CloseShiftDialog
 from client.ui.screens.offline_items_box import OfflineItemsBox
 from client.ui.screens.shift_summary_view import ShiftSummaryView, shown_time
 from client.ui.widgets.fen_edit import FenEdit
+from client.ui.widgets.table_fit import TableFit
 from shared_models.errors import ErrorCode
 from shared_models.methods.shifts import (
     OPEN,
@@ -57,11 +56,6 @@ from shared_models.money import format_fen
 from shared_models.rules.hall_time import hall_now
 from shared_models.rules.receipts import ReceiptHeader
 
-if TYPE_CHECKING:
-    def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
-        ...
-else:
-    pass
 
 class ShiftScreen(QWidget):
     """Open, follow and close the signed-in cashier's shift at this counter."""
@@ -99,6 +93,10 @@ class ShiftScreen(QWidget):
         self.summary_title = QLabel()
         self.summary_title.setObjectName("summaryTitleLabel")
         self.summary_view = ShiftSummaryView()
+        # The short tables show every row and every column whole: a cashier checks each business type and
+        # each method against the drawer (docs/cashier-desk.md, screen sizes); the voids list takes the rest.
+        self.business_fit = TableFit(self.summary_view.business_table)
+        self.methods_fit = TableFit(self.summary_view.methods_table)
         self.offline_box = OfflineItemsBox()
         self.offline_table = self.offline_box.table
 
@@ -141,29 +139,31 @@ class ShiftScreen(QWidget):
     def _build_shift_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Current shift"))
         self.values: dict[str, QLabel] = {}
-        info = QFormLayout()
-        for name, caption in (
+        # Three fields a row: two rows leave the height to the summary's tables on a 768-pixel screen.
+        info = QGridLayout()
+        for index, (name, caption) in enumerate((
             ("shiftNoValue", self.tr("Shift number")), ("cashierValue", self.tr("Cashier")),
             ("counterValue", self.tr("Counter")), ("openedAtValue", self.tr("Opened at")),
             ("floatValue", self.tr("Float (yuan)")),
-        ):
+        )):
             label = QLabel()
             label.setObjectName(name)
             self.values[name] = label
-            info.addRow(caption, label)
+            row, column = divmod(index, 3)
+            info.addWidget(QLabel(caption), row, column * 2)
+            info.addWidget(label, row, column * 2 + 1)
+        for column in (1, 3, 5):
+            info.setColumnStretch(column, 1)
         self.refresh_button = QPushButton(self.tr("Refresh (F5)"))
         self.refresh_button.setObjectName("refreshSummaryButton")
         self.close_button = QPushButton(self.tr("Close shift…"))
         self.close_button.setObjectName("closeShiftButton")
         self.settlement_button = QPushButton(self.tr("Daily settlement (日结单)…"))
         self.settlement_button.setObjectName("showSettlementButton")
-        actions = QVBoxLayout()
-        actions.addWidget(self.refresh_button)
-        actions.addWidget(self.close_button)
-        actions.addStretch(1)
         shift_row = QHBoxLayout(box)
         shift_row.addLayout(info, 1)
-        shift_row.addLayout(actions)
+        shift_row.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
+        shift_row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         return box
 
     # --- the shift as the server knows it -------------------------------------------------------

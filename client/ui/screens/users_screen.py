@@ -105,7 +105,7 @@ class UsersScreen(QWidget):
 
     def _update_actions(self) -> None:
         user = self.selected()
-        self.unlock_button.setEnabled(user is not None and (user.locked_until is not None or user.failed_attempts > 0))
+        self.unlock_button.setEnabled(user is not None and (user.locked or user.failed_attempts > 0))
         self.toggle_button.setEnabled(user is not None)
         self.reset_button.setEnabled(user is not None)
         self.toggle_button.setText(self.tr("Enable") if user is not None and not user.active else self.tr("Disable"))

@@ -1,4 +1,8 @@
-"""What a service gets for one call: the database session, who acts, the clock, and the audit sink."""
+"""What a service gets for one call: the database session, who acts, the clock, and the audit sink.
+
+It sits below both ``server.services`` and ``server.rpc`` (it imports neither): the rules receive an
+acting context without knowing the wire it came from (the dispatcher, the CLI, the demo data).
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,231 @@
+"""The demo load: one transaction and one audit record for the organization, tariffs, customers and books.
+
+Customers and books go in by COPY in bounded batches, the keys and indexes dropped and rebuilt around it.
+
+Customers and their books are generated in Python from one seeded generator (``customers.py``,
+``bills.py``, ``payments.py``), so the same seed gives the same books; a worker thread generates the
+next batch while PostgreSQL stores the current one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import random
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, replace
+from typing import Any, cast
+
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from server.audit_chain import write_records
+from server.clock import SystemClock
+from server.context import AuditEntry, CallContext
+from server.demo_data.bills import BILL_COLUMNS, LINE_COLUMNS, READING_COLUMNS, periods
+from server.demo_data.customers import CUSTOMER_COLUMNS, METER_COLUMNS, CustomerFactory
+from server.demo_data.org import load_org
+from server.demo_data.payments import LEDGER_COLUMNS
+from server.demo_data.tariffs import load_tariffs
+from server.models.org import OrgUnit
+from server.security import PiiCipher
+from server.settings import Settings
+from shared_models.rules.hall_time import HALL_TZ
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 50_000
+_BULK_TABLES = ("customers", "meters", "readings", "bills", "bill_lines", "ledger_entries")
+
+
+class DemoDataError(RuntimeError):
+    """Demo data cannot be loaded (the database already holds data, or the arguments are wrong)."""
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What a load created, and how long it took."""
+
+    org_units: int
+    counters: int
+    users: int
+    customers: int
+    meters: int
+    readings: int
+    bills: int
+    ledger_entries: int
+    seconds: float
+
+
+def has_data(url: str) -> bool:
+    """True when the database already has an organization (demo data or real data)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with Session(engine) as session:
+            return session.scalar(select(func.count()).select_from(OrgUnit)) != 0
+    finally:
+        engine.dispose()
+
+
+def load_demo_data(
+    *,
+    url: str,
+    customers: int,
+    pii: PiiCipher,
+    seed: int = 20261123,
+    months: int = 12,
+    today: dt.date | None = None,
+) -> DemoSummary:
+    """Load the demo organization, users, tariffs and ``customers`` customers with ``months`` months
+    of readings, bills and payments ending at the last full month before ``today`` (hall time).
+
+    One transaction: the keys and indexes of the customer and book tables are dropped for the bulk
+    load and rebuilt at the end, so those tables are locked until it commits (it is meant for an
+    empty database). Raises DemoDataError when the database already holds an organization or tariffs.
+    """
+    if customers < 0 or not 1 <= months <= 120:
+        raise DemoDataError(f"need customers >= 0 and 1 <= months <= 120, got {customers} and {months}")
+    started = time.perf_counter()
+    today = today or dt.datetime.now(HALL_TZ).date()
+    engine = create_engine(url, poolclass=NullPool, connect_args={"options": "-c timezone=UTC"})
+    try:
+        with Session(engine) as session, session.begin():
+            # One loader at a time; a concurrent second one waits here and then finds the data.
+            session.execute(text("LOCK TABLE org_units, tariffs IN EXCLUSIVE MODE"))
+            if session.scalar(text("SELECT EXISTS (SELECT 1 FROM org_units) OR EXISTS (SELECT 1 FROM tariffs)")):
+                raise DemoDataError("the database already has an organization or tariffs: demo data needs an "
+                                    "empty database")
+            session.execute(text("SET LOCAL work_mem = '256MB'"))
+            session.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+            session.execute(text("SET LOCAL synchronous_commit = off"))
+            org, counters, users = load_org(session)
+            months_of = periods(today, months)
+            first = months_of[1].period
+            tariffs = load_tariffs(session, first_period_start=dt.date(first // 100, first % 100, 1))
+            logger.info("demo data: organization, %d users and tariffs in %.1f s", len(users),
+                        time.perf_counter() - started)
+            factory = CustomerFactory(rng=random.Random(seed), pii=pii, count=customers, org=org, users=users,
+                                      tariffs=tariffs, periods=months_of)
+            restore = _drop_keys_and_indexes(session)
+            readings, entries = _load_customers(session, factory=factory, count=customers, months=months,
+                                                started=started)
+            _restore_keys_and_indexes(session, restore)
+            summary = DemoSummary(
+                org_units=len(org), counters=counters, users=len(users), customers=customers, meters=customers,
+                readings=readings, bills=customers * months, ledger_entries=entries, seconds=0.0,
+            )
+            _audit(session, pii=pii, summary=summary, seed=seed, months=months)
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    finally:
+        engine.dispose()
+    seconds = round(time.perf_counter() - started, 3)
+    logger.info("demo data: loaded %d customers in %.1f s", customers, seconds)
+    return replace(summary, seconds=seconds)
+
+
+def _load_customers(
+    session: Session, *, factory: CustomerFactory, count: int, months: int, started: float,
+) -> tuple[int, int]:
+    """Customers, meters and their books, batch by batch; returns (readings, ledger entries).
+
+    A worker thread generates the next batch in Python while PostgreSQL stores the current one
+    (psycopg2 releases the GIL while it waits), so the two cores work at the same time.
+    """
+    readings = entries = 0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-data") as worker:
+        pending = worker.submit(factory.batch, 0, min(_BATCH, count))
+        for start in range(0, count, _BATCH):
+            end = min(start + _BATCH, count)
+            batch = pending.result()
+            if end < count:
+                pending = worker.submit(factory.batch, end, min(end + _BATCH, count))
+            _copy(session, "customers", CUSTOMER_COLUMNS, batch.customers)
+            _copy(session, "meters", METER_COLUMNS, batch.meters)
+            _copy(session, "readings", READING_COLUMNS, batch.readings)
+            _copy(session, "bills", BILL_COLUMNS, batch.bills)
+            _copy(session, "bill_lines", LINE_COLUMNS, batch.bill_lines)
+            _copy(session, "ledger_entries", LEDGER_COLUMNS, batch.ledger_entries)
+            readings += batch.reading_rows
+            entries += batch.ledger_rows
+            logger.info("demo data: %d of %d customers with their books after %.1f s", end, count,
+                        time.perf_counter() - started)
+    _set_sequence(session, "customers", count)
+    _set_sequence(session, "meters", count)
+    _set_sequence(session, "readings", count * (months + 1))
+    _set_sequence(session, "bills", count * months)
+    _set_sequence(session, "bill_lines", count * months)
+    _set_sequence(session, "ledger_entries", count * months * 3)
+    return readings, entries
+
+
+def _copy(session: Session, table: str, columns: Sequence[str], buffer: io.StringIO) -> None:
+    """COPY the tab-separated rows of ``buffer`` into ``table`` in the session's transaction."""
+    buffer.seek(0)
+    raw = cast(Any, session.connection().connection.dbapi_connection)
+    with raw.cursor() as cursor:
+        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+
+
+def _set_sequence(session: Session, table: str, last_id: int) -> None:
+    """Move the identity of ``table`` past the ids inserted explicitly (1 .. ``last_id``)."""
+    session.execute(text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :next, false)"),
+                    {"table": table, "next": last_id + 1})
+
+
+def _drop_keys_and_indexes(session: Session) -> list[str]:
+    """Drop the keys and indexes of the bulk-loaded tables; returns the statements that re-create them.
+
+    Checking a foreign key and updating every index row by row costs more than the insert itself;
+    building them afterwards checks and sorts all rows at once (the PostgreSQL manual's advice for
+    bulk loads). The definitions come from the catalog, so they stay whatever the migrations made
+    them, including indexes added later. All of it is DDL inside the load's transaction: a failed
+    load rolls back to the original schema.
+    """
+    tables = {"tables": list(_BULK_TABLES)}
+    foreign = session.execute(text(
+        "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),"
+        " format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid))"
+        " FROM pg_constraint WHERE contype = 'f'"
+        " AND (conrelid = ANY (CAST(:tables AS regclass[])) OR confrelid = ANY (CAST(:tables AS regclass[])))"
+        " ORDER BY conrelid, conname"
+    ), tables).all()
+    keys = session.execute(text(
+        "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),"
+        " format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid))"
+        " FROM pg_constraint WHERE contype IN ('p', 'u', 'x') AND conrelid = ANY (CAST(:tables AS regclass[]))"
+        " ORDER BY conrelid, contype, conname"
+    ), tables).all()
+    indexes = session.execute(text(
+        "SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)"
+        " FROM pg_index i WHERE i.indrelid = ANY (CAST(:tables AS regclass[]))"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+        "                 WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))"
+        " ORDER BY i.indrelid, i.indexrelid"
+    ), tables).all()
+    for drop, _ in [*foreign, *keys, *indexes]:
+        session.execute(text(drop))
+    return [create for _, create in [*keys, *indexes, *foreign]]
+
+
+def _restore_keys_and_indexes(session: Session, statements: list[str]) -> None:
+    """Re-create (and so check) what ``_drop_keys_and_indexes`` dropped."""
+    started = time.perf_counter()
+    for statement in statements:
+        step = time.perf_counter()
+        session.execute(text(statement))
+        logger.debug("demo data: %s in %.1f s", statement, time.perf_counter() - step)
+    logger.info("demo data: %d keys and indexes built in %.1f s", len(statements), time.perf_counter() - started)
+
+
+def _audit(session: Session, *, pii: PiiCipher, summary: DemoSummary, seed: int, months: int) -> None:
+    """One audit record for the whole load, on the ``server`` chain, in the load's transaction."""
+    now = SystemClock().now()
+    ctx = CallContext(session=session, clock=SystemClock(), settings=Settings(), pii=pii, now=now,
+                      method="demo_data.load")
+    after = {k: v for k, v in asdict(summary).items() if k != "seconds"} | {"seed": seed, "months": months}
+    write_records(ctx, [AuditEntry(target="database", after=after, username="demo-data")], idempotency_key=None)

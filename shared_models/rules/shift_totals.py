@@ -1,0 +1,97 @@
+"""A shift's totals and its drawer (SPEC C4, DOMAIN §8): one summation for the server and the offline counter.
+
+The server sums a shift from its books (``server/services/shift_summary.py``), the counter with the link down
+from its outbox (``client/core/offline_shift.py``); both turn each payment into :class:`PaymentParts` and call
+:func:`shift_totals` and :func:`expected_cash_fen`, so the screen's figures offline and the center's agree.
+
+* By tender method: one line per tender of a payment not voided (count and amount).
+* By business type: 电费 is what went to the bills' principal, 违约金 to their late fees, 预收 to prepayment;
+  a payment counts once in each type it paid something to; types without money are left out.
+* Expected cash (应有现金): the float plus the cash part of the payments not voided (tendered minus change),
+  plus the cash of unsent items in the drawer, minus the cash of payments booked here whose money an earlier
+  shift's drawer held.
+* At the close the drawer holds the expected cash and the cash of the payments not yet confirmed; a difference,
+  or any unconfirmed payment, needs a supervisor's co-sign (:func:`cosign_needed`).
+
+Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from shared_models.methods.payments import BusinessType, TenderMethod
+from shared_models.methods.shifts import BusinessTotalLine, MethodTotalLine
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PaymentParts:
+    """One payment of a shift as the totals see it: what it brought in by tender, and where the money went."""
+
+    amount_fen: int
+    tenders: tuple[tuple[TenderMethod, int], ...]
+    electricity_fen: int
+    late_fee_fen: int
+    prepayment_fen: int
+    voided: bool = False
+
+    @property
+    def cash_fen(self) -> int:
+        """The cash part (what stays in the drawer: tendered minus change)."""
+        return sum(amount for method, amount in self.tenders if method is TenderMethod.CASH)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ShiftTotals:
+    """The totals of a shift's payments not voided."""
+
+    payments_count: int
+    collected_fen: int
+    methods: list[MethodTotalLine]
+    businesses: list[BusinessTotalLine]
+    cash_fen: int
+
+
+def shift_totals(payments: Iterable[PaymentParts]) -> ShiftTotals:
+    """Totals by tender method (``TenderMethod`` order) and business type (``BusinessType`` order) over the
+    payments not voided."""
+    kept = [p for p in payments if not p.voided]
+    by_method: dict[TenderMethod, tuple[int, int]] = {}
+    by_business: dict[BusinessType, tuple[int, int]] = {}
+    for p in kept:
+        for method, amount in p.tenders:
+            n, fen = by_method.get(method, (0, 0))
+            by_method[method] = (n + 1, fen + amount)
+        for business, amount in ((BusinessType.ELECTRICITY, p.electricity_fen), (BusinessType.LATE_FEE, p.late_fee_fen),
+                                 (BusinessType.PREPAYMENT, p.prepayment_fen)):
+            if amount > 0:
+                n, fen = by_business.get(business, (0, 0))
+                by_business[business] = (n + 1, fen + amount)
+    return ShiftTotals(
+        payments_count=len(kept),
+        collected_fen=sum(p.amount_fen for p in kept),
+        methods=[MethodTotalLine(method=m, count=by_method[m][0], amount_fen=by_method[m][1])
+                 for m in TenderMethod if m in by_method],
+        businesses=[BusinessTotalLine(business=b, count=by_business[b][0], amount_fen=by_business[b][1])
+                    for b in BusinessType if b in by_business],
+        cash_fen=sum(p.cash_fen for p in kept),
+    )
+
+
+def expected_cash_fen(*, float_fen: int, cash_fen: int, unsent_cash_fen: int = 0, carried_in_cash_fen: int = 0) -> int:
+    """What the drawer should hold: the float plus the cash taken (``cash_fen``), plus the cash of unsent items
+    signed at the close and not booked here, minus the cash of payments booked here that an earlier shift's close
+    had signed as unsent (that drawer held it)."""
+    return float_fen + cash_fen + unsent_cash_fen - carried_in_cash_fen
+
+
+def drawer_expected_fen(*, expected_cash_fen: int, unsent_cash: Iterable[int]) -> int:
+    """What the drawer holds at the close: the expected cash and the cash of the payments not yet confirmed."""
+    return expected_cash_fen + sum(unsent_cash)
+
+
+def cosign_needed(*, difference_fen: int, unsent_count: int) -> bool:
+    """A close needs a supervisor's co-sign when the counted cash differs from the expected (to approve the
+    difference) or when payments are not yet confirmed (to sign their list)."""
+    return difference_fen != 0 or unsent_count > 0
