@@ -27,7 +27,6 @@ from sqlalchemy import Row, text
 from server.context import CallContext
 from server.errors import AppError
 from server.services.bills import BillTerms, open_bill_terms
-from server.services.shifts import business_date
 from shared_models.errors import ErrorCode
 from shared_models.methods.cache import (
     CachedBill,
@@ -44,6 +43,7 @@ from shared_models.methods.customers import (
     MeterInfo,
     PaymentMode,
 )
+from shared_models.rules.hall_time import business_date
 
 # One statement per page. ``hz``: the caller's hall and the horizon (xids below ``xmin`` belong to
 # transactions that have ended; a cursor at or past ``xmax`` was never handed out by this database).

@@ -35,8 +35,7 @@ from client.core.actions import ActionSlot
 from client.core.cash_count import cash_count_lines
 from client.core.close_count import close_count
 from client.core.offline_cosign import remember_online_cosign, verify_at_counter
-from client.core.outbox import ItemState
-from client.core.receipts import hall_now
+from client.core.outbox.items import ItemState
 from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcError, make_request
 from client.core.shift_ops import Queued
 from client.core.shift_ops import close_shift as close_queued
@@ -57,6 +56,7 @@ from shared_models.methods.shifts import (
 )
 from shared_models.money import format_fen
 from shared_models.roles import Perm
+from shared_models.rules.hall_time import hall_now
 
 #: The server's answers that mean this shift is no longer there to close (closed elsewhere, or gone).
 _GONE = frozenset({ErrorCode.SHIFT_CLOSED, ErrorCode.SHIFT_NOT_FOUND})
