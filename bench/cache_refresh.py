@@ -65,10 +65,11 @@ def main() -> int:
                         default=Path(os.environ.get("GRIDCOUNTER_BENCH_CACHE_DIR", ROOT / "var" / "bench-cache")))
     args = parser.parse_args()
 
-    from client.core.customer_cache import CustomerCache
-    from client.core.rpc_client import RpcClient, ca_fingerprint
+    from client.core.customer_cache.cache import CustomerCache
+    from client.core.rpc_client import RpcClient
     from server.demo_data import DEMO_PASSWORD
     from shared_models.methods.auth import LOGIN, LoginRequest
+    from shared_models.pinning import ca_fingerprint
 
     data_dir = args.data_dir.resolve()
     pg, url, was_running = _ensure_data(data_dir, args.customers)

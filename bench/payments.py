@@ -66,8 +66,8 @@ from _common import (
 from _payments_floor import FloorResult, check_statements
 from _payments_setup import Cluster, Prepared, prepare
 
-from shared_models.methods.payments import make_receipt_no
 from shared_models.rules.hall_time import HALL_TZ
+from shared_models.rules.receipt_numbers import make_receipt_no
 
 WARMUP_S = 3.0
 

@@ -35,13 +35,15 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from client.core.actions import ActionSlot
-from client.core.outbox import ItemState, Outbox
-from client.core.receipts import hall_now
-from client.core.rpc_client import RpcClient, ca_fingerprint
+from client.core.outbox.items import ItemState
+from client.core.outbox.queue import Outbox
+from client.core.rpc_client import RpcClient
 from client.core.sync import Backoff, SyncWorker
 from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
+from shared_models.pinning import ca_fingerprint
 from shared_models.rpc import Empty
+from shared_models.rules.hall_time import hall_now
 
 
 def _client(server_url: str, ca: Path) -> RpcClient:

@@ -152,10 +152,11 @@ def main() -> int:
                         default=Path(os.environ.get("GRIDCOUNTER_BENCH_SEARCH_DIR", ROOT / "var" / "bench-search")))
     args = parser.parse_args()
 
-    from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
+    from client.core.rpc_client import RpcClient, RpcError
     from server.demo_data import DEMO_PASSWORD
     from shared_models.methods.auth import LOGIN, LoginRequest
     from shared_models.methods.customers import SEARCH, SearchKind, SearchRequest
+    from shared_models.pinning import ca_fingerprint
 
     data_dir = args.data_dir.resolve()
     pg, url, was_running = _ensure_data(data_dir, args.customers)

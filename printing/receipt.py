@@ -8,7 +8,7 @@ The money identities checked (all integer fen):
 
 * ``paid_fen == sum(tender.amount_fen)``: what was paid is what the methods brought in;
 * with a cash tender: ``change_fen == tendered_fen - cash part`` (``tendered_fen`` is the cash the
-  customer handed over, as in ``server.services.rules.allocation.change_due``); without one
+  customer handed over, as in ``shared_models.rules.allocation.change_due``); without one
   ``tendered_fen == change_fen == 0``;
 * per bill ``paid_fen <= principal_fen + late_fee_fen``, and the bills together take at most ``due_fen``;
 * ``prepayment_after_fen == prepayment_before_fen + paid_fen - sum(bill.paid_fen) - card amount written``:
@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Final
 
 from printing.labels import TENDER_LABELS_ZH
+from shared_models.methods.payments import TenderMethod
 
 #: Every word printed on a receipt, by key. ``{count}`` is filled in after lookup.
 LABELS_ZH: Final = MappingProxyType(
@@ -73,7 +74,8 @@ LABELS_ZH: Final = MappingProxyType(
     }
 )
 
-TENDER_METHODS: Final = frozenset({"cash", "bank_card", "qr", "cheque"})
+#: The contract's tender methods (``TenderMethod`` values): a receipt names no other.
+TENDER_METHODS: Final = frozenset(method.value for method in TenderMethod)
 
 _PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 # A receipt number is a system id printed in clear and put in the QR code: printable ASCII, no spaces.
@@ -160,12 +162,12 @@ class ReceiptDocument:
     @property
     def cash_fen(self) -> int:
         """The part of the payment made in cash."""
-        return sum(t.amount_fen for t in self.tenders if t.method == "cash")
+        return sum(t.amount_fen for t in self.tenders if t.method == TenderMethod.CASH)
 
     @property
     def has_cash(self) -> bool:
         """Whether any of the payment was made in cash (the drawer opens, change is counted)."""
-        return any(t.method == "cash" for t in self.tenders)
+        return any(t.method == TenderMethod.CASH for t in self.tenders)
 
     def validate(self) -> None:
         """Raise :class:`ReceiptError` unless every field is well formed and the figures add up."""

@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared_models.money import MAX_PAYMENT_FEN
+
 
 def _default_data_dir() -> Path:
     from server.db.embedded import default_data_dir
@@ -31,7 +33,7 @@ class Settings(BaseSettings):
     #: Most one payment (or a quote) may be, in fen (GRIDCOUNTER_MAX_PAYMENT_FEN): a plausibility limit
     #: against a slipped finger (an amount typed in fen as yuan), refused as AMOUNT_TOO_LARGE. Default
     #: 10 000 000.00 yuan. At most 10^13 so prepayment + amount stays far inside the contract's Fen bound.
-    max_payment_fen: int = Field(default=10**9, ge=1, le=10**13)
+    max_payment_fen: int = Field(default=10**9, ge=1, le=MAX_PAYMENT_FEN)
     #: How far a counter's clock may be off the server's, in seconds (GRIDCOUNTER_CLOCK_SKEW_S). An online
     #: payment whose ``local_time`` is further off is refused (LOCAL_TIME_IMPLAUSIBLE); offline replays
     #: use the same allowance for the taken-at time they are allocated as of (late fee to the counter's day,

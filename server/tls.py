@@ -2,7 +2,7 @@
 
 The server speaks HTTPS on the hall's network without a public CA: ``ensure_tls`` creates a CA
 once and signs the server certificate with it. Counters trust that CA only, pinned by the
-SHA-256 fingerprint that ``ca_fingerprint`` computes, so the CA must stay stable: it is
+SHA-256 fingerprint that ``shared_models.pinning.ca_fingerprint`` computes, so the CA must stay stable: it is
 regenerated only when missing, unreadable or expired, while the server certificate is
 reissued whenever it nears expiry or lacks a requested host name.
 """
@@ -25,6 +25,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from shared_models.pinning import ca_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +54,6 @@ class TlsFiles:
 
 class TlsError(RuntimeError):
     """The TLS material could not be created or read."""
-
-
-def ca_fingerprint(ca_pem: bytes) -> str:
-    """SHA-256 of the CA certificate's DER encoding, as lowercase hex (what counters pin)."""
-    cert = x509.load_pem_x509_certificate(ca_pem)
-    return cert.fingerprint(hashes.SHA256()).hex()
 
 
 def ensure_tls(*, tls_dir: Path, hostnames: list[str]) -> TlsFiles:
@@ -155,8 +151,9 @@ def _create_ca(
     )
     # Key first: a certificate without its key would be taken for a broken CA and replaced.
     _write_atomic(key_path, _key_pem(key), mode=0o600)
-    _write_atomic(cert_path, cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
-    logger.info("Created a new TLS CA in %s (fingerprint %s)", cert_path.parent, _fingerprint(cert))
+    pem = cert.public_bytes(serialization.Encoding.PEM)
+    _write_atomic(cert_path, pem, mode=0o644)
+    logger.info("Created a new TLS CA in %s (fingerprint %s)", cert_path.parent, ca_fingerprint(pem))
     return cert, key
 
 
@@ -299,8 +296,6 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
     )
 
 
-def _fingerprint(cert: x509.Certificate) -> str:
-    return cert.fingerprint(hashes.SHA256()).hex()
 
 
 def _write_atomic(path: Path, data: bytes, *, mode: int) -> None:

@@ -10,18 +10,28 @@ from typing import Annotated, Final, NewType
 
 from pydantic import Field
 
+#: An amount of money in integer fen (1/100 yuan): every money amount of the rules and the contract.
 Fen = NewType("Fen", int)
+#: Zero fen (a default that needs no call).
+NO_FEN: Final = Fen(0)
 
 #: The largest money amount (in fen, either sign) the contract carries: every response field too, so the
 #: server must keep its sums inside it (a plausibility limit per payment, ``Settings.max_payment_fen``).
 FEN_BOUND: Final = 10**15
+#: The largest amount one payment (or one of its tenders, or a quote) may ever be: the highest value the
+#: server's plausibility limit ``Settings.max_payment_fen`` may be set to, so the contract refuses what no
+#: server could accept (AMOUNT_TOO_LARGE, like the server's own limit).
+MAX_PAYMENT_FEN: Final = 10**13
 
-#: A money amount in fen on the wire. Strict: a float (even 1.0) or a string is refused.
+#: A money amount in fen on the wire. Strict: a float (even 1.0) or a string is refused. The fields are ``int``
+#: (a model's constructor takes any int); the rules (``shared_models.rules``) take and return ``Fen``.
 FenField = Annotated[int, Field(strict=True, ge=-FEN_BOUND, le=FEN_BOUND)]
 #: A strictly positive money amount in fen.
 PositiveFenField = Annotated[int, Field(strict=True, ge=1, le=FEN_BOUND)]
 #: A money amount that may be zero but not negative.
 NonNegativeFenField = Annotated[int, Field(strict=True, ge=0, le=FEN_BOUND)]
+#: The amount of a payment, of one of its tenders or of a quote: at least 1 fen, at most ``MAX_PAYMENT_FEN``.
+PaymentFenField = Annotated[int, Field(strict=True, ge=1, le=MAX_PAYMENT_FEN)]
 
 _FEN_PER_YUAN = Decimal(100)
 _ONE = Decimal(1)

@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict
 from shared_models.roles import Perm
 
 #: Contract version, ``MAJOR.MINOR``. A server accepts clients of its major version whose minor is not newer.
-CONTRACT_VERSION = "2.0"
+#: 3.0 (issue 11): ``settlement.get_daily`` answers the assembled, server-checked 日结单 and ``UserRow``
+#: carries ``locked`` judged by the server's clock.
+CONTRACT_VERSION = "3.0"
 
 HEADER_AUTHORIZATION = "Authorization"
 HEADER_CONTRACT = "X-GridCounter-Contract"

@@ -29,8 +29,9 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from client.core.actions import ConfirmedAction
-from client.core.outbox import ItemState, Outbox, OutboxError, OutboxItem
-from client.core.receipts import hall_now
+from client.core.outbox.items import ItemState, OutboxItem
+from client.core.outbox.queue import Outbox
+from client.core.outbox.store import OutboxError
 from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
 from client.core.sync import LINK_CODES, RETRY_CODES
 from shared_models.errors import ErrorCode
@@ -38,6 +39,7 @@ from shared_models.ids import IdempotencyKey
 from shared_models.methods.payments import PAY, TenderMethod
 from shared_models.methods.shifts import UnsentItem
 from shared_models.methods.sync import REPORT_ATTENTION, AttentionItem, ReportAttentionRequest
+from shared_models.rules.hall_time import hall_now
 
 log = logging.getLogger(__name__)
 

@@ -19,36 +19,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from client.core.outbox import ItemState, Outbox, OutboxItem
+from client.core.outbox.items import ItemState, OutboxItem
+from client.core.outbox.queue import Outbox
 from client.core.rpc_client import RpcError
 from client.core.sync import LinkState, SyncWorker
 from shared_models.errors import ErrorCode
-from shared_models.methods.payments import (
-    PAY,
-    PaymentReceipt,
-    PayRequest,
-    Quote,
-    ReceiptBill,
-    ReceiptTenderLine,
-    Tender,
-    TenderMethod,
-)
+from shared_models.methods.payments import PAY, PaymentReceipt, PayRequest, Quote, Tender
+from shared_models.rules.receipts import ReceiptHeader, build_receipt
 
 log = logging.getLogger(__name__)
 
 #: How long the cashier waits for the server's answer before the payment is accepted offline.
 DESK_WAIT_S: Final = 6.0
-
-
-@dataclass(frozen=True)
-class ReceiptHeader:
-    """Who and where, for a receipt the counter prints without the server."""
-
-    hall_name: str
-    counter_code: str
-    cashier_name: str
-    shift_no: str
-    address: str
 
 
 @dataclass(frozen=True)
@@ -64,25 +46,10 @@ class PaymentOutcome:
 
 def offline_receipt(*, quote: Quote, tenders: Sequence[Tender], receipt_no: str, header: ReceiptHeader,
                     local_time: dt.datetime) -> PaymentReceipt:
-    """The receipt of a payment accepted offline, from the allocation the cashier confirmed."""
-    by_bill = {line.bill_no: line for line in quote.lines}
-    bills = [ReceiptBill(bill_no=line.bill_no, period=line.period, kwh=line.kwh,
-                         principal_fen=line.principal_open_fen, late_fee_fen=line.late_fee_fen,
-                         paid_fen=line.pay_late_fee_fen + line.pay_principal_fen)
-             for line in by_bill.values() if line.pay_late_fee_fen + line.pay_principal_fen > 0]
-    cash = [t for t in tenders if t.method is TenderMethod.CASH]
-    change = sum(max(0, t.cash_handed_fen - t.amount_fen) for t in cash)
-    return PaymentReceipt(
-        receipt_no=receipt_no, hall_name=header.hall_name, counter_code=header.counter_code,
-        cashier_name=header.cashier_name, shift_no=header.shift_no, paid_at=local_time, local_time=local_time,
-        customer_no=quote.customer_no, customer_name=quote.customer_name, address=header.address, bills=bills,
-        due_fen=quote.due_fen, paid_fen=sum(t.amount_fen for t in tenders),
-        tendered_fen=sum(t.cash_handed_fen for t in cash), change_fen=change,
-        prepayment_before_fen=quote.prepayment_before_fen, prepayment_after_fen=quote.prepayment_after_fen,
-        tenders=[ReceiptTenderLine(method=t.method, amount_fen=t.amount_fen, reference=t.reference.strip())
-                 for t in tenders],
-        accepted_offline=True, redirected_to_prepayment_fen=0, reprint_count=0, voided=False,
-    )
+    """The receipt of a payment accepted offline, from the allocation the cashier confirmed: the server's
+    receipt rule (``shared_models.rules.receipts``), taken at the counter's clock and marked 离线受理."""
+    return build_receipt(receipt_no=receipt_no, header=header, quote=quote, tenders=tenders, paid_at=local_time,
+                         local_time=local_time, accepted_offline=True)
 
 
 def refusal_of(item: OutboxItem) -> RpcError:

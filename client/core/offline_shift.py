@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Final
 
-from client.core.outbox import ItemState, OutboxItem
+from client.core.outbox.items import ItemState, OutboxItem
 from shared_models.methods.payments import PAY, VOID_ATTESTED, TenderMethod
 from shared_models.methods.shifts import (
     CashCountLine,

@@ -7,30 +7,14 @@ Qt-free.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from decimal import Decimal, InvalidOperation
 
 from printing.receipt import ReceiptBillLine, ReceiptDocument, ReceiptTender
 from shared_models.methods.payments import PaymentReceipt, TenderMethod
-from shared_models.rules.hall_time import HALL_TZ
+from shared_models.rules.hall_time import in_hall_time
 
 log = logging.getLogger(__name__)
-
-#: The halls keep China Standard Time (no daylight saving): receipts and receipt numbers use it.
-
-
-def hall_now() -> dt.datetime:
-    """The current time in the hall's time zone."""
-    return dt.datetime.now(HALL_TZ)
-
-
-def hall_time(moment: dt.datetime) -> dt.datetime:
-    """``moment`` (timezone-aware) in the hall's time zone; a naive value is taken as UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(HALL_TZ)
-
 
 def period_text(period: int) -> str:
     """``202610`` -> ``"2026-10"`` (a bill's 电费年月)."""
@@ -63,7 +47,7 @@ def to_document(receipt: PaymentReceipt, *, reprint_count: int | None = None) ->
     return ReceiptDocument(
         hall_name=receipt.hall_name,
         receipt_no=receipt.receipt_no,
-        printed_at=hall_time(taken_at),
+        printed_at=in_hall_time(taken_at),
         counter_code=receipt.counter_code,
         cashier_name=receipt.cashier_name,
         customer_no=receipt.customer_no,

@@ -8,7 +8,6 @@ codes into sentences in one place (``client/ui/messages.py``).
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import logging
 import ssl
@@ -25,6 +24,7 @@ from pydantic import ValidationError
 from client.core.actions import ConfirmedAction
 from shared_models.errors import ErrorCode, ErrorEnvelope, ParamValue
 from shared_models.methods.system import HANDSHAKE, HandshakeRequest, HandshakeResult
+from shared_models.pinning import ca_fingerprint
 from shared_models.refusals import contract_refusal
 from shared_models.rpc import (
     CONTRACT_VERSION,
@@ -80,15 +80,6 @@ class Cosign:
         """Base64 of ``{"username": ..., "password": ...}``, the wire form of the co-sign header."""
         raw = json.dumps({"username": self.username, "password": self.password}, ensure_ascii=False)
         return base64.b64encode(raw.encode("utf-8")).decode("ascii")
-
-
-def ca_fingerprint(pem: bytes) -> str:
-    """SHA-256 of the (first) certificate's DER encoding as lowercase hex: what a counter pins."""
-    try:
-        der = ssl.PEM_cert_to_DER_cert(pem.decode("ascii"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ValueError("not a PEM certificate") from exc
-    return hashlib.sha256(der).hexdigest()
 
 
 def normalize_server_url(text: str) -> str:

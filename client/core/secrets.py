@@ -24,7 +24,7 @@ from keyring.backend import KeyringBackend
 
 from client.core.config import ClientPaths
 from client.core.offline_auth import decode_secret, encode_secret, new_secret
-from client.core.rpc_client import ca_fingerprint
+from shared_models.pinning import ca_fingerprint
 
 log = logging.getLogger(__name__)
 

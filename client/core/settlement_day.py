@@ -12,18 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from client.core.outbox import Outbox
+from client.core.outbox.queue import Outbox
 from client.core.rpc_client import RpcClient
 from client.core.shift_ops import pending_closes
 from shared_models.methods.settlement import SETTLEMENT, DailySettlement, SettlementRequest
 from shared_models.methods.shifts import ShiftSummary
-from shared_models.rules.hall_time import HALL_TZ
+from shared_models.rules.hall_time import business_date, hall_now
 from shared_models.rules.settlement import assemble_settlement, check_settlement
 
 
 def hall_today(now: dt.datetime | None = None) -> dt.date:
-    """Today's business date in the hall's time zone."""
-    return (now or dt.datetime.now(dt.UTC)).astimezone(HALL_TZ).date()
+    """Today's business date in the hall's time zone (``shared_models.rules.hall_time``)."""
+    return business_date(now or hall_now())
 
 
 def provisional_settlement(summaries: Sequence[ShiftSummary], *, hall_name: str, printed_by: str,

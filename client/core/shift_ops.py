@@ -23,11 +23,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from client.core.cashier import DESK_WAIT_S, ReceiptHeader, refusal_of
+from client.core.cashier import DESK_WAIT_S, refusal_of
 from client.core.offline_auth import VerifierStore
 from client.core.offline_cosign import verify_at_counter
 from client.core.offline_shift import offline_closing, provisional_summary
-from client.core.outbox import ItemState, Outbox, OutboxItem
+from client.core.outbox.items import ItemState, OutboxItem
+from client.core.outbox.queue import Outbox
 from client.core.rpc_client import Cosign, RpcError
 from client.core.sync import LinkState, SyncWorker
 from shared_models.cosign import AttestedCosign
@@ -45,6 +46,7 @@ from shared_models.methods.shifts import (
 )
 from shared_models.roles import Perm
 from shared_models.rpc import Model
+from shared_models.rules.receipts import ReceiptHeader
 from shared_models.rules.shift_numbers import parse_shift_no
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from client.core.attention import unsent_items
 from client.core.offline_shift import close_unsent, provisional_summary
-from client.core.outbox import Outbox
+from client.core.outbox.queue import Outbox
 from client.core.rpc_client import RpcClient, RpcError
 from client.core.shift_ops import closed_here, local_current, must_queue
 from client.core.sync import OFFLINE_CODES, LinkState, SyncWorker

@@ -29,7 +29,9 @@ from pydantic import ValidationError
 
 from client.core.actions import ConfirmedAction
 from client.core.background import BackgroundLoop
-from client.core.outbox import Answer, ItemState, Outbox, OutboxCounts, OutboxError, OutboxItem
+from client.core.outbox.items import Answer, ItemState, OutboxCounts, OutboxItem
+from client.core.outbox.queue import Outbox
+from client.core.outbox.store import OutboxError
 from client.core.rpc_client import SESSION_LOST_CODES, RpcClient, RpcError
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import WHOAMI

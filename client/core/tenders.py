@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from client.core.rpc_client import make_request
 from shared_models.methods.payments import Tender, TenderMethod
+from shared_models.money import Fen
+from shared_models.rules.allocation import AllocationError, change_due
 
 
 class PlanProblem(StrEnum):
@@ -94,7 +96,9 @@ def plan_tenders(entry: TenderEntry) -> TenderPlan:
     if cash == 0:
         return TenderPlan(tenders=tuple(tenders), cash_fen=0, cash_handed_fen=0, change_fen=0)
     handed = cash if entry.cash_handed_fen is None else entry.cash_handed_fen
-    if handed < cash:
-        raise PlanError(PlanProblem.CASH_TENDERED_TOO_LOW, handed_fen=handed, cash_fen=cash)
+    try:  # the change rule the server applies (``shared_models.rules.allocation.change_due``)
+        change = change_due(cash_tendered_fen=Fen(max(handed, 0)), cash_part_fen=Fen(cash))
+    except AllocationError:
+        raise PlanError(PlanProblem.CASH_TENDERED_TOO_LOW, handed_fen=handed, cash_fen=cash) from None
     tenders.insert(0, Tender(method=TenderMethod.CASH, amount_fen=cash, cash_handed_fen=handed))
-    return TenderPlan(tenders=tuple(tenders), cash_fen=cash, cash_handed_fen=handed, change_fen=handed - cash)
+    return TenderPlan(tenders=tuple(tenders), cash_fen=cash, cash_handed_fen=handed, change_fen=change)

@@ -20,8 +20,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 from client.core.actions import ActionSlot
 from client.core.cashier import DESK_WAIT_S
 from client.core.config import ClientPaths, client_version
-from client.core.customer_cache import CacheRefresher, CustomerCache
-from client.core.outbox import DamageGate, DamageReport, Outbox, OutboxDamagedError, OutboxError
+from client.core.customer_cache.cache import CustomerCache
+from client.core.customer_cache.refresher import CacheRefresher
+from client.core.outbox.damage import DamageGate, DamageReport, damage_report, set_aside
+from client.core.outbox.queue import Outbox
+from client.core.outbox.store import OutboxDamagedError, OutboxError
 from client.core.rpc_client import RpcClient, RpcError, normalize_server_url
 from client.core.secrets import SecretStore, choose_backend
 from client.core.session import OfflineSignIn, Session, sign_out
@@ -294,17 +297,17 @@ def open_outbox(paths: ClientPaths) -> tuple[Outbox | None, DamageReport | None]
     try:
         outbox.open()
     except OutboxDamagedError as exc:
-        Outbox.set_aside(outbox.path, reason=exc.reason)
+        set_aside(outbox.path, reason=exc.reason)
         outbox = Outbox.in_folder(paths.data_dir)
         try:
             outbox.open()
         except OutboxError:
             log.exception("cannot create a new outbox in %s", paths.data_dir)
-            return None, Outbox.damage_report(paths.data_dir)
+            return None, damage_report(paths.data_dir)
     except OutboxError:
         log.exception("cannot open the outbox in %s", paths.data_dir)
         return None, None
-    return outbox, Outbox.damage_report(paths.data_dir)
+    return outbox, damage_report(paths.data_dir)
 
 
 class _AfterFirstPaint(QObject):

@@ -42,7 +42,8 @@ from shared_models.rpc import Empty
 
 log = logging.getLogger(__name__)
 
-#: ``auth.whoami`` this often: it shows the link state and keeps the session from idling out.
+#: ``auth.whoami`` this often: it shows the link state and notices an ended or idled-out session (the
+#: server does not count it as activity, so it never keeps an unattended counter signed in).
 WHOAMI_INTERVAL_MS = 60_000
 # Room beside the longest title in the navigation list (the item's own margins and a little air).
 _NAV_PADDING = 12
@@ -307,7 +308,7 @@ class MainWindow(QMainWindow):
             self.link_state_changed.emit(online)
 
     def check_link(self) -> None:
-        """``auth.whoami`` in the background: link state, fresh session data, session kept alive."""
+        """``auth.whoami`` in the background: link state, fresh session data, an ended session noticed."""
         if self._ctx.session.offline_verified:
             return  # no session on the server yet: the application's online sign-in attempts probe the link
         rpc = self._ctx.rpc

@@ -1180,7 +1180,7 @@
     <name>MainWindow</name>
     <message>
         <source>My account</source>
-        <extracomment>``auth.whoami`` this often: it shows the link state and keeps the session from idling out.</extracomment>
+        <extracomment>``auth.whoami`` this often: it shows the link state and notices an ended or idled-out session (the server does not count it as activity, so it never keeps an unattended counter signed in).</extracomment>
         <translation>My account</translation>
     </message>
     <message>

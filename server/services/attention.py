@@ -59,9 +59,9 @@ from server.models.offline import AttentionAcknowledgement, AttestedCosign, Dama
 from server.models.org import Counter
 from server.models.payments import Payment, Shift
 from server.models.users import User
-from server.services.shifts import CHINA_TZ, check_cosigner_in_scope
+from server.services.shifts import check_cosigner_in_scope
 from shared_models.errors import ErrorCode
-from shared_models.methods.payments import PAY, parse_receipt_no
+from shared_models.methods.payments import PAY
 from shared_models.methods.sync import (
     AcknowledgeAttentionRequest,
     AcknowledgeDamagedOutboxRequest,
@@ -74,7 +74,8 @@ from shared_models.methods.sync import (
     ReportAttentionRequest,
 )
 from shared_models.roles import ROLE_PERMISSIONS, Perm
-from shared_models.rules.as_of import hall_date
+from shared_models.rules.hall_time import as_hall_time, business_date
+from shared_models.rules.receipt_numbers import parse_receipt_no
 
 _REFUSED: Final = "refused"
 _ATTESTED: Final = "attested"
@@ -175,13 +176,8 @@ def _hall_id(ctx: CallContext, actor: Actor) -> int:
     return int(ctx.session.execute(select(Counter.hall_id).where(Counter.id == actor.counter_id)).scalar_one())
 
 
-def _instant(moment: dt.datetime) -> dt.datetime:
-    """A counter's clock reading as an instant (a naive one is hall time, UTC+8)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA_TZ)
-
-
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    return None if moment is None else _instant(moment)
+    return None if moment is None else as_hall_time(moment)
 
 
 def _item(row: Row[Any]) -> AttentionItem:
@@ -193,7 +189,7 @@ def _item(row: Row[Any]) -> AttentionItem:
         error_code=ErrorCode(row.error_code) if row.error_code is not None else None,
         error_params=dict(row.error_params or {}), redirected_to_prepayment_fen=int(row.redirected_fen),
         acknowledged_by=row.acknowledged_by, acknowledged_at=row.acknowledged_at, note=row.note,
-        taken_on=hall_date(row.local_time) if row.local_time is not None else None,
+        taken_on=business_date(row.local_time) if row.local_time is not None else None,
         late_fee_as_of=row.late_fee_as_of, as_of_rule=row.as_of_rule,
         cosigned_by=row.cosigned_by,
     )
@@ -294,7 +290,7 @@ def acknowledge_attention(*, ctx: CallContext, req: AcknowledgeAttentionRequest)
 def _files_digest(req: AcknowledgeDamagedOutboxRequest) -> str:
     """What identifies one damaged outbox: when it was found and its files (any order)."""
     files = sorted((f.name, f.size_bytes, f.sha256) for f in req.files)
-    canonical = json.dumps([_instant(req.found_at).isoformat(), files], separators=(",", ":"))
+    canonical = json.dumps([as_hall_time(req.found_at).isoformat(), files], separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -315,7 +311,7 @@ def acknowledge_damaged_outbox(*, ctx: CallContext, req: AcknowledgeDamagedOutbo
     inserted = ctx.session.execute(
         insert(DamagedOutboxRecord).values(
             counter_id=actor.counter_id, hall_id=hall_id, files_digest=digest, reason=req.reason,
-            found_at=_instant(req.found_at), files=files, reported_by=actor.user_id, cosigned_by=cosigner.user_id,
+            found_at=as_hall_time(req.found_at), files=files, reported_by=actor.user_id, cosigned_by=cosigner.user_id,
             acknowledged_at=ctx.now, note=req.note.strip(),
         ).on_conflict_do_nothing(index_elements=["counter_id", "files_digest"]).returning(DamagedOutboxRecord.id)
     ).scalar_one_or_none()

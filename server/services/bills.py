@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from server.db.prepared import OPEN_BILLS, fetch
 from server.models.ledger import EntryKind
-from server.services.shifts import business_date
-from shared_models.rules.late_fees import CrossYearRule, LateFeeRule, OpenPrincipal, late_days, late_fee_fen
+from shared_models.rules.hall_time import business_date
+from shared_models.rules.late_fees import CrossYearRule, LateFeeRule, OpenPrincipal, late_fee_on
 
 _FEE: Final = EntryKind.LATE_FEE.value
 _CHARGE: Final = EntryKind.CHARGE.value
@@ -157,11 +157,10 @@ def _bill_terms(head: Row[Any], entries: list[tuple[str, int, dt.datetime, str |
 
 
 def _bill_due(head: Row[Any], terms: BillTerms, on: dt.date) -> BillDue:
-    due_on = terms.principal.due_on
-    fee = late_fee_fen(principal=terms.principal, pay_on=on, rule=terms.rule, already_charged_fen=terms.fee_charged_fen)
+    fee = late_fee_on(principal=terms.principal, rule=terms.rule, already_charged_fen=terms.fee_charged_fen, pay_on=on)
     return BillDue(
         bill_id=int(head.id), bill_no=head.bill_no, period=int(head.period),
         kwh=head.kwh, amount_fen=int(head.amount_fen), issued_on=head.issued_on,
-        due_on=due_on, principal_open_fen=terms.principal_open_fen, late_days=late_days(due_on=due_on, pay_on=on),
-        late_fee_fen=fee,
+        due_on=terms.principal.due_on, principal_open_fen=terms.principal_open_fen, late_days=fee.late_days,
+        late_fee_fen=fee.late_fee_fen,
     )

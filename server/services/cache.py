@@ -52,7 +52,6 @@ from server.models.customers import Customer, Meter, Tariff, TariffVersion
 from server.models.ledger import LedgerEntry
 from server.models.org import Counter, OrgUnit
 from server.services.bills import BillTerms, open_bill_terms
-from server.services.shifts import business_date
 from shared_models.errors import ErrorCode
 from shared_models.methods.cache import (
     CachedBill,
@@ -69,6 +68,7 @@ from shared_models.methods.customers import (
     MeterInfo,
     PaymentMode,
 )
+from shared_models.rules.hall_time import business_date
 
 # One statement per page. ``hz``: the caller's hall and the horizon (xids below ``xmin`` belong to
 # transactions that have ended; a cursor at or past ``xmax`` was never handed out by this database).

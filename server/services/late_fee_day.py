@@ -15,12 +15,11 @@ from sqlalchemy import bindparam, select
 from server.context import CallContext
 from server.errors import AppError
 from server.models.payments import Shift, ShiftClosing
-from server.services.shifts import business_date, day_bounds
 from shared_models.errors import ErrorCode
-from shared_models.methods.payments import PayRequest, make_receipt_no, parse_receipt_no
+from shared_models.methods.payments import PayRequest
 from shared_models.rules.as_of import AsOf, ShiftSpan, late_fee_as_of
-from shared_models.rules.hall_time import as_hall_time
-from shared_models.rules.receipt_numbers import highest_allowed_seq
+from shared_models.rules.hall_time import as_hall_time, business_date, day_bounds
+from shared_models.rules.receipt_numbers import day_range, highest_allowed_seq, parse_receipt_no
 
 # The shift a payment taken at :latest belongs to: the cashier's latest one at the counter opened by then
 # (skew allowed), with its close if any. Offline replays only: not the hot path of a payment.
@@ -55,9 +54,9 @@ def receipt_window_bounds(counter_code: str, day: dt.date) -> dict[str, object]:
     """The parameters the payment's lock statement needs to find the highest receipt booked for the
     counter and day (a range, so the unique index serves whatever the collation, plus the exact prefix)
     and to count the damaged-outbox acknowledgements of that day."""
-    prefix = make_receipt_no(counter_code, day, 1)[:-5]
+    prefix, lo, hi = day_range(counter_code, day)
     start, end = day_bounds(day)
-    return {"seq_lo": f"{prefix}00000", "seq_hi": f"{prefix}99999", "seq_n": len(prefix), "seq_prefix": prefix,
+    return {"seq_lo": lo, "seq_hi": hi, "seq_n": len(prefix), "seq_prefix": prefix,
             "day_start": start, "day_end": end}
 
 

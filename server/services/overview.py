@@ -12,8 +12,8 @@ from server.models.org import Counter
 from server.models.payments import Payment, PaymentTender, PaymentVoid
 from server.services.bills import load_bills
 from server.services.customers import customer_profile, find_customer
-from server.services.shifts import business_date
 from shared_models.methods.customers import CustomerOverview, GetCustomerRequest, OpenBillView, RecentPayment
+from shared_models.rules.hall_time import business_date
 
 #: How many of the latest payments the view lists.
 RECENT_PAYMENTS: Final = 10

@@ -2,10 +2,12 @@
 
 A payment is one transaction: the customer row is locked (two counters paying the same customer take
 turns), the open bills are read with their late fee to the day the customer paid (``bills.py``,
-``late_fee_day.py``), the money is allocated (``rules/allocation.py``: oldest bill first, late fee
-before principal, the rest to 预收), and one SQL statement writes the payment, its tenders, its
-allocations and its ledger entries. Per bill paid the ledger gets LATE_FEE −fee paid (the fee becomes
-due when paid) and PAYMENT +(fee + principal paid); the prepayment part is a PAYMENT on no bill.
+``late_fee_day.py``), the money is allocated by the quote rule the offline counter applies too
+(``shared_models/rules/quote.py`` over ``allocation.py``: oldest bill first, late fee before principal, the
+rest to 预收), the receipt is built by ``shared_models/rules/receipts.py``, and one SQL statement writes the
+payment, its tenders, its allocations and its ledger entries. Per bill paid the ledger gets LATE_FEE −fee
+paid (the fee becomes due when paid) and PAYMENT +(fee + principal paid); the prepayment part is a PAYMENT
+on no bill.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from server.errors import AppError
 from server.models.ledger import EntryKind
 from server.services.bills import BillDue, CustomerBills, load_bills
 from server.services.late_fee_day import check_receipt_window, payment_as_of, receipt_window_bounds
-from server.services.shifts import business_date
 from shared_models.errors import ErrorCode
 from shared_models.methods.customers import CustomerStatus
 from shared_models.methods.payments import (
@@ -38,11 +39,14 @@ from shared_models.methods.payments import (
     ReceiptTenderLine,
     Tender,
     TenderMethod,
-    parse_receipt_no,
 )
-from shared_models.money import FEN_BOUND
-from shared_models.rules.allocation import Allocation, AllocationError, OpenBill, allocate, change_due
-from shared_models.rules.hall_time import as_hall_time
+from shared_models.money import Fen
+from shared_models.rules.allocation import AllocationError
+from shared_models.rules.hall_time import as_hall_time, business_date
+from shared_models.rules.quote import quote_payment
+from shared_models.rules.receipt_numbers import check_counter_receipt_no
+from shared_models.rules.receipts import ReceiptHeader, build_receipt
+from shared_models.rules.tenders import TenderTotals, check_tenders
 
 # A booked payment with everything its receipt shows; FOR UPDATE (reprints, voids) takes turns per receipt.
 _RECEIPT_SQL: Final = """
@@ -92,26 +96,7 @@ def get_quote(*, ctx: CallContext, req: QuoteRequest) -> Quote:
     if req.amount_fen is not None:
         _check_amount(ctx, req.amount_fen)
     books = load_bills(ctx.session, customer_id=row.id, on=business_date(ctx.now))
-    amount = books.due_fen if req.amount_fen is None else req.amount_fen
-    allocation = _allocate(books, amount) if amount > 0 else None
-    _check_prepayment_bound(books, allocation)
-    paid = {line.bill_id: line for line in allocation.lines} if allocation else {}
-    lines = []
-    for bill in books.bills:
-        part = paid.get(bill.bill_id)
-        lines.append(AllocationLine(
-            bill_no=bill.bill_no, period=bill.period, kwh=str(bill.kwh), due_on=bill.due_on,
-            principal_open_fen=bill.principal_open_fen, late_days=bill.late_days, late_fee_fen=bill.late_fee_fen,
-            pay_late_fee_fen=part.late_fee_fen if part else 0, pay_principal_fen=part.principal_fen if part else 0,
-            settles_bill=part.settles_bill if part else False,
-        ))
-    to_prepayment = allocation.prepayment_fen if allocation else 0
-    return Quote(
-        customer_no=req.customer_no, customer_name=row.name, due_fen=books.due_fen, amount_fen=amount, lines=lines,
-        to_prepayment_fen=to_prepayment, prepayment_before_fen=books.prepayment_fen,
-        prepayment_after_fen=books.prepayment_fen + to_prepayment,
-        remaining_due_fen=allocation.remaining_due_fen if allocation else books.due_fen,
-    )
+    return _quote(books, customer_no=req.customer_no, customer_name=row.name, amount_fen=req.amount_fen)
 
 
 def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
@@ -128,7 +113,8 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     actor = ctx.require_actor()
     today = business_date(ctx.now)
     receipt_day, receipt_seq = _check_receipt_no(ctx, req.receipt_no, today=today, offline=req.accepted_offline)
-    amount, tendered, change = _check_tenders(req.tenders)
+    totals = _check_tenders(req.tenders)
+    amount = totals.paid_fen
     _check_amount(ctx, amount)
     local_time = _local_time_utc(ctx, req.local_time, offline=req.accepted_offline)
     heads = fetch(ctx.session, LOCK_CUSTOMER, {
@@ -152,26 +138,24 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     due = books.due_fen
     if due != req.quoted_due_fen and not req.accepted_offline:
         raise AppError(ErrorCode.DUE_CHANGED, quoted_fen=req.quoted_due_fen, due_fen=due)
-    allocation = _allocate(books, amount)
-    _check_prepayment_bound(books, allocation)
-    redirected = min(allocation.prepayment_fen, max(0, req.quoted_due_fen - due)) if req.accepted_offline else 0
-    prepayment_after = books.prepayment_fen + allocation.prepayment_fen
-    by_id = {b.bill_id: b for b in books.bills}
+    quote = _quote(books, customer_no=head.customer_no, customer_name=head.name, amount_fen=amount)
+    redirected = min(quote.to_prepayment_fen, max(0, req.quoted_due_fen - due)) if req.accepted_offline else 0
     tenders = [{"method": t.method.value, "amount_fen": t.amount_fen, "cash_handed_fen": t.cash_handed_fen,
                 "reference": t.reference.strip()} for t in req.tenders]
-    allocations = [{"bill_id": line.bill_id, "late_fee_fen": line.late_fee_fen,
-                    "late_days": by_id[line.bill_id].late_days, "principal_fen": line.principal_fen}
-                   for line in allocation.lines]
+    paid_bills = [(bill, line) for bill, line in zip(books.bills, quote.lines, strict=True)
+                  if line.pay_late_fee_fen + line.pay_principal_fen > 0]
+    allocations = [{"bill_id": bill.bill_id, "late_fee_fen": line.pay_late_fee_fen, "late_days": line.late_days,
+                    "principal_fen": line.pay_principal_fen} for bill, line in paid_bills]
     params = {
         "receipt_no": req.receipt_no, "customer_id": head.id, "shift_id": shift_id, "user_id": actor.user_id,
         "counter_id": actor.counter_id, "now": ctx.now, "local_time": local_time, "amount_fen": amount,
-        "due_fen": due, "tendered_fen": tendered, "change_fen": change,
-        "prepayment_before_fen": books.prepayment_fen, "prepayment_after_fen": prepayment_after,
-        "to_prepayment_fen": allocation.prepayment_fen, "redirected_fen": redirected,
+        "due_fen": due, "tendered_fen": totals.tendered_fen, "change_fen": totals.change_fen,
+        "prepayment_before_fen": quote.prepayment_before_fen, "prepayment_after_fen": quote.prepayment_after_fen,
+        "to_prepayment_fen": quote.to_prepayment_fen, "redirected_fen": redirected,
         "accepted_offline": req.accepted_offline, "idempotency_key": ctx.idempotency_key or "",
         "as_of": as_of.day, "as_of_rule": as_of.broken.value if as_of.broken else None,
         "tenders": json.dumps(tenders), "allocations": json.dumps(allocations),
-        "entries": json.dumps(_ledger_entries(allocation)),
+        "entries": json.dumps(_ledger_entries(paid_bills, prepayment_fen=quote.to_prepayment_fen)),
     }
     try:
         written = fetch(ctx.session, WRITE_PAYMENT, params)
@@ -184,23 +168,17 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
         raise AppError(ErrorCode.NO_OPEN_SHIFT)
     ctx.record(target=f"receipt:{req.receipt_no}", after={
         "customer_no": req.customer_no, "shift_no": shift_no, "amount_fen": amount, "due_fen": due,
-        "change_fen": change, "to_prepayment_fen": allocation.prepayment_fen, "redirected_fen": redirected,
+        "change_fen": totals.change_fen, "to_prepayment_fen": quote.to_prepayment_fen, "redirected_fen": redirected,
         "accepted_offline": req.accepted_offline, "late_fee_as_of": as_of.day.isoformat(),
         "late_fee_as_of_rule": as_of.broken.value if as_of.broken else None,
         "tenders": {t["method"]: t["amount_fen"] for t in tenders},
-        "bills": {by_id[a["bill_id"]].bill_no: [a["late_fee_fen"], a["principal_fen"]] for a in allocations},
+        "bills": {bill.bill_no: [line.pay_late_fee_fen, line.pay_principal_fen] for bill, line in paid_bills},
     })
-    return PaymentReceipt(
-        receipt_no=req.receipt_no, hall_name=head.hall_name, counter_code=actor.counter_code,
-        cashier_name=head.cashier_name, shift_no=shift_no, paid_at=ctx.now, local_time=local_time,
-        customer_no=head.customer_no, customer_name=head.name, address=head.address,
-        bills=_receipt_bills(allocation, by_id), due_fen=due, paid_fen=amount, tendered_fen=tendered,
-        change_fen=change, prepayment_before_fen=books.prepayment_fen, prepayment_after_fen=prepayment_after,
-        tenders=[ReceiptTenderLine(method=t.method, amount_fen=t.amount_fen, reference=t.reference.strip())
-                 for t in req.tenders],
-        accepted_offline=req.accepted_offline, redirected_to_prepayment_fen=redirected, reprint_count=0,
-        voided=False,
-    )
+    header = ReceiptHeader(hall_name=head.hall_name, counter_code=actor.counter_code, cashier_name=head.cashier_name,
+                           shift_no=shift_no, address=head.address)
+    return build_receipt(receipt_no=req.receipt_no, header=header, quote=quote, tenders=req.tenders, paid_at=ctx.now,
+                         local_time=local_time, accepted_offline=req.accepted_offline,
+                         redirected_to_prepayment_fen=Fen(redirected))
 
 
 def get_receipt(*, ctx: CallContext, req: ReceiptRequest) -> PaymentReceipt:
@@ -250,34 +228,30 @@ def _rebuild_receipt(ctx: CallContext, row: Row[Any], *, reprints: int | None = 
     )
 
 
-def _receipt_bills(allocation: Allocation, by_id: dict[int, BillDue]) -> list[ReceiptBill]:
-    bills = []
-    for line in allocation.lines:
-        bill = by_id[line.bill_id]
-        bills.append(ReceiptBill(bill_no=bill.bill_no, period=bill.period, kwh=str(bill.kwh),
-                                 principal_fen=bill.principal_open_fen, late_fee_fen=bill.late_fee_fen,
-                                 paid_fen=line.total_fen))
-    return bills
-
-
-def _ledger_entries(allocation: Allocation) -> list[dict[str, Any]]:
+def _ledger_entries(paid_bills: Sequence[tuple[BillDue, AllocationLine]], *, prepayment_fen: int
+                    ) -> list[dict[str, Any]]:
     """Per bill LATE_FEE −fee paid (when any) and PAYMENT +(fee + principal); the rest PAYMENT on no bill.
     ``n`` orders the inserts, so entry ids follow this order."""
     entries: list[dict[str, Any]] = []
-    for line in allocation.lines:
-        if line.late_fee_fen:
-            entries.append({"kind": EntryKind.LATE_FEE.value, "amount_fen": -line.late_fee_fen,
-                            "bill_id": line.bill_id})
-        entries.append({"kind": EntryKind.PAYMENT.value, "amount_fen": line.total_fen, "bill_id": line.bill_id})
-    if allocation.prepayment_fen:
-        entries.append({"kind": EntryKind.PAYMENT.value, "amount_fen": allocation.prepayment_fen, "bill_id": None})
+    for bill, line in paid_bills:
+        if line.pay_late_fee_fen:
+            entries.append({"kind": EntryKind.LATE_FEE.value, "amount_fen": -line.pay_late_fee_fen,
+                            "bill_id": bill.bill_id})
+        entries.append({"kind": EntryKind.PAYMENT.value, "amount_fen": line.pay_late_fee_fen + line.pay_principal_fen,
+                        "bill_id": bill.bill_id})
+    if prepayment_fen:
+        entries.append({"kind": EntryKind.PAYMENT.value, "amount_fen": prepayment_fen, "bill_id": None})
     return [dict(e, n=n) for n, e in enumerate(entries)]
 
 
-def _allocate(books: CustomerBills, amount: int) -> Allocation:
-    return allocate(bills=[OpenBill(bill_id=b.bill_id, due_on=b.due_on, period=b.period,
-                                    principal_fen=b.principal_open_fen, late_fee_fen=b.late_fee_fen)
-                           for b in books.bills], amount_fen=amount)
+def _quote(books: CustomerBills, *, customer_no: str, customer_name: str, amount_fen: int | None) -> Quote:
+    """The shared quote rule on the books of the day (refusals as AppError)."""
+    try:
+        return quote_payment(customer_no=customer_no, customer_name=customer_name, bills=books.bills,
+                             prepayment_fen=Fen(books.prepayment_fen),
+                             amount_fen=None if amount_fen is None else Fen(amount_fen))
+    except AllocationError as exc:
+        raise _refusal(exc) from None
 
 
 def _check_amount(ctx: CallContext, amount: int) -> None:
@@ -286,15 +260,6 @@ def _check_amount(ctx: CallContext, amount: int) -> None:
     limit = ctx.settings.max_payment_fen
     if amount > limit:
         raise AppError(ErrorCode.AMOUNT_TOO_LARGE, amount_fen=amount, limit_fen=limit)
-
-
-def _check_prepayment_bound(books: CustomerBills, allocation: Allocation | None) -> None:
-    """The prepayment after the payment must fit the contract (it only could after ~10^5 payments at the
-    limit, but an answer that cannot be built is a 500, so it is refused first)."""
-    after = books.prepayment_fen + (allocation.prepayment_fen if allocation else 0)
-    if abs(after) > FEN_BOUND:
-        raise AppError(ErrorCode.AMOUNT_TOO_LARGE, amount_fen=allocation.prepayment_fen if allocation else 0,
-                       limit_fen=max(FEN_BOUND - books.prepayment_fen, 0))
 
 
 def _local_time_utc(ctx: CallContext, local_time: dt.datetime | None, *, offline: bool) -> dt.datetime | None:
@@ -311,46 +276,30 @@ def _local_time_utc(ctx: CallContext, local_time: dt.datetime | None, *, offline
 
 
 def _check_receipt_no(ctx: CallContext, receipt_no: str, *, today: dt.date, offline: bool) -> tuple[dt.date, int]:
-    """``<this counter>-<today>-<seq>``, as ``(day, seq)``. A payment accepted offline keeps the day its
-    outbox numbered it: an earlier one when replayed after midnight, a later one when the counter's clock
-    ran ahead (booked as of today and listed for the supervisor, ``late_fee_day``)."""
-    counter = ctx.require_actor().counter_code
+    """``<this counter>-<today>-<seq>``, as ``(day, seq)`` (``check_counter_receipt_no``); a later day of a
+    payment accepted offline is booked as of today and listed for the supervisor (``late_fee_day``)."""
     try:
-        code, day, seq = parse_receipt_no(receipt_no)
+        return check_counter_receipt_no(receipt_no, counter_code=ctx.require_actor().counter_code, today=today,
+                                        offline=offline)
     except ValueError:
         raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=receipt_no) from None
-    if code != counter or (day != today and not offline) or seq < 1:  # a counter numbers from 1
-        raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=receipt_no)
-    return day, seq
 
 
-def _check_tenders(tenders: Sequence[Tender]) -> tuple[int, int, int]:
-    """``(amount, cash handed over, change)`` of valid tenders; refuses the first problem found."""
-    methods = [t.method for t in tenders]
-    for method in methods:
-        if methods.count(method) > 1:
-            raise AppError(ErrorCode.TENDER_INVALID, method=method.value)
-    amount = sum(t.amount_fen for t in tenders)
-    if amount <= 0:
-        raise AppError(ErrorCode.AMOUNT_NOT_POSITIVE)
-    tendered = change = 0
-    for t in tenders:
-        if t.amount_fen <= 0:  # a zero or negative part of a mixed payment
-            raise AppError(ErrorCode.TENDER_INVALID, method=t.method.value)
-        if t.method is TenderMethod.CASH:
-            try:
-                change = change_due(cash_tendered_fen=max(t.cash_handed_fen, 0), cash_part_fen=t.amount_fen)
-            except AllocationError:
-                raise AppError(ErrorCode.CASH_TENDERED_TOO_LOW, handed_fen=t.cash_handed_fen,
-                               cash_fen=t.amount_fen) from None
-            tendered = t.cash_handed_fen
-        elif t.cash_handed_fen != 0:
-            raise AppError(ErrorCode.TENDER_INVALID, method=t.method.value)
-        elif not t.reference.strip():
-            raise AppError(ErrorCode.TENDER_REFERENCE_REQUIRED, method=t.method.value)
-    return amount, tendered, change
+def _check_tenders(tenders: Sequence[Tender]) -> TenderTotals:
+    """The totals of valid tenders (``shared_models.rules.tenders``); refuses the first problem found."""
+    try:
+        return check_tenders(tenders)
+    except AllocationError as exc:
+        raise _refusal(exc) from None
 
 
 def _constraint(exc: IntegrityError) -> str | None:
     diag = getattr(exc.orig, "diag", None)
     return getattr(diag, "constraint_name", None)
+
+
+def _refusal(exc: AllocationError) -> AppError:
+    """A payment rule's refusal as the wire error of the same code and parameters."""
+    error = AppError(ErrorCode(exc.code.value))
+    error.params.update(exc.params)
+    return error

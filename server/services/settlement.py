@@ -38,10 +38,10 @@ from server.models.ledger import LedgerEntry
 from server.models.org import Counter, OrgUnit
 from server.models.payments import Shift, ShiftClosing
 from server.services.shift_summary import summarize
-from server.services.shifts import day_bounds
 from shared_models.errors import ErrorCode
 from shared_models.methods.settlement import DailySettlement, SettlementReport, SettlementRequest
 from shared_models.roles import ROLE_PERMISSIONS, Perm
+from shared_models.rules.hall_time import day_bounds
 from shared_models.rules.settlement import SettlementMismatchError, assemble_settlement, check_settlement
 
 log = logging.getLogger(__name__)

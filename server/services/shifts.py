@@ -41,7 +41,6 @@ from server.services.attested import record_attested
 from server.services.org import units_up_from
 from server.services.shift_summary import shift_info, summarize
 from shared_models.errors import ErrorCode
-from shared_models.methods.payments import make_receipt_no, parse_receipt_no
 from shared_models.methods.shifts import (
     CloseShiftRequest,
     CurrentShift,
@@ -52,23 +51,10 @@ from shared_models.methods.shifts import (
 )
 from shared_models.roles import ROLE_PERMISSIONS, Perm
 from shared_models.rpc import Empty
-from shared_models.rules.hall_time import HALL_TZ
+from shared_models.rules.hall_time import as_hall_time, business_date
+from shared_models.rules.receipt_numbers import day_range, parse_receipt_no, server_next_seq
 from shared_models.rules.shift_numbers import make_shift_no, parse_shift_no, shift_no_problem
 from shared_models.rules.shift_totals import CashCountError, counted_cash_fen, drawer_at_close
-
-#: Business dates are China dates (UTC+8, no daylight saving).
-CHINA_TZ: Final = HALL_TZ
-
-
-def business_date(now: dt.datetime) -> dt.date:
-    """The China calendar date of an instant: the day receipts and shifts are numbered by."""
-    return now.astimezone(CHINA_TZ).date()
-
-
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """Start and end (exclusive) of a China business day, as instants."""
-    start = dt.datetime.combine(day, dt.time(), tzinfo=CHINA_TZ)
-    return start, start + dt.timedelta(days=1)
 
 
 def current_open_shift(ctx: CallContext, *, for_update: bool = False) -> Shift | None:
@@ -114,13 +100,12 @@ def _next_receipt_seq(session: Session, counter_code: str, day: dt.date) -> int:
     The range keeps the unique index on ``receipt_no`` usable whatever the collation; the prefix test
     makes the answer exact (``_`` in a counter code would be a LIKE wildcard, so no LIKE).
     """
-    prefix = make_receipt_no(counter_code, day, 1)[:-5]
+    prefix, lo, hi = day_range(counter_code, day)
     highest = session.scalar(
         select(func.max(Payment.receipt_no))
-        .where(Payment.receipt_no.between(f"{prefix}00000", f"{prefix}99999"),
-               func.left(Payment.receipt_no, len(prefix)) == prefix)
+        .where(Payment.receipt_no.between(lo, hi), func.left(Payment.receipt_no, len(prefix)) == prefix)
     )
-    return 1 if highest is None else parse_receipt_no(highest)[2] + 1
+    return server_next_seq(highest)
 
 
 def _highest_shift_seq(session: Session, counter_id: int, counter_code: str, day: dt.date) -> int:
@@ -179,7 +164,7 @@ def open_shift(*, ctx: CallContext, req: OpenShiftRequest) -> ShiftInfo:
     else:
         day = business_date(ctx.now)
         shift_no = make_shift_no(counter.code, day, _highest_shift_seq(s, counter.id, counter.code, day) + 1)
-    local_opened_at = _aware(req.local_time) if req.local_time is not None else None
+    local_opened_at = as_hall_time(req.local_time) if req.local_time is not None else None
     shift = Shift(shift_no=shift_no, user_id=actor.user_id, counter_id=counter.id, hall_id=counter.hall_id,
                   business_date=day, opened_at=ctx.now, float_fen=req.float_fen,
                   opened_offline=req.opened_offline, local_opened_at=local_opened_at)
@@ -285,7 +270,7 @@ def close_shift(*, ctx: CallContext, req: CloseShiftRequest) -> ShiftSummary:
     if req.unsent:
         check_cosigner_in_scope(ctx, hall_id=shift.hall_id)
     approver = ctx.cosigner if difference != 0 else None
-    local_closed_at = _aware(req.local_time) if req.local_time is not None else None
+    local_closed_at = as_hall_time(req.local_time) if req.local_time is not None else None
     closing = ShiftClosing(
         shift_id=shift.id, closed_at=ctx.now, expected_cash_fen=expected, counted_cash_fen=counted,
         cash_counts={str(d): n for d, n in sorted(counts.items(), reverse=True)},
@@ -300,7 +285,8 @@ def close_shift(*, ctx: CallContext, req: CloseShiftRequest) -> ShiftSummary:
         s.add_all([
             ShiftClosingUnsent(shift_id=shift.id, idempotency_key=item.idempotency_key.lower(), method=item.method,
                                receipt_no=item.receipt_no, customer_no=item.customer_no, amount_fen=item.amount_fen,
-                               cash_fen=item.cash_fen, local_time=_aware(item.local_time), signed_by=signer.user_id)
+                               cash_fen=item.cash_fen, local_time=as_hall_time(item.local_time),
+                               signed_by=signer.user_id)
             for item in req.unsent
         ])
         s.flush()
@@ -320,8 +306,3 @@ def close_shift(*, ctx: CallContext, req: CloseShiftRequest) -> ShiftSummary:
     if approver is not None or req.unsent:  # a co-sign verified at the counter goes on the supervisor's list
         record_attested(ctx, target=f"shift:{shift.shift_no}", amount_fen=difference, shift_no=shift.shift_no)
     return summarize(s, shift.id)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """A counter's clock reading as an instant: a naive one is hall time (UTC+8)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA_TZ)

@@ -21,9 +21,10 @@ from server.models.payments import PaymentVoid, Shift
 from server.models.users import User
 from server.services.attested import record_attested
 from server.services.payments import find_receipt
-from server.services.shifts import CHINA_TZ, business_date, is_closed
+from server.services.shifts import is_closed
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import AttestedVoidRequest, VoidRequest, VoidResult
+from shared_models.rules.hall_time import as_hall_time, business_date
 
 _LOCK_CUSTOMER: Final = select(Customer.id).where(Customer.id == bindparam("id")).with_for_update(key_share=True)
 _LOCK_SHIFT: Final = select(Shift.id).where(Shift.id == bindparam("id")).with_for_update(key_share=True)
@@ -95,7 +96,7 @@ def _void(ctx: CallContext, *, receipt_no: str, reason: str, local_time: dt.date
         same_day = business_date(row.paid_at) == business_date(ctx.now)
     else:
         taken = row.local_time if row.local_time is not None else row.paid_at
-        same_day = business_date(taken) == business_date(_aware(local_time))
+        same_day = business_date(taken) == business_date(as_hall_time(local_time))
     if not same_day:
         raise AppError(ErrorCode.VOID_NOT_SAME_DAY, receipt_no=receipt_no)
     # the same lock order as a payment (customer, then shift): a void and a payment of the same
@@ -117,15 +118,10 @@ def _void(ctx: CallContext, *, receipt_no: str, reason: str, local_time: dt.date
         before={"voided": False, "amount_fen": row.amount_fen, "cashier": actor.username},
         after={"voided": True, "amount_fen": row.amount_fen, "reversal_entries": int(done.reversals),
                "voided_by": actor.username, "cosigned_by": cosigner.username, "reason": reason,
-               "local_time": _aware(local_time).isoformat() if local_time is not None else None},
+               "local_time": as_hall_time(local_time).isoformat() if local_time is not None else None},
     )
     record_attested(ctx, target=f"receipt:{receipt_no}", amount_fen=row.amount_fen, receipt_no=receipt_no,
                     shift_no=row.shift_no)
     return VoidResult(receipt_no=receipt_no, amount_fen=row.amount_fen, voided_at=ctx.now,
                       voided_by=done.voided_by, cosigned_by=done.cosigned_by, reason=reason,
                       cosign_at_counter=cosigner.attested_at is not None)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """A counter's clock reading as an instant: a naive one is hall time (UTC+8)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA_TZ)

@@ -3,7 +3,7 @@
 ``customer.get_hall_changes`` pages through the customers of the caller's hall (the hall of the
 session's counter) whose cached figures changed after a cursor, oldest change first. A counter keeps
 the last cursor and asks again while online; offline it serves search, the 360 view and quotes from
-what it has (``client/core/customer_cache.py``).
+what it has (``client/core/customer_cache/``).
 
 The cursor is the pair (``cursor``, ``customer_id``): ``cursor`` is the PostgreSQL transaction id of
 the last change to a customer's figures (a payment, a void, a released bill, an edit of the
@@ -29,7 +29,7 @@ from shared_models.methods.customers import CustomerProfile, OpenBillView
 from shared_models.money import FenField, NonNegativeFenField, parse_price
 from shared_models.roles import Perm
 from shared_models.rpc import Model, Query, register
-from shared_models.rules.late_fees import CrossYearRule, LateFeeRule, OpenPrincipal, late_days, late_fee_fen
+from shared_models.rules.late_fees import CrossYearRule, LateFeeRule, OpenPrincipal, late_fee_on
 
 #: The largest cursor part (PostgreSQL ``bigint``).
 MAX_CURSOR: Final = 2**63 - 1
@@ -104,11 +104,11 @@ class CachedBill(Model):
     def view_on(self, day: dt.date) -> OpenBillView:
         """The bill as ``payment.get_quote`` and the 360 view show it on ``day``: late days and the late
         fee still to charge if paid that day, by the server's rule."""
-        fee = late_fee_fen(principal=self._principal(), pay_on=day, rule=self.terms.rule(),
-                           already_charged_fen=self.fee_charged_fen)
+        fee = late_fee_on(principal=self._principal(), rule=self.terms.rule(), already_charged_fen=self.fee_charged_fen,
+                          pay_on=day)
         return OpenBillView(bill_no=self.bill_no, period=self.period, kwh=self.kwh, amount_fen=self.amount_fen,
                             principal_open_fen=self.principal_open_fen, issued_on=self.issued_on, due_on=self.due_on,
-                            late_days=late_days(due_on=self.due_on, pay_on=day), late_fee_fen=fee)
+                            late_days=fee.late_days, late_fee_fen=fee.late_fee_fen)
 
     def after_payment(self, *, day: dt.date, principal_fen: int, late_fee_fen: int) -> CachedBill:
         """The bill after a payment on business day ``day`` paid ``late_fee_fen`` of fee and

@@ -1,62 +1,23 @@
 """Counter payments (SPEC C3): quote, pay, void (冲正), receipts and reprints (补打).
 
-Receipt numbers are minted by the counter, never by the center (SPEC §5): ``<counter>-<YYYYMMDD>-<seq>``,
-for example ``H0101-20261123-00042``. The server checks the counter and the date and refuses a number
-used before, so a counter that works offline (#5) numbers its receipts on its own.
+Receipt numbers are minted by the counter, never by the center (SPEC §5): their format and sequence rules
+live in :mod:`shared_models.rules.receipt_numbers`; :data:`ReceiptNoField` is the contract's field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import StrEnum
-from typing import Annotated, Final
+from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
 from shared_models.cosign import AttestedCosign
 from shared_models.ids import NO_NUL_PATTERN, CounterTimeField, CustomerNoField
-from shared_models.money import FenField, NonNegativeFenField, PositiveFenField
+from shared_models.money import FenField, NonNegativeFenField, PaymentFenField
 from shared_models.roles import Perm
 from shared_models.rpc import Model, Mutation, Query, register
-
-# A calendar day of 2000-2099 as ``YYYYMMDD``, leap days included, so that the contract's pattern says
-# exactly which numbers the server takes (``H0101-00000000-00001`` has the shape but no day).
-_DAY: Final = (
-    r"20[0-9]{2}(?:(?:0[13578]|1[02])(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)(?:0[1-9]|[12][0-9]|30)"
-    r"|02(?:0[1-9]|1[0-9]|2[0-8]))|20(?:0[048]|[2468][048]|[13579][26])0229"
-)
-_RECEIPT_NO_BODY: Final = rf"[A-Za-z0-9_-]{{1,24}}-(?:{_DAY})-[0-9]{{5}}"
-#: ``<counter code>-<YYYYMMDD>-<5-digit local sequence>``, the day a real one of 2000-2099.
-RECEIPT_NO_PATTERN: Final = rf"^{_RECEIPT_NO_BODY}$"
-_RECEIPT_NO = re.compile(_RECEIPT_NO_BODY)
-
-
-def make_receipt_no(counter_code: str, day: dt.date, seq: int) -> str:
-    """The receipt number of the ``seq``-th receipt of ``counter_code`` on ``day``."""
-    if not 1 <= seq <= 99999:
-        raise ValueError("a receipt sequence runs from 1 to 99999 per counter and day")
-    return f"{counter_code}-{day:%Y%m%d}-{seq:05d}"
-
-
-def parse_receipt_no(receipt_no: str) -> tuple[str, dt.date, int]:
-    """``(counter_code, day, seq)`` of a receipt number; ValueError when it is not one.
-
-    The one shape rule of receipt numbers: the contract field, the server and the counter all use it.
-    """
-    if not _RECEIPT_NO.fullmatch(receipt_no):
-        raise ValueError(f"not a receipt number: {receipt_no!r}")
-    counter, day, seq = receipt_no.rsplit("-", 2)
-    return counter, dt.date(int(day[:4]), int(day[4:6]), int(day[6:])), int(seq)
-
-
-def is_receipt_no(text: str) -> bool:
-    """True when ``text`` is a receipt number (shape and a real day)."""
-    try:
-        parse_receipt_no(text)
-    except ValueError:
-        return False
-    return True
+from shared_models.rules.receipt_numbers import RECEIPT_NO_PATTERN, parse_receipt_no
 
 
 def _check_receipt_no(value: str) -> str:
@@ -94,7 +55,7 @@ class Tender(Model):
     terminal trace, WeChat/Alipay order number, cheque number) and ``cash_handed_fen`` 0."""
 
     method: TenderMethod
-    amount_fen: PositiveFenField
+    amount_fen: PaymentFenField
     cash_handed_fen: NonNegativeFenField = 0
     reference: ReferenceField = ""
 
@@ -103,7 +64,7 @@ class QuoteRequest(Model):
     """What a payment of ``amount_fen`` would settle; None quotes paying everything due."""
 
     customer_no: CustomerNoField
-    amount_fen: PositiveFenField | None = None
+    amount_fen: PaymentFenField | None = None
 
 
 class AllocationLine(Model):
@@ -143,7 +104,8 @@ class PayRequest(Model):
     customer_no: CustomerNoField
     receipt_no: ReceiptNoField
     tenders: Annotated[list[Tender], Field(min_length=1, max_length=4)]
-    quoted_due_fen: FenField
+    #: What the open bills owed (principal and late fee): never negative.
+    quoted_due_fen: NonNegativeFenField
     accepted_offline: bool = False
     #: The counter's clock when the cashier confirmed (shown beside the server's booking time).
     local_time: CounterTimeField | None = None

@@ -2,7 +2,7 @@
 
 Oldest bill first (by due date; ties by period, then bill id), within a bill the late fee before the
 principal (民法典 Art. 561: interest before principal), and whatever is left becomes prepayment
-(预收). Bills partly paid stay open. Every amount is integer fen.
+(预收). Bills partly paid stay open. Every amount is integer fen (:data:`~shared_models.money.Fen`).
 """
 
 from __future__ import annotations
@@ -12,21 +12,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from shared_models.money import Fen
+
 
 class AllocationErrorCode(StrEnum):
-    """Why a payment cannot be allocated; values match the wire error codes the service raises."""
+    """Why a payment cannot be allocated or taken; values match the wire error codes (``ErrorCode``) the
+    server answers and the counter shows."""
 
     AMOUNT_NOT_POSITIVE = "AMOUNT_NOT_POSITIVE"
+    AMOUNT_TOO_LARGE = "AMOUNT_TOO_LARGE"
     CASH_TENDERED_TOO_LOW = "CASH_TENDERED_TOO_LOW"
+    TENDER_INVALID = "TENDER_INVALID"
+    TENDER_REFERENCE_REQUIRED = "TENDER_REFERENCE_REQUIRED"
 
 
 class AllocationError(Exception):
     """A payment that the rules refuse; carries a code and integer params, never prose."""
 
-    def __init__(self, code: AllocationErrorCode, /, **params: int) -> None:
+    def __init__(self, code: AllocationErrorCode, /, **params: int | str) -> None:
         super().__init__(code.value)
         self.code = code
-        self.params: dict[str, int] = params
+        self.params: dict[str, int | str] = params
 
 
 @dataclass(frozen=True)
@@ -36,8 +42,8 @@ class OpenBill:
     bill_id: int
     due_on: dt.date
     period: int
-    principal_fen: int
-    late_fee_fen: int
+    principal_fen: Fen
+    late_fee_fen: Fen
 
     def __post_init__(self) -> None:
         _check_int("bill_id", self.bill_id)
@@ -50,9 +56,9 @@ class OpenBill:
                 raise ValueError(f"{name} must not be negative")
 
     @property
-    def outstanding_fen(self) -> int:
+    def outstanding_fen(self) -> Fen:
         """Late fee plus principal still owed."""
-        return self.late_fee_fen + self.principal_fen
+        return Fen(self.late_fee_fen + self.principal_fen)
 
 
 @dataclass(frozen=True)
@@ -60,14 +66,14 @@ class BillAllocation:
     """The part of a payment that goes to one bill."""
 
     bill_id: int
-    late_fee_fen: int
-    principal_fen: int
+    late_fee_fen: Fen
+    principal_fen: Fen
     settles_bill: bool
 
     @property
-    def total_fen(self) -> int:
+    def total_fen(self) -> Fen:
         """Late fee plus principal paid on this bill."""
-        return self.late_fee_fen + self.principal_fen
+        return Fen(self.late_fee_fen + self.principal_fen)
 
 
 @dataclass(frozen=True)
@@ -78,13 +84,13 @@ class Allocation:
     """
 
     lines: tuple[BillAllocation, ...]
-    prepayment_fen: int
-    paid_fen: int
-    due_fen: int
-    remaining_due_fen: int
+    prepayment_fen: Fen
+    paid_fen: Fen
+    due_fen: Fen
+    remaining_due_fen: Fen
 
 
-def allocate(*, bills: Sequence[OpenBill], amount_fen: int) -> Allocation:
+def allocate(*, bills: Sequence[OpenBill], amount_fen: Fen) -> Allocation:
     """Split ``amount_fen`` over ``bills``: oldest due first, late fee before principal, rest to 预收.
 
     Only the bills given are paid (never a bill not yet released); bills with nothing outstanding get
@@ -103,15 +109,15 @@ def allocate(*, bills: Sequence[OpenBill], amount_fen: int) -> Allocation:
             raise ValueError(f"bill {bill.bill_id} given twice")
         seen.add(bill.bill_id)
 
-    left = amount_fen
+    left: int = amount_fen
     lines: list[BillAllocation] = []
     for bill in sorted(bills, key=lambda b: (b.due_on, b.period, b.bill_id)):
         if left == 0:
             break
         if bill.outstanding_fen == 0:
             continue
-        fee = min(left, bill.late_fee_fen)
-        principal = min(left - fee, bill.principal_fen)
+        fee = Fen(min(left, bill.late_fee_fen))
+        principal = Fen(min(left - fee, bill.principal_fen))
         left -= fee + principal
         lines.append(
             BillAllocation(
@@ -125,14 +131,14 @@ def allocate(*, bills: Sequence[OpenBill], amount_fen: int) -> Allocation:
     allocated = amount_fen - left
     return Allocation(
         lines=tuple(lines),
-        prepayment_fen=left,
+        prepayment_fen=Fen(left),
         paid_fen=amount_fen,
-        due_fen=due,
-        remaining_due_fen=due - allocated,
+        due_fen=Fen(due),
+        remaining_due_fen=Fen(due - allocated),
     )
 
 
-def change_due(*, cash_tendered_fen: int, cash_part_fen: int) -> int:
+def change_due(*, cash_tendered_fen: Fen, cash_part_fen: Fen) -> Fen:
     """Change to hand back: cash tendered minus the part of the payment made in cash (§6.3).
 
     Raises ``AllocationError(CASH_TENDERED_TOO_LOW)`` when less cash was tendered than that part.
@@ -148,7 +154,7 @@ def change_due(*, cash_tendered_fen: int, cash_part_fen: int) -> int:
             cash_tendered_fen=cash_tendered_fen,
             cash_part_fen=cash_part_fen,
         )
-    return cash_tendered_fen - cash_part_fen
+    return Fen(cash_tendered_fen - cash_part_fen)
 
 
 def _check_int(name: str, value: object) -> None:

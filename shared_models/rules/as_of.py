@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
-from shared_models.rules.hall_time import HALL_TZ
+from shared_models.rules.hall_time import as_hall_time, business_date
 
 #: The default skew allowance between a counter's clock and the server's (the server's setting
 #: ``clock_skew_s``, GRIDCOUNTER_CLOCK_SKEW_S, overrides it).
@@ -63,11 +63,6 @@ class AsOf:
     broken: AsOfRule | None
 
 
-def hall_date(moment: dt.datetime) -> dt.date:
-    """The hall's calendar date of an instant; a naive time is read as hall time (a counter's clock)."""
-    return _instant(moment).astimezone(HALL_TZ).date()
-
-
 def late_fee_as_of(
     *, taken_at: dt.datetime | None, server_now: dt.datetime, shift: ShiftSpan | None, queued_on: dt.date,
     skew: dt.timedelta = DEFAULT_SKEW,
@@ -79,24 +74,20 @@ def late_fee_as_of(
     """
     if skew < dt.timedelta(0):
         raise ValueError("skew must not be negative")
-    today = hall_date(server_now)
+    today = business_date(server_now)
     if taken_at is None:
         return AsOf(day=today, taken_on=None, broken=AsOfRule.NO_TAKEN_AT)
-    taken = _instant(taken_at)
-    taken_on = hall_date(taken)
+    taken = as_hall_time(taken_at)
+    taken_on = business_date(taken)
     broken: AsOfRule | None = None
-    if taken > _instant(server_now) + skew:
+    if taken > as_hall_time(server_now) + skew:
         broken = AsOfRule.IN_THE_FUTURE
-    elif shift is None or taken < _instant(shift.opened_at) - skew:
+    elif shift is None or taken < as_hall_time(shift.opened_at) - skew:
         broken = AsOfRule.BEFORE_SHIFT
-    elif shift.closed_at is not None and taken > _instant(shift.closed_at) + skew:
+    elif shift.closed_at is not None and taken > as_hall_time(shift.closed_at) + skew:
         broken = AsOfRule.AFTER_SHIFT
     elif taken_on != queued_on:
         broken = AsOfRule.NOT_QUEUED_DAY
     # within the rules the counter's day is booked even when, a few minutes ahead, it is already past the
     # server's midnight: the counter computed the receipt's late fee for that day (``CustomerCache``)
     return AsOf(day=today if broken else taken_on, taken_on=taken_on, broken=broken)
-
-
-def _instant(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=HALL_TZ)

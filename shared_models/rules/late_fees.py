@@ -15,7 +15,7 @@ from decimal import Decimal, Inexact, localcontext
 from enum import StrEnum
 from typing import Final
 
-from shared_models.money import round_half_up_to_fen
+from shared_models.money import Fen, round_half_up_to_fen
 
 #: The day-count convention, in one place. The first late day (逾期之日) is the day after the due
 #: date (DOMAIN §5.3, [M]); late days then run through the payment date inclusive (至交纳日止, §5.1),
@@ -122,7 +122,7 @@ def late_days(*, due_on: dt.date, pay_on: dt.date) -> int:
 
 def late_fee_fen(
     *, principal: OpenPrincipal, pay_on: dt.date, rule: LateFeeRule, already_charged_fen: int = 0
-) -> int:
+) -> Fen:
     """The late fee (fen) still to charge on one bill paid on ``pay_on``.
 
     The whole fee from the first late day through ``pay_on`` is computed, the minimum applied to it,
@@ -136,16 +136,33 @@ def late_fee_fen(
     _check_fen("already_charged_fen", already_charged_fen)
     total = _total_fee_fen(principal=principal, pay_on=pay_on, rule=rule)
     if total > 0:  # a fee that rounds to nothing is no fee, so the minimum cannot create one
-        total = max(total, rule.minimum_fen)
-    return max(total - already_charged_fen, 0)
+        total = Fen(max(total, rule.minimum_fen))
+    return Fen(max(total - already_charged_fen, 0))
 
 
-def _total_fee_fen(*, principal: OpenPrincipal, pay_on: dt.date, rule: LateFeeRule) -> int:
+@dataclass(frozen=True)
+class LateFeeOnDay:
+    """A bill as of the day it would be paid: its late days and the late fee still to charge."""
+
+    late_days: int
+    late_fee_fen: Fen
+
+
+def late_fee_on(*, principal: OpenPrincipal, rule: LateFeeRule, already_charged_fen: int, pay_on: dt.date
+                ) -> LateFeeOnDay:
+    """The late-fee inputs of one bill (unpaid principal by day, its rule, fees already charged) read for
+    ``pay_on``: what the server's books and the counter's cache both show for a bill on that day."""
+    return LateFeeOnDay(late_days=late_days(due_on=principal.due_on, pay_on=pay_on),
+                        late_fee_fen=late_fee_fen(principal=principal, pay_on=pay_on, rule=rule,
+                                                  already_charged_fen=already_charged_fen))
+
+
+def _total_fee_fen(*, principal: OpenPrincipal, pay_on: dt.date, rule: LateFeeRule) -> Fen:
     """The whole fee from the first late day through ``pay_on``, rounded once, before the minimum."""
     due_on = principal.due_on
     first = _first_late_day(due_on)
     if pay_on < first:
-        return 0
+        return Fen(0)
     whole_bill_crossed = pay_on.year > due_on.year
     dates = [on for on, _ in principal.balances]
     with localcontext() as ctx:
@@ -160,7 +177,7 @@ def _total_fee_fen(*, principal: OpenPrincipal, pay_on: dt.date, rule: LateFeeRu
             rate = rule.daily_permille_cross_year if cross else rule.daily_permille_current
             total += base_fen * days * rate
         ctx.traps[Inexact] = False
-        return int(round_half_up_to_fen(total / _PERMILLE_FEN_PER_YUAN))
+        return round_half_up_to_fen(total / _PERMILLE_FEN_PER_YUAN)
 
 
 def _segments(

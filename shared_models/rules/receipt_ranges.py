@@ -7,8 +7,8 @@ import datetime as dt
 from collections.abc import Iterable
 from itertools import groupby
 
-from shared_models.methods.payments import parse_receipt_no
 from shared_models.methods.shifts import ReceiptRangeLine
+from shared_models.rules.receipt_numbers import parse_receipt_no
 
 
 def receipt_ranges(receipt_nos: Iterable[str]) -> list[ReceiptRangeLine]:

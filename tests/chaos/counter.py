@@ -38,11 +38,12 @@ from keyring.backend import KeyringBackend
 
 from client.core.actions import ConfirmedAction
 from client.core.attention import unsent_items
-from client.core.cashier import ReceiptHeader, take_payment
+from client.core.cashier import take_payment
 from client.core.offline_shift import close_unsent, provisional_summary
-from client.core.outbox import ItemState, Outbox, OutboxDamagedError, OutboxError
-from client.core.receipts import hall_now
-from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcClient, RpcError, ca_fingerprint
+from client.core.outbox.items import ItemState
+from client.core.outbox.queue import Outbox
+from client.core.outbox.store import OutboxDamagedError, OutboxError
+from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcClient, RpcError
 from client.core.secrets import SERVICE, SecretStore, device_key_name
 from client.core.session import sign_in
 from client.core.shift_ops import close_shift as close_queued
@@ -55,7 +56,10 @@ from shared_models.methods.auth import LoginResult
 from shared_models.methods.outbox import ReplayBatchResult
 from shared_models.methods.payments import PAY, QUOTE, Quote, QuoteRequest, Tender, TenderMethod
 from shared_models.methods.shifts import DENOMINATIONS_FEN, CashCountLine, ShiftInfo
+from shared_models.pinning import ca_fingerprint
 from shared_models.rpc import Mutation, Query, ReqT, ResT
+from shared_models.rules.hall_time import hall_now
+from shared_models.rules.receipts import ReceiptHeader
 
 log = logging.getLogger("chaos.counter")
 

@@ -47,7 +47,8 @@ from sqlalchemy import Engine, Row, create_engine, text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from client.core.outbox import ItemState, Outbox, OutboxItem
+from client.core.outbox.items import ItemState, OutboxItem
+from client.core.outbox.queue import Outbox
 from server.audit_chain import verify_chains
 from server.db.embedded import EmbeddedPostgres
 from server.demo_data import DEMO_PASSWORD

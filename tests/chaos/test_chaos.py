@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from client.core.outbox import ItemState
+from client.core.outbox.items import ItemState
 from tests.chaos.harness import ChaosPlan, ChaosRun
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Engine, Row, select
 from sqlalchemy.orm import Session
 
-from client.core.outbox import ItemState, OutboxItem
+from client.core.outbox.items import ItemState, OutboxItem
 from server.models.ledger import EntryKind, LedgerEntry
 from server.models.payments import Payment
 from shared_models.ids import IdempotencyKey

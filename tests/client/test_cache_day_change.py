@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from client.core.customer_cache import CustomerCache
+from client.core.customer_cache.cache import CustomerCache
 from client.core.rpc_client import RpcClient
 from server.clock import FixedClock
-from server.services.shifts import business_date
 from shared_models.methods.customers import CustomerOverview
 from shared_models.methods.payments import Quote
+from shared_models.rules.hall_time import business_date
 from tests.client.wire_peer import Call, Reply, RpcFactory, WirePeer
 from tests.factories import CUSTOMERS, LI_XIUYING, WANG_FANG, ZHANG_WEI
 from tests.rpc_helpers import Caller

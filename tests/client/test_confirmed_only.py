@@ -21,7 +21,7 @@ CLIENT = ROOT / "client"
 #: The one module that puts an idempotency key on the wire.
 WIRE = "client/core/rpc_client.py"
 #: Where a key may be minted: the slot (confirmation) and the outbox (a payment confirmed at the desk).
-MINTERS = {"client/core/actions.py", "client/core/outbox.py"}
+MINTERS = {"client/core/actions.py", "client/core/outbox/queue.py"}
 
 
 def _modules() -> Iterator[tuple[str, ast.Module]]:

@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from client.core.offline_auth import VerifierStore, verifier_file
 from client.core.offline_cosign import OfflineCosignError, attest, remember_online_cosign
 from client.core.offline_shift import close_unsent, offline_closing, provisional_summary
-from client.core.outbox import Outbox
+from client.core.outbox.queue import Outbox
 from client.core.settlement_day import provisional_settlement
 from client.core.shift_view import remembered_open_shift
 from printing.pdf.settlement import render_settlement_pdf

@@ -15,16 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from client.core.outbox import (
-    DAMAGE_MARKER,
-    ItemState,
-    Outbox,
-    OutboxDamagedError,
-    OutboxFullError,
-)
-from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod, parse_receipt_no
+from client.core.outbox.damage import DAMAGE_MARKER, damage_report, set_aside
+from client.core.outbox.items import ItemState
+from client.core.outbox.queue import Outbox
+from client.core.outbox.store import OutboxDamagedError, OutboxFullError
+from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod
 from shared_models.rules.hall_time import HALL_TZ
-from shared_models.rules.receipt_numbers import RECEIPT_GAP_AFTER_DAMAGE
+from shared_models.rules.receipt_numbers import RECEIPT_GAP_AFTER_DAMAGE, parse_receipt_no
 
 
 class _Clock:
@@ -144,7 +141,7 @@ class TestDurability:
         code = (
             "import os, signal, sys\n"
             "from pathlib import Path\n"
-            "from client.core.outbox import Outbox\n"
+            "from client.core.outbox.queue import Outbox\n"
             "from tests.client.test_outbox import pay\n"
             "outbox = Outbox(Path(sys.argv[1])).open()\n"
             "numbers = [pay(outbox) for _ in range(20)]\n"
@@ -181,15 +178,15 @@ class TestBadFiles:
         path.write_bytes(broken)
         with pytest.raises(OutboxDamagedError):
             Outbox(path, now=clock).open()
-        report = Outbox.set_aside(path, reason="test", now=clock.at)
+        report = set_aside(path, reason="test", now=clock.at)
         assert not path.exists()
         [kept] = [f for f in report.files if not f["name"].endswith(("-wal", "-shm"))]
         assert (path.parent / kept["name"]).read_bytes() == broken
         assert kept["bytes"] == len(broken)
-        assert Outbox.damage_report(path.parent) == report
+        assert damage_report(path.parent) == report
         fresh = Outbox(path, now=clock).open()
         fresh.acknowledge_damage(by="supervisor01", server_next_seq=31, counter_code="H0101")
-        assert Outbox.damage_report(path.parent) is None
+        assert damage_report(path.parent) is None
         assert not (path.parent / DAMAGE_MARKER).exists()
         # the numbers the damaged file may hold are never handed out again
         assert pay(fresh).endswith(f"-{31 + RECEIPT_GAP_AFTER_DAMAGE:05d}")

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from client.core.receipts import hall_time, period_text, to_document
+from client.core.receipts import period_text, to_document
 from printing.escpos import decode_text, qr_payloads, render
 from printing.receipt import ReceiptError
 from shared_models.methods.payments import (
@@ -16,7 +16,7 @@ from shared_models.methods.payments import (
     ReceiptTenderLine,
     TenderMethod,
 )
-from shared_models.rules.hall_time import HALL_TZ
+from shared_models.rules.hall_time import HALL_TZ, in_hall_time
 
 
 def booked(**changes: Any) -> PaymentReceipt:
@@ -96,4 +96,4 @@ class TestToDocument:
     def test_period_and_naive_time(self) -> None:
         """Periods print as YYYY-MM; a naive timestamp is taken as UTC."""
         assert period_text(202601) == "2026-01"
-        assert hall_time(dt.datetime(2026, 1, 1, 16, 0)).isoformat() == "2026-01-02T00:00:00+08:00"  # noqa: DTZ001
+        assert in_hall_time(dt.datetime(2026, 1, 1, 16, 0)).isoformat() == "2026-01-02T00:00:00+08:00"  # noqa: DTZ001

@@ -15,8 +15,8 @@ from client.core.config import ClientPaths
 from client.core.rpc_client import RpcError
 from client.core.secrets import SecretStore, choose_backend, file_backend
 from server.tls import TlsFiles
-from server.tls import ca_fingerprint as server_fingerprint
 from shared_models.errors import ErrorCode
+from shared_models.pinning import ca_fingerprint
 from tests.client.wire_peer import RpcFactory, WirePeer
 
 
@@ -84,7 +84,7 @@ class TestCaPin:
     ) -> None:
         """Pinning copies the CA and stores the fingerprint the server's tooling computes."""
         fingerprint = fast_store.pin_ca(source=tls_files.ca_cert, dest=paths.ca_file)
-        assert fingerprint == server_fingerprint(tls_files.ca_cert.read_bytes())
+        assert fingerprint == ca_fingerprint(tls_files.ca_cert.read_bytes())
         assert fast_store.ca_pin() == fingerprint
         assert paths.ca_file.read_bytes() == tls_files.ca_cert.read_bytes()
 

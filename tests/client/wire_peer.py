@@ -27,10 +27,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from client.core.rpc_client import RpcClient, ca_fingerprint
+from client.core.rpc_client import RpcClient
 from server.tls import TlsFiles, ensure_tls
 from shared_models.errors import HTTP_STATUS, ErrorCode, ErrorEnvelope, ErrorPayload, ParamValue
 from shared_models.methods.system import HandshakeResult
+from shared_models.pinning import ca_fingerprint
 from shared_models.rpc import CONTRACT_VERSION
 
 

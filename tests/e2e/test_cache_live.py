@@ -12,16 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from client.core.customer_cache import CacheRefresher, CustomerCache, RefreshStats
-from client.core.receipts import hall_now
-from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
+from client.core.customer_cache.cache import CustomerCache
+from client.core.customer_cache.refresh import RefreshStats
+from client.core.customer_cache.refresher import CacheRefresher
+from client.core.rpc_client import RpcClient, RpcError
 from client.core.sync import Backoff
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import LOGIN, LoginRequest
 from shared_models.methods.customers import OVERVIEW, SEARCH, GetCustomerRequest, SearchRequest
 from shared_models.methods.payments import PAY, QUOTE, PayRequest, QuoteRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
+from shared_models.pinning import ca_fingerprint
 from shared_models.rpc import Empty
+from shared_models.rules.hall_time import hall_now
 from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer
 from tests.factories import CLOSED, COMMERCIAL, CUSTOMERS, DEVICE_KEYS, LI_XIUYING, WANG_FANG, ZHANG_WEI, password_for

@@ -14,19 +14,21 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from client.core.attention import report_new_attention
-from client.core.cashier import PaymentOutcome, ReceiptHeader, take_payment
-from client.core.outbox import ItemState, Outbox
-from client.core.receipts import hall_now
-from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
+from client.core.cashier import PaymentOutcome, take_payment
+from client.core.outbox.items import ItemState
+from client.core.outbox.queue import Outbox
+from client.core.rpc_client import RpcClient, RpcError
 from client.core.sync import Backoff, SyncWorker
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import LOGIN, LoginRequest
 from shared_models.methods.payments import QUOTE, Quote, QuoteRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
 from shared_models.methods.sync import LIST_ATTENTION, AttentionItem, ListAttentionRequest
+from shared_models.pinning import ca_fingerprint
 from shared_models.rpc import Empty
-from shared_models.rules.as_of import hall_date
+from shared_models.rules.hall_time import business_date, hall_now
 from shared_models.rules.receipt_numbers import RECEIPT_SEQ_WINDOW
+from shared_models.rules.receipts import ReceiptHeader
 from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_outbox_live import _dead_url
@@ -164,14 +166,14 @@ def test_receipt_equals_ledger(skewed: Callable[[dt.timedelta], SkewedCounter], 
     assert counter.replay(outcome) is ItemState.DONE
     lines, as_of, broken = _booked(counter.live, outcome.item.receipt_no)
     assert lines == _printed(outcome)
-    today = hall_date(hall_now())
+    today = business_date(hall_now())
     assert (as_of, broken) == (today, rule)
     listed = counter.attention(str(outcome.item.key))
     if rule is None:
         assert listed == []
     else:
         assert [(i.kind.value, i.taken_on, i.late_fee_as_of, i.as_of_rule) for i in listed] == [
-            ("late_fee_day", hall_date(counter.now()), today, rule)]
+            ("late_fee_day", business_date(counter.now()), today, rule)]
 
 
 def test_number_past_the_window_needs_attention(skewed: Callable[[dt.timedelta], SkewedCounter]) -> None:

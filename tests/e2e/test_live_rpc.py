@@ -10,11 +10,12 @@ import httpx
 import pytest
 
 from client.core.actions import ConfirmedAction
-from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
+from client.core.rpc_client import RpcClient, RpcError
 from shared_models.errors import ErrorCode
 from shared_models.ids import new_idempotency_key
 from shared_models.methods.auth import LOGIN, WHOAMI, LoginRequest
 from shared_models.methods.customers import GET_CUSTOMER, UPDATE_CONTACT, GetCustomerRequest, UpdateContactRequest
+from shared_models.pinning import ca_fingerprint
 from shared_models.rpc import CONTRACT_VERSION, MAX_REQUEST_BYTES, REGISTRY, Empty
 from tests.e2e.conftest import LiveServer
 from tests.factories import DEVICE_KEYS, password_for

@@ -13,25 +13,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from client.core.cashier import PaymentOutcome, ReceiptHeader, take_payment
-from client.core.outbox import ItemState, Outbox
-from client.core.receipts import hall_now
-from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
+from client.core.cashier import PaymentOutcome, take_payment
+from client.core.outbox.items import ItemState
+from client.core.outbox.queue import Outbox
+from client.core.rpc_client import RpcClient, RpcError
 from client.core.sync import Backoff, LinkState, SyncWorker
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import LOGIN, LOGOUT, LoginRequest
-from shared_models.methods.payments import (
-    PAY,
-    QUOTE,
-    PayRequest,
-    Quote,
-    QuoteRequest,
-    Tender,
-    TenderMethod,
-    make_receipt_no,
-)
+from shared_models.methods.payments import PAY, QUOTE, PayRequest, Quote, QuoteRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
+from shared_models.pinning import ca_fingerprint
 from shared_models.rpc import Empty
+from shared_models.rules.hall_time import hall_now
+from shared_models.rules.receipt_numbers import make_receipt_no
+from shared_models.rules.receipts import ReceiptHeader
 from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer
 from tests.factories import CLOSED, DEVICE_KEYS, WANG_FANG, ZHANG_WEI, password_for

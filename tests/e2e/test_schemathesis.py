@@ -32,9 +32,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from server.services.shifts import CHINA_TZ
-from shared_models.methods.payments import PAY, make_receipt_no
+from shared_models.methods.payments import PAY
 from shared_models.rpc import CONTRACT_VERSION, REGISTRY, load_all
+from shared_models.rules.hall_time import HALL_TZ
+from shared_models.rules.receipt_numbers import make_receipt_no
 from tests.e2e.conftest import LiveServer
 from tests.factories import COMMERCIAL, DEVICE_KEYS, LI_XIUYING, WANG_FANG, ZHANG_WEI, password_for
 
@@ -125,9 +126,9 @@ def _chain(world: World, method: str, body: Any) -> Any:
         quote = world.rpc("payment.get_quote", {"customer_no": body["customer_no"]}, cashier)
         if quote.status_code == 200:
             body["quoted_due_fen"] = quote.json()["due_fen"]
-        today = dt.datetime.now(CHINA_TZ).date()
+        today = dt.datetime.now(HALL_TZ).date()
         body["receipt_no"] = make_receipt_no(COUNTER, today, world.next_seq)
-        body["local_time"] = dt.datetime.now(CHINA_TZ).isoformat()
+        body["local_time"] = dt.datetime.now(HALL_TZ).isoformat()
         body["accepted_offline"] = False
         amount = 1 + int.from_bytes(_digest(body.get("tenders"))[:4], "big") % 50_000
         body["tenders"] = [{"method": "cash", "amount_fen": amount, "cash_handed_fen": amount + amount % 7}]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from server.models.audit import AuditRecord
 from server.models.ledger import LedgerEntry
 from server.models.payments import Payment, PaymentAllocation, PaymentTender, PaymentVoid, ReceiptPrint
-from shared_models.methods.payments import make_receipt_no
+from shared_models.rules.receipt_numbers import make_receipt_no
 from tests.rpc_helpers import Answer, Caller
 
 TODAY = dt.date(2026, 11, 23)

@@ -17,9 +17,9 @@ from server.models.users import User
 from server.rpc.openapi import build_openapi
 from server.settings import Settings
 from shared_models.methods.outbox import replayable_methods
-from shared_models.methods.payments import is_receipt_no
-from shared_models.money import FEN_BOUND
+from shared_models.money import FEN_BOUND, MAX_PAYMENT_FEN
 from shared_models.rpc import CONTRACT_VERSION, load_all
+from shared_models.rules.receipt_numbers import is_receipt_no
 from tests.factories import ZHANG_WEI
 from tests.rpc_helpers import Answer, Caller
 from tests.server.payment_helpers import cash, counts, pay, quote, start
@@ -55,11 +55,11 @@ class TestAmountLimit:
             422, "AMOUNT_TOO_LARGE", {"amount_fen": limit + 1, "limit_fen": limit})
 
     def test_payment_over_the_limit_changes_nothing(self, caller: Caller, db: Session) -> None:
-        """Tenders adding up past the limit (each one within the Fen bound) are refused before any booking."""
+        """Tenders adding up past the limit (each one within the contract's bound) are refused before any booking."""
         start(caller)
         due = quote(caller, ZHANG_WEI)["due_fen"]
         before = counts(db)
-        big = FEN_BOUND - 1
+        big = MAX_PAYMENT_FEN
         answer = pay(caller, ZHANG_WEI, [cash(big), {"method": "qr", "amount_fen": big, "reference": "WX-1"}],
                      seq=1, quoted=due)
         assert (answer.code, answer.params["limit_fen"]) == ("AMOUNT_TOO_LARGE", 10**9)

@@ -13,10 +13,12 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from client.core.cashier import ReceiptHeader, offline_receipt
+from client.core.cashier import offline_receipt
 from server.clock import FixedClock
 from server.rpc.dispatch import Dispatcher
-from shared_models.methods.payments import PaymentReceipt, Quote, Tender, TenderMethod, make_receipt_no
+from shared_models.methods.payments import PaymentReceipt, Quote, Tender, TenderMethod
+from shared_models.rules.receipt_numbers import make_receipt_no
+from shared_models.rules.receipts import ReceiptHeader
 from tests.factories import CHINA, COMMERCIAL, ZHANG_WEI, World
 from tests.rpc_helpers import Caller
 from tests.server.payment_helpers import assert_books, cash, pay, permille_fee, quote, start, to_fen

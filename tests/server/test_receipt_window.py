@@ -90,7 +90,7 @@ class TestAfterDamagedOutbox:
         _refused(caller, db, 1 + RECEIPT_GAP_AFTER_DAMAGE, highest=1, allowed=1 + RECEIPT_SEQ_WINDOW)
         ack = caller.call("sync.acknowledge_damaged_outbox", damage_body(), cosign=SUPER)
         assert ack.status == 200, ack.body
-        # the counter's jump (client/core/outbox.py): server's next (2) - 1 + the gap, and the next one after it
+        # the counter's jump (seq_floor_after_damage): server's next (2) - 1 + the gap, and the next one after it
         _booked(caller, 1 + RECEIPT_GAP_AFTER_DAMAGE + 1)
         highest = 2 + RECEIPT_GAP_AFTER_DAMAGE
         _refused(caller, db, highest + RECEIPT_SEQ_WINDOW + RECEIPT_GAP_AFTER_DAMAGE + 1, highest=highest,

@@ -18,7 +18,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from server.tls import TlsFiles, _create_server_cert, ca_fingerprint, ensure_tls
+from server.tls import TlsFiles, _create_server_cert, ensure_tls
+from shared_models.pinning import ca_fingerprint
 
 
 class _TlsEchoServer:
@@ -186,3 +187,9 @@ class TestCaFingerprint:
         first = ca_fingerprint(tls_files.ca_cert.read_bytes())
         ensure_tls(tls_dir=tmp_path / "tls", hostnames=["another.hall.local"])
         assert ca_fingerprint(tls_files.ca_cert.read_bytes()) == first
+
+    def test_not_a_certificate(self) -> None:
+        """Bytes that hold no PEM certificate (text, binary, an empty block) are a ValueError, not a pin."""
+        for pem in (b"hello", b"\xff\xfe", b"-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n"):
+            with pytest.raises(ValueError, match="not a PEM certificate"):
+                ca_fingerprint(pem)

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shared_models.money import Fen
 from shared_models.rules.allocation import OpenBill, allocate
-from shared_models.rules.as_of import DEFAULT_SKEW, AsOfRule, ShiftSpan, hall_date, late_fee_as_of
-from shared_models.rules.hall_time import HALL_TZ
+from shared_models.rules.as_of import DEFAULT_SKEW, AsOfRule, ShiftSpan, late_fee_as_of
+from shared_models.rules.hall_time import HALL_TZ, business_date
 from shared_models.rules.late_fees import LateFeeRule, OpenPrincipal, late_fee_fen
 
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)  # 17:00 in the hall
@@ -83,16 +84,16 @@ def test_properties(taken: dt.datetime, now: dt.datetime, opened: dt.datetime, q
     the server's day whenever a rule is broken."""
     skew = dt.timedelta(seconds=skew_s)
     closed = None if closed_after_s is None else opened + dt.timedelta(seconds=closed_after_s)
-    queued_on = hall_date(taken) + dt.timedelta(days=queued_shift)
+    queued_on = business_date(taken) + dt.timedelta(days=queued_shift)
     got = late_fee_as_of(taken_at=taken, server_now=now, shift=ShiftSpan(opened, closed), queued_on=queued_on,
                          skew=skew)
-    today = hall_date(now)
-    assert got.day <= hall_date(now + skew)
-    assert got.taken_on == hall_date(taken)
+    today = business_date(now)
+    assert got.day <= business_date(now + skew)
+    assert got.taken_on == business_date(taken)
     holds = (taken <= now + skew and taken >= opened - skew and (closed is None or taken <= closed + skew)
              and queued_shift == 0)
     assert (got.broken is None) == holds
-    assert got.day == (hall_date(taken) if holds else today)
+    assert got.day == (business_date(taken) if holds else today)
 
 
 _RULE = LateFeeRule.non_residential()
@@ -116,12 +117,13 @@ def test_counter_quote_and_server_allocation_agree(bills: list[tuple[dt.date, in
     now = taken + dt.timedelta(days=days_later)
 
     def open_bills(pay_on: dt.date) -> list[OpenBill]:
-        return [OpenBill(bill_id=i, due_on=due, period=i, principal_fen=fen, late_fee_fen=late_fee_fen(
+        return [OpenBill(bill_id=i, due_on=due, period=i, principal_fen=Fen(fen), late_fee_fen=late_fee_fen(
             principal=OpenPrincipal.unpaid(due_on=due, principal_fen=fen), pay_on=pay_on, rule=_RULE))
             for i, (due, fen) in enumerate(bills)]
 
-    counter_day = late_fee_as_of(taken_at=taken, server_now=taken, shift=shift, queued_on=hall_date(taken)).day
-    server_day = late_fee_as_of(taken_at=taken, server_now=now, shift=shift, queued_on=hall_date(taken)).day
+    counter_day = late_fee_as_of(taken_at=taken, server_now=taken, shift=shift, queued_on=business_date(taken)).day
+    server_day = late_fee_as_of(taken_at=taken, server_now=now, shift=shift, queued_on=business_date(taken)).day
     quoted = open_bills(counter_day)
     amount = max(1, int(sum(b.outstanding_fen for b in quoted) * share))
-    assert allocate(bills=quoted, amount_fen=amount) == allocate(bills=open_bills(server_day), amount_fen=amount)
+    assert allocate(bills=quoted, amount_fen=Fen(amount)) == allocate(bills=open_bills(server_day),
+                                                                  amount_fen=Fen(amount))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Row
 
 from client.core.offline_shift import provisional_summary
-from client.core.outbox import ItemState, OutboxItem
+from client.core.outbox.items import ItemState, OutboxItem
 from server.services.shift_summary import payment_parts
 from shared_models.ids import IdempotencyKey
 from shared_models.methods.payments import PAY, VOID_ATTESTED, BusinessType, TenderMethod

@@ -14,12 +14,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from client.core.actions import ActionSlot, ConfirmedAction
-from client.core.rpc_client import RpcClient, ca_fingerprint
+from client.core.rpc_client import RpcClient
 from client.core.session import Session
 from client.ui.context import UiContext
 from client.ui.errors import ErrorHandler
 from client.ui.ops import running_ops
 from shared_models.methods.auth import LOGIN, LoginRequest
+from shared_models.pinning import ca_fingerprint
 from shared_models.rpc import Model
 from tests.chaos.proxy import Arm, ChaosProxy
 from tests.e2e.conftest import LiveServer

@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from client.core.config import ClientPaths
-from client.core.rpc_client import Cosign, RpcClient, ca_fingerprint
+from client.core.rpc_client import Cosign, RpcClient
 from client.core.secrets import SecretStore
 from client.ui.app import KEY_PRINTER, ClientApp, build_app, open_settings
 from client.ui.login_window import KEY_COUNTER, KEY_SERVER
@@ -45,6 +45,7 @@ from shared_models.methods.shifts import (
     ShiftInfo,
     ShiftRequest,
 )
+from shared_models.pinning import ca_fingerprint
 from shared_models.rpc import Empty
 from tests.action_helpers import confirmed
 from tests.chaos.proxy import ChaosProxy

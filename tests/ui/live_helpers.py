@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from client.core.rpc_client import Cosign, RpcClient, ca_fingerprint
+from client.core.rpc_client import Cosign, RpcClient
 from client.core.session import Session
 from client.ui.context import UiContext
 from client.ui.errors import ErrorHandler
@@ -26,10 +26,11 @@ from shared_models.methods.payments import (
     Tender,
     TenderMethod,
     VoidRequest,
-    make_receipt_no,
 )
 from shared_models.methods.shifts import GET_CURRENT
+from shared_models.pinning import ca_fingerprint
 from shared_models.rpc import Empty
+from shared_models.rules.receipt_numbers import make_receipt_no
 from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer
 from tests.factories import DEVICE_KEYS, password_for

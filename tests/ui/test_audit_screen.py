@@ -10,13 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
+from client.core.rpc_client import RpcClient, RpcError
 from client.ui.models.audit_table_model import REFUSED_COLOR
 from client.ui.ops import running_ops
 from client.ui.screens.audit_screen import AuditScreen
 from shared_models.errors import ErrorCode
 from shared_models.methods.audit import LIST_AUDIT, VERIFY_AUDIT, ListAuditRequest
 from shared_models.methods.auth import LOGIN, LoginRequest
+from shared_models.pinning import ca_fingerprint
 from shared_models.rpc import Empty
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
 from tests.factories import DEVICE_KEYS

@@ -12,9 +12,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from client.core.config import ClientPaths
-from client.core.customer_cache import CustomerCache
-from client.core.outbox import Outbox
-from client.core.receipts import hall_now
+from client.core.customer_cache.cache import CustomerCache
+from client.core.outbox.queue import Outbox
 from client.ui.ops import running_ops
 from client.ui.screens.cashier_screen import CashierScreen
 from shared_models.errors import ErrorCode
@@ -23,6 +22,7 @@ from shared_models.methods.customers import CustomerCategory, CustomerProfile, C
 from shared_models.methods.shifts import CurrentShift, ShiftInfo
 from shared_models.money import format_fen
 from shared_models.roles import Role
+from shared_models.rules.hall_time import hall_now
 from shared_models.rules.late_fees import CrossYearRule
 from tests.client.wire_peer import Reply, RpcFactory, WirePeer
 from tests.ui.conftest import AppFactory

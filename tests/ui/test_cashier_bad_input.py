@@ -15,11 +15,12 @@ from client.ui.ops import is_running, running_ops
 from client.ui.screens.cashier_dialogs import VoidDialog
 from client.ui.screens.cashier_screen import CashierScreen
 from server.demo_data import DEMO_PASSWORD
-from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod, make_receipt_no
+from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT
 from shared_models.money import format_fen
 from shared_models.rpc import Empty
 from shared_models.rules.hall_time import HALL_TZ
+from shared_models.rules.receipt_numbers import make_receipt_no
 from tests.action_helpers import confirmed
 from tests.ui.desk_helpers import (
     TIMEOUT_MS,

@@ -14,7 +14,7 @@ from client.core.config import ENV_DATA_DIR, ClientPaths
 from client.core.secrets import SecretStore, file_backend
 from client.ui.i18n import ENV_I18N_DIR
 from server.tls import TlsFiles
-from server.tls import ca_fingerprint as server_fingerprint
+from shared_models.pinning import ca_fingerprint
 
 
 def _run(args: list[str], *, data_dir: Path, qm_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -48,7 +48,7 @@ class TestCommandLine:
         assert settings.value("connection/counter") == "H0101-01"
         store = SecretStore(file_backend(paths))
         assert store.device_key("H0101-01") == "dk-from-enroll"
-        assert store.ca_pin() == server_fingerprint(tls_files.ca_cert.read_bytes())
+        assert store.ca_pin() == ca_fingerprint(tls_files.ca_cert.read_bytes())
         assert "dk-from-enroll" not in paths.log_file.read_text(encoding="utf-8")
 
     def test_bad_server_address(self, tmp_path: Path, qm_dir: Path) -> None:

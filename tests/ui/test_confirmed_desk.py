@@ -20,7 +20,9 @@ from pytestqt.qtbot import QtBot
 
 from client.core.actions import ActionSlot
 from client.core.attention import report_key, report_new_attention
-from client.core.outbox import DamageGate, ItemState, Outbox, OutboxItem
+from client.core.outbox.damage import DamageGate, set_aside
+from client.core.outbox.items import ItemState, OutboxItem
+from client.core.outbox.queue import Outbox
 from client.core.sync import Backoff, SyncWorker
 from client.ui.context import UiContext
 from client.ui.ops import running_ops
@@ -291,7 +293,7 @@ class TestOutboxActions:
         folder = tmp_path / "damaged"
         folder.mkdir()
         (folder / "counter.sqlite3").write_bytes(b"this is not a database" * 100)
-        report = Outbox.set_aside(folder / "counter.sqlite3", reason="file is not a database")
+        report = set_aside(folder / "counter.sqlite3", reason="file is not a database")
         gate = DamageGate(report)
         ctx = dataclasses.replace(via_link("cashier2", "T0102"), outbox=Outbox.in_folder(folder).open(),
                                   outbox_damage=gate)

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from client.core.config import ClientPaths
-from client.core.outbox import ItemState
-from client.core.receipts import hall_now
+from client.core.outbox.items import ItemState
 from client.ui.app import ClientApp
 from client.ui.ops import running_ops
 from client.ui.screens.cashier_screen import CashierScreen
@@ -29,6 +28,7 @@ from client.ui.screens.shift_screen import ShiftScreen
 from server.demo_data import DEMO_PASSWORD
 from shared_models.methods.payments import VoidResult
 from shared_models.methods.shifts import DENOMINATIONS_FEN, ShiftSummary
+from shared_models.rules.hall_time import hall_now
 from tests.chaos.proxy import ChaosProxy
 from tests.printing.printer_endpoint import PrinterEndpoint
 from tests.ui.desk_helpers import (  # noqa: F401 - fixtures by name

@@ -18,8 +18,9 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from client.core.config import ClientPaths
-from client.core.outbox import ItemState, Outbox, OutboxFullError
-from client.core.receipts import hall_now
+from client.core.outbox.items import ItemState
+from client.core.outbox.queue import Outbox
+from client.core.outbox.store import OutboxFullError
 from client.ui.ops import is_running, running_ops
 from client.ui.screens.cashier_screen import CashierScreen
 from client.ui.screens.outbox_screen import OutboxScreen
@@ -27,6 +28,7 @@ from printing.escpos import decode_text
 from shared_models.methods.payments import PAY, PayRequest, Tender, TenderMethod
 from shared_models.methods.shifts import GET_CURRENT
 from shared_models.rpc import Empty
+from shared_models.rules.hall_time import hall_now
 from tests.chaos.proxy import ChaosProxy
 from tests.ui.desk_helpers import (  # noqa: F401 - fixtures by name
     TIMEOUT_MS,
@@ -224,7 +226,7 @@ def _fill_up(outbox: Outbox) -> None:
     """Let the file grow by two pages at most and queue small requests of another user (never sent)
     until 30 in a row are refused as full: the table's last page then has no room for a payment."""
     pages = int(sqlite3.connect(outbox.path).execute("PRAGMA page_count").fetchone()[0])
-    outbox._max_pages = pages + 2  # the file may not grow: SQLite then reports "database or disk is full"
+    outbox._file.max_pages = pages + 2  # the file may not grow: SQLite then reports "database or disk is full"
 
     def tiny(_receipt_no: str | None) -> PayRequest:
         return PayRequest(customer_no="0000000000", receipt_no="F-20260101-00001", quoted_due_fen=1,
@@ -259,7 +261,7 @@ class TestBadQueue:
         qtbot.waitUntil(lambda: not is_running(screen, "pay"), timeout=TIMEOUT_MS)
         assert screen.message_label.text().startswith("本柜台磁盘已满")
         assert desk.printer.jobs == []
-        outbox._max_pages = None
+        outbox._file.max_pages = None
         assert len(outbox.items(limit=100_000)) == before_items
         assert outbox.last_receipt_seq("H0101") == before_seq
         assert len(sql(desk_server, "SELECT 1 FROM payments")) == booked

@@ -11,7 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from client.core.offline_auth import VerifierStore
-from client.core.outbox import ItemState
+from client.core.outbox.items import ItemState
 from client.ui.app import ClientApp
 from client.ui.main_window import MainWindow
 from client.ui.ops import is_running, running_ops

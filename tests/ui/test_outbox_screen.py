@@ -21,8 +21,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from client.core.attention import AttentionReports, unsent_items
-from client.core.outbox import DAMAGE_MARKER, DamageGate, ItemState, Outbox, OutboxItem
-from client.core.receipts import hall_now
+from client.core.outbox.damage import DAMAGE_MARKER, DamageGate, set_aside
+from client.core.outbox.items import ItemState, OutboxItem
+from client.core.outbox.queue import Outbox
 from client.core.sync import Backoff, SyncWorker
 from client.ui.context import UiContext
 from client.ui.messages import error_message
@@ -42,6 +43,7 @@ from shared_models.methods.sync import (
     ListAttentionRequest,
 )
 from shared_models.rpc import Empty
+from shared_models.rules.hall_time import hall_now
 from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
 from tests.factories import CLOSED, WANG_FANG, ZHANG_WEI, password_for
@@ -358,7 +360,7 @@ class TestDamagedOutbox:
         folder = tmp_path / "damaged"
         folder.mkdir()
         (folder / "counter.sqlite3").write_bytes(b"this is not a database" * 100)
-        report = Outbox.set_aside(folder / "counter.sqlite3", reason="file is not a database")
+        report = set_aside(folder / "counter.sqlite3", reason="file is not a database")
         signed = sign_in_live("cashier1", "T0101")
         outbox = Outbox.in_folder(folder).open()
         gate = DamageGate(report)

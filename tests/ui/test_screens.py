@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from client.core.rpc_client import RpcClient, RpcError, ca_fingerprint
+from client.core.rpc_client import RpcClient, RpcError
 from client.ui.app import ClientApp
 from client.ui.main_window import MainWindow
 from client.ui.ops import running_ops
@@ -27,6 +27,7 @@ from shared_models.methods.audit import LIST_AUDIT, VERIFY_AUDIT, ListAuditReque
 from shared_models.methods.auth import LOGIN, LoginRequest
 from shared_models.methods.customers import GET_CUSTOMER, CustomerProfile, GetCustomerRequest
 from shared_models.money import format_fen
+from shared_models.pinning import ca_fingerprint
 from shared_models.roles import Role
 from shared_models.rpc import Empty
 from tests.client.wire_peer import Reply, WirePeer

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from client.core.rpc_client import RpcClient, ca_fingerprint
+from client.core.rpc_client import RpcClient
 from client.core.session import Session
 from client.ui.context import UiContext
 from client.ui.models.search_table_model import SearchTableModel
@@ -29,6 +29,7 @@ from shared_models.methods.customers import (
     SearchHit,
     SearchKind,
 )
+from shared_models.pinning import ca_fingerprint
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture, shared with tests/e2e
 from tests.factories import DEVICE_KEYS, password_for
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QBrush, QColor
 
-from client.core.outbox import ItemState, OutboxItem
+from client.core.outbox.items import ItemState, OutboxItem
 from client.ui.messages import error_message
 from client.ui.models.rows_model import SECONDS, Column, RowsModel, RowT, hall_text, translated
 from shared_models.errors import ErrorCode

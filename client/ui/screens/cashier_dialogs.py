@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 
 from client.core.actions import ActionSlot
 from client.core.offline_cosign import remember_online_cosign
-from client.core.receipts import hall_now
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
 from client.core.shift_ops import void_at_counter, void_must_queue
 from client.ui.context import UiContext
@@ -27,16 +26,10 @@ from client.ui.messages import error_message
 from client.ui.ops import Op
 from client.ui.widgets.cosign_fields import CosignFields
 from shared_models.errors import ErrorCode
-from shared_models.methods.payments import (
-    REPRINT,
-    VOID,
-    PaymentReceipt,
-    ReceiptRequest,
-    VoidRequest,
-    VoidResult,
-    is_receipt_no,
-)
+from shared_models.methods.payments import REPRINT, VOID, PaymentReceipt, ReceiptRequest, VoidRequest, VoidResult
 from shared_models.roles import Perm
+from shared_models.rules.hall_time import hall_now
+from shared_models.rules.receipt_numbers import is_receipt_no
 
 
 class _DeskDialog(QDialog):

@@ -27,10 +27,10 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from client.core.actions import ActionSlot
-from client.core.cashier import PaymentOutcome, ReceiptHeader, take_payment
-from client.core.customer_cache import CachedOverview, cache_age_days
-from client.core.outbox import OutboxError, OutboxFullError
-from client.core.receipts import hall_now, hall_time, to_document
+from client.core.cashier import PaymentOutcome, take_payment
+from client.core.customer_cache.views import CachedOverview, cache_age_days
+from client.core.outbox.store import OutboxError, OutboxFullError
+from client.core.receipts import to_document
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
 from client.core.shift_state import ShiftState
 from client.core.shift_view import current_shift
@@ -48,6 +48,8 @@ from shared_models.methods.customers import OVERVIEW, CustomerOverview, GetCusto
 from shared_models.methods.payments import QUOTE, PaymentReceipt, Quote, QuoteRequest, VoidResult
 from shared_models.methods.shifts import CurrentShift
 from shared_models.money import format_fen
+from shared_models.rules.hall_time import hall_now, in_hall_time
+from shared_models.rules.receipts import ReceiptHeader
 
 log = logging.getLogger(__name__)
 
@@ -422,4 +424,4 @@ class CashierScreen(QWidget):
 
 def _synced_at(cached: CachedOverview) -> str:
     """When the cache last completed a refresh, in hall time ("—": never)."""
-    return hall_time(cached.as_of).strftime("%Y-%m-%d %H:%M") if cached.as_of else "—"
+    return in_hall_time(cached.as_of).strftime("%Y-%m-%d %H:%M") if cached.as_of else "—"

@@ -36,8 +36,7 @@ from client.core import cash_count
 from client.core.actions import ActionSlot
 from client.core.close_count import close_count
 from client.core.offline_cosign import remember_online_cosign, verify_at_counter
-from client.core.outbox import ItemState
-from client.core.receipts import hall_now
+from client.core.outbox.items import ItemState
 from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcError, make_request
 from client.core.shift_ops import Queued
 from client.core.shift_ops import close_shift as close_queued
@@ -58,6 +57,7 @@ from shared_models.methods.shifts import (
 )
 from shared_models.money import format_fen
 from shared_models.roles import Perm
+from shared_models.rules.hall_time import hall_now
 from shared_models.rules.shift_totals import count_line_fen
 
 #: The server's answers that mean this shift is no longer there to close (closed elsewhere, or gone).

@@ -1,6 +1,6 @@
 """The damaged outbox (issue #5, "Bad input and faults"): what was found, and the supervisor's acknowledgement.
 
-At start-up a corrupted or truncated outbox file is set aside untouched (``Outbox.set_aside``) and the
+At start-up a corrupted or truncated outbox file is set aside untouched (``outbox.damage.set_aside``) and the
 counter takes no money (``UiContext.outbox_damage``). This dialog shows the report — the reason, when it was
 found, each set-aside file with its size and SHA-256 — and takes a supervisor's user name and password on
 the same screen. The server records the acknowledgement with both names (``sync.acknowledge_damaged_outbox``);
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.actions import ActionSlot
-from client.core.outbox import DamageReport
+from client.core.outbox.damage import DamageReport
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError
 from client.ui.context import UiContext
 from client.ui.errors import error_text

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from client.core.actions import ActionSlot
 from client.core.attention import ReportRun, apply_acknowledgements, report_new_attention
-from client.core.outbox import ItemState, OutboxCounts, OutboxItem
+from client.core.outbox.items import ItemState, OutboxCounts, OutboxItem
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError
 from client.core.sync import LINK_CODES, SyncStatus
 from client.ui.context import UiContext

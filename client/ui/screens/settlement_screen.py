@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.pdf_pages import RasterUnavailableError, pdf_pages_png, raster_available
-from client.core.receipts import hall_now
 from client.core.settlement_day import hall_today, load_settlement
 from client.ui.context import UiContext
 from client.ui.ops import Op
@@ -38,6 +37,7 @@ from printing.pdf.settlement import DEPOSIT_SLIP_SEPARATOR, render_settlement_pd
 from shared_models.methods.settlement import DailySettlement, SettlementReport
 from shared_models.money import format_fen
 from shared_models.roles import Perm
+from shared_models.rules.hall_time import hall_now
 from shared_models.rules.settlement import SettlementMismatchError
 
 #: Preview resolution: an A4 page is 744 × 1052 pixels, the width of the screen area in the main window.

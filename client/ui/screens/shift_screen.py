@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.actions import ActionSlot
-from client.core.cashier import ReceiptHeader
-from client.core.outbox import ItemState, Outbox
-from client.core.receipts import hall_now
+from client.core.outbox.items import ItemState
+from client.core.outbox.queue import Outbox
 from client.core.rpc_client import RpcError, make_request
 from client.core.session import SignedIn
 from client.core.shift_ops import Queued
@@ -54,6 +53,8 @@ from shared_models.methods.shifts import (
     ShiftSummary,
 )
 from shared_models.money import format_fen
+from shared_models.rules.hall_time import hall_now
+from shared_models.rules.receipts import ReceiptHeader
 
 
 class ShiftScreen(QWidget):

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.cash_count import DifferenceKind, difference_kind
-from client.core.receipts import hall_time
 from client.ui.messages import tender_name
 from shared_models.methods.shifts import ShiftSummary
 from shared_models.money import format_fen
+from shared_models.rules.hall_time import in_hall_time
 
 if TYPE_CHECKING:
     def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
@@ -61,7 +61,7 @@ def difference_text(difference_fen: int) -> str:
 
 def shown_time(moment: object) -> str:
     """A server time as the hall reads it (``2026-11-23 09:00``), or empty."""
-    return hall_time(moment).strftime(_TIME) if isinstance(moment, dt.datetime) else ""
+    return in_hall_time(moment).strftime(_TIME) if isinstance(moment, dt.datetime) else ""
 
 
 def _table(name: str, headers: list[str]) -> QTableWidget:
