@@ -1,7 +1,8 @@
 """The drawer count at the close of a shift: pieces per denomination, the total, and the difference.
 
-Pure and Qt-free, so the close dialog only renders these figures. The server recomputes both from the
-same pieces (its figures are the ones booked); these are for the cashier to see while counting.
+Pure and Qt-free, so the close dialog only renders these figures. What a line and a count are worth, and which
+counts are refused, is ``shared_models.rules.shift_totals`` (the server recomputes both from the same pieces with
+it, and its figures are the ones booked); these are for the cashier to see while counting.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from shared_models.methods.shifts import DENOMINATIONS_FEN, CashCountLine
+from shared_models.rules.shift_totals import counted_cash_fen
 
 
 class DifferenceKind(StrEnum):
@@ -21,16 +23,9 @@ class DifferenceKind(StrEnum):
 
 
 def counted_fen(pieces: Mapping[int, int]) -> int:
-    """What the counted notes and coins are worth (fen); ValueError for a denomination not counted at close
-    or a negative number of pieces."""
-    total = 0
-    for denomination, n in pieces.items():
-        if denomination not in DENOMINATIONS_FEN:
-            raise ValueError(f"{denomination} fen is not a denomination counted at close")
-        if n < 0:
-            raise ValueError("a negative number of pieces")
-        total += denomination * n
-    return total
+    """What the counted notes and coins are worth (fen); ``CashCountError`` (a ValueError) for a denomination not
+    counted at close or a negative number of pieces."""
+    return counted_cash_fen(pieces.items())
 
 
 def difference_kind(difference_fen: int) -> DifferenceKind:

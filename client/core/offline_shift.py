@@ -29,7 +29,7 @@ from shared_models.methods.shifts import (
     VoidedLine,
 )
 from shared_models.rules.receipt_ranges import receipt_ranges
-from shared_models.rules.shift_totals import PaymentParts, expected_cash_fen, shift_totals
+from shared_models.rules.shift_totals import PaymentParts, counted_cash_fen, expected_cash_fen, shift_totals
 
 #: States of an item whose money was taken (everything but a refusal the cashier saw come back).
 _TAKEN: Final = (ItemState.PENDING, ItemState.DONE, ItemState.ATTENTION)
@@ -109,7 +109,7 @@ def provisional_summary(info: ShiftInfo, items: Sequence[OutboxItem], *, server:
 def offline_closing(*, summary: ShiftSummary, counts: Sequence[CashCountLine], deposit_slip_no: str, note: str,
                     approved_by: str | None, local_time: dt.datetime) -> ShiftClosing:
     """The closing the counter records for a shift it closes with the link down (its own figures)."""
-    counted = sum(c.denomination_fen * c.pieces for c in counts)
+    counted = counted_cash_fen((c.denomination_fen, c.pieces) for c in counts)
     return ShiftClosing(
         closed_at=local_time, counted_cash_fen=counted, difference_fen=counted - summary.expected_cash_fen,
         cash_counts=[c for c in counts if c.pieces], approved_by=approved_by, deposit_slip_no=deposit_slip_no,

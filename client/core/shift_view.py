@@ -88,15 +88,17 @@ def shift_summary(*, rpc: RpcClient, outbox: Outbox | None, sync: SyncWorker | N
 
 def close_figures(*, rpc: RpcClient, outbox: Outbox | None, sync: SyncWorker | None, info: ShiftInfo,
                   last_server: ShiftSummary | None) -> CloseFigures:
-    """The figures and unsent list the close dialog counts against. Offline, the expected cash on the dialog is
-    the counter's own less the unsent cash, which the dialog adds back (as it does for the server's figures)."""
+    """The figures and unsent list the close dialog counts against (``client.core.close_count``: the booked
+    figures plus the unsent payments). Online the booked figures are the server's; offline they are the counter's
+    own over the shift's payments that are not on the unsent list, so both add the unsent cash the same way."""
     summary, offline = shift_summary(rpc=rpc, outbox=outbox, sync=sync, info=info, last_server=last_server)
     if outbox is None:
         return CloseFigures(summary=summary, unsent=[], offline=False)
     unsent = unsent_items(outbox, info.shift_no)
     if not offline:
         return CloseFigures(summary=summary, unsent=unsent, offline=False)
-    unsent = close_unsent(outbox.items(shift_no=info.shift_no), unsent, last_server)
-    expected = summary.expected_cash_fen - sum(u.cash_fen for u in unsent)
-    return CloseFigures(summary=summary.model_copy(update={"expected_cash_fen": expected}), unsent=unsent,
-                        offline=True)
+    items = outbox.items(shift_no=info.shift_no)
+    unsent = close_unsent(items, unsent, last_server)
+    listed = {u.idempotency_key for u in unsent}
+    booked = provisional_summary(info, [i for i in items if i.key not in listed], server=last_server)
+    return CloseFigures(summary=booked, unsent=unsent, offline=True)

@@ -22,10 +22,35 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any, Final
 
-from sqlalchemy import Row, text
+from sqlalchemy import (
+    BigInteger,
+    Row,
+    Select,
+    String,
+    Text,
+    bindparam,
+    case,
+    cast,
+    false,
+    func,
+    literal_column,
+    select,
+    true,
+    tuple_,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.sql.elements import Label
 
 from server.context import CallContext
 from server.errors import AppError
+from server.models.billing import Bill
+from server.models.cache import CustomerChange, CustomerDeparture
+from server.models.customers import Customer, Meter, Tariff, TariffVersion
+from server.models.ledger import LedgerEntry
+from server.models.org import Counter, OrgUnit
 from server.services.bills import BillTerms, open_bill_terms
 from shared_models.errors import ErrorCode
 from shared_models.methods.cache import (
@@ -51,73 +76,118 @@ from shared_models.rules.hall_time import business_date
 # profile columns (``heads``, computed once) and, as bills.py reads them for one customer, the entries
 # of each open bill: the LATERAL join repeats the head per entry (or once with NULLs). ``hz`` is
 # joined on the outside so that an empty page still returns one row, with the hall and the horizon.
-_PAGE_SQL: Final = text(
-    """
-    WITH hz AS MATERIALIZED (
-        SELECT x.xmin, h.id AS hall_id, h.code AS page_hall_code, :after_xid >= x.xmax AS beyond
-        FROM (SELECT CAST(CAST(pg_snapshot_xmin(pg_current_snapshot()) AS text) AS bigint) AS xmin,
-                     CAST(CAST(pg_snapshot_xmax(pg_current_snapshot()) AS text) AS bigint) AS xmax) AS x
-        JOIN counters k ON k.id = :counter_id
-        JOIN org_units h ON h.id = k.hall_id
-    ), page AS MATERIALIZED (
-        SELECT s.customer_id, s.xid, s.gone
-        FROM hz CROSS JOIN LATERAL (
-            (SELECT s.customer_id, s.xid, false AS gone FROM customer_changes s
-             WHERE s.hall_id = hz.hall_id AND s.xid < hz.xmin
-               AND (s.xid, s.customer_id) > (CASE WHEN hz.beyond THEN 0 ELSE :after_xid END,
-                                             CASE WHEN hz.beyond THEN 0 ELSE :after_id END)
-             ORDER BY s.xid, s.customer_id
-             LIMIT :n)
-            UNION ALL
-            (SELECT d.customer_id, d.xid, true AS gone FROM customer_departures d
-             WHERE d.hall_id = hz.hall_id AND d.xid < hz.xmin
-               AND (d.xid, d.customer_id) > (CASE WHEN hz.beyond THEN 0 ELSE :after_xid END,
-                                             CASE WHEN hz.beyond THEN 0 ELSE :after_id END)
-             ORDER BY d.xid, d.customer_id
-             LIMIT :n)
-            ORDER BY xid, customer_id
-            LIMIT :n
-        ) AS s
-    ), per_bill AS MATERIALIZED (
-        SELECT e.customer_id, e.bill_id, sum(e.amount_fen) AS total
-        FROM page p JOIN ledger_entries e ON e.customer_id = p.customer_id
-        WHERE NOT p.gone
-        GROUP BY e.customer_id, e.bill_id
-    ), balances AS MATERIALIZED (
-        SELECT pb.customer_id, sum(pb.total) AS balance_fen FROM per_bill pb GROUP BY pb.customer_id
-    ), heads AS MATERIALIZED (
-        SELECT p.xid, p.customer_id, p.gone, c.customer_no, c.name, c.address, c.phone, c.id_number_masked, c.category,
-               c.status, c.payment_mode, h.code AS hall_code, t.name AS tariff_name,
-               coalesce(bl.balance_fen, 0) AS balance_fen,
-               coalesce((SELECT json_agg(json_build_array(m.asset_no, m.multiplier, m.digits) ORDER BY m.id)
-                         FROM meters m WHERE m.customer_id = c.id AND m.removed_on IS NULL), '[]') AS meters
-        FROM page p
-        JOIN customers c ON c.id = p.customer_id
-        JOIN org_units h ON h.id = c.hall_id
-        JOIN tariffs t ON t.id = c.tariff_id
-        LEFT JOIN balances bl ON bl.customer_id = p.customer_id
+# Every step is MATERIALIZED: computed once, in this order, whatever the planner would inline.
+_SNAPSHOT = func.pg_current_snapshot()
+_X = select(
+    cast(cast(func.pg_snapshot_xmin(_SNAPSHOT), Text), BigInteger).label("xmin"),
+    cast(cast(func.pg_snapshot_xmax(_SNAPSHOT), Text), BigInteger).label("xmax"),
+).subquery("x")
+_HZ = (
+    select(_X.c.xmin, OrgUnit.id.label("hall_id"), OrgUnit.code.label("page_hall_code"),
+           (bindparam("after_xid", type_=BigInteger) >= _X.c.xmax).label("beyond"))
+    .select_from(_X)
+    .join(Counter, Counter.id == bindparam("counter_id"))
+    .join(OrgUnit, OrgUnit.id == Counter.hall_id)
+    .cte("hz")
+    .prefix_with("MATERIALIZED")
+)
+
+
+def _after(table: type[CustomerChange | CustomerDeparture], gone: bool) -> Select[int, int, bool]:
+    """The next rows of ``table`` for the hall, below the horizon, after the cursor (from the start when beyond)."""
+    cursor = tuple_(case((_HZ.c.beyond, 0), else_=bindparam("after_xid", type_=BigInteger)),
+                    case((_HZ.c.beyond, 0), else_=bindparam("after_id", type_=BigInteger)))
+    return (
+        select(table.customer_id, table.xid, (true() if gone else false()).label("gone"))
+        .where(table.hall_id == _HZ.c.hall_id, table.xid < _HZ.c.xmin, tuple_(table.xid, table.customer_id) > cursor)
+        .order_by(table.xid, table.customer_id)
+        .limit(bindparam("n"))
+        .correlate(_HZ)
     )
-    SELECT hz.page_hall_code, hz.beyond, hd.*, o.id, o.bill_no, o.period, o.kwh, o.amount_fen, o.issued_on,
-           o.due_on, o.late_fee_daily_permille, o.late_fee_cross_year_permille, o.late_fee_cross_year_rule,
-           o.late_fee_minimum_fen, o.kind, o.entry_fen, o.posted_at, o.reversed_kind
-    FROM hz
-    LEFT JOIN (
-        heads hd
-        LEFT JOIN LATERAL (
-            SELECT b.id, b.bill_no, b.period, b.kwh, b.amount_fen, b.issued_on, b.due_on,
-                   tv.late_fee_daily_permille, tv.late_fee_cross_year_permille, tv.late_fee_cross_year_rule,
-                   tv.late_fee_minimum_fen, e.id AS entry_id, e.kind, e.amount_fen AS entry_fen, e.posted_at,
-                   r.kind AS reversed_kind
-            FROM per_bill pb
-            JOIN bills b ON b.id = pb.bill_id
-            JOIN tariff_versions tv ON tv.id = b.tariff_version_id
-            JOIN ledger_entries e ON e.bill_id = b.id
-            LEFT JOIN ledger_entries r ON r.id = e.reverses_id
-            WHERE pb.customer_id = hd.customer_id AND pb.total < 0
-        ) AS o ON true
-    ) ON true
-    ORDER BY hd.xid, hd.customer_id, o.due_on, o.period, o.id, o.entry_id
-    """
+
+
+_NEXT = union_all(_after(CustomerChange, gone=False), _after(CustomerDeparture, gone=True))
+_S = _NEXT.order_by(_NEXT.selected_columns.xid, _NEXT.selected_columns.customer_id).limit(bindparam("n")).lateral("s")
+_PAGE_ROWS = (
+    select(_S.c.customer_id, _S.c.xid, _S.c.gone)
+    .select_from(_HZ)
+    .join(_S, true())
+    .cte("page")
+    .prefix_with("MATERIALIZED")
+)
+_PER_BILL = (
+    select(LedgerEntry.customer_id, LedgerEntry.bill_id, func.sum(LedgerEntry.amount_fen).label("total"))
+    .select_from(_PAGE_ROWS)
+    .join(LedgerEntry, LedgerEntry.customer_id == _PAGE_ROWS.c.customer_id)
+    .where(~_PAGE_ROWS.c.gone)
+    .group_by(LedgerEntry.customer_id, LedgerEntry.bill_id)
+    .cte("per_bill")
+    .prefix_with("MATERIALIZED")
+)
+_BALANCES = (
+    select(_PER_BILL.c.customer_id, func.sum(_PER_BILL.c.total).label("balance_fen"))
+    .group_by(_PER_BILL.c.customer_id)
+    .cte("balances")
+    .prefix_with("MATERIALIZED")
+)
+# The enum columns come back as stored (their values): a page has thousands of rows, and the Enum type's
+# per-value lookup is a tenth of reading them; the page's models take the values.
+_CUSTOMER_ENUMS = (Customer.category, Customer.status, Customer.payment_mode)
+
+
+def _as_stored(column: InstrumentedAttribute[Any]) -> Label[str]:
+    return type_coerce(column, String).label(column.key)
+
+
+_HEADS = (
+    select(
+        _PAGE_ROWS.c.xid, _PAGE_ROWS.c.customer_id, _PAGE_ROWS.c.gone, Customer.customer_no, Customer.name,
+        Customer.address, Customer.phone, Customer.id_number_masked, *(_as_stored(c) for c in _CUSTOMER_ENUMS),
+        OrgUnit.code.label("hall_code"), Tariff.name.label("tariff_name"),
+        func.coalesce(_BALANCES.c.balance_fen, 0).label("balance_fen"),
+        func.coalesce(
+            select(func.json_agg(aggregate_order_by(
+                func.json_build_array(Meter.asset_no, Meter.multiplier, Meter.digits), Meter.id)))
+            .where(Meter.customer_id == Customer.id, Meter.removed_on.is_(None))
+            .scalar_subquery(),
+            literal_column("'[]'"),
+        ).label("meters"),
+    )
+    .select_from(_PAGE_ROWS)
+    .join(Customer, Customer.id == _PAGE_ROWS.c.customer_id)
+    .join(OrgUnit, OrgUnit.id == Customer.hall_id)
+    .join(Tariff, Tariff.id == Customer.tariff_id)
+    .outerjoin(_BALANCES, _BALANCES.c.customer_id == _PAGE_ROWS.c.customer_id)
+    .cte("heads")
+    .prefix_with("MATERIALIZED")
+)
+_REVERSED = aliased(LedgerEntry, name="r")
+_OPEN = (
+    select(
+        Bill.id, Bill.bill_no, Bill.period, Bill.kwh, Bill.amount_fen, Bill.issued_on, Bill.due_on,
+        TariffVersion.late_fee_daily_permille, TariffVersion.late_fee_cross_year_permille,
+        TariffVersion.late_fee_cross_year_rule, TariffVersion.late_fee_minimum_fen, LedgerEntry.id.label("entry_id"),
+        _as_stored(LedgerEntry.kind), LedgerEntry.amount_fen.label("entry_fen"), LedgerEntry.posted_at,
+        _as_stored(_REVERSED.kind).label("reversed_kind"),
+    )
+    .select_from(_PER_BILL)
+    .join(Bill, Bill.id == _PER_BILL.c.bill_id)
+    .join(TariffVersion, TariffVersion.id == Bill.tariff_version_id)
+    .join(LedgerEntry, LedgerEntry.bill_id == Bill.id)
+    .outerjoin(_REVERSED, _REVERSED.id == LedgerEntry.reverses_id)
+    .where(_PER_BILL.c.customer_id == _HEADS.c.customer_id, _PER_BILL.c.total < 0)
+    .correlate(_HEADS)
+    .lateral("o")
+)
+_PAGE: Final[Select[*tuple[Any, ...]]] = (
+    select(
+        _HZ.c.page_hall_code, _HZ.c.beyond, *_HEADS.c, _OPEN.c.id, _OPEN.c.bill_no, _OPEN.c.period, _OPEN.c.kwh,
+        _OPEN.c.amount_fen, _OPEN.c.issued_on, _OPEN.c.due_on, _OPEN.c.late_fee_daily_permille,
+        _OPEN.c.late_fee_cross_year_permille, _OPEN.c.late_fee_cross_year_rule, _OPEN.c.late_fee_minimum_fen,
+        _OPEN.c.kind, _OPEN.c.entry_fen, _OPEN.c.posted_at, _OPEN.c.reversed_kind,
+    )
+    .select_from(_HZ.outerjoin(_HEADS.outerjoin(_OPEN, true()), true()))
+    .order_by(_HEADS.c.xid, _HEADS.c.customer_id, _OPEN.c.due_on, _OPEN.c.period, _OPEN.c.id, _OPEN.c.entry_id)
 )
 
 
@@ -130,7 +200,8 @@ def get_hall_changes(*, ctx: CallContext, req: HallChangesRequest) -> HallChange
     """
     actor = ctx.require_actor()
     given = (req.after_cursor, req.after_customer_id)
-    rows = ctx.session.execute(_PAGE_SQL, {
+    # On the session's connection, as Core: no ORM result layer over a page's thousands of rows.
+    rows = ctx.session.connection().execute(_PAGE, {
         "counter_id": actor.counter_id, "after_xid": given[0], "after_id": given[1], "n": req.limit + 1,
     }).all()
     if not rows:  # pragma: no cover - dispatch only lets in sessions of existing counters, each in a hall

@@ -26,15 +26,37 @@ million rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Final, Literal, TypeAlias
 
-from sqlalchemy import TextClause, text
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Dialect,
+    Executable,
+    Select,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    null,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, array
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from server.context import CallContext
 from server.errors import AppError
+from server.models.billing import Bill
+from server.models.customers import Customer, Meter
+from server.models.org import OrgUnit
 from shared_models.errors import ErrorCode
 from shared_models.methods.customers import (
     CustomerCategory,
@@ -53,60 +75,45 @@ _SURROGATES_FIRST, _SURROGATES_LAST = 0xD800, 0xDFFF
 #: One ranked hit before its row is read: the customer, and the meter that matched (meter search).
 Ranked = tuple[int, str | None]
 TextColumn = Literal["name", "address"]
+_Stmt: TypeAlias = "Select[*tuple[Any, ...]]"
 
-_EXACT = {
-    SearchKind.CUSTOMER_NO: text("SELECT id, NULL FROM customers WHERE customer_no = :q"),
-    SearchKind.METER: text("SELECT customer_id, asset_no FROM meters WHERE asset_no = :q"),
+
+@functools.cache
+def _explain_sql(statement: _Stmt, dialect: Dialect) -> tuple[str, Mapping[str, Any]]:
+    """``EXPLAIN`` of ``statement`` as the driver takes it, and the statement's own parameter values: compiled once
+    per statement (SQLAlchemy has no EXPLAIN construct, and compiling the pair tier costs ~0.5 ms)."""
+    compiled = statement.compile(dialect=dialect)
+    return "EXPLAIN " + str(compiled), compiled.params
+
+
+def _plan(session: Session, statement: _Stmt, params: Mapping[str, Any]) -> list[str]:
+    """The lines of PostgreSQL's plan for ``statement`` with ``params``: how it would run it."""
+    conn = session.connection()
+    sql, own = _explain_sql(statement, conn.dialect)
+    return [str(row[0]) for row in conn.exec_driver_sql(sql, {**own, **params})]
+
+
+_EXACT: Final[dict[SearchKind, _Stmt]] = {
+    SearchKind.CUSTOMER_NO: select(Customer.id, null()).where(Customer.customer_no == bindparam("q")),
+    SearchKind.METER: select(Meter.customer_id, Meter.asset_no).where(Meter.asset_no == bindparam("q")),
 }
 
 # The bill of the barcode (its number as scanned, or written YYYYMM-rest), else the 户号 after the period.
-_BARCODE_SQL = text(
-    """
-    SELECT customer_id, NULL FROM bills WHERE bill_no IN (:q, :dashed)
-    UNION ALL
-    SELECT id, NULL FROM customers WHERE customer_no = :rest AND NOT EXISTS
-        (SELECT 1 FROM bills WHERE bill_no IN (:q, :dashed))
-    """
+_BILL_OF_BARCODE = Bill.bill_no.in_([bindparam("q"), bindparam("dashed")])
+_BARCODE: Final = union_all(
+    select(Bill.customer_id, null()).where(_BILL_OF_BARCODE),
+    select(Customer.id, null()).where(Customer.customer_no == bindparam("rest"), ~exists().where(_BILL_OF_BARCODE)),
 )
 
-_PHONE_SQL = text(
-    """
-    SELECT id, NULL FROM customers
-    WHERE gc_phone_key(phone) COLLATE "C" LIKE :tail
-    ORDER BY gc_phone_key(phone) = :key DESC, customer_no
-    LIMIT :n
-    """
+# The phone's digits reversed: the trailing digits typed are a prefix of the phone key index.
+_PHONE_KEY = func.gc_phone_key(Customer.phone)
+_PHONE: Final = (
+    select(Customer.id, null())
+    .where(_PHONE_KEY.collate("C").like(bindparam("tail")))
+    .order_by((_PHONE_KEY == bindparam("key")).desc(), Customer.customer_no)  # noqa: SIM300 - SQL, not a constant
+    .limit(bindparam("n"))
 )
 
-
-# The statements of a text search; {col} is replaced by a fixed column name (never by input).
-# [:lo, :hi) is the range of texts that start with the fragment, in code-point ("C") order.
-# Tier 1, exact and prefix matches in rank order, straight from the prefix index:
-_PREFIX_TIER = (
-    'SELECT id, NULL FROM customers WHERE {col} COLLATE "C" >= :lo AND {col} COLLATE "C" < :hi'
-    ' ORDER BY {col} COLLATE "C", customer_no LIMIT :n'
-)
-# Tier 2, the other texts holding the fragment ({match}: the bigram index for two characters, the
-# trigram index from three on). At most CANDIDATES of them are read — the first ones in storage order,
-# however PostgreSQL finds them: through the GIN index, or, for a fragment in a large share of the rows,
-# by a sequential scan that stops early — and those are ranked: where the fragment stands, then the
-# shorter text, then 户号. Reading every match to rank it would cost a heap visit per match, and a
-# fragment such as 文三路 has twenty thousand.
-_CONTAINS_TIER = """
-    WITH found AS MATERIALIZED (
-        SELECT id, customer_no, {col} AS t FROM customers
-        WHERE {match} AND NOT ({col} COLLATE "C" >= :lo AND {col} COLLATE "C" < :hi)
-        LIMIT :cap
-    )
-    SELECT id, NULL FROM found ORDER BY strpos(t, :q), char_length(t), customer_no LIMIT :n
-"""
-_PAIR_MATCH = "gc_bigrams({col}) @> ARRAY[CAST(:q AS text)]"
-# The same test for a row at hand: for a two-character fragment, holding the pair is containing it.
-# Computing the bigrams of a row costs ~10 µs, strpos a fraction of that; but only the bigram test
-# lets the planner estimate how common the pair is. So the pair tier is planned with the bigram test
-# and, when the planner would scan the table (the pair is in a large share of the rows), run with this.
-_PAIR_SCAN_MATCH = "strpos({col}, :q) > 0"
-_LONGER_MATCH = "{col} LIKE :inner"
 #: How many texts holding a fragment are ranked at most (beyond tier 1): a cashier refines long before.
 CANDIDATES = 200
 # Sequential and bitmap heap scans return rows in storage order; a plain index scan would not, nor
@@ -115,42 +122,80 @@ CANDIDATES = 200
 # follows, the hits read by primary key, is as fast with a bitmap scan.
 _STORAGE_ORDER = {"enable_indexscan": "off", "enable_indexonlyscan": "off", "synchronize_seqscans": "off",
                   "max_parallel_workers_per_gather": "0"}
-_STORAGE_ORDER_SQL = text("SELECT " + ", ".join(f"set_config('{k}', '{v}', true)" for k, v in _STORAGE_ORDER.items()))
+_STORAGE_ORDER_SET: Final = select(*(func.set_config(k, v, true()) for k, v in _STORAGE_ORDER.items()))
 
 
 @dataclass(frozen=True)
 class _TextSql:
     """The statements of a name or address search."""
 
-    prefix: TextClause
-    pair: TextClause
-    pair_plan: TextClause  # EXPLAIN of ``pair``
-    pair_scan: TextClause
-    longer: TextClause
+    prefix: _Stmt
+    #: The tier-2 tests by name (``pair``, ``pair_scan``, ``longer``): what each statement below filters with.
+    match: dict[str, ColumnElement[bool]]
+    pair: _Stmt
+    pair_scan: _Stmt
+    longer: _Stmt
 
 
-def _text_sql(column: TextColumn) -> _TextSql:
-    def sql(template: str, match: str = "") -> str:
-        return template.replace("{match}", match).replace("{col}", column)
+def _text_sql(column: InstrumentedAttribute[str]) -> _TextSql:
+    """The statements of a search in ``column``. [:lo, :hi) is the range of texts that start with the fragment, in
+    code-point ("C") order."""
+    in_c = column.collate("C")
+    starts = and_(in_c >= bindparam("lo"), in_c < bindparam("hi"))
+    # Tier 1, exact and prefix matches in rank order, straight from the prefix index (x COLLATE "C", customer_no).
+    prefix = select(Customer.id, null()).where(starts).order_by(in_c, Customer.customer_no).limit(bindparam("n"))
 
-    return _TextSql(
-        prefix=text(sql(_PREFIX_TIER)), pair=text(sql(_CONTAINS_TIER, _PAIR_MATCH)),
-        pair_plan=text("EXPLAIN " + sql(_CONTAINS_TIER, _PAIR_MATCH)),
-        pair_scan=text(sql(_CONTAINS_TIER, _PAIR_SCAN_MATCH)), longer=text(sql(_CONTAINS_TIER, _LONGER_MATCH)),
+    def contains(match: ColumnElement[bool]) -> _Stmt:
+        # Tier 2, the other texts holding the fragment (``match``: the bigram index for two characters, the
+        # trigram index from three on). At most CANDIDATES of them are read — the first ones in storage order,
+        # however PostgreSQL finds them: through the GIN index, or, for a fragment in a large share of the rows,
+        # by a sequential scan that stops early — and those are ranked: where the fragment stands, then the
+        # shorter text, then 户号. Reading every match to rank it would cost a heap visit per match, and a
+        # fragment such as 文三路 has twenty thousand. MATERIALIZED: the cap applies before the ranking.
+        found = (
+            select(Customer.id, Customer.customer_no, column.label("t"))
+            .where(match, ~starts)
+            .limit(bindparam("cap"))
+            .cte("found")
+            .prefix_with("MATERIALIZED")
+        )
+        return (
+            select(found.c.id, null())
+            .order_by(func.strpos(found.c.t, bindparam("q")), func.char_length(found.c.t), found.c.customer_no)
+            .limit(bindparam("n"))
+        )
+
+    match = {
+        # The pair is in the text's bigrams: the bigram index, and the planner's estimate of how common it is.
+        "pair": func.gc_bigrams(column, type_=ARRAY(Text)).contains(array([cast(bindparam("q"), Text)])),
+        # The same test for a row at hand: for a two-character fragment, holding the pair is containing it.
+        # Computing the bigrams of a row costs ~10 µs, strpos a fraction of that; but only the bigram test
+        # lets the planner estimate how common the pair is. So the pair tier is planned with the bigram test
+        # and, when the planner would scan the table (the pair is in a large share of the rows), run with this.
+        "pair_scan": func.strpos(column, bindparam("q")) > 0,
+        # Three characters and more: LIKE '%fragment%' through the trigram index.
+        "longer": column.like(bindparam("inner")),
+    }
+    pair = contains(match["pair"])
+    return _TextSql(prefix=prefix, match=match, pair=pair, pair_scan=contains(match["pair_scan"]),
+                    longer=contains(match["longer"]))
+
+
+_TEXT_SQL: Final[dict[TextColumn, _TextSql]] = {"name": _text_sql(Customer.name),
+                                                "address": _text_sql(Customer.address)}
+
+_HITS: Final = (
+    select(
+        Customer.id, Customer.customer_no, Customer.name, Customer.address, Customer.phone, Customer.status,
+        Customer.category, Customer.payment_mode, OrgUnit.code.label("hall_code"),
+        func.coalesce(
+            select(Meter.asset_no).where(Meter.customer_id == Customer.id, Meter.removed_on.is_(None))
+            .order_by(Meter.id).limit(1).scalar_subquery(),
+            "",
+        ).label("meter_no"),
     )
-
-
-_TEXT_SQL: dict[TextColumn, _TextSql] = {"name": _text_sql("name"), "address": _text_sql("address")}
-
-_HITS_SQL = text(
-    """
-    SELECT c.id, c.customer_no, c.name, c.address, c.phone, c.status, c.category, c.payment_mode,
-           h.code AS hall_code,
-           coalesce((SELECT m.asset_no FROM meters m WHERE m.customer_id = c.id AND m.removed_on IS NULL
-                     ORDER BY m.id LIMIT 1), '') AS meter_no
-    FROM customers c JOIN org_units h ON h.id = c.hall_id
-    WHERE c.id = ANY(:ids)
-    """
+    .join(OrgUnit, OrgUnit.id == Customer.hall_id)
+    .where(Customer.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
 )
 
 
@@ -159,25 +204,29 @@ def _like_escape(fragment: str) -> str:
     return fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _rows(session: Session, sql: TextClause, params: dict[str, object]) -> list[Ranked]:
-    return [(int(row[0]), row[1]) for row in session.execute(sql, params)]
+def _rows(session: Session, sql: Executable, params: dict[str, object]) -> list[Ranked]:
+    # On the session's connection, as Core: the rows are plain tuples, without the ORM's result layer (~50 µs
+    # a statement, and a search runs up to five).
+    return [(int(row[0]), row[1]) for row in session.connection().execute(sql, params)]
 
 
 def _exact(kind: SearchKind) -> Callable[[Session, str, int], list[Ranked]]:
+    statement = _EXACT[kind]
+
     def find(session: Session, key: str, need: int) -> list[Ranked]:
-        return _rows(session, _EXACT[kind], {"q": key})[:need]
+        return _rows(session, statement, {"q": key})[:need]
 
     return find
 
 
 def _barcode(session: Session, key: str, need: int) -> list[Ranked]:
     period, rest = barcode_parts(key)
-    return _rows(session, _BARCODE_SQL, {"q": key, "dashed": f"{period}-{rest}", "rest": rest})[:need]
+    return _rows(session, _BARCODE, {"q": key, "dashed": f"{period}-{rest}", "rest": rest})[:need]
 
 
 def _phone(session: Session, key: str, need: int) -> list[Ranked]:
     reversed_key = key[::-1]
-    return _rows(session, _PHONE_SQL, {"tail": _like_escape(reversed_key) + "%", "key": reversed_key, "n": need})
+    return _rows(session, _PHONE, {"tail": _like_escape(reversed_key) + "%", "key": reversed_key, "n": need})
 
 
 def _successor(fragment: str) -> str:
@@ -192,11 +241,11 @@ def _successor(fragment: str) -> str:
     return fragment[:-1] + chr(following)
 
 
-def _contains_sql(session: Session, statements: _TextSql, key: str, params: dict[str, object]) -> TextClause:
+def _contains_sql(session: Session, statements: _TextSql, key: str, params: dict[str, object]) -> _Stmt:
     """The tier-2 statement for ``key``: trigrams, the bigram index, or a scan with the cheap pair test."""
     if len(key) != _PAIR:
         return statements.longer
-    plan = session.scalars(statements.pair_plan, params).all()
+    plan = _plan(session, statements.pair, params)
     return statements.pair_scan if any("Seq Scan" in line for line in plan) else statements.pair
 
 
@@ -209,7 +258,7 @@ def _fragment(column: TextColumn) -> Callable[[Session, str, int], list[Ranked]]
         found = _rows(session, statements.prefix, params)
         if len(found) < need:
             params |= {"n": need - len(found), "cap": CANDIDATES}
-            session.execute(_STORAGE_ORDER_SQL)
+            session.connection().execute(_STORAGE_ORDER_SET)
             found += _rows(session, _contains_sql(session, statements, key, params), params)
         return found
 
@@ -230,7 +279,7 @@ def _hits(session: Session, ranked: Sequence[Ranked]) -> list[SearchHit]:
     """The rows of the ranked customers, in rank order (a matched meter replaces the current one)."""
     if not ranked:
         return []
-    rows = {row.id: row for row in session.execute(_HITS_SQL, {"ids": [cid for cid, _ in ranked]})}
+    rows = {row.id: row for row in session.connection().execute(_HITS, {"ids": [cid for cid, _ in ranked]})}
     return [
         SearchHit(
             customer_no=row.customer_no, name=row.name, address=row.address, phone=row.phone,

@@ -27,11 +27,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from typing import Final
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, func, select
 
 from server.context import CallContext
 from server.errors import AppError
+from server.models.customers import Customer
+from server.models.ledger import LedgerEntry
 from server.models.org import Counter, OrgUnit
 from server.models.payments import Shift, ShiftClosing
 from server.services.shift_summary import summarize
@@ -43,24 +46,30 @@ from shared_models.rules.settlement import SettlementMismatchError, assemble_set
 
 log = logging.getLogger(__name__)
 
-_PREPAYMENT_SQL = text(
-    """
-    SELECT coalesce(sum(greatest(x.opening, 0)), 0) AS opening, coalesce(sum(greatest(x.closing, 0)), 0) AS closing
-    FROM (
-        SELECT e.customer_id,
-               coalesce(sum(e.amount_fen) FILTER (WHERE e.posted_at < :start), 0) AS opening,
-               sum(e.amount_fen) AS closing
-        FROM ledger_entries e JOIN customers c ON c.id = e.customer_id
-        WHERE e.bill_id IS NULL AND e.posted_at < :end AND c.hall_id = :hall
-        GROUP BY e.customer_id
-    ) x
-    """
+# Per customer of the hall, the sum of their entries without a bill before the day (opening) and up to its end
+# (closing); the hall's prepayment at each instant is the sum of those floored at zero.
+_PER_CUSTOMER: Final = (
+    select(
+        LedgerEntry.customer_id,
+        func.coalesce(func.sum(LedgerEntry.amount_fen).filter(LedgerEntry.posted_at < bindparam("start")), 0)
+        .label("opening"),
+        func.sum(LedgerEntry.amount_fen).label("closing"),
+    )
+    .join(Customer, Customer.id == LedgerEntry.customer_id)
+    .where(LedgerEntry.bill_id.is_(None), LedgerEntry.posted_at < bindparam("end"),
+           Customer.hall_id == bindparam("hall"))
+    .group_by(LedgerEntry.customer_id)
+    .subquery("x")
+)
+_PREPAYMENT: Final = select(
+    func.coalesce(func.sum(func.greatest(_PER_CUSTOMER.c.opening, 0)), 0).label("opening"),
+    func.coalesce(func.sum(func.greatest(_PER_CUSTOMER.c.closing, 0)), 0).label("closing"),
 )
 
 
 def hall_prepayment(ctx: CallContext, *, hall_id: int, start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
     """The hall's prepayment at ``start`` and at ``end`` (fen)."""
-    row = ctx.session.execute(_PREPAYMENT_SQL, {"hall": hall_id, "start": start, "end": end}).one()
+    row = ctx.session.execute(_PREPAYMENT, {"hall": hall_id, "start": start, "end": end}).one()
     return int(row.opening), int(row.closing)
 
 

@@ -20,11 +20,18 @@ expected cash of X, and not again of the shift it was booked into.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Row, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Row, bindparam, exists, func, literal_column, or_, select, true
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import Session, aliased
 
+from server.models.customers import Customer
+from server.models.offline import AttestedCosign, ShiftClosingUnsent
+from server.models.org import Counter, OrgUnit
+from server.models.payments import Payment, PaymentAllocation, PaymentTender, PaymentVoid, Shift
+from server.models.payments import ShiftClosing as ShiftClosingRow  # the methods' ShiftClosing is the answer
+from server.models.users import User
 from shared_models.methods.payments import TenderMethod
 from shared_models.methods.shifts import (
     CashCountLine,
@@ -38,86 +45,102 @@ from shared_models.methods.shifts import (
 from shared_models.rules.receipt_ranges import receipt_ranges
 from shared_models.rules.shift_totals import PaymentParts, expected_cash_fen, shift_totals
 
-_SHIFT_SQL = text(
-    """
-    SELECT s.id, s.shift_no, u.username, u.display_name, c.code AS counter_code, h.code AS hall_code,
-           s.business_date, s.opened_at, s.float_fen, s.opened_offline, s.local_opened_at,
-           sc.closed_offline, sc.local_closed_at,
-           EXISTS (SELECT 1 FROM attested_cosigns ac WHERE ac.method = 'shift.close_shift'
-                   AND ac.shift_no = s.shift_no) AS close_attested,
-           sc.closed_at, sc.expected_cash_fen, sc.counted_cash_fen, sc.cash_counts, sc.deposit_slip_no, sc.note,
-           a.display_name AS approved_by
-    FROM shifts s
-    JOIN users u ON u.id = s.user_id
-    JOIN counters c ON c.id = s.counter_id
-    JOIN org_units h ON h.id = s.hall_id
-    LEFT JOIN shift_closings sc ON sc.shift_id = s.id
-    LEFT JOIN users a ON a.id = sc.approved_by
-    WHERE s.id = :shift_id
-    """
+_APPROVER = aliased(User, name="a")
+_SHIFT: Final = (
+    select(
+        Shift.id, Shift.shift_no, User.username, User.display_name, Counter.code.label("counter_code"),
+        OrgUnit.code.label("hall_code"), Shift.business_date, Shift.opened_at, Shift.float_fen, Shift.opened_offline,
+        Shift.local_opened_at, ShiftClosingRow.closed_offline, ShiftClosingRow.local_closed_at,
+        exists().where(AttestedCosign.method == "shift.close_shift", AttestedCosign.shift_no == Shift.shift_no)
+        .label("close_attested"),
+        ShiftClosingRow.closed_at, ShiftClosingRow.expected_cash_fen, ShiftClosingRow.counted_cash_fen,
+        ShiftClosingRow.cash_counts, ShiftClosingRow.deposit_slip_no, ShiftClosingRow.note,
+        _APPROVER.display_name.label("approved_by"),
+    )
+    .join(User, User.id == Shift.user_id)
+    .join(Counter, Counter.id == Shift.counter_id)
+    .join(OrgUnit, OrgUnit.id == Shift.hall_id)
+    .outerjoin(ShiftClosingRow, ShiftClosingRow.shift_id == Shift.id)
+    .outerjoin(_APPROVER, _APPROVER.id == ShiftClosingRow.approved_by)
+    .where(Shift.id == bindparam("shift_id"))
 )
 
 # Every payment of the shift with its void, and its parts: the tenders, what its allocations paid to principal
 # and late fees, and what went to prepayment (one round trip; the totals are summed by the shared rule).
-_PAYMENTS_SQL = text(
-    """
-    SELECT p.receipt_no, p.amount_fen, p.accepted_offline, p.to_prepayment_fen, v.voided_at,
-           cu.display_name AS cosigned_by, v.reason,
-           EXISTS (SELECT 1 FROM attested_cosigns ac WHERE ac.method = 'payment.void_attested'
-                   AND ac.receipt_no = p.receipt_no) AS void_attested,
-           al.principal_fen, al.late_fee_fen,
-           (SELECT coalesce(json_agg(json_build_array(t.method, t.amount_fen) ORDER BY t.id), '[]'::json)
-            FROM payment_tenders t WHERE t.payment_id = p.id) AS tenders
-    FROM payments p
-    LEFT JOIN payment_voids v ON v.payment_id = p.id
-    LEFT JOIN users cu ON cu.id = v.cosigned_by
-    LEFT JOIN LATERAL (
-        SELECT coalesce(sum(a.principal_fen), 0) AS principal_fen, coalesce(sum(a.late_fee_fen), 0) AS late_fee_fen
-        FROM payment_allocations a WHERE a.payment_id = p.id
-    ) al ON true
-    WHERE p.shift_id = :shift_id
-    ORDER BY p.id
-    """
+_COSIGNER = aliased(User, name="cu")
+_ALLOCATED = (
+    select(func.coalesce(func.sum(PaymentAllocation.principal_fen), 0).label("principal_fen"),
+           func.coalesce(func.sum(PaymentAllocation.late_fee_fen), 0).label("late_fee_fen"))
+    .where(PaymentAllocation.payment_id == Payment.id)
+    .lateral("al")
 )
-
+_PAYMENTS: Final = (
+    select(
+        Payment.receipt_no, Payment.amount_fen, Payment.accepted_offline, Payment.to_prepayment_fen,
+        PaymentVoid.voided_at, _COSIGNER.display_name.label("cosigned_by"), PaymentVoid.reason,
+        exists()
+        .where(AttestedCosign.method == "payment.void_attested", AttestedCosign.receipt_no == Payment.receipt_no)
+        .label("void_attested"),
+        _ALLOCATED.c.principal_fen, _ALLOCATED.c.late_fee_fen,
+        select(func.coalesce(
+            func.json_agg(aggregate_order_by(func.json_build_array(PaymentTender.method, PaymentTender.amount_fen),
+                                             PaymentTender.id)),
+            literal_column("'[]'::json"),
+        )).where(PaymentTender.payment_id == Payment.id).scalar_subquery().label("tenders"),
+    )
+    .outerjoin(PaymentVoid, PaymentVoid.payment_id == Payment.id)
+    .outerjoin(_COSIGNER, _COSIGNER.id == PaymentVoid.cosigned_by)
+    .outerjoin(_ALLOCATED, true())
+    .where(Payment.shift_id == bindparam("shift_id"))
+    .order_by(Payment.id)
+)
 
 # The shift's payments that are offline items: accepted offline, or signed as unsent at another shift's
 # close (the first such close names the shift they came from). ``cash_fen`` is their cash part.
-_OFFLINE_PAYMENTS_SQL = text(
-    """
-    SELECT p.receipt_no, c.customer_no, p.amount_fen, p.local_time, p.paid_at, p.redirected_to_prepayment_fen,
-           v.id IS NOT NULL AS voided, u.from_shift_no,
-           (SELECT coalesce(sum(t.amount_fen), 0) FROM payment_tenders t
-            WHERE t.payment_id = p.id AND t.method = 'cash') AS cash_fen
-    FROM payments p
-    JOIN customers c ON c.id = p.customer_id
-    LEFT JOIN payment_voids v ON v.payment_id = p.id
-    LEFT JOIN LATERAL (
-        SELECT s2.shift_no AS from_shift_no FROM shift_closing_unsent x JOIN shifts s2 ON s2.id = x.shift_id
-        WHERE x.receipt_no = p.receipt_no AND x.shift_id <> p.shift_id ORDER BY x.id LIMIT 1
-    ) u ON true
-    WHERE p.shift_id = :shift_id AND (p.accepted_offline OR u.from_shift_no IS NOT NULL)
-    ORDER BY p.id
-    """
+_FROM_SHIFT = aliased(Shift, name="s2")
+_CAME_FROM = (
+    select(_FROM_SHIFT.shift_no.label("from_shift_no"))
+    .select_from(ShiftClosingUnsent)
+    .join(_FROM_SHIFT, _FROM_SHIFT.id == ShiftClosingUnsent.shift_id)
+    .where(ShiftClosingUnsent.receipt_no == Payment.receipt_no, ShiftClosingUnsent.shift_id != Payment.shift_id)
+    .order_by(ShiftClosingUnsent.id)
+    .limit(1)
+    .lateral("u")
+)
+_OFFLINE_PAYMENTS: Final = (
+    select(
+        Payment.receipt_no, Customer.customer_no, Payment.amount_fen, Payment.local_time, Payment.paid_at,
+        Payment.redirected_to_prepayment_fen, PaymentVoid.id.is_not(None).label("voided"), _CAME_FROM.c.from_shift_no,
+        select(func.coalesce(func.sum(PaymentTender.amount_fen), 0))
+        .where(PaymentTender.payment_id == Payment.id, PaymentTender.method == TenderMethod.CASH)
+        .scalar_subquery().label("cash_fen"),
+    )
+    .join(Customer, Customer.id == Payment.customer_id)
+    .outerjoin(PaymentVoid, PaymentVoid.payment_id == Payment.id)
+    .outerjoin(_CAME_FROM, true())
+    .where(Payment.shift_id == bindparam("shift_id"),
+           or_(Payment.accepted_offline, _CAME_FROM.c.from_shift_no.is_not(None)))
+    .order_by(Payment.id)
 )
 
 # The items signed as unsent at this shift's close, with the payment booked for each since, if any.
-_UNSENT_SQL = text(
-    """
-    SELECT x.receipt_no, x.customer_no, x.amount_fen, x.cash_fen, x.local_time,
-           p.paid_at, p.shift_id AS booked_shift_id, s.shift_no AS booked_shift_no, p.redirected_to_prepayment_fen,
-           v.id IS NOT NULL AS voided
-    FROM shift_closing_unsent x
-    LEFT JOIN payments p ON p.receipt_no = x.receipt_no
-    LEFT JOIN shifts s ON s.id = p.shift_id
-    LEFT JOIN payment_voids v ON v.payment_id = p.id
-    WHERE x.shift_id = :shift_id
-    ORDER BY x.id
-    """
+_BOOKED_SHIFT = aliased(Shift, name="s")
+_UNSENT: Final = (
+    select(
+        ShiftClosingUnsent.receipt_no, ShiftClosingUnsent.customer_no, ShiftClosingUnsent.amount_fen,
+        ShiftClosingUnsent.cash_fen, ShiftClosingUnsent.local_time, Payment.paid_at,
+        Payment.shift_id.label("booked_shift_id"), _BOOKED_SHIFT.shift_no.label("booked_shift_no"),
+        Payment.redirected_to_prepayment_fen, PaymentVoid.id.is_not(None).label("voided"),
+    )
+    .outerjoin(Payment, Payment.receipt_no == ShiftClosingUnsent.receipt_no)
+    .outerjoin(_BOOKED_SHIFT, _BOOKED_SHIFT.id == Payment.shift_id)
+    .outerjoin(PaymentVoid, PaymentVoid.payment_id == Payment.id)
+    .where(ShiftClosingUnsent.shift_id == bindparam("shift_id"))
+    .order_by(ShiftClosingUnsent.id)
 )
 
 
-def _shift_info(r: Row[Any]) -> ShiftInfo:
+def _shift_info(r: Row[*tuple[Any, ...]]) -> ShiftInfo:
     return ShiftInfo(
         shift_no=r.shift_no, cashier_username=r.username, cashier_name=r.display_name,
         counter_code=r.counter_code, hall_code=r.hall_code, business_date=r.business_date,
@@ -128,11 +151,11 @@ def _shift_info(r: Row[Any]) -> ShiftInfo:
 
 def shift_info(session: Session, shift_id: int) -> ShiftInfo:
     """The :class:`ShiftInfo` of one shift."""
-    return _shift_info(session.execute(_SHIFT_SQL, {"shift_id": shift_id}).one())
+    return _shift_info(session.execute(_SHIFT, {"shift_id": shift_id}).one())
 
 
 def payment_parts(row: Row[Any]) -> PaymentParts:
-    """One payment row of :data:`_PAYMENTS_SQL` as the shared totals see it."""
+    """One payment row of :data:`_PAYMENTS` as the shared totals see it."""
     return PaymentParts(
         amount_fen=int(row.amount_fen),
         tenders=tuple((TenderMethod(method), int(amount)) for method, amount in row.tenders),
@@ -141,12 +164,12 @@ def payment_parts(row: Row[Any]) -> PaymentParts:
     )
 
 
-def offline_items(session: Session, shift: Row[Any]) -> tuple[list[OfflineItemLine], int, int]:
+def offline_items(session: Session, shift: Row[*tuple[Any, ...]]) -> tuple[list[OfflineItemLine], int, int]:
     """The shift's offline items, and what they change in its expected cash (fen): the cash of unsent items not
     booked here (in this drawer), and the cash of payments carried in from another shift's close (not in it)."""
     lines: dict[str, OfflineItemLine] = {}
     unsent_cash = carried_in = 0
-    for p in session.execute(_OFFLINE_PAYMENTS_SQL, {"shift_id": shift.id}):
+    for p in session.execute(_OFFLINE_PAYMENTS, {"shift_id": shift.id}):
         lines[p.receipt_no] = OfflineItemLine(
             receipt_no=p.receipt_no, customer_no=p.customer_no, amount_fen=int(p.amount_fen),
             status=OfflineStatus.CONFIRMED, local_time=p.local_time, booked_at=p.paid_at,
@@ -155,7 +178,7 @@ def offline_items(session: Session, shift: Row[Any]) -> tuple[list[OfflineItemLi
         )
         if p.from_shift_no is not None and not p.voided:
             carried_in += int(p.cash_fen)
-    for u in session.execute(_UNSENT_SQL, {"shift_id": shift.id}):
+    for u in session.execute(_UNSENT, {"shift_id": shift.id}):
         booked_here = u.booked_shift_id == shift.id
         if booked_here and u.receipt_no in lines:
             continue  # booked offline in this very shift: listed above
@@ -173,8 +196,8 @@ def offline_items(session: Session, shift: Row[Any]) -> tuple[list[OfflineItemLi
 
 def summarize(session: Session, shift_id: int) -> ShiftSummary:
     """The summary of one shift, open or closed."""
-    s = session.execute(_SHIFT_SQL, {"shift_id": shift_id}).one()
-    payments = session.execute(_PAYMENTS_SQL, {"shift_id": shift_id}).all()
+    s = session.execute(_SHIFT, {"shift_id": shift_id}).one()
+    payments = session.execute(_PAYMENTS, {"shift_id": shift_id}).all()
     totals = shift_totals(payment_parts(p) for p in payments)
     voids = sorted(
         (VoidedLine(receipt_no=p.receipt_no, amount_fen=int(p.amount_fen), voided_at=p.voided_at,

@@ -18,7 +18,9 @@ follows the same rule.
 Unsent items (SPEC §5): payments the counter took in the shift that the server has not confirmed yet
 (still in its outbox) travel with the close as ``unsent``. A shift with unsent items closes only when a
 supervisor co-signs that list, difference or not; the list is stored (``shift_closing_unsent``, append-only)
-and its cash counts as expected in the drawer (``shift_summary``).
+and its cash counts as expected in the drawer (``shift_summary``). What the drawer should hold, the counted
+cash and when a co-sign is needed are ``shared_models.rules.shift_totals``, the rule the counter's close dialog
+shows.
 """
 
 from __future__ import annotations
@@ -40,7 +42,6 @@ from server.services.org import units_up_from
 from server.services.shift_summary import shift_info, summarize
 from shared_models.errors import ErrorCode
 from shared_models.methods.shifts import (
-    DENOMINATIONS_FEN,
     CloseShiftRequest,
     CurrentShift,
     OpenShiftRequest,
@@ -53,6 +54,7 @@ from shared_models.rpc import Empty
 from shared_models.rules.hall_time import as_hall_time, business_date
 from shared_models.rules.receipt_numbers import day_range, parse_receipt_no, server_next_seq
 from shared_models.rules.shift_numbers import make_shift_no, parse_shift_no, shift_no_problem
+from shared_models.rules.shift_totals import CashCountError, counted_cash_fen, drawer_at_close
 
 
 def current_open_shift(ctx: CallContext, *, for_update: bool = False) -> Shift | None:
@@ -212,24 +214,26 @@ def get_summary(*, ctx: CallContext, req: ShiftRequest) -> ShiftSummary:
     return summarize(ctx.session, _shift_for(ctx, req.shift_no).id)
 
 
-def _counted(req: CloseShiftRequest) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for line in req.cash_counts:
-        if line.denomination_fen not in DENOMINATIONS_FEN or line.denomination_fen in counts:
-            raise AppError(ErrorCode.DENOMINATION_INVALID, denomination_fen=line.denomination_fen)
-        counts[line.denomination_fen] = line.pieces
-    return counts
+def _counted(req: CloseShiftRequest) -> tuple[dict[int, int], int]:
+    """The pieces per denomination and what they are worth (fen); DENOMINATION_INVALID for a denomination not
+    counted at close or counted twice."""
+    lines = [(line.denomination_fen, line.pieces) for line in req.cash_counts]
+    try:
+        counted = counted_cash_fen(lines)
+    except CashCountError as exc:
+        raise AppError(ErrorCode.DENOMINATION_INVALID, denomination_fen=exc.denomination_fen) from None
+    return dict(lines), counted
 
 
-def _unsent_cash(ctx: CallContext, shift: Shift, req: CloseShiftRequest) -> int:
-    """Check the unsent list against the shift; the cash of its items not booked in this shift (fen).
+def _unsent_cash(ctx: CallContext, shift: Shift, req: CloseShiftRequest) -> list[int]:
+    """Check the unsent list against the shift; per item the cash it puts in the drawer (fen).
 
     Every item must carry a receipt number of the shift's counter, each number and key once. An item the
     server has booked meanwhile in this very shift (its answer was lost) is listed, but its cash is
-    already in the expected cash.
+    already in the expected cash (zero here).
     """
     if not req.unsent:
-        return 0
+        return []
     counter = ctx.session.scalar(select(Counter.code).where(Counter.id == shift.counter_id))
     seen_receipts: set[str] = set()
     seen_keys: set[str] = set()
@@ -246,7 +250,7 @@ def _unsent_cash(ctx: CallContext, shift: Shift, req: CloseShiftRequest) -> int:
     booked_here = set(ctx.session.scalars(
         select(Payment.receipt_no).where(Payment.shift_id == shift.id, Payment.receipt_no.in_(sorted(seen_receipts)))
     ))
-    return sum(item.cash_fen for item in req.unsent if item.receipt_no not in booked_here)
+    return [0 if item.receipt_no in booked_here else item.cash_fen for item in req.unsent]
 
 
 def close_shift(*, ctx: CallContext, req: CloseShiftRequest) -> ShiftSummary:
@@ -255,18 +259,17 @@ def close_shift(*, ctx: CallContext, req: CloseShiftRequest) -> ShiftSummary:
     shift = _shift_for(ctx, req.shift_no, lock=True)
     if is_closed(ctx, shift.id):
         raise AppError(ErrorCode.SHIFT_CLOSED, shift_no=shift.shift_no)
-    counts = _counted(req)
-    counted = sum(d * n for d, n in counts.items())
-    unsent_cash = _unsent_cash(ctx, shift, req)
-    if req.unsent and ctx.cosigner is None:
-        raise AppError(ErrorCode.UNSENT_NEEDS_SUPERVISOR, count=len(req.unsent))
+    counts, counted = _counted(req)
+    drawer = drawer_at_close(expected_cash_fen=summarize(s, shift.id).expected_cash_fen,
+                             unsent_cash=_unsent_cash(ctx, shift, req))
+    expected, difference = drawer.expected_fen, drawer.difference_fen(counted)
+    if drawer.cosign_needed(counted) and ctx.cosigner is None:
+        if req.unsent:  # the list needs its signature whatever the difference
+            raise AppError(ErrorCode.UNSENT_NEEDS_SUPERVISOR, count=len(req.unsent))
+        raise AppError(ErrorCode.CASH_DIFFERENCE_NEEDS_APPROVAL, difference_fen=difference)
     if req.unsent:
         check_cosigner_in_scope(ctx, hall_id=shift.hall_id)
-    expected = summarize(s, shift.id).expected_cash_fen + unsent_cash
-    difference = counted - expected
     approver = ctx.cosigner if difference != 0 else None
-    if difference != 0 and approver is None:
-        raise AppError(ErrorCode.CASH_DIFFERENCE_NEEDS_APPROVAL, difference_fen=difference)
     local_closed_at = as_hall_time(req.local_time) if req.local_time is not None else None
     closing = ShiftClosing(
         shift_id=shift.id, closed_at=ctx.now, expected_cash_fen=expected, counted_cash_fen=counted,

@@ -10,19 +10,22 @@ from its outbox (``client/core/offline_shift.py``); both turn each payment into 
 * Expected cash (应有现金): the float plus the cash part of the payments not voided (tendered minus change),
   plus the cash of unsent items in the drawer, minus the cash of payments booked here whose money an earlier
   shift's drawer held.
+* The cash count: a line is worth its denomination times its pieces (:func:`count_line_fen`); a count takes each
+  denomination of :data:`DENOMINATIONS_FEN` at most once, never negative pieces (:func:`counted_cash_fen`).
 * At the close the drawer holds the expected cash and the cash of the payments not yet confirmed; a difference,
-  or any unconfirmed payment, needs a supervisor's co-sign (:func:`cosign_needed`).
+  or any unconfirmed payment, needs a supervisor's co-sign (:func:`drawer_at_close`, :func:`cosign_needed`).
+  The server checks a close with it, the counter's close dialog shows it.
 
 Pure: no I/O, no clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from shared_models.methods.payments import BusinessType, TenderMethod
-from shared_models.methods.shifts import BusinessTotalLine, MethodTotalLine
+from shared_models.methods.shifts import DENOMINATIONS_FEN, BusinessTotalLine, MethodTotalLine
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -95,3 +98,63 @@ def cosign_needed(*, difference_fen: int, unsent_count: int) -> bool:
     """A close needs a supervisor's co-sign when the counted cash differs from the expected (to approve the
     difference) or when payments are not yet confirmed (to sign their list)."""
     return difference_fen != 0 or unsent_count > 0
+
+
+class CashCountError(ValueError):
+    """A cash count the close refuses: a denomination not counted at close or counted twice, or negative pieces."""
+
+    def __init__(self, message: str, *, denomination_fen: int) -> None:
+        super().__init__(message)
+        self.denomination_fen = denomination_fen
+
+
+def count_line_fen(*, denomination_fen: int, pieces: int) -> int:
+    """What one line of a cash count is worth (fen): the denomination times its pieces."""
+    return denomination_fen * pieces
+
+
+def counted_cash_fen(lines: Iterable[tuple[int, int]]) -> int:
+    """What a cash count of ``(denomination_fen, pieces)`` lines is worth (fen).
+
+    Raises :class:`CashCountError` for a denomination not in :data:`DENOMINATIONS_FEN`, one counted twice, or a
+    negative number of pieces.
+    """
+    total = 0
+    seen: set[int] = set()
+    for denomination, pieces in lines:
+        if denomination not in DENOMINATIONS_FEN:
+            raise CashCountError(f"{denomination} fen is not a denomination counted at close",
+                                 denomination_fen=denomination)
+        if denomination in seen:
+            raise CashCountError(f"{denomination} fen is counted twice", denomination_fen=denomination)
+        if pieces < 0:
+            raise CashCountError("a negative number of pieces", denomination_fen=denomination)
+        seen.add(denomination)
+        total += count_line_fen(denomination_fen=denomination, pieces=pieces)
+    return total
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DrawerAtClose:
+    """What a close is counted against: the cash the drawer should hold and the payments not yet confirmed."""
+
+    #: What the drawer should hold: the shift's expected cash plus the cash of the unsent payments.
+    expected_fen: int
+    #: Of which the cash of the payments not yet confirmed.
+    unsent_cash_fen: int
+    unsent_count: int
+
+    def difference_fen(self, counted_fen: int) -> int:
+        """Counted minus expected (fen): positive 长款, negative 短款."""
+        return counted_fen - self.expected_fen
+
+    def cosign_needed(self, counted_fen: int) -> bool:
+        """Whether a count worth ``counted_fen`` closes only with a supervisor's co-sign."""
+        return cosign_needed(difference_fen=self.difference_fen(counted_fen), unsent_count=self.unsent_count)
+
+
+def drawer_at_close(*, expected_cash_fen: int, unsent_cash: Sequence[int]) -> DrawerAtClose:
+    """The drawer at the close of a shift whose books expect ``expected_cash_fen``, with one cash figure per
+    payment not yet confirmed (zero for one whose cash is not in the drawer: voided, or booked in this shift)."""
+    return DrawerAtClose(expected_fen=drawer_expected_fen(expected_cash_fen=expected_cash_fen, unsent_cash=unsent_cash),
+                         unsent_cash_fen=sum(unsent_cash), unsent_count=len(unsent_cash))

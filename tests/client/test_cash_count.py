@@ -12,6 +12,7 @@ from client.core.cash_count import DifferenceKind, cash_count_lines, counted_fen
 from client.core.close_count import close_count
 from shared_models.methods.shifts import DENOMINATIONS_FEN, ShiftInfo, ShiftSummary, UnsentItem
 from shared_models.rules.hall_time import HALL_TZ
+from shared_models.rules.shift_totals import CashCountError
 
 
 class TestCashCount:
@@ -60,24 +61,25 @@ class TestCloseCount:
         """Counted equal to expected and nothing unsent: no co-sign."""
         count = close_count(self._summary(13000))
         assert (count.expected_fen, count.unsent_cash_fen, count.unsent_count) == (13000, 0, 0)
-        assert count.difference_fen({10000: 1, 1000: 3}) == 0
-        assert not count.cosign_needed({10000: 1, 1000: 3})
+        assert count.difference_fen(counted_fen({10000: 1, 1000: 3})) == 0
+        assert not count.cosign_needed(counted_fen({10000: 1, 1000: 3}))
 
     def test_difference_needs_cosign(self) -> None:
         """Short or over, a supervisor co-signs."""
         count = close_count(self._summary(13000))
-        assert count.difference_fen({10000: 1}) == -3000
-        assert count.cosign_needed({10000: 1})
-        assert count.cosign_needed({10000: 2})
+        assert count.difference_fen(counted_fen({10000: 1})) == -3000
+        assert count.cosign_needed(counted_fen({10000: 1}))
+        assert count.cosign_needed(counted_fen({10000: 2}))
 
     def test_unsent_cash_is_in_the_drawer_and_needs_cosign(self) -> None:
         """The unsent payments' cash is expected in the drawer; even an even drawer needs a supervisor then."""
         count = close_count(self._summary(13000), [self._unsent(1, 500), self._unsent(2, 0)])
         assert (count.expected_fen, count.unsent_cash_fen, count.unsent_count) == (13500, 500, 2)
-        assert count.difference_fen({10000: 1, 1000: 3, 500: 1}) == 0
-        assert count.cosign_needed({10000: 1, 1000: 3, 500: 1})
+        assert count.difference_fen(counted_fen({10000: 1, 1000: 3, 500: 1})) == 0
+        assert count.cosign_needed(counted_fen({10000: 1, 1000: 3, 500: 1}))
 
     def test_refuses_what_cannot_be_counted(self) -> None:
-        """A denomination not counted at close is refused, not added."""
-        with pytest.raises(ValueError, match="denomination"):
-            close_count(self._summary(0)).difference_fen({200: 1})
+        """A denomination not counted at close is refused, not added, with the denomination named."""
+        with pytest.raises(CashCountError, match="denomination") as refused:
+            counted_fen({10000: 1, 200: 1})
+        assert refused.value.denomination_fen == 200

@@ -296,6 +296,39 @@ def test_index_serves_the_query(db: Session, sql: str, index: str) -> None:
     assert index in plan, plan
 
 
+#: (column, tier of ``search._TEXT_SQL``, fragment, index the service's own expression must be able to use).
+SERVICE_PLANS = [
+    ("name", "prefix", "张伟", "ix_customers_name_prefix"),
+    ("address", "prefix", "浙江", "ix_customers_address_prefix"),
+    ("name", "pair", "张伟", "ix_customers_name_bigrams"),
+    ("address", "pair", "西湖", "ix_customers_address_bigrams"),
+    ("name", "longer", "张三丰", "ix_customers_name_trgm"),
+    ("address", "longer", "灯塔村", "ix_customers_address_trgm"),
+]
+
+
+@pytest.mark.parametrize(("column", "tier", "fragment", "index"), SERVICE_PLANS,
+                         ids=[f"{tier}-{index}" for _, tier, _, index in SERVICE_PLANS])
+def test_service_statement_uses_its_index(db: Session, column: TextColumn, tier: str, fragment: str,
+                                          index: str) -> None:
+    """The search's own expressions, as SQLAlchemy compiles them, match their index's expression exactly."""
+    statements = search._TEXT_SQL[column]
+    # Tier 2 as filtered (on a few rows the planner reads them by the prefix index the NOT range allows).
+    statement = statements.prefix if tier == "prefix" else select(Customer.id).where(statements.match[tier])
+    params = {"lo": fragment, "hi": search._successor(fragment), "q": fragment, "inner": f"%{fragment}%", "n": 51,
+              "cap": search.CANDIDATES}
+    db.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(search._plan(db, statement, params))
+    assert index in plan, plan
+
+
+def test_phone_statement_uses_its_index(db: Session) -> None:
+    """The trailing-digits search reads the phone key index."""
+    db.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(search._plan(db, search._PHONE, {"tail": "12345%", "key": "12345", "n": 51}))
+    assert "ix_customers_phone_key" in plan, plan
+
+
 @pytest.mark.parametrize(("column", "fragment"), [("name", "张伟"), ("name", "三丰"), ("address", "西湖"),
                                                  ("address", "0号"), ("address", "1_")])
 def test_pair_tier_scan_and_index_agree(db: Session, people: dict[str, int], column: TextColumn,
@@ -303,11 +336,11 @@ def test_pair_tier_scan_and_index_agree(db: Session, people: dict[str, int], col
     """The two forms of the two-character tier (bigram index, or a scan with strpos) return the same rows."""
     statements = search._TEXT_SQL[column]
     params = {"lo": fragment, "hi": search._successor(fragment), "q": fragment, "n": 100, "cap": 100}
-    db.execute(search._STORAGE_ORDER_SQL)
+    db.execute(search._STORAGE_ORDER_SET)
     by_scan = db.execute(statements.pair_scan, params).all()
     assert by_scan
     db.execute(text("SET LOCAL enable_seqscan = off"))
-    assert "Bitmap" in "\n".join(db.scalars(statements.pair_plan, params))
+    assert "Bitmap" in "\n".join(search._plan(db, statements.pair, params))
     assert db.execute(statements.pair, params).all() == by_scan
 
 

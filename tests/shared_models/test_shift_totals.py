@@ -20,8 +20,12 @@ from shared_models.methods.payments import PAY, VOID_ATTESTED, BusinessType, Ten
 from shared_models.methods.shifts import ShiftInfo
 from shared_models.rules.hall_time import HALL_TZ
 from shared_models.rules.shift_totals import (
+    CashCountError,
     PaymentParts,
     cosign_needed,
+    count_line_fen,
+    counted_cash_fen,
+    drawer_at_close,
     drawer_expected_fen,
     expected_cash_fen,
     shift_totals,
@@ -45,7 +49,7 @@ class Paid(NamedTuple):
 
 
 class _PaymentRow(NamedTuple):
-    """The columns ``server.services.shift_summary._PAYMENTS_SQL`` reads per payment."""
+    """The columns ``server.services.shift_summary._PAYMENTS`` reads per payment."""
 
     amount_fen: int
     tenders: list[list[Any]]
@@ -142,3 +146,36 @@ class TestShiftTotals:
     def test_cosign_needed(self, difference_fen: int, unsent_count: int, needed: bool) -> None:
         """A difference either way, or any unsent payment, needs a supervisor; an even drawer with none does not."""
         assert cosign_needed(difference_fen=difference_fen, unsent_count=unsent_count) is needed
+
+    def test_drawer_at_close(self) -> None:
+        """The drawer holds the booked expected cash and the unsent cash; each unsent payment counts for the
+        co-sign, even one whose cash is not in the drawer."""
+        drawer = drawer_at_close(expected_cash_fen=13000, unsent_cash=[500, 0])
+        assert (drawer.expected_fen, drawer.unsent_cash_fen, drawer.unsent_count) == (13500, 500, 2)
+        assert drawer.difference_fen(13400) == -100
+        assert drawer.cosign_needed(13500)
+        even = drawer_at_close(expected_cash_fen=13000, unsent_cash=[])
+        assert (even.difference_fen(13000), even.cosign_needed(13000), even.cosign_needed(13001)) == (0, False, True)
+
+
+class TestCashCount:
+    """What a count line and a whole cash count are worth, and the counts refused."""
+
+    def test_line_and_total(self) -> None:
+        """A line is its denomination times its pieces; a count is the sum of its lines."""
+        assert count_line_fen(denomination_fen=5000, pieces=3) == 15000
+        assert count_line_fen(denomination_fen=1, pieces=0) == 0
+        assert counted_cash_fen([(10000, 3), (50, 1), (10, 7)]) == 30120
+        assert counted_cash_fen([]) == 0
+
+    @pytest.mark.parametrize(("lines", "denomination", "problem"), [
+        ([(200, 1)], 200, "not a denomination"),
+        ([(0, 1)], 0, "not a denomination"),
+        ([(100, 1), (100, 2)], 100, "counted twice"),
+        ([(500, -1)], 500, "negative"),
+    ])
+    def test_refusals(self, lines: list[tuple[int, int]], denomination: int, problem: str) -> None:
+        """A denomination not counted at close, one counted twice, or negative pieces is refused, naming it."""
+        with pytest.raises(CashCountError, match=problem) as refused:
+            counted_cash_fen(lines)
+        assert refused.value.denomination_fen == denomination

@@ -4,7 +4,8 @@ supervisor's co-signature on the same dialog. Opened with ``open()`` and answere
 Payments of the shift still waiting in the counter's outbox (SPEC §5) are listed: the shift closes only
 when a supervisor signs that list (co-signature on the same dialog), and they go to the server as the
 close's ``unsent`` items. Their cash is in the drawer, so it counts as expected cash. The expected cash, the
-difference and whether a co-sign is needed come from ``client.core.close_count``; the dialog only shows them.
+difference and whether a co-sign is needed come from ``client.core.close_count``, a line's amount and the counted
+total from ``shared_models.rules.shift_totals`` (the server's own rule); the dialog only shows them.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.core import cash_count
 from client.core.actions import ActionSlot
-from client.core.cash_count import cash_count_lines
 from client.core.close_count import close_count
 from client.core.offline_cosign import remember_online_cosign, verify_at_counter
 from client.core.outbox.items import ItemState
@@ -57,6 +58,7 @@ from shared_models.methods.shifts import (
 from shared_models.money import format_fen
 from shared_models.roles import Perm
 from shared_models.rules.hall_time import hall_now
+from shared_models.rules.shift_totals import count_line_fen
 
 #: The server's answers that mean this shift is no longer there to close (closed elsewhere, or gone).
 _GONE = frozenset({ErrorCode.SHIFT_CLOSED, ErrorCode.SHIFT_NOT_FOUND})
@@ -229,21 +231,21 @@ class CloseShiftDialog(QDialog):
 
     def counted_fen(self) -> int:
         """The counted total (fen)."""
-        return self.drawer.counted_fen(self.counted_pieces())
+        return cash_count.counted_fen(self.counted_pieces())
 
     def difference_fen(self) -> int:
         """Counted minus expected (fen), against the expected cash the dialog was opened with (unsent cash
         included)."""
-        return self.drawer.difference_fen(self.counted_pieces())
+        return self.drawer.difference_fen(self.counted_fen())
 
     def _recount(self) -> None:
         for fen, spin in self.pieces.items():
-            self.amounts[fen].setText(format_fen(fen * spin.value()))
+            self.amounts[fen].setText(format_fen(count_line_fen(denomination_fen=fen, pieces=spin.value())))
         self.counted_label.setText(format_fen(self.counted_fen()))
         difference = self.difference_fen()
         self.difference_label.setText(difference_text(difference))
         self.difference_label.setStyleSheet("" if difference == 0 else "color: #b00020; font-weight: bold;")
-        self.cosign.setVisible(self._force_cosign or self.drawer.cosign_needed(self.counted_pieces()))
+        self.cosign.setVisible(self._force_cosign or self.drawer.cosign_needed(self.counted_fen()))
 
     def confirm(self) -> None:
         """Send the close (with the co-signature when the counted cash differs)."""
@@ -252,7 +254,7 @@ class CloseShiftDialog(QDialog):
             self.error_label.setText(self.tr("Enter the deposit slip number (解款单号)."))
             return
         cosign = self.cosign.cosign() if not self.cosign.isHidden() else None
-        needed = self.drawer.cosign_needed(self.counted_pieces())
+        needed = self.drawer.cosign_needed(self.counted_fen())
         if needed and cosign is None and self._unsent:
             self.error_label.setText(self.tr(
                 "{count} payments have not reached the server yet: a supervisor enters their user name and password "
@@ -265,7 +267,7 @@ class CloseShiftDialog(QDialog):
             return
         self.error_label.clear()
         rpc, shift_no, unsent = self._ctx.rpc, self._summary.shift.shift_no, list(self._unsent)
-        lines, note = cash_count_lines(self.counted_pieces()), self.note_edit.text().strip()
+        lines, note = cash_count.cash_count_lines(self.counted_pieces()), self.note_edit.text().strip()
         if self.offline:
             self._close_at_counter(lines=lines, slip=slip, note=note, cosign=cosign)
             return
