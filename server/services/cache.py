@@ -33,14 +33,12 @@ from sqlalchemy import (
     cast,
     false,
     func,
-    literal_column,
     select,
     true,
     tuple_,
     type_coerce,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql.elements import Label
 
@@ -48,10 +46,11 @@ from server.context import CallContext
 from server.errors import AppError
 from server.models.billing import Bill
 from server.models.cache import CustomerChange, CustomerDeparture
-from server.models.customers import Customer, Meter, Tariff, TariffVersion
+from server.models.customers import Customer, Tariff, TariffVersion
 from server.models.ledger import LedgerEntry
 from server.models.org import Counter, OrgUnit
 from server.services.bills import BillTerms, open_bill_terms
+from server.services.customers import current_meters
 from shared_models.errors import ErrorCode
 from shared_models.methods.cache import (
     CachedBill,
@@ -145,13 +144,7 @@ _HEADS = (
         Customer.address, Customer.phone, Customer.id_number_masked, *(_as_stored(c) for c in _CUSTOMER_ENUMS),
         OrgUnit.code.label("hall_code"), Tariff.name.label("tariff_name"),
         func.coalesce(_BALANCES.c.balance_fen, 0).label("balance_fen"),
-        func.coalesce(
-            select(func.json_agg(aggregate_order_by(
-                func.json_build_array(Meter.asset_no, Meter.multiplier, Meter.digits), Meter.id)))
-            .where(Meter.customer_id == Customer.id, Meter.removed_on.is_(None))
-            .scalar_subquery(),
-            literal_column("'[]'"),
-        ).label("meters"),
+        current_meters().label("meters"),
     )
     .select_from(_PAGE_ROWS)
     .join(Customer, Customer.id == _PAGE_ROWS.c.customer_id)

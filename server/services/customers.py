@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import bindparam, func, literal_column, select
+from sqlalchemy import ColumnElement, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from server.context import CallContext
@@ -32,18 +32,24 @@ def find_customer(ctx: CallContext, customer_no: str, *, for_update: bool = Fals
     return customer
 
 
+def current_meters() -> ColumnElement[Any]:
+    """A customer's meters in service as a JSON array of ``[asset_no, multiplier, digits]`` by meter id
+    (``[]`` when none): the one expression the profile and the hall cache both read."""
+    return func.coalesce(
+        select(func.json_agg(aggregate_order_by(
+            func.json_build_array(Meter.asset_no, Meter.multiplier, Meter.digits), Meter.id)))
+        .where(Meter.customer_id == Customer.id, Meter.removed_on.is_(None))
+        .scalar_subquery(),
+        literal_column("'[]'"),
+    )
+
+
 _PROFILE: Final = (
     select(
         OrgUnit.code.label("hall_code"), Tariff.name.label("tariff_name"),
         select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)).where(LedgerEntry.customer_id == Customer.id)
         .scalar_subquery().label("balance_fen"),
-        func.coalesce(
-            select(func.json_agg(aggregate_order_by(
-                func.json_build_array(Meter.asset_no, Meter.multiplier, Meter.digits), Meter.id)))
-            .where(Meter.customer_id == Customer.id, Meter.removed_on.is_(None))
-            .scalar_subquery(),
-            literal_column("'[]'"),
-        ).label("meters"),
+        current_meters().label("meters"),
     )
     .select_from(Customer)
     .join(OrgUnit, OrgUnit.id == Customer.hall_id)

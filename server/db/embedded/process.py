@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from server.db.databases import LOCALE
 from server.db.embedded.account import Account
@@ -57,35 +58,24 @@ def run_tool(
         tempfile.TemporaryFile("w+", encoding="utf-8") as err,
     ):
         try:
+            as_account: dict[str, Any] = {}
             if account is not None:
                 env["HOME"] = str(run_dir)
                 env["USER"] = env["LOGNAME"] = account.name
-                completed = subprocess.run(
-                    list(args),
-                    stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=err,
-                    env=env,
-                    cwd=run_dir,
-                    timeout=timeout,
-                    check=False,
-                    user=account.uid,
-                    group=account.gid,
-                    extra_groups=[],  # drop root's supplementary groups too
-                    umask=0o077,
-                )
-            else:
-                completed = subprocess.run(
-                    list(args),
-                    stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=err,
-                    env=env,
-                    cwd=run_dir,
-                    timeout=timeout,
-                    check=False,
-                    umask=0o077,
-                )
+                # extra_groups=[]: drop root's supplementary groups too
+                as_account = {"user": account.uid, "group": account.gid, "extra_groups": []}
+            completed = subprocess.run(
+                list(args),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                env=env,
+                cwd=run_dir,
+                timeout=timeout,
+                check=False,
+                umask=0o077,
+                **as_account,
+            )
         except subprocess.TimeoutExpired as exc:
             raise EmbeddedPostgresError(
                 f"{Path(args[0]).name} did not finish within {timeout:.0f} s", log_tail=log_tail(layout.log_file)
