@@ -17,13 +17,18 @@ import json
 from collections.abc import Sequence
 from typing import Any, Final
 
-from sqlalchemy import Row, text
+from sqlalchemy import Insert, Row, Select, bindparam, func, insert, literal_column, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import IntegrityError
 
 from server.context import CallContext
 from server.db.prepared import LOCK_CUSTOMER, WRITE_PAYMENT, fetch
 from server.errors import AppError
-from server.models.ledger import EntryKind
+from server.models.customers import Customer
+from server.models.ledger import EntryKind, LedgerEntry
+from server.models.org import Counter, OrgUnit
+from server.models.payments import Payment, PaymentAllocation, PaymentTender, PaymentVoid, ReceiptPrint, Shift
+from server.models.users import User
 from server.services.bills import BillDue, CustomerBills, load_bills
 from server.services.late_fee_day import check_receipt_window, payment_as_of, receipt_window_bounds
 from shared_models.errors import ErrorCode
@@ -48,46 +53,61 @@ from shared_models.rules.receipt_numbers import check_counter_receipt_no
 from shared_models.rules.receipts import ReceiptHeader, build_receipt
 from shared_models.rules.tenders import TenderTotals, check_tenders
 
-# A booked payment with everything its receipt shows; FOR UPDATE (reprints, voids) takes turns per receipt.
-_RECEIPT_SQL: Final = """
-    SELECT p.id, p.receipt_no, p.customer_id, p.user_id, p.shift_id, p.paid_at, p.local_time, p.amount_fen,
-           p.due_fen, p.tendered_fen, p.change_fen, p.prepayment_before_fen, p.prepayment_after_fen,
-           p.redirected_to_prepayment_fen, p.accepted_offline, p.late_fee_as_of,
-           c.customer_no, c.name AS customer_name, c.address, k.code AS counter_code, h.name AS hall_name,
-           u.display_name AS cashier_name, s.shift_no, v.id IS NOT NULL AS voided,
-           (SELECT coalesce(max(rp.print_no), 0) FROM receipt_prints rp WHERE rp.payment_id = p.id) AS reprints,
-           (SELECT json_agg(json_build_array(t.method, t.amount_fen, t.reference) ORDER BY t.id)
-              FROM payment_tenders t WHERE t.payment_id = p.id) AS tenders,
-           (SELECT coalesce(json_agg(json_build_array(a.bill_id, a.late_fee_fen, a.principal_fen) ORDER BY a.id),
-                            '[]')
-              FROM payment_allocations a WHERE a.payment_id = p.id) AS allocations,
-           (SELECT min(e.id) FROM ledger_entries e WHERE e.payment_id = p.id AND e.kind <> 'reversal') AS first_entry
-    FROM payments p
-    JOIN customers c ON c.id = p.customer_id
-    JOIN counters k ON k.id = p.counter_id
-    JOIN org_units h ON h.id = k.hall_id
-    JOIN users u ON u.id = p.user_id
-    JOIN shifts s ON s.id = p.shift_id
-    LEFT JOIN payment_voids v ON v.payment_id = p.id
-    WHERE p.receipt_no = :receipt_no
-"""
-_RECEIPT: Final = text(_RECEIPT_SQL)
-_RECEIPT_FOR_UPDATE: Final = text(_RECEIPT_SQL + " FOR UPDATE OF p")
 
-_REPRINT_SQL: Final = text(
-    """
-    INSERT INTO receipt_prints (payment_id, print_no, printed_at, printed_by, counter_code)
-    SELECT :payment_id, coalesce(max(print_no), 0) + 1, :now, :user_id, :counter_code
-    FROM receipt_prints WHERE payment_id = :payment_id
-    RETURNING print_no
-    """
-)
+def _receipt_query(*, for_update: bool) -> Select[Any]:
+    """A booked payment with everything its receipt shows; FOR UPDATE (reprints, voids) takes turns per receipt."""
+    p, t, a = Payment.__table__.c, PaymentTender.__table__.c, PaymentAllocation.__table__.c
+    rp, e = ReceiptPrint.__table__.c, LedgerEntry.__table__.c
+    query = (
+        select(
+            p.id, p.receipt_no, p.customer_id, p.user_id, p.shift_id, p.paid_at, p.local_time, p.amount_fen,
+            p.due_fen, p.tendered_fen, p.change_fen, p.prepayment_before_fen, p.prepayment_after_fen,
+            p.redirected_to_prepayment_fen, p.accepted_offline, p.late_fee_as_of,
+            Customer.customer_no, Customer.name.label("customer_name"), Customer.address,
+            Counter.code.label("counter_code"), OrgUnit.name.label("hall_name"),
+            User.display_name.label("cashier_name"), Shift.shift_no, PaymentVoid.id.is_not(None).label("voided"),
+            select(func.coalesce(func.max(rp.print_no), 0)).where(rp.payment_id == p.id)
+            .scalar_subquery().label("reprints"),
+            select(func.json_agg(aggregate_order_by(func.json_build_array(t.method, t.amount_fen, t.reference), t.id)))
+            .where(t.payment_id == p.id).scalar_subquery().label("tenders"),
+            select(func.coalesce(
+                func.json_agg(aggregate_order_by(
+                    func.json_build_array(a.bill_id, a.late_fee_fen, a.principal_fen), a.id)),
+                literal_column("'[]'"),
+            )).where(a.payment_id == p.id).scalar_subquery().label("allocations"),
+            select(func.min(e.id)).where(e.payment_id == p.id, e.kind != EntryKind.REVERSAL.value)
+            .scalar_subquery().label("first_entry"),
+        )
+        .select_from(Payment.__table__)
+        .join(Customer, Customer.id == p.customer_id)
+        .join(Counter, Counter.id == p.counter_id)
+        .join(OrgUnit, OrgUnit.id == Counter.hall_id)
+        .join(User, User.id == p.user_id)
+        .join(Shift, Shift.id == p.shift_id)
+        .outerjoin(PaymentVoid, PaymentVoid.payment_id == p.id)
+        .where(p.receipt_no == bindparam("receipt_no"))
+    )
+    return query.with_for_update(of=Payment.__table__) if for_update else query
+
+
+_RECEIPT: Final = _receipt_query(for_update=False)
+_RECEIPT_FOR_UPDATE: Final = _receipt_query(for_update=True)
+
+
+def _next_print(*, payment_id: int, now: dt.datetime, user_id: int, counter_code: str) -> Insert:
+    """Record one more print of a receipt (the next print number), returning it."""
+    next_no = (select(func.coalesce(func.max(ReceiptPrint.print_no), 0) + 1)
+               .where(ReceiptPrint.payment_id == payment_id).scalar_subquery())
+    return (insert(ReceiptPrint)
+            .values(payment_id=payment_id, print_no=next_no, printed_at=now, printed_by=user_id,
+                    counter_code=counter_code)
+            .returning(ReceiptPrint.print_no))
 
 
 def get_quote(*, ctx: CallContext, req: QuoteRequest) -> Quote:
     """What the open bills owe today and how ``amount_fen`` (None: everything due) would be allocated."""
     row = ctx.session.execute(
-        text("SELECT id, name, status FROM customers WHERE customer_no = :n"), {"n": req.customer_no}
+        select(Customer.id, Customer.name, Customer.status).where(Customer.customer_no == req.customer_no)
     ).one_or_none()
     if row is None:
         raise AppError(ErrorCode.CUSTOMER_NOT_FOUND, customer_no=req.customer_no)
@@ -190,15 +210,15 @@ def reprint_receipt(*, ctx: CallContext, req: ReceiptRequest) -> PaymentReceipt:
     """Record the next reprint (补打 N) and return the receipt marked with N; voided receipts too."""
     actor = ctx.require_actor()
     row = find_receipt(ctx, req.receipt_no, for_update=True)
-    print_no = ctx.session.execute(_REPRINT_SQL, {
-        "payment_id": row.id, "now": ctx.now, "user_id": actor.user_id, "counter_code": actor.counter_code,
-    }).scalar_one()
+    print_no = ctx.session.execute(_next_print(
+        payment_id=row.id, now=ctx.now, user_id=actor.user_id, counter_code=actor.counter_code,
+    )).scalar_one()
     ctx.record(target=f"receipt:{req.receipt_no}", before={"reprints": print_no - 1}, after={"reprints": print_no})
     return _rebuild_receipt(ctx, row, reprints=print_no)
 
 
 def find_receipt(ctx: CallContext, receipt_no: str, *, for_update: bool = False) -> Row[Any]:
-    """The booked payment behind a receipt number (the columns of ``_RECEIPT_SQL``), or RECEIPT_NOT_FOUND."""
+    """The booked payment behind a receipt number (the columns of ``_receipt_query``), or RECEIPT_NOT_FOUND."""
     row = ctx.session.execute(_RECEIPT_FOR_UPDATE if for_update else _RECEIPT, {"receipt_no": receipt_no}).one_or_none()
     if row is None:
         raise AppError(ErrorCode.RECEIPT_NOT_FOUND, receipt_no=receipt_no)
