@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication
 from shared_models.errors import ErrorCode, ParamValue
 from shared_models.money import format_fen
 from shared_models.roles import Perm, Role
+from shared_models.rules.hall_time import in_hall_time
 
 if TYPE_CHECKING:
     def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
@@ -329,9 +330,10 @@ def printer_message(code: str, *, receipt_no: str = "", partial: bool = False) -
         text += " " + QCoreApplication.translate("Printer", PRINTER_PARTIAL)
     return text
 
-def _local_time(text: str) -> str:
+def _hall_clock(text: str) -> str:
+    """A server time (ISO 8601) as the hall's clock reads it, to the minute; the PC's own zone plays no part."""
     try:
-        return datetime.fromisoformat(text).astimezone().strftime("%H:%M")
+        return in_hall_time(datetime.fromisoformat(text)).strftime("%H:%M")
     except ValueError:
         return text
 
@@ -347,7 +349,7 @@ def _display_params(params: Mapping[str, ParamValue]) -> dict[str, object]:
         if key.endswith("_fen") and isinstance(value, int) and not isinstance(value, bool):
             shown[key] = format_fen(value)
     if isinstance(shown.get("until"), str):
-        shown["until"] = _local_time(str(shown["until"]))
+        shown["until"] = _hall_clock(str(shown["until"]))
     return shown
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -84,3 +85,20 @@ class TestAuditTableModel:
         assert model.index(0, 7).data() == error_message(ErrorCode.COSIGN_NOT_AUTHORIZED, {"username": "li.si"})
         assert "li.si" in model.index(0, 7).data()
         assert model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) == REFUSED_COLOR
+
+
+class TestServerTimesInMessages:
+    def test_lock_until_reads_the_halls_clock_whatever_the_pcs_zone(
+            self, use_locale: object, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A lockout's end comes from the server in UTC and is shown as the hall's clock reads it (UTC+8),
+        also on a PC whose own time zone is another."""
+        use_locale("en")  # type: ignore[operator]
+        monkeypatch.setenv("TZ", "America/New_York")
+        time.tzset()
+        try:
+            text = error_message(ErrorCode.ACCOUNT_LOCKED, {"minutes": 15, "until": "2026-12-06T08:15:00+00:00"})
+        finally:
+            monkeypatch.undo()
+            time.tzset()
+        assert "16:15" in text
+        assert "03:15" not in text
