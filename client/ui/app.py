@@ -30,6 +30,7 @@ from client.core.secrets import SecretStore, choose_backend
 from client.core.session import OfflineSignIn, Session, sign_out
 from client.core.sync import SyncWorker
 from client.devices.receipt_printer import ReceiptPrinterConfig, ReceiptPrinterDevice
+from client.ui import gui_thread
 from client.ui.context import UiContext
 from client.ui.errors import ErrorHandler
 from client.ui.i18n import Language, i18n_dir
@@ -271,6 +272,7 @@ def build_app(
 ) -> ClientApp:
     """Build every part of the client; ``secrets`` defaults to the keyring chosen for this machine."""
     paths.ensure()
+    gui_thread.install()  # before any worker may hand something back to the GUI thread
     settings = open_settings(paths)
     language = Language(app=qapp, settings=settings, qm_dir=qm_dir or i18n_dir())
     language.apply(locale or language.saved(), remember=False)

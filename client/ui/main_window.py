@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,6 +25,7 @@ from client.core.rpc_client import SESSION_LOST_CODES, RpcError
 from client.core.session import SessionEvent
 from client.core.sync import LinkState, SyncStatus
 from client.ui.context import UiContext
+from client.ui.gui_thread import call_on_gui
 from client.ui.messages import role_name
 from client.ui.ops import Op
 from client.ui.screens.account_screen import AccountScreen
@@ -50,12 +51,6 @@ _NAV_PADDING = 12
 _OFFLINE_CODES = frozenset(
     {ErrorCode.NETWORK_UNREACHABLE, ErrorCode.NETWORK_TIMEOUT, ErrorCode.SERVICE_UNAVAILABLE}
 )
-
-
-class _SyncBridge(QObject):
-    """Carries the sync worker's status (emitted on its thread) to the GUI thread (queued)."""
-
-    status = Signal(object)
 
 
 @dataclass(frozen=True)
@@ -236,16 +231,18 @@ class MainWindow(QMainWindow):
     def _follow_sync(self) -> None:
         """Show the outbox's queue in the status bar, as the sync worker reports it."""
         self._unsubscribe_sync: Callable[[], None] = lambda: None
-        self._bridge = _SyncBridge(self)
-        self._bridge.status.connect(self._on_sync_status)
         self.age_timer = QTimer(self)  # the oldest item's age moves on without any new status
         self.age_timer.setInterval(10_000)
         self.age_timer.timeout.connect(self._render_queue)
         sync = self._ctx.sync
         if sync is not None:
-            self._unsubscribe_sync = sync.subscribe(self._bridge.status.emit)
+            self._unsubscribe_sync = sync.subscribe(self._status_from_sync)
             Op(parent=self, run=sync.status, key="sync_status").on_success(self._on_sync_status).start()
             self.age_timer.start()
+
+    def _status_from_sync(self, status: SyncStatus) -> None:
+        """Called on the sync worker's thread: hand the status to the GUI thread, touching nothing here."""
+        call_on_gui(self._on_sync_status, status, owner=self)
 
     def _show_damaged_outbox(self) -> None:
         """A damaged queue file was set aside at start-up: open the Outbox screen and its acknowledgement."""

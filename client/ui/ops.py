@@ -1,7 +1,7 @@
 """``Op``: the one way the UI runs blocking work (network, disk, keyring) off the GUI thread.
 
 After Anki's ``QueryOp``: ``run`` executes on a ``QThreadPool`` worker and must not touch widgets;
-its result or exception comes back through a queued signal, so ``on_success``/``on_failure`` run on
+its result or exception comes back through ``gui_thread.call_on_gui``, so ``on_success``/``on_failure`` run on
 the GUI thread. The Op owns the busy state: it disables the widgets that triggered it and ignores a
 second start with the same parent and key while the first is running (a double click submits once).
 
@@ -16,18 +16,18 @@ from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool
 from PySide6.QtWidgets import QWidget
 
+from client.ui import gui_thread
 from client.ui.errors import show_error
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Running ops by (parent, key). Holding them here keeps the relay (and so the queued delivery)
-# alive while the worker runs even if the caller dropped its reference, and lets the test guard
-# see unfinished work.
+# Running ops by (parent, key). Holding them here keeps an Op alive while its worker runs even if the
+# caller dropped its reference, and lets the test guard see unfinished work.
 _RUNNING: dict[tuple[int, str], Op[Any]] = {}
 
 
@@ -39,21 +39,6 @@ def running_ops() -> int:
 def is_running(parent: QObject, key: str = "") -> bool:
     """True while an Op with this parent and key runs."""
     return (id(parent), key) in _RUNNING
-
-
-class _Relay(QObject):
-    """Lives on the GUI thread; the worker emits ``finished`` and Qt queues it back here."""
-
-    finished = Signal(object)
-
-    def __init__(self, deliver: Callable[[tuple[bool, object]], None]) -> None:
-        super().__init__()
-        self._deliver = deliver
-        self.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
-
-    @Slot(object)
-    def _on_finished(self, outcome: tuple[bool, object]) -> None:
-        self._deliver(outcome)
 
 
 class Op(Generic[T]):
@@ -76,7 +61,6 @@ class Op(Generic[T]):
         self._success: Callable[[T], object] | None = None
         self._failure: Callable[[BaseException], object] | None = None
         self._was_enabled: list[bool] = []
-        self._relay: _Relay | None = None
 
     def on_success(self, callback: Callable[[T], object]) -> Op[T]:
         """Call ``callback(result)`` on the GUI thread when ``run`` returns."""
@@ -98,11 +82,8 @@ class Op(Generic[T]):
         self._was_enabled = [w.isEnabled() for w in self._busy]
         for widget in self._busy:
             widget.setEnabled(False)
-        self._relay = relay = _Relay(self._deliver)
-        # Owned by the application object (C++), not by Python: the worker dropping its reference can
-        # then never delete a GUI-thread object from its own thread; deleteLater() retires it safely.
-        relay.setParent(QCoreApplication.instance())
-        run = self._run
+        gui_thread.install()
+        run, deliver = self._run, self._deliver
 
         def work() -> None:
             outcome: tuple[bool, object]
@@ -110,19 +91,13 @@ class Op(Generic[T]):
                 outcome = (True, run())
             except Exception as exc:  # every failure goes back to the GUI thread, none escapes the worker
                 outcome = (False, exc)
-            try:
-                relay.finished.emit(outcome)
-            except RuntimeError:  # the application is already gone
-                log.debug("op result dropped: relay deleted")
+            gui_thread.call_on_gui(deliver, outcome)  # no Qt object is touched from this thread
 
         (self._pool or QThreadPool.globalInstance()).start(work)
         return True
 
     def _deliver(self, outcome: tuple[bool, object]) -> None:
         _RUNNING.pop((id(self._parent), self._key), None)
-        relay, self._relay = self._relay, None
-        if relay is not None:
-            relay.deleteLater()
         for widget, enabled in zip(self._busy, self._was_enabled, strict=True):
             if shiboken6.isValid(widget):
                 widget.setEnabled(enabled)

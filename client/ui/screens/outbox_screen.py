@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,7 @@ from client.core.rpc_client import SESSION_LOST_CODES, RpcError
 from client.core.sync import LINK_CODES, SyncStatus
 from client.ui.context import UiContext
 from client.ui.errors import error_text
+from client.ui.gui_thread import call_on_gui
 from client.ui.models.outbox_model import AttentionModel, OutboxModel, clock_text
 from client.ui.ops import Op, is_running
 from client.ui.screens.damaged_outbox_dialog import DamagedOutboxDialog
@@ -64,12 +65,6 @@ FILTERS: Final[tuple[tuple[str, tuple[ItemState, ...] | None], ...]] = (
 )
 #: Most local items shown at once (newest first).
 MAX_SHOWN: Final = 500
-
-
-class _StatusBridge(QObject):
-    """Carries the sync worker's status (emitted on its thread) to the GUI thread (queued)."""
-
-    status = Signal(object)
 
 
 def _table(name: str) -> QTableView:
@@ -143,11 +138,9 @@ class OutboxScreen(QWidget):
         self.acknowledge_button.clicked.connect(self.acknowledge_selected)
         self.damage_button.clicked.connect(self.open_damage_dialog)
 
-        self._bridge = _StatusBridge(self)
-        self._bridge.status.connect(self._on_sync_status)
         self._unsubscribe: Callable[[], None] = lambda: None
         if ctx.sync is not None:
-            self._unsubscribe = ctx.sync.subscribe(self._bridge.status.emit)
+            self._unsubscribe = ctx.sync.subscribe(self._status_from_sync)
         self.destroyed.connect(lambda *_: self._unsubscribe())
         self._render_damage()
 
@@ -323,6 +316,10 @@ class OutboxScreen(QWidget):
                 "attention are reported then."))
             return
         self.attention_label.setText(error_text(exc))
+
+    def _status_from_sync(self, status: SyncStatus) -> None:
+        """Called on the sync worker's thread: hand the status to the GUI thread, touching nothing here."""
+        call_on_gui(self._on_sync_status, status, owner=self)
 
     def _on_sync_status(self, _status: SyncStatus) -> None:
         if self.isVisible():
