@@ -1041,6 +1041,62 @@
         <translation>Offline sign-in is locked after too many wrong passwords. Try again in {minutes} minutes (at {until}).</translation>
     </message>
     <message>
+        <source>The reading book {book_code} has no customers to bill.</source>
+        <translation>The reading book {book_code} has no customers to bill.</translation>
+    </message>
+    <message>
+        <source>There is no bill run for book {book_code}, period {period}. Calculate it first.</source>
+        <translation>There is no bill run for book {book_code}, period {period}. Calculate it first.</translation>
+    </message>
+    <message>
+        <source>The bill run of book {book_code}, period {period} is released and cannot be calculated again. Correct single bills with a refund/back-charge (退补) instead.</source>
+        <translation>The bill run of book {book_code}, period {period} is released and cannot be calculated again. Correct single bills with a refund/back-charge (退补) instead.</translation>
+    </message>
+    <message>
+        <source>The bill run of book {book_code}, period {period} was already released by {released_by} at {released_at}. Nothing was released twice.</source>
+        <translation>The bill run of book {book_code}, period {period} was already released by {released_by} at {released_at}. Nothing was released twice.</translation>
+    </message>
+    <message>
+        <source>The bill run of book {book_code}, period {period} is still being calculated ({done} of {total} customers). Release it when the calculation has finished.</source>
+        <translation>The bill run of book {book_code}, period {period} is still being calculated ({done} of {total} customers). Release it when the calculation has finished.</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} has no draft bill in the run of book {book_code}, period {period}.</source>
+        <translation>Customer {customer_no} has no draft bill in the run of book {book_code}, period {period}.</translation>
+    </message>
+    <message>
+        <source>The draft bill of customer {customer_no} is already held ({reason}).</source>
+        <translation>The draft bill of customer {customer_no} is already held ({reason}).</translation>
+    </message>
+    <message>
+        <source>The draft bill of customer {customer_no} is not held. Hold it first.</source>
+        <translation>The draft bill of customer {customer_no} is not held. Hold it first.</translation>
+    </message>
+    <message>
+        <source>The draft bill of customer {customer_no} was already released as bill {bill_no}; a released bill is only corrected by a refund/back-charge (退补).</source>
+        <translation>The draft bill of customer {customer_no} was already released as bill {bill_no}; a released bill is only corrected by a refund/back-charge (退补).</translation>
+    </message>
+    <message>
+        <source>The draft bill of customer {customer_no} could not be priced (see its anomalies). Correct the reading and recalculate it first.</source>
+        <translation>The draft bill of customer {customer_no} could not be priced (see its anomalies). Correct the reading and recalculate it first.</translation>
+    </message>
+    <message>
+        <source>There is no bill {bill_no}.</source>
+        <translation>There is no bill {bill_no}.</translation>
+    </message>
+    <message>
+        <source>Bill {bill_no} was already corrected by bill {corrected_by}. Correct that bill instead.</source>
+        <translation>Bill {bill_no} was already corrected by bill {corrected_by}. Correct that bill instead.</translation>
+    </message>
+    <message>
+        <source>Bill {bill_no} cannot be priced again from the current readings ({anomalies}).</source>
+        <translation>Bill {bill_no} cannot be priced again from the current readings ({anomalies}).</translation>
+    </message>
+    <message>
+        <source>Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct.</source>
+        <translation>Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct.</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>

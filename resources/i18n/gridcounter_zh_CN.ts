@@ -1040,6 +1040,62 @@
         <translation>密码错误次数过多，离线登录已锁定。请 {minutes} 分钟后（{until}）再试。</translation>
     </message>
     <message>
+        <source>The reading book {book_code} has no customers to bill.</source>
+        <translation>抄表段 {book_code} 没有可出账的用户。</translation>
+    </message>
+    <message>
+        <source>There is no bill run for book {book_code}, period {period}. Calculate it first.</source>
+        <translation>抄表段 {book_code} 账期 {period} 还没有核算批次，请先计算。</translation>
+    </message>
+    <message>
+        <source>The bill run of book {book_code}, period {period} is released and cannot be calculated again. Correct single bills with a refund/back-charge (退补) instead.</source>
+        <translation>抄表段 {book_code} 账期 {period} 的核算批次已发行，不能重新计算。请对单张电费单做退补。</translation>
+    </message>
+    <message>
+        <source>The bill run of book {book_code}, period {period} was already released by {released_by} at {released_at}. Nothing was released twice.</source>
+        <translation>抄表段 {book_code} 账期 {period} 的核算批次已由 {released_by} 于 {released_at} 发行，没有重复发行。</translation>
+    </message>
+    <message>
+        <source>The bill run of book {book_code}, period {period} is still being calculated ({done} of {total} customers). Release it when the calculation has finished.</source>
+        <translation>抄表段 {book_code} 账期 {period} 的核算批次仍在计算中（已算 {done}/{total} 户），请计算完成后再发行。</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} has no draft bill in the run of book {book_code}, period {period}.</source>
+        <translation>用户 {customer_no} 在抄表段 {book_code} 账期 {period} 的核算批次中没有电费草稿。</translation>
+    </message>
+    <message>
+        <source>The draft bill of customer {customer_no} is already held ({reason}).</source>
+        <translation>用户 {customer_no} 的电费草稿已被暂挂（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The draft bill of customer {customer_no} is not held. Hold it first.</source>
+        <translation>用户 {customer_no} 的电费草稿未被暂挂，请先暂挂。</translation>
+    </message>
+    <message>
+        <source>The draft bill of customer {customer_no} was already released as bill {bill_no}; a released bill is only corrected by a refund/back-charge (退补).</source>
+        <translation>用户 {customer_no} 的电费草稿已发行为电费单 {bill_no}；已发行的电费单只能通过退补更正。</translation>
+    </message>
+    <message>
+        <source>The draft bill of customer {customer_no} could not be priced (see its anomalies). Correct the reading and recalculate it first.</source>
+        <translation>用户 {customer_no} 的电费草稿无法计费（见其异常）。请先更正示数并重新计算。</translation>
+    </message>
+    <message>
+        <source>There is no bill {bill_no}.</source>
+        <translation>没有电费单 {bill_no}。</translation>
+    </message>
+    <message>
+        <source>Bill {bill_no} was already corrected by bill {corrected_by}. Correct that bill instead.</source>
+        <translation>电费单 {bill_no} 已由电费单 {corrected_by} 更正，请改为更正该电费单。</translation>
+    </message>
+    <message>
+        <source>Bill {bill_no} cannot be priced again from the current readings ({anomalies}).</source>
+        <translation>电费单 {bill_no} 无法按当前示数重新计费（{anomalies}）。</translation>
+    </message>
+    <message>
+        <source>Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct.</source>
+        <translation>电费单 {bill_no} 重新计费的结果完全相同，无需更正。</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>

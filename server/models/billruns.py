@@ -9,7 +9,6 @@ drafts into ``bills``/``bill_lines`` and ledger entries, which are append-only; 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
@@ -18,14 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db.base import Base
 from server.db.types import BigPk, FenCol, KwhCol, PriceCol, Str32, UtcNow, UtcTime, enum_col
+from shared_models.methods.billruns import RunState
 
-
-class RunState(StrEnum):
-    """Where a bill run is: calculating (chunks still to do), calculated (under review), released."""
-
-    CALCULATING = "calculating"
-    CALCULATED = "calculated"
-    RELEASED = "released"
+__all__ = ["BillDraft", "BillDraftLine", "BillRun", "RunState"]
 
 
 class BillRun(Base):
