@@ -216,6 +216,7 @@ def _summaries(session: Session, where: Any, *, limit: int) -> list[RunSummary]:
     rows = session.execute(
         select(BillRun, stats.c.drafts, stats.c.held, stats.c.with_anomalies, stats.c.total_kwh, stats.c.total_fen,
                _CREATED.username, _CALCULATED.username, _RELEASED.username)
+        .select_from(BillRun)
         .join(stats, true())
         .join(_CREATED, _CREATED.id == BillRun.created_by)
         .outerjoin(_CALCULATED, _CALCULATED.id == BillRun.calculated_by)
