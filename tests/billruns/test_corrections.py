@@ -38,8 +38,8 @@ def released(caller: Caller, db: Session, world: World) -> Caller:
     return caller
 
 
-def _correct(caller: Caller, bill_no: str = LI_BILL, **kwargs: object) -> dict[str, object]:
-    answer = caller.call("billrun.correct_bill", {"bill_no": bill_no, "reason": "电价调整追溯"}, cosign=SUPER, **kwargs)
+def _correct(caller: Caller, bill_no: str = LI_BILL) -> dict[str, object]:
+    answer = caller.call("billrun.correct_bill", {"bill_no": bill_no, "reason": "电价调整追溯"}, cosign=SUPER)
     assert answer.status == 200, answer.body
     return answer.body
 
