@@ -5,34 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
+from printing.labels import line_label
 from shared_models.pricing import LineKind, PricedLine
 from shared_models.tariffs import TouPeriod
 
-_KIND_NAMES: Final = {
-    LineKind.ENERGY: "电度电费",
-    LineKind.FREE_KWH: "免费电量",
-    LineKind.BASIC_CAPACITY: "基本电费(容量)",
-    LineKind.BASIC_DEMAND: "基本电费(需量)",
-    LineKind.BASIC_DEMAND_OVER: "基本电费(超需量)",
-    LineKind.POWER_FACTOR: "力调电费",
-    LineKind.FUND: "政府性基金及附加",
-}
-_PERIOD_NAMES: Final = {TouPeriod.SHARP: "尖", TouPeriod.PEAK: "峰", TouPeriod.FLAT: "平", TouPeriod.VALLEY: "谷",
-                        TouPeriod.DEEP_VALLEY: "深谷"}
-
 
 def describe(line: PricedLine) -> str:
-    """A bill line's stored description: ``电度电费 第2档 峰``, ``政府性基金及附加 可再生能源电价附加`` …"""
-    parts = [_KIND_NAMES[line.kind]]
-    if line.tier is not None:
-        parts.append(f"第{line.tier}档")
-    if line.tou_period is not None:
-        parts.append(_PERIOD_NAMES[line.tou_period])
-    if line.fund_name:
-        parts.append(line.fund_name)
-    return " ".join(parts)[:64]
+    """A bill line's stored description, as the documents print it (``printing.labels.line_label``)."""
+    return line_label(line)[:64]
 
 
 def line_columns(line: PricedLine) -> dict[str, Any]:
