@@ -20,6 +20,7 @@ from server.services import (
     voids,
 )
 from server.services import attention as attention_service
+from server.services import readings as readings_service
 from shared_models.rpc import REGISTRY, load_all
 
 Handler = Callable[..., Any]
@@ -74,6 +75,8 @@ HANDLERS: dict[str, Handler] = {
     "billrun.release_run": billruns.release_run,
     "billrun.correct_bill": billruns.correct_bill,
     "bill.get_lines": billruns.get_lines,
+    "reading.enter_reading": readings_service.enter_reading,
+    "reading.list_readings": readings_service.list_readings,
 }
 
 
