@@ -9,7 +9,7 @@ from decimal import Decimal
 from server.pricing.errors import PricingError, PricingRefusal
 from server.pricing.lines import DraftLine, line_amount
 from server.pricing.segments import Segment
-from server.pricing.units import allocate, from_units, round_units
+from server.pricing.units import allocate, from_units, plain, round_units
 from shared_models.pricing import CustomerTerms, HouseholdAdjustment, HouseholdKind, LineKind, Usage
 from shared_models.tariffs import (
     TariffVersionDoc,
@@ -68,7 +68,7 @@ def unit_price(version: TariffVersionDoc, tier_index: int, period: TouPeriod | N
     if tou.pricing is TouPricing.ABSOLUTE:
         return tou.prices[period] + increment
     funds = included_funds_rate(version)
-    return (version.energy_price - funds) * tou.prices[period] + funds + increment
+    return plain((version.energy_price - funds) * tou.prices[period] + funds + increment)
 
 
 def _supplied(terms: CustomerTerms, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:

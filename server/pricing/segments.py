@@ -67,7 +67,7 @@ def tou_weights(usage: Usage) -> dict[TouPeriod, int]:
     rest = to_units(usage.total_kwh) - sum(weights.values())
     if rest > 0:
         weights[TouPeriod.FLAT] = weights.get(TouPeriod.FLAT, 0) + rest
-    return weights
+    return {p: weights[p] for p in TouPeriod if p in weights}  # 尖, 峰, 平, 谷, 深谷: the bill's order
 
 
 def _version_for(versions: Sequence[TariffVersionDoc], spans: Sequence[tuple[dt.date, dt.date | None]],
