@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from server.pricing import PricingError, PricingRefusal, price
 from shared_models.pricing import PricedBill
@@ -105,3 +106,32 @@ class TestTouInsideTiers:
                      usage(total_kwh="100", tou_kwh={"peak": "60", "valley": "40"}), terms(cycle_kwh_before="3200"))
         assert [(r[0], r[1], r[3]) for r in rows(bill)] == [(2, TouPeriod.PEAK, "0.677"),
                                                             (2, TouPeriod.VALLEY, "0.337")]
+
+
+class TestSeasons:
+    def test_season_prices_split_the_period_by_days(self) -> None:
+        """Shanghai-style ratios: peak +80 % in July–September, +60 % otherwise; 20 June–19 July splits 11 / 19 days."""
+        spans = [{"start": "06:00", "end": "22:00", "period": "peak"},
+                 {"start": "22:00", "end": "06:00", "period": "valley"}]
+        tou = {"pricing": "ratio", "prices": {"peak": "1.6", "valley": "0.5"},
+               "seasons": [{"name": "summer", "months": [7, 8, 9], "spans": spans,
+                            "prices": {"peak": "1.8", "valley": "0.4"}},
+                           {"name": "other", "months": [1, 2, 3, 4, 5, 6, 10, 11, 12], "spans": spans}]}
+        bill = price([version(energy_price="0.5", tou=tou)],
+                     usage(period_from="2025-06-20", period_to="2025-07-19", total_kwh="300",
+                           tou_kwh={"peak": "200", "valley": "100"}), terms())
+        got = [(str(line.days_from), line.tou_period, str(line.quantity), str(line.unit_price)) for line in bill.lines]
+        # 110 kWh in June (peak 7333.33 hundredths → 7333, valley 3666.67 → 3667), 190 kWh in July (12667 / 6333)
+        assert got == [("2025-06-20", TouPeriod.PEAK, "73.33", "0.8"),
+                       ("2025-06-20", TouPeriod.VALLEY, "36.67", "0.25"),
+                       ("2025-07-01", TouPeriod.PEAK, "126.67", "0.9"),
+                       ("2025-07-01", TouPeriod.VALLEY, "63.33", "0.2")]
+
+    def test_season_without_a_price_for_its_period_refused(self) -> None:
+        """A season using 尖 needs a 尖 price, its own or the spec's."""
+        spans = [{"start": "00:00", "end": "12:00", "period": "sharp"},
+                 {"start": "12:00", "end": "24:00", "period": "valley"}]
+        tou = {"pricing": "ratio", "prices": {"valley": "0.5"},
+               "seasons": [{"name": "all", "months": ALL_YEAR, "spans": spans}]}
+        with pytest.raises(ValidationError, match="season all: no price for TOU period"):
+            version(energy_price="0.5", tou=tou)
