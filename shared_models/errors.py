@@ -92,6 +92,14 @@ class ErrorCode(StrEnum):
     OFFLINE_SIGN_IN_UNKNOWN = "OFFLINE_SIGN_IN_UNKNOWN"
     OFFLINE_SIGN_IN_EXPIRED = "OFFLINE_SIGN_IN_EXPIRED"
     OFFLINE_SIGN_IN_LOCKED = "OFFLINE_SIGN_IN_LOCKED"
+    # tariffs (issue 12, helper "tariffs")
+    TARIFF_NOT_FOUND = "TARIFF_NOT_FOUND"
+    TARIFF_VERSION_OVERLAP = "TARIFF_VERSION_OVERLAP"
+    TARIFF_VERSION_GAP = "TARIFF_VERSION_GAP"
+    TARIFF_VERSION_BILLED = "TARIFF_VERSION_BILLED"
+    TARIFF_NO_VERSION = "TARIFF_NO_VERSION"
+    #: A price, rate or kWh sent as a JSON number instead of a decimal string ("0.538").
+    PRICE_NOT_DECIMAL = "PRICE_NOT_DECIMAL"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -160,6 +168,13 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.ALREADY_ACKNOWLEDGED: 409,
     ErrorCode.SERVICE_UNAVAILABLE: 503,
     ErrorCode.INTERNAL_ERROR: 500,
+    # tariffs
+    ErrorCode.TARIFF_NOT_FOUND: 404,
+    ErrorCode.TARIFF_VERSION_OVERLAP: 409,
+    ErrorCode.TARIFF_VERSION_GAP: 409,
+    ErrorCode.TARIFF_VERSION_BILLED: 409,
+    ErrorCode.TARIFF_NO_VERSION: 422,
+    ErrorCode.PRICE_NOT_DECIMAL: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

@@ -7,6 +7,7 @@ from typing import Any
 
 from server.services import admin, audit, auth, cache, customers, overview, payments, search, settlement, shifts, voids
 from server.services import attention as attention_service
+from server.services import tariffs as tariff_service
 from shared_models.rpc import REGISTRY, load_all
 
 Handler = Callable[..., Any]
@@ -51,6 +52,10 @@ HANDLERS: dict[str, Handler] = {
     "sync.acknowledge_attention": attention_service.acknowledge_attention,
     "sync.acknowledge_damaged_outbox": attention_service.acknowledge_damaged_outbox,
     "outbox.replay_batch": replay_batch,
+    "tariff.list_tariffs": tariff_service.list_tariffs,
+    "tariff.get_tariff": tariff_service.get_tariff,
+    "tariff.add_version": tariff_service.add_version,
+    "tariff.quote_bill": tariff_service.quote_bill,
 }
 
 
