@@ -186,6 +186,23 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.OFFLINE_SIGN_IN_LOCKED: QT_TRANSLATE_NOOP(
         "Errors", "Offline sign-in is locked after too many wrong passwords. Try again in {minutes} minutes "
         "(at {until})."),
+    # tariffs
+    ErrorCode.TARIFF_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no tariff with the code {code}."),
+    ErrorCode.TARIFF_VERSION_OVERLAP: QT_TRANSLATE_NOOP(
+        "Errors", "A version of tariff {code} starting {effective_from} would overlap the version from "
+        "{existing_from}: a new version must start after every existing one."),
+    ErrorCode.TARIFF_VERSION_GAP: QT_TRANSLATE_NOOP(
+        "Errors", "A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without "
+        "prices: it must start the day after the last version ends."),
+    ErrorCode.TARIFF_VERSION_BILLED: QT_TRANSLATE_NOOP(
+        "Errors", "Tariff {code} has released bills up to {billed_to}: a new version must start after that day, "
+        "not on {effective_from}."),
+    ErrorCode.TARIFF_NO_VERSION: QT_TRANSLATE_NOOP(
+        "Errors", "Tariff {code} has no prices for the days {date_from} to {date_to}."),
+    ErrorCode.PRICE_NOT_DECIMAL: QT_TRANSLATE_NOOP(
+        "Errors", "The figure “{field}” must be written as a decimal number such as 0.538, not as a "
+        "floating-point number."),
 }
 
 #: For a failure that carries no code: the reference lets the support desk find the traceback in the log.
