@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Final
@@ -56,6 +57,9 @@ Ratio = Annotated[Decimal, BeforeValidator(_decimal_from_text), _AsText]
 #: kWh (or kW, kVA, kvarh) as a decimal string with at most two places, never negative.
 Kwh = Annotated[Decimal, BeforeValidator(_decimal_from_text), AfterValidator(_non_negative),
                 AfterValidator(_kwh_places), _AsText]
+#: An exact quantity on a priced line (kWh, kW, kVA, or yuan for a power-factor base): a decimal string,
+#: never negative, any number of places.
+Quantity = Annotated[Decimal, BeforeValidator(_decimal_from_text), AfterValidator(_non_negative), _AsText]
 
 
 class TouPeriod(StrEnum):
@@ -284,6 +288,12 @@ class LateFeeSpec(Model):
     #: "a total below 1 yuan is collected as 1 yuan" (0 = no minimum, as the 2024 rules may have it).
     minimum_fen: NonNegativeFenField = 100
 
+    @model_validator(mode="after")
+    def _check(self) -> LateFeeSpec:
+        if self.daily_permille_current < 0 or self.daily_permille_cross_year < 0:
+            raise ValueError("a late-fee rate must not be negative")
+        return self
+
 
 class TariffVersionDoc(Model):
     """The prices of a tariff from ``effective_from`` on (the next version's date ends it)."""
@@ -341,7 +351,7 @@ class VersionDatesError(ValueError):
     """A tariff's versions overlap or leave a gap."""
 
 
-def check_version_dates(spans: list[tuple[dt.date, dt.date | None]]) -> None:
+def check_version_dates(spans: Sequence[tuple[dt.date, dt.date | None]]) -> None:
     """Refuse a set of versions (effective from, to inclusive or None = open) that overlap or leave a gap:
     sorted by start, each must end the day before the next starts, and only the last may be open."""
     ordered = sorted(spans)
@@ -352,3 +362,22 @@ def check_version_dates(spans: list[tuple[dt.date, dt.date | None]]) -> None:
             raise VersionDatesError(f"no version prices the days from {end + dt.timedelta(days=1)} to "
                                     f"{next_start - dt.timedelta(days=1)}")
 
+
+
+def version_spans(versions: Sequence[TariffVersionDoc]) -> list[tuple[dt.date, dt.date | None]]:
+    """The days each version prices, sorted by start, checked by :func:`check_version_dates`.
+
+    A version without ``effective_to`` that is followed by a later one ends the day before that one starts
+    ("the next version's date ends it"), so adding a version never needs its predecessor edited; an
+    ``effective_to`` that is given must meet the next start exactly. Raises :class:`VersionDatesError`.
+    """
+    ordered = sorted(versions, key=lambda v: v.effective_from)
+    spans: list[tuple[dt.date, dt.date | None]] = []
+    for index, version in enumerate(ordered):
+        end = version.effective_to
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        if end is None and following is not None and following.effective_from > version.effective_from:
+            end = following.effective_from - dt.timedelta(days=1)
+        spans.append((version.effective_from, end))
+    check_version_dates(spans)
+    return spans
