@@ -100,6 +100,8 @@ class ErrorCode(StrEnum):
     TARIFF_NO_VERSION = "TARIFF_NO_VERSION"
     #: A price, rate or kWh sent as a JSON number instead of a decimal string ("0.538").
     PRICE_NOT_DECIMAL = "PRICE_NOT_DECIMAL"
+    #: ``server.pricing.price`` cannot price the period (``refusal``: a ``PricingRefusal`` value, and its figures).
+    PRICING_REFUSED = "PRICING_REFUSED"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -175,6 +177,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.TARIFF_VERSION_BILLED: 409,
     ErrorCode.TARIFF_NO_VERSION: 422,
     ErrorCode.PRICE_NOT_DECIMAL: 422,
+    ErrorCode.PRICING_REFUSED: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

@@ -32,6 +32,7 @@ from server.context import CallContext
 from server.errors import AppError
 from server.models.billing import Bill
 from server.models.customers import Tariff, TariffKind, TariffVersion
+from server.pricing import PricingError, price
 from shared_models.errors import ErrorCode
 from shared_models.methods.tariffs import (
     AddVersionRequest,
@@ -258,6 +259,9 @@ def quote_bill(*, ctx: CallContext, req: QuoteBillRequest) -> PricedBill:
         assert req.version is not None  # the request's validator allows exactly one of the two
         versions = [req.version]
         _check_covered(versions, usage.period_from, usage.period_to, tariff="-")
-    from server.pricing import price
-
-    return price(versions, usage, req.terms)
+    try:
+        return price(versions, usage, req.terms)
+    except PricingError as exc:
+        error = AppError(ErrorCode.PRICING_REFUSED, refusal=exc.refusal.value)
+        error.params.update(exc.params)
+        raise error from None

@@ -28,7 +28,7 @@ from tests.rpc_helpers import Caller
 LATE_FEE = {"daily_permille_current": "1", "daily_permille_cross_year": "1"}
 
 
-def _version(effective_from: str, price: str = "0.558", **more: Any) -> dict[str, Any]:
+def _version(effective_from: str, price: object = "0.558", **more: Any) -> dict[str, Any]:
     return {"effective_from": effective_from, "energy_price": price, "late_fee": LATE_FEE, **more}
 
 
