@@ -157,6 +157,7 @@ def load_all() -> dict[str, Rpc[Model, Model]]:
         shifts,
         sync,
         system,
+        tariffs,
     )
 
     return REGISTRY
