@@ -1,0 +1,320 @@
+"""Enter or correct a meter reading by hand (SPEC C1, C5; DOMAIN §9), co-signed by a supervisor on the same dialog.
+
+Opened for a customer (from the bill run review, to correct the reading of a held bill, or from the customer
+screen) by a meter reader or billing clerk. It fetches ``reading.list_readings`` and offers the customer's
+meters; for the chosen meter and period it shows a field per register with the previous reading beside it.
+When the period already has a reading, the entry corrects it (the reason is then required). **Save** sends
+``reading.enter_reading`` with the co-signature; the answer's anomalies are shown as translated sentences and
+:attr:`ReadingDialog.reading_saved` says it was stored. Every rule (below previous, missing register, twice for
+a period, a closed meter) is the server's: its refusal is shown and nothing changes. Opened with ``open()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from client.core.actions import ActionSlot
+from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
+from client.ui.context import UiContext
+from client.ui.errors import error_text
+from client.ui.messages import error_message
+from client.ui.ops import Op
+from client.ui.reading_words import STATUS_NAMES, anomaly_message, register_name, status_name
+from client.ui.widgets.cosign_fields import CosignFields
+from shared_models.errors import ErrorCode
+from shared_models.methods.readings import (
+    ENTER_READING,
+    LIST_READINGS,
+    WITHOUT_VALUES,
+    EnterReadingRequest,
+    ListReadingsRequest,
+    MeterView,
+    ReadingHistory,
+    ReadingSource,
+    ReadingStatus,
+    ReadingView,
+    Register,
+)
+from shared_models.rules.hall_time import hall_now
+
+
+def _period_of(day: dt.date) -> int:
+    return day.year * 100 + day.month
+
+
+class ReadingDialog(QDialog):
+    """One reading of one meter: registers, date, status, note, and the supervisor's co-signature."""
+
+    #: The reading was stored (its ``ReadingView``, with consumption and anomalies).
+    reading_saved = Signal(object)
+    #: The customer's meters and readings arrived (the form can be filled).
+    history_loaded = Signal()
+
+    def __init__(self, *, ctx: UiContext, customer_no: str, period: int | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readingDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(self.tr("Enter a meter reading"))
+        self._ctx = ctx
+        self.customer_no = customer_no
+        self.history: ReadingHistory | None = None
+        self.saved: ReadingView | None = None
+        self.slot = ActionSlot()  # a retry after a lost answer stores the reading once
+        today = hall_now().date()
+        self._period = period if period is not None else _period_of(today)
+        self._build_fields(today)
+        self._build_layout()
+        self.save_button.clicked.connect(self.save)
+        self.close_button.clicked.connect(self.reject)
+        self.meter_combo.currentIndexChanged.connect(self._render_form)
+        self.period_edit.dateChanged.connect(self._render_form)
+        self.status_combo.currentIndexChanged.connect(self._render_values_enabled)
+        self._load()
+
+    def _build_fields(self, today: dt.date) -> None:
+        self.customer_label = QLabel(
+            self.tr("Loading the meters of {customer_no}…").format(customer_no=self.customer_no))
+        self.customer_label.setObjectName("readingCustomerLabel")
+        self.customer_label.setWordWrap(True)
+        self.meter_combo = QComboBox()
+        self.meter_combo.setObjectName("readingMeterCombo")
+        self.period_edit = QDateEdit()
+        self.period_edit.setObjectName("readingPeriodEdit")
+        self.period_edit.setDisplayFormat("yyyy-MM")
+        self.period_edit.setDate(QDate(self._period // 100, self._period % 100, 1))
+        self.read_on_edit = QDateEdit()
+        self.read_on_edit.setObjectName("readingDateEdit")
+        self.read_on_edit.setDisplayFormat("yyyy-MM-dd")
+        self.read_on_edit.setCalendarPopup(True)
+        self.read_on_edit.setDate(QDate(today.year, today.month, today.day))
+        self.status_combo = QComboBox()
+        self.status_combo.setObjectName("readingStatusCombo")
+        for code in STATUS_NAMES:
+            self.status_combo.addItem(status_name(code), code)
+        self.registers_form = QFormLayout()
+        self.register_edits: dict[str, QLineEdit] = {}
+        self.rollover_check = QCheckBox(self.tr("A register passed its highest value and started again from zero"))
+        self.rollover_check.setObjectName("rolloverCheck")
+        self.correction_label = QLabel()
+        self.correction_label.setObjectName("correctionLabel")
+        self.correction_label.setWordWrap(True)
+        self.note_edit = QLineEdit()
+        self.note_edit.setObjectName("readingNoteEdit")
+        self.note_edit.setMaxLength(200)
+        self.cosign = CosignFields(hint=self.tr(
+            "A reading typed in by hand is co-signed by a supervisor with their own user name and password; both "
+            "names go into the audit trail."))
+        self.result_label = QLabel()
+        self.result_label.setObjectName("readingResultLabel")
+        self.result_label.setWordWrap(True)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("dialogErrorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.save_button = QPushButton(self.tr("Save reading"))
+        self.save_button.setObjectName("saveReadingButton")
+        self.save_button.setDefault(True)
+        self.save_button.setEnabled(False)
+        self.close_button = QPushButton(self.tr("Cancel"))
+        self.close_button.setObjectName("dialogCancelButton")
+
+    def _build_layout(self) -> None:
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+
+        form = QFormLayout()
+        form.addRow(self.customer_label)
+        form.addRow(self.tr("Meter"), self.meter_combo)
+        form.addRow(self.tr("Period"), self.period_edit)
+        form.addRow(self.tr("Read on"), self.read_on_edit)
+        form.addRow(self.tr("Status"), self.status_combo)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(self.registers_form)
+        layout.addWidget(self.rollover_check)
+        layout.addWidget(self.correction_label)
+        note = QFormLayout()
+        note.addRow(self.tr("Note (the reason, for a correction)"), self.note_edit)
+        layout.addLayout(note)
+        layout.addWidget(self.cosign)
+        layout.addWidget(self.result_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+
+    # --- the customer's meters and readings ----------------------------------------------------------
+
+    def _load(self) -> None:
+        rpc, customer_no = self._ctx.rpc, self.customer_no
+        Op(parent=self, run=lambda: rpc.call(LIST_READINGS, ListReadingsRequest(customer_no=customer_no,
+                                                                               periods=24)),
+           key="history").on_success(self._on_history).on_failure(self._failed).start()
+
+    def _on_history(self, history: ReadingHistory) -> None:
+        self.history = history
+        self.customer_label.setText(self.tr("{customer_no} {name} · book {book}").format(
+            customer_no=history.customer_no, name=history.customer_name, book=history.book_code))
+        self.meter_combo.blockSignals(True)
+        self.meter_combo.clear()
+        for meter in history.meters:
+            if meter.removed_on is None:
+                self.meter_combo.addItem(self.tr("{asset_no} (multiplier {multiplier})").format(
+                    asset_no=meter.asset_no, multiplier=meter.multiplier), meter.asset_no)
+        self.meter_combo.blockSignals(False)
+        self.save_button.setEnabled(self.meter_combo.count() > 0)
+        if self.meter_combo.count() == 0:
+            self.error_label.setText(self.tr("This customer has no meter in service."))
+        self._render_form()
+        self.history_loaded.emit()
+
+    def meter(self) -> MeterView | None:
+        """The meter chosen."""
+        if self.history is None:
+            return None
+        asset_no = self.meter_combo.currentData()
+        return next((m for m in self.history.meters if m.asset_no == asset_no), None)
+
+    def period(self) -> int:
+        """The period chosen (``YYYYMM``)."""
+        chosen = self.period_edit.date()
+        return chosen.year() * 100 + chosen.month()
+
+    def current_reading(self) -> ReadingView | None:
+        """The meter's current (not superseded, not a meter change) reading of the chosen period: the one a
+        save corrects."""
+        meter = self.meter()
+        if meter is None or self.history is None:
+            return None
+        period = self.period()
+        return next((r for r in self.history.readings if r.asset_no == meter.asset_no and r.period == period
+                     and not r.superseded and r.status is not ReadingStatus.METER_CHANGED), None)
+
+    def previous_reading(self) -> ReadingView | None:
+        """The meter's latest current reading before the chosen period."""
+        meter = self.meter()
+        if meter is None or self.history is None:
+            return None
+        period = self.period()
+        earlier = [r for r in self.history.readings if r.asset_no == meter.asset_no and r.period < period
+                   and not r.superseded and r.values]
+        return max(earlier, key=lambda r: (r.period, r.reading_id), default=None)
+
+    def _render_form(self) -> None:
+        while self.registers_form.rowCount():
+            self.registers_form.removeRow(0)
+        self.register_edits = {}
+        meter = self.meter()
+        if meter is None:
+            return
+        previous, current = self.previous_reading(), self.current_reading()
+        for register in meter.registers:
+            edit = QLineEdit()
+            edit.setObjectName(f"register_{register.value}")
+            edit.setMaxLength(14)
+            before = previous.values.get(register) if previous is not None else None
+            edit.setPlaceholderText(self.tr("previous {value}").format(value=before) if before is not None else "")
+            if current is not None and register in current.values:
+                edit.setText(str(current.values[register]))
+            self.register_edits[register.value] = edit
+            self.registers_form.addRow(register_name(register), edit)
+        if current is not None:
+            self.correction_label.setText(self.tr(
+                "Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the "
+                "reason in the note.").format(period=current.period, reading_id=current.reading_id,
+                                              when=current.read_on.isoformat()))
+            self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(current.status.value)))
+        else:
+            self.correction_label.setText("")
+        self._render_values_enabled()
+
+    def _render_values_enabled(self) -> None:
+        without = ReadingStatus(self.status_combo.currentData()) in WITHOUT_VALUES
+        for edit in self.register_edits.values():
+            edit.setEnabled(not without)
+
+    def set_value(self, register: str, value: str) -> None:
+        """Type ``value`` into the field of ``register``."""
+        self.register_edits[register].setText(value)
+
+    # --- saving ----------------------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Send the reading with the co-signature; the anomalies found are shown when it is stored."""
+        meter = self.meter()
+        if meter is None:
+            return
+        status = ReadingStatus(self.status_combo.currentData())
+        values = {} if status in WITHOUT_VALUES else \
+            {Register(register): edit.text().strip() for register, edit in self.register_edits.items()
+             if edit.text().strip()}
+        note = self.note_edit.text().strip() or None
+        current = self.current_reading()
+        if current is not None and note is None:
+            self.error_label.setText(self.tr("Give the reason for the correction in the note."))
+            return
+        cosign = self.cosign.cosign()
+        if cosign is None:  # the server refuses the same; saying it here spares the round trip
+            self.error_label.setText(error_message(ErrorCode.COSIGN_REQUIRED))
+            return
+        read_on = self.read_on_edit.date()
+        fields: dict[str, object] = {
+            "asset_no": meter.asset_no, "period": self.period(),
+            "read_on": dt.date(read_on.year(), read_on.month(), read_on.day()), "status": status,
+            "source": ReadingSource.MANUAL, "values": values, "rollover_confirmed": self.rollover_check.isChecked(),
+            "corrects_reading_id": current.reading_id if current is not None else None, "reason": note,
+        }
+        self.error_label.clear()
+        rpc, slot = self._ctx.rpc, self.slot
+        action = slot.confirm((sorted(values.items()), sorted((k, str(v)) for k, v in fields.items() if k != "values"),
+                              cosign.username))
+
+        def work() -> ReadingView:
+            req = make_request(EnterReadingRequest, **fields)
+            return slot.attempt(action, lambda: rpc.send(ENTER_READING, req, action=action, cosign=cosign))
+
+        Op(parent=self, run=work, busy=[self.save_button], key="save") \
+            .on_success(self._on_saved) \
+            .on_failure(self._on_save_failed) \
+            .start()
+
+    def _on_saved(self, reading: ReadingView) -> None:
+        self.saved = reading
+        self.cosign.clear()
+        sentences = [anomaly_message(a) for a in reading.anomalies]
+        text = self.tr("Reading {reading_id} of meter {asset_no} is stored.").format(
+            reading_id=reading.reading_id, asset_no=reading.asset_no)
+        if sentences:
+            text += "\n" + self.tr("The checks found:") + "\n• " + "\n• ".join(sentences)
+        else:
+            text += " " + self.tr("The checks found nothing unusual.")
+        self.result_label.setText(text)
+        self.save_button.setVisible(False)
+        self.close_button.setText(self.tr("Close"))
+        self.reading_saved.emit(reading)
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self.cosign.clear()
+        self._failed(exc)
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
+            self.reject()
+            self._ctx.report_error(self.parentWidget(), exc)
+            return
+        self.error_label.setText(error_text(exc))
