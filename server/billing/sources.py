@@ -22,8 +22,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from server.billing.inputs import DraftInputs, VersionRef
-from server.models.billing import Bill, Reading
+from server.models.billing import Bill
 from server.models.customers import Meter, TariffVersion
+from server.models.readings import Reading
 from shared_models.methods.billruns import DraftAnomaly
 from shared_models.money import round_half_up_to_fen
 from shared_models.pricing import CustomerTerms, LineKind, PricedBill, PricedLine, Usage
@@ -44,14 +45,16 @@ def usage_for(session: Session, *, customer_id: int, period: int) -> tuple[Usage
     found = False
     for meter in meters:
         current = session.execute(
-            select(Reading.value, Reading.read_on).where(Reading.meter_id == meter.id, Reading.period == period)
+            select(Reading.total.label("value"), Reading.read_on)
+            .where(Reading.meter_id == meter.id, Reading.period == period, Reading.total.is_not(None))
             .order_by(Reading.id.desc()).limit(1)
         ).one_or_none()
         if current is None:
             continue
         found = True
         previous = session.execute(
-            select(Reading.value, Reading.read_on).where(Reading.meter_id == meter.id, Reading.period < period)
+            select(Reading.total.label("value"), Reading.read_on)
+            .where(Reading.meter_id == meter.id, Reading.period < period, Reading.total.is_not(None))
             .order_by(Reading.period.desc(), Reading.id.desc()).limit(1)
         ).one_or_none()
         if previous is None:
