@@ -30,6 +30,7 @@ from client.ui.messages import role_name
 from client.ui.ops import Op
 from client.ui.screens.account_screen import AccountScreen
 from client.ui.screens.audit_screen import AuditScreen
+from client.ui.screens.billrun_screen import BillRunScreen
 from client.ui.screens.cashier_screen import CashierScreen
 from client.ui.screens.customer_screen import CustomerScreen
 from client.ui.screens.outbox_screen import OutboxScreen
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
             (Perm.COLLECT, "settlement", self.tr("Daily settlement"), lambda: SettlementScreen(ctx=ctx)),
             (Perm.COLLECT, "outbox", self.tr("Outbox"), lambda: OutboxScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "customer", self.tr("Customer"), lambda: CustomerScreen(ctx=ctx)),
+            (Perm.BILLING, "billrun", self.tr("Bill runs"), lambda: BillRunScreen(ctx=ctx)),
             (Perm.MANAGE_USERS, "users", self.tr("Users"), lambda: UsersScreen(ctx=ctx)),
             (Perm.VIEW_AUDIT, "audit", self.tr("Audit trail"), lambda: AuditScreen(ctx=ctx)),
         ]

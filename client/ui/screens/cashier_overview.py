@@ -1,14 +1,18 @@
 """The 360 view of the cashier desk (SPEC C2): profile with the ID number masked, meters, card status,
 open bills with the late fee to today, what is owed and prepaid, and the latest payments. A view only:
-it renders a ``CustomerOverview`` and knows nothing of the server."""
+it renders a ``CustomerOverview`` and knows nothing of the server (**Bill lines…** asks the desk for the selected
+open bill's lines)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -52,6 +56,9 @@ def _caption(text: str) -> QLabel:
 
 class OverviewPanel(QWidget):
     """Who the customer is and what they owe; :meth:`show_overview` renders, None clears."""
+
+    #: The lines of this open bill are asked for (its bill number).
+    bill_lines_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,7 +112,14 @@ class OverviewPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.profile_box)
         layout.addWidget(self.money_box)
-        layout.addWidget(QLabel(self.tr("Open bills (late fee to today)")))
+        self.bill_lines_button = QPushButton(self.tr("Bill lines…"))
+        self.bill_lines_button.setObjectName("billLinesButton")
+        self.bill_lines_button.clicked.connect(self._on_bill_lines)
+        self.bills_table.doubleClicked.connect(self._on_bill_lines)
+        bills_title = QHBoxLayout()
+        bills_title.addWidget(QLabel(self.tr("Open bills (late fee to today)")), 1)
+        bills_title.addWidget(self.bill_lines_button)
+        layout.addLayout(bills_title)
         layout.addWidget(self.bills_table, 2)
         layout.addWidget(self.bill_details)
         layout.addWidget(self.as_of_label)
@@ -128,6 +142,17 @@ class OverviewPanel(QWidget):
         """The receipt number of the recent payment selected, or None."""
         row = self.payments_model.row_at(self.payments_table.currentIndex().row())
         return row.receipt_no if row is not None else None
+
+    def selected_bill_no(self) -> str | None:
+        """The bill number of the open bill selected (the oldest when none is), or None."""
+        index = self.bills_table.currentIndex()
+        row = self.bills_model.row_at(index.row() if index.isValid() else 0)
+        return row.bill_no if row is not None else None
+
+    def _on_bill_lines(self, *_args: object) -> None:
+        bill_no = self.selected_bill_no()
+        if bill_no is not None:
+            self.bill_lines_requested.emit(bill_no)
 
     def show_overview(self, overview: CustomerOverview | None) -> None:
         """Render ``overview``; None empties every field and table."""

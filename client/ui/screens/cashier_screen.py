@@ -38,6 +38,7 @@ from client.core.sync import LinkState, online_or_cached
 from client.ui.context import UiContext
 from client.ui.errors import error_text
 from client.ui.ops import Op, is_running
+from client.ui.screens.bill_lines_dialog import BillLinesDialog
 from client.ui.screens.cashier_dialogs import ReprintDialog, VoidDialog
 from client.ui.screens.cashier_overview import OverviewPanel
 from client.ui.screens.cashier_payment import PaymentPanel
@@ -75,7 +76,7 @@ class CashierScreen(QWidget):
         self.served_offline = False
         self.last_receipt: PaymentReceipt | None = None
         #: The reprint or void dialog opened last (deleted when closed).
-        self.dialog: ReprintDialog | VoidDialog | None = None
+        self.dialog: ReprintDialog | VoidDialog | BillLinesDialog | None = None
         # The reprint and the void waiting for an answer: kept across the dialogs (one key per action).
         self.reprint_action = ActionSlot()
         self.void_action = ActionSlot()
@@ -96,6 +97,7 @@ class CashierScreen(QWidget):
         self._layout()
 
         self.search.customerChosen.connect(self.open_customer)
+        self.overview.bill_lines_requested.connect(self.open_bill_lines)
         self.payment.quote_wanted.connect(self._fetch_quote)
         self.payment.confirm_button.clicked.connect(self.confirm)
         self.payment.cancel_button.clicked.connect(self.cancel)
@@ -410,6 +412,14 @@ class CashierScreen(QWidget):
         dialog = VoidDialog(ctx=self._ctx, receipt_no=self._default_receipt_no(), parent=self,
                             slot=self.void_action)
         dialog.payment_voided.connect(self._on_voided)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_bill_lines(self, bill_no: str) -> BillLinesDialog:
+        """The lines of an open bill (not available offline: the cache has none)."""
+        offline = self.served_offline or self._link() is LinkState.DOWN
+        dialog = BillLinesDialog(ctx=self._ctx, bill_no=bill_no, offline=offline, parent=self)
         self.dialog = dialog
         dialog.open()
         return dialog

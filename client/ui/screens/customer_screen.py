@@ -1,4 +1,5 @@
-"""Customer profile by 户号 (Perm.VIEW_CUSTOMERS); the contact phone is editable with Perm.EDIT_CUSTOMERS."""
+"""Customer profile by 户号 (Perm.VIEW_CUSTOMERS); the contact phone is editable with Perm.EDIT_CUSTOMERS, and a
+meter reader or billing clerk (Perm.READINGS) enters or corrects a reading by hand from here."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from client.core.rpc_client import make_request
 from client.ui.context import UiContext
 from client.ui.messages import customer_value
 from client.ui.ops import Op
+from client.ui.screens.reading_dialog import ReadingDialog
 from shared_models.ids import is_customer_no
 from shared_models.methods.customers import (
     GET_CUSTOMER,
@@ -60,6 +62,7 @@ class CustomerScreen(QWidget):
         search.addWidget(QLabel(self.tr("Account number (户号)")))
         search.addWidget(self.customer_no_edit, 1)
         search.addWidget(self.lookup_button)
+        search.addWidget(self.reading_button)
 
         self.values: dict[str, QLabel] = {}
         self.profile_box = self._build_profile_box()
@@ -80,6 +83,8 @@ class CustomerScreen(QWidget):
         contact.addWidget(self.phone_edit, 1)
         contact.addWidget(self.save_phone_button)
         self.contact_box.setVisible(ctx.session.can(Perm.EDIT_CUSTOMERS))
+        self.reading_button = self._reading_button(ctx)
+        self.reading_dialog: ReadingDialog | None = None
 
         layout = QVBoxLayout(self)
         layout.addLayout(search)
@@ -93,6 +98,13 @@ class CustomerScreen(QWidget):
         self.save_phone_button.clicked.connect(self._on_save_phone)
         self.phone_edit.returnPressed.connect(self._on_save_phone)
         self._render(None)
+
+    def _reading_button(self, ctx: UiContext) -> QPushButton:
+        button = QPushButton(self.tr("Enter reading…"))
+        button.setObjectName("enterReadingButton")
+        button.setVisible(ctx.session.can(Perm.READINGS))
+        button.clicked.connect(self.open_reading)
+        return button
 
     def _build_profile_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Customer"))
@@ -142,6 +154,7 @@ class CustomerScreen(QWidget):
         self._profile = profile
         self.profile_box.setEnabled(profile is not None)
         self.save_phone_button.setEnabled(profile is not None)
+        self.reading_button.setEnabled(profile is not None)
         self.phone_edit.setEnabled(profile is not None)
         shown = {
             "customerNoValue": profile.customer_no if profile else "",
@@ -164,6 +177,15 @@ class CustomerScreen(QWidget):
         for row, meter in enumerate(meters):
             for column, text in enumerate((meter.asset_no, str(meter.multiplier), str(meter.digits))):
                 self.meters_table.setItem(row, column, QTableWidgetItem(text))
+
+    def open_reading(self) -> ReadingDialog | None:
+        """Enter or correct a reading of the customer on screen (co-signed by a supervisor)."""
+        if self._profile is None:
+            return None
+        dialog = ReadingDialog(ctx=self._ctx, customer_no=self._profile.customer_no, parent=self)
+        self.reading_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _on_save_phone(self) -> None:
         profile = self._profile

@@ -1,0 +1,75 @@
+"""A released bill's lines in the cashier's 360 view (``bill.get_lines``): why the bill is what it is, line by line.
+
+Opened from the desk's open bills (or the customer screen) with ``open()``; fetches the lines in an ``Op`` and
+shows them in the bill lines panel, with the 电费通知单 to print or save. The counter's cache holds no bill lines:
+with the link down the dialog says the lines are not available offline and asks nothing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
+
+from client.core.rpc_client import SESSION_LOST_CODES, RpcError
+from client.ui.context import UiContext
+from client.ui.errors import error_text
+from client.ui.ops import Op
+from client.ui.widgets.bill_lines import BillLinesWidget
+from client.ui.widgets.bill_notice_bar import BillNoticeBar
+from shared_models.methods.billruns import GET_LINES, BillLines, BillRequest
+
+
+class BillLinesDialog(QDialog):
+    """The lines of bill ``bill_no`` (or, offline, why there are none)."""
+
+    #: The lines arrived and are shown (``BillLines``).
+    lines_shown = Signal(object)
+
+    def __init__(self, *, ctx: UiContext, bill_no: str, offline: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("billLinesDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle(self.tr("Bill {bill_no}").format(bill_no=bill_no))
+        self._ctx = ctx
+        self.bill_no = bill_no
+        self.bill: BillLines | None = None
+        self.lines = BillLinesWidget()
+        state = ctx.session.state
+        self.notice = BillNoticeBar(hall_name=state.counter.hall_name if state is not None else "")
+        self.close_button = QPushButton(self.tr("Close"))
+        self.close_button.setObjectName("dialogCancelButton")
+        buttons = QDialogButtonBox()
+        buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.lines, 1)
+        layout.addWidget(self.notice)
+        layout.addWidget(buttons)
+        self.close_button.clicked.connect(self.reject)
+        self.resize(760, 420)
+        if offline:
+            self.lines.show_message(self.tr("The lines of bill {bill_no} are not available offline: the counter "
+                                            "keeps only the bill's amounts. They show again when the link returns.")
+                                    .format(bill_no=bill_no), alert=True)
+            return
+        self.lines.show_message(self.tr("Loading the lines of bill {bill_no}…").format(bill_no=bill_no))
+        rpc = ctx.rpc
+        Op(parent=self, run=lambda: rpc.call(GET_LINES, BillRequest(bill_no=bill_no)), key="lines") \
+            .on_success(self._on_lines).on_failure(self._on_failed).start()
+
+    def _on_lines(self, bill: BillLines) -> None:
+        self.bill = bill
+        self.lines.show_lines(
+            title=self.tr("Bill {bill_no} · {customer_no} {name} · {start} to {end} · {kwh} kWh · tariff {tariff}")
+            .format(bill_no=bill.bill_no, customer_no=bill.customer_no, name=bill.customer_name,
+                    start=bill.period_from.isoformat() if bill.period_from else "",
+                    end=bill.period_to.isoformat() if bill.period_to else "", kwh=bill.kwh, tariff=bill.tariff_name),
+            lines=bill.lines, total_fen=bill.amount_fen)
+        self.notice.set_bill(bill)
+        self.lines_shown.emit(bill)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
+            self.reject()
+            self._ctx.report_error(self.parentWidget(), exc)
+            return
+        self.lines.show_message(error_text(exc), alert=True)
