@@ -292,6 +292,309 @@
     </message>
 </context>
 <context>
+    <name>BillLines</name>
+    <message>
+        <source>Energy charge</source>
+        <extracomment>Text colour of a review row by its worst finding (NONE: the default colour).</extracomment>
+        <translation>Energy charge</translation>
+    </message>
+    <message>
+        <source>Free kWh</source>
+        <translation>Free kWh</translation>
+    </message>
+    <message>
+        <source>Basic charge (capacity)</source>
+        <translation>Basic charge (capacity)</translation>
+    </message>
+    <message>
+        <source>Basic charge (demand)</source>
+        <translation>Basic charge (demand)</translation>
+    </message>
+    <message>
+        <source>Basic charge (demand over 105 %)</source>
+        <translation>Basic charge (demand over 105 %)</translation>
+    </message>
+    <message>
+        <source>Power factor adjustment</source>
+        <translation>Power factor adjustment</translation>
+    </message>
+    <message>
+        <source>Government funds</source>
+        <translation>Government funds</translation>
+    </message>
+    <message>
+        <source>critical peak</source>
+        <translation>critical peak</translation>
+    </message>
+    <message>
+        <source>peak</source>
+        <translation>peak</translation>
+    </message>
+    <message>
+        <source>flat</source>
+        <translation>flat</translation>
+    </message>
+    <message>
+        <source>valley</source>
+        <translation>valley</translation>
+    </message>
+    <message>
+        <source>deep valley</source>
+        <translation>deep valley</translation>
+    </message>
+    <message>
+        <source>tier {tier}</source>
+        <translation>tier {tier}</translation>
+    </message>
+</context>
+<context>
+    <name>BillLinesDialog</name>
+    <message>
+        <source>Bill {bill_no}</source>
+        <extracomment>The lines arrived and are shown (``BillLines``).</extracomment>
+        <translation>Bill {bill_no}</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>The lines of bill {bill_no} are not available offline: the counter keeps only the bill&apos;s amounts. They show again when the link returns.</source>
+        <translation>The lines of bill {bill_no} are not available offline: the counter keeps only the bill&apos;s amounts. They show again when the link returns.</translation>
+    </message>
+    <message>
+        <source>Loading the lines of bill {bill_no}…</source>
+        <translation>Loading the lines of bill {bill_no}…</translation>
+    </message>
+    <message>
+        <source>Bill {bill_no} · {customer_no} {name} · {start} to {end} · {kwh} kWh · tariff {tariff}</source>
+        <translation>Bill {bill_no} · {customer_no} {name} · {start} to {end} · {kwh} kWh · tariff {tariff}</translation>
+    </message>
+</context>
+<context>
+    <name>BillLinesModel</name>
+    <message>
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>kWh / quantity</source>
+        <translation>kWh / quantity</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Days</translation>
+    </message>
+    <message>
+        <source>Tariff version</source>
+        <translation>Tariff version</translation>
+    </message>
+</context>
+<context>
+    <name>BillLinesWidget</name>
+    <message numerus="yes">
+        <source>Total: ¥{amount} in %n line(s)</source>
+        <translation>
+            <numerusform>Total: ¥{amount} in %n line(s)</numerusform>
+            <numerusform>Total: ¥{amount} in %n line(s)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select a bill to see its lines.</source>
+        <translation>Select a bill to see its lines.</translation>
+    </message>
+</context>
+<context>
+    <name>BillNoticeBar</name>
+    <message>
+        <source>Print bill notice…</source>
+        <extracomment>The PDF was written to this path. The pages went to the printer (number of pages).</extracomment>
+        <translation>Print bill notice…</translation>
+    </message>
+    <message>
+        <source>Save bill notice PDF…</source>
+        <translation>Save bill notice PDF…</translation>
+    </message>
+    <message numerus="yes">
+        <source>The bill notice went to the printer (%n page(s)).</source>
+        <translation>
+            <numerusform>The bill notice went to the printer (%n page(s)).</numerusform>
+            <numerusform>The bill notice went to the printer (%n page(s)).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The bill notice could not be printed. Check the printer, or save the PDF and print it from another program.</source>
+        <translation>The bill notice could not be printed. Check the printer, or save the PDF and print it from another program.</translation>
+    </message>
+    <message>
+        <source>Save the bill notice as PDF</source>
+        <translation>Save the bill notice as PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved to {path}.</source>
+        <translation>Saved to {path}.</translation>
+    </message>
+    <message>
+        <source>The PDF could not be saved to {path}. Choose another folder.</source>
+        <translation>The PDF could not be saved to {path}. Choose another folder.</translation>
+    </message>
+</context>
+<context>
+    <name>BillRunScreen</name>
+    <message>
+        <source>Open</source>
+        <extracomment>Customers priced per ``billrun.calculate_run`` call: small enough for the bar to move on a small book. Drafts fetched per ``billrun.get_run`` page. A draft mutation: the call and its answer, from a worker. The run on screen was (re)loaded (its ``RunPage``). A calculation finished (its ``RunSummary``). The selected draft&apos;s or bill&apos;s lines are shown. A mutation (hold, lift hold, recalculate, release) was answered. The run was released (``ReleaseRunResult``).</extracomment>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>Calculate</source>
+        <translation>Calculate</translation>
+    </message>
+    <message>
+        <source>%v of %m customers</source>
+        <translation>%v of %m customers</translation>
+    </message>
+    <message>
+        <source>All drafts</source>
+        <translation>All drafts</translation>
+    </message>
+    <message>
+        <source>Anomalies only</source>
+        <translation>Anomalies only</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>Held</translation>
+    </message>
+    <message>
+        <source>To release</source>
+        <translation>To release</translation>
+    </message>
+    <message>
+        <source>Released</source>
+        <translation>Released</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>Book</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Hold…</source>
+        <translation>Hold…</translation>
+    </message>
+    <message>
+        <source>Lift hold</source>
+        <translation>Lift hold</translation>
+    </message>
+    <message>
+        <source>Recalculate</source>
+        <translation>Recalculate</translation>
+    </message>
+    <message>
+        <source>Correct reading…</source>
+        <translation>Correct reading…</translation>
+    </message>
+    <message>
+        <source>Release run…</source>
+        <translation>Release run…</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>Choose the reading book first.</source>
+        <translation>Choose the reading book first.</translation>
+    </message>
+    <message>
+        <source>{run}: {state}. {done} of {total} customers priced; {drafts} drafts for {kwh} kWh, ¥{amount}; {held} held, {anomalies} with anomalies.</source>
+        <translation>{run}: {state}. {done} of {total} customers priced; {drafts} drafts for {kwh} kWh, ¥{amount}; {held} held, {anomalies} with anomalies.</translation>
+    </message>
+    <message>
+        <source>Released by {who} at {when}: {bills} bills, ¥{amount}.</source>
+        <translation>Released by {who} at {when}: {bills} bills, ¥{amount}.</translation>
+    </message>
+    <message>
+        <source>Calculating…</source>
+        <translation>Calculating…</translation>
+    </message>
+    <message>
+        <source>Calculated: {drafts} drafts, {anomalies} with anomalies.</source>
+        <translation>Calculated: {drafts} drafts, {anomalies} with anomalies.</translation>
+    </message>
+    <message>
+        <source>Loading the lines of {customer_no}…</source>
+        <translation>Loading the lines of {customer_no}…</translation>
+    </message>
+    <message>
+        <source>The draft of {customer_no} could not be priced: see its anomalies.</source>
+        <translation>The draft of {customer_no} could not be priced: see its anomalies.</translation>
+    </message>
+    <message>
+        <source>Draft of {customer_no} {name}, {start} to {end}, {kwh} kWh</source>
+        <translation>Draft of {customer_no} {name}, {start} to {end}, {kwh} kWh</translation>
+    </message>
+    <message>
+        <source>Bill {bill_no} of {customer_no} {name}, {start} to {end}, {kwh} kWh</source>
+        <translation>Bill {bill_no} of {customer_no} {name}, {start} to {end}, {kwh} kWh</translation>
+    </message>
+    <message>
+        <source>The bill of {customer_no} is held.</source>
+        <translation>The bill of {customer_no} is held.</translation>
+    </message>
+    <message>
+        <source>The hold on the bill of {customer_no} is lifted.</source>
+        <translation>The hold on the bill of {customer_no} is lifted.</translation>
+    </message>
+    <message>
+        <source>The bill of {customer_no} is recalculated from its current readings.</source>
+        <translation>The bill of {customer_no} is recalculated from its current readings.</translation>
+    </message>
+    <message>
+        <source>The reading is stored. Recalculate the held bill to price it from the corrected reading.</source>
+        <translation>The reading is stored. Recalculate the held bill to price it from the corrected reading.</translation>
+    </message>
+    <message>
+        <source>Released {bills} bills, ¥{amount}; prepayments paid ¥{prepaid} of them.</source>
+        <translation>Released {bills} bills, ¥{amount}; prepayments paid ¥{prepaid} of them.</translation>
+    </message>
+</context>
+<context>
+    <name>BillRuns</name>
+    <message>
+        <source>calculating</source>
+        <translation>calculating</translation>
+    </message>
+    <message>
+        <source>calculated, in review</source>
+        <translation>calculated, in review</translation>
+    </message>
+    <message>
+        <source>released</source>
+        <translation>released</translation>
+    </message>
+</context>
+<context>
     <name>BusinessTypes</name>
     <message>
         <source>Electricity</source>
@@ -601,6 +904,10 @@
         <translation>Change contact phone</translation>
     </message>
     <message>
+        <source>Enter reading…</source>
+        <translation>Enter reading…</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
@@ -815,6 +1122,81 @@
     <message>
         <source>Sign in at this counter first.</source>
         <translation>Sign in at this counter first.</translation>
+    </message>
+</context>
+<context>
+    <name>DraftAnomalies</name>
+    <message>
+        <source>There is no reading for period {period}: the bill cannot be priced.</source>
+        <extracomment>The bill run&apos;s own findings (``server.billing``): the draft&apos;s inputs, before any reading check.</extracomment>
+        <translation>There is no reading for period {period}: the bill cannot be priced.</translation>
+    </message>
+    <message>
+        <source>Meter {meter} has no earlier reading to compute the consumption from: the bill cannot be priced.</source>
+        <translation>Meter {meter} has no earlier reading to compute the consumption from: the bill cannot be priced.</translation>
+    </message>
+    <message>
+        <source>Meter {meter} reads {current}, below the previous reading {previous}: the bill cannot be priced. Correct the reading.</source>
+        <translation>Meter {meter} reads {current}, below the previous reading {previous}: the bill cannot be priced. Correct the reading.</translation>
+    </message>
+    <message>
+        <source>No consumption in period {period}.</source>
+        <translation>No consumption in period {period}.</translation>
+    </message>
+    <message>
+        <source>The tariff has no prices from {from}: the bill cannot be priced.</source>
+        <translation>The tariff has no prices from {from}: the bill cannot be priced.</translation>
+    </message>
+    <message>
+        <source>The tariff cannot price this consumption ({refusal}).</source>
+        <translation>The tariff cannot price this consumption ({refusal}).</translation>
+    </message>
+</context>
+<context>
+    <name>DraftsModel</name>
+    <message>
+        <source>Held</source>
+        <translation>Held</translation>
+    </message>
+    <message>
+        <source>Released</source>
+        <translation>Released</translation>
+    </message>
+    <message>
+        <source>Not priced</source>
+        <translation>Not priced</translation>
+    </message>
+    <message>
+        <source>To release</source>
+        <translation>To release</translation>
+    </message>
+    <message>
+        <source>Seq.</source>
+        <translation>Seq.</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>kWh</source>
+        <translation>kWh</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Anomalies</source>
+        <translation>Anomalies</translation>
     </message>
 </context>
 <context>
@@ -1204,6 +1586,34 @@
         <translation>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</translation>
     </message>
     <message>
+        <source>There is no tariff with the code {code}.</source>
+        <translation>There is no tariff with the code {code}.</translation>
+    </message>
+    <message>
+        <source>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</source>
+        <translation>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</translation>
+    </message>
+    <message>
+        <source>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</source>
+        <translation>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</translation>
+    </message>
+    <message>
+        <source>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</source>
+        <translation>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</translation>
+    </message>
+    <message>
+        <source>Tariff {code} has no prices for the days {date_from} to {date_to}.</source>
+        <translation>Tariff {code} has no prices for the days {date_from} to {date_to}.</translation>
+    </message>
+    <message>
+        <source>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</source>
+        <translation>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</translation>
+    </message>
+    <message>
+        <source>This consumption cannot be priced: {refusal}</source>
+        <translation>This consumption cannot be priced: {refusal}</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>
@@ -1278,6 +1688,41 @@
     <message>
         <source>phone</source>
         <translation>phone</translation>
+    </message>
+</context>
+<context>
+    <name>HoldDialog</name>
+    <message>
+        <source>Hold the bill</source>
+        <translation>Hold the bill</translation>
+    </message>
+    <message>
+        <source>Hold the draft bill of {customer_no} {name}: it is not released with the run until the hold is lifted.</source>
+        <translation>Hold the draft bill of {customer_no} {name}: it is not released with the run until the hold is lifted.</translation>
+    </message>
+    <message>
+        <source>Reading to be checked on site</source>
+        <translation>Reading to be checked on site</translation>
+    </message>
+    <message>
+        <source>Customer complaint</source>
+        <translation>Customer complaint</translation>
+    </message>
+    <message>
+        <source>Meter change pending</source>
+        <translation>Meter change pending</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>Hold</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Give the reason for the hold.</source>
+        <translation>Give the reason for the hold.</translation>
     </message>
 </context>
 <context>
@@ -1365,6 +1810,10 @@
     <message>
         <source>Customer</source>
         <translation>Customer</translation>
+    </message>
+    <message>
+        <source>Bill runs</source>
+        <translation>Bill runs</translation>
     </message>
     <message>
         <source>Users</source>
@@ -1681,6 +2130,7 @@
     <name>OverviewPanel</name>
     <message>
         <source>Customer</source>
+        <extracomment>The lines of this open bill are asked for (its bill number).</extracomment>
         <translation>Customer</translation>
     </message>
     <message>
@@ -1746,6 +2196,10 @@
     <message>
         <source>Prepayment</source>
         <translation>Prepayment</translation>
+    </message>
+    <message>
+        <source>Bill lines…</source>
+        <translation>Bill lines…</translation>
     </message>
     <message>
         <source>Open bills (late fee to today)</source>
@@ -1919,6 +2373,50 @@
     </message>
 </context>
 <context>
+    <name>Pricing</name>
+    <message>
+        <source>the tariff&apos;s versions overlap or leave a gap.</source>
+        <extracomment>Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED&apos;s ``refusal`` parameter).</extracomment>
+        <translation>the tariff&apos;s versions overlap or leave a gap.</translation>
+    </message>
+    <message>
+        <source>no tariff version prices some days of the period.</source>
+        <translation>no tariff version prices some days of the period.</translation>
+    </message>
+    <message>
+        <source>the tariff has no shared-meter (合表) price.</source>
+        <translation>the tariff has no shared-meter (合表) price.</translation>
+    </message>
+    <message>
+        <source>the household&apos;s extra kWh do not give one figure per tier threshold.</source>
+        <translation>the household&apos;s extra kWh do not give one figure per tier threshold.</translation>
+    </message>
+    <message>
+        <source>a time-of-use register has kWh for a period the tariff has no price for.</source>
+        <translation>a time-of-use register has kWh for a period the tariff has no price for.</translation>
+    </message>
+    <message>
+        <source>a two-part tariff needs the customer&apos;s basis (capacity, demand or contract demand).</source>
+        <translation>a two-part tariff needs the customer&apos;s basis (capacity, demand or contract demand).</translation>
+    </message>
+    <message>
+        <source>the basic charge needs the transformer capacity (kVA).</source>
+        <translation>the basic charge needs the transformer capacity (kVA).</translation>
+    </message>
+    <message>
+        <source>the basic charge needs the contract demand (kW).</source>
+        <translation>the basic charge needs the contract demand (kW).</translation>
+    </message>
+    <message>
+        <source>the basic charge needs the month&apos;s maximum demand (kW).</source>
+        <translation>the basic charge needs the month&apos;s maximum demand (kW).</translation>
+    </message>
+    <message>
+        <source>the power-factor adjustment needs the reactive energy (kvarh).</source>
+        <translation>the power-factor adjustment needs the reactive energy (kvarh).</translation>
+    </message>
+</context>
+<context>
     <name>Printer</name>
     <message>
         <source>The receipt printer cannot be reached (switched off, unplugged or not ready). The payment is recorded: check the printer, then print the receipt again.</source>
@@ -1944,6 +2442,94 @@
     <message>
         <source>Part of the receipt may have come out: discard it before printing again.</source>
         <translation>Part of the receipt may have come out: discard it before printing again.</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingDialog</name>
+    <message>
+        <source>Enter a meter reading</source>
+        <extracomment>The reading was stored (its ``ReadingView``, with consumption and anomalies). The customer&apos;s meters and readings arrived (the form can be filled).</extracomment>
+        <translation>Enter a meter reading</translation>
+    </message>
+    <message>
+        <source>Loading the meters of {customer_no}…</source>
+        <translation>Loading the meters of {customer_no}…</translation>
+    </message>
+    <message>
+        <source>A register passed its highest value and started again from zero</source>
+        <translation>A register passed its highest value and started again from zero</translation>
+    </message>
+    <message>
+        <source>A reading typed in by hand is co-signed by a supervisor with their own user name and password; both names go into the audit trail.</source>
+        <translation>A reading typed in by hand is co-signed by a supervisor with their own user name and password; both names go into the audit trail.</translation>
+    </message>
+    <message>
+        <source>Save reading</source>
+        <translation>Save reading</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>Meter</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Read on</source>
+        <translation>Read on</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Note (the reason, for a correction)</source>
+        <translation>Note (the reason, for a correction)</translation>
+    </message>
+    <message>
+        <source>{customer_no} {name} · book {book}</source>
+        <translation>{customer_no} {name} · book {book}</translation>
+    </message>
+    <message>
+        <source>{asset_no} (multiplier {multiplier})</source>
+        <translation>{asset_no} (multiplier {multiplier})</translation>
+    </message>
+    <message>
+        <source>This customer has no meter in service.</source>
+        <translation>This customer has no meter in service.</translation>
+    </message>
+    <message>
+        <source>previous {value}</source>
+        <translation>previous {value}</translation>
+    </message>
+    <message>
+        <source>Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the reason in the note.</source>
+        <translation>Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the reason in the note.</translation>
+    </message>
+    <message>
+        <source>Give the reason for the correction in the note.</source>
+        <translation>Give the reason for the correction in the note.</translation>
+    </message>
+    <message>
+        <source>Reading {reading_id} of meter {asset_no} is stored.</source>
+        <translation>Reading {reading_id} of meter {asset_no} is stored.</translation>
+    </message>
+    <message>
+        <source>The checks found:</source>
+        <translation>The checks found:</translation>
+    </message>
+    <message>
+        <source>The checks found nothing unusual.</source>
+        <translation>The checks found nothing unusual.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -2102,6 +2688,33 @@
     <message>
         <source>Paid</source>
         <translation>Paid</translation>
+    </message>
+</context>
+<context>
+    <name>ReleaseRunDialog</name>
+    <message>
+        <source>Release the bill run</source>
+        <translation>Release the bill run</translation>
+    </message>
+    <message>
+        <source>Release the bill run of book {book}, period {period}?
+
+Drafts: {drafts} for {kwh} kWh, ¥{total} in all; held: {held}; with anomalies: {anomalies}.
+
+Every draft that is not held becomes a bill charged to the customer&apos;s account (a prepayment pays it at once). Held drafts stay back and can be released one by one later. A released bill is never changed: only a refund/back-charge (退补) corrects it.</source>
+        <translation>Release the bill run of book {book}, period {period}?
+
+Drafts: {drafts} for {kwh} kWh, ¥{total} in all; held: {held}; with anomalies: {anomalies}.
+
+Every draft that is not held becomes a bill charged to the customer&apos;s account (a prepayment pays it at once). Held drafts stay back and can be released one by one later. A released bill is never changed: only a refund/back-charge (退补) corrects it.</translation>
+    </message>
+    <message>
+        <source>Release</source>
+        <translation>Release</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
     </message>
 </context>
 <context>

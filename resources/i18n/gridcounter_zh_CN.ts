@@ -292,6 +292,307 @@
     </message>
 </context>
 <context>
+    <name>BillLines</name>
+    <message>
+        <source>Energy charge</source>
+        <extracomment>Text colour of a review row by its worst finding (NONE: the default colour).</extracomment>
+        <translation>电度电费</translation>
+    </message>
+    <message>
+        <source>Free kWh</source>
+        <translation>免费电量</translation>
+    </message>
+    <message>
+        <source>Basic charge (capacity)</source>
+        <translation>基本电费（容量）</translation>
+    </message>
+    <message>
+        <source>Basic charge (demand)</source>
+        <translation>基本电费（需量）</translation>
+    </message>
+    <message>
+        <source>Basic charge (demand over 105 %)</source>
+        <translation>基本电费（超出105%需量）</translation>
+    </message>
+    <message>
+        <source>Power factor adjustment</source>
+        <translation>力调电费</translation>
+    </message>
+    <message>
+        <source>Government funds</source>
+        <translation>政府性基金及附加</translation>
+    </message>
+    <message>
+        <source>critical peak</source>
+        <translation>尖</translation>
+    </message>
+    <message>
+        <source>peak</source>
+        <translation>峰</translation>
+    </message>
+    <message>
+        <source>flat</source>
+        <translation>平</translation>
+    </message>
+    <message>
+        <source>valley</source>
+        <translation>谷</translation>
+    </message>
+    <message>
+        <source>deep valley</source>
+        <translation>深谷</translation>
+    </message>
+    <message>
+        <source>tier {tier}</source>
+        <translation>第{tier}档</translation>
+    </message>
+</context>
+<context>
+    <name>BillLinesDialog</name>
+    <message>
+        <source>Bill {bill_no}</source>
+        <extracomment>The lines arrived and are shown (``BillLines``).</extracomment>
+        <translation>电费单 {bill_no}</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>The lines of bill {bill_no} are not available offline: the counter keeps only the bill&apos;s amounts. They show again when the link returns.</source>
+        <translation>离线时无法查看电费单 {bill_no} 的明细：柜台只保存电费单金额。网络恢复后即可再次显示。</translation>
+    </message>
+    <message>
+        <source>Loading the lines of bill {bill_no}…</source>
+        <translation>正在读取电费单 {bill_no} 的明细…</translation>
+    </message>
+    <message>
+        <source>Bill {bill_no} · {customer_no} {name} · {start} to {end} · {kwh} kWh · tariff {tariff}</source>
+        <translation>电费单 {bill_no} · {customer_no} {name} · {start} 至 {end} · {kwh} 千瓦时 · 电价 {tariff}</translation>
+    </message>
+</context>
+<context>
+    <name>BillLinesModel</name>
+    <message>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>计费项目</translation>
+    </message>
+    <message>
+        <source>kWh / quantity</source>
+        <translation>电量/数量</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>计费区间</translation>
+    </message>
+    <message>
+        <source>Tariff version</source>
+        <translation>电价版本</translation>
+    </message>
+</context>
+<context>
+    <name>BillLinesWidget</name>
+    <message numerus="yes">
+        <source>Total: ¥{amount} in %n line(s)</source>
+        <translation>
+            <numerusform>合计：¥{amount}，共 %n 项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select a bill to see its lines.</source>
+        <translation>选择一张电费单查看明细。</translation>
+    </message>
+</context>
+<context>
+    <name>BillNoticeBar</name>
+    <message>
+        <source>Print bill notice…</source>
+        <extracomment>The PDF was written to this path. The pages went to the printer (number of pages).</extracomment>
+        <translation>打印电费通知单…</translation>
+    </message>
+    <message>
+        <source>Save bill notice PDF…</source>
+        <translation>保存电费通知单 PDF…</translation>
+    </message>
+    <message numerus="yes">
+        <source>The bill notice went to the printer (%n page(s)).</source>
+        <translation>
+            <numerusform>电费通知单已送打印机（%n 页）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The bill notice could not be printed. Check the printer, or save the PDF and print it from another program.</source>
+        <translation>电费通知单无法打印。请检查打印机，或保存 PDF 后用其他程序打印。</translation>
+    </message>
+    <message>
+        <source>Save the bill notice as PDF</source>
+        <translation>将电费通知单保存为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Saved to {path}.</source>
+        <translation>已保存到 {path}。</translation>
+    </message>
+    <message>
+        <source>The PDF could not be saved to {path}. Choose another folder.</source>
+        <translation>PDF 无法保存到 {path}。请选择其他文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>BillRunScreen</name>
+    <message>
+        <source>Open</source>
+        <extracomment>Customers priced per ``billrun.calculate_run`` call: small enough for the bar to move on a small book. Drafts fetched per ``billrun.get_run`` page. A draft mutation: the call and its answer, from a worker. The run on screen was (re)loaded (its ``RunPage``). A calculation finished (its ``RunSummary``). The selected draft&apos;s or bill&apos;s lines are shown. A mutation (hold, lift hold, recalculate, release) was answered. The run was released (``ReleaseRunResult``).</extracomment>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Calculate</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <source>%v of %m customers</source>
+        <translation>%v / %m 户</translation>
+    </message>
+    <message>
+        <source>All drafts</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Anomalies only</source>
+        <translation>仅异常</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>已暂挂</translation>
+    </message>
+    <message>
+        <source>To release</source>
+        <translation>待发行</translation>
+    </message>
+    <message>
+        <source>Released</source>
+        <translation>已发行</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>抄表段</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>电费年月</translation>
+    </message>
+    <message>
+        <source>Hold…</source>
+        <translation>暂挂…</translation>
+    </message>
+    <message>
+        <source>Lift hold</source>
+        <translation>取消暂挂</translation>
+    </message>
+    <message>
+        <source>Recalculate</source>
+        <translation>重新计算</translation>
+    </message>
+    <message>
+        <source>Correct reading…</source>
+        <translation>更正示数…</translation>
+    </message>
+    <message>
+        <source>Release run…</source>
+        <translation>发行…</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Choose the reading book first.</source>
+        <translation>请先选择抄表段。</translation>
+    </message>
+    <message>
+        <source>{run}: {state}. {done} of {total} customers priced; {drafts} drafts for {kwh} kWh, ¥{amount}; {held} held, {anomalies} with anomalies.</source>
+        <translation>{run}：{state}。已计算 {done} / {total} 户；草稿 {drafts} 张，电量 {kwh} 千瓦时，¥{amount}；暂挂 {held} 张，异常 {anomalies} 张。</translation>
+    </message>
+    <message>
+        <source>Released by {who} at {when}: {bills} bills, ¥{amount}.</source>
+        <translation>由 {who} 于 {when} 发行：电费单 {bills} 张，¥{amount}。</translation>
+    </message>
+    <message>
+        <source>Calculating…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <source>Calculated: {drafts} drafts, {anomalies} with anomalies.</source>
+        <translation>计算完成：草稿 {drafts} 张，异常 {anomalies} 张。</translation>
+    </message>
+    <message>
+        <source>Loading the lines of {customer_no}…</source>
+        <translation>正在读取 {customer_no} 的明细…</translation>
+    </message>
+    <message>
+        <source>The draft of {customer_no} could not be priced: see its anomalies.</source>
+        <translation>{customer_no} 的草稿无法计费：请查看其异常。</translation>
+    </message>
+    <message>
+        <source>Draft of {customer_no} {name}, {start} to {end}, {kwh} kWh</source>
+        <translation>{customer_no} {name} 的草稿，{start} 至 {end}，{kwh} 千瓦时</translation>
+    </message>
+    <message>
+        <source>Bill {bill_no} of {customer_no} {name}, {start} to {end}, {kwh} kWh</source>
+        <translation>{customer_no} {name} 的电费单 {bill_no}，{start} 至 {end}，{kwh} 千瓦时</translation>
+    </message>
+    <message>
+        <source>The bill of {customer_no} is held.</source>
+        <translation>{customer_no} 的电费已暂挂。</translation>
+    </message>
+    <message>
+        <source>The hold on the bill of {customer_no} is lifted.</source>
+        <translation>{customer_no} 的电费已取消暂挂。</translation>
+    </message>
+    <message>
+        <source>The bill of {customer_no} is recalculated from its current readings.</source>
+        <translation>{customer_no} 的电费已按当前示数重新计算。</translation>
+    </message>
+    <message>
+        <source>The reading is stored. Recalculate the held bill to price it from the corrected reading.</source>
+        <translation>示数已保存。请重新计算暂挂的电费，按更正后的示数计费。</translation>
+    </message>
+    <message>
+        <source>Released {bills} bills, ¥{amount}; prepayments paid ¥{prepaid} of them.</source>
+        <translation>已发行电费单 {bills} 张，¥{amount}；其中预收冲抵 ¥{prepaid}。</translation>
+    </message>
+</context>
+<context>
+    <name>BillRuns</name>
+    <message>
+        <source>calculating</source>
+        <translation>计算中</translation>
+    </message>
+    <message>
+        <source>calculated, in review</source>
+        <translation>已计算，审核中</translation>
+    </message>
+    <message>
+        <source>released</source>
+        <translation>已发行</translation>
+    </message>
+</context>
+<context>
     <name>BusinessTypes</name>
     <message>
         <source>Electricity</source>
@@ -600,6 +901,10 @@
         <translation>修改联系电话</translation>
     </message>
     <message>
+        <source>Enter reading…</source>
+        <translation>录入示数…</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>客户信息</translation>
     </message>
@@ -814,6 +1119,81 @@
     <message>
         <source>Sign in at this counter first.</source>
         <translation>请先在本柜台登录。</translation>
+    </message>
+</context>
+<context>
+    <name>DraftAnomalies</name>
+    <message>
+        <source>There is no reading for period {period}: the bill cannot be priced.</source>
+        <extracomment>The bill run&apos;s own findings (``server.billing``): the draft&apos;s inputs, before any reading check.</extracomment>
+        <translation>{period} 没有抄表示数：无法计费。</translation>
+    </message>
+    <message>
+        <source>Meter {meter} has no earlier reading to compute the consumption from: the bill cannot be priced.</source>
+        <translation>电能表 {meter} 没有上期示数，无法计算电量：无法计费。</translation>
+    </message>
+    <message>
+        <source>Meter {meter} reads {current}, below the previous reading {previous}: the bill cannot be priced. Correct the reading.</source>
+        <translation>电能表 {meter} 本期示数 {current} 小于上期示数 {previous}：无法计费。请更正示数。</translation>
+    </message>
+    <message>
+        <source>No consumption in period {period}.</source>
+        <translation>{period} 无用电量。</translation>
+    </message>
+    <message>
+        <source>The tariff has no prices from {from}: the bill cannot be priced.</source>
+        <translation>电价自 {from} 起没有价格：无法计费。</translation>
+    </message>
+    <message>
+        <source>The tariff cannot price this consumption ({refusal}).</source>
+        <translation>电价无法计算此电量（{refusal}）。</translation>
+    </message>
+</context>
+<context>
+    <name>DraftsModel</name>
+    <message>
+        <source>Held</source>
+        <translation>已暂挂</translation>
+    </message>
+    <message>
+        <source>Released</source>
+        <translation>已发行</translation>
+    </message>
+    <message>
+        <source>Not priced</source>
+        <translation>未计费</translation>
+    </message>
+    <message>
+        <source>To release</source>
+        <translation>待发行</translation>
+    </message>
+    <message>
+        <source>Seq.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>户名</translation>
+    </message>
+    <message>
+        <source>kWh</source>
+        <translation>电量</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Anomalies</source>
+        <translation>异常</translation>
     </message>
 </context>
 <context>
@@ -1203,6 +1583,34 @@
         <translation>示数 {reading_id} 不能作为旧表的最终示数：{problem}。</translation>
     </message>
     <message>
+        <source>There is no tariff with the code {code}.</source>
+        <translation>没有电价码为 {code} 的电价。</translation>
+    </message>
+    <message>
+        <source>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</source>
+        <translation>电价 {code} 自 {effective_from} 起的版本会与自 {existing_from} 起的版本重叠：新版本必须晚于所有现有版本开始。</translation>
+    </message>
+    <message>
+        <source>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</source>
+        <translation>电价 {code} 的新版本若从该日开始，{gap_from} 至 {gap_to} 将没有价格：新版本必须从上一版本结束的次日开始。</translation>
+    </message>
+    <message>
+        <source>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</source>
+        <translation>电价 {code} 已发行电费至 {billed_to}：新版本必须晚于该日开始，不能从 {effective_from} 开始。</translation>
+    </message>
+    <message>
+        <source>Tariff {code} has no prices for the days {date_from} to {date_to}.</source>
+        <translation>电价 {code} 在 {date_from} 至 {date_to} 没有价格。</translation>
+    </message>
+    <message>
+        <source>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</source>
+        <translation>数值“{field}”必须写成 0.538 这样的十进制数，不能是浮点数。</translation>
+    </message>
+    <message>
+        <source>This consumption cannot be priced: {refusal}</source>
+        <translation>此电量无法计费：{refusal}</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>
@@ -1277,6 +1685,41 @@
     <message>
         <source>phone</source>
         <translation>联系电话</translation>
+    </message>
+</context>
+<context>
+    <name>HoldDialog</name>
+    <message>
+        <source>Hold the bill</source>
+        <translation>暂挂电费</translation>
+    </message>
+    <message>
+        <source>Hold the draft bill of {customer_no} {name}: it is not released with the run until the hold is lifted.</source>
+        <translation>暂挂 {customer_no} {name} 的电费草稿：取消暂挂前不随本批发行。</translation>
+    </message>
+    <message>
+        <source>Reading to be checked on site</source>
+        <translation>示数待现场核实</translation>
+    </message>
+    <message>
+        <source>Customer complaint</source>
+        <translation>客户投诉</translation>
+    </message>
+    <message>
+        <source>Meter change pending</source>
+        <translation>待换表</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>暂挂</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Give the reason for the hold.</source>
+        <translation>请填写暂挂原因。</translation>
     </message>
 </context>
 <context>
@@ -1364,6 +1807,10 @@
     <message>
         <source>Customer</source>
         <translation>客户查询</translation>
+    </message>
+    <message>
+        <source>Bill runs</source>
+        <translation>电费核算</translation>
     </message>
     <message>
         <source>Users</source>
@@ -1677,6 +2124,7 @@
     <name>OverviewPanel</name>
     <message>
         <source>Customer</source>
+        <extracomment>The lines of this open bill are asked for (its bill number).</extracomment>
         <translation>客户信息</translation>
     </message>
     <message>
@@ -1742,6 +2190,10 @@
     <message>
         <source>Prepayment</source>
         <translation>预收余额</translation>
+    </message>
+    <message>
+        <source>Bill lines…</source>
+        <translation>电费明细…</translation>
     </message>
     <message>
         <source>Open bills (late fee to today)</source>
@@ -1914,6 +2366,50 @@
     </message>
 </context>
 <context>
+    <name>Pricing</name>
+    <message>
+        <source>the tariff&apos;s versions overlap or leave a gap.</source>
+        <extracomment>Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED&apos;s ``refusal`` parameter).</extracomment>
+        <translation>电价版本重叠或有间断。</translation>
+    </message>
+    <message>
+        <source>no tariff version prices some days of the period.</source>
+        <translation>计费期内有些日期没有电价版本。</translation>
+    </message>
+    <message>
+        <source>the tariff has no shared-meter (合表) price.</source>
+        <translation>该电价没有合表电价。</translation>
+    </message>
+    <message>
+        <source>the household&apos;s extra kWh do not give one figure per tier threshold.</source>
+        <translation>一户多人口增加的电量没有按每个阶梯分档给出。</translation>
+    </message>
+    <message>
+        <source>a time-of-use register has kWh for a period the tariff has no price for.</source>
+        <translation>某分时示数有电量，但电价没有该时段的价格。</translation>
+    </message>
+    <message>
+        <source>a two-part tariff needs the customer&apos;s basis (capacity, demand or contract demand).</source>
+        <translation>两部制电价需要用户的基本电费计费方式（容量、需量或合同需量）。</translation>
+    </message>
+    <message>
+        <source>the basic charge needs the transformer capacity (kVA).</source>
+        <translation>基本电费需要变压器容量（千伏安）。</translation>
+    </message>
+    <message>
+        <source>the basic charge needs the contract demand (kW).</source>
+        <translation>基本电费需要合同需量（千瓦）。</translation>
+    </message>
+    <message>
+        <source>the basic charge needs the month&apos;s maximum demand (kW).</source>
+        <translation>基本电费需要当月最大需量（千瓦）。</translation>
+    </message>
+    <message>
+        <source>the power-factor adjustment needs the reactive energy (kvarh).</source>
+        <translation>力调电费需要无功电量（千乏时）。</translation>
+    </message>
+</context>
+<context>
     <name>Printer</name>
     <message>
         <source>The receipt printer cannot be reached (switched off, unplugged or not ready). The payment is recorded: check the printer, then print the receipt again.</source>
@@ -1939,6 +2435,94 @@
     <message>
         <source>Part of the receipt may have come out: discard it before printing again.</source>
         <translation>可能已打出半张凭证：请先撕下作废，再重新打印。</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingDialog</name>
+    <message>
+        <source>Enter a meter reading</source>
+        <extracomment>The reading was stored (its ``ReadingView``, with consumption and anomalies). The customer&apos;s meters and readings arrived (the form can be filled).</extracomment>
+        <translation>录入抄表示数</translation>
+    </message>
+    <message>
+        <source>Loading the meters of {customer_no}…</source>
+        <translation>正在读取 {customer_no} 的电能表…</translation>
+    </message>
+    <message>
+        <source>A register passed its highest value and started again from zero</source>
+        <translation>有示数超过最大值后从零开始（翻转）</translation>
+    </message>
+    <message>
+        <source>A reading typed in by hand is co-signed by a supervisor with their own user name and password; both names go into the audit trail.</source>
+        <translation>手工录入的示数须由班长用本人用户名和密码会签；两人姓名都记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Save reading</source>
+        <translation>保存示数</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>电能表</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>电费年月</translation>
+    </message>
+    <message>
+        <source>Read on</source>
+        <translation>抄表日期</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>抄表状态</translation>
+    </message>
+    <message>
+        <source>Note (the reason, for a correction)</source>
+        <translation>备注（更正时填写原因）</translation>
+    </message>
+    <message>
+        <source>{customer_no} {name} · book {book}</source>
+        <translation>{customer_no} {name} · 抄表段 {book}</translation>
+    </message>
+    <message>
+        <source>{asset_no} (multiplier {multiplier})</source>
+        <translation>{asset_no}（倍率 {multiplier}）</translation>
+    </message>
+    <message>
+        <source>This customer has no meter in service.</source>
+        <translation>该用户没有在用的电能表。</translation>
+    </message>
+    <message>
+        <source>previous {value}</source>
+        <translation>上期 {value}</translation>
+    </message>
+    <message>
+        <source>Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the reason in the note.</source>
+        <translation>{period} 已有示数 {reading_id}（{when} 抄）。保存即更正该示数：请在备注中填写原因。</translation>
+    </message>
+    <message>
+        <source>Give the reason for the correction in the note.</source>
+        <translation>请在备注中填写更正原因。</translation>
+    </message>
+    <message>
+        <source>Reading {reading_id} of meter {asset_no} is stored.</source>
+        <translation>电能表 {asset_no} 的示数 {reading_id} 已保存。</translation>
+    </message>
+    <message>
+        <source>The checks found:</source>
+        <translation>检查发现：</translation>
+    </message>
+    <message>
+        <source>The checks found nothing unusual.</source>
+        <translation>检查未发现异常。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -2097,6 +2681,33 @@
     <message>
         <source>Paid</source>
         <translation>已收费</translation>
+    </message>
+</context>
+<context>
+    <name>ReleaseRunDialog</name>
+    <message>
+        <source>Release the bill run</source>
+        <translation>发行电费</translation>
+    </message>
+    <message>
+        <source>Release the bill run of book {book}, period {period}?
+
+Drafts: {drafts} for {kwh} kWh, ¥{total} in all; held: {held}; with anomalies: {anomalies}.
+
+Every draft that is not held becomes a bill charged to the customer&apos;s account (a prepayment pays it at once). Held drafts stay back and can be released one by one later. A released bill is never changed: only a refund/back-charge (退补) corrects it.</source>
+        <translation>发行抄表段 {book} {period} 的电费？
+
+草稿 {drafts} 张，电量 {kwh} 千瓦时，合计 ¥{total}；暂挂 {held} 张；异常 {anomalies} 张。
+
+未暂挂的草稿都将成为电费单记入用户账户（有预收的立即冲抵）。暂挂的草稿留待以后逐张发行。已发行的电费单不会再修改，只能通过退补更正。</translation>
+    </message>
+    <message>
+        <source>Release</source>
+        <translation>发行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>

@@ -58,6 +58,8 @@ class CustomerScreen(QWidget):
         self.message_label = QLabel()
         self.message_label.setObjectName("customerMessageLabel")
         self.message_label.setWordWrap(True)
+        self.reading_button = self._reading_button(ctx)
+        self.reading_dialog: ReadingDialog | None = None
         search = QHBoxLayout()
         search.addWidget(QLabel(self.tr("Account number (户号)")))
         search.addWidget(self.customer_no_edit, 1)
@@ -83,8 +85,6 @@ class CustomerScreen(QWidget):
         contact.addWidget(self.phone_edit, 1)
         contact.addWidget(self.save_phone_button)
         self.contact_box.setVisible(ctx.session.can(Perm.EDIT_CUSTOMERS))
-        self.reading_button = self._reading_button(ctx)
-        self.reading_dialog: ReadingDialog | None = None
 
         layout = QVBoxLayout(self)
         layout.addLayout(search)
