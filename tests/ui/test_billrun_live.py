@@ -78,8 +78,10 @@ def test_clerk_runs_a_book_and_the_cashier_explains_and_collects(
     with qtbot.waitSignal(screen.run_loaded, timeout=TIMEOUT_MS):
         screen.calculate_button.click()
     _wait_idle(qtbot)
-    assert screen.run is not None and screen.run.state is RunState.CALCULATED
-    assert seen[-1] == 4 and len(set(seen)) >= 3, seen  # the bar followed the chunks
+    assert screen.run is not None
+    assert screen.run.state is RunState.CALCULATED
+    assert seen[-1] == 4, seen
+    assert len(set(seen)) >= 3, seen  # the bar followed the chunks
     assert [d.customer_no for d in screen.model.rows()] == [ZHANG_WEI, LI_XIUYING, WANG_FANG, COMMERCIAL]
 
     # The anomaly: 王芳 used nothing; the filter shows her alone, in the warning colour, with the sentence.
@@ -100,7 +102,9 @@ def test_clerk_runs_a_book_and_the_cashier_explains_and_collects(
     with qtbot.waitSignal(screen.run_loaded, timeout=TIMEOUT_MS):
         hold.ok_button.click()
     _wait_idle(qtbot)
-    assert screen.selected_draft() is not None and screen.selected_draft().held  # type: ignore[union-attr]
+    held = screen.selected_draft()
+    assert held is not None
+    assert held.held
     with qtbot.waitSignal(screen.run_loaded, timeout=TIMEOUT_MS):
         screen.set_filter(DraftFilter.HELD)
     _wait_idle(qtbot)
@@ -127,7 +131,9 @@ def test_clerk_runs_a_book_and_the_cashier_explains_and_collects(
         screen.recalculate_button.click()
     _wait_idle(qtbot)
     draft = screen.selected_draft()
-    assert draft is not None and draft.total_kwh == Decimal("120.50") and draft.held
+    assert draft is not None
+    assert draft.total_kwh == Decimal("120.50")
+    assert draft.held
     qtbot.waitUntil(lambda: bool(screen.lines.lines()), timeout=TIMEOUT_MS)
     assert screen.lines.lines()[0].kind is LineKind.ENERGY
     with qtbot.waitSignal(screen.run_loaded, timeout=TIMEOUT_MS):
@@ -139,12 +145,15 @@ def test_clerk_runs_a_book_and_the_cashier_explains_and_collects(
         screen.set_filter(DraftFilter.ALL)
     _wait_idle(qtbot)
     release = screen.open_release()
-    assert release is not None and "¥" in release.text_label.text()
+    assert release is not None
+    assert "¥" in release.text_label.text()
     with qtbot.waitSignal(screen.released, timeout=TIMEOUT_MS) as blocker:
         release.ok_button.click()
     assert blocker.args[0].bills_released == 4
     _wait_idle(qtbot)
-    assert screen.run is not None and screen.run.state is RunState.RELEASED
+    released = screen.run
+    assert released is not None
+    assert released.state == RunState.RELEASED
     bills = {d.customer_no: d.bill_no for d in screen.model.rows()}
     assert all(bills.values())
 
@@ -154,7 +163,8 @@ def test_clerk_runs_a_book_and_the_cashier_explains_and_collects(
     qtbot.addWidget(lines)
     with qtbot.waitSignal(lines.lines_shown, timeout=TIMEOUT_MS):
         lines.show()
-    assert lines.bill is not None and lines.bill.kwh == Decimal("120.50")
+    assert lines.bill is not None
+    assert lines.bill.kwh == Decimal("120.50")
     assert lines.lines.lines()[0].quantity == Decimal("120.50")
     assert lines.notice.save_button.isEnabled()
     offline = BillLinesDialog(ctx=cashier, bill_no=str(bills[WANG_FANG]), offline=True)
