@@ -41,7 +41,7 @@ SCREENS = {
     Role.CASHIER: ["account", "shift", "desk", "settlement", "outbox"],
     Role.METER_READER: ["account", "customer"],
     Role.SUPERVISOR: ["account", "shift", "desk", "settlement", "outbox", "audit"],
-    Role.BILLING_CLERK: ["account", "customer"],
+    Role.BILLING_CLERK: ["account", "customer", "billrun"],
     Role.BUSINESS_CLERK: ["account", "customer"],
     Role.ADMIN: ["account", "customer", "users", "audit"],
 }
