@@ -212,7 +212,8 @@ def _check_place(ctx: CallContext, req: EnterReadingRequest, meter: Meter, curre
     """Where the reading goes: refuses a second original of a period, checks a correction's target; returns the
     reading corrected (None for a new one)."""
     is_change = req.status is ReadingStatus.METER_CHANGED
-    same = [r for r in current if r.period == req.period and (r.status is ReadingStatus.METER_CHANGED) == is_change]
+    same = [r for r in current if r.meter_id == meter.id and r.period == req.period
+            and (r.status is ReadingStatus.METER_CHANGED) == is_change]
     if req.corrects_reading_id is None:
         if same:
             raise AppError(ErrorCode.READING_EXISTS, asset_no=meter.asset_no, period=req.period,
@@ -225,10 +226,8 @@ def _check_place(ctx: CallContext, req: EnterReadingRequest, meter: Meter, curre
             target.status is ReadingStatus.METER_CHANGED) != is_change:
         raise AppError(ErrorCode.READING_CORRECTION_MISMATCH, reading_id=target.id)
     if target not in current:
-        successor = [r for r in current if r.meter_id == meter.id and r.period == req.period
-                     and (r.status is ReadingStatus.METER_CHANGED) == is_change]
         raise AppError(ErrorCode.READING_ALREADY_CORRECTED, reading_id=target.id,
-                       current_id=successor[0].id if successor else 0)
+                       current_id=same[0].id if same else 0)
     return target
 
 
