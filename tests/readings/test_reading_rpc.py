@@ -165,6 +165,7 @@ class TestEnter:
         add_meter(db, world, asset_no="NEW-0001", customer_no=ZHANG_WEI, registers=["total"], multiplier=2,
                   installed_on=dt.date(2026, 10, 8))
         final = ok(enter(reader, status="meter_changed", read_on="2026-10-08", values={"total": "520.00"}))
+        assert final["kwh"] == {"total": "20.00"}  # the old meter's part until the new meter is read
         start = ok(enter(reader, asset_no="NEW-0001", status="meter_changed", read_on="2026-10-08",
                          values={"total": "0.00"}, old_final_reading_id=final["reading_id"]))
         assert start["old_final_reading_id"] == final["reading_id"]
