@@ -144,8 +144,8 @@ class TestEnter:
         ok(enter(reader, period=202609, read_on="2026-09-15"))
         wrong = ok(enter(reader, values={"total": "1800.00"}))
         assert "rise_vs_previous" not in codes(wrong)  # the previous period has no consumption to compare with
-        fixed = ok(enter(reader, values={"total": "180.00"}, corrects_reading_id=wrong["reading_id"],
-                         reason="抄错一位"))
+        fixed = ok(enter(reader, values={"total": "180.00"},
+                         correction={"reading_id": wrong["reading_id"], "reason": "抄错一位"}))
         assert fixed["supersedes_id"] == wrong["reading_id"]
         assert fixed["kwh"] == {"total": "80.00"}
         assert fixed["reason"] == "抄错一位"
@@ -171,7 +171,7 @@ class TestEnter:
         assert start["old_final_reading_id"] == final["reading_id"]
         view = ok(enter(reader, asset_no="NEW-0001", values={"total": "30.00"}))
         assert view["kwh"] == {"total": "80.00"}  # 20 × 1 + 30 × 2
-        history = ok(reader.call("reading.list_readings", {"asset_no": "NEW-0001"}))
+        history = ok(reader.call("reading.list_readings", {"customer_no": ZHANG_WEI, "asset_no": "NEW-0001"}))
         assert [m["asset_no"] for m in history["meters"]] == ["NEW-0001"]
         assert len(history["readings"]) == 2
 
@@ -197,12 +197,13 @@ class TestList:
     def test_unknown_customer_and_meter(self, reader: Caller) -> None:
         """An unknown 户号 or meter is refused with its code."""
         assert reader.call("reading.list_readings", {"customer_no": "3309999999"}).code == "CUSTOMER_NOT_FOUND"
-        assert reader.call("reading.list_readings", {"asset_no": "NOPE-1"}).code == "METER_NOT_FOUND"
+        answer = reader.call("reading.list_readings", {"customer_no": ZHANG_WEI, "asset_no": "NOPE-1"})
+        assert answer.code == "METER_NOT_FOUND"
 
-    def test_customer_or_meter_not_both(self, reader: Caller) -> None:
-        """The request names a customer or a meter, exactly one."""
-        answer = reader.call("reading.list_readings", {"customer_no": ZHANG_WEI, "asset_no": ZHANG_METER})
-        assert answer.code == "INVALID_REQUEST"
+    def test_meter_of_another_customer(self, reader: Caller) -> None:
+        """A meter is listed only under its own customer."""
+        answer = reader.call("reading.list_readings", {"customer_no": ZHANG_WEI, "asset_no": WANG_METER})
+        assert (answer.code, answer.params) == ("METER_NOT_FOUND", {"asset_no": WANG_METER})
 
 
 class TestRefusals:
@@ -261,21 +262,22 @@ class TestRefusals:
 
     def test_correction_of_an_unknown_reading(self, reader: Caller, db: Session) -> None:
         """A correction must name an existing reading."""
-        self.refused(reader, db, "READING_NOT_FOUND", corrects_reading_id=987654, reason="核对")
+        self.refused(reader, db, "READING_NOT_FOUND", correction={"reading_id": 987654, "reason": "核对"})
 
     def test_correction_of_a_corrected_reading(self, reader: Caller, db: Session) -> None:
         """Only the current reading is corrected; the answer names it."""
         first = ok(enter(reader))
-        second = ok(enter(reader, values={"total": "101.00"}, corrects_reading_id=first["reading_id"], reason="核对"))
+        second = ok(enter(reader, values={"total": "101.00"},
+                          correction={"reading_id": first["reading_id"], "reason": "核对"}))
         answer = self.refused(reader, db, "READING_ALREADY_CORRECTED", values={"total": "102.00"},
-                              corrects_reading_id=first["reading_id"], reason="再核对")
+                              correction={"reading_id": first["reading_id"], "reason": "再核对"})
         assert answer.params == {"reading_id": first["reading_id"], "current_id": second["reading_id"]}
 
     def test_correction_for_another_period(self, reader: Caller, db: Session) -> None:
         """A correction keeps the meter and period of the reading it corrects."""
         first = ok(enter(reader))
         self.refused(reader, db, "READING_CORRECTION_MISMATCH", period=202611, read_on="2026-11-15",
-                     corrects_reading_id=first["reading_id"], reason="核对")
+                     correction={"reading_id": first["reading_id"], "reason": "核对"})
 
     @pytest.mark.parametrize(("read_on", "problem"), [("2026-11-24", "future"), ("2019-12-31", "before_installation")])
     def test_impossible_date(self, reader: Caller, db: Session, read_on: str, problem: str) -> None:
@@ -297,6 +299,21 @@ class TestRefusals:
                               old_final_reading_id=regular["reading_id"])
         assert answer.params == {"reading_id": regular["reading_id"], "problem": "not_a_final"}
 
+    def test_no_such_month(self, reader: Caller, db: Session) -> None:
+        """A period whose month is not 1–12."""
+        answer = self.refused(reader, db, "READING_PERIOD_INVALID", period=202613)
+        assert answer.params == {"period": 202613}
+
+    def test_values_for_a_closed_door(self, reader: Caller, db: Session) -> None:
+        """门闭 and 表坏 carry no register values."""
+        answer = self.refused(reader, db, "READING_VALUES_NOT_EXPECTED", status="no_access")
+        assert answer.params == {"status": "no_access"}
+
+    def test_old_final_on_a_regular_reading(self, reader: Caller, db: Session) -> None:
+        """Only a 换表 reading names an old meter's final reading."""
+        answer = self.refused(reader, db, "METER_CHANGE_INVALID", old_final_reading_id=5)
+        assert answer.params == {"reading_id": 5, "problem": "not_a_change"}
+
     def test_without_cosign(self, reader: Caller, db: Session) -> None:
         """A manual reading needs a supervisor's co-sign."""
         readings = count(db, Reading)
@@ -304,13 +321,14 @@ class TestRefusals:
         assert count(db, Reading) == readings
 
     @pytest.mark.parametrize("bad", [
-        {"status": "no_access", "values": {"total": "1.00"}},  # a closed door has no values
-        {"corrects_reading_id": 1},  # a correction without a reason
+        {"correction": {"reading_id": 1}},  # a correction without a reason
         {"values": {"total": 100.5}},  # a float
         {"values": {"total": "100.005"}},  # registers are read to 0.01
         {"values": {"total": "-1.00"}},  # negative
-        {"period": 202613},  # no such month
+        {"values": {"total": "1e3"}},  # not as the meter shows it
+        {"period": 209913},  # outside the years
         {"values": {"sum": "1.00"}},  # no such register
+        {"old_final_reading_id": 2**63},  # beyond any id
     ])
     def test_malformed(self, reader: Caller, db: Session, bad: dict[str, Any]) -> None:
         """Requests the contract refuses before the service runs."""
