@@ -121,7 +121,8 @@ class ErrorCode(StrEnum):
     READING_ALREADY_CORRECTED = "READING_ALREADY_CORRECTED"
     #: A correction names a reading of another meter, period or kind.
     READING_CORRECTION_MISMATCH = "READING_CORRECTION_MISMATCH"
-    #: ``problem``: ``not_a_final``, ``same_meter``, ``other_customer``, ``other_period``, ``superseded``, ``taken``.
+    #: ``problem``: ``not_a_change``, ``not_a_final``, ``same_meter``, ``other_customer``, ``other_period``,
+    #: ``superseded``, ``taken``.
     METER_CHANGE_INVALID = "METER_CHANGE_INVALID"
     # tariffs (issue 12, helper "tariffs")
     TARIFF_NOT_FOUND = "TARIFF_NOT_FOUND"
@@ -133,6 +134,10 @@ class ErrorCode(StrEnum):
     PRICE_NOT_DECIMAL = "PRICE_NOT_DECIMAL"
     #: ``server.pricing.price`` cannot price the period (``refusal``: a ``PricingRefusal`` value, and its figures).
     PRICING_REFUSED = "PRICING_REFUSED"
+    #: A period ``YYYYMM`` whose month is not 1–12.
+    READING_PERIOD_INVALID = "READING_PERIOD_INVALID"
+    #: Register values for a reading of a closed door (门闭) or a broken meter (表坏).
+    READING_VALUES_NOT_EXPECTED = "READING_VALUES_NOT_EXPECTED"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -236,6 +241,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.TARIFF_NO_VERSION: 422,
     ErrorCode.PRICE_NOT_DECIMAL: 422,
     ErrorCode.PRICING_REFUSED: 422,
+    ErrorCode.READING_PERIOD_INVALID: 422,
+    ErrorCode.READING_VALUES_NOT_EXPECTED: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

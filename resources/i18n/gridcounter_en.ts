@@ -1614,6 +1614,14 @@
         <translation>This consumption cannot be priced: {refusal}</translation>
     </message>
     <message>
+        <source>{period} is not a billing period (year and month, YYYYMM).</source>
+        <translation>{period} is not a billing period (year and month, YYYYMM).</translation>
+    </message>
+    <message>
+        <source>A reading marked “{status}” has no register values: leave them empty.</source>
+        <translation>A reading marked “{status}” has no register values: leave them empty.</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>
@@ -2614,6 +2622,10 @@
     <message>
         <source>it is not later than the previous reading</source>
         <translation>it is not later than the previous reading</translation>
+    </message>
+    <message>
+        <source>only a meter change reading names an old meter&apos;s final reading</source>
+        <translation>only a meter change reading names an old meter&apos;s final reading</translation>
     </message>
     <message>
         <source>it is not the final reading of a replaced meter</source>
