@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, mo
 from shared_models.methods.customers import CustomerCategory
 from shared_models.money import MoneyFormatError, NonNegativeFenField, parse_price
 from shared_models.rpc import Model
+from shared_models.rules.late_fees import CrossYearRule, LateFeeRule
 
 MINUTES_PER_DAY: Final = 24 * 60
 
@@ -156,6 +157,9 @@ class TouSeason(Model):
 
     name: str
     months: list[int] = Field(min_length=1)
+    #: This season's period prices where they differ from the spec's (Shanghai: summer and winter peak
+    #: +80 %, other months +60 %); a period not listed takes the spec's price.
+    prices: dict[TouPeriod, Price] = Field(default_factory=dict)
     spans: list[TouSpan] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -186,8 +190,9 @@ class TouPricing(StrEnum):
 class TouSpec(Model):
     """Time of use (DOMAIN §2): seasons partitioning the year, and the price of each period.
 
-    With ``RATIO`` pricing ``prices`` are factors on the energy price without the added funds (the funds
-    and the basic charge never float); with ``ABSOLUTE`` they are yuan/kWh.
+    With ``RATIO`` pricing ``prices`` are factors on the energy price less the government funds included in
+    it (those are added back unchanged; added funds and the basic charge never float); with ``ABSOLUTE`` they
+    are yuan/kWh. A season may override the prices of some periods (``TouSeason.prices``).
     """
 
     seasons: list[TouSeason] = Field(min_length=1)
@@ -199,13 +204,26 @@ class TouSpec(Model):
         months = sorted(m for s in self.seasons for m in s.months)
         if months != list(range(1, 13)):
             raise ValueError("the TOU seasons must cover each month of the year exactly once")
-        used = {span.period for s in self.seasons for span in s.spans}
-        missing = used - set(self.prices)
-        if missing:
-            raise ValueError(f"no price for TOU period(s): {', '.join(sorted(missing))}")
-        if any(p < 0 for p in self.prices.values()):
+        for season in self.seasons:
+            used = {span.period for span in season.spans}
+            missing = used - set(self.prices) - set(season.prices)
+            if missing:
+                raise ValueError(f"season {season.name}: no price for TOU period(s): {', '.join(sorted(missing))}")
+        if any(p < 0 for p in [*self.prices.values(), *(p for s in self.seasons for p in s.prices.values())]):
             raise ValueError("a TOU price must not be negative")
         return self
+
+    def season_of(self, month: int) -> TouSeason:
+        """The season holding a month (1..12)."""
+        return next(s for s in self.seasons if month in s.months)
+
+    def prices_in(self, month: int) -> dict[TouPeriod, Decimal]:
+        """The period prices in force in a month: the spec's, overridden by the month's season."""
+        return {**self.prices, **self.season_of(month).prices}
+
+    def seasonal(self) -> bool:
+        """Whether some season prices a period differently (a period crossing seasons must then be split)."""
+        return any(s.prices for s in self.seasons)
 
 
 class DemandBasis(StrEnum):
@@ -293,6 +311,12 @@ class LateFeeSpec(Model):
         if self.daily_permille_current < 0 or self.daily_permille_cross_year < 0:
             raise ValueError("a late-fee rate must not be negative")
         return self
+
+    def rule(self) -> LateFeeRule:
+        """The counter's late-fee rule (``shared_models.rules.late_fees``) with these terms."""
+        return LateFeeRule(daily_permille_current=self.daily_permille_current,
+                           daily_permille_cross_year=self.daily_permille_cross_year,
+                           cross_year=CrossYearRule(self.cross_year.value), minimum_fen=self.minimum_fen)
 
 
 class TariffVersionDoc(Model):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from server.pricing.errors import PricingError, PricingRefusal
 from server.pricing.lines import DraftLine, line_amount
 from server.pricing.segments import Segment
+from server.pricing.units import plain
 from shared_models.pricing import CustomerTerms, LineKind, Usage
 from shared_models.tariffs import DemandBasis, TwoPartSpec
 
@@ -64,16 +65,17 @@ def basic_lines(seg: Segment, usage: Usage, terms: CustomerTerms) -> list[DraftL
         raise PricingError(PricingRefusal.NO_MAX_DEMAND)
     price = spec.demand_price_per_kw
     if terms.capacity_kva and usage.total_kwh / terms.capacity_kva >= spec.high_use_kwh_per_kva:
-        price = price * spec.high_use_factor
+        price = plain(price * spec.high_use_factor)
     if basis is DemandBasis.DEMAND:
         return [line(LineKind.BASIC_DEMAND, usage.max_demand_kw, price)]
     if terms.contract_demand_kw is None:
         raise PricingError(PricingRefusal.NO_CONTRACT_DEMAND)
     if terms.capacity_kva is None:
         raise PricingError(PricingRefusal.NO_CAPACITY)
-    contract = max(terms.contract_demand_kw, terms.capacity_kva * spec.contract_floor_share)
-    limit = contract * spec.over_contract_share
+    contract = plain(max(terms.contract_demand_kw, terms.capacity_kva * spec.contract_floor_share))
+    limit = plain(contract * spec.over_contract_share)
     if usage.max_demand_kw <= limit:
         return [line(LineKind.BASIC_DEMAND, contract, price)]
     return [line(LineKind.BASIC_DEMAND, limit, price),
-            line(LineKind.BASIC_DEMAND_OVER, usage.max_demand_kw - limit, price * spec.over_contract_factor)]
+            line(LineKind.BASIC_DEMAND_OVER, plain(usage.max_demand_kw - limit),
+                 plain(price * spec.over_contract_factor))]

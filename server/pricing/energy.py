@@ -9,7 +9,7 @@ from decimal import Decimal
 from server.pricing.errors import PricingError, PricingRefusal
 from server.pricing.lines import DraftLine, line_amount
 from server.pricing.segments import Segment
-from server.pricing.units import allocate, from_units, round_units
+from server.pricing.units import allocate, from_units, plain, round_units
 from shared_models.pricing import CustomerTerms, HouseholdAdjustment, HouseholdKind, LineKind, Usage
 from shared_models.tariffs import (
     TariffVersionDoc,
@@ -45,8 +45,8 @@ def included_funds_rate(version: TariffVersionDoc) -> Decimal:
     return sum((f.rate_per_kwh for f in version.funds if f.included), Decimal(0))
 
 
-def unit_price(version: TariffVersionDoc, tier_index: int, period: TouPeriod | None) -> Decimal:
-    """The yuan/kWh of a tier (0-based; 0 without tiers) in a TOU period (None = not TOU).
+def unit_price(version: TariffVersionDoc, tier_index: int, period: TouPeriod | None, month: int) -> Decimal:
+    """The yuan/kWh of a tier (0-based; 0 without tiers) in a TOU period (None = not TOU) in a month (its season).
 
     TOU ratios float only the energy price without the included funds: (energy − funds) × ratio + funds;
     tier increments are added after the ratio and never float (DOMAIN §2 "the floating base excludes funds").
@@ -60,15 +60,16 @@ def unit_price(version: TariffVersionDoc, tier_index: int, period: TouPeriod | N
     if period is None or version.tou is None:
         return version.energy_price + increment
     tou = version.tou
-    if period not in tou.prices:
+    prices = tou.prices_in(month)
+    if period not in prices:
         if period is not TouPeriod.FLAT:
             raise PricingError(PricingRefusal.TOU_PERIOD_NOT_PRICED, period=period.value,
-                               version_from=version.effective_from.isoformat())
+                               version_from=version.effective_from.isoformat(), month=str(month))
         return version.energy_price + increment  # 平 is the energy price itself
     if tou.pricing is TouPricing.ABSOLUTE:
-        return tou.prices[period] + increment
+        return prices[period] + increment
     funds = included_funds_rate(version)
-    return (version.energy_price - funds) * tou.prices[period] + funds + increment
+    return plain((version.energy_price - funds) * prices[period] + funds + increment)
 
 
 def _supplied(terms: CustomerTerms, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
@@ -120,8 +121,10 @@ def tier_parts(counter_start: int, units: int, thresholds: list[int]) -> list[in
 
 
 def energy_lines(seg: Segment, usage: Usage, terms: CustomerTerms) -> list[DraftLine]:
-    """The segment's energy lines (and its free-kWh line, see ``free_kwh_line``)."""
+    """The segment's energy lines: one at the 合表 price, or one per tier (× TOU period with kWh), or one flat
+    line; a segment without kWh still shows one zero line."""
     version = seg.version
+    month = seg.days_from.month  # a segment lies inside one TOU season (split_period cuts at season changes)
     household = household_in_force(terms, usage)
 
     def line(units: int, price: Decimal, tier: int | None = None, period: TouPeriod | None = None) -> DraftLine:
@@ -145,15 +148,15 @@ def energy_lines(seg: Segment, usage: Usage, terms: CustomerTerms) -> list[Draft
         if part == 0 and (lines or any(parts)):
             continue  # a zero period still shows its one (zero) energy line
         if not tou or not part:
-            lines.append(line(part, unit_price(version, index, None), tier))
+            lines.append(line(part, unit_price(version, index, None, month), tier))
             continue
         for period, units in zip(tou, allocate(part, list(tou.values())), strict=True):
             if units:
-                lines.append(line(units, unit_price(version, index, period), tier, period))
+                lines.append(line(units, unit_price(version, index, period, month), tier, period))
     return lines
 
 
-def free_kwh_line(seg: Segment, usage: Usage, terms: CustomerTerms, free_units: int) -> DraftLine | None:
+def free_kwh_line(seg: Segment, free_units: int) -> DraftLine | None:
     """The 低保/五保 free kWh of the segment at minus the (tier 1, flat) energy price."""
     if not free_units:
         return None

@@ -1,8 +1,9 @@
 """The day split of a billing period (DOMAIN §1.3): parts by tariff version and tier cycle, kWh by calendar days.
 
-A period straddling a version change (or, under annual tiers, the start of the customer's tier cycle) is cut
-into parts of whole days; the total kWh, each TOU register and the reactive kvarh are split over the parts in
-proportion to their days by the largest-remainder method in units of 0.01 kWh, so the parts sum exactly.
+A period straddling a version change (or, under annual tiers, the start of the customer's tier cycle, or a
+change of TOU season whose prices differ) is cut into parts of whole days; the total kWh, each TOU register
+and the reactive kvarh are split over the parts in proportion to their days by the largest-remainder method
+in units of 0.01 kWh, so the parts sum exactly.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from shared_models.tariffs import (
     TariffVersionDoc,
     TierCycle,
     TouPeriod,
+    TouSpec,
     VersionDatesError,
     version_spans,
 )
@@ -67,7 +69,18 @@ def tou_weights(usage: Usage) -> dict[TouPeriod, int]:
     rest = to_units(usage.total_kwh) - sum(weights.values())
     if rest > 0:
         weights[TouPeriod.FLAT] = weights.get(TouPeriod.FLAT, 0) + rest
-    return weights
+    return {p: weights[p] for p in TouPeriod if p in weights}  # 尖, 峰, 平, 谷, 深谷: the bill's order
+
+
+def _season_end(tou: TouSpec, day: dt.date) -> dt.date:
+    """The last day before the next month that belongs to another TOU season (at most a year ahead)."""
+    season = tou.season_of(day.month)
+    month_start = day.replace(day=1)
+    for _ in range(12):
+        month_start = (month_start + dt.timedelta(days=32)).replace(day=1)
+        if tou.season_of(month_start.month) is not season:
+            return month_start - _DAY
+    return dt.date.max
 
 
 def _version_for(versions: Sequence[TariffVersionDoc], spans: Sequence[tuple[dt.date, dt.date | None]],
@@ -96,6 +109,8 @@ def split_period(versions: Sequence[TariffVersionDoc], usage: Usage, terms: Cust
         if version.tiers is not None and version.tiers.cycle is TierCycle.YEAR:
             cycle = cycle_bounds(terms.tier_cycle_start, day)
             end = min(end, cycle[1])
+        if version.tou is not None and version.tou.seasonal():
+            end = min(end, _season_end(version.tou, day))
         bounds.append((day, end, version, cycle))
         day = end + _DAY
     days = [(end - start).days + 1 for start, end, _v, _c in bounds]

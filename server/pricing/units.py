@@ -45,3 +45,8 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     for index in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:left]:
         parts[index] += 1
     return parts
+
+
+def plain(value: Decimal) -> Decimal:
+    """The same figure without the trailing zeros a multiplication leaves (0.6500 → 0.65, 210.00 → 210)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
