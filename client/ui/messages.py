@@ -272,8 +272,8 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "This consumption cannot be priced: {refusal}"),
 }
 
-#: Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED's
-#: ``refusal`` parameter).
+# Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED's
+# ``refusal`` parameter).
 PRICING_REFUSALS: dict[str, str] = {
     "version_dates": QT_TRANSLATE_NOOP("Pricing", "the tariff's versions overlap or leave a gap."),
     "no_version": QT_TRANSLATE_NOOP("Pricing", "no tariff version prices some days of the period."),
