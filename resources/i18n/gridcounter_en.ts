@@ -379,6 +379,7 @@
     </message>
     <message>
         <source>Close</source>
+        <extracomment>Whether the bill is paid: what is still owed of it, and what the prepayment paid at release.</extracomment>
         <translation>Close</translation>
     </message>
     <message>
@@ -392,6 +393,18 @@
     <message>
         <source>Bill {bill_no} · {customer_no} {name} · {start} to {end} · {kwh} kWh · tariff {tariff}</source>
         <translation>Bill {bill_no} · {customer_no} {name} · {start} to {end} · {kwh} kWh · tariff {tariff}</translation>
+    </message>
+    <message>
+        <source>Paid in full.</source>
+        <translation>Paid in full.</translation>
+    </message>
+    <message>
+        <source>Still owed: ¥{open} of ¥{amount}.</source>
+        <translation>Still owed: ¥{open} of ¥{amount}.</translation>
+    </message>
+    <message>
+        <source>The prepayment paid ¥{applied} of it when the bill was released.</source>
+        <translation>The prepayment paid ¥{applied} of it when the bill was released.</translation>
     </message>
 </context>
 <context>
@@ -2591,8 +2604,16 @@
         <translation>Status</translation>
     </message>
     <message>
-        <source>Note (the reason, for a correction)</source>
-        <translation>Note (the reason, for a correction)</translation>
+        <source>Reason for the correction</source>
+        <translation>Reason for the correction</translation>
+    </message>
+    <message>
+        <source>Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the reason below.</source>
+        <translation>Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the reason below.</translation>
+    </message>
+    <message>
+        <source>Give the reason for the correction.</source>
+        <translation>Give the reason for the correction.</translation>
     </message>
     <message>
         <source>{customer_no} {name} · book {book}</source>
@@ -2609,14 +2630,6 @@
     <message>
         <source>previous {value}</source>
         <translation>previous {value}</translation>
-    </message>
-    <message>
-        <source>Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the reason in the note.</source>
-        <translation>Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the reason in the note.</translation>
-    </message>
-    <message>
-        <source>Give the reason for the correction in the note.</source>
-        <translation>Give the reason for the correction in the note.</translation>
     </message>
     <message>
         <source>Reading {reading_id} of meter {asset_no} is stored.</source>

@@ -379,6 +379,7 @@
     </message>
     <message>
         <source>Close</source>
+        <extracomment>Whether the bill is paid: what is still owed of it, and what the prepayment paid at release.</extracomment>
         <translation>关闭</translation>
     </message>
     <message>
@@ -392,6 +393,18 @@
     <message>
         <source>Bill {bill_no} · {customer_no} {name} · {start} to {end} · {kwh} kWh · tariff {tariff}</source>
         <translation>电费单 {bill_no} · {customer_no} {name} · {start} 至 {end} · {kwh} 千瓦时 · 电价 {tariff}</translation>
+    </message>
+    <message>
+        <source>Paid in full.</source>
+        <translation>已全部缴清。</translation>
+    </message>
+    <message>
+        <source>Still owed: ¥{open} of ¥{amount}.</source>
+        <translation>尚欠 ¥{open}（电费共 ¥{amount}）。</translation>
+    </message>
+    <message>
+        <source>The prepayment paid ¥{applied} of it when the bill was released.</source>
+        <translation>发行时已由预收电费冲抵 ¥{applied}。</translation>
     </message>
 </context>
 <context>
@@ -2584,8 +2597,16 @@
         <translation>抄表状态</translation>
     </message>
     <message>
-        <source>Note (the reason, for a correction)</source>
-        <translation>备注（更正时填写原因）</translation>
+        <source>Reason for the correction</source>
+        <translation>更正原因</translation>
+    </message>
+    <message>
+        <source>Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the reason below.</source>
+        <translation>账期 {period} 已有抄表记录 {reading_id}（{when} 录入）。保存即更正该记录：请在下方填写更正原因。</translation>
+    </message>
+    <message>
+        <source>Give the reason for the correction.</source>
+        <translation>请填写更正原因。</translation>
     </message>
     <message>
         <source>{customer_no} {name} · book {book}</source>
@@ -2602,14 +2623,6 @@
     <message>
         <source>previous {value}</source>
         <translation>上期 {value}</translation>
-    </message>
-    <message>
-        <source>Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the reason in the note.</source>
-        <translation>{period} 已有示数 {reading_id}（{when} 抄）。保存即更正该示数：请在备注中填写原因。</translation>
-    </message>
-    <message>
-        <source>Give the reason for the correction in the note.</source>
-        <translation>请在备注中填写更正原因。</translation>
     </message>
     <message>
         <source>Reading {reading_id} of meter {asset_no} is stored.</source>

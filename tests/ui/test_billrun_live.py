@@ -7,21 +7,30 @@ bill's lines in the 360 view's bill lines (and, offline, that they are not avail
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from client.core.outbox.queue import Outbox
 from client.core.rpc_client import Cosign, RpcClient
+from client.core.sync import Backoff, SyncWorker
+from client.ui.context import UiContext
 from client.ui.ops import running_ops
 from client.ui.screens.bill_lines_dialog import BillLinesDialog
 from client.ui.screens.billrun_screen import BillRunScreen
+from client.ui.screens.cashier_screen import CashierScreen
 from shared_models.methods.billruns import DraftFilter, RunState
 from shared_models.methods.readings import ENTER_READING, EnterReadingRequest, ReadingStatus, Register
+from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
+from shared_models.money import format_fen
 from shared_models.pricing import LineKind
+from shared_models.rpc import Empty
 from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
 from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI, password_for
@@ -51,7 +60,7 @@ def readings(live_server: LiveServer) -> Iterator[None]:  # noqa: F811 - fixture
                                        (PERIOD, values[1], dt.date(2026, 11, 22))):
                 rpc.send(ENTER_READING, EnterReadingRequest(
                     asset_no=_asset_no(customer_no), period=period, read_on=day, status=ReadingStatus.ACTUAL,
-                    values={Register.TOTAL: Decimal(value)}), action=confirmed(), cosign=SUPERVISOR)
+                    values={Register.TOTAL: value}), action=confirmed(), cosign=SUPERVISOR)
         yield
     finally:
         rpc.close()
@@ -62,7 +71,8 @@ def _wait_idle(qtbot: QtBot) -> None:
 
 
 def test_clerk_runs_a_book_and_the_cashier_explains_and_collects(
-        qapp: QApplication, qtbot: QtBot, readings: None, sign_in_live: SignIn) -> None:  # noqa: F811
+        qapp: QApplication, qtbot: QtBot, readings: None, sign_in_live: SignIn,  # noqa: F811
+        tmp_path: Path) -> None:
     """Calculate with progress, hold the zero-consumption bill, correct its reading, recalculate, release; the
     cashier's bill lines show the released bill line by line, say offline that they are not available, and the
     bill is collected."""
@@ -157,17 +167,79 @@ def test_clerk_runs_a_book_and_the_cashier_explains_and_collects(
     bills = {d.customer_no: d.bill_no for d in screen.model.rows()}
     assert all(bills.values())
 
-    # The cashier's 360 view: the released bill of 王芳 line by line, the same widget.
+    # The cashier's desk: the shift open, 王芳 found; the released bill is among her open bills in the 360 view
+    # and its lines open from there, with the amount still owed.
+    bill_no = str(bills[WANG_FANG])
     cashier = sign_in_live("cashier1", "T0101")
-    lines = BillLinesDialog(ctx=cashier, bill_no=str(bills[WANG_FANG]), offline=False)
-    qtbot.addWidget(lines)
-    with qtbot.waitSignal(lines.lines_shown, timeout=TIMEOUT_MS):
-        lines.show()
-    assert lines.bill is not None
-    assert lines.bill.kwh == Decimal("120.50")
-    assert lines.lines.lines()[0].quantity == Decimal("120.50")
-    assert lines.notice.save_button.isEnabled()
-    offline = BillLinesDialog(ctx=cashier, bill_no=str(bills[WANG_FANG]), offline=True)
+    if cashier.rpc.call(GET_CURRENT, Empty()).shift is None:
+        cashier.rpc.send(OPEN, OpenShiftRequest(float_fen=0), action=confirmed())
+    outbox = Outbox.in_folder(tmp_path).open()
+    worker = SyncWorker(outbox=outbox, rpc=cashier.rpc, user=lambda: "cashier1",
+                        backoff=Backoff(base_s=0.1, cap_s=0.5), idle_s=0.2).start()
+    try:
+        _collect(qtbot, dataclasses.replace(cashier, outbox=outbox, sync=worker), bill_no)
+    finally:
+        worker.stop()
+    offline = BillLinesDialog(ctx=cashier, bill_no=bill_no, offline=True)
     qtbot.addWidget(offline)
     assert "not available offline" in offline.lines.title_label.text()
     assert offline.lines.lines() == []
+
+
+def _collect(qtbot: QtBot, ctx: UiContext, bill_no: str) -> None:
+    """At the desk: the bill's lines from the 360 view, the amount due taken in cash, the bill then paid."""
+    desk = CashierScreen(ctx=ctx)
+    qtbot.addWidget(desk)
+    desk.resize(1024, 768)
+    desk.show()
+    desk.refresh_shift()
+    _wait_idle(qtbot)
+    with qtbot.waitSignal(desk.overview_shown, timeout=TIMEOUT_MS):
+        desk.open_customer(WANG_FANG)
+    qtbot.waitUntil(desk.payment.quote_is_current, timeout=TIMEOUT_MS)
+    overview = desk.overview
+    numbers = [row.bill_no for row in overview.bills_model.rows()]
+    assert bill_no in numbers
+    overview.bills_table.selectRow(numbers.index(bill_no))
+    assert overview.selected_bill_no() == bill_no
+    overview.bill_lines_button.click()
+    lines = desk.dialog
+    assert isinstance(lines, BillLinesDialog)
+    qtbot.waitUntil(lambda: lines.bill is not None, timeout=TIMEOUT_MS)
+    assert lines.bill is not None
+    assert lines.bill.kwh == Decimal("120.50")
+    assert lines.lines.lines()[0].quantity == Decimal("120.50")
+    assert lines.bill.principal_open_fen == lines.bill.amount_fen > 0
+    assert lines.paid_label.text() == f"Still owed: ¥{format_fen(lines.bill.amount_fen)} of " \
+                                      f"¥{format_fen(lines.bill.amount_fen)}."
+    assert lines.notice.save_button.isEnabled()
+    lines.close_button.click()
+
+    # Collect: the whole amount due in cash, confirmed (F9's button).
+    customer = desk.payment.customer
+    assert customer is not None
+    due = customer.due_fen
+    assert due >= lines.bill.amount_fen
+    desk.payment.amount_edit.selectAll()
+    qtbot.keyClicks(desk.payment.amount_edit, format_fen(due))
+    qtbot.waitUntil(desk.payment.quote_is_current, timeout=TIMEOUT_MS)
+    qtbot.keyClicks(desk.payment.cash_handed_edit, format_fen(due))
+    assert desk.payment.problem_label.text() == ""
+    with qtbot.waitSignal(desk.payment_done, timeout=TIMEOUT_MS):
+        desk.payment.confirm_button.click()
+    receipt = desk.last_receipt
+    assert receipt is not None
+    assert not receipt.accepted_offline
+    assert receipt.paid_fen == due
+    assert bill_no in [b.bill_no for b in receipt.bills]
+    _wait_idle(qtbot)  # the 360 view reloads after the payment
+
+    # The bill has left the open bills, and its lines say it is paid.
+    qtbot.waitUntil(lambda: overview.bills_model.rowCount() == 0, timeout=TIMEOUT_MS)
+    paid = desk.open_bill_lines(bill_no)
+    qtbot.waitUntil(lambda: paid.bill is not None, timeout=TIMEOUT_MS)
+    assert paid.bill is not None
+    assert paid.bill.principal_open_fen == 0
+    assert paid.paid_label.text() == "Paid in full."
+    paid.close_button.click()
+    _wait_idle(qtbot)

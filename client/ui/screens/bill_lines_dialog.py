@@ -8,7 +8,7 @@ with the link down the dialog says the lines are not available offline and asks 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError
 from client.ui.context import UiContext
@@ -17,6 +17,7 @@ from client.ui.ops import Op
 from client.ui.widgets.bill_lines import BillLinesWidget
 from client.ui.widgets.bill_notice_bar import BillNoticeBar
 from shared_models.methods.billruns import GET_LINES, BillLines, BillRequest
+from shared_models.money import format_fen
 
 
 class BillLinesDialog(QDialog):
@@ -34,6 +35,10 @@ class BillLinesDialog(QDialog):
         self.bill_no = bill_no
         self.bill: BillLines | None = None
         self.lines = BillLinesWidget()
+        #: Whether the bill is paid: what is still owed of it, and what the prepayment paid at release.
+        self.paid_label = QLabel()
+        self.paid_label.setObjectName("billPaidLabel")
+        self.paid_label.setWordWrap(True)
         state = ctx.session.state
         self.notice = BillNoticeBar(hall_name=state.counter.hall_name if state is not None else "")
         self.close_button = QPushButton(self.tr("Close"))
@@ -42,6 +47,7 @@ class BillLinesDialog(QDialog):
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
         layout = QVBoxLayout(self)
         layout.addWidget(self.lines, 1)
+        layout.addWidget(self.paid_label)
         layout.addWidget(self.notice)
         layout.addWidget(buttons)
         self.close_button.clicked.connect(self.reject)
@@ -64,8 +70,21 @@ class BillLinesDialog(QDialog):
                     start=bill.period_from.isoformat() if bill.period_from else "",
                     end=bill.period_to.isoformat() if bill.period_to else "", kwh=bill.kwh, tariff=bill.tariff_name),
             lines=bill.lines, total_fen=bill.amount_fen)
+        self.paid_label.setText(self.paid_text(bill))
         self.notice.set_bill(bill)
         self.lines_shown.emit(bill)
+
+    def paid_text(self, bill: BillLines) -> str:
+        """Paid in full, or how much of the bill is still owed; and what the prepayment paid at release."""
+        if bill.principal_open_fen <= 0:
+            text = self.tr("Paid in full.")
+        else:
+            text = self.tr("Still owed: ¥{open} of ¥{amount}.").format(
+                open=format_fen(bill.principal_open_fen), amount=format_fen(bill.amount_fen))
+        if bill.prepayment_applied_fen:
+            text += " " + self.tr("The prepayment paid ¥{applied} of it when the bill was released.").format(
+                applied=format_fen(bill.prepayment_applied_fen))
+        return text
 
     def _on_failed(self, exc: BaseException) -> None:
         if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:

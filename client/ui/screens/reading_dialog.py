@@ -44,6 +44,7 @@ from shared_models.methods.readings import (
     EnterReadingRequest,
     ListReadingsRequest,
     MeterView,
+    ReadingCorrection,
     ReadingHistory,
     ReadingSource,
     ReadingStatus,
@@ -151,7 +152,7 @@ class ReadingDialog(QDialog):
         layout.addWidget(self.rollover_check)
         layout.addWidget(self.correction_label)
         note = QFormLayout()
-        note.addRow(self.tr("Note (the reason, for a correction)"), self.note_edit)
+        note.addRow(self.tr("Reason for the correction"), self.note_edit)
         layout.addLayout(note)
         layout.addWidget(self.cosign)
         layout.addWidget(self.result_label)
@@ -236,11 +237,12 @@ class ReadingDialog(QDialog):
         if current is not None:
             self.correction_label.setText(self.tr(
                 "Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the "
-                "reason in the note.").format(period=current.period, reading_id=current.reading_id,
+                "reason below.").format(period=current.period, reading_id=current.reading_id,
                                               when=current.read_on.isoformat()))
             self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(current.status.value)))
         else:
             self.correction_label.setText("")
+        self.note_edit.setEnabled(current is not None)  # only a correction carries a reason
         self._render_values_enabled()
 
     def _render_values_enabled(self) -> None:
@@ -266,7 +268,7 @@ class ReadingDialog(QDialog):
         note = self.note_edit.text().strip() or None
         current = self.current_reading()
         if current is not None and note is None:
-            self.error_label.setText(self.tr("Give the reason for the correction in the note."))
+            self.error_label.setText(self.tr("Give the reason for the correction."))
             return
         cosign = self.cosign.cosign()
         if cosign is None:  # the server refuses the same; saying it here spares the round trip
@@ -277,7 +279,8 @@ class ReadingDialog(QDialog):
             "asset_no": meter.asset_no, "period": self.period(),
             "read_on": dt.date(read_on.year(), read_on.month(), read_on.day()), "status": status,
             "source": ReadingSource.MANUAL, "values": values, "rollover_confirmed": self.rollover_check.isChecked(),
-            "corrects_reading_id": current.reading_id if current is not None else None, "reason": note,
+            "correction": ReadingCorrection(reading_id=current.reading_id, reason=note)
+            if current is not None and note is not None else None,
         }
         self.error_label.clear()
         rpc, slot = self._ctx.rpc, self.slot
