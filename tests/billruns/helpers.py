@@ -14,10 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.models.audit import AuditRecord
-from server.models.billing import Bill, BillLine, Reading
+from server.models.billing import Bill, BillLine
 from server.models.billruns import BillDraft, BillDraftLine, BillRun
 from server.models.customers import Customer, Meter, TariffKind, TariffVersion
 from server.models.ledger import LedgerEntry
+from server.models.readings import Reading
+from shared_models.methods.readings import ReadingStatus
 from shared_models.money import parse_price
 from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI, World, password_for
 from tests.rpc_helpers import Answer, Caller
@@ -38,7 +40,8 @@ BOOKED_TABLES = (Bill, BillLine, LedgerEntry, BillDraft, BillDraftLine, BillRun,
 def add_reading(db: Session, world: World, customer_no: str, *, period: int, value: str, read_on: dt.date) -> None:
     """A total-register reading of the customer's meter."""
     meter_id = db.execute(select(Meter.id).where(Meter.customer_id == world.customers[customer_no])).scalar_one()
-    db.add(Reading(meter_id=meter_id, period=period, read_on=read_on, value=Decimal(value), status="normal"))
+    db.add(Reading(meter_id=meter_id, period=period, read_on=read_on, total=Decimal(value),
+                   status=ReadingStatus.ACTUAL))
     db.commit()
 
 

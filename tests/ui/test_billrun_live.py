@@ -8,17 +8,15 @@ bill's lines in the 360 view's bill lines (and, offline, that they are not avail
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from client.core.outbox.queue import Outbox
-from client.core.rpc_client import Cosign, RpcClient
 from client.core.sync import Backoff, SyncWorker
 from client.ui.context import UiContext
 from client.ui.ops import running_ops
@@ -26,44 +24,25 @@ from client.ui.screens.bill_lines_dialog import BillLinesDialog
 from client.ui.screens.billrun_screen import BillRunScreen
 from client.ui.screens.cashier_screen import CashierScreen
 from shared_models.methods.billruns import DraftFilter, RunState
-from shared_models.methods.readings import ENTER_READING, EnterReadingRequest, ReadingStatus, Register
 from shared_models.methods.shifts import GET_CURRENT, OPEN, OpenShiftRequest
 from shared_models.money import format_fen
 from shared_models.pricing import LineKind
 from shared_models.rpc import Empty
 from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
-from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI, password_for
-from tests.ui.live_helpers import SignIn, live_client, sign_in_live  # noqa: F401 - the fixture
+from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI
+from tests.ui.billrun_live_helpers import BOOK, PERIOD, SUPERVISOR, TIMEOUT_MS, enter_readings
+from tests.ui.live_helpers import SignIn, sign_in_live  # noqa: F401 - the fixture
 
-TIMEOUT_MS = 20_000
-BOOK, PERIOD = "T01-B001", 202611
 #: 户号 → (reading of 2026-10, reading of 2026-11); 王芳's November reading repeats October's: no consumption.
 READINGS = {ZHANG_WEI: ("1000.00", "1180.00"), LI_XIUYING: ("500.00", "600.00"), WANG_FANG: ("2000.00", "2000.00"),
             COMMERCIAL: ("8000.00", "8500.00")}
-SUPERVISOR = Cosign(username="super1", password=password_for("super1"))
-
-
-def _asset_no(customer_no: str) -> str:
-    index = [ZHANG_WEI, LI_XIUYING, WANG_FANG, COMMERCIAL].index(customer_no)
-    return f"{index:022d}"
 
 
 @pytest.fixture(scope="module")
-def readings(live_server: LiveServer) -> Iterator[None]:  # noqa: F811 - fixture
+def readings(live_server: LiveServer) -> None:  # noqa: F811 - fixture
     """The meter reader's October and November readings of the book, entered as the handheld would not: by hand."""
-    rpc: RpcClient
-    rpc, _ = live_client(live_server, "reader1", "T0101")
-    try:
-        for customer_no, values in READINGS.items():
-            for period, value, day in ((202610, values[0], dt.date(2026, 10, 25)),
-                                       (PERIOD, values[1], dt.date(2026, 11, 22))):
-                rpc.send(ENTER_READING, EnterReadingRequest(
-                    asset_no=_asset_no(customer_no), period=period, read_on=day, status=ReadingStatus.ACTUAL,
-                    values={Register.TOTAL: value}), action=confirmed(), cosign=SUPERVISOR)
-        yield
-    finally:
-        rpc.close()
+    enter_readings(live_server, READINGS)
 
 
 def _wait_idle(qtbot: QtBot) -> None:
@@ -242,4 +221,4 @@ def _collect(qtbot: QtBot, ctx: UiContext, bill_no: str) -> None:
     assert paid.bill.principal_open_fen == 0
     assert paid.paid_label.text() == "Paid in full."
     paid.close_button.click()
-    _wait_idle(qtbot)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(paid), timeout=TIMEOUT_MS)  # gone before the desk is torn down

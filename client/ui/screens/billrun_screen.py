@@ -102,6 +102,9 @@ class BillRunScreen(QWidget):
         self.page: RunPage | None = None
         self.run: RunSummary | None = None
         self.reading_dialog: ReadingDialog | None = None
+        #: After a mutation of the selected draft: its customer and row, so that the reload selects the same
+        #: customer or, when the filter no longer lists it, the row that took its place.
+        self._follow: tuple[str, int] | None = None
         # One pending action per kind of mutation: a retry after a lost answer is the same action.
         self.slots = {name: ActionSlot() for name in ("calculate", "hold", "unhold", "recalculate", "release")}
         self._build()
@@ -266,15 +269,29 @@ class BillRunScreen(QWidget):
             return None
         return self.model.row_at(self.proxy.mapToSource(index).row())
 
+    def row_of(self, customer_no: str) -> int:
+        """The table row (as sorted) of ``customer_no``; -1 when it is not listed."""
+        for row in range(self.proxy.rowCount()):
+            draft = self.model.row_at(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+            if draft is not None and draft.customer_no == customer_no:
+                return row
+        return -1
+
     def select_customer(self, customer_no: str) -> bool:
         """Select the row of ``customer_no``; False when it is not listed."""
-        for row in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            draft = self.model.row_at(source.row())
-            if draft is not None and draft.customer_no == customer_no:
-                self.table.setCurrentIndex(self.proxy.index(row, 0))
-                return True
-        return False
+        row = self.row_of(customer_no)
+        if row < 0:
+            return False
+        self.table.setCurrentIndex(self.proxy.index(row, 0))
+        return True
+
+    def select_row(self, row: int) -> None:
+        """Select the table's ``row`` (as sorted); a row outside the table selects nothing."""
+        if 0 <= row < self.proxy.rowCount():
+            self.table.setCurrentIndex(self.proxy.index(row, 0))
+        else:
+            self.table.clearSelection()
+            self.table.setCurrentIndex(self.proxy.index(-1, -1))
 
     # --- loading and calculating -----------------------------------------------------------------------
 
@@ -309,12 +326,18 @@ class BillRunScreen(QWidget):
             .on_success(self._on_loaded).on_failure(self._on_load_failed).start()
 
     def _on_loaded(self, page: RunPage) -> None:
-        selected = self.selected_draft()
+        selected, follow, self._follow = self.selected_draft(), self._follow, None
         self.page = page
         self._show_summary(page.run)
         self.model.set_rows(page.drafts)
         self.table.resizeColumnsToContents()
-        if selected is None or not self.select_customer(selected.customer_no):
+        if follow is not None:
+            customer_no, row = follow
+            if not self.select_customer(customer_no):  # filtered out (say no longer an anomaly): the next row
+                self.select_row(min(row, self.proxy.rowCount() - 1))
+        elif selected is not None:
+            self.select_customer(selected.customer_no)
+        if self.selected_draft() is None:
             self.lines.clear()
             self.notice.set_bill(None)
         self._render_actions()
@@ -456,6 +479,7 @@ class BillRunScreen(QWidget):
         def ok(_result: object) -> None:
             self._say(done.format(customer_no=customer_no), "ok")
             self.changed.emit(name)
+            self._follow = (customer_no, max(self.row_of(customer_no), 0))
             self.load()
 
         Op(parent=self, run=work, key=name).on_success(ok).on_failure(self._failed).start()

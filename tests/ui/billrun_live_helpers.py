@@ -1,0 +1,41 @@
+"""Set-up for the bill run screens against the live server: the factories' book ``T01-B001`` read by hand.
+
+The meter reader's October and November readings are entered over the wire with a supervisor's co-sign, as the
+manual entry sends them; the screens under test then calculate, review and release the book's 2026-11.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from client.core.rpc_client import Cosign
+from shared_models.methods.readings import ENTER_READING, EnterReadingRequest, ReadingStatus, Register
+from tests.action_helpers import confirmed
+from tests.e2e.conftest import LiveServer
+from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI, password_for
+from tests.ui.live_helpers import live_client
+
+TIMEOUT_MS = 20_000
+BOOK, PERIOD = "T01-B001", 202611
+SUPERVISOR = Cosign(username="super1", password=password_for("super1"))
+#: The book's customers in the order the review lists them (by customer number).
+CUSTOMERS = (ZHANG_WEI, LI_XIUYING, WANG_FANG, COMMERCIAL)
+
+
+def asset_no(customer_no: str) -> str:
+    """The factories' meter of ``customer_no``."""
+    return f"{CUSTOMERS.index(customer_no):022d}"
+
+
+def enter_readings(live: LiveServer, readings: dict[str, tuple[str, str]]) -> None:
+    """户号 → (value of 2026-10, value of 2026-11): both entered by ``reader1``, co-signed."""
+    rpc, _ = live_client(live, "reader1", "T0101")
+    try:
+        for customer_no, values in readings.items():
+            for period, value, day in ((202610, values[0], dt.date(2026, 10, 25)),
+                                       (PERIOD, values[1], dt.date(2026, 11, 22))):
+                rpc.send(ENTER_READING, EnterReadingRequest(
+                    asset_no=asset_no(customer_no), period=period, read_on=day, status=ReadingStatus.ACTUAL,
+                    values={Register.TOTAL: value}), action=confirmed(), cosign=SUPERVISOR)
+    finally:
+        rpc.close()
