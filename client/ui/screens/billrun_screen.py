@@ -121,6 +121,7 @@ class BillRunScreen(QWidget):
         self.message_label = QLabel()
         self.message_label.setObjectName("billRunMessageLabel")
         self.message_label.setWordWrap(True)
+        self.message_label.setVisible(False)
         split = self._build_review()
         actions = self._build_actions()
         layout = QVBoxLayout(self)
@@ -298,6 +299,7 @@ class BillRunScreen(QWidget):
     def _say(self, text: str, kind: str = "info") -> None:
         self.message_label.setText(text)
         self.message_label.setStyleSheet(_STYLES[kind])
+        self.message_label.setVisible(bool(text))  # no empty line between the summary and the actions
 
     def _bad_book(self) -> bool:
         if self.book_code():

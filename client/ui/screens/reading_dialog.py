@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,6 +52,11 @@ from shared_models.methods.readings import (
     Register,
 )
 from shared_models.rules.hall_time import hall_now
+
+
+def _label(word: str) -> str:
+    """A word made for a sentence ("total") as a field's label ("Total"); Chinese is left as it is."""
+    return word[:1].upper() + word[1:]
 
 
 def _period_of(day: dt.date) -> int:
@@ -95,6 +100,7 @@ class ReadingDialog(QDialog):
         self.customer_label.setWordWrap(True)
         self.meter_combo = QComboBox()
         self.meter_combo.setObjectName("readingMeterCombo")
+        self.meter_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # the whole asset no.
         self.period_edit = QDateEdit()
         self.period_edit.setObjectName("readingPeriodEdit")
         self.period_edit.setDisplayFormat("yyyy-MM")
@@ -107,7 +113,7 @@ class ReadingDialog(QDialog):
         self.status_combo = QComboBox()
         self.status_combo.setObjectName("readingStatusCombo")
         for code in STATUS_NAMES:
-            self.status_combo.addItem(status_name(code), code)
+            self.status_combo.addItem(_label(status_name(code)), code)
         self.registers_form = QFormLayout()
         self.register_edits: dict[str, QLineEdit] = {}
         self.rollover_check = QCheckBox(self.tr("A register passed its highest value and started again from zero"))
@@ -158,6 +164,21 @@ class ReadingDialog(QDialog):
         layout.addWidget(self.result_label)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+
+    def _fit(self) -> None:
+        """Grow to what the layout asks for (the registers, the correction and the answers come later); once the
+        new widgets are polished, on the next turn of the event loop."""
+        QTimer.singleShot(0, self, self._fit_now)
+
+    def _fit_now(self) -> None:
+        layout = self.layout()
+        if layout is None:  # pragma: no cover - built in __init__
+            return
+        layout.activate()
+        width = max(self.width(), self.sizeHint().width())
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else self.sizeHint().height()
+        self.resize(width, max(self.height(), height))
 
     # --- the customer's meters and readings ----------------------------------------------------------
 
@@ -233,7 +254,7 @@ class ReadingDialog(QDialog):
             if current is not None and register in current.values:
                 edit.setText(str(current.values[register]))
             self.register_edits[register.value] = edit
-            self.registers_form.addRow(register_name(register), edit)
+            self.registers_form.addRow(_label(register_name(register)), edit)
         if current is not None:
             self.correction_label.setText(self.tr(
                 "Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the "
@@ -244,6 +265,7 @@ class ReadingDialog(QDialog):
             self.correction_label.setText("")
         self.note_edit.setEnabled(current is not None)  # only a correction carries a reason
         self._render_values_enabled()
+        self._fit()
 
     def _render_values_enabled(self) -> None:
         without = ReadingStatus(self.status_combo.currentData()) in WITHOUT_VALUES
@@ -307,6 +329,7 @@ class ReadingDialog(QDialog):
         else:
             text += " " + self.tr("The checks found nothing unusual.")
         self.result_label.setText(text)
+        self._fit()
         self.save_button.setVisible(False)
         self.close_button.setText(self.tr("Close"))
         self.reading_saved.emit(reading)
@@ -321,3 +344,4 @@ class ReadingDialog(QDialog):
             self._ctx.report_error(self.parentWidget(), exc)
             return
         self.error_label.setText(error_text(exc))
+        self._fit()
