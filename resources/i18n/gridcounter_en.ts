@@ -495,7 +495,7 @@
     <name>BillRunScreen</name>
     <message>
         <source>Open</source>
-        <extracomment>Customers priced per ``billrun.calculate_run`` call: small enough for the bar to move on a small book. Drafts fetched per ``billrun.get_run`` page. A draft mutation: the call and its answer, from a worker. The run on screen was (re)loaded (its ``RunPage``). A calculation finished (its ``RunSummary``). The selected draft&apos;s or bill&apos;s lines are shown. A mutation (hold, lift hold, recalculate, release) was answered. The run was released (``ReleaseRunResult``).</extracomment>
+        <extracomment>Customers priced per ``billrun.calculate_run`` call: small enough for the bar to move on a small book. Drafts fetched per ``billrun.get_run`` page. A draft mutation: the call and its answer, from a worker. The run on screen was (re)loaded (its ``RunPage``). A calculation finished (its ``RunSummary``). The selected draft&apos;s or bill&apos;s lines are shown. A mutation (hold, lift hold, recalculate, release) was answered. The run was released (``ReleaseRunResult``). After a mutation of the selected draft: its customer and row, so that the reload selects the same customer or, when the filter no longer lists it, the row that took its place.</extracomment>
         <translation>Open</translation>
     </message>
     <message>
