@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 from server.models.audit import AuditRecord
 from server.models.customers import CustomerCategory, Meter
 from server.models.readings import AnomalyThreshold, Reading, ReadingBook
-from server.readings.consumption import ConsumptionError
+from server.readings.consumption import ConsumptionError, usage_for
 from server.rpc.dispatch import Dispatcher
-from server.services.readings import period_anomalies, usage_of_customer
-from shared_models.methods.readings import AnomalyCode
+from server.services.readings import customer_histories, period_anomalies, usage_of_customer
+from shared_models.methods.readings import AnomalyCode, Register
 from shared_models.tariffs import TouPeriod
-from tests.factories import CLOSED, WANG_FANG, ZHANG_WEI, World, password_for
+from tests.factories import CLOSED, LI_XIUYING, WANG_FANG, ZHANG_WEI, World, password_for
 from tests.rpc_helpers import Answer, Caller
 from tests.server.attempt_helpers import refusals
 
@@ -370,6 +370,24 @@ class TestBooks:
         found = period_anomalies(session=db, customer_id=world.customers[ZHANG_WEI], period=202610)
         assert [a.code for a in found] == [AnomalyCode.MANUAL_ENTRY, AnomalyCode.OUTSIDE_WINDOW,
                                            AnomalyCode.RISE_VS_PREVIOUS]
+
+    def test_histories_of_many_customers(self, reader: Caller, db: Session, world: World) -> None:
+        """A bill run reads the meters and current readings of a book's customers at once; corrections count,
+        the readings they replaced do not, and ``since_period`` leaves out older ones."""
+        ok(enter(reader, period=202608, read_on="2026-08-15", values={"total": "90.00"}))
+        ok(enter(reader, period=202609, read_on="2026-09-15"))
+        wrong = ok(enter(reader, values={"total": "900.00"}))
+        ok(enter(reader, values={"total": "130.00"}, correction={"reading_id": wrong["reading_id"], "reason": "核对"}))
+        ok(enter(reader, asset_no=WANG_METER, period=202609, read_on="2026-09-15", values={"total": "5.00"}))
+        zhang, wang, li = world.customers[ZHANG_WEI], world.customers[WANG_FANG], world.customers[LI_XIUYING]
+        found = customer_histories(db, [zhang, wang, li], since_period=202609)
+        meters, readings = found[zhang]
+        assert [(m.multiplier, m.registers) for m in meters] == [(1, frozenset({Register.TOTAL}))]
+        assert [(r.period, r.values) for r in readings] == [(202609, {Register.TOTAL: Decimal("100.00")}),
+                                                            (202610, {Register.TOTAL: Decimal("130.00")})]
+        assert usage_for(meters=meters, readings=readings, period=202610).total_kwh == Decimal("30.00")
+        assert [r.period for r in found[wang][1]] == [202609]
+        assert found[li][1] == []
 
     def test_usage_of_a_period_without_readings(self, db: Session, world: World) -> None:
         """A bill run asking for a period nobody read gets the reason, not a made-up consumption."""
