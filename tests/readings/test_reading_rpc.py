@@ -35,11 +35,11 @@ TOU_METER = "TOU-0001"
 
 def enter(caller: Caller, *, asset_no: str = ZHANG_METER, period: int = 202610, read_on: str = "2026-10-15",
           status: str = "actual", values: dict[str, str] | None = None, cosign: tuple[str, str] | None = SUPER,
-          **extra: Any) -> Answer:
-    """Enter a reading (total 100 unless given) co-signed by super1."""
+          key: str | None = None, **extra: Any) -> Answer:
+    """Enter a reading (total 100 unless given) co-signed by super1 (a fresh idempotency key unless given)."""
     params = {"asset_no": asset_no, "period": period, "read_on": read_on, "status": status,
               "values": {"total": "100.00"} if values is None else values, **extra}
-    return caller.call("reading.enter_reading", params, cosign=cosign)
+    return caller.call("reading.enter_reading", params, cosign=cosign, key=key)
 
 
 def ok(answer: Answer) -> dict[str, Any]:
@@ -102,6 +102,17 @@ class TestEnter:
         assert record.target == f"reading:{ZHANG_METER}:202610"
         assert record.after is not None
         assert (record.after["values"], record.after["cosigned_by"]) == ({"total": "180.50"}, "super1")
+
+    def test_lost_answer_resent_with_the_same_key(self, reader: Caller, db: Session) -> None:
+        """A reading whose answer was lost is sent again with the same key: the same answer, one row; the key
+        with another reading is refused."""
+        key = "0b5e3f3c-7a55-4d8e-9a53-7f1f6d7a0c42"
+        first = ok(enter(reader, key=key))
+        again = ok(enter(reader, key=key))
+        assert again == first
+        assert count(db, Reading) == 1
+        assert enter(reader, key=key, values={"total": "101.00"}).code == "IDEMPOTENCY_KEY_REUSED"
+        assert count(db, Reading) == 1
 
     def test_tou_meter_with_multiplier(self, reader: Caller, db: Session, world: World) -> None:
         """Every register of the meter, × multiplier; the TOU sum is checked against the total."""
