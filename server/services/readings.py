@@ -85,9 +85,38 @@ def current_readings(session: Session, meter_ids: Iterable[int]) -> list[Reading
 
 def customer_history(session: Session, customer_id: int) -> tuple[list[MeterSpec], list[ReadingPoint]]:
     """A customer's meters and their current readings, as :func:`server.readings.consumption.usage_for` takes them."""
-    meters = list(session.scalars(select(Meter).where(Meter.customer_id == customer_id).order_by(Meter.id)))
-    readings = current_readings(session, (m.id for m in meters))
-    return [meter_spec(m) for m in meters], [reading_point(r) for r in readings]
+    return customer_histories(session, [customer_id]).get(customer_id, ([], []))
+
+
+def customer_histories(session: Session, customer_ids: Sequence[int], *, since_period: int | None = None
+                       ) -> dict[int, tuple[list[MeterSpec], list[ReadingPoint]]]:
+    """The meters and current readings of many customers in two statements (a bill run over a book), by customer
+    id; ``since_period`` leaves out older readings (a period's consumption needs its previous reading, and the
+    same month last year for the checks: 13 months back is enough unless estimates run longer)."""
+    meters = session.execute(
+        select(Meter.id, Meter.customer_id, Meter.multiplier, Meter.digits, Meter.registers)
+        .where(Meter.customer_id.in_(list(customer_ids))).order_by(Meter.customer_id, Meter.id)).all()
+    out: dict[int, tuple[list[MeterSpec], list[ReadingPoint]]] = {}
+    owner: dict[int, int] = {}
+    for meter_id, customer_id, multiplier, digits, registers in meters:
+        out.setdefault(customer_id, ([], []))[0].append(MeterSpec(
+            meter_id=meter_id, multiplier=multiplier, digits=digits,
+            registers=frozenset(Register(r) for r in registers)))
+        owner[meter_id] = customer_id
+    if not owner:
+        return out
+    columns = [getattr(Reading, r.value) for r in Register]
+    stmt = (select(Reading.id, Reading.meter_id, Reading.period, Reading.read_on, Reading.status,
+                   Reading.rollover_confirmed, Reading.old_final_id, *columns)
+            .where(Reading.meter_id.in_(list(owner)), ~_superseded()).order_by(Reading.meter_id, Reading.period))
+    if since_period is not None:
+        stmt = stmt.where(Reading.period >= since_period)
+    for row in session.execute(stmt):
+        values = {r: v for r, v in zip(Register, row[7:], strict=True) if v is not None}
+        out[owner[row.meter_id]][1].append(ReadingPoint(
+            reading_id=row.id, meter_id=row.meter_id, period=row.period, read_on=row.read_on, status=row.status,
+            values=values, rollover_confirmed=row.rollover_confirmed, old_final_id=row.old_final_id))
+    return out
 
 
 def usage_of_customer(*, session: Session, customer_id: int, period: int) -> Usage:

@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 from server.models.audit import AuditRecord
 from server.models.customers import CustomerCategory, Meter
 from server.models.readings import AnomalyThreshold, Reading, ReadingBook
-from server.readings.consumption import ConsumptionError
+from server.readings.consumption import ConsumptionError, usage_for
 from server.rpc.dispatch import Dispatcher
-from server.services.readings import period_anomalies, usage_of_customer
-from shared_models.methods.readings import AnomalyCode
+from server.services.readings import customer_histories, period_anomalies, usage_of_customer
+from shared_models.methods.readings import AnomalyCode, Register
 from shared_models.tariffs import TouPeriod
-from tests.factories import CLOSED, WANG_FANG, ZHANG_WEI, World, password_for
+from tests.factories import CLOSED, LI_XIUYING, WANG_FANG, ZHANG_WEI, World, password_for
 from tests.rpc_helpers import Answer, Caller
 from tests.server.attempt_helpers import refusals
 
@@ -35,11 +35,11 @@ TOU_METER = "TOU-0001"
 
 def enter(caller: Caller, *, asset_no: str = ZHANG_METER, period: int = 202610, read_on: str = "2026-10-15",
           status: str = "actual", values: dict[str, str] | None = None, cosign: tuple[str, str] | None = SUPER,
-          **extra: Any) -> Answer:
-    """Enter a reading (total 100 unless given) co-signed by super1."""
+          key: str | None = None, **extra: Any) -> Answer:
+    """Enter a reading (total 100 unless given) co-signed by super1 (a fresh idempotency key unless given)."""
     params = {"asset_no": asset_no, "period": period, "read_on": read_on, "status": status,
               "values": {"total": "100.00"} if values is None else values, **extra}
-    return caller.call("reading.enter_reading", params, cosign=cosign)
+    return caller.call("reading.enter_reading", params, cosign=cosign, key=key)
 
 
 def ok(answer: Answer) -> dict[str, Any]:
@@ -102,6 +102,17 @@ class TestEnter:
         assert record.target == f"reading:{ZHANG_METER}:202610"
         assert record.after is not None
         assert (record.after["values"], record.after["cosigned_by"]) == ({"total": "180.50"}, "super1")
+
+    def test_lost_answer_resent_with_the_same_key(self, reader: Caller, db: Session) -> None:
+        """A reading whose answer was lost is sent again with the same key: the same answer, one row; the key
+        with another reading is refused."""
+        key = "0b5e3f3c-7a55-4d8e-9a53-7f1f6d7a0c42"
+        first = ok(enter(reader, key=key))
+        again = ok(enter(reader, key=key))
+        assert again == first
+        assert count(db, Reading) == 1
+        assert enter(reader, key=key, values={"total": "101.00"}).code == "IDEMPOTENCY_KEY_REUSED"
+        assert count(db, Reading) == 1
 
     def test_tou_meter_with_multiplier(self, reader: Caller, db: Session, world: World) -> None:
         """Every register of the meter, × multiplier; the TOU sum is checked against the total."""
@@ -370,6 +381,24 @@ class TestBooks:
         found = period_anomalies(session=db, customer_id=world.customers[ZHANG_WEI], period=202610)
         assert [a.code for a in found] == [AnomalyCode.MANUAL_ENTRY, AnomalyCode.OUTSIDE_WINDOW,
                                            AnomalyCode.RISE_VS_PREVIOUS]
+
+    def test_histories_of_many_customers(self, reader: Caller, db: Session, world: World) -> None:
+        """A bill run reads the meters and current readings of a book's customers at once; corrections count,
+        the readings they replaced do not, and ``since_period`` leaves out older ones."""
+        ok(enter(reader, period=202608, read_on="2026-08-15", values={"total": "90.00"}))
+        ok(enter(reader, period=202609, read_on="2026-09-15"))
+        wrong = ok(enter(reader, values={"total": "900.00"}))
+        ok(enter(reader, values={"total": "130.00"}, correction={"reading_id": wrong["reading_id"], "reason": "核对"}))
+        ok(enter(reader, asset_no=WANG_METER, period=202609, read_on="2026-09-15", values={"total": "5.00"}))
+        zhang, wang, li = world.customers[ZHANG_WEI], world.customers[WANG_FANG], world.customers[LI_XIUYING]
+        found = customer_histories(db, [zhang, wang, li], since_period=202609)
+        meters, readings = found[zhang]
+        assert [(m.multiplier, m.registers) for m in meters] == [(1, frozenset({Register.TOTAL}))]
+        assert [(r.period, r.values) for r in readings] == [(202609, {Register.TOTAL: Decimal("100.00")}),
+                                                            (202610, {Register.TOTAL: Decimal("130.00")})]
+        assert usage_for(meters=meters, readings=readings, period=202610).total_kwh == Decimal("30.00")
+        assert [r.period for r in found[wang][1]] == [202609]
+        assert found[li][1] == []
 
     def test_usage_of_a_period_without_readings(self, db: Session, world: World) -> None:
         """A bill run asking for a period nobody read gets the reason, not a made-up consumption."""
