@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db.base import Base
@@ -33,6 +33,8 @@ class Bill(Base):
     __table_args__ = (
         UniqueConstraint("customer_id", "period"),
         CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        # the newest billed period of a tariff version (server.services.tariffs.billed_to), migration 0011
+        Index("ix_bills_tariff_version_period", "tariff_version_id", "period"),
     )
 
     id: Mapped[BigPk]

@@ -25,7 +25,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from server.context import CallContext
@@ -123,16 +123,20 @@ def _rows(session: Session, tariff_id: int) -> list[TariffVersion]:
                                 .order_by(TariffVersion.effective_from)))
 
 
+def billed_period_query(tariff_id: int) -> Select[int | None]:
+    """The newest period (``yyyymm``) of the tariff's released bills: per version one probe of
+    ``ix_bills_tariff_version_period``, never a scan of the bills."""
+    newest = select(func.max(Bill.period)).where(Bill.tariff_version_id == TariffVersion.id).scalar_subquery()
+    return select(func.max(newest)).where(TariffVersion.tariff_id == tariff_id)
+
+
 def billed_to(session: Session, tariff_id: int) -> dt.date | None:
     """The last day a released bill of the tariff has priced, or None.
 
     A bill names its period (``yyyymm``) and the version that priced it, not its days: the whole month of
     the newest billed period counts as billed (a reading later in the month bills up to its day at most).
     """
-    period = session.scalar(
-        select(func.max(Bill.period)).join(TariffVersion, TariffVersion.id == Bill.tariff_version_id)
-        .where(TariffVersion.tariff_id == tariff_id)
-    )
+    period = session.scalar(billed_period_query(tariff_id))
     if period is None:
         return None
     year, month = divmod(int(period), 100)

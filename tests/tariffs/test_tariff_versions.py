@@ -20,7 +20,7 @@ from server.errors import AppError
 from server.migrate import upgrade
 from server.models.audit import AuditRecord
 from server.models.customers import Tariff, TariffKind, TariffVersion
-from server.services.tariffs import versions_for
+from server.services.tariffs import billed_period_query, billed_to, versions_for
 from shared_models.tariffs import TariffVersionDoc
 from tests.factories import World
 from tests.rpc_helpers import Caller
@@ -242,3 +242,17 @@ class TestMigration:
         finally:
             drop_database(admin_url=pg.admin_url, name=name)
 
+
+
+
+class TestBilledToPlan:
+    def test_newest_period_by_index(self, db: Session, world: World) -> None:
+        """The last billed day of a tariff is read per version from ix_bills_tariff_version_period, not by
+        scanning the bills (with sequential scans off, the plan still finds it: the statement can use it)."""
+        tariff_id = world.tariffs["RES-FLAT"].tariff_id
+        assert billed_to(db, tariff_id) == dt.date(2026, 10, 31)
+        db.execute(text("SET LOCAL enable_seqscan = off"))
+        sql = str(billed_period_query(tariff_id).compile(db.get_bind(), compile_kwargs={"literal_binds": True}))
+        plan = "\n".join(str(r[0]) for r in db.execute(text("EXPLAIN " + sql)))
+        assert "ix_bills_tariff_version_period" in plan, plan
+        assert "Seq Scan on bills" not in plan, plan
