@@ -162,6 +162,26 @@ class TestAddVersion:
             422, "PRICE_NOT_DECIMAL", {"field": "version.energy_price"})
         assert _versions(db, "RES-FLAT") == before
 
+    @pytest.mark.parametrize(("more", "field"), [
+        ({"tou": {"pricing": "absolute", "prices": {"peak": "0.6", "valley": "0.3"}, "seasons": [
+            {"name": "全年", "months": list(range(1, 13)), "spans": [
+                {"start": "08:00", "end": "22:00", "period": "peak"},
+                {"start": "22:00", "end": "07:00", "period": "valley"}]}]}}, "version.tou.seasons.0"),
+        ({"tiers": {"cycle": "year", "thresholds_kwh": [4800, 2760], "increments": ["0", "0.05", "0.30"]}},
+         "version.tiers"),
+        ({"energy_price": "-0.1"}, "version"),
+        ({"effective_to": "2026-12-31"}, "version"),
+    ], ids=["tou-not-24h", "tiers-not-increasing", "negative-price", "ends-before-start"])
+    def test_bad_document_is_refused(self, clerk: Caller, db: Session, more: dict[str, Any], field: str) -> None:
+        """A TOU day not covering 24 h, tiers that do not increase, a negative price or an end before the start
+        is INVALID_REQUEST naming where; nothing is written."""
+        before = _versions(db, "RES-FLAT")
+        answer = clerk.call("tariff.add_version", {"code": "RES-FLAT", "version": _version("2027-01-01", **more)})
+        assert (answer.status, answer.code) == (422, "INVALID_REQUEST")
+        assert answer.params["field"] == field
+        assert _versions(db, "RES-FLAT") == before
+        assert _changes(db) == []
+
     def test_unknown_code(self, clerk: Caller, db: Session) -> None:
         """A version for an unknown code is TARIFF_NOT_FOUND and writes nothing."""
         answer = clerk.call("tariff.add_version", {"code": "NO-SUCH", "version": _version("2027-01-01")})
