@@ -153,21 +153,28 @@ def versions_for(session: Session, tariff_id: int, date_from: dt.date, date_to: 
     """The versions of a tariff that price the days ``date_from`` .. ``date_to`` (inclusive), oldest first,
     each with its last day; TARIFF_NO_VERSION when a day of the range has none (the bill run's input to
     ``server.pricing.price``)."""
+    return [doc for _, doc in _versions(session, tariff_id, date_from, date_to, label=str(tariff_id))]
+
+
+def version_ids_for(
+    session: Session, tariff_id: int, date_from: dt.date, date_to: dt.date,
+) -> list[tuple[int, TariffVersionDoc]]:
+    """:func:`versions_for` with each version's row id (the id a released bill names), in one statement."""
     return _versions(session, tariff_id, date_from, date_to, label=str(tariff_id))
 
 
 def _versions(
     session: Session, tariff_id: int, date_from: dt.date, date_to: dt.date, *, label: str,
-) -> list[TariffVersionDoc]:
+) -> list[tuple[int, TariffVersionDoc]]:
     rows = session.scalars(
         select(TariffVersion).where(
             TariffVersion.tariff_id == tariff_id, TariffVersion.effective_from <= date_to,
             (TariffVersion.effective_to.is_(None)) | (TariffVersion.effective_to >= date_from))
         .order_by(TariffVersion.effective_from)
     ).all()
-    docs = [stored_doc(r) for r in rows]
-    _check_covered(docs, date_from, date_to, tariff=label)
-    return docs
+    found = [(r.id, stored_doc(r)) for r in rows]
+    _check_covered([doc for _, doc in found], date_from, date_to, tariff=label)
+    return found
 
 
 def _check_covered(docs: list[TariffVersionDoc], date_from: dt.date, date_to: dt.date, *, tariff: str) -> None:
@@ -258,7 +265,8 @@ def quote_bill(*, ctx: CallContext, req: QuoteBillRequest) -> PricedBill:
     usage = req.usage
     if req.tariff_code is not None:
         tariff = _find(ctx.session, req.tariff_code)
-        versions = _versions(ctx.session, tariff.id, usage.period_from, usage.period_to, label=tariff.code)
+        found = _versions(ctx.session, tariff.id, usage.period_from, usage.period_to, label=tariff.code)
+        versions = [doc for _, doc in found]
     else:
         assert req.version is not None  # the request's validator allows exactly one of the two
         versions = [req.version]

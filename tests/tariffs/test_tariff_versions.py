@@ -20,7 +20,7 @@ from server.errors import AppError
 from server.migrate import upgrade
 from server.models.audit import AuditRecord
 from server.models.customers import Tariff, TariffKind, TariffVersion
-from server.services.tariffs import billed_period_query, billed_to, versions_for
+from server.services.tariffs import billed_period_query, billed_to, version_ids_for, versions_for
 from shared_models.tariffs import TariffVersionDoc
 from tests.factories import World
 from tests.rpc_helpers import Caller
@@ -216,6 +216,9 @@ class TestVersionsFor:
             (dt.date(2027, 1, 1), None, Decimal("0.558")),
         ]
         assert all(isinstance(d, TariffVersionDoc) for d in docs)
+        with_ids = version_ids_for(db, tariff_id, dt.date(2026, 12, 15), dt.date(2027, 1, 14))
+        assert [doc for _, doc in with_ids] == docs
+        assert with_ids[0][0] == world.tariffs["RES-FLAT"].version_id
         inside = versions_for(db, tariff_id, dt.date(2027, 2, 1), dt.date(2027, 2, 28))
         assert [d.effective_from for d in inside] == [dt.date(2027, 1, 1)]
 
