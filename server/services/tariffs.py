@@ -25,7 +25,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from server.context import CallContext
@@ -123,16 +123,20 @@ def _rows(session: Session, tariff_id: int) -> list[TariffVersion]:
                                 .order_by(TariffVersion.effective_from)))
 
 
+def billed_period_query(tariff_id: int) -> Select[int | None]:
+    """The newest period (``yyyymm``) of the tariff's released bills: per version one probe of
+    ``ix_bills_tariff_version_period``, never a scan of the bills."""
+    newest = select(func.max(Bill.period)).where(Bill.tariff_version_id == TariffVersion.id).scalar_subquery()
+    return select(func.max(newest)).where(TariffVersion.tariff_id == tariff_id)
+
+
 def billed_to(session: Session, tariff_id: int) -> dt.date | None:
     """The last day a released bill of the tariff has priced, or None.
 
     A bill names its period (``yyyymm``) and the version that priced it, not its days: the whole month of
     the newest billed period counts as billed (a reading later in the month bills up to its day at most).
     """
-    period = session.scalar(
-        select(func.max(Bill.period)).join(TariffVersion, TariffVersion.id == Bill.tariff_version_id)
-        .where(TariffVersion.tariff_id == tariff_id)
-    )
+    period = session.scalar(billed_period_query(tariff_id))
     if period is None:
         return None
     year, month = divmod(int(period), 100)
@@ -149,21 +153,28 @@ def versions_for(session: Session, tariff_id: int, date_from: dt.date, date_to: 
     """The versions of a tariff that price the days ``date_from`` .. ``date_to`` (inclusive), oldest first,
     each with its last day; TARIFF_NO_VERSION when a day of the range has none (the bill run's input to
     ``server.pricing.price``)."""
+    return [doc for _, doc in _versions(session, tariff_id, date_from, date_to, label=str(tariff_id))]
+
+
+def version_ids_for(
+    session: Session, tariff_id: int, date_from: dt.date, date_to: dt.date,
+) -> list[tuple[int, TariffVersionDoc]]:
+    """:func:`versions_for` with each version's row id (the id a released bill names), in one statement."""
     return _versions(session, tariff_id, date_from, date_to, label=str(tariff_id))
 
 
 def _versions(
     session: Session, tariff_id: int, date_from: dt.date, date_to: dt.date, *, label: str,
-) -> list[TariffVersionDoc]:
+) -> list[tuple[int, TariffVersionDoc]]:
     rows = session.scalars(
         select(TariffVersion).where(
             TariffVersion.tariff_id == tariff_id, TariffVersion.effective_from <= date_to,
             (TariffVersion.effective_to.is_(None)) | (TariffVersion.effective_to >= date_from))
         .order_by(TariffVersion.effective_from)
     ).all()
-    docs = [stored_doc(r) for r in rows]
-    _check_covered(docs, date_from, date_to, tariff=label)
-    return docs
+    found = [(r.id, stored_doc(r)) for r in rows]
+    _check_covered([doc for _, doc in found], date_from, date_to, tariff=label)
+    return found
 
 
 def _check_covered(docs: list[TariffVersionDoc], date_from: dt.date, date_to: dt.date, *, tariff: str) -> None:
@@ -254,7 +265,8 @@ def quote_bill(*, ctx: CallContext, req: QuoteBillRequest) -> PricedBill:
     usage = req.usage
     if req.tariff_code is not None:
         tariff = _find(ctx.session, req.tariff_code)
-        versions = _versions(ctx.session, tariff.id, usage.period_from, usage.period_to, label=tariff.code)
+        found = _versions(ctx.session, tariff.id, usage.period_from, usage.period_to, label=tariff.code)
+        versions = [doc for _, doc in found]
     else:
         assert req.version is not None  # the request's validator allows exactly one of the two
         versions = [req.version]

@@ -96,9 +96,9 @@ class TestQuote:
             "period_from": "2026-03-01", "period_to": "2026-03-31", "total_kwh": "1000", "reactive_kvarh": "400",
             "max_demand_kw": "300", "tou_kwh": {"peak": "400", "flat": "300", "valley": "300"}},
             {"demand_basis": "contract_demand", "contract_demand_kw": "280", "capacity_kva": "630"})
-        basic = {line["kind"]: (line["quantity"], line["amount_fen"]) for line in bill["lines"]
+        basic = {line["kind"]: (Decimal(line["quantity"]), line["amount_fen"]) for line in bill["lines"]
                  if line["kind"].startswith("basic")}
-        assert basic == {"basic_demand": ("294.00", 999600), "basic_demand_over": ("6.00", 40800)}
+        assert basic == {"basic_demand": (Decimal(294), 999600), "basic_demand_over": (Decimal(6), 40800)}
         assert bill["power_factor"] == "0.93"
         assert sum(line["amount_fen"] for line in bill["lines"]) == bill["total_fen"]
 
