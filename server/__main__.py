@@ -1,4 +1,4 @@
-"""``gridcounter-server``: serve, migrate, load demo data, enroll counters, verify the audit trail."""
+"""``gridcounter-server``: serve, migrate, load demo data, enroll counters, verify the audit trail, price a usage."""
 
 from __future__ import annotations
 
@@ -260,6 +260,26 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_price(args: argparse.Namespace, settings: Settings) -> int:
+    from server.pricing.cli import PriceInputError, price_files, render
+
+    try:
+        bill = price_files(tariff_file=args.tariff_file, usage_file=args.usage, terms_file=args.terms)
+    except PriceInputError as exc:
+        _out(f"error: {exc}")
+        return 2
+    _out(render(bill))
+    return 0
+
+
+def _add_price_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    calc = sub.add_parser("price", help="price a usage against a tariff version file (测算电费, no database)")
+    calc.add_argument("--tariff-file", type=Path, required=True, help="a version document (JSON), or a list of them")
+    calc.add_argument("--usage", type=Path, required=True, help="the period's consumption (JSON Usage)")
+    calc.add_argument("--terms", type=Path, help="the customer's terms (JSON CustomerTerms)")
+    calc.set_defaults(func=cmd_price)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gridcounter-server", description=__doc__)
     parser.add_argument("--data-dir", type=Path, help="data folder (default: GRIDCOUNTER_DATA_DIR or system default)")
@@ -313,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_user.add_argument("--org", required=True, help="code of the user's organization unit")
     add_user.set_defaults(func=cmd_user_add)
 
+    _add_price_parser(sub)
     tls = sub.add_parser("tls", help="certificates").add_subparsers(dest="tls_command", required=True)
     init = tls.add_parser("init", help="create the CA and server certificate")
     init.add_argument("--hostname", action="append", default=[])

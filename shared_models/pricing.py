@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 
 from shared_models.money import FenField
 from shared_models.rpc import Model
-from shared_models.tariffs import DemandBasis, Kwh, Price, Ratio, TouPeriod
+from shared_models.tariffs import DemandBasis, Kwh, Price, Quantity, Ratio, TouPeriod
 
 
 class HouseholdKind(StrEnum):
@@ -63,7 +63,9 @@ class Usage(Model):
 
     The period runs from ``period_from`` to ``period_to`` inclusive (the days the reading covers). ``tou_kwh``
     holds the TOU registers (empty for a single-register meter); their sum should equal ``total_kwh`` (the
-    anomaly check says when it does not; pricing bills each TOU register and the rest at 平).
+    anomaly check says when it does not). Pricing bills ``total_kwh``: each TOU register at its period, the rest
+    at 平 when the registers add up to less, the registers scaled down to the total when they add up to more.
+    ``reactive_kvarh`` is needed by a power-factor adjustment, ``max_demand_kw`` by a basic charge on demand.
     """
 
     period_from: dt.date
@@ -107,11 +109,26 @@ class PricedLine(Model):
     fund_code: str | None = None
     #: For FUND lines, the fund's name as the tariff lists it.
     fund_name: str | None = None
-    #: kWh, kVA, kW or (for POWER_FACTOR) the base amount in yuan.
-    quantity: Kwh
-    #: Yuan per unit, or (POWER_FACTOR) the adjustment in percent (negative = reduction).
+    #: kWh, kVA, kW or (for POWER_FACTOR) the base amount in yuan; exact (105 % of a contract demand may
+    #: carry four places).
+    quantity: Quantity
+    #: Yuan per unit (negative on a FREE_KWH line), or (POWER_FACTOR) the adjustment in percent
+    #: (negative = reduction).
     unit_price: Price
+    #: A monthly charge (the basic charge) carried only in part: ``amount = quantity × unit_price ×
+    #: days_charged / days_basis`` (a period split over versions by days; 1/30 a day in a month of opening or
+    #: closure). Both None = the whole of it.
+    days_charged: int | None = Field(default=None, ge=0)
+    days_basis: int | None = Field(default=None, ge=1)
     amount_fen: FenField
+
+    @model_validator(mode="after")
+    def _check(self) -> PricedLine:
+        if (self.days_charged is None) != (self.days_basis is None):
+            raise ValueError("days_charged and days_basis come together")
+        if self.days_to < self.days_from:
+            raise ValueError("a line's days cannot end before they start")
+        return self
 
 
 class FundPart(Model):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Final
@@ -20,6 +21,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, mo
 from shared_models.methods.customers import CustomerCategory
 from shared_models.money import MoneyFormatError, NonNegativeFenField, parse_price
 from shared_models.rpc import Model
+from shared_models.rules.late_fees import CrossYearRule, LateFeeRule
 
 MINUTES_PER_DAY: Final = 24 * 60
 
@@ -56,6 +58,9 @@ Ratio = Annotated[Decimal, BeforeValidator(_decimal_from_text), _AsText]
 #: kWh (or kW, kVA, kvarh) as a decimal string with at most two places, never negative.
 Kwh = Annotated[Decimal, BeforeValidator(_decimal_from_text), AfterValidator(_non_negative),
                 AfterValidator(_kwh_places), _AsText]
+#: An exact quantity on a priced line (kWh, kW, kVA, or yuan for a power-factor base): a decimal string,
+#: never negative, any number of places.
+Quantity = Annotated[Decimal, BeforeValidator(_decimal_from_text), AfterValidator(_non_negative), _AsText]
 
 
 class TouPeriod(StrEnum):
@@ -152,6 +157,9 @@ class TouSeason(Model):
 
     name: str
     months: list[int] = Field(min_length=1)
+    #: This season's period prices where they differ from the spec's (Shanghai: summer and winter peak
+    #: +80 %, other months +60 %); a period not listed takes the spec's price.
+    prices: dict[TouPeriod, Price] = Field(default_factory=dict)
     spans: list[TouSpan] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -182,8 +190,9 @@ class TouPricing(StrEnum):
 class TouSpec(Model):
     """Time of use (DOMAIN §2): seasons partitioning the year, and the price of each period.
 
-    With ``RATIO`` pricing ``prices`` are factors on the energy price without the added funds (the funds
-    and the basic charge never float); with ``ABSOLUTE`` they are yuan/kWh.
+    With ``RATIO`` pricing ``prices`` are factors on the energy price less the government funds included in
+    it (those are added back unchanged; added funds and the basic charge never float); with ``ABSOLUTE`` they
+    are yuan/kWh. A season may override the prices of some periods (``TouSeason.prices``).
     """
 
     seasons: list[TouSeason] = Field(min_length=1)
@@ -195,13 +204,26 @@ class TouSpec(Model):
         months = sorted(m for s in self.seasons for m in s.months)
         if months != list(range(1, 13)):
             raise ValueError("the TOU seasons must cover each month of the year exactly once")
-        used = {span.period for s in self.seasons for span in s.spans}
-        missing = used - set(self.prices)
-        if missing:
-            raise ValueError(f"no price for TOU period(s): {', '.join(sorted(missing))}")
-        if any(p < 0 for p in self.prices.values()):
+        for season in self.seasons:
+            used = {span.period for span in season.spans}
+            missing = used - set(self.prices) - set(season.prices)
+            if missing:
+                raise ValueError(f"season {season.name}: no price for TOU period(s): {', '.join(sorted(missing))}")
+        if any(p < 0 for p in [*self.prices.values(), *(p for s in self.seasons for p in s.prices.values())]):
             raise ValueError("a TOU price must not be negative")
         return self
+
+    def season_of(self, month: int) -> TouSeason:
+        """The season holding a month (1..12)."""
+        return next(s for s in self.seasons if month in s.months)
+
+    def prices_in(self, month: int) -> dict[TouPeriod, Decimal]:
+        """The period prices in force in a month: the spec's, overridden by the month's season."""
+        return {**self.prices, **self.season_of(month).prices}
+
+    def seasonal(self) -> bool:
+        """Whether some season prices a period differently (a period crossing seasons must then be split)."""
+        return any(s.prices for s in self.seasons)
 
 
 class DemandBasis(StrEnum):
@@ -284,6 +306,18 @@ class LateFeeSpec(Model):
     #: "a total below 1 yuan is collected as 1 yuan" (0 = no minimum, as the 2024 rules may have it).
     minimum_fen: NonNegativeFenField = 100
 
+    @model_validator(mode="after")
+    def _check(self) -> LateFeeSpec:
+        if self.daily_permille_current < 0 or self.daily_permille_cross_year < 0:
+            raise ValueError("a late-fee rate must not be negative")
+        return self
+
+    def rule(self) -> LateFeeRule:
+        """The counter's late-fee rule (``shared_models.rules.late_fees``) with these terms."""
+        return LateFeeRule(daily_permille_current=self.daily_permille_current,
+                           daily_permille_cross_year=self.daily_permille_cross_year,
+                           cross_year=CrossYearRule(self.cross_year.value), minimum_fen=self.minimum_fen)
+
 
 class TariffVersionDoc(Model):
     """The prices of a tariff from ``effective_from`` on (the next version's date ends it)."""
@@ -341,7 +375,7 @@ class VersionDatesError(ValueError):
     """A tariff's versions overlap or leave a gap."""
 
 
-def check_version_dates(spans: list[tuple[dt.date, dt.date | None]]) -> None:
+def check_version_dates(spans: Sequence[tuple[dt.date, dt.date | None]]) -> None:
     """Refuse a set of versions (effective from, to inclusive or None = open) that overlap or leave a gap:
     sorted by start, each must end the day before the next starts, and only the last may be open."""
     ordered = sorted(spans)
@@ -352,3 +386,22 @@ def check_version_dates(spans: list[tuple[dt.date, dt.date | None]]) -> None:
             raise VersionDatesError(f"no version prices the days from {end + dt.timedelta(days=1)} to "
                                     f"{next_start - dt.timedelta(days=1)}")
 
+
+
+def version_spans(versions: Sequence[TariffVersionDoc]) -> list[tuple[dt.date, dt.date | None]]:
+    """The days each version prices, sorted by start, checked by :func:`check_version_dates`.
+
+    A version without ``effective_to`` that is followed by a later one ends the day before that one starts
+    ("the next version's date ends it"), so adding a version never needs its predecessor edited; an
+    ``effective_to`` that is given must meet the next start exactly. Raises :class:`VersionDatesError`.
+    """
+    ordered = sorted(versions, key=lambda v: v.effective_from)
+    spans: list[tuple[dt.date, dt.date | None]] = []
+    for index, version in enumerate(ordered):
+        end = version.effective_to
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
+        if end is None and following is not None and following.effective_from > version.effective_from:
+            end = following.effective_from - dt.timedelta(days=1)
+        spans.append((version.effective_from, end))
+    check_version_dates(spans)
+    return spans
