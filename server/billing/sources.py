@@ -5,11 +5,10 @@
   kWh = (this period's value − the previous reading's) × multiplier, per meter of the customer.
 * :func:`versions_for` — the tariff versions covering a period (owner: ``server.services.tariffs.versions_for``,
   branch wt-tariffs). Until then the flat ``tariff_versions`` rows become ``TariffVersionDoc`` documents.
-* :func:`price` — the one pricing function ``server.pricing.price`` (branch wt-engine). Until it lands this
-  prices the flat energy line per version, split by calendar days (largest remainder).
+* :func:`price` — the one pricing function ``server.pricing.price`` (branch wt-engine, merged).
 * :func:`terms_for` — the customer's terms (kWh already billed in the calendar year, for annual tiers).
 
-The bill run calls only these four, so each swap is a change in this module alone.
+The bill run calls only these, so each swap is a change in this module alone.
 """
 
 from __future__ import annotations
@@ -21,12 +20,12 @@ from typing import Final
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from server import pricing
 from server.billing.inputs import DraftInputs, VersionRef
 from server.models.billing import Bill, Reading
 from server.models.customers import Meter, TariffVersion
 from shared_models.methods.billruns import DraftAnomaly
-from shared_models.money import round_half_up_to_fen
-from shared_models.pricing import CustomerTerms, LineKind, PricedBill, PricedLine, Usage
+from shared_models.pricing import CustomerTerms, PricedBill, Usage
 from shared_models.tariffs import CrossYear, LateFeeSpec, TariffVersionDoc
 
 _CENT: Final = Decimal("0.01")
@@ -121,26 +120,5 @@ def gather(session: Session, *, customer_id: int, tariff_id: int, period: int) -
 
 
 def price(versions: list[TariffVersionDoc], usage: Usage, terms: CustomerTerms) -> PricedBill:
-    """Stand-in for ``server.pricing.price`` (flat versions only): one energy line per version, the kWh split
-    by the calendar days each version prices, largest remainder to the 0.01 kWh so the parts sum exactly."""
-    del terms  # the flat stand-in needs no customer terms
-    spans = []
-    for doc in versions:
-        start = max(doc.effective_from, usage.period_from)
-        end = usage.period_to if doc.effective_to is None else min(doc.effective_to, usage.period_to)
-        if start <= end:
-            spans.append((doc, start, end, (end - start).days + 1))
-    days = sum(s[3] for s in spans)
-    cents = int(usage.total_kwh * 100)
-    shares = [cents * s[3] // days for s in spans]
-    order = sorted(range(len(spans)), key=lambda i: (-(cents * spans[i][3] % days), i))
-    for i in order[: cents - sum(shares)]:
-        shares[i] += 1
-    lines = []
-    for n, ((doc, start, end, _), share) in enumerate(zip(spans, shares, strict=True), start=1):
-        kwh = Decimal(share) / 100
-        lines.append(PricedLine(line_no=n, kind=LineKind.ENERGY, version_from=doc.effective_from, days_from=start,
-                                days_to=end, quantity=kwh.quantize(_CENT), unit_price=doc.energy_price,
-                                amount_fen=round_half_up_to_fen(kwh * doc.energy_price)))
-    return PricedBill(lines=lines, total_fen=sum(line.amount_fen for line in lines), total_kwh=usage.total_kwh,
-                      versions_from=[s[0].effective_from for s in spans])
+    """The one pricing function (``server.pricing.price``); raises ``server.pricing.PricingError``."""
+    return pricing.price(versions, usage, terms)
