@@ -3,8 +3,8 @@
 * :func:`usage_for` — a period's consumption from the readings (owner: ``server.readings.consumption.usage_for``,
   branch wt-readings). Until that lands this reads the total register of today's ``readings`` table:
   kWh = (this period's value − the previous reading's) × multiplier, per meter of the customer.
-* :func:`versions_for` — the tariff versions covering a period (owner: ``server.services.tariffs.versions_for``,
-  branch wt-tariffs). Until then the flat ``tariff_versions`` rows become ``TariffVersionDoc`` documents.
+* :func:`versions_for` — the tariff versions covering a period (``server.services.tariffs.versions_for``, merged
+  from wt-tariffs), with the row id a released bill names.
 * :func:`price` — the one pricing function ``server.pricing.price`` (branch wt-engine, merged).
 * :func:`terms_for` — the customer's terms (kWh already billed in the calendar year, for annual tiers).
 
@@ -22,11 +22,14 @@ from sqlalchemy.orm import Session, aliased
 
 from server import pricing
 from server.billing.inputs import DraftInputs, VersionRef
+from server.errors import AppError
 from server.models.billing import Bill, Reading
 from server.models.customers import Meter, TariffVersion
+from server.services import tariffs
+from shared_models.errors import ErrorCode
 from shared_models.methods.billruns import DraftAnomaly
 from shared_models.pricing import CustomerTerms, PricedBill, Usage
-from shared_models.tariffs import CrossYear, LateFeeSpec, TariffVersionDoc
+from shared_models.tariffs import TariffVersionDoc
 
 _CENT: Final = Decimal("0.01")
 
@@ -70,30 +73,15 @@ def usage_for(session: Session, *, customer_id: int, period: int) -> tuple[Usage
 
 
 def versions_for(session: Session, *, tariff_id: int, period_from: dt.date, period_to: dt.date) -> list[VersionRef]:
-    """The versions of the tariff that price a day of ``period_from``..``period_to``, by effective date."""
-    later = aliased(TariffVersion)
-    next_from = (select(func.min(later.effective_from))
-                 .where(later.tariff_id == TariffVersion.tariff_id, later.effective_from > TariffVersion.effective_from)
-                 .scalar_subquery())
+    """The versions of the tariff that price the days ``period_from``..``period_to`` (``server.services.tariffs.
+    versions_for``), each with its row id; AppError(TARIFF_NO_VERSION) when a day has none."""
+    docs = tariffs.versions_for(session, tariff_id, period_from, period_to)
     rows = session.execute(
-        select(TariffVersion, next_from.label("next_from"))
-        .where(TariffVersion.tariff_id == tariff_id, TariffVersion.effective_from <= period_to)
-        .order_by(TariffVersion.effective_from)
+        select(TariffVersion.effective_from, TariffVersion.id)
+        .where(TariffVersion.tariff_id == tariff_id, TariffVersion.effective_from.in_([d.effective_from for d in docs]))
     ).all()
-    out = []
-    for version, following in rows:
-        effective_to = following - dt.timedelta(days=1) if following is not None else None
-        if effective_to is not None and effective_to < period_from:
-            continue
-        out.append(VersionRef(version_id=version.id, doc=TariffVersionDoc(
-            effective_from=version.effective_from, effective_to=effective_to,
-            energy_price=version.price_per_kwh,
-            late_fee=LateFeeSpec(daily_permille_current=version.late_fee_daily_permille,
-                                 daily_permille_cross_year=version.late_fee_cross_year_permille,
-                                 cross_year=CrossYear(version.late_fee_cross_year_rule),
-                                 minimum_fen=version.late_fee_minimum_fen),
-        )))
-    return out
+    ids = {effective_from: version_id for effective_from, version_id in rows}
+    return [VersionRef(version_id=ids[doc.effective_from], doc=doc) for doc in docs]
 
 
 def terms_for(session: Session, *, customer_id: int, period: int) -> CustomerTerms:
@@ -113,9 +101,13 @@ def gather(session: Session, *, customer_id: int, tariff_id: int, period: int) -
     terms = terms_for(session, customer_id=customer_id, period=period)
     if usage is None:
         return DraftInputs(usage=None, terms=terms, versions=(), anomalies=tuple(anomalies))
-    versions = versions_for(session, tariff_id=tariff_id, period_from=usage.period_from, period_to=usage.period_to)
-    if not versions:
-        anomalies.append(DraftAnomaly(code="no_tariff_version", params={"from": usage.period_from.isoformat()}))
+    try:
+        versions = versions_for(session, tariff_id=tariff_id, period_from=usage.period_from, period_to=usage.period_to)
+    except AppError as exc:
+        if exc.code is not ErrorCode.TARIFF_NO_VERSION:
+            raise
+        versions = []
+        anomalies.append(DraftAnomaly(code="no_tariff_version", params=dict(exc.params)))
     return DraftInputs(usage=usage, terms=terms, versions=tuple(versions), anomalies=tuple(anomalies))
 
 

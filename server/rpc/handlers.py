@@ -20,6 +20,7 @@ from server.services import (
     voids,
 )
 from server.services import attention as attention_service
+from server.services import tariffs as tariff_service
 from shared_models.rpc import REGISTRY, load_all
 
 Handler = Callable[..., Any]
@@ -74,6 +75,10 @@ HANDLERS: dict[str, Handler] = {
     "billrun.release_run": billruns.release_run,
     "billrun.correct_bill": billruns.correct_bill,
     "bill.get_lines": billruns.get_lines,
+    "tariff.list_tariffs": tariff_service.list_tariffs,
+    "tariff.get_tariff": tariff_service.get_tariff,
+    "tariff.add_version": tariff_service.add_version,
+    "tariff.quote_bill": tariff_service.quote_bill,
 }
 
 

@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from server.models.audit import AuditRecord
 from server.models.billing import Bill, BillLine, Reading
 from server.models.billruns import BillDraft, BillDraftLine, BillRun
-from server.models.customers import Customer, Meter, Tariff, TariffKind, TariffVersion
+from server.models.customers import Customer, Meter, Tariff, TariffVersion
 from server.models.ledger import LedgerEntry
-from shared_models.money import parse_price
+from server.services.tariffs import stored_doc, version_row
 from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI, World, password_for
 from tests.rpc_helpers import Answer, Caller
 
@@ -53,11 +53,17 @@ def add_readings(db: Session, *, skip: tuple[str, ...] = ()) -> None:
 
 
 def add_version(db: Session, code: str, effective_from: dt.date, price: str) -> None:
-    """A new flat version of a factory tariff from ``effective_from`` (a price notice, say a retroactive one)."""
+    """A new version of a factory tariff from ``effective_from`` at another energy price, the open one closed the
+    day before: a price notice, here a retroactive one (written directly: the tariff RPC refuses billed days)."""
     tariff_id = db.execute(select(Tariff.id).where(Tariff.code == code)).scalar_one()
-    db.add(TariffVersion(tariff_id=tariff_id, effective_from=effective_from, kind=TariffKind.FLAT,
-                         price_per_kwh=parse_price(price), late_fee_daily_permille=parse_price("1"),
-                         late_fee_cross_year_permille=parse_price("1")))
+    current = db.execute(select(TariffVersion).where(TariffVersion.tariff_id == tariff_id,
+                                                     TariffVersion.effective_to.is_(None))).scalar_one()
+    doc = stored_doc(current)
+    current.effective_to = effective_from - dt.timedelta(days=1)
+    current.doc = doc.model_copy(update={"effective_to": current.effective_to}).model_dump(mode="json")
+    db.flush()
+    db.add(version_row(tariff_id=tariff_id, doc=doc.model_copy(update={
+        "effective_from": effective_from, "effective_to": None, "energy_price": Decimal(price)})))
     db.commit()
 
 
