@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db.base import Base
@@ -57,7 +58,8 @@ class BillLine(Base):
     line_no: Mapped[int]
     kind: Mapped[Str32]
     description: Mapped[Str64]
-    quantity: Mapped[KwhCol]
+    #: Exact: 105 % of a contract demand carries four places (``shared_models.tariffs.Quantity``).
+    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 6))
     unit_price: Mapped[PriceCol]
     amount_fen: Mapped[FenCol]
     # What priced the line (``shared_models.pricing.PricedLine``); None on lines written before bill runs.
@@ -67,3 +69,5 @@ class BillLine(Base):
     tier: Mapped[int | None]
     tou_period: Mapped[str | None] = mapped_column(String(16))
     fund_code: Mapped[str | None] = mapped_column(String(32))
+    days_charged: Mapped[int | None]
+    days_basis: Mapped[int | None]
