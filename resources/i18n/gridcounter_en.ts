@@ -443,8 +443,8 @@
     <message numerus="yes">
         <source>Total: ¥{amount} in %n line(s)</source>
         <translation>
-            <numerusform>Total: ¥{amount} in %n line(s)</numerusform>
-            <numerusform>Total: ¥{amount} in %n line(s)</numerusform>
+            <numerusform>Total: ¥{amount} in %n line</numerusform>
+            <numerusform>Total: ¥{amount} in %n lines</numerusform>
         </translation>
     </message>
     <message>
@@ -466,8 +466,8 @@
     <message numerus="yes">
         <source>The bill notice went to the printer (%n page(s)).</source>
         <translation>
-            <numerusform>The bill notice went to the printer (%n page(s)).</numerusform>
-            <numerusform>The bill notice went to the printer (%n page(s)).</numerusform>
+            <numerusform>The bill notice went to the printer (%n page).</numerusform>
+            <numerusform>The bill notice went to the printer (%n pages).</numerusform>
         </translation>
     </message>
     <message>
