@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -209,11 +211,27 @@ def get_tariff(*, ctx: CallContext, req: GetTariffRequest) -> TariffDetail:
     return _detail(ctx.session, _find(ctx.session, req.code))
 
 
+#: The copies of a document's price and late-fee rates are NUMERIC(14, 6) columns.
+_COLUMN_LIMIT = Decimal(10) ** 8
+_COLUMN_PLACES = 6
+
+
+def _check_column_range(doc: TariffVersionDoc) -> None:
+    """INVALID_REQUEST (``out_of_range``) for an energy price or late-fee rate the version row cannot hold."""
+    figures = {"version.energy_price": doc.energy_price,
+               "version.late_fee.daily_permille_current": doc.late_fee.daily_permille_current,
+               "version.late_fee.daily_permille_cross_year": doc.late_fee.daily_permille_cross_year}
+    for field, value in figures.items():
+        if abs(value) >= _COLUMN_LIMIT or value != value.quantize(Decimal(1).scaleb(-_COLUMN_PLACES)):
+            raise AppError(ErrorCode.INVALID_REQUEST, field=field, problem="out_of_range")
+
+
 def add_version(*, ctx: CallContext, req: AddVersionRequest) -> TariffDetail:
     """Add the next version of a tariff (the rules are in this module's docstring); audited."""
     session = ctx.session
     tariff = _find(session, req.code, for_update=True)  # one version change of a tariff at a time
     new = req.version
+    _check_column_range(new)
     rows = _rows(session, tariff.id)
     if rows:
         newest = rows[-1]
@@ -273,6 +291,8 @@ def quote_bill(*, ctx: CallContext, req: QuoteBillRequest) -> PricedBill:
         _check_covered(versions, usage.period_from, usage.period_to, tariff="-")
     try:
         return price(versions, usage, req.terms)
+    except (ValidationError, ArithmeticError):  # figures beyond what a bill can hold (FEN_BOUND, Decimal range)
+        raise AppError(ErrorCode.PRICING_REFUSED, refusal="out_of_range") from None
     except PricingError as exc:
         error = AppError(ErrorCode.PRICING_REFUSED, refusal=exc.refusal.value)
         error.params.update(exc.params)

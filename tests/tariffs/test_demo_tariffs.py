@@ -138,6 +138,14 @@ class TestQuote:
             "period_from": "2026-03-01", "period_to": "2026-03-31", "total_kwh": "1000", "reactive_kvarh": "1"}})
         assert (answer.status, answer.code, answer.params["refusal"]) == (422, "PRICING_REFUSED", "no_demand_basis")
 
+    def test_figures_beyond_a_bill(self, cashier: Caller) -> None:
+        """kWh and a price whose product no bill can hold is PRICING_REFUSED (out_of_range), not a server error."""
+        answer = cashier.call("tariff.quote_bill", {
+            "version": {"effective_from": "2026-01-01", "energy_price": "99999999999999999999", "late_fee": {
+                "daily_permille_current": "1", "daily_permille_cross_year": "1"}},
+            "usage": {"period_from": "2026-03-01", "period_to": "2026-03-31", "total_kwh": "99999999999.99"}})
+        assert (answer.status, answer.code, answer.params) == (422, "PRICING_REFUSED", {"refusal": "out_of_range"})
+
     def test_both_sources_refused(self, cashier: Caller) -> None:
         """A tariff code and an inline version together are refused."""
         answer = cashier.call("tariff.quote_bill", {

@@ -182,6 +182,15 @@ class TestAddVersion:
         assert _versions(db, "RES-FLAT") == before
         assert _changes(db) == []
 
+    @pytest.mark.parametrize("price", ["100000000", "0.1234567"])
+    def test_price_the_row_cannot_hold(self, clerk: Caller, db: Session, price: str) -> None:
+        """An energy price beyond the version row's NUMERIC(14, 6) is refused (out_of_range); nothing written."""
+        before = _versions(db, "RES-FLAT")
+        answer = clerk.call("tariff.add_version", {"code": "RES-FLAT", "version": _version("2027-01-01", price)})
+        assert (answer.status, answer.code, answer.params) == (
+            422, "INVALID_REQUEST", {"field": "version.energy_price", "problem": "out_of_range"})
+        assert _versions(db, "RES-FLAT") == before
+
     def test_unknown_code(self, clerk: Caller, db: Session) -> None:
         """A version for an unknown code is TARIFF_NOT_FOUND and writes nothing."""
         answer = clerk.call("tariff.add_version", {"code": "NO-SUCH", "version": _version("2027-01-01")})
