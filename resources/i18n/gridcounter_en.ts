@@ -1977,6 +1977,10 @@
         <source>the power-factor adjustment needs the reactive energy (kvarh).</source>
         <translation>the power-factor adjustment needs the reactive energy (kvarh).</translation>
     </message>
+    <message>
+        <source>the figures give amounts larger than any bill can hold.</source>
+        <translation>the figures give amounts larger than any bill can hold.</translation>
+    </message>
 </context>
 <context>
     <name>Printer</name>

@@ -1972,6 +1972,10 @@
         <source>the power-factor adjustment needs the reactive energy (kvarh).</source>
         <translation>力调电费需要无功电量（千乏时）。</translation>
     </message>
+    <message>
+        <source>the figures give amounts larger than any bill can hold.</source>
+        <translation>这些数值算出的金额超出了电费单能容纳的范围。</translation>
+    </message>
 </context>
 <context>
     <name>Printer</name>

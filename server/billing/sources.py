@@ -24,7 +24,7 @@ from server import pricing
 from server.billing.inputs import DraftInputs, VersionRef
 from server.errors import AppError
 from server.models.billing import Bill, Reading
-from server.models.customers import Meter, TariffVersion
+from server.models.customers import Meter
 from server.services import tariffs
 from shared_models.errors import ErrorCode
 from shared_models.methods.billruns import DraftAnomaly
@@ -73,15 +73,11 @@ def usage_for(session: Session, *, customer_id: int, period: int) -> tuple[Usage
 
 
 def versions_for(session: Session, *, tariff_id: int, period_from: dt.date, period_to: dt.date) -> list[VersionRef]:
-    """The versions of the tariff that price the days ``period_from``..``period_to`` (``server.services.tariffs.
-    versions_for``), each with its row id; AppError(TARIFF_NO_VERSION) when a day has none."""
-    docs = tariffs.versions_for(session, tariff_id, period_from, period_to)
-    rows = session.execute(
-        select(TariffVersion.effective_from, TariffVersion.id)
-        .where(TariffVersion.tariff_id == tariff_id, TariffVersion.effective_from.in_([d.effective_from for d in docs]))
-    ).all()
-    ids = {effective_from: version_id for effective_from, version_id in rows}
-    return [VersionRef(version_id=ids[doc.effective_from], doc=doc) for doc in docs]
+    """The versions of the tariff that price the days ``period_from``..``period_to``, each with the row id a
+    released bill names (``server.services.tariffs.version_ids_for``); AppError(TARIFF_NO_VERSION) when a day
+    has none."""
+    return [VersionRef(version_id=version_id, doc=doc)
+            for version_id, doc in tariffs.version_ids_for(session, tariff_id, period_from, period_to)]
 
 
 def terms_for(session: Session, *, customer_id: int, period: int) -> CustomerTerms:

@@ -41,6 +41,8 @@ class Bill(Base):
               postgresql_where=text("corrects_bill_id IS NULL")),
         CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
         CheckConstraint("(corrects_bill_id IS NULL) = (correction_reason IS NULL)", name="correction_has_reason"),
+        # the newest billed period of a tariff version (server.services.tariffs.billed_to), migration 0011
+        Index("ix_bills_tariff_version_period", "tariff_version_id", "period"),
     )
 
     id: Mapped[BigPk]
