@@ -117,6 +117,27 @@ class ErrorCode(StrEnum):
     PRICE_NOT_DECIMAL = "PRICE_NOT_DECIMAL"
     #: ``server.pricing.price`` cannot price the period (``refusal``: a ``PricingRefusal`` value, and its figures).
     PRICING_REFUSED = "PRICING_REFUSED"
+    # readings (helper "readings", issue 12): meter readings per register, entry and correction
+    METER_NOT_FOUND = "METER_NOT_FOUND"
+    #: The meter was removed (``removed_on``): only its final 换表 reading up to that day is taken.
+    METER_CLOSED = "METER_CLOSED"
+    #: ``problem``: ``future``, ``before_installation``, ``not_after_previous``.
+    READING_DATE_INVALID = "READING_DATE_INVALID"
+    READING_REGISTER_MISSING = "READING_REGISTER_MISSING"
+    READING_REGISTER_UNKNOWN = "READING_REGISTER_UNKNOWN"
+    READING_BELOW_PREVIOUS = "READING_BELOW_PREVIOUS"
+    READING_EXISTS = "READING_EXISTS"
+    READING_NOT_FOUND = "READING_NOT_FOUND"
+    READING_ALREADY_CORRECTED = "READING_ALREADY_CORRECTED"
+    #: A correction names a reading of another meter, period or kind.
+    READING_CORRECTION_MISMATCH = "READING_CORRECTION_MISMATCH"
+    #: ``problem``: ``not_a_change``, ``not_a_final``, ``same_meter``, ``other_customer``, ``other_period``,
+    #: ``superseded``, ``taken``.
+    METER_CHANGE_INVALID = "METER_CHANGE_INVALID"
+    #: A period ``YYYYMM`` whose month is not 1–12.
+    READING_PERIOD_INVALID = "READING_PERIOD_INVALID"
+    #: Register values for a reading of a closed door (门闭) or a broken meter (表坏).
+    READING_VALUES_NOT_EXPECTED = "READING_VALUES_NOT_EXPECTED"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -208,6 +229,20 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.TARIFF_NO_VERSION: 422,
     ErrorCode.PRICE_NOT_DECIMAL: 422,
     ErrorCode.PRICING_REFUSED: 422,
+    # readings
+    ErrorCode.METER_NOT_FOUND: 404,
+    ErrorCode.METER_CLOSED: 409,
+    ErrorCode.READING_DATE_INVALID: 422,
+    ErrorCode.READING_REGISTER_MISSING: 422,
+    ErrorCode.READING_REGISTER_UNKNOWN: 422,
+    ErrorCode.READING_BELOW_PREVIOUS: 409,
+    ErrorCode.READING_EXISTS: 409,
+    ErrorCode.READING_NOT_FOUND: 404,
+    ErrorCode.READING_ALREADY_CORRECTED: 409,
+    ErrorCode.READING_CORRECTION_MISMATCH: 422,
+    ErrorCode.METER_CHANGE_INVALID: 422,
+    ErrorCode.READING_PERIOD_INVALID: 422,
+    ErrorCode.READING_VALUES_NOT_EXPECTED: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

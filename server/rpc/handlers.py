@@ -20,6 +20,7 @@ from server.services import (
     voids,
 )
 from server.services import attention as attention_service
+from server.services import readings as readings_service
 from server.services import tariffs as tariff_service
 from shared_models.rpc import REGISTRY, load_all
 
@@ -79,6 +80,8 @@ HANDLERS: dict[str, Handler] = {
     "tariff.get_tariff": tariff_service.get_tariff,
     "tariff.add_version": tariff_service.add_version,
     "tariff.quote_bill": tariff_service.quote_bill,
+    "reading.enter_reading": readings_service.enter_reading,
+    "reading.list_readings": readings_service.list_readings,
 }
 
 

@@ -14,11 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.models.audit import AuditRecord
-from server.models.billing import Bill, BillLine, Reading
+from server.models.billing import Bill, BillLine
 from server.models.billruns import BillDraft, BillDraftLine, BillRun
 from server.models.customers import Customer, Meter, Tariff, TariffVersion
 from server.models.ledger import LedgerEntry
+from server.models.readings import Reading
 from server.services.tariffs import stored_doc, version_row
+from shared_models.methods.readings import ReadingStatus
 from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI, World, password_for
 from tests.rpc_helpers import Answer, Caller
 
@@ -39,7 +41,8 @@ def add_reading(db: Session, customer_no: str, *, period: int, value: str, read_
     """A total-register reading of the customer's meter."""
     meter_id = db.execute(select(Meter.id).join(Customer, Customer.id == Meter.customer_id)
                           .where(Customer.customer_no == customer_no)).scalar_one()
-    db.add(Reading(meter_id=meter_id, period=period, read_on=read_on, value=Decimal(value), status="normal"))
+    db.add(Reading(meter_id=meter_id, period=period, read_on=read_on, total=Decimal(value),
+                   status=ReadingStatus.ACTUAL))
     db.commit()
 
 

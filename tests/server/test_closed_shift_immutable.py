@@ -112,6 +112,13 @@ def _pay_body(c: Caller, receipt_no: str, *, offline: bool = False) -> dict[str,
 #: One attempt: (description, call, expected error code or None for success).
 Attempt = tuple[str, Callable[[Closed], Any], str | None]
 
+def _signed_in_as(closed: Closed, username: str) -> Caller:
+    """Another user signed in at the shift's counter."""
+    caller = Caller(closed.dispatcher)
+    assert caller.login(username).status == 200
+    return caller
+
+
 ATTEMPTS: dict[str, list[Attempt]] = {
     "payment.pay_bills": [
         ("pay with the next number", lambda c: c.cashier.call(
@@ -195,6 +202,13 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "tariff.add_version", {"code": "RES-FLAT", "version": {
                 "effective_from": "2027-01-01", "energy_price": "0.55",
                 "late_fee": {"daily_permille_current": "1", "daily_permille_cross_year": "1"}}}), None),
+    ],
+    # Allowed: a meter reading is a row of its own, not the shift's.
+    "reading.enter_reading": [
+        ("a reader enters a reading of a payer's meter", lambda c: _signed_in_as(c, "reader1").call(
+            "reading.enter_reading", {"asset_no": "0" * 22, "period": 202611, "read_on": "2026-11-20",
+                                      "status": "actual", "values": {"total": "1234.50"}},
+            cosign=("super2", password_for("super2"))), None),
     ],
     # Opens a NEW shift; so it runs after every attempt that needs the cashier without an open shift.
     "shift.open_shift": [
