@@ -107,6 +107,16 @@ class ErrorCode(StrEnum):
     BILL_ALREADY_CORRECTED = "BILL_ALREADY_CORRECTED"
     BILL_NOT_PRICEABLE = "BILL_NOT_PRICEABLE"
     CORRECTION_CHANGES_NOTHING = "CORRECTION_CHANGES_NOTHING"
+    # tariffs (issue 12, helper "tariffs")
+    TARIFF_NOT_FOUND = "TARIFF_NOT_FOUND"
+    TARIFF_VERSION_OVERLAP = "TARIFF_VERSION_OVERLAP"
+    TARIFF_VERSION_GAP = "TARIFF_VERSION_GAP"
+    TARIFF_VERSION_BILLED = "TARIFF_VERSION_BILLED"
+    TARIFF_NO_VERSION = "TARIFF_NO_VERSION"
+    #: A price, rate or kWh sent as a JSON number instead of a decimal string ("0.538").
+    PRICE_NOT_DECIMAL = "PRICE_NOT_DECIMAL"
+    #: ``server.pricing.price`` cannot price the period (``refusal``: a ``PricingRefusal`` value, and its figures).
+    PRICING_REFUSED = "PRICING_REFUSED"
     # readings (helper "readings", issue 12): meter readings per register, entry and correction
     METER_NOT_FOUND = "METER_NOT_FOUND"
     #: The meter was removed (``removed_on``): only its final 换表 reading up to that day is taken.
@@ -124,16 +134,6 @@ class ErrorCode(StrEnum):
     #: ``problem``: ``not_a_change``, ``not_a_final``, ``same_meter``, ``other_customer``, ``other_period``,
     #: ``superseded``, ``taken``.
     METER_CHANGE_INVALID = "METER_CHANGE_INVALID"
-    # tariffs (issue 12, helper "tariffs")
-    TARIFF_NOT_FOUND = "TARIFF_NOT_FOUND"
-    TARIFF_VERSION_OVERLAP = "TARIFF_VERSION_OVERLAP"
-    TARIFF_VERSION_GAP = "TARIFF_VERSION_GAP"
-    TARIFF_VERSION_BILLED = "TARIFF_VERSION_BILLED"
-    TARIFF_NO_VERSION = "TARIFF_NO_VERSION"
-    #: A price, rate or kWh sent as a JSON number instead of a decimal string ("0.538").
-    PRICE_NOT_DECIMAL = "PRICE_NOT_DECIMAL"
-    #: ``server.pricing.price`` cannot price the period (``refusal``: a ``PricingRefusal`` value, and its figures).
-    PRICING_REFUSED = "PRICING_REFUSED"
     #: A period ``YYYYMM`` whose month is not 1–12.
     READING_PERIOD_INVALID = "READING_PERIOD_INVALID"
     #: Register values for a reading of a closed door (门闭) or a broken meter (表坏).
@@ -221,6 +221,14 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.BILL_ALREADY_CORRECTED: 409,
     ErrorCode.BILL_NOT_PRICEABLE: 409,
     ErrorCode.CORRECTION_CHANGES_NOTHING: 409,
+    # tariffs
+    ErrorCode.TARIFF_NOT_FOUND: 404,
+    ErrorCode.TARIFF_VERSION_OVERLAP: 409,
+    ErrorCode.TARIFF_VERSION_GAP: 409,
+    ErrorCode.TARIFF_VERSION_BILLED: 409,
+    ErrorCode.TARIFF_NO_VERSION: 422,
+    ErrorCode.PRICE_NOT_DECIMAL: 422,
+    ErrorCode.PRICING_REFUSED: 422,
     # readings
     ErrorCode.METER_NOT_FOUND: 404,
     ErrorCode.METER_CLOSED: 409,
@@ -233,14 +241,6 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.READING_ALREADY_CORRECTED: 409,
     ErrorCode.READING_CORRECTION_MISMATCH: 422,
     ErrorCode.METER_CHANGE_INVALID: 422,
-    # tariffs
-    ErrorCode.TARIFF_NOT_FOUND: 404,
-    ErrorCode.TARIFF_VERSION_OVERLAP: 409,
-    ErrorCode.TARIFF_VERSION_GAP: 409,
-    ErrorCode.TARIFF_VERSION_BILLED: 409,
-    ErrorCode.TARIFF_NO_VERSION: 422,
-    ErrorCode.PRICE_NOT_DECIMAL: 422,
-    ErrorCode.PRICING_REFUSED: 422,
     ErrorCode.READING_PERIOD_INVALID: 422,
     ErrorCode.READING_VALUES_NOT_EXPECTED: 422,
 }

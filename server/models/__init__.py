@@ -2,6 +2,5 @@
 
 from server.models import audit, billing, billruns, cache, customers, ledger, offline, org, payments, readings, users
 
-__all__ = [
-    "audit", "billing", "billruns", "cache", "customers", "ledger", "offline", "org", "payments", "readings", "users",
-]
+__all__ = ["audit", "billing", "billruns", "cache", "customers", "ledger", "offline", "org", "payments", "readings",
+           "users"]

@@ -76,12 +76,12 @@ HANDLERS: dict[str, Handler] = {
     "billrun.release_run": billruns.release_run,
     "billrun.correct_bill": billruns.correct_bill,
     "bill.get_lines": billruns.get_lines,
-    "reading.enter_reading": readings_service.enter_reading,
-    "reading.list_readings": readings_service.list_readings,
     "tariff.list_tariffs": tariff_service.list_tariffs,
     "tariff.get_tariff": tariff_service.get_tariff,
     "tariff.add_version": tariff_service.add_version,
     "tariff.quote_bill": tariff_service.quote_bill,
+    "reading.enter_reading": readings_service.enter_reading,
+    "reading.list_readings": readings_service.list_readings,
 }
 
 

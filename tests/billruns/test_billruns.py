@@ -86,7 +86,7 @@ class TestCalculate:
         calculate_all(caller)
         wang = _drafts(caller)[WANG_FANG]
         assert (wang["priced"], wang["total_fen"], wang["anomalies"]) == (
-            False, 0, [{"code": "no_reading", "params": {"period": PERIOD}}])
+            False, 0, [{"code": "no_previous", "params": {"period": str(PERIOD)}}])
         others = drafts_snapshot(db, except_customer=world.customers[WANG_FANG])
         assert len(others) == 6  # three drafts, a line each
         add_reading(db, WANG_FANG, period=202610, value="2000.00", read_on=dt.date(2026, 10, 25))

@@ -98,4 +98,4 @@ class TestCorrectBill:
         """A bill whose period has no readings (a factory bill) cannot be priced again."""
         answer = refused(released, db, "billrun.correct_bill", {"bill_no": f"202609-{ZHANG_WEI}", "reason": "x"},
                          "BILL_NOT_PRICEABLE", cosign=SUPER)
-        assert answer.params["anomalies"] == "no_reading"
+        assert answer.params["anomalies"] == "no_previous"
