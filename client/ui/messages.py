@@ -221,6 +221,36 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "Bill {bill_no} cannot be priced again from the current readings ({anomalies})."),
     ErrorCode.CORRECTION_CHANGES_NOTHING: QT_TRANSLATE_NOOP(
         "Errors", "Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct."),
+    # readings
+    ErrorCode.METER_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no meter with the asset number {asset_no}."),
+    ErrorCode.METER_CLOSED: QT_TRANSLATE_NOOP(
+        "Errors", "The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be "
+        "entered."),
+    ErrorCode.READING_DATE_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "The reading date {read_on} is not possible: {problem}."),
+    ErrorCode.READING_REGISTER_MISSING: QT_TRANSLATE_NOOP(
+        "Errors", "The {register} register of meter {asset_no} has no value. Enter every register of the meter."),
+    ErrorCode.READING_REGISTER_UNKNOWN: QT_TRANSLATE_NOOP(
+        "Errors", "The meter {asset_no} has no {register} register."),
+    ErrorCode.READING_BELOW_PREVIOUS: QT_TRANSLATE_NOOP(
+        "Errors", "The {register} register of meter {asset_no} reads {current}, below the previous reading "
+        "{previous}. Check the value, or confirm that the register passed its highest value."),
+    ErrorCode.READING_EXISTS: QT_TRANSLATE_NOOP(
+        "Errors", "Meter {asset_no} already has a reading for {period}. To change it, correct that reading."),
+    ErrorCode.READING_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no reading number {reading_id}."),
+    ErrorCode.READING_ALREADY_CORRECTED: QT_TRANSLATE_NOOP(
+        "Errors", "The reading {reading_id} has already been corrected (by reading {current_id}). Correct the "
+        "current reading instead."),
+    ErrorCode.READING_CORRECTION_MISMATCH: QT_TRANSLATE_NOOP(
+        "Errors", "The reading {reading_id} is of another meter, period or kind than the correction."),
+    ErrorCode.METER_CHANGE_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "The reading {reading_id} cannot be the old meter's final reading: {problem}."),
+    ErrorCode.READING_PERIOD_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "{period} is not a billing period (year and month, YYYYMM)."),
+    ErrorCode.READING_VALUES_NOT_EXPECTED: QT_TRANSLATE_NOOP(
+        "Errors", "A reading marked “{status}” has no register values: leave them empty."),
     # tariffs
     ErrorCode.TARIFF_NOT_FOUND: QT_TRANSLATE_NOOP(
         "Errors", "There is no tariff with the code {code}."),
@@ -259,36 +289,6 @@ PRICING_REFUSALS: dict[str, str] = {
     "no_max_demand": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the month's maximum demand (kW)."),
     "no_reactive": QT_TRANSLATE_NOOP("Pricing", "the power-factor adjustment needs the reactive energy (kvarh)."),
     "out_of_range": QT_TRANSLATE_NOOP("Pricing", "the figures give amounts larger than any bill can hold."),
-    # readings
-    ErrorCode.METER_NOT_FOUND: QT_TRANSLATE_NOOP(
-        "Errors", "There is no meter with the asset number {asset_no}."),
-    ErrorCode.METER_CLOSED: QT_TRANSLATE_NOOP(
-        "Errors", "The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be "
-        "entered."),
-    ErrorCode.READING_DATE_INVALID: QT_TRANSLATE_NOOP(
-        "Errors", "The reading date {read_on} is not possible: {problem}."),
-    ErrorCode.READING_REGISTER_MISSING: QT_TRANSLATE_NOOP(
-        "Errors", "The {register} register of meter {asset_no} has no value. Enter every register of the meter."),
-    ErrorCode.READING_REGISTER_UNKNOWN: QT_TRANSLATE_NOOP(
-        "Errors", "The meter {asset_no} has no {register} register."),
-    ErrorCode.READING_BELOW_PREVIOUS: QT_TRANSLATE_NOOP(
-        "Errors", "The {register} register of meter {asset_no} reads {current}, below the previous reading "
-        "{previous}. Check the value, or confirm that the register passed its highest value."),
-    ErrorCode.READING_EXISTS: QT_TRANSLATE_NOOP(
-        "Errors", "Meter {asset_no} already has a reading for {period}. To change it, correct that reading."),
-    ErrorCode.READING_NOT_FOUND: QT_TRANSLATE_NOOP(
-        "Errors", "There is no reading number {reading_id}."),
-    ErrorCode.READING_ALREADY_CORRECTED: QT_TRANSLATE_NOOP(
-        "Errors", "The reading {reading_id} has already been corrected (by reading {current_id}). Correct the "
-        "current reading instead."),
-    ErrorCode.READING_CORRECTION_MISMATCH: QT_TRANSLATE_NOOP(
-        "Errors", "The reading {reading_id} is of another meter, period or kind than the correction."),
-    ErrorCode.METER_CHANGE_INVALID: QT_TRANSLATE_NOOP(
-        "Errors", "The reading {reading_id} cannot be the old meter's final reading: {problem}."),
-    ErrorCode.READING_PERIOD_INVALID: QT_TRANSLATE_NOOP(
-        "Errors", "{period} is not a billing period (year and month, YYYYMM)."),
-    ErrorCode.READING_VALUES_NOT_EXPECTED: QT_TRANSLATE_NOOP(
-        "Errors", "A reading marked “{status}” has no register values: leave them empty."),
 }
 
 #: For a failure that carries no code: the reference lets the support desk find the traceback in the log.

@@ -4,8 +4,8 @@
 the Bill runs screen (review table and bill lines), the reading dialog and the bill lines dialog show their
 columns whole without a sideways scroll bar and stay inside the screen; screenshots go to artifacts/screens/.
 
-Book T01-B001's 2026-11 is calculated and released over the wire once per module, 王芳's draft (no consumption)
-held back: the review shows released rows and a held one with its anomaly.
+Book T01-B001's 2026-11 is calculated and released over the wire once per module, 王芳's draft (nothing used after
+100 kWh in October) held back: the review shows released rows and a held one with its anomaly.
 """
 
 from __future__ import annotations
@@ -46,8 +46,8 @@ from tests.ui.live_helpers import SignIn, live_client, sign_in_live  # noqa: F40
 
 SIZES = [(1024, 768), (1366, 768)]
 LOCALES = ["zh_CN", "en"]
-READINGS = {ZHANG_WEI: ("1000.00", "1180.00"), LI_XIUYING: ("500.00", "600.00"), WANG_FANG: ("2000.00", "2000.00"),
-            COMMERCIAL: ("8000.00", "8500.00")}
+READINGS = {ZHANG_WEI: ("820.00", "1000.00", "1180.00"), LI_XIUYING: ("400.00", "500.00", "600.00"),
+            WANG_FANG: ("1900.00", "2000.00", "2000.00"), COMMERCIAL: ("7500.00", "8000.00", "8500.00")}
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +158,11 @@ class TestBillRunFit:
         with qtbot.waitSignal(screen.lines_shown, timeout=TIMEOUT_MS):
             assert screen.select_customer(ZHANG_WEI)
         _settle(qtbot)
-        _assert_whole(screen.table, list(range(screen.model.columnCount())))
+        findings = screen.model.columnCount() - 1  # the last column takes the rest; a long sentence is elided
+        _assert_whole(screen.table, list(range(findings)))
+        held = screen.proxy.index(screen.row_of(WANG_FANG), findings)
+        assert held.data() == held.data(Qt.ItemDataRole.ToolTipRole)  # the whole sentence on hovering
+        assert screen.table.columnWidth(findings) >= screen.table.fontMetrics().averageCharWidth() * 30
         assert screen.lines.lines()
         _assert_whole(screen.lines.table, list(LINE_KEY))
         for button in (screen.hold_button, screen.unhold_button, screen.recalculate_button, screen.reading_button,

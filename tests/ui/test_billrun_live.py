@@ -34,9 +34,9 @@ from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI
 from tests.ui.billrun_live_helpers import BOOK, PERIOD, SUPERVISOR, TIMEOUT_MS, enter_readings
 from tests.ui.live_helpers import SignIn, sign_in_live  # noqa: F401 - the fixture
 
-#: 户号 → (reading of 2026-10, reading of 2026-11); 王芳's November reading repeats October's: no consumption.
-READINGS = {ZHANG_WEI: ("1000.00", "1180.00"), LI_XIUYING: ("500.00", "600.00"), WANG_FANG: ("2000.00", "2000.00"),
-            COMMERCIAL: ("8000.00", "8500.00")}
+#: 户号 → readings of 2026-09, -10, -11; 王芳's November repeats October: nothing used, after 100 kWh in October.
+READINGS = {ZHANG_WEI: ("820.00", "1000.00", "1180.00"), LI_XIUYING: ("400.00", "500.00", "600.00"),
+            WANG_FANG: ("1900.00", "2000.00", "2000.00"), COMMERCIAL: ("7500.00", "8000.00", "8500.00")}
 
 
 @pytest.fixture(scope="module")
@@ -73,14 +73,15 @@ def test_clerk_runs_a_book_and_the_cashier_explains_and_collects(
     assert len(set(seen)) >= 3, seen  # the bar followed the chunks
     assert [d.customer_no for d in screen.model.rows()] == [ZHANG_WEI, LI_XIUYING, WANG_FANG, COMMERCIAL]
 
-    # The anomaly: 王芳 used nothing; the filter shows her alone, in the warning colour, with the sentence.
+    # The anomaly: 王芳 used nothing after 100 kWh; the filter shows her alone, in the warning colour, with the
+    # sentence.
     with qtbot.waitSignal(screen.run_loaded, timeout=TIMEOUT_MS):
         screen.set_filter(DraftFilter.ANOMALIES)
     _wait_idle(qtbot)
     (flagged,) = screen.model.rows()
     assert flagged.customer_no == WANG_FANG
     findings = screen.proxy.index(0, 6).data()
-    assert "No consumption in period 202611" in findings
+    assert findings == "Consumption 0.00 kWh is -100.0 % against the previous period's 100.00 kWh (limit −50.0 %)."
     assert screen.proxy.index(0, 6).data(9) is not None  # ForegroundRole: coloured by severity
 
     # Hold it with a reason.

@@ -4,8 +4,9 @@
 "anomalies only" filter, and the refusals the clerk sees in the screens (a reading below the previous one, a
 register left empty, a run released twice from two screens), each a translated sentence that changes nothing.
 
-Two customers of book T01-B001 (王芳 and the commercial customer) read the same in November as in October: their
-drafts carry the zero-consumption anomaly, so the filter lists two rows.
+Two customers of book T01-B001 (王芳 and the commercial customer) read the same in November as in October after
+using power in October: their drafts carry the drop-against-the-previous-period anomaly, so the filter lists two
+rows.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from tests.ui.billrun_live_helpers import BOOK, PERIOD, SUPERVISOR, TIMEOUT_MS, 
 from tests.ui.confirm_helpers import sql
 from tests.ui.live_helpers import SignIn, live_client, sign_in_live  # noqa: F401 - the fixture
 
-#: 户号 → (reading of 2026-10, reading of 2026-11): 王芳 and the commercial customer used nothing.
-READINGS = {ZHANG_WEI: ("1000.00", "1180.00"), LI_XIUYING: ("500.00", "600.00"), WANG_FANG: ("2000.00", "2000.00"),
-            COMMERCIAL: ("8000.00", "8000.00")}
+#: 户号 → readings of 2026-09, -10, -11: 王芳 and the commercial customer used nothing in November.
+READINGS = {ZHANG_WEI: ("820.00", "1000.00", "1180.00"), LI_XIUYING: ("400.00", "500.00", "600.00"),
+            WANG_FANG: ("1900.00", "2000.00", "2000.00"), COMMERCIAL: ("7500.00", "8000.00", "8000.00")}
 
 
 @pytest.fixture(scope="module")
@@ -105,43 +106,42 @@ def _history(live: LiveServer, customer_no: str) -> ReadingHistory:
         rpc.close()
 
 
-def test_recalculate_under_the_anomaly_filter_keeps_a_sensible_selection(
+def test_a_mutation_keeps_a_sensible_selection(
         qapp: QApplication, qtbot: QtBot, readings: None, sign_in_live: SignIn) -> None:  # noqa: F811
-    """Recalculated and still an anomaly: the same customer stays selected. Recalculated out of the filter (its
-    reading corrected): the row that took its place is selected and its lines shown, not nothing."""
+    """Recalculated under "anomalies only" and still an anomaly: the same customer stays selected. A draft the
+    filter no longer lists after the mutation (its hold lifted under "held"): the row that took its place is
+    selected and its lines shown; none left: nothing selected and the lines panel says so."""
     screen = _calculated(qtbot, sign_in_live("billing1", "T0101"))
     _reload(qtbot, screen, lambda: screen.set_filter(DraftFilter.ANOMALIES))
     assert [d.customer_no for d in screen.model.rows()] == [WANG_FANG, COMMERCIAL]
 
-    # Still zero consumption after the recalculation: still listed, still selected.
+    # Held and recalculated: still nothing used, still listed, still selected (not the first row).
     _hold(qtbot, screen, COMMERCIAL)
     assert _selected(screen) == COMMERCIAL
     _reload(qtbot, screen, screen.recalculate_button.click)
     assert [d.customer_no for d in screen.model.rows()] == [WANG_FANG, COMMERCIAL]
     assert _selected(screen) == COMMERCIAL
-
-    # 王芳's reading corrected: recalculated she has no anomaly and leaves the filter; the next row is selected.
     _hold(qtbot, screen, WANG_FANG)
-    dialog = _open_reading(qtbot, screen, WANG_FANG)
-    dialog.set_value("total", "2120.50")
-    dialog.note_edit.setText("抄表员看错一位")
-    dialog.cosign.username_edit.setText(SUPERVISOR.username)
-    dialog.cosign.password_edit.setText(SUPERVISOR.password)
-    with qtbot.waitSignal(dialog.reading_saved, timeout=TIMEOUT_MS):
-        dialog.save_button.click()
-    _close(qtbot, dialog)
-    assert screen.select_customer(WANG_FANG)
+    assert _selected(screen) == WANG_FANG
+
+    # Under "held", 王芳's hold lifted: she leaves the list, the commercial customer takes her row and is selected.
+    _reload(qtbot, screen, lambda: screen.set_filter(DraftFilter.HELD))
+    assert [d.customer_no for d in screen.model.rows()] == [WANG_FANG, COMMERCIAL]
+    assert _selected(screen) == WANG_FANG  # a plain reload keeps the customer
     with qtbot.waitSignal(screen.lines_shown, timeout=TIMEOUT_MS):
-        _reload(qtbot, screen, screen.recalculate_button.click)
+        _reload(qtbot, screen, screen.unhold_button.click)
     assert [d.customer_no for d in screen.model.rows()] == [COMMERCIAL]
     assert _selected(screen) == COMMERCIAL
     assert screen.table.selectionModel().isRowSelected(0)
     assert screen.lines.title_label.text().startswith(f"Draft of {COMMERCIAL}")
-    assert screen.recalculate_button.isEnabled()  # the held commercial draft: its actions are offered
+    assert screen.unhold_button.isEnabled()  # the held commercial draft: its actions are offered
 
-    # Another filter: a plain reload keeps the customer selected.
-    _reload(qtbot, screen, lambda: screen.set_filter(DraftFilter.ALL))
-    assert _selected(screen) == COMMERCIAL
+    # The last one lifted: nothing left to select, the lines panel asks for a selection, no action is offered.
+    _reload(qtbot, screen, screen.unhold_button.click)
+    assert screen.model.rows() == []
+    assert _selected(screen) is None
+    assert screen.lines.title_label.text() == "Select a bill to see its lines."
+    assert not screen.unhold_button.isEnabled()
 
 
 def test_a_reading_below_the_previous_is_refused_in_the_dialog(
