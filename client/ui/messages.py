@@ -240,25 +240,6 @@ MESSAGES: dict[ErrorCode, str] = {
         "floating-point number."),
     ErrorCode.PRICING_REFUSED: QT_TRANSLATE_NOOP(
         "Errors", "This consumption cannot be priced: {refusal}"),
-}
-
-# Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED's
-# ``refusal`` parameter).
-PRICING_REFUSALS: dict[str, str] = {
-    "version_dates": QT_TRANSLATE_NOOP("Pricing", "the tariff's versions overlap or leave a gap."),
-    "no_version": QT_TRANSLATE_NOOP("Pricing", "no tariff version prices some days of the period."),
-    "no_shared_meter_price": QT_TRANSLATE_NOOP("Pricing", "the tariff has no shared-meter (合表) price."),
-    "household_tiers": QT_TRANSLATE_NOOP(
-        "Pricing", "the household's extra kWh do not give one figure per tier threshold."),
-    "tou_period_not_priced": QT_TRANSLATE_NOOP(
-        "Pricing", "a time-of-use register has kWh for a period the tariff has no price for."),
-    "no_demand_basis": QT_TRANSLATE_NOOP(
-        "Pricing", "a two-part tariff needs the customer's basis (capacity, demand or contract demand)."),
-    "no_capacity": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the transformer capacity (kVA)."),
-    "no_contract_demand": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the contract demand (kW)."),
-    "no_max_demand": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the month's maximum demand (kW)."),
-    "no_reactive": QT_TRANSLATE_NOOP("Pricing", "the power-factor adjustment needs the reactive energy (kvarh)."),
-    "out_of_range": QT_TRANSLATE_NOOP("Pricing", "the figures give amounts larger than any bill can hold."),
     # readings
     ErrorCode.METER_NOT_FOUND: QT_TRANSLATE_NOOP(
         "Errors", "There is no meter with the asset number {asset_no}."),
@@ -289,6 +270,25 @@ PRICING_REFUSALS: dict[str, str] = {
         "Errors", "{period} is not a billing period (year and month, YYYYMM)."),
     ErrorCode.READING_VALUES_NOT_EXPECTED: QT_TRANSLATE_NOOP(
         "Errors", "A reading marked “{status}” has no register values: leave them empty."),
+}
+
+# Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED's
+# ``refusal`` parameter).
+PRICING_REFUSALS: dict[str, str] = {
+    "version_dates": QT_TRANSLATE_NOOP("Pricing", "the tariff's versions overlap or leave a gap."),
+    "no_version": QT_TRANSLATE_NOOP("Pricing", "no tariff version prices some days of the period."),
+    "no_shared_meter_price": QT_TRANSLATE_NOOP("Pricing", "the tariff has no shared-meter (合表) price."),
+    "household_tiers": QT_TRANSLATE_NOOP(
+        "Pricing", "the household's extra kWh do not give one figure per tier threshold."),
+    "tou_period_not_priced": QT_TRANSLATE_NOOP(
+        "Pricing", "a time-of-use register has kWh for a period the tariff has no price for."),
+    "no_demand_basis": QT_TRANSLATE_NOOP(
+        "Pricing", "a two-part tariff needs the customer's basis (capacity, demand or contract demand)."),
+    "no_capacity": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the transformer capacity (kVA)."),
+    "no_contract_demand": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the contract demand (kW)."),
+    "no_max_demand": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the month's maximum demand (kW)."),
+    "no_reactive": QT_TRANSLATE_NOOP("Pricing", "the power-factor adjustment needs the reactive energy (kvarh)."),
+    "out_of_range": QT_TRANSLATE_NOOP("Pricing", "the figures give amounts larger than any bill can hold."),
 }
 
 #: For a failure that carries no code: the reference lets the support desk find the traceback in the log.
