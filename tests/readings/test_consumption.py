@@ -13,6 +13,7 @@ from server.readings.consumption import (
     ConsumptionError,
     MeterSpec,
     ReadingPoint,
+    _History,
     consumption_for,
     register_advance,
     usage_for,
@@ -239,3 +240,6 @@ class TestUsage:
         m = meter(multiplier=multiplier, digits=6)
         kwh = sum((usage_for(meters=[m], readings=readings, period=p).total_kwh for p in periods[1:]), D(0))
         assert kwh == D(total) / 100 * multiplier
+        # the one-pass path of the common case gives what the full history gives
+        for p in periods[1:]:
+            assert consumption_for(meters=[m], readings=readings, period=p) == _History([m], readings).consumption(p)
