@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
-from shared_models.methods.readings import TOU_REGISTERS, AnomalyCode, ReadingStatus, Register
+from shared_models.methods.readings import TOU_REGISTERS, AnomalyCode, ReadingSource, ReadingStatus, Register
 from shared_models.pricing import Usage
 
 _ZERO: Final = Decimal(0)
@@ -56,6 +56,7 @@ class ReadingPoint:
     rollover_confirmed: bool = False
     #: A new meter's start reading (status 换表): the old meter's final reading.
     old_final_id: int | None = None
+    source: ReadingSource = ReadingSource.HANDHELD
 
     @property
     def is_start(self) -> bool:
@@ -144,19 +145,19 @@ def _add(a: Mapping[Register, Decimal], b: Mapping[Register, Decimal]) -> dict[R
     return out
 
 
-def _chain_key(r: ReadingPoint) -> tuple[int, bool, dt.date, int]:
+def chain_key(r: ReadingPoint) -> tuple[int, bool, dt.date, int]:
     """A meter's readings in order: by period, a new meter's start first in its period, then by date and id."""
     return r.period, not r.is_start, r.read_on, r.reading_id
 
 
-class _History:
-    """The current readings of a customer's meters, and each period's consumption computed once."""
+class ConsumptionHistory:
+    """The current readings of a customer's meters, and each period's consumption computed once (on demand)."""
 
     def __init__(self, meters: Sequence[MeterSpec], readings: Sequence[ReadingPoint]) -> None:
         self.meters = {m.meter_id: m for m in meters}
         self.by_id = {r.reading_id: r for r in readings}
         chains: dict[int, list[ReadingPoint]] = {}
-        for r in sorted(readings, key=_chain_key):
+        for r in sorted(readings, key=chain_key):
             chains.setdefault(r.meter_id, []).append(r)
         self.chains = chains
         self.done: dict[int, Consumption] = {}
@@ -173,6 +174,7 @@ class _History:
         return chain[:chain.index(reading)]
 
     def consumption(self, period: int) -> Consumption:
+        """The consumption of ``period`` (see :func:`consumption_for`)."""
         found = self.done.get(period)
         if found is None:
             found = self.done[period] = self._compute(period)
@@ -262,7 +264,7 @@ def _plain(meters: Sequence[MeterSpec], readings: Sequence[ReadingPoint], period
             if current is not None or r.status is ReadingStatus.METER_CHANGED:
                 return None
             current = r
-        elif r.period < period and (previous is None or _chain_key(r) > _chain_key(previous)):
+        elif r.period < period and (previous is None or chain_key(r) > chain_key(previous)):
             previous = r
     if current is None or previous is None or not current.values or not previous.values or previous.is_final:
         return None
@@ -282,7 +284,7 @@ def consumption_for(*, meters: Sequence[MeterSpec], readings: Sequence[ReadingPo
     the previous one, an estimate larger than what the next read shows).
     """
     plain = _plain(meters, readings, period)
-    return plain if plain is not None else _History(meters, readings).consumption(period)
+    return plain if plain is not None else ConsumptionHistory(meters, readings).consumption(period)
 
 
 def usage_for(*, meters: Sequence[MeterSpec], readings: Sequence[ReadingPoint], period: int) -> Usage:

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from server.readings.consumption import (
     ConsumptionError,
+    ConsumptionHistory,
     MeterSpec,
     ReadingPoint,
-    _History,
     consumption_for,
     register_advance,
     usage_for,
@@ -242,4 +242,5 @@ class TestUsage:
         assert kwh == D(total) / 100 * multiplier
         # the one-pass path of the common case gives what the full history gives
         for p in periods[1:]:
-            assert consumption_for(meters=[m], readings=readings, period=p) == _History([m], readings).consumption(p)
+            full = ConsumptionHistory([m], readings).consumption(p)
+            assert consumption_for(meters=[m], readings=readings, period=p) == full
