@@ -221,6 +221,25 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "Bill {bill_no} cannot be priced again from the current readings ({anomalies})."),
     ErrorCode.CORRECTION_CHANGES_NOTHING: QT_TRANSLATE_NOOP(
         "Errors", "Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct."),
+    # tariffs
+    ErrorCode.TARIFF_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no tariff with the code {code}."),
+    ErrorCode.TARIFF_VERSION_OVERLAP: QT_TRANSLATE_NOOP(
+        "Errors", "A version of tariff {code} starting {effective_from} would overlap the version from "
+        "{existing_from}: a new version must start after every existing one."),
+    ErrorCode.TARIFF_VERSION_GAP: QT_TRANSLATE_NOOP(
+        "Errors", "A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without "
+        "prices: it must start the day after the last version ends."),
+    ErrorCode.TARIFF_VERSION_BILLED: QT_TRANSLATE_NOOP(
+        "Errors", "Tariff {code} has released bills up to {billed_to}: a new version must start after that day, "
+        "not on {effective_from}."),
+    ErrorCode.TARIFF_NO_VERSION: QT_TRANSLATE_NOOP(
+        "Errors", "Tariff {code} has no prices for the days {date_from} to {date_to}."),
+    ErrorCode.PRICE_NOT_DECIMAL: QT_TRANSLATE_NOOP(
+        "Errors", "The figure “{field}” must be written as a decimal number such as 0.538, not as a "
+        "floating-point number."),
+    ErrorCode.PRICING_REFUSED: QT_TRANSLATE_NOOP(
+        "Errors", "This consumption cannot be priced: {refusal}"),
     # readings
     ErrorCode.METER_NOT_FOUND: QT_TRANSLATE_NOOP(
         "Errors", "There is no meter with the asset number {asset_no}."),
@@ -251,25 +270,6 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "{period} is not a billing period (year and month, YYYYMM)."),
     ErrorCode.READING_VALUES_NOT_EXPECTED: QT_TRANSLATE_NOOP(
         "Errors", "A reading marked “{status}” has no register values: leave them empty."),
-    # tariffs
-    ErrorCode.TARIFF_NOT_FOUND: QT_TRANSLATE_NOOP(
-        "Errors", "There is no tariff with the code {code}."),
-    ErrorCode.TARIFF_VERSION_OVERLAP: QT_TRANSLATE_NOOP(
-        "Errors", "A version of tariff {code} starting {effective_from} would overlap the version from "
-        "{existing_from}: a new version must start after every existing one."),
-    ErrorCode.TARIFF_VERSION_GAP: QT_TRANSLATE_NOOP(
-        "Errors", "A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without "
-        "prices: it must start the day after the last version ends."),
-    ErrorCode.TARIFF_VERSION_BILLED: QT_TRANSLATE_NOOP(
-        "Errors", "Tariff {code} has released bills up to {billed_to}: a new version must start after that day, "
-        "not on {effective_from}."),
-    ErrorCode.TARIFF_NO_VERSION: QT_TRANSLATE_NOOP(
-        "Errors", "Tariff {code} has no prices for the days {date_from} to {date_to}."),
-    ErrorCode.PRICE_NOT_DECIMAL: QT_TRANSLATE_NOOP(
-        "Errors", "The figure “{field}” must be written as a decimal number such as 0.538, not as a "
-        "floating-point number."),
-    ErrorCode.PRICING_REFUSED: QT_TRANSLATE_NOOP(
-        "Errors", "This consumption cannot be priced: {refusal}"),
     # the tariff and pricing documents' rules across fields (shared_models.cross_field)
     ErrorCode.TARIFF_VERSION_INVALID: QT_TRANSLATE_NOOP(
         "Errors", "The tariff version was not accepted: {rule}"),
