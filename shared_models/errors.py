@@ -138,6 +138,13 @@ class ErrorCode(StrEnum):
     READING_PERIOD_INVALID = "READING_PERIOD_INVALID"
     #: Register values for a reading of a closed door (门闭) or a broken meter (表坏).
     READING_VALUES_NOT_EXPECTED = "READING_VALUES_NOT_EXPECTED"
+    # fuzz (issue 12): the tariff and pricing documents' rules across fields (shared_models.cross_field)
+    #: A tariff version document breaks a rule (``rule``: a key of the client's TARIFF_RULES, with its figures).
+    TARIFF_VERSION_INVALID = "TARIFF_VERSION_INVALID"
+    #: 测算电费 needs exactly one of a tariff code and an inline version.
+    QUOTE_SOURCE_INVALID = "QUOTE_SOURCE_INVALID"
+    #: A period of consumption (or of days) that ends (``date_to``) before it starts (``date_from``).
+    PERIOD_ENDS_BEFORE_START = "PERIOD_ENDS_BEFORE_START"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -243,6 +250,9 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.METER_CHANGE_INVALID: 422,
     ErrorCode.READING_PERIOD_INVALID: 422,
     ErrorCode.READING_VALUES_NOT_EXPECTED: 422,
+    ErrorCode.TARIFF_VERSION_INVALID: 422,
+    ErrorCode.QUOTE_SOURCE_INVALID: 422,
+    ErrorCode.PERIOD_ENDS_BEFORE_START: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from shared_models.cross_field import cross_field
+from shared_models.errors import ErrorCode
 from shared_models.money import FenField
 from shared_models.rpc import Model
-from shared_models.tariffs import DemandBasis, Kwh, Price, Quantity, Ratio, TouPeriod
+from shared_models.tariffs import DemandBasis, Kwh, Price, Quantity, Ratio, TouPeriod, UnitPrice
 
 
 class HouseholdKind(StrEnum):
@@ -35,9 +38,9 @@ class HouseholdAdjustment(Model):
     valid_from: dt.date
     valid_to: dt.date | None = None
     #: EXTRA_KWH: extra kWh per month added to the threshold ending each tier (len = number of thresholds).
-    extra_kwh_per_tier: list[int] = Field(default_factory=list)
+    extra_kwh_per_tier: list[Annotated[int, Field(ge=0, le=999_999_999)]] = Field(default_factory=list)
     #: FREE_KWH: kWh per month not charged.
-    free_kwh_per_month: int = 0
+    free_kwh_per_month: int = Field(default=0, ge=0, le=999_999_999)
     document_no: str = Field(default="", max_length=64)
 
 
@@ -78,7 +81,9 @@ class Usage(Model):
     @model_validator(mode="after")
     def _check(self) -> Usage:
         if self.period_to < self.period_from:
-            raise ValueError("a billing period cannot end before it starts")
+            raise cross_field(ErrorCode.PERIOD_ENDS_BEFORE_START, "a billing period cannot end before it starts "
+                              "({date_from} to {date_to})", date_from=self.period_from.isoformat(),
+                              date_to=self.period_to.isoformat())
         return self
 
 
@@ -114,7 +119,7 @@ class PricedLine(Model):
     quantity: Quantity
     #: Yuan per unit (negative on a FREE_KWH line), or (POWER_FACTOR) the adjustment in percent
     #: (negative = reduction).
-    unit_price: Price
+    unit_price: UnitPrice
     #: A monthly charge (the basic charge) carried only in part: ``amount = quantity × unit_price ×
     #: days_charged / days_basis`` (a period split over versions by days; 1/30 a day in a month of opening or
     #: closure). Both None = the whole of it.

@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
+from shared_models.cross_field import CROSS_FIELD
 from shared_models.errors import ErrorCode, ParamValue
 from shared_models.methods.auth import MIN_PASSWORD_LENGTH
 from shared_models.money import MAX_PAYMENT_FEN
@@ -24,7 +25,8 @@ def contract_refusal(exc: ValidationError) -> tuple[ErrorCode, dict[str, ParamVa
     """The code and parameters of a request that fails its model: a float where fen go is FEN_NOT_INTEGER;
     rules the contract states but whose code the counter explains keep that code (AMOUNT_NOT_POSITIVE,
     AMOUNT_TOO_LARGE, PASSWORD_TOO_WEAK); anything else is INVALID_REQUEST with the first field and pydantic's
-    problem. A price, rate or kWh sent as a JSON number where a decimal string goes is PRICE_NOT_DECIMAL."""
+    problem. A price, rate or kWh sent as a JSON number where a decimal string goes is PRICE_NOT_DECIMAL. A rule
+    across fields (``shared_models.cross_field``) answers its own code, when nothing else is wrong."""
     errors: list[Any] = exc.errors(include_url=False)
     if any(e["type"] == "json_invalid" for e in errors):
         return ErrorCode.MALFORMED_REQUEST, {}
@@ -39,9 +41,19 @@ def contract_refusal(exc: ValidationError) -> tuple[ErrorCode, dict[str, ParamVa
             return ErrorCode.AMOUNT_TOO_LARGE, {"amount_fen": e["input"], "limit_fen": MAX_PAYMENT_FEN}
         if field in _NEW_PASSWORD_FIELDS and e["type"] == "string_too_short":
             return ErrorCode.PASSWORD_TOO_WEAK, {"min_length": MIN_PASSWORD_LENGTH}
+    return _general_refusal(errors)
+
+
+def _general_refusal(errors: list[Any]) -> tuple[ErrorCode, dict[str, ParamValue]]:
+    """PRICE_NOT_DECIMAL, else the first error that is not a cross-field rule as INVALID_REQUEST, else the
+    cross-field rule's own code."""
     # a price, rate or kWh as a JSON number: its validator refuses it (Decimal comes only from text)
     number = next((e for e in errors if e["type"] == "value_error" and type(e.get("input")) in (int, float)), None)
-    first = number or errors[0]
+    other = next((e for e in errors if e["type"] != CROSS_FIELD), None)
+    first = number or other or errors[0]
     field = ".".join(str(p) for p in first["loc"]) or "(body)"
+    if first["type"] == CROSS_FIELD:  # only rules across fields are broken: their own code
+        params = dict(first.get("ctx", {}))
+        return ErrorCode(params.pop("code")), {"field": field, **params}
     return ((ErrorCode.PRICE_NOT_DECIMAL, {"field": field}) if number is not None
             else (ErrorCode.INVALID_REQUEST, {"field": field, "problem": first["type"]}))

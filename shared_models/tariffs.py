@@ -5,19 +5,28 @@ Prices travel as decimal strings (``"0.538"``) and are ``Decimal`` in Python; a 
 decimals with at most two places (registers are read to 0.01). The validators refuse what DOMAIN and the
 issue call bad input (tier thresholds that do not increase, a TOU day that does not cover 24 h, negative
 prices); the version *set* of a tariff (no overlap, no gap) is checked by :func:`check_version_dates`.
+
+The JSON schema says exactly which decimal strings each type takes (a ``pattern`` with bounds: a price fits
+the version row's NUMERIC(14, 6), kWh the registers' twelve digits and two places), and the validators take
+the same; a rule across fields is a ``cross_field`` error with its own code (TARIFF_VERSION_INVALID and the
+rule's key), never a generic validation refusal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Final
 
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
+from shared_models.cross_field import cross_field
+from shared_models.errors import ErrorCode, ParamValue
 from shared_models.methods.customers import CustomerCategory
 from shared_models.money import MoneyFormatError, NonNegativeFenField, parse_price
 from shared_models.rpc import Model
@@ -25,16 +34,42 @@ from shared_models.rules.late_fees import CrossYearRule, LateFeeRule
 
 MINUTES_PER_DAY: Final = 24 * 60
 
+#: A price or rate of a tariff version: what the version row's NUMERIC(14, 6) holds, never negative.
+PRICE_PATTERN: Final = r"^[0-9]{1,8}(\.[0-9]{1,6})?$"
+#: A factor (TOU ratio, 105 % rule, power factor): never negative, six places.
+RATIO_PATTERN: Final = r"^[0-9]{1,4}(\.[0-9]{1,6})?$"
+#: kWh (kW, kVA, kvarh) as the registers are read: twelve digits, at most two places, never negative.
+KWH_PATTERN: Final = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
+#: An exact quantity on a priced line (105 % of a contract demand, a power-factor base in yuan).
+QUANTITY_PATTERN: Final = r"^[0-9]{1,15}(\.[0-9]{1,12})?$"
+#: A priced line's unit price: negative on a free-kWh line or a power-factor reduction; exact products.
+UNIT_PRICE_PATTERN: Final = r"^-?[0-9]{1,12}(\.[0-9]{1,18})?$"
+#: A time of day HH:MM, or 24:00 (the end of the day).
+TIME_OF_DAY_PATTERN: Final = r"^(([01]?[0-9]|2[0-3]):[0-5][0-9]|24:00)$"
 
-def _decimal_from_text(value: object) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if not isinstance(value, str):  # a float would carry binary noise into the books; an int is ambiguous
-        raise ValueError(f"give a price or rate as a decimal string such as \"0.538\", not {type(value).__name__}")
-    try:
-        return parse_price(value)
-    except MoneyFormatError as exc:
-        raise ValueError(str(exc)) from exc
+
+def _decimal_from_text(pattern: str) -> Callable[[object], Decimal]:
+    matches = re.compile(pattern).fullmatch
+
+    def parse(value: object) -> Decimal:
+        if isinstance(value, Decimal):
+            return value
+        if not isinstance(value, str):  # a float would carry binary noise into the books; an int is ambiguous
+            raise ValueError(f"give a price or rate as a decimal string such as \"0.538\", not {type(value).__name__}")
+        if not matches(value):  # exactly what the schema's pattern says
+            raise PydanticCustomError("string_pattern_mismatch", "String should match pattern '{pattern}'",
+                                      {"pattern": pattern})
+        try:
+            return parse_price(value)
+        except MoneyFormatError as exc:
+            raise ValueError(str(exc)) from exc
+
+    return parse
+
+
+def _decimal_text(pattern: str) -> tuple[BeforeValidator, WithJsonSchema]:
+    """The validator and the JSON schema of a decimal travelling as text matching ``pattern``."""
+    return BeforeValidator(_decimal_from_text(pattern)), WithJsonSchema({"type": "string", "pattern": pattern})
 
 
 def _non_negative(value: Decimal) -> Decimal:
@@ -52,15 +87,26 @@ def _kwh_places(value: Decimal) -> Decimal:
 _AsText = PlainSerializer(lambda d: format(d, "f"), return_type=str)
 
 #: A price (yuan per kWh, kW or kVA) or a rate: a decimal string, never negative, exact.
-Price = Annotated[Decimal, BeforeValidator(_decimal_from_text), _AsText]
+Price = Annotated[Decimal, *_decimal_text(PRICE_PATTERN), _AsText]
 #: A factor such as a TOU ratio (1.6) or the 105 % rule (1.05): a decimal string.
-Ratio = Annotated[Decimal, BeforeValidator(_decimal_from_text), _AsText]
+Ratio = Annotated[Decimal, *_decimal_text(RATIO_PATTERN), _AsText]
 #: kWh (or kW, kVA, kvarh) as a decimal string with at most two places, never negative.
-Kwh = Annotated[Decimal, BeforeValidator(_decimal_from_text), AfterValidator(_non_negative),
-                AfterValidator(_kwh_places), _AsText]
+Kwh = Annotated[Decimal, *_decimal_text(KWH_PATTERN), AfterValidator(_non_negative), AfterValidator(_kwh_places),
+                _AsText]
 #: An exact quantity on a priced line (kWh, kW, kVA, or yuan for a power-factor base): a decimal string,
-#: never negative, any number of places.
-Quantity = Annotated[Decimal, BeforeValidator(_decimal_from_text), AfterValidator(_non_negative), _AsText]
+#: never negative, up to twelve places.
+Quantity = Annotated[Decimal, *_decimal_text(QUANTITY_PATTERN), AfterValidator(_non_negative), _AsText]
+#: A priced line's unit price (yuan per unit, or a power-factor adjustment in percent): may be negative.
+UnitPrice = Annotated[Decimal, *_decimal_text(UNIT_PRICE_PATTERN), _AsText]
+#: A time of day ``HH:MM`` (``24:00`` ends the day).
+TimeOfDay = Annotated[str, Field(pattern=TIME_OF_DAY_PATTERN)]
+#: A whole number of kWh (a tier threshold), or of days, with room for any real figure.
+_WholeKwh = Annotated[int, Field(ge=1, le=999_999_999)]
+
+
+def _broken(rule: str, message: str, **params: ParamValue) -> PydanticCustomError:
+    """A tariff version breaking ``rule`` (a key of the client's TARIFF_RULES sentences)."""
+    return cross_field(ErrorCode.TARIFF_VERSION_INVALID, message, rule=rule, **params)
 
 
 class TouPeriod(StrEnum):
@@ -97,7 +143,7 @@ class TierSpec(Model):
     """
 
     cycle: TierCycle
-    thresholds_kwh: list[int] = Field(min_length=1)
+    thresholds_kwh: list[_WholeKwh] = Field(min_length=1)
     increments: list[Price]
     period_increments: dict[TouPeriod, list[Price]] = Field(default_factory=dict)
     proration: TierProration = TierProration.MONTHS
@@ -106,15 +152,16 @@ class TierSpec(Model):
     @model_validator(mode="after")
     def _check(self) -> TierSpec:
         if any(t <= 0 for t in self.thresholds_kwh):
-            raise ValueError("tier thresholds must be positive kWh")
+            raise _broken("thresholds_not_positive", "tier thresholds must be positive kWh")
         if any(b <= a for a, b in zip(self.thresholds_kwh, self.thresholds_kwh[1:], strict=False)):
-            raise ValueError("tier thresholds must increase")
+            raise _broken("thresholds_not_increasing", "tier thresholds must increase")
         tiers = len(self.thresholds_kwh) + 1
         for name, values in (("increments", self.increments), *self.period_increments.items()):
             if len(values) != tiers:
-                raise ValueError(f"{name}: one increment per tier ({tiers}), got {len(values)}")
+                raise _broken("increments_per_tier", "{name}: one increment per tier ({tiers}), got {given}",
+                              name=str(name), tiers=tiers, given=len(values))
             if any(v < 0 for v in values):
-                raise ValueError(f"{name}: a tier increment must not be negative")
+                raise _broken("negative_price", "{name}: a tier increment must not be negative", name=str(name))
         return self
 
 
@@ -132,8 +179,8 @@ class TouSpan(Model):
     """One stretch of the day in a period, ``start`` to ``end`` as HH:MM (``end`` may be "24:00"; a span
     whose end is not after its start wraps midnight, "22:00"–"06:00")."""
 
-    start: str
-    end: str
+    start: TimeOfDay
+    end: TimeOfDay
     period: TouPeriod
 
     def minutes(self) -> list[tuple[int, int]]:
@@ -148,7 +195,7 @@ class TouSpan(Model):
     @model_validator(mode="after")
     def _check(self) -> TouSpan:
         if _minutes(self.start) == _minutes(self.end):
-            raise ValueError(f"an empty time span: {self.start}–{self.end}")
+            raise _broken("empty_span", "an empty time span: {start}–{end}", start=self.start, end=self.end)
         return self
 
 
@@ -156,7 +203,7 @@ class TouSeason(Model):
     """The daily period table of a set of months (DOMAIN §2): must cover 24 h, without overlap."""
 
     name: str
-    months: list[int] = Field(min_length=1)
+    months: list[Annotated[int, Field(ge=1, le=12)]] = Field(min_length=1)
     #: This season's period prices where they differ from the spec's (Shanghai: summer and winter peak
     #: +80 %, other months +60 %); a period not listed takes the spec's price.
     prices: dict[TouPeriod, Price] = Field(default_factory=dict)
@@ -165,18 +212,20 @@ class TouSeason(Model):
     @model_validator(mode="after")
     def _check(self) -> TouSeason:
         if any(not 1 <= m <= 12 for m in self.months):
-            raise ValueError(f"season {self.name}: months are 1..12")
+            raise _broken("months", "season {season}: months are 1..12", season=self.name)
         covered = [0] * MINUTES_PER_DAY
         for span in self.spans:
             for start, end in span.minutes():
                 for minute in range(start, end):
                     covered[minute] += 1
         if any(c > 1 for c in covered):
-            raise ValueError(f"season {self.name}: time spans overlap")
+            first = next(i for i, c in enumerate(covered) if c > 1)
+            raise _broken("spans_overlap", "season {season}: time spans overlap (at {time})", season=self.name,
+                          time=f"{first // 60:02d}:{first % 60:02d}")
         if not all(covered):
             first = covered.index(0)
-            raise ValueError(f"season {self.name}: the periods do not cover 24 h (from {first // 60:02d}:"
-                             f"{first % 60:02d} nothing is set)")
+            raise _broken("day_not_covered", "season {season}: the periods do not cover 24 h (from {time} nothing "
+                          "is set)", season=self.name, time=f"{first // 60:02d}:{first % 60:02d}")
         return self
 
 
@@ -203,14 +252,15 @@ class TouSpec(Model):
     def _check(self) -> TouSpec:
         months = sorted(m for s in self.seasons for m in s.months)
         if months != list(range(1, 13)):
-            raise ValueError("the TOU seasons must cover each month of the year exactly once")
+            raise _broken("seasons_not_year", "the TOU seasons must cover each month of the year exactly once")
         for season in self.seasons:
             used = {span.period for span in season.spans}
             missing = used - set(self.prices) - set(season.prices)
             if missing:
-                raise ValueError(f"season {season.name}: no price for TOU period(s): {', '.join(sorted(missing))}")
+                raise _broken("period_not_priced", "season {season}: no price for TOU period(s): {periods}",
+                              season=season.name, periods=", ".join(sorted(missing)))
         if any(p < 0 for p in [*self.prices.values(), *(p for s in self.seasons for p in s.prices.values())]):
-            raise ValueError("a TOU price must not be negative")
+            raise _broken("negative_price", "a TOU price must not be negative", name="tou")
         return self
 
     def season_of(self, month: int) -> TouSeason:
@@ -244,15 +294,15 @@ class TwoPartSpec(Model):
     over_contract_factor: Ratio = Decimal(2)
     contract_floor_share: Ratio = Decimal("0.40")
     #: In a month with kWh per kVA of capacity at least this, the demand price is ``high_use_factor`` of it.
-    high_use_kwh_per_kva: int = 260
+    high_use_kwh_per_kva: Annotated[int, Field(ge=0, le=999_999_999)] = 260
     high_use_factor: Ratio = Decimal("0.90")
     #: A month of opening, change or closure: each day used is 1/``days_per_month`` of the monthly charge.
-    days_per_month: int = 30
+    days_per_month: Annotated[int, Field(ge=28, le=31)] = 30
 
     @model_validator(mode="after")
     def _check(self) -> TwoPartSpec:
         if self.capacity_price_per_kva < 0 or self.demand_price_per_kw < 0:
-            raise ValueError("a basic-charge price must not be negative")
+            raise _broken("negative_price", "a basic-charge price must not be negative", name="two_part")
         return self
 
 
@@ -286,7 +336,7 @@ class Fund(Model):
     @model_validator(mode="after")
     def _check(self) -> Fund:
         if self.rate_per_kwh < 0:
-            raise ValueError(f"fund {self.code}: the rate must not be negative")
+            raise _broken("negative_price", "fund {name}: the rate must not be negative", name=self.code)
         return self
 
 
@@ -309,7 +359,7 @@ class LateFeeSpec(Model):
     @model_validator(mode="after")
     def _check(self) -> LateFeeSpec:
         if self.daily_permille_current < 0 or self.daily_permille_cross_year < 0:
-            raise ValueError("a late-fee rate must not be negative")
+            raise _broken("negative_price", "a late-fee rate must not be negative", name="late_fee")
         return self
 
     def rule(self) -> LateFeeRule:
@@ -341,12 +391,15 @@ class TariffVersionDoc(Model):
     @model_validator(mode="after")
     def _check(self) -> TariffVersionDoc:
         if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise ValueError("a version cannot end before it starts")
+            raise _broken("ends_before_start", "a version cannot end before it starts ({effective_from} to "
+                          "{effective_to})", effective_from=self.effective_from.isoformat(),
+                          effective_to=self.effective_to.isoformat())
         if self.energy_price < 0 or (self.shared_meter_price is not None and self.shared_meter_price < 0):
-            raise ValueError("an energy price must not be negative")
+            raise _broken("negative_price", "an energy price must not be negative", name="energy_price")
         codes = [f.code for f in self.funds]
-        if len(codes) != len(set(codes)):
-            raise ValueError("a fund is listed twice")
+        twice = next((c for i, c in enumerate(codes) if c in codes[:i]), None)
+        if twice is not None:
+            raise _broken("fund_twice", "a fund is listed twice: {name}", name=twice)
         return self
 
 

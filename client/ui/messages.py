@@ -270,6 +270,39 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "{period} is not a billing period (year and month, YYYYMM)."),
     ErrorCode.READING_VALUES_NOT_EXPECTED: QT_TRANSLATE_NOOP(
         "Errors", "A reading marked “{status}” has no register values: leave them empty."),
+    # the tariff and pricing documents' rules across fields (shared_models.cross_field)
+    ErrorCode.TARIFF_VERSION_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "The tariff version was not accepted: {rule}"),
+    ErrorCode.QUOTE_SOURCE_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "Price the consumption either against a tariff code or against a tariff version entered here, "
+        "not both and not neither."),
+    ErrorCode.PERIOD_ENDS_BEFORE_START: QT_TRANSLATE_NOOP(
+        "Errors", "The period from {date_from} to {date_to} ends before it starts."),
+}
+
+# Which rule a tariff version breaks (TARIFF_VERSION_INVALID's ``rule`` parameter); the placeholders are the
+# code's other parameters.
+TARIFF_RULES: dict[str, str] = {
+    "thresholds_not_positive": QT_TRANSLATE_NOOP("TariffRules", "the tier thresholds must be positive kWh."),
+    "thresholds_not_increasing": QT_TRANSLATE_NOOP(
+        "TariffRules", "each tier threshold must be higher than the one before."),
+    "increments_per_tier": QT_TRANSLATE_NOOP(
+        "TariffRules", "{name} needs one increment per tier ({tiers}), not {given}."),
+    "negative_price": QT_TRANSLATE_NOOP("TariffRules", "a price or rate ({name}) must not be negative."),
+    "empty_span": QT_TRANSLATE_NOOP("TariffRules", "the time span {start}–{end} is empty."),
+    "months": QT_TRANSLATE_NOOP("TariffRules", "the months of season {season} must be 1 to 12."),
+    "spans_overlap": QT_TRANSLATE_NOOP(
+        "TariffRules", "in season {season} two time-of-use spans overlap (at {time})."),
+    "day_not_covered": QT_TRANSLATE_NOOP(
+        "TariffRules", "the time-of-use periods of season {season} do not cover 24 hours (nothing is set from "
+        "{time})."),
+    "seasons_not_year": QT_TRANSLATE_NOOP(
+        "TariffRules", "the time-of-use seasons must cover each month of the year exactly once."),
+    "period_not_priced": QT_TRANSLATE_NOOP(
+        "TariffRules", "season {season} uses time-of-use periods without a price ({periods})."),
+    "ends_before_start": QT_TRANSLATE_NOOP(
+        "TariffRules", "the version ends on {effective_to}, before it starts on {effective_from}."),
+    "fund_twice": QT_TRANSLATE_NOOP("TariffRules", "the fund {name} is listed twice."),
 }
 
 # Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED's
@@ -453,6 +486,8 @@ def _display_params(params: Mapping[str, ParamValue]) -> dict[str, object]:
             shown[key] = format_fen(value)
     if isinstance(shown.get("refusal"), str) and str(shown["refusal"]) in PRICING_REFUSALS:
         shown["refusal"] = QCoreApplication.translate("Pricing", PRICING_REFUSALS[str(shown["refusal"])])
+    if isinstance(shown.get("rule"), str) and str(shown["rule"]) in TARIFF_RULES:
+        shown["rule"] = fill(QCoreApplication.translate("TariffRules", TARIFF_RULES[str(shown["rule"])]), params)
     if isinstance(shown.get("until"), str):
         shown["until"] = _hall_clock(str(shown["until"]))
     return translate_reading_params(shown)

@@ -1658,6 +1658,18 @@
         <translation>A reading marked “{status}” has no register values: leave them empty.</translation>
     </message>
     <message>
+        <source>The tariff version was not accepted: {rule}</source>
+        <translation>The tariff version was not accepted: {rule}</translation>
+    </message>
+    <message>
+        <source>Price the consumption either against a tariff code or against a tariff version entered here, not both and not neither.</source>
+        <translation>Price the consumption either against a tariff code or against a tariff version entered here, not both and not neither.</translation>
+    </message>
+    <message>
+        <source>The period from {date_from} to {date_to} ends before it starts.</source>
+        <translation>The period from {date_from} to {date_to} ends before it starts.</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>
@@ -3430,6 +3442,57 @@ Every draft that is not held becomes a bill charged to the customer&apos;s accou
     <message>
         <source>Versions</source>
         <translation>Versions</translation>
+    </message>
+</context>
+<context>
+    <name>TariffRules</name>
+    <message>
+        <source>the tier thresholds must be positive kWh.</source>
+        <translation>the tier thresholds must be positive kWh.</translation>
+    </message>
+    <message>
+        <source>each tier threshold must be higher than the one before.</source>
+        <translation>each tier threshold must be higher than the one before.</translation>
+    </message>
+    <message>
+        <source>{name} needs one increment per tier ({tiers}), not {given}.</source>
+        <translation>{name} needs one increment per tier ({tiers}), not {given}.</translation>
+    </message>
+    <message>
+        <source>a price or rate ({name}) must not be negative.</source>
+        <translation>a price or rate ({name}) must not be negative.</translation>
+    </message>
+    <message>
+        <source>the time span {start}–{end} is empty.</source>
+        <translation>the time span {start}–{end} is empty.</translation>
+    </message>
+    <message>
+        <source>the months of season {season} must be 1 to 12.</source>
+        <translation>the months of season {season} must be 1 to 12.</translation>
+    </message>
+    <message>
+        <source>in season {season} two time-of-use spans overlap (at {time}).</source>
+        <translation>in season {season} two time-of-use spans overlap (at {time}).</translation>
+    </message>
+    <message>
+        <source>the time-of-use periods of season {season} do not cover 24 hours (nothing is set from {time}).</source>
+        <translation>the time-of-use periods of season {season} do not cover 24 hours (nothing is set from {time}).</translation>
+    </message>
+    <message>
+        <source>the time-of-use seasons must cover each month of the year exactly once.</source>
+        <translation>the time-of-use seasons must cover each month of the year exactly once.</translation>
+    </message>
+    <message>
+        <source>season {season} uses time-of-use periods without a price ({periods}).</source>
+        <translation>season {season} uses time-of-use periods without a price ({periods}).</translation>
+    </message>
+    <message>
+        <source>the version ends on {effective_to}, before it starts on {effective_from}.</source>
+        <translation>the version ends on {effective_to}, before it starts on {effective_from}.</translation>
+    </message>
+    <message>
+        <source>the fund {name} is listed twice.</source>
+        <translation>the fund {name} is listed twice.</translation>
     </message>
 </context>
 <context>

@@ -1655,6 +1655,18 @@
         <translation>状态为“{status}”的抄表记录没有示数：请不要填写示数。</translation>
     </message>
     <message>
+        <source>The tariff version was not accepted: {rule}</source>
+        <translation>电价版本未被接受：{rule}</translation>
+    </message>
+    <message>
+        <source>Price the consumption either against a tariff code or against a tariff version entered here, not both and not neither.</source>
+        <translation>请按电价码或在此录入的电价版本测算电费，二者只能选其一。</translation>
+    </message>
+    <message>
+        <source>The period from {date_from} to {date_to} ends before it starts.</source>
+        <translation>期间 {date_from} 至 {date_to} 的结束日期早于开始日期。</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>
@@ -3423,6 +3435,57 @@ Every draft that is not held becomes a bill charged to the customer&apos;s accou
     <message>
         <source>Versions</source>
         <translation>版本数</translation>
+    </message>
+</context>
+<context>
+    <name>TariffRules</name>
+    <message>
+        <source>the tier thresholds must be positive kWh.</source>
+        <translation>阶梯分档电量必须为正数（千瓦时）。</translation>
+    </message>
+    <message>
+        <source>each tier threshold must be higher than the one before.</source>
+        <translation>每一档的分档电量必须高于上一档。</translation>
+    </message>
+    <message>
+        <source>{name} needs one increment per tier ({tiers}), not {given}.</source>
+        <translation>{name} 每一档需要一个加价（共 {tiers} 档），而不是 {given} 个。</translation>
+    </message>
+    <message>
+        <source>a price or rate ({name}) must not be negative.</source>
+        <translation>价格或费率（{name}）不能为负数。</translation>
+    </message>
+    <message>
+        <source>the time span {start}–{end} is empty.</source>
+        <translation>时段 {start}–{end} 为空。</translation>
+    </message>
+    <message>
+        <source>the months of season {season} must be 1 to 12.</source>
+        <translation>季节 {season} 的月份必须在 1 至 12 之间。</translation>
+    </message>
+    <message>
+        <source>in season {season} two time-of-use spans overlap (at {time}).</source>
+        <translation>季节 {season} 中有两个分时时段重叠（在 {time}）。</translation>
+    </message>
+    <message>
+        <source>the time-of-use periods of season {season} do not cover 24 hours (nothing is set from {time}).</source>
+        <translation>季节 {season} 的分时时段未覆盖 24 小时（从 {time} 起未设置）。</translation>
+    </message>
+    <message>
+        <source>the time-of-use seasons must cover each month of the year exactly once.</source>
+        <translation>分时季节必须恰好覆盖一年中的每个月一次。</translation>
+    </message>
+    <message>
+        <source>season {season} uses time-of-use periods without a price ({periods}).</source>
+        <translation>季节 {season} 使用了没有电价的分时时段（{periods}）。</translation>
+    </message>
+    <message>
+        <source>the version ends on {effective_to}, before it starts on {effective_from}.</source>
+        <translation>该版本于 {effective_to} 结束，早于其开始日期 {effective_from}。</translation>
+    </message>
+    <message>
+        <source>the fund {name} is listed twice.</source>
+        <translation>基金 {name} 重复列出。</translation>
     </message>
 </context>
 <context>

@@ -22,8 +22,10 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
+from shared_models.cross_field import cross_field
+from shared_models.errors import ErrorCode
 from shared_models.ids import NO_NUL_PATTERN, CustomerNoField
 from shared_models.money import FenField, NonNegativeFenField
 from shared_models.pricing import PricedLine
@@ -31,8 +33,16 @@ from shared_models.roles import Perm
 from shared_models.rpc import Model, Mutation, Query, register
 from shared_models.tariffs import Kwh
 
-#: A billing period ``yyyymm`` (the schema's range; a month 00 or 13 is READING_PERIOD_INVALID, from the service).
-PeriodField = Annotated[int, Field(strict=True, ge=200001, le=209912)]
+
+def _check_period(value: int) -> int:
+    if not (2000 <= value // 100 <= 2099 and 1 <= value % 100 <= 12):
+        # a rule inside the number JSON Schema cannot state (the bounds it states): its own code
+        raise cross_field(ErrorCode.READING_PERIOD_INVALID, "a period is yyyymm: {period}", period=value)
+    return value
+
+
+#: A billing period ``yyyymm``.
+PeriodField = Annotated[int, Field(strict=True, ge=200001, le=209912), AfterValidator(_check_period)]
 #: A reading book code (抄表段).
 BookCodeField = Annotated[str, Field(strict=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 #: Why a draft is held or a bill corrected: free text the clerk types.

@@ -16,6 +16,8 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from shared_models.cross_field import cross_field
+from shared_models.errors import ErrorCode
 from shared_models.methods.customers import CustomerCategory
 from shared_models.pricing import CustomerTerms, PricedBill, Usage
 from shared_models.roles import Perm
@@ -77,7 +79,7 @@ class QuoteBillRequest(Model):
     @model_validator(mode="after")
     def _one_source(self) -> QuoteBillRequest:
         if (self.tariff_code is None) == (self.version is None):
-            raise ValueError("give either a tariff code or a tariff version")
+            raise cross_field(ErrorCode.QUOTE_SOURCE_INVALID, "give either a tariff code or a tariff version")
         return self
 
 

@@ -45,7 +45,8 @@ pytestmark = pytest.mark.slow
 MAX_EXAMPLES: Final = 12
 #: Codes that say the request broke the contract: a schema-valid request must never get one.
 VALIDATION_CODES: Final = frozenset({"MALFORMED_REQUEST", "INVALID_REQUEST", "FEN_NOT_INTEGER"})
-#: Cross-field rules JSON Schema cannot state (``problem`` of their INVALID_REQUEST), in the schema's text.
+#: Cross-field rules JSON Schema cannot state (``problem`` of their INVALID_REQUEST), in the schema's text. Rules
+#: a model checks across its fields answer their own codes instead (``shared_models.cross_field``).
 CROSS_FIELD_PROBLEMS: Final = frozenset({"greater_than_amount", "duplicate"})
 #: Customers of the seeded world the chained payments pay for.
 CUSTOMERS: Final = (ZHANG_WEI, WANG_FANG, LI_XIUYING, COMMERCIAL)

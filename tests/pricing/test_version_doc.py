@@ -24,6 +24,13 @@ def refused(match: str, **fields: Any) -> None:
         TariffVersionDoc.model_validate_json(json.dumps(doc))
 
 
+def refused_in_python(match: str, **fields: Any) -> None:
+    """The document built in Python (Decimals, which the wire's patterns never see) is refused by its rules."""
+    doc = {"effective_from": D(2025, 1, 1), "energy_price": "0.538", "late_fee": LATE_FEE, **fields}
+    with pytest.raises(ValidationError, match=match):
+        TariffVersionDoc.model_validate(doc)
+
+
 class TestVersionDates:
     def test_overlap(self) -> None:
         """A version ending on or after the next one's start overlaps it."""
@@ -81,12 +88,15 @@ class TestDocument:
                                                  "increments": ["0", "0.05"]})
 
     def test_negative_price(self) -> None:
-        """A negative energy price is refused."""
-        refused("must not be negative", energy_price="-0.538")
+        """A negative energy price is refused: as text by the schema's pattern, as a Decimal by the rule."""
+        refused("should match pattern", energy_price="-0.538")
+        refused_in_python("must not be negative", energy_price=Decimal("-0.538"))
 
     def test_negative_fund_rate(self) -> None:
         """A negative fund rate is refused."""
-        refused("must not be negative", funds=[{"code": "RE", "name": "RE", "rate_per_kwh": "-0.019",
+        refused("should match pattern", funds=[{"code": "RE", "name": "RE", "rate_per_kwh": "-0.019",
+                                                "included": False}])
+        refused_in_python("must not be negative", funds=[{"code": "RE", "name": "RE", "rate_per_kwh": Decimal("-0.019"),
                                                 "included": False}])
 
     def test_float_price(self) -> None:
@@ -94,8 +104,10 @@ class TestDocument:
         refused("decimal string", energy_price=0.538)
 
     def test_not_a_number(self) -> None:
-        """A price that is not a number is refused."""
-        refused("not a price", energy_price="abc")
+        """A price that is not a decimal (or has more places than the version row holds) is refused."""
+        refused("should match pattern", energy_price="abc")
+        refused("should match pattern", energy_price="1e3")
+        refused("should match pattern", energy_price="0.1234567")
 
 
 class TestLateFee:
@@ -109,4 +121,6 @@ class TestLateFee:
 
     def test_negative_rate_refused(self) -> None:
         """A negative late-fee rate is refused."""
-        refused("late-fee rate must not be negative", late_fee={**LATE_FEE, "daily_permille_current": "-1"})
+        refused("should match pattern", late_fee={**LATE_FEE, "daily_permille_current": "-1"})
+        refused_in_python("late-fee rate must not be negative",
+                          late_fee={**LATE_FEE, "daily_permille_current": Decimal(-1)})

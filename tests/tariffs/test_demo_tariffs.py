@@ -139,21 +139,35 @@ class TestQuote:
         assert (answer.status, answer.code, answer.params["refusal"]) == (422, "PRICING_REFUSED", "no_demand_basis")
 
     def test_figures_beyond_a_bill(self, cashier: Caller) -> None:
-        """kWh and a price whose product no bill can hold is PRICING_REFUSED (out_of_range), not a server error."""
+        """The largest kWh and price the schema takes, whose product no bill can hold, are PRICING_REFUSED
+        (out_of_range), not a server error."""
         answer = cashier.call("tariff.quote_bill", {
-            "version": {"effective_from": "2026-01-01", "energy_price": "99999999999999999999", "late_fee": {
+            "version": {"effective_from": "2026-01-01", "energy_price": "99999999.999999", "late_fee": {
                 "daily_permille_current": "1", "daily_permille_cross_year": "1"}},
-            "usage": {"period_from": "2026-03-01", "period_to": "2026-03-31", "total_kwh": "99999999999.99"}})
+            "usage": {"period_from": "2026-03-01", "period_to": "2026-03-31", "total_kwh": "999999999999.99"}})
         assert (answer.status, answer.code, answer.params) == (422, "PRICING_REFUSED", {"refusal": "out_of_range"})
 
     def test_both_sources_refused(self, cashier: Caller) -> None:
-        """A tariff code and an inline version together are refused."""
+        """A tariff code and an inline version together are QUOTE_SOURCE_INVALID."""
         answer = cashier.call("tariff.quote_bill", {
             "tariff_code": "ZJ-AGR-1KV", "usage": {"period_from": "2026-03-01", "period_to": "2026-03-31",
                                                    "total_kwh": "1"},
             "version": {"effective_from": "2026-01-01", "energy_price": "0.5", "late_fee": {
                 "daily_permille_current": "1", "daily_permille_cross_year": "1"}}})
-        assert (answer.status, answer.code) == (422, "INVALID_REQUEST")
+        assert (answer.status, answer.code, answer.params) == (422, "QUOTE_SOURCE_INVALID", {"field": "(body)"})
+
+    def test_neither_source_refused(self, cashier: Caller) -> None:
+        """Neither a tariff code nor an inline version is QUOTE_SOURCE_INVALID."""
+        answer = cashier.call("tariff.quote_bill", {"usage": {"period_from": "2026-03-01", "period_to": "2026-03-31",
+                                                              "total_kwh": "1"}})
+        assert (answer.status, answer.code) == (422, "QUOTE_SOURCE_INVALID")
+
+    def test_period_ending_before_it_starts(self, cashier: Caller) -> None:
+        """A usage period ending before it starts is PERIOD_ENDS_BEFORE_START with both days."""
+        answer = cashier.call("tariff.quote_bill", {"tariff_code": "ZJ-AGR-1KV", "usage": {
+            "period_from": "2026-03-31", "period_to": "2026-03-01", "total_kwh": "1"}})
+        assert (answer.status, answer.code, answer.params) == (422, "PERIOD_ENDS_BEFORE_START", {
+            "field": "usage", "date_from": "2026-03-31", "date_to": "2026-03-01"})
 
     def test_float_kwh_refused(self, cashier: Caller) -> None:
         """kWh sent as a JSON number is PRICE_NOT_DECIMAL."""

@@ -162,33 +162,38 @@ class TestAddVersion:
             422, "PRICE_NOT_DECIMAL", {"field": "version.energy_price"})
         assert _versions(db, "RES-FLAT") == before
 
-    @pytest.mark.parametrize(("more", "field"), [
+    @pytest.mark.parametrize(("more", "field", "params"), [
         ({"tou": {"pricing": "absolute", "prices": {"peak": "0.6", "valley": "0.3"}, "seasons": [
             {"name": "全年", "months": list(range(1, 13)), "spans": [
                 {"start": "08:00", "end": "22:00", "period": "peak"},
-                {"start": "22:00", "end": "07:00", "period": "valley"}]}]}}, "version.tou.seasons.0"),
+                {"start": "22:00", "end": "07:00", "period": "valley"}]}]}}, "version.tou.seasons.0",
+         {"rule": "day_not_covered", "season": "全年", "time": "07:00"}),
         ({"tiers": {"cycle": "year", "thresholds_kwh": [4800, 2760], "increments": ["0", "0.05", "0.30"]}},
-         "version.tiers"),
-        ({"energy_price": "-0.1"}, "version"),
-        ({"effective_to": "2026-12-31"}, "version"),
-    ], ids=["tou-not-24h", "tiers-not-increasing", "negative-price", "ends-before-start"])
-    def test_bad_document_is_refused(self, clerk: Caller, db: Session, more: dict[str, Any], field: str) -> None:
-        """A TOU day not covering 24 h, tiers that do not increase, a negative price or an end before the start
-        is INVALID_REQUEST naming where; nothing is written."""
+         "version.tiers", {"rule": "thresholds_not_increasing"}),
+        ({"effective_to": "2026-12-31"}, "version",
+         {"rule": "ends_before_start", "effective_from": "2027-01-01", "effective_to": "2026-12-31"}),
+        ({"funds": [{"code": "RE", "name": "可再生能源", "rate_per_kwh": "0.019", "included": False}] * 2}, "version",
+         {"rule": "fund_twice", "name": "RE"}),
+    ], ids=["tou-not-24h", "tiers-not-increasing", "ends-before-start", "fund-twice"])
+    def test_bad_document_is_refused(self, clerk: Caller, db: Session, more: dict[str, Any], field: str,
+                                     params: dict[str, Any]) -> None:
+        """A TOU day not covering 24 h, tiers that do not increase, an end before the start or a fund listed
+        twice is TARIFF_VERSION_INVALID naming where and the rule; nothing is written."""
         before = _versions(db, "RES-FLAT")
         answer = clerk.call("tariff.add_version", {"code": "RES-FLAT", "version": _version("2027-01-01", **more)})
-        assert (answer.status, answer.code) == (422, "INVALID_REQUEST")
-        assert answer.params["field"] == field
+        assert (answer.status, answer.code, answer.params) == (422, "TARIFF_VERSION_INVALID",
+                                                               {"field": field, **params})
         assert _versions(db, "RES-FLAT") == before
         assert _changes(db) == []
 
-    @pytest.mark.parametrize("price", ["100000000", "0.1234567"])
+    @pytest.mark.parametrize("price", ["100000000", "0.1234567", "-0.1", "1e3"])
     def test_price_the_row_cannot_hold(self, clerk: Caller, db: Session, price: str) -> None:
-        """An energy price beyond the version row's NUMERIC(14, 6) is refused (out_of_range); nothing written."""
+        """An energy price beyond the version row's NUMERIC(14, 6), negative or not a plain decimal is refused by
+        the schema's pattern; nothing written."""
         before = _versions(db, "RES-FLAT")
         answer = clerk.call("tariff.add_version", {"code": "RES-FLAT", "version": _version("2027-01-01", price)})
         assert (answer.status, answer.code, answer.params) == (
-            422, "INVALID_REQUEST", {"field": "version.energy_price", "problem": "out_of_range"})
+            422, "INVALID_REQUEST", {"field": "version.energy_price", "problem": "string_pattern_mismatch"})
         assert _versions(db, "RES-FLAT") == before
 
     def test_unknown_code(self, clerk: Caller, db: Session) -> None:

@@ -298,7 +298,7 @@ class TestCalculator:
         screen.total_edit.setText("12.345")
         screen.calculate_button.click()
         assert running_ops() == 0
-        assert screen.error_label.text() == "The entry “usage.total_kwh” was not accepted (value_error)."
+        assert screen.error_label.text() == "The entry “usage.total_kwh” was not accepted (string_pattern_mismatch)."
 
     def test_server_refusal_is_translated(self, qtbot: QtBot, open_client: ClientFactory) -> None:
         """A two-part tariff without the customer's basis: the server's refusal shows as its sentence."""
