@@ -14,8 +14,10 @@ from shared_models.roles import Perm
 
 #: Contract version, ``MAJOR.MINOR``. A server accepts clients of its major version whose minor is not newer.
 #: 3.0 (issue 11): ``settlement.get_daily`` answers the assembled, server-checked 日结单 and ``UserRow``
-#: carries ``locked`` judged by the server's clock.
-CONTRACT_VERSION = "3.0"
+#: carries ``locked`` judged by the server's clock. 3.1 (issue 12): tariffs (``tariff.*``), readings per register
+#: (``reading.*``), bill runs (``billrun.*``) and a bill's lines (``bill.get_lines``); nothing a 3.0 client sends
+#: changed.
+CONTRACT_VERSION = "3.1"
 
 HEADER_AUTHORIZATION = "Authorization"
 HEADER_CONTRACT = "X-GridCounter-Contract"
