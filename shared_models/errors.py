@@ -92,6 +92,22 @@ class ErrorCode(StrEnum):
     OFFLINE_SIGN_IN_UNKNOWN = "OFFLINE_SIGN_IN_UNKNOWN"
     OFFLINE_SIGN_IN_EXPIRED = "OFFLINE_SIGN_IN_EXPIRED"
     OFFLINE_SIGN_IN_LOCKED = "OFFLINE_SIGN_IN_LOCKED"
+    # readings (helper "readings", issue 12): meter readings per register, entry and correction
+    METER_NOT_FOUND = "METER_NOT_FOUND"
+    #: The meter was removed (``removed_on``): only its final 换表 reading up to that day is taken.
+    METER_CLOSED = "METER_CLOSED"
+    #: ``problem``: ``future``, ``before_installation``, ``not_after_previous``.
+    READING_DATE_INVALID = "READING_DATE_INVALID"
+    READING_REGISTER_MISSING = "READING_REGISTER_MISSING"
+    READING_REGISTER_UNKNOWN = "READING_REGISTER_UNKNOWN"
+    READING_BELOW_PREVIOUS = "READING_BELOW_PREVIOUS"
+    READING_EXISTS = "READING_EXISTS"
+    READING_NOT_FOUND = "READING_NOT_FOUND"
+    READING_ALREADY_CORRECTED = "READING_ALREADY_CORRECTED"
+    #: A correction names a reading of another meter, period or kind.
+    READING_CORRECTION_MISMATCH = "READING_CORRECTION_MISMATCH"
+    #: ``problem``: ``not_a_final``, ``same_meter``, ``other_customer``, ``other_period``, ``superseded``, ``taken``.
+    METER_CHANGE_INVALID = "METER_CHANGE_INVALID"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -160,6 +176,18 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.ALREADY_ACKNOWLEDGED: 409,
     ErrorCode.SERVICE_UNAVAILABLE: 503,
     ErrorCode.INTERNAL_ERROR: 500,
+    # readings
+    ErrorCode.METER_NOT_FOUND: 404,
+    ErrorCode.METER_CLOSED: 409,
+    ErrorCode.READING_DATE_INVALID: 422,
+    ErrorCode.READING_REGISTER_MISSING: 422,
+    ErrorCode.READING_REGISTER_UNKNOWN: 422,
+    ErrorCode.READING_BELOW_PREVIOUS: 409,
+    ErrorCode.READING_EXISTS: 409,
+    ErrorCode.READING_NOT_FOUND: 404,
+    ErrorCode.READING_ALREADY_CORRECTED: 409,
+    ErrorCode.READING_CORRECTION_MISMATCH: 422,
+    ErrorCode.METER_CHANGE_INVALID: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

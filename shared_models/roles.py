@@ -37,7 +37,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.SUPERVISOR: frozenset(
         {Perm.SESSION, Perm.VIEW_CUSTOMERS, Perm.EDIT_CUSTOMERS, Perm.COLLECT, Perm.APPROVE, Perm.VIEW_AUDIT}
     ),
-    Role.BILLING_CLERK: frozenset({Perm.SESSION, Perm.VIEW_CUSTOMERS, Perm.BILLING}),
+    Role.BILLING_CLERK: frozenset({Perm.SESSION, Perm.VIEW_CUSTOMERS, Perm.BILLING, Perm.READINGS}),
     Role.BUSINESS_CLERK: frozenset({Perm.SESSION, Perm.VIEW_CUSTOMERS, Perm.EDIT_CUSTOMERS, Perm.APPLICATIONS}),
     Role.ADMIN: frozenset({Perm.SESSION, Perm.VIEW_CUSTOMERS, Perm.APPROVE, Perm.VIEW_AUDIT, Perm.MANAGE_USERS}),
 }

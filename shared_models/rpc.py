@@ -151,6 +151,7 @@ def load_all() -> dict[str, Rpc[Model, Model]]:
         customers,
         outbox,
         payments,
+        readings,
         settlement,
         shifts,
         sync,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
+from client.ui.reading_words import translate_reading_params
 from shared_models.errors import ErrorCode, ParamValue
 from shared_models.money import format_fen
 from shared_models.roles import Perm, Role
@@ -186,6 +187,32 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.OFFLINE_SIGN_IN_LOCKED: QT_TRANSLATE_NOOP(
         "Errors", "Offline sign-in is locked after too many wrong passwords. Try again in {minutes} minutes "
         "(at {until})."),
+    # readings
+    ErrorCode.METER_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no meter with the asset number {asset_no}."),
+    ErrorCode.METER_CLOSED: QT_TRANSLATE_NOOP(
+        "Errors", "The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be "
+        "entered."),
+    ErrorCode.READING_DATE_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "The reading date {read_on} is not possible: {problem}."),
+    ErrorCode.READING_REGISTER_MISSING: QT_TRANSLATE_NOOP(
+        "Errors", "The {register} register of meter {asset_no} has no value. Enter every register of the meter."),
+    ErrorCode.READING_REGISTER_UNKNOWN: QT_TRANSLATE_NOOP(
+        "Errors", "The meter {asset_no} has no {register} register."),
+    ErrorCode.READING_BELOW_PREVIOUS: QT_TRANSLATE_NOOP(
+        "Errors", "The {register} register of meter {asset_no} reads {current}, below the previous reading "
+        "{previous}. Check the value, or confirm that the register passed its highest value."),
+    ErrorCode.READING_EXISTS: QT_TRANSLATE_NOOP(
+        "Errors", "Meter {asset_no} already has a reading for {period}. To change it, correct that reading."),
+    ErrorCode.READING_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no reading number {reading_id}."),
+    ErrorCode.READING_ALREADY_CORRECTED: QT_TRANSLATE_NOOP(
+        "Errors", "The reading {reading_id} has already been corrected (by reading {current_id}). Correct the "
+        "current reading instead."),
+    ErrorCode.READING_CORRECTION_MISMATCH: QT_TRANSLATE_NOOP(
+        "Errors", "The reading {reading_id} is of another meter, period or kind than the correction."),
+    ErrorCode.METER_CHANGE_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "The reading {reading_id} cannot be the old meter's final reading: {problem}."),
 }
 
 #: For a failure that carries no code: the reference lets the support desk find the traceback in the log.
@@ -350,7 +377,7 @@ def _display_params(params: Mapping[str, ParamValue]) -> dict[str, object]:
             shown[key] = format_fen(value)
     if isinstance(shown.get("until"), str):
         shown["until"] = _hall_clock(str(shown["until"]))
-    return shown
+    return translate_reading_params(shown)
 
 
 def error_message(code: ErrorCode, params: Mapping[str, ParamValue] | None = None) -> str:

@@ -104,6 +104,69 @@
     </message>
 </context>
 <context>
+    <name>Anomalies</name>
+    <message>
+        <source>No consumption for {count} periods in a row.</source>
+        <translation>No consumption for {count} periods in a row.</translation>
+    </message>
+    <message>
+        <source>Consumption {kwh} kWh is {change_pct} % against the previous period&apos;s {previous_kwh} kWh (limit +{limit_pct} %).</source>
+        <translation>Consumption {kwh} kWh is {change_pct} % against the previous period&apos;s {previous_kwh} kWh (limit +{limit_pct} %).</translation>
+    </message>
+    <message>
+        <source>Consumption {kwh} kWh is {change_pct} % against the previous period&apos;s {previous_kwh} kWh (limit −{limit_pct} %).</source>
+        <translation>Consumption {kwh} kWh is {change_pct} % against the previous period&apos;s {previous_kwh} kWh (limit −{limit_pct} %).</translation>
+    </message>
+    <message>
+        <source>Consumption {kwh} kWh is {change_pct} % against the same month last year, {last_year_kwh} kWh (limit +{limit_pct} %).</source>
+        <translation>Consumption {kwh} kWh is {change_pct} % against the same month last year, {last_year_kwh} kWh (limit +{limit_pct} %).</translation>
+    </message>
+    <message>
+        <source>Consumption {kwh} kWh is {change_pct} % against the same month last year, {last_year_kwh} kWh (limit −{limit_pct} %).</source>
+        <translation>Consumption {kwh} kWh is {change_pct} % against the same month last year, {last_year_kwh} kWh (limit −{limit_pct} %).</translation>
+    </message>
+    <message>
+        <source>The {register} register reads {current}, below the previous {previous}, and no rollover or meter change is recorded.</source>
+        <translation>The {register} register reads {current}, below the previous {previous}, and no rollover or meter change is recorded.</translation>
+    </message>
+    <message>
+        <source>The {register} register passed its highest value and started again from zero (confirmed by the reader).</source>
+        <translation>The {register} register passed its highest value and started again from zero (confirmed by the reader).</translation>
+    </message>
+    <message>
+        <source>The time-of-use registers add up to {tou_kwh} kWh, but the total register shows {total_kwh} kWh.</source>
+        <translation>The time-of-use registers add up to {tou_kwh} kWh, but the total register shows {total_kwh} kWh.</translation>
+    </message>
+    <message>
+        <source>Maximum demand {demand_kw} kW is above 105 % of the contract demand {contract_kw} kW ({limit_kw} kW).</source>
+        <translation>Maximum demand {demand_kw} kW is above 105 % of the contract demand {contract_kw} kW ({limit_kw} kW).</translation>
+    </message>
+    <message>
+        <source>The power factor {power_factor} is below its standard {standard}.</source>
+        <translation>The power factor {power_factor} is below its standard {standard}.</translation>
+    </message>
+    <message>
+        <source>Read on {read_on}, outside the book&apos;s reading window {window_from} to {window_to}.</source>
+        <translation>Read on {read_on}, outside the book&apos;s reading window {window_from} to {window_to}.</translation>
+    </message>
+    <message>
+        <source>The consumption is estimated ({status}), not read.</source>
+        <translation>The consumption is estimated ({status}), not read.</translation>
+    </message>
+    <message>
+        <source>The reading was entered by hand.</source>
+        <translation>The reading was entered by hand.</translation>
+    </message>
+    <message>
+        <source>The {register} register advanced {read_kwh} kWh, less than the {estimated_kwh} kWh billed as estimates meanwhile: a refund is due.</source>
+        <translation>The {register} register advanced {read_kwh} kWh, less than the {estimated_kwh} kWh billed as estimates meanwhile: a refund is due.</translation>
+    </message>
+    <message>
+        <source>There is no earlier reading to compute the consumption from.</source>
+        <translation>There is no earlier reading to compute the consumption from.</translation>
+    </message>
+</context>
+<context>
     <name>AttentionModel</name>
     <message>
         <source>Why</source>
@@ -1041,6 +1104,50 @@
         <translation>Offline sign-in is locked after too many wrong passwords. Try again in {minutes} minutes (at {until}).</translation>
     </message>
     <message>
+        <source>There is no meter with the asset number {asset_no}.</source>
+        <translation>There is no meter with the asset number {asset_no}.</translation>
+    </message>
+    <message>
+        <source>The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be entered.</source>
+        <translation>The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be entered.</translation>
+    </message>
+    <message>
+        <source>The reading date {read_on} is not possible: {problem}.</source>
+        <translation>The reading date {read_on} is not possible: {problem}.</translation>
+    </message>
+    <message>
+        <source>The {register} register of meter {asset_no} has no value. Enter every register of the meter.</source>
+        <translation>The {register} register of meter {asset_no} has no value. Enter every register of the meter.</translation>
+    </message>
+    <message>
+        <source>The meter {asset_no} has no {register} register.</source>
+        <translation>The meter {asset_no} has no {register} register.</translation>
+    </message>
+    <message>
+        <source>The {register} register of meter {asset_no} reads {current}, below the previous reading {previous}. Check the value, or confirm that the register passed its highest value.</source>
+        <translation>The {register} register of meter {asset_no} reads {current}, below the previous reading {previous}. Check the value, or confirm that the register passed its highest value.</translation>
+    </message>
+    <message>
+        <source>Meter {asset_no} already has a reading for {period}. To change it, correct that reading.</source>
+        <translation>Meter {asset_no} already has a reading for {period}. To change it, correct that reading.</translation>
+    </message>
+    <message>
+        <source>There is no reading number {reading_id}.</source>
+        <translation>There is no reading number {reading_id}.</translation>
+    </message>
+    <message>
+        <source>The reading {reading_id} has already been corrected (by reading {current_id}). Correct the current reading instead.</source>
+        <translation>The reading {reading_id} has already been corrected (by reading {current_id}). Correct the current reading instead.</translation>
+    </message>
+    <message>
+        <source>The reading {reading_id} is of another meter, period or kind than the correction.</source>
+        <translation>The reading {reading_id} is of another meter, period or kind than the correction.</translation>
+    </message>
+    <message>
+        <source>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</source>
+        <translation>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>
@@ -1781,6 +1888,114 @@
     <message>
         <source>Part of the receipt may have come out: discard it before printing again.</source>
         <translation>Part of the receipt may have come out: discard it before printing again.</translation>
+    </message>
+</context>
+<context>
+    <name>Readings</name>
+    <message>
+        <source>total</source>
+        <translation>total</translation>
+    </message>
+    <message>
+        <source>critical peak</source>
+        <translation>critical peak</translation>
+    </message>
+    <message>
+        <source>peak</source>
+        <translation>peak</translation>
+    </message>
+    <message>
+        <source>flat</source>
+        <translation>flat</translation>
+    </message>
+    <message>
+        <source>valley</source>
+        <translation>valley</translation>
+    </message>
+    <message>
+        <source>deep valley</source>
+        <translation>deep valley</translation>
+    </message>
+    <message>
+        <source>reactive</source>
+        <translation>reactive</translation>
+    </message>
+    <message>
+        <source>maximum demand</source>
+        <translation>maximum demand</translation>
+    </message>
+    <message>
+        <source>reverse active</source>
+        <translation>reverse active</translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation>read</translation>
+    </message>
+    <message>
+        <source>estimated</source>
+        <translation>estimated</translation>
+    </message>
+    <message>
+        <source>no access</source>
+        <translation>no access</translation>
+    </message>
+    <message>
+        <source>meter fault</source>
+        <translation>meter fault</translation>
+    </message>
+    <message>
+        <source>meter changed</source>
+        <translation>meter changed</translation>
+    </message>
+    <message>
+        <source>handheld</source>
+        <translation>handheld</translation>
+    </message>
+    <message>
+        <source>entered by hand</source>
+        <translation>entered by hand</translation>
+    </message>
+    <message>
+        <source>imported</source>
+        <translation>imported</translation>
+    </message>
+    <message>
+        <source>the date is in the future</source>
+        <extracomment>The ``problem`` of READING_DATE_INVALID and METER_CHANGE_INVALID.</extracomment>
+        <translation>the date is in the future</translation>
+    </message>
+    <message>
+        <source>the meter was not installed yet</source>
+        <translation>the meter was not installed yet</translation>
+    </message>
+    <message>
+        <source>it is not later than the previous reading</source>
+        <translation>it is not later than the previous reading</translation>
+    </message>
+    <message>
+        <source>it is not the final reading of a replaced meter</source>
+        <translation>it is not the final reading of a replaced meter</translation>
+    </message>
+    <message>
+        <source>it is a reading of the same meter</source>
+        <translation>it is a reading of the same meter</translation>
+    </message>
+    <message>
+        <source>it belongs to another customer or was corrected</source>
+        <translation>it belongs to another customer or was corrected</translation>
+    </message>
+    <message>
+        <source>it has been corrected since</source>
+        <translation>it has been corrected since</translation>
+    </message>
+    <message>
+        <source>it is of another period</source>
+        <translation>it is of another period</translation>
+    </message>
+    <message>
+        <source>another new meter already starts from it</source>
+        <translation>another new meter already starts from it</translation>
     </message>
 </context>
 <context>

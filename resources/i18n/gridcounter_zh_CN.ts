@@ -104,6 +104,69 @@
     </message>
 </context>
 <context>
+    <name>Anomalies</name>
+    <message>
+        <source>No consumption for {count} periods in a row.</source>
+        <translation>已连续 {count} 个抄表期零电量。</translation>
+    </message>
+    <message>
+        <source>Consumption {kwh} kWh is {change_pct} % against the previous period&apos;s {previous_kwh} kWh (limit +{limit_pct} %).</source>
+        <translation>本期电量 {kwh} 千瓦时，较上期 {previous_kwh} 千瓦时变化 {change_pct}%（阈值 +{limit_pct}%）。</translation>
+    </message>
+    <message>
+        <source>Consumption {kwh} kWh is {change_pct} % against the previous period&apos;s {previous_kwh} kWh (limit −{limit_pct} %).</source>
+        <translation>本期电量 {kwh} 千瓦时，较上期 {previous_kwh} 千瓦时变化 {change_pct}%（阈值 −{limit_pct}%）。</translation>
+    </message>
+    <message>
+        <source>Consumption {kwh} kWh is {change_pct} % against the same month last year, {last_year_kwh} kWh (limit +{limit_pct} %).</source>
+        <translation>本期电量 {kwh} 千瓦时，较去年同期 {last_year_kwh} 千瓦时变化 {change_pct}%（阈值 +{limit_pct}%）。</translation>
+    </message>
+    <message>
+        <source>Consumption {kwh} kWh is {change_pct} % against the same month last year, {last_year_kwh} kWh (limit −{limit_pct} %).</source>
+        <translation>本期电量 {kwh} 千瓦时，较去年同期 {last_year_kwh} 千瓦时变化 {change_pct}%（阈值 −{limit_pct}%）。</translation>
+    </message>
+    <message>
+        <source>The {register} register reads {current}, below the previous {previous}, and no rollover or meter change is recorded.</source>
+        <translation>{register}示数 {current} 小于上次示数 {previous}，且未记录翻转或换表。</translation>
+    </message>
+    <message>
+        <source>The {register} register passed its highest value and started again from zero (confirmed by the reader).</source>
+        <translation>{register}示数已走满并从零重新计数（抄表员已确认）。</translation>
+    </message>
+    <message>
+        <source>The time-of-use registers add up to {tou_kwh} kWh, but the total register shows {total_kwh} kWh.</source>
+        <translation>各时段电量合计 {tou_kwh} 千瓦时，与总电量 {total_kwh} 千瓦时不符。</translation>
+    </message>
+    <message>
+        <source>Maximum demand {demand_kw} kW is above 105 % of the contract demand {contract_kw} kW ({limit_kw} kW).</source>
+        <translation>最大需量 {demand_kw} 千瓦超过合同需量 {contract_kw} 千瓦的 105%（{limit_kw} 千瓦）。</translation>
+    </message>
+    <message>
+        <source>The power factor {power_factor} is below its standard {standard}.</source>
+        <translation>功率因数 {power_factor} 低于考核标准 {standard}。</translation>
+    </message>
+    <message>
+        <source>Read on {read_on}, outside the book&apos;s reading window {window_from} to {window_to}.</source>
+        <translation>抄表日期 {read_on} 不在抄表段的抄表窗口 {window_from} 至 {window_to} 内。</translation>
+    </message>
+    <message>
+        <source>The consumption is estimated ({status}), not read.</source>
+        <translation>本期电量为估算（{status}），非实抄。</translation>
+    </message>
+    <message>
+        <source>The reading was entered by hand.</source>
+        <translation>该示数为手工录入。</translation>
+    </message>
+    <message>
+        <source>The {register} register advanced {read_kwh} kWh, less than the {estimated_kwh} kWh billed as estimates meanwhile: a refund is due.</source>
+        <translation>{register}实际走字 {read_kwh} 千瓦时，少于期间按估抄计费的 {estimated_kwh} 千瓦时，应予退补。</translation>
+    </message>
+    <message>
+        <source>There is no earlier reading to compute the consumption from.</source>
+        <translation>没有更早的示数，无法计算电量。</translation>
+    </message>
+</context>
+<context>
     <name>AttentionModel</name>
     <message>
         <source>Why</source>
@@ -1040,6 +1103,50 @@
         <translation>密码错误次数过多，离线登录已锁定。请 {minutes} 分钟后（{until}）再试。</translation>
     </message>
     <message>
+        <source>There is no meter with the asset number {asset_no}.</source>
+        <translation>没有资产号为 {asset_no} 的电能表。</translation>
+    </message>
+    <message>
+        <source>The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be entered.</source>
+        <translation>电能表 {asset_no} 已于 {removed_on} 拆除：只能录入该日及以前的最终示数。</translation>
+    </message>
+    <message>
+        <source>The reading date {read_on} is not possible: {problem}.</source>
+        <translation>抄表日期 {read_on} 不可用：{problem}。</translation>
+    </message>
+    <message>
+        <source>The {register} register of meter {asset_no} has no value. Enter every register of the meter.</source>
+        <translation>电能表 {asset_no} 的{register}示数未填写。请录入该表的全部示数。</translation>
+    </message>
+    <message>
+        <source>The meter {asset_no} has no {register} register.</source>
+        <translation>电能表 {asset_no} 没有{register}计度器。</translation>
+    </message>
+    <message>
+        <source>The {register} register of meter {asset_no} reads {current}, below the previous reading {previous}. Check the value, or confirm that the register passed its highest value.</source>
+        <translation>电能表 {asset_no} 的{register}示数 {current} 小于上次示数 {previous}。请核对示数，或确认计度器已走满翻转。</translation>
+    </message>
+    <message>
+        <source>Meter {asset_no} already has a reading for {period}. To change it, correct that reading.</source>
+        <translation>电能表 {asset_no} 已有 {period} 期的示数。如需修改，请更正该示数。</translation>
+    </message>
+    <message>
+        <source>There is no reading number {reading_id}.</source>
+        <translation>没有编号为 {reading_id} 的示数。</translation>
+    </message>
+    <message>
+        <source>The reading {reading_id} has already been corrected (by reading {current_id}). Correct the current reading instead.</source>
+        <translation>示数 {reading_id} 已被更正（更正为示数 {current_id}）。请更正当前示数。</translation>
+    </message>
+    <message>
+        <source>The reading {reading_id} is of another meter, period or kind than the correction.</source>
+        <translation>示数 {reading_id} 与本次更正的电能表、抄表期或类型不一致。</translation>
+    </message>
+    <message>
+        <source>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</source>
+        <translation>示数 {reading_id} 不能作为旧表的最终示数：{problem}。</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>
@@ -1776,6 +1883,114 @@
     <message>
         <source>Part of the receipt may have come out: discard it before printing again.</source>
         <translation>可能已打出半张凭证：请先撕下作废，再重新打印。</translation>
+    </message>
+</context>
+<context>
+    <name>Readings</name>
+    <message>
+        <source>total</source>
+        <translation>总</translation>
+    </message>
+    <message>
+        <source>critical peak</source>
+        <translation>尖</translation>
+    </message>
+    <message>
+        <source>peak</source>
+        <translation>峰</translation>
+    </message>
+    <message>
+        <source>flat</source>
+        <translation>平</translation>
+    </message>
+    <message>
+        <source>valley</source>
+        <translation>谷</translation>
+    </message>
+    <message>
+        <source>deep valley</source>
+        <translation>深谷</translation>
+    </message>
+    <message>
+        <source>reactive</source>
+        <translation>无功</translation>
+    </message>
+    <message>
+        <source>maximum demand</source>
+        <translation>最大需量</translation>
+    </message>
+    <message>
+        <source>reverse active</source>
+        <translation>反向有功</translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation>实抄</translation>
+    </message>
+    <message>
+        <source>estimated</source>
+        <translation>估抄</translation>
+    </message>
+    <message>
+        <source>no access</source>
+        <translation>门闭</translation>
+    </message>
+    <message>
+        <source>meter fault</source>
+        <translation>表坏</translation>
+    </message>
+    <message>
+        <source>meter changed</source>
+        <translation>换表</translation>
+    </message>
+    <message>
+        <source>handheld</source>
+        <translation>抄表器</translation>
+    </message>
+    <message>
+        <source>entered by hand</source>
+        <translation>手工录入</translation>
+    </message>
+    <message>
+        <source>imported</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>the date is in the future</source>
+        <extracomment>The ``problem`` of READING_DATE_INVALID and METER_CHANGE_INVALID.</extracomment>
+        <translation>日期在未来</translation>
+    </message>
+    <message>
+        <source>the meter was not installed yet</source>
+        <translation>电能表当时尚未安装</translation>
+    </message>
+    <message>
+        <source>it is not later than the previous reading</source>
+        <translation>不晚于上次抄表日期</translation>
+    </message>
+    <message>
+        <source>it is not the final reading of a replaced meter</source>
+        <translation>它不是被换下电能表的最终示数</translation>
+    </message>
+    <message>
+        <source>it is a reading of the same meter</source>
+        <translation>它是同一块电能表的示数</translation>
+    </message>
+    <message>
+        <source>it belongs to another customer or was corrected</source>
+        <translation>它属于其他用户或已被更正</translation>
+    </message>
+    <message>
+        <source>it has been corrected since</source>
+        <translation>它此后已被更正</translation>
+    </message>
+    <message>
+        <source>it is of another period</source>
+        <translation>它属于其他抄表期</translation>
+    </message>
+    <message>
+        <source>another new meter already starts from it</source>
+        <translation>已有另一块新表以它为起度</translation>
     </message>
 </context>
 <context>

@@ -34,7 +34,7 @@ _SEASON = {
     }.items()
 }
 
-READING_COLUMNS = ("id", "meter_id", "period", "read_on", "value", "status")
+READING_COLUMNS = ("id", "meter_id", "period", "read_on", "total", "status")
 BILL_COLUMNS = ("id", "bill_no", "customer_id", "period", "kwh", "amount_fen", "issued_on", "due_on",
                 "tariff_version_id")
 LINE_COLUMNS = ("id", "bill_id", "line_no", "kind", "description", "quantity", "unit_price", "amount_fen")
@@ -128,7 +128,7 @@ def write_readings_and_bills(
             advance = (scale * season[period.month - 1] * (85 + noise)).quantize(_KWH, rounding=ROUND_HALF_UP)
         value += advance
         readings.write(f"{first_reading + k}\t{cid}\t{period.period}\t{period.read_month}{usage.read_day:02d}\t"
-                       f"{value}\tnormal\n")
+                       f"{value}\tactual\n")
         if k == 0:
             continue
         bill_id = (cid - 1) * billed + k

@@ -1,29 +1,14 @@
-"""Readings, bills with lines. Append-only: a correction is a new row (a trigger refuses UPDATE/DELETE)."""
+"""Bills with lines. Append-only: a correction is a new row (a trigger refuses UPDATE/DELETE)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db.base import Base
 from server.db.types import BigPk, FenCol, KwhCol, PriceCol, Str32, Str64, UtcNow
-
-
-class Reading(Base):
-    """A meter reading of the total register at the end of a period (YYYYMM)."""
-
-    __tablename__ = "readings"
-    __table_args__ = (UniqueConstraint("meter_id", "period"),)
-
-    id: Mapped[BigPk]
-    meter_id: Mapped[int] = mapped_column(ForeignKey("meters.id"))
-    period: Mapped[int]
-    read_on: Mapped[dt.date]
-    value: Mapped[KwhCol]
-    status: Mapped[str] = mapped_column(String(16), default="normal")
-    created_at: Mapped[UtcNow]
 
 
 class Bill(Base):

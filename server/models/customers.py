@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db.base import Base
 from server.db.types import BigPk, PriceCol, Str32, Str64, Str200, UtcNow, enum_col
 from shared_models.methods.customers import CustomerCategory, CustomerStatus, PaymentMode
+from shared_models.methods.readings import Register
 
 __all__ = ["Customer", "CustomerCategory", "CustomerStatus", "Meter", "PaymentMode", "Tariff", "TariffVersion"]
 
@@ -86,6 +88,9 @@ class Meter(Base):
     __table_args__ = (
         CheckConstraint("multiplier >= 1", name="multiplier_positive"),
         CheckConstraint("digits between 4 and 10", name="digits_range"),
+        CheckConstraint("'total' = ANY (registers)", name="registers_have_total"),
+        CheckConstraint(f"registers <@ ARRAY[{', '.join(repr(r.value) for r in Register)}]::text[]",
+                        name="registers_known"),
     )
 
     id: Mapped[BigPk]
@@ -95,3 +100,5 @@ class Meter(Base):
     digits: Mapped[int]
     installed_on: Mapped[dt.date]
     removed_on: Mapped[dt.date | None]
+    #: The registers it has (``shared_models.methods.readings.Register`` values; DOMAIN §9), always the total.
+    registers: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{total}'"))

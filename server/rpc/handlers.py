@@ -7,6 +7,7 @@ from typing import Any
 
 from server.services import admin, audit, auth, cache, customers, overview, payments, search, settlement, shifts, voids
 from server.services import attention as attention_service
+from server.services import readings as readings_service
 from shared_models.rpc import REGISTRY, load_all
 
 Handler = Callable[..., Any]
@@ -51,6 +52,8 @@ HANDLERS: dict[str, Handler] = {
     "sync.acknowledge_attention": attention_service.acknowledge_attention,
     "sync.acknowledge_damaged_outbox": attention_service.acknowledge_damaged_outbox,
     "outbox.replay_batch": replay_batch,
+    "reading.enter_reading": readings_service.enter_reading,
+    "reading.list_readings": readings_service.list_readings,
 }
 
 

@@ -1,0 +1,195 @@
+"""Anomaly checks on a reading (DOMAIN §9, issue 12 item 3), pure: each finding an ``Anomaly(code, figures)``.
+
+The checks: a zero-consumption streak with its count; a rise or drop beyond the threshold against the previous
+period and against the same month last year; a value below the previous one (without a recorded change) or a
+confirmed rollover; TOU registers not summing to the total; demand above contract × 1.05; a power factor
+below its standard; a reading date outside the book's window around its reading day (例日); estimated and
+manually entered readings; an estimate larger than what the next read shows; a meter's first reading.
+
+Thresholds are per tariff category (:class:`Thresholds`, stored in ``anomaly_thresholds``; defaults ±50 %,
+a zero streak of 3). Figures are text so decimals stay exact; the client words them
+(``client/ui/messages.py``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
+
+from server.readings.consumption import Consumption, ConsumptionError
+from shared_models.methods.readings import (
+    TOU_REGISTERS,
+    Anomaly,
+    AnomalyCode,
+    ReadingSource,
+    ReadingStatus,
+    Register,
+)
+
+_ZERO: Final = Decimal(0)
+_HUNDRED: Final = Decimal(100)
+_CENT: Final = Decimal("0.01")
+_PCT: Final = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a change of consumption is an anomaly, per tariff category (DOMAIN §9: configurable ±50 %)."""
+
+    #: A rise above the reference by more than this share (0.50 = +50 %).
+    rise_share: Decimal = Decimal("0.50")
+    #: A drop below the reference by more than this share (0.50 = −50 %).
+    drop_share: Decimal = Decimal("0.50")
+    #: This many consecutive periods of zero consumption (this one included) are flagged.
+    zero_streak: int = 3
+    #: TOU registers may differ from the total by this much per TOU register read (0.01 per register value
+    #: rounding, × multiplier).
+    tou_tolerance_per_register: Decimal = Decimal("0.01")
+    #: Demand above the contract demand × this is flagged (the 105 % rule, DOMAIN §3.2).
+    demand_share: Decimal = Decimal("1.05")
+
+
+DEFAULT_THRESHOLDS: Final = Thresholds()
+
+
+@dataclass(frozen=True)
+class BookWindow:
+    """A reading book's reading day (例日) and how many days either side a reading may be taken."""
+
+    reading_day: int
+    window_days: int
+
+    def window(self, period: int) -> tuple[dt.date, dt.date]:
+        """The first and last acceptable reading date of ``period`` (``YYYYMM``): the reading day of the
+        period's month (the month's last day when shorter) ± the window."""
+        year, month = divmod(period, 100)
+        day = min(self.reading_day, calendar.monthrange(year, month)[1])
+        planned = dt.date(year, month, day)
+        spread = dt.timedelta(days=self.window_days)
+        return planned - spread, planned + spread
+
+
+@dataclass(frozen=True)
+class CheckInput:
+    """What the checks of one reading look at.
+
+    ``consumption`` is this period's (or the error that stopped it); ``history`` the total kWh of the
+    customer's earlier periods by ``YYYYMM`` (those that could be computed).
+    """
+
+    period: int
+    read_on: dt.date
+    status: ReadingStatus
+    source: ReadingSource
+    consumption: Consumption | ConsumptionError
+    history: Mapping[int, Decimal]
+    multiplier: int = 1
+    book: BookWindow | None = None
+    contract_demand_kw: Decimal | None = None
+    #: The tariff's power-factor standard (0.90, 0.85, 0.80), None when it has no adjustment.
+    power_factor_standard: Decimal | None = None
+
+
+def previous_period(period: int, months: int = 1) -> int:
+    """``YYYYMM`` ``months`` before ``period``."""
+    index = (period // 100) * 12 + period % 100 - 1 - months
+    return (index // 12) * 100 + index % 12 + 1
+
+
+def _pct(change: Decimal) -> str:
+    return str((change * _HUNDRED).quantize(_PCT, rounding=ROUND_HALF_UP))
+
+
+def power_factor(active_kwh: Decimal, reactive_kvarh: Decimal) -> Decimal | None:
+    """cosφ = P / √(P² + Q²), rounded half up to two decimals (DOMAIN §3.3); None without consumption."""
+    if active_kwh == 0 and reactive_kvarh == 0:
+        return None
+    apparent = (active_kwh * active_kwh + reactive_kvarh * reactive_kvarh).sqrt()
+    return (active_kwh / apparent).quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def _change(code_rise: AnomalyCode, code_drop: AnomalyCode, *, kwh: Decimal, reference: Decimal | None,
+            label: str, limits: Thresholds) -> list[Anomaly]:
+    if reference is None or reference == 0:
+        return []  # nothing to compare with (a zero month is the zero streak's business)
+    change = (kwh - reference) / reference
+    figures = {"kwh": str(kwh), label: str(reference), "change_pct": _pct(change)}
+    if change > limits.rise_share:
+        return [Anomaly(code=code_rise, figures=figures | {"limit_pct": _pct(limits.rise_share)})]
+    if -change > limits.drop_share:
+        return [Anomaly(code=code_drop, figures=figures | {"limit_pct": _pct(limits.drop_share)})]
+    return []
+
+
+def _zero_streak(period: int, history: Mapping[int, Decimal]) -> int:
+    """How many periods up to ``period`` (this one zero) in a row had no consumption."""
+    count, cursor = 1, previous_period(period)
+    while history.get(cursor) == 0:
+        count += 1
+        cursor = previous_period(cursor)
+    return count
+
+
+def check_reading(data: CheckInput, limits: Thresholds = DEFAULT_THRESHOLDS) -> list[Anomaly]:
+    """Every anomaly of one reading, in a fixed order (flags, then arithmetic, then comparisons)."""
+    found: list[Anomaly] = []
+    if data.status is ReadingStatus.ESTIMATED or (
+            isinstance(data.consumption, Consumption) and data.consumption.estimated):
+        found.append(Anomaly(code=AnomalyCode.ESTIMATED, figures={"status": data.status.value}))
+    if data.source is ReadingSource.MANUAL:
+        found.append(Anomaly(code=AnomalyCode.MANUAL_ENTRY, figures={"source": data.source.value}))
+    if data.book is not None:
+        first, last = data.book.window(data.period)
+        if not first <= data.read_on <= last:
+            found.append(Anomaly(code=AnomalyCode.OUTSIDE_WINDOW, figures={
+                "read_on": data.read_on.isoformat(), "window_from": first.isoformat(),
+                "window_to": last.isoformat()}))
+    if isinstance(data.consumption, ConsumptionError):
+        found.append(Anomaly(code=data.consumption.code, figures=dict(data.consumption.figures)))
+        return found
+    consumption = data.consumption
+    found += _register_checks(consumption, data, limits)
+    total = consumption.usage().total_kwh
+    if total == 0:
+        streak = _zero_streak(data.period, data.history)
+        if streak >= limits.zero_streak:
+            found.append(Anomaly(code=AnomalyCode.ZERO_STREAK, figures={"count": str(streak)}))
+    found += _change(AnomalyCode.RISE_VS_PREVIOUS, AnomalyCode.DROP_VS_PREVIOUS, kwh=total,
+                     reference=data.history.get(previous_period(data.period)), label="previous_kwh", limits=limits)
+    found += _change(AnomalyCode.RISE_VS_LAST_YEAR, AnomalyCode.DROP_VS_LAST_YEAR, kwh=total,
+                     reference=data.history.get(previous_period(data.period, 12)), label="last_year_kwh",
+                     limits=limits)
+    return found
+
+
+def _register_checks(consumption: Consumption, data: CheckInput, limits: Thresholds) -> list[Anomaly]:
+    """Rollovers, TOU sum, demand against contract, power factor."""
+    found = [Anomaly(code=AnomalyCode.ROLLOVER, figures={"register": r.value}) for r in consumption.rollovers]
+    kwh = consumption.kwh
+    tou = [v for r, v in kwh.items() if r in TOU_REGISTERS]
+    total = kwh.get(Register.TOTAL)
+    if tou and total is not None:
+        tolerance = limits.tou_tolerance_per_register * len(tou) * data.multiplier
+        tou_sum = sum(tou, _ZERO)
+        if abs(tou_sum - total) > tolerance:
+            found.append(Anomaly(code=AnomalyCode.TOU_SUM_MISMATCH,
+                                 figures={"total_kwh": str(total), "tou_kwh": str(tou_sum)}))
+    demand = kwh.get(Register.DEMAND)
+    if demand is not None and data.contract_demand_kw is not None:
+        limit = data.contract_demand_kw * limits.demand_share
+        if demand > limit:
+            found.append(Anomaly(code=AnomalyCode.DEMAND_OVER_CONTRACT, figures={
+                "demand_kw": str(demand), "contract_kw": str(data.contract_demand_kw),
+                "limit_kw": str(limit.quantize(_CENT, rounding=ROUND_HALF_UP))}))
+    reactive = kwh.get(Register.REACTIVE)
+    if reactive is not None and data.power_factor_standard is not None:
+        active = total if total is not None else sum(tou, _ZERO)
+        cos_phi = power_factor(active, reactive)
+        if cos_phi is not None and cos_phi < data.power_factor_standard:
+            found.append(Anomaly(code=AnomalyCode.LOW_POWER_FACTOR, figures={
+                "power_factor": str(cos_phi), "standard": str(data.power_factor_standard)}))
+    return found

@@ -1,0 +1,377 @@
+"""Meter readings (SPEC C5, DOMAIN §9): manual entry and correction with a supervisor's co-sign, the history,
+and what the bill runs read (a customer's period consumption as ``Usage``, and its anomalies).
+
+A reading is validated before anything is written: the meter exists and is in service (a removed meter takes
+only its final 换表 reading), the customer is not closed, the date is plausible, every register of the meter
+has a value (none for 门闭 and 表坏) and no register the meter lacks, a value below the previous one needs a
+confirmed rollover, and a period has one reading of each kind unless the new one corrects the current one.
+Each refusal is an ``AppError`` and changes nothing. Corrections are new rows (``supersedes_id``); the meter row
+is locked (FOR NO KEY UPDATE) so two entries for one meter take turns, and the unique indexes refuse what a
+race would still let through.
+
+The arithmetic and the checks are pure: ``server.readings.consumption`` and ``server.readings.anomalies``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Exists, exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from server.context import CallContext
+from server.errors import AppError
+from server.models.customers import Customer, Meter
+from server.models.readings import AnomalyThreshold, Reading, ReadingBook
+from server.models.users import User
+from server.readings.anomalies import DEFAULT_THRESHOLDS, BookWindow, CheckInput, Thresholds, check_reading
+from server.readings.consumption import (
+    Consumption,
+    ConsumptionError,
+    MeterSpec,
+    ReadingPoint,
+    consumption_for,
+)
+from shared_models.errors import ErrorCode
+from shared_models.methods.customers import CustomerCategory, CustomerStatus
+from shared_models.methods.readings import (
+    Anomaly,
+    AnomalyCode,
+    EnterReadingRequest,
+    ListReadingsRequest,
+    MeterView,
+    ReadingHistory,
+    ReadingStatus,
+    ReadingView,
+    Register,
+)
+from shared_models.pricing import Usage
+from shared_models.rules.hall_time import business_date
+
+# --- what the bill runs read ---------------------------------------------------------------------------------
+
+def meter_spec(meter: Meter) -> MeterSpec:
+    """The arithmetic's view of a meter row."""
+    return MeterSpec(meter_id=meter.id, multiplier=meter.multiplier, digits=meter.digits,
+                     registers=frozenset(Register(r) for r in meter.registers))
+
+
+def reading_point(row: Reading) -> ReadingPoint:
+    """The arithmetic's view of a reading row."""
+    return ReadingPoint(reading_id=row.id, meter_id=row.meter_id, period=row.period, read_on=row.read_on,
+                        status=row.status, values=row.values(), rollover_confirmed=row.rollover_confirmed,
+                        old_final_id=row.old_final_id)
+
+
+def _superseded() -> Exists:
+    later = aliased(Reading)
+    return exists().where(later.supersedes_id == Reading.id)
+
+
+def current_readings(session: Session, meter_ids: Iterable[int]) -> list[Reading]:
+    """The readings of these meters that no correction superseded, by meter and period."""
+    ids = list(meter_ids)
+    if not ids:
+        return []
+    return list(session.scalars(
+        select(Reading).where(Reading.meter_id.in_(ids), ~_superseded()).order_by(Reading.meter_id, Reading.period,
+                                                                                  Reading.id)))
+
+
+def customer_history(session: Session, customer_id: int) -> tuple[list[MeterSpec], list[ReadingPoint]]:
+    """A customer's meters and their current readings, as :func:`server.readings.consumption.usage_for` takes them."""
+    meters = list(session.scalars(select(Meter).where(Meter.customer_id == customer_id).order_by(Meter.id)))
+    readings = current_readings(session, (m.id for m in meters))
+    return [meter_spec(m) for m in meters], [reading_point(r) for r in readings]
+
+
+def usage_of_customer(*, session: Session, customer_id: int, period: int) -> Usage:
+    """The ``Usage`` of a customer's period (``YYYYMM``) for ``server.pricing.price``; raises
+    :class:`~server.readings.consumption.ConsumptionError` when the readings do not give one."""
+    meters, readings = customer_history(session, customer_id)
+    return consumption_for(meters=meters, readings=readings, period=period).usage()
+
+
+def thresholds_for(session: Session, category: CustomerCategory) -> Thresholds:
+    """The anomaly thresholds of a tariff category (the defaults when the table has no row for it)."""
+    row = session.get(AnomalyThreshold, category)
+    if row is None:
+        return DEFAULT_THRESHOLDS
+    return Thresholds(rise_share=row.rise_share, drop_share=row.drop_share, zero_streak=row.zero_streak)
+
+
+def book_window(session: Session, book_code: str) -> BookWindow | None:
+    """The reading day and window of a reading book, None when the book is not set up."""
+    book = session.get(ReadingBook, book_code)
+    return None if book is None else BookWindow(reading_day=book.reading_day, window_days=book.window_days)
+
+
+@dataclass(frozen=True)
+class CustomerTermsForChecks:
+    """What of the customer's contract and tariff the checks compare with (None: not checked)."""
+
+    contract_demand_kw: Decimal | None = None
+    power_factor_standard: Decimal | None = None
+
+
+class _Checker:
+    """Consumption and anomalies of a customer's readings, each period computed once."""
+
+    def __init__(self, session: Session, customer: Customer, meters: Sequence[MeterSpec],
+                 readings: Sequence[ReadingPoint], terms: CustomerTermsForChecks | None = None) -> None:
+        self.meters = {m.meter_id: m for m in meters}
+        self.specs = list(meters)
+        self.readings = list(readings)
+        self.terms = terms or CustomerTermsForChecks()
+        self.limits = thresholds_for(session, customer.category)
+        self.book = book_window(session, customer.book_code)
+        self._done: dict[int, Consumption | ConsumptionError] = {}
+
+    def consumption(self, period: int) -> Consumption | ConsumptionError:
+        found = self._done.get(period)
+        if found is None:
+            try:
+                found = consumption_for(meters=self.specs, readings=self.readings, period=period)
+            except ConsumptionError as exc:
+                found = exc
+            self._done[period] = found
+        return found
+
+    def history(self, before: int) -> dict[int, Decimal]:
+        """Total kWh of the periods before ``before`` that could be computed."""
+        out: dict[int, Decimal] = {}
+        for period in sorted({r.period for r in self.readings if r.period < before}):
+            found = self.consumption(period)
+            if isinstance(found, Consumption):
+                out[period] = found.usage().total_kwh
+        return out
+
+    def anomalies(self, row: Reading) -> list[Anomaly]:
+        meter = self.meters[row.meter_id]
+        return check_reading(CheckInput(
+            period=row.period, read_on=row.read_on, status=row.status, source=row.source,
+            consumption=self.consumption(row.period), history=self.history(row.period), multiplier=meter.multiplier,
+            book=self.book, contract_demand_kw=self.terms.contract_demand_kw,
+            power_factor_standard=self.terms.power_factor_standard), self.limits)
+
+
+def period_anomalies(*, session: Session, customer_id: int, period: int,
+                     terms: CustomerTermsForChecks | None = None) -> list[Anomaly]:
+    """The anomalies of a customer's current reading(s) of a period (a bill run's review shows them); the meter's
+    first reading and a period without a reading give ``NO_PREVIOUS``."""
+    customer = session.get_one(Customer, customer_id)
+    meters, readings = customer_history(session, customer_id)
+    rows = [r for r in current_readings(session, (m.meter_id for m in meters)) if r.period == period]
+    if not rows:
+        return [Anomaly(code=AnomalyCode.NO_PREVIOUS, figures={"period": str(period)})]
+    checker = _Checker(session, customer, meters, readings, terms)
+    regular = [r for r in rows if r.status is not ReadingStatus.METER_CHANGED] or rows
+    return checker.anomalies(regular[-1])
+
+
+# --- the RPCs ------------------------------------------------------------------------------------------------
+
+def _values_of(req: EnterReadingRequest) -> dict[str, Decimal]:
+    return {r.value: v for r, v in req.values.items()}
+
+
+def _lock_meter(ctx: CallContext, asset_no: str) -> tuple[Meter, Customer]:
+    row = ctx.session.execute(
+        select(Meter, Customer).join(Customer, Customer.id == Meter.customer_id)
+        .where(Meter.asset_no == asset_no).with_for_update(of=Meter, key_share=True)).one_or_none()
+    if row is None:
+        raise AppError(ErrorCode.METER_NOT_FOUND, asset_no=asset_no)
+    return row[0], row[1]
+
+
+def _check_meter(ctx: CallContext, req: EnterReadingRequest, meter: Meter, customer: Customer) -> None:
+    if customer.status is CustomerStatus.CLOSED:
+        raise AppError(ErrorCode.CUSTOMER_CLOSED, customer_no=customer.customer_no)
+    if meter.removed_on is not None and (req.status is not ReadingStatus.METER_CHANGED or req.old_final_reading_id
+                                         is not None or req.read_on > meter.removed_on):
+        raise AppError(ErrorCode.METER_CLOSED, asset_no=meter.asset_no, removed_on=meter.removed_on.isoformat())
+    if req.read_on > business_date(ctx.now):
+        raise AppError(ErrorCode.READING_DATE_INVALID, read_on=req.read_on.isoformat(), problem="future")
+    if req.read_on < meter.installed_on:
+        raise AppError(ErrorCode.READING_DATE_INVALID, read_on=req.read_on.isoformat(),
+                       problem="before_installation")
+    if req.status in {ReadingStatus.NO_ACCESS, ReadingStatus.METER_FAULT}:
+        return
+    registers = [Register(r) for r in meter.registers]
+    for register in Register:  # in Register order, so the first one named is always the same
+        if register in registers and register not in req.values:
+            raise AppError(ErrorCode.READING_REGISTER_MISSING, asset_no=meter.asset_no, register=register.value)
+        if register in req.values and register not in registers:
+            raise AppError(ErrorCode.READING_REGISTER_UNKNOWN, asset_no=meter.asset_no, register=register.value)
+
+
+def _check_place(ctx: CallContext, req: EnterReadingRequest, meter: Meter, current: list[Reading]) -> Reading | None:
+    """Where the reading goes: refuses a second original of a period, checks a correction's target; returns the
+    reading corrected (None for a new one)."""
+    is_change = req.status is ReadingStatus.METER_CHANGED
+    same = [r for r in current if r.period == req.period and (r.status is ReadingStatus.METER_CHANGED) == is_change]
+    if req.corrects_reading_id is None:
+        if same:
+            raise AppError(ErrorCode.READING_EXISTS, asset_no=meter.asset_no, period=req.period,
+                           reading_id=same[0].id)
+        return None
+    target = ctx.session.get(Reading, req.corrects_reading_id)
+    if target is None:
+        raise AppError(ErrorCode.READING_NOT_FOUND, reading_id=req.corrects_reading_id)
+    if target.meter_id != meter.id or target.period != req.period or (
+            target.status is ReadingStatus.METER_CHANGED) != is_change:
+        raise AppError(ErrorCode.READING_CORRECTION_MISMATCH, reading_id=target.id)
+    if target not in current:
+        successor = [r for r in current if r.meter_id == meter.id and r.period == req.period
+                     and (r.status is ReadingStatus.METER_CHANGED) == is_change]
+        raise AppError(ErrorCode.READING_ALREADY_CORRECTED, reading_id=target.id,
+                       current_id=successor[0].id if successor else 0)
+    return target
+
+
+def _check_change(ctx: CallContext, req: EnterReadingRequest, meter: Meter, current: list[Reading],
+                  corrected: Reading | None) -> None:
+    """A new meter's start reading names a current final reading of another meter of the customer, same period,
+    that no other start reading took."""
+    if req.old_final_reading_id is None:
+        return
+    final = ctx.session.get(Reading, req.old_final_reading_id)
+
+    def refuse(problem: str) -> AppError:
+        return AppError(ErrorCode.METER_CHANGE_INVALID, reading_id=req.old_final_reading_id or 0, problem=problem)
+
+    if final is None or final.status is not ReadingStatus.METER_CHANGED or final.old_final_id is not None:
+        raise refuse("not_a_final")
+    if final.meter_id == meter.id:
+        raise refuse("same_meter")
+    if final not in current:
+        old_meter = ctx.session.get_one(Meter, final.meter_id)
+        raise refuse("other_customer" if old_meter.customer_id != meter.customer_id else "superseded")
+    if final.period != req.period:
+        raise refuse("other_period")
+    taken = [r for r in current if r.old_final_id == final.id and r is not corrected]
+    if taken:
+        raise refuse("taken")
+
+
+def _check_previous(req: EnterReadingRequest, meter: Meter, points: list[ReadingPoint], new: ReadingPoint) -> None:
+    """The date after the previous reading's, and no value below the previous one without a confirmed rollover."""
+    earlier = [p for p in points if p.meter_id == meter.id and p.period < req.period]
+    if earlier and not req.old_final_reading_id and max(p.read_on for p in earlier) >= req.read_on:
+        raise AppError(ErrorCode.READING_DATE_INVALID, read_on=req.read_on.isoformat(), problem="not_after_previous")
+    spec = meter_spec(meter)
+    previous = [p for p in earlier if p.values]
+    if not previous or not new.values or new.is_start:
+        return
+    last = max(previous, key=lambda p: (p.period, p.read_on, p.reading_id))
+    for register in Register:
+        if register is Register.DEMAND or register not in spec.registers:
+            continue
+        before, now = last.values.get(register), new.values.get(register)
+        if before is not None and now is not None and now < before and not new.rollover_confirmed:
+            raise AppError(ErrorCode.READING_BELOW_PREVIOUS, asset_no=meter.asset_no, register=register.value,
+                           previous=str(before), current=str(now))
+
+
+def enter_reading(*, ctx: CallContext, req: EnterReadingRequest) -> ReadingView:
+    """Record a reading typed in by hand (or correct one), co-signed by a supervisor; answer it with its
+    consumption and anomalies."""
+    actor = ctx.require_actor()
+    cosigner = ctx.cosigner
+    if cosigner is None:  # dispatch refuses the call before; a manual reading is never taken without one
+        raise AppError(ErrorCode.COSIGN_REQUIRED)
+    meter, customer = _lock_meter(ctx, req.asset_no)
+    _check_meter(ctx, req, meter, customer)
+    meter_ids = list(ctx.session.scalars(select(Meter.id).where(Meter.customer_id == customer.id)))
+    current = current_readings(ctx.session, meter_ids)
+    corrected = _check_place(ctx, req, meter, current)
+    _check_change(ctx, req, meter, current, corrected)
+    row = Reading(meter_id=meter.id, period=req.period, read_on=req.read_on, status=req.status, source=req.source,
+                  rollover_confirmed=req.rollover_confirmed, supersedes_id=corrected.id if corrected else None,
+                  old_final_id=req.old_final_reading_id, entered_by=actor.user_id, cosigned_by=cosigner.user_id,
+                  reason=req.reason.strip() if req.reason else None, **_values_of(req))
+    others = [reading_point(r) for r in current if r is not corrected]
+    new_point = ReadingPoint(reading_id=0, meter_id=meter.id, period=req.period, read_on=req.read_on,
+                             status=req.status, values=dict(req.values), rollover_confirmed=req.rollover_confirmed,
+                             old_final_id=req.old_final_reading_id)
+    _check_previous(req, meter, others, new_point)
+    ctx.session.add(row)
+    try:
+        ctx.session.flush()
+    except IntegrityError:  # a concurrent entry passed the checks first (the meter lock makes this rare)
+        raise AppError(ErrorCode.READING_EXISTS, asset_no=meter.asset_no, period=req.period, reading_id=0) from None
+    ctx.record(
+        target=f"reading:{meter.asset_no}:{req.period}",
+        before=None if corrected is None else _audit_values(corrected),
+        after=_audit_values(row) | {"entered_by": actor.username, "cosigned_by": cosigner.username,
+                                    "customer_no": customer.customer_no},
+    )
+    meters, points = customer_history(ctx.session, customer.id)
+    checker = _Checker(ctx.session, customer, meters, points)
+    return _view(ctx.session, row, meter, checker, superseded=False)
+
+
+def _audit_values(row: Reading) -> dict[str, object]:
+    return {"reading_id": row.id, "period": row.period, "read_on": row.read_on.isoformat(),
+            "status": row.status.value, "source": row.source.value, "rollover_confirmed": row.rollover_confirmed,
+            "values": {r.value: str(v) for r, v in row.values().items()}, "supersedes_id": row.supersedes_id,
+            "old_final_id": row.old_final_id, "reason": row.reason}
+
+
+def _username(session: Session, user_id: int | None) -> str | None:
+    return None if user_id is None else session.get_one(User, user_id).username
+
+
+def _view(session: Session, row: Reading, meter: Meter, checker: _Checker, *, superseded: bool) -> ReadingView:
+    kwh: dict[Register, Decimal] = {}
+    estimated = False
+    anomalies: list[Anomaly] = []
+    if not superseded:
+        found = checker.consumption(row.period)
+        if isinstance(found, Consumption):
+            kwh, estimated = dict(found.kwh), found.estimated
+        anomalies = checker.anomalies(row)
+    return ReadingView(
+        reading_id=row.id, asset_no=meter.asset_no, period=row.period, read_on=row.read_on, status=row.status,
+        source=row.source, values=row.values(), kwh=kwh, estimated=estimated,
+        rollover_confirmed=row.rollover_confirmed, supersedes_id=row.supersedes_id, superseded=superseded,
+        old_final_reading_id=row.old_final_id, reason=row.reason, entered_by=_username(session, row.entered_by),
+        cosigned_by=_username(session, row.cosigned_by), entered_at=row.created_at, anomalies=anomalies)
+
+
+def list_readings(*, ctx: CallContext, req: ListReadingsRequest) -> ReadingHistory:
+    """A customer's (or one meter's) readings of the last ``periods`` periods, newest first, corrections and the
+    readings they replaced included, each current one with its consumption and anomalies."""
+    session = ctx.session
+    if req.asset_no is not None:
+        only = session.scalar(select(Meter).where(Meter.asset_no == req.asset_no))
+        if only is None:
+            raise AppError(ErrorCode.METER_NOT_FOUND, asset_no=req.asset_no)
+        customer = session.get_one(Customer, only.customer_id)
+    else:
+        assert req.customer_no is not None  # the request's validator asks for one of the two
+        found = session.scalar(select(Customer).where(Customer.customer_no == req.customer_no))
+        if found is None:
+            raise AppError(ErrorCode.CUSTOMER_NOT_FOUND, customer_no=req.customer_no)
+        customer, only = found, None
+    meters = list(session.scalars(select(Meter).where(Meter.customer_id == customer.id).order_by(Meter.id)))
+    shown = [m for m in meters if only is None or m.id == only.id]
+    rows = list(session.scalars(select(Reading).where(Reading.meter_id.in_([m.id for m in shown]))
+                                .order_by(Reading.period.desc(), Reading.id.desc())))
+    periods = sorted({r.period for r in rows}, reverse=True)[:req.periods]
+    current_ids = {r.id for r in current_readings(session, (m.id for m in meters))}
+    specs, points = customer_history(session, customer.id)
+    checker = _Checker(session, customer, specs, points)
+    by_id = {m.id: m for m in meters}
+    readings = [_view(session, r, by_id[r.meter_id], checker, superseded=r.id not in current_ids)
+                for r in rows if r.period in set(periods)]
+    return ReadingHistory(
+        customer_no=customer.customer_no, customer_name=customer.name, book_code=customer.book_code,
+        meters=[MeterView(asset_no=m.asset_no, multiplier=m.multiplier, digits=m.digits,
+                          registers=[Register(r) for r in m.registers], installed_on=m.installed_on,
+                          removed_on=m.removed_on) for m in shown],
+        readings=readings)
+

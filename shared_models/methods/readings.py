@@ -1,0 +1,214 @@
+"""Meter readings per register (SPEC C5, DOMAIN §9): entry and correction with a supervisor's co-sign, history.
+
+A meter has registers (:class:`Register`); a reading stores the value of each, its date, its status (实抄, 估抄,
+门闭, 表坏, 换表) and its source. Readings are a book: a correction is a new reading that supersedes the current
+one of the same meter and period. Every reading comes back with the consumption it gives per register and
+the anomalies found on it (:class:`Anomaly`: a code and the figures behind it; the client words it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Final
+
+from pydantic import AfterValidator, Field, model_validator
+
+from shared_models.ids import NO_NUL_PATTERN, CustomerNoField
+from shared_models.roles import Perm
+from shared_models.rpc import Model, Mutation, Query, register
+from shared_models.tariffs import Kwh, TouPeriod
+
+
+class Register(StrEnum):
+    """A register of a meter (DOMAIN §2, §9): total active, the TOU registers, reactive, maximum demand, and
+    reverse active (feed-in of a customer with own generation)."""
+
+    TOTAL = "total"
+    SHARP = "sharp"  # 尖
+    PEAK = "peak"  # 峰
+    FLAT = "flat"  # 平
+    VALLEY = "valley"  # 谷
+    DEEP_VALLEY = "deep_valley"  # 深谷
+    REACTIVE = "reactive"  # 无功 (kvarh)
+    DEMAND = "demand"  # 最大需量 (kW, reset each period: not a difference)
+    REVERSE_ACTIVE = "reverse_active"  # 反向有功
+
+
+#: The TOU registers, each billed at its period's price.
+TOU_REGISTERS: Final = {Register.SHARP: TouPeriod.SHARP, Register.PEAK: TouPeriod.PEAK, Register.FLAT: TouPeriod.FLAT,
+                        Register.VALLEY: TouPeriod.VALLEY, Register.DEEP_VALLEY: TouPeriod.DEEP_VALLEY}
+
+
+class ReadingStatus(StrEnum):
+    """The result of a read (DOMAIN §9, the handheld's result codes)."""
+
+    ACTUAL = "actual"  # 实抄
+    ESTIMATED = "estimated"  # 估抄: values given by the reader's estimate
+    NO_ACCESS = "no_access"  # 门闭: no values; the previous period's consumption is billed, settled next read
+    METER_FAULT = "meter_fault"  # 表坏: no values, as NO_ACCESS
+    METER_CHANGED = "meter_changed"  # 换表: the old meter's final or the new meter's start reading
+
+
+#: Statuses that carry no register values (consumption is estimated from the previous period).
+WITHOUT_VALUES: Final = frozenset({ReadingStatus.NO_ACCESS, ReadingStatus.METER_FAULT})
+
+
+class ReadingSource(StrEnum):
+    """Where a reading came from."""
+
+    HANDHELD = "handheld"  # 抄表器
+    MANUAL = "manual"  # typed in by a reader or billing clerk
+    IMPORT = "import"  # a file or a remote (AMI) import
+
+
+class AnomalyCode(StrEnum):
+    """What the checks of DOMAIN §9 found on a reading; the figures are in ``Anomaly.figures``."""
+
+    ZERO_STREAK = "zero_streak"  # count
+    RISE_VS_PREVIOUS = "rise_vs_previous"  # kwh, previous_kwh, change_pct, limit_pct
+    DROP_VS_PREVIOUS = "drop_vs_previous"  # kwh, previous_kwh, change_pct, limit_pct
+    RISE_VS_LAST_YEAR = "rise_vs_last_year"  # kwh, last_year_kwh, change_pct, limit_pct
+    DROP_VS_LAST_YEAR = "drop_vs_last_year"  # kwh, last_year_kwh, change_pct, limit_pct
+    BELOW_PREVIOUS = "below_previous"  # register, previous, current
+    ROLLOVER = "rollover"  # register, previous, current (confirmed by the reader)
+    TOU_SUM_MISMATCH = "tou_sum_mismatch"  # total_kwh, tou_kwh
+    DEMAND_OVER_CONTRACT = "demand_over_contract"  # demand_kw, contract_kw, limit_kw
+    LOW_POWER_FACTOR = "low_power_factor"  # power_factor, standard
+    OUTSIDE_WINDOW = "outside_window"  # read_on, window_from, window_to
+    ESTIMATED = "estimated"  # status
+    MANUAL_ENTRY = "manual_entry"  # source
+    ESTIMATE_EXCEEDED = "estimate_exceeded"  # register, estimated_kwh, read_kwh
+    NO_PREVIOUS = "no_previous"  # the first reading of a meter: nothing to compare with
+
+
+#: A figure behind an anomaly, as text ("12.50", "3", "2026-11-05") so decimals stay exact.
+Figures = dict[str, str]
+
+
+class Anomaly(Model):
+    """One finding on a reading: its code and the figures the sentence shows."""
+
+    code: AnomalyCode
+    figures: Figures = Field(default_factory=dict)
+
+
+def _check_period(value: int) -> int:
+    year, month = divmod(value, 100)
+    if not (2000 <= year <= 2099 and 1 <= month <= 12):
+        raise ValueError("a period is YYYYMM, 200001 to 209912")
+    return value
+
+
+#: A billing period ``YYYYMM``.
+PeriodField = Annotated[int, Field(strict=True, ge=200001, le=209912), AfterValidator(_check_period)]
+#: A meter asset number (电能表资产号).
+AssetNoField = Annotated[str, Field(strict=True, min_length=1, max_length=24, pattern=r"^[A-Za-z0-9-]+$")]
+ReasonField = Annotated[str, Field(strict=True, min_length=2, max_length=200, pattern=NO_NUL_PATTERN)]
+ReadingIdField = Annotated[int, Field(strict=True, ge=1)]
+
+
+class EnterReadingRequest(Model):
+    """A reading typed in by hand (or a correction of one), co-signed by a supervisor.
+
+    ``values`` holds every register of the meter (none for 门闭 and 表坏). ``rollover_confirmed`` says the reader
+    saw a register pass 10^digits (a value below the previous one is refused without it). A correction names the
+    reading it replaces (``corrects_reading_id``, the current one of that meter and period) and a reason. A new
+    meter's start reading (status 换表) names the old meter's final reading (``old_final_reading_id``).
+    """
+
+    asset_no: AssetNoField
+    period: PeriodField
+    read_on: dt.date
+    status: ReadingStatus
+    source: ReadingSource = ReadingSource.MANUAL
+    values: dict[Register, Kwh] = Field(default_factory=dict)
+    rollover_confirmed: bool = False
+    corrects_reading_id: ReadingIdField | None = None
+    old_final_reading_id: ReadingIdField | None = None
+    reason: ReasonField | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> EnterReadingRequest:
+        if self.status in WITHOUT_VALUES and self.values:
+            raise ValueError("a reading of a closed door or a broken meter has no register values")
+        if self.corrects_reading_id is not None and self.reason is None:
+            raise ValueError("a correction needs a reason")
+        if self.old_final_reading_id is not None and self.status is not ReadingStatus.METER_CHANGED:
+            raise ValueError("only a meter change reading names the old meter's final reading")
+        return self
+
+
+class ReadingView(Model):
+    """A reading as the books hold it, with the consumption it gives and what the checks found.
+
+    ``kwh`` is the consumption of the period per register (× multiplier; demand in kW); empty when it cannot be
+    computed (the meter's first reading, or a value below the previous without a confirmed rollover).
+    """
+
+    reading_id: int
+    asset_no: str
+    period: int
+    read_on: dt.date
+    status: ReadingStatus
+    source: ReadingSource
+    values: dict[Register, Kwh]
+    kwh: dict[Register, Kwh]
+    estimated: bool
+    rollover_confirmed: bool
+    supersedes_id: int | None
+    superseded: bool
+    old_final_reading_id: int | None
+    reason: str | None
+    entered_by: str | None
+    cosigned_by: str | None
+    entered_at: dt.datetime
+    anomalies: list[Anomaly]
+
+
+class ListReadingsRequest(Model):
+    """The reading history of a customer (all meters) or of one meter."""
+
+    customer_no: CustomerNoField | None = None
+    asset_no: AssetNoField | None = None
+    #: Only the last ``periods`` periods (newest first).
+    periods: Annotated[int, Field(strict=True, ge=1, le=120)] = 24
+
+    @model_validator(mode="after")
+    def _check(self) -> ListReadingsRequest:
+        if (self.customer_no is None) == (self.asset_no is None):
+            raise ValueError("give a customer number or a meter asset number")
+        return self
+
+
+class MeterView(Model):
+    """A meter with its registers."""
+
+    asset_no: str
+    multiplier: int
+    digits: int
+    registers: list[Register]
+    installed_on: dt.date
+    removed_on: dt.date | None
+
+
+class ReadingHistory(Model):
+    """A customer's meters and their readings, newest period first; corrections and what they replaced too."""
+
+    customer_no: str
+    customer_name: str
+    book_code: str
+    meters: list[MeterView]
+    readings: list[ReadingView]
+
+
+ENTER_READING = register(
+    Mutation("reading.enter_reading", EnterReadingRequest, ReadingView, permission=Perm.READINGS,
+             cosign=Perm.APPROVE,
+             summary="Enter or correct a meter reading by hand, co-signed by a supervisor; returns it with its "
+                     "consumption and anomalies.")
+)
+LIST_READINGS = register(
+    Query("reading.list_readings", ListReadingsRequest, ReadingHistory, permission=Perm.VIEW_CUSTOMERS,
+          summary="The reading history of a customer or a meter, with kWh per register and anomalies.")
+)

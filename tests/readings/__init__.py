@@ -1,0 +1,1 @@
+"""Tests of readings per register, their consumption, anomaly checks and the reading RPCs."""
