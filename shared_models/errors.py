@@ -108,6 +108,16 @@ class ErrorCode(StrEnum):
     READING_CORRECTION_MISMATCH = "READING_CORRECTION_MISMATCH"
     #: ``problem``: ``not_a_final``, ``same_meter``, ``other_customer``, ``other_period``, ``superseded``, ``taken``.
     METER_CHANGE_INVALID = "METER_CHANGE_INVALID"
+    # tariffs (issue 12, helper "tariffs")
+    TARIFF_NOT_FOUND = "TARIFF_NOT_FOUND"
+    TARIFF_VERSION_OVERLAP = "TARIFF_VERSION_OVERLAP"
+    TARIFF_VERSION_GAP = "TARIFF_VERSION_GAP"
+    TARIFF_VERSION_BILLED = "TARIFF_VERSION_BILLED"
+    TARIFF_NO_VERSION = "TARIFF_NO_VERSION"
+    #: A price, rate or kWh sent as a JSON number instead of a decimal string ("0.538").
+    PRICE_NOT_DECIMAL = "PRICE_NOT_DECIMAL"
+    #: ``server.pricing.price`` cannot price the period (``refusal``: a ``PricingRefusal`` value, and its figures).
+    PRICING_REFUSED = "PRICING_REFUSED"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -188,6 +198,14 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.READING_ALREADY_CORRECTED: 409,
     ErrorCode.READING_CORRECTION_MISMATCH: 422,
     ErrorCode.METER_CHANGE_INVALID: 422,
+    # tariffs
+    ErrorCode.TARIFF_NOT_FOUND: 404,
+    ErrorCode.TARIFF_VERSION_OVERLAP: 409,
+    ErrorCode.TARIFF_VERSION_GAP: 409,
+    ErrorCode.TARIFF_VERSION_BILLED: 409,
+    ErrorCode.TARIFF_NO_VERSION: 422,
+    ErrorCode.PRICE_NOT_DECIMAL: 422,
+    ErrorCode.PRICING_REFUSED: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

@@ -24,7 +24,7 @@ def contract_refusal(exc: ValidationError) -> tuple[ErrorCode, dict[str, ParamVa
     """The code and parameters of a request that fails its model: a float where fen go is FEN_NOT_INTEGER;
     rules the contract states but whose code the counter explains keep that code (AMOUNT_NOT_POSITIVE,
     AMOUNT_TOO_LARGE, PASSWORD_TOO_WEAK); anything else is INVALID_REQUEST with the first field and pydantic's
-    problem."""
+    problem. A price, rate or kWh sent as a JSON number where a decimal string goes is PRICE_NOT_DECIMAL."""
     errors: list[Any] = exc.errors(include_url=False)
     if any(e["type"] == "json_invalid" for e in errors):
         return ErrorCode.MALFORMED_REQUEST, {}
@@ -39,6 +39,9 @@ def contract_refusal(exc: ValidationError) -> tuple[ErrorCode, dict[str, ParamVa
             return ErrorCode.AMOUNT_TOO_LARGE, {"amount_fen": e["input"], "limit_fen": MAX_PAYMENT_FEN}
         if field in _NEW_PASSWORD_FIELDS and e["type"] == "string_too_short":
             return ErrorCode.PASSWORD_TOO_WEAK, {"min_length": MIN_PASSWORD_LENGTH}
-    first = errors[0]
-    return ErrorCode.INVALID_REQUEST, {"field": ".".join(str(p) for p in first["loc"]) or "(body)",
-                                       "problem": first["type"]}
+    # a price, rate or kWh as a JSON number: its validator refuses it (Decimal comes only from text)
+    number = next((e for e in errors if e["type"] == "value_error" and type(e.get("input")) in (int, float)), None)
+    first = number or errors[0]
+    field = ".".join(str(p) for p in first["loc"]) or "(body)"
+    return ((ErrorCode.PRICE_NOT_DECIMAL, {"field": field}) if number is not None
+            else (ErrorCode.INVALID_REQUEST, {"field": field, "problem": first["type"]}))

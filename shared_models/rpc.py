@@ -156,6 +156,7 @@ def load_all() -> dict[str, Rpc[Model, Model]]:
         shifts,
         sync,
         system,
+        tariffs,
     )
 
     return REGISTRY

@@ -31,16 +31,15 @@ from server.models.customers import (
     CustomerStatus,
     Meter,
     PaymentMode,
-    Tariff,
-    TariffKind,
-    TariffVersion,
 )
 from server.models.ledger import EntryKind, LedgerEntry
 from server.models.org import Counter, OrgKind, OrgUnit
 from server.models.users import User
 from server.security import PiiCipher, hash_password, mask_id_number, token_hash
+from server.services.tariffs import create_tariff
 from shared_models.money import parse_price, round_half_up_to_fen
 from shared_models.roles import Role
+from shared_models.tariffs import CrossYear, LateFeeSpec, TariffHeader, TariffVersionDoc, VoltageLevel
 
 DEVICE_KEYS = {"T0101": "device-key-T0101", "T0102": "device-key-T0102", "T0201": "device-key-T0201"}
 
@@ -206,15 +205,12 @@ def add_tariff(
     cross_year_permille: str, cross_year_rule: str = "split_by_day", minimum_fen: int = 100,
 ) -> TariffRef:
     """A flat tariff with one version in force since 2025-01-01 and its late-fee terms."""
-    tariff = Tariff(code=code, name=name, category=category)
-    session.add(tariff)
-    session.flush()
-    version = TariffVersion(tariff_id=tariff.id, effective_from=dt.date(2025, 1, 1), kind=TariffKind.FLAT,
-                            price_per_kwh=parse_price(price), late_fee_daily_permille=parse_price(permille),
-                            late_fee_cross_year_permille=parse_price(cross_year_permille),
-                            late_fee_cross_year_rule=cross_year_rule, late_fee_minimum_fen=minimum_fen)
-    session.add(version)
-    session.flush()
+    doc = TariffVersionDoc(effective_from=dt.date(2025, 1, 1), energy_price=parse_price(price), late_fee=LateFeeSpec(
+        daily_permille_current=parse_price(permille), daily_permille_cross_year=parse_price(cross_year_permille),
+        cross_year=CrossYear(cross_year_rule), minimum_fen=minimum_fen))
+    header = TariffHeader(code=code, name=name, category=category, voltage=VoltageLevel.BELOW_1KV, two_part=False,
+                          time_of_use=False)
+    tariff, (version,) = create_tariff(session, header=header, versions=[doc])
     ref = TariffRef(tariff.id, version.id, parse_price(price))
     w.tariffs[code] = ref
     return ref

@@ -15,7 +15,7 @@ from server.demo_data.bills import Period, Usage, write_readings_and_bills
 from server.demo_data.org import HALLS, Hall
 from server.demo_data.payments import Account, write_ledger
 from server.demo_data.people import People
-from server.demo_data.tariffs import TariffRef
+from server.demo_data.tariffs import DemoTariffs
 from server.models.customers import CustomerCategory, CustomerStatus, PaymentMode
 from server.security import PiiCipher, mask_id_number
 
@@ -56,7 +56,7 @@ class CustomerFactory:
 
     def __init__(
         self, *, rng: random.Random, pii: PiiCipher, count: int, org: dict[str, int], users: dict[str, int],
-        tariffs: dict[CustomerCategory, TariffRef], periods: list[Period],
+        tariffs: DemoTariffs, periods: list[Period],
     ) -> None:
         self._rng, self._pii, self._org, self._users = rng, pii, org, users
         self._tariffs, self._periods, self._months = tariffs, periods, len(periods) - 1
@@ -91,7 +91,7 @@ class CustomerFactory:
         mode, status, active_months, unpaid, prepay_fen = self._account()
         cid = i + 1
         number = f"{self._numbers[i]:010d}" if rng.random() < 0.3 else f"330{self._numbers[i]:010d}"
-        tariff = self._tariffs[category]
+        tariff = self._tariffs.for_customer(category, multiplier=meter.multiplier, index=i)
         batch.customers.write(
             f"{cid}\t{number}\t{name}\t{address}\t{self._people.phone()}\t"
             f"\\\\x{self._pii.encrypt(id_number).hex()}\t{mask_id_number(id_number)}\t{category.value}\t"

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db.base import Base
 from server.db.types import BigPk, PriceCol, Str32, Str64, Str200, UtcNow, enum_col
 from shared_models.methods.customers import CustomerCategory, CustomerStatus, PaymentMode
 from shared_models.methods.readings import Register
+from shared_models.tariffs import VoltageLevel
 
 __all__ = ["Customer", "CustomerCategory", "CustomerStatus", "Meter", "PaymentMode", "Tariff", "TariffVersion"]
 
 
 class TariffKind(StrEnum):
-    """Shape of a tariff version; the full engine adds tiered, TOU and two-part."""
+    """Shape of a tariff version, derived from its document (for listings; the document prices)."""
 
     FLAT = "flat"
+    TIERED = "tiered"
+    TOU = "tou"
+    TIERED_TOU = "tiered_tou"
+    TWO_PART = "two_part"
 
 
 class Tariff(Base):
@@ -32,20 +38,31 @@ class Tariff(Base):
     code: Mapped[Str32] = mapped_column(unique=True)
     name: Mapped[Str64]
     category: Mapped[CustomerCategory] = enum_col(CustomerCategory)
+    voltage: Mapped[VoltageLevel] = enum_col(VoltageLevel)
+    two_part: Mapped[bool]
+    time_of_use: Mapped[bool]
 
 
 class TariffVersion(Base):
-    """The prices of a tariff from a date on."""
+    """The prices of a tariff from ``effective_from`` to ``effective_to`` (None: the open, current version).
+
+    ``doc`` is the version's ``TariffVersionDoc`` as JSON and the source of truth for pricing; the flat
+    price and late-fee columns are copies of its energy price and ``late_fee`` for the statements that read
+    a bill's late-fee rule in SQL (``server.services.tariffs`` keeps them in step).
+    """
 
     __tablename__ = "tariff_versions"
     __table_args__ = (
         UniqueConstraint("tariff_id", "effective_from"),
         CheckConstraint("price_per_kwh >= 0", name="price_not_negative"),
+        CheckConstraint("effective_to IS NULL OR effective_to >= effective_from", name="ends_after_start"),
     )
 
     id: Mapped[BigPk]
     tariff_id: Mapped[int] = mapped_column(ForeignKey("tariffs.id"))
     effective_from: Mapped[dt.date]
+    effective_to: Mapped[dt.date | None]
+    doc: Mapped[dict[str, Any]] = mapped_column(JSONB)
     kind: Mapped[TariffKind] = enum_col(TariffKind)
     price_per_kwh: Mapped[PriceCol]
     late_fee_daily_permille: Mapped[PriceCol]

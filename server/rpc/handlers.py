@@ -8,6 +8,7 @@ from typing import Any
 from server.services import admin, audit, auth, cache, customers, overview, payments, search, settlement, shifts, voids
 from server.services import attention as attention_service
 from server.services import readings as readings_service
+from server.services import tariffs as tariff_service
 from shared_models.rpc import REGISTRY, load_all
 
 Handler = Callable[..., Any]
@@ -54,6 +55,10 @@ HANDLERS: dict[str, Handler] = {
     "outbox.replay_batch": replay_batch,
     "reading.enter_reading": readings_service.enter_reading,
     "reading.list_readings": readings_service.list_readings,
+    "tariff.list_tariffs": tariff_service.list_tariffs,
+    "tariff.get_tariff": tariff_service.get_tariff,
+    "tariff.add_version": tariff_service.add_version,
+    "tariff.quote_bill": tariff_service.quote_bill,
 }
 
 

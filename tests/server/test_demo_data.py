@@ -291,8 +291,9 @@ class TestBooks:
                 rule.daily_permille_current, rule.daily_permille_cross_year)
             assert (version.late_fee_cross_year_rule, version.late_fee_minimum_fen) == (
                 rule.cross_year.value, rule.minimum_fen)
-        prices = {category: version.price_per_kwh for category, version in rows}
-        assert prices[CustomerCategory.RESIDENTIAL] == Decimal("0.538")
+        prices = dict(db.execute(select(Tariff.code, TariffVersion.price_per_kwh).join(TariffVersion)
+                                 .order_by(TariffVersion.effective_from)).all())
+        assert prices["ZJ-RES-TOU"] == Decimal("0.538")
 
     def test_ledger_explains_every_balance(self, db: Session) -> None:
         """Charges match bills; a balance is open bills (arrears) or a surplus (prepayment), never both."""

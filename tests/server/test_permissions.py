@@ -61,6 +61,13 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "shift.get_summary": {"shift_no": "unknown-shift"},
     "shift.close_shift": {"shift_no": "unknown-shift", "cash_counts": [], "deposit_slip_no": "JK-1"},
     "settlement.get_daily": {"business_date": "2026-11-23"},
+    "tariff.list_tariffs": {},
+    "tariff.get_tariff": {"code": "RES-FLAT"},
+    "tariff.add_version": {"code": "RES-FLAT", "version": {
+        "effective_from": "2027-01-01", "energy_price": "0.55",
+        "late_fee": {"daily_permille_current": "1", "daily_permille_cross_year": "1"}}},
+    "tariff.quote_bill": {"tariff_code": "RES-FLAT", "usage": {"period_from": "2026-10-01", "period_to": "2026-10-31",
+                                                              "total_kwh": "100"}},
     "sync.report_attention": {"item_key": "5d0c2c4e-1111-4000-8000-000000000001", "method": "payment.pay_bills",
                               "amount_fen": 100, "error_code": "CUSTOMER_CLOSED", "taken_by": "cashier1"},
     "sync.list_attention": {},
