@@ -118,6 +118,21 @@ class ErrorCode(StrEnum):
     PRICE_NOT_DECIMAL = "PRICE_NOT_DECIMAL"
     #: ``server.pricing.price`` cannot price the period (``refusal``: a ``PricingRefusal`` value, and its figures).
     PRICING_REFUSED = "PRICING_REFUSED"
+    # billrun (issue 12): bill runs, drafts, release, 退补
+    BOOK_NOT_FOUND = "BOOK_NOT_FOUND"
+    BILL_RUN_NOT_FOUND = "BILL_RUN_NOT_FOUND"
+    BILL_RUN_RELEASED = "BILL_RUN_RELEASED"
+    BILL_RUN_ALREADY_RELEASED = "BILL_RUN_ALREADY_RELEASED"
+    BILL_RUN_CALCULATING = "BILL_RUN_CALCULATING"
+    BILL_DRAFT_NOT_FOUND = "BILL_DRAFT_NOT_FOUND"
+    BILL_DRAFT_HELD = "BILL_DRAFT_HELD"
+    BILL_DRAFT_NOT_HELD = "BILL_DRAFT_NOT_HELD"
+    BILL_DRAFT_RELEASED = "BILL_DRAFT_RELEASED"
+    BILL_DRAFT_NOT_PRICED = "BILL_DRAFT_NOT_PRICED"
+    BILL_NOT_FOUND = "BILL_NOT_FOUND"
+    BILL_ALREADY_CORRECTED = "BILL_ALREADY_CORRECTED"
+    BILL_NOT_PRICEABLE = "BILL_NOT_PRICEABLE"
+    CORRECTION_CHANGES_NOTHING = "CORRECTION_CHANGES_NOTHING"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -206,6 +221,21 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.TARIFF_NO_VERSION: 422,
     ErrorCode.PRICE_NOT_DECIMAL: 422,
     ErrorCode.PRICING_REFUSED: 422,
+    # billrun (issue 12)
+    ErrorCode.BOOK_NOT_FOUND: 404,
+    ErrorCode.BILL_RUN_NOT_FOUND: 404,
+    ErrorCode.BILL_RUN_RELEASED: 409,
+    ErrorCode.BILL_RUN_ALREADY_RELEASED: 409,
+    ErrorCode.BILL_RUN_CALCULATING: 409,
+    ErrorCode.BILL_DRAFT_NOT_FOUND: 404,
+    ErrorCode.BILL_DRAFT_HELD: 409,
+    ErrorCode.BILL_DRAFT_NOT_HELD: 409,
+    ErrorCode.BILL_DRAFT_RELEASED: 409,
+    ErrorCode.BILL_DRAFT_NOT_PRICED: 409,
+    ErrorCode.BILL_NOT_FOUND: 404,
+    ErrorCode.BILL_ALREADY_CORRECTED: 409,
+    ErrorCode.BILL_NOT_PRICEABLE: 409,
+    ErrorCode.CORRECTION_CHANGES_NOTHING: 409,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

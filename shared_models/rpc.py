@@ -147,6 +147,7 @@ def load_all() -> dict[str, Rpc[Model, Model]]:
         admin,
         audit,
         auth,
+        billruns,
         cache,
         customers,
         outbox,

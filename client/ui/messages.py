@@ -232,6 +232,40 @@ MESSAGES: dict[ErrorCode, str] = {
         "floating-point number."),
     ErrorCode.PRICING_REFUSED: QT_TRANSLATE_NOOP(
         "Errors", "This consumption cannot be priced: {refusal}"),
+    # billrun (issue 12)
+    ErrorCode.BOOK_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "The reading book {book_code} has no customers to bill."),
+    ErrorCode.BILL_RUN_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no bill run for book {book_code}, period {period}. Calculate it first."),
+    ErrorCode.BILL_RUN_RELEASED: QT_TRANSLATE_NOOP(
+        "Errors", "The bill run of book {book_code}, period {period} is released and cannot be calculated again. "
+        "Correct single bills with a refund/back-charge (退补) instead."),
+    ErrorCode.BILL_RUN_ALREADY_RELEASED: QT_TRANSLATE_NOOP(
+        "Errors", "The bill run of book {book_code}, period {period} was already released by {released_by} "
+        "at {released_at}. Nothing was released twice."),
+    ErrorCode.BILL_RUN_CALCULATING: QT_TRANSLATE_NOOP(
+        "Errors", "The bill run of book {book_code}, period {period} is still being calculated ({done} of {total} "
+        "customers). Release it when the calculation has finished."),
+    ErrorCode.BILL_DRAFT_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "Customer {customer_no} has no draft bill in the run of book {book_code}, period {period}."),
+    ErrorCode.BILL_DRAFT_HELD: QT_TRANSLATE_NOOP(
+        "Errors", "The draft bill of customer {customer_no} is already held ({reason})."),
+    ErrorCode.BILL_DRAFT_NOT_HELD: QT_TRANSLATE_NOOP(
+        "Errors", "The draft bill of customer {customer_no} is not held. Hold it first."),
+    ErrorCode.BILL_DRAFT_RELEASED: QT_TRANSLATE_NOOP(
+        "Errors", "The draft bill of customer {customer_no} was already released as bill {bill_no}; a released "
+        "bill is only corrected by a refund/back-charge (退补)."),
+    ErrorCode.BILL_DRAFT_NOT_PRICED: QT_TRANSLATE_NOOP(
+        "Errors", "The draft bill of customer {customer_no} could not be priced (see its anomalies). Correct the "
+        "reading and recalculate it first."),
+    ErrorCode.BILL_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no bill {bill_no}."),
+    ErrorCode.BILL_ALREADY_CORRECTED: QT_TRANSLATE_NOOP(
+        "Errors", "Bill {bill_no} was already corrected by bill {corrected_by}. Correct that bill instead."),
+    ErrorCode.BILL_NOT_PRICEABLE: QT_TRANSLATE_NOOP(
+        "Errors", "Bill {bill_no} cannot be priced again from the current readings ({anomalies})."),
+    ErrorCode.CORRECTION_CHANGES_NOTHING: QT_TRANSLATE_NOOP(
+        "Errors", "Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct."),
 }
 
 #: Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED's

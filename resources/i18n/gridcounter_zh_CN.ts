@@ -1144,7 +1144,91 @@
     </message>
     <message>
         <source>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</source>
-        <translation>示数 {reading_id} 不能作为旧表的最终示数：{problem}。</translation>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no tariff with the code {code}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tariff {code} has no prices for the days {date_from} to {date_to}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This consumption cannot be priced: {refusal}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reading book {book_code} has no customers to bill.</source>
+        <translation>抄表段 {book_code} 没有可出账的用户。</translation>
+    </message>
+    <message>
+        <source>There is no bill run for book {book_code}, period {period}. Calculate it first.</source>
+        <translation>抄表段 {book_code} 账期 {period} 还没有核算批次，请先计算。</translation>
+    </message>
+    <message>
+        <source>The bill run of book {book_code}, period {period} is released and cannot be calculated again. Correct single bills with a refund/back-charge (退补) instead.</source>
+        <translation>抄表段 {book_code} 账期 {period} 的核算批次已发行，不能重新计算。请对单张电费单做退补。</translation>
+    </message>
+    <message>
+        <source>The bill run of book {book_code}, period {period} was already released by {released_by} at {released_at}. Nothing was released twice.</source>
+        <translation>抄表段 {book_code} 账期 {period} 的核算批次已由 {released_by} 于 {released_at} 发行，没有重复发行。</translation>
+    </message>
+    <message>
+        <source>The bill run of book {book_code}, period {period} is still being calculated ({done} of {total} customers). Release it when the calculation has finished.</source>
+        <translation>抄表段 {book_code} 账期 {period} 的核算批次仍在计算中（已算 {done}/{total} 户），请计算完成后再发行。</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} has no draft bill in the run of book {book_code}, period {period}.</source>
+        <translation>用户 {customer_no} 在抄表段 {book_code} 账期 {period} 的核算批次中没有电费草稿。</translation>
+    </message>
+    <message>
+        <source>The draft bill of customer {customer_no} is already held ({reason}).</source>
+        <translation>用户 {customer_no} 的电费草稿已被暂挂（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The draft bill of customer {customer_no} is not held. Hold it first.</source>
+        <translation>用户 {customer_no} 的电费草稿未被暂挂，请先暂挂。</translation>
+    </message>
+    <message>
+        <source>The draft bill of customer {customer_no} was already released as bill {bill_no}; a released bill is only corrected by a refund/back-charge (退补).</source>
+        <translation>用户 {customer_no} 的电费草稿已发行为电费单 {bill_no}；已发行的电费单只能通过退补更正。</translation>
+    </message>
+    <message>
+        <source>The draft bill of customer {customer_no} could not be priced (see its anomalies). Correct the reading and recalculate it first.</source>
+        <translation>用户 {customer_no} 的电费草稿无法计费（见其异常）。请先更正示数并重新计算。</translation>
+    </message>
+    <message>
+        <source>There is no bill {bill_no}.</source>
+        <translation>没有电费单 {bill_no}。</translation>
+    </message>
+    <message>
+        <source>Bill {bill_no} was already corrected by bill {corrected_by}. Correct that bill instead.</source>
+        <translation>电费单 {bill_no} 已由电费单 {corrected_by} 更正，请改为更正该电费单。</translation>
+    </message>
+    <message>
+        <source>Bill {bill_no} cannot be priced again from the current readings ({anomalies}).</source>
+        <translation>电费单 {bill_no} 无法按当前示数重新计费（{anomalies}）。</translation>
+    </message>
+    <message>
+        <source>Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct.</source>
+        <translation>电费单 {bill_no} 重新计费的结果完全相同，无需更正。</translation>
     </message>
     <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
@@ -1855,6 +1939,50 @@
     <message>
         <source>disable your own account</source>
         <translation>停用本人账号</translation>
+    </message>
+</context>
+<context>
+    <name>Pricing</name>
+    <message>
+        <source>the tariff&apos;s versions overlap or leave a gap.</source>
+        <extracomment>Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED&apos;s ``refusal`` parameter).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no tariff version prices some days of the period.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the tariff has no shared-meter (合表) price.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the household&apos;s extra kWh do not give one figure per tier threshold.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a time-of-use register has kWh for a period the tariff has no price for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a two-part tariff needs the customer&apos;s basis (capacity, demand or contract demand).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the basic charge needs the transformer capacity (kVA).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the basic charge needs the contract demand (kW).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the basic charge needs the month&apos;s maximum demand (kW).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the power-factor adjustment needs the reactive energy (kvarh).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

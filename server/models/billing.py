@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db.base import Base
@@ -12,12 +12,19 @@ from server.db.types import BigPk, FenCol, KwhCol, PriceCol, Str32, Str64, UtcNo
 
 
 class Bill(Base):
-    """A released bill of one period; its lines add up to ``amount_fen``."""
+    """A released bill of one period; its lines add up to ``amount_fen``.
+
+    One bill per customer and period, except corrections (退补): a correction is a new bill of the same period
+    that names the bill it replaces (``corrects_bill_id``, at most one correction per bill), whose charge was
+    reversed in the ledger.
+    """
 
     __tablename__ = "bills"
     __table_args__ = (
-        UniqueConstraint("customer_id", "period"),
+        Index("uq_bills_customer_period_original", "customer_id", "period", unique=True,
+              postgresql_where=text("corrects_bill_id IS NULL")),
         CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        CheckConstraint("(corrects_bill_id IS NULL) = (correction_reason IS NULL)", name="correction_has_reason"),
     )
 
     id: Mapped[BigPk]
@@ -30,6 +37,11 @@ class Bill(Base):
     due_on: Mapped[dt.date]
     tariff_version_id: Mapped[int] = mapped_column(ForeignKey("tariff_versions.id"))
     created_at: Mapped[UtcNow]
+    #: The bill run that released it (None: written before bill runs, or a correction).
+    bill_run_id: Mapped[int | None] = mapped_column(ForeignKey("bill_runs.id"))
+    #: A 退补 correction: the bill it replaces, and why.
+    corrects_bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.id"), unique=True)
+    correction_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class BillLine(Base):
@@ -46,3 +58,10 @@ class BillLine(Base):
     quantity: Mapped[KwhCol]
     unit_price: Mapped[PriceCol]
     amount_fen: Mapped[FenCol]
+    # What priced the line (``shared_models.pricing.PricedLine``); None on lines written before bill runs.
+    version_from: Mapped[dt.date | None]
+    days_from: Mapped[dt.date | None]
+    days_to: Mapped[dt.date | None]
+    tier: Mapped[int | None]
+    tou_period: Mapped[str | None] = mapped_column(String(16))
+    fund_code: Mapped[str | None] = mapped_column(String(32))

@@ -19,6 +19,10 @@ class EntryKind(StrEnum):
     PAYMENT = "payment"
     REVERSAL = "reversal"
     ADJUSTMENT = "adjustment"
+    #: Money moved between the prepayment (预收, on no bill) and a bill, as a pair summing to zero: 预收转实收
+    #: when a released bill takes the prepayment (−x on no bill, +x on the bill), and back to 预收 when a 退补
+    #: reverses a bill that was paid (−x on the bill, +x on no bill).
+    PREPAYMENT_TRANSFER = "prepayment_transfer"
 
 
 class LedgerEntry(Base):

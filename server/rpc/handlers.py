@@ -5,7 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from server.services import admin, audit, auth, cache, customers, overview, payments, search, settlement, shifts, voids
+from server.services import (
+    admin,
+    audit,
+    auth,
+    billruns,
+    cache,
+    customers,
+    overview,
+    payments,
+    search,
+    settlement,
+    shifts,
+    voids,
+)
 from server.services import attention as attention_service
 from server.services import readings as readings_service
 from server.services import tariffs as tariff_service
@@ -59,6 +72,16 @@ HANDLERS: dict[str, Handler] = {
     "tariff.get_tariff": tariff_service.get_tariff,
     "tariff.add_version": tariff_service.add_version,
     "tariff.quote_bill": tariff_service.quote_bill,
+    "billrun.list_runs": billruns.list_runs,
+    "billrun.get_run": billruns.get_run,
+    "billrun.get_draft": billruns.get_draft,
+    "billrun.calculate_run": billruns.calculate_run,
+    "billrun.hold_bill": billruns.hold_bill,
+    "billrun.release_bill": billruns.release_bill,
+    "billrun.recalculate_bill": billruns.recalculate_bill,
+    "billrun.release_run": billruns.release_run,
+    "billrun.correct_bill": billruns.correct_bill,
+    "bill.get_lines": billruns.get_lines,
 }
 
 
