@@ -35,6 +35,7 @@ from server.models.billruns import BillDraft, BillDraftLine, BillRun
 from server.models.customers import Customer, Tariff, TariffVersion
 from server.models.ledger import EntryKind, LedgerEntry
 from server.models.users import User
+from server.pricing import PricingError
 from server.services.bills import load_bills
 from shared_models.errors import ErrorCode
 from shared_models.methods.billruns import (
@@ -153,9 +154,17 @@ def _gather(session: Session, *, customer_id: int, tariff_id: int, period: int) 
 
 
 def _price(inputs: DraftInputs) -> PricedBill | None:
+    return _price_or_refusal(inputs)[0]
+
+
+def _price_or_refusal(inputs: DraftInputs) -> tuple[PricedBill | None, list[DraftAnomaly]]:
+    """The priced bill, or None with the pricing function's refusal as an anomaly (``pricing_<refusal>``)."""
     if not inputs.priceable or inputs.usage is None:
-        return None
-    return sources.price([v.doc for v in inputs.versions], inputs.usage, inputs.terms)
+        return None, []
+    try:
+        return sources.price([v.doc for v in inputs.versions], inputs.usage, inputs.terms), []
+    except PricingError as exc:
+        return None, [DraftAnomaly(code=f"pricing_{exc.refusal.value}", params=dict(exc.params))]
 
 
 def _calculate_draft(ctx: CallContext, run: BillRun, *, customer_id: int, tariff_id: int, force: bool = False) -> bool:
@@ -171,7 +180,7 @@ def _calculate_draft(ctx: CallContext, run: BillRun, *, customer_id: int, tariff
     fingerprint = inputs_hash(inputs)
     if draft is not None and draft.inputs_hash == fingerprint and not force:
         return False
-    priced = _price(inputs)
+    priced, refused = _price_or_refusal(inputs)
     values: dict[str, Any] = {
         "tariff_version_id": inputs.bill_version_id,
         "period_from": inputs.usage.period_from if inputs.usage else None,
@@ -179,7 +188,7 @@ def _calculate_draft(ctx: CallContext, run: BillRun, *, customer_id: int, tariff
         "total_kwh": inputs.usage.total_kwh if inputs.usage else Decimal(0),
         "total_fen": priced.total_fen if priced else 0,
         "usage": inputs.usage.model_dump(mode="json") if inputs.usage else None,
-        "anomalies": [a.model_dump(mode="json") for a in inputs.anomalies],
+        "anomalies": [a.model_dump(mode="json") for a in (*inputs.anomalies, *refused)],
         "versions": [d.isoformat() for d in priced.versions_from] if priced else [],
         "inputs_hash": fingerprint, "priced": priced is not None, "calculated_at": ctx.now,
     }
