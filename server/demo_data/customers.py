@@ -113,7 +113,7 @@ class CustomerFactory:
         removed = "\\N"
         for old_id, new_id, _, on in self.readings.changes[changes:]:  # a meter change (换表): the new meter
             removed = on.isoformat()
-            batch.meters.write(f"{new_id}\tN{asset_no[1:]}\t{cid}\t{meter.multiplier}\t{meter.digits}\t{on}\t\\N\t"
+            batch.meters.write(f"{new_id}\t9{asset_no[1:]}\t{cid}\t{meter.multiplier}\t{meter.digits}\t{on}\t\\N\t"
                                f"{registers}\n")
             batch.meter_rows += 1
             del old_id
