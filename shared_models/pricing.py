@@ -63,7 +63,9 @@ class Usage(Model):
 
     The period runs from ``period_from`` to ``period_to`` inclusive (the days the reading covers). ``tou_kwh``
     holds the TOU registers (empty for a single-register meter); their sum should equal ``total_kwh`` (the
-    anomaly check says when it does not; pricing bills each TOU register and the rest at 平).
+    anomaly check says when it does not). Pricing bills ``total_kwh``: each TOU register at its period, the rest
+    at 平 when the registers add up to less, the registers scaled down to the total when they add up to more.
+    ``reactive_kvarh`` is needed by a power-factor adjustment, ``max_demand_kw`` by a basic charge on demand.
     """
 
     period_from: dt.date

@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, mo
 from shared_models.methods.customers import CustomerCategory
 from shared_models.money import MoneyFormatError, NonNegativeFenField, parse_price
 from shared_models.rpc import Model
+from shared_models.rules.late_fees import CrossYearRule, LateFeeRule
 
 MINUTES_PER_DAY: Final = 24 * 60
 
@@ -310,6 +311,12 @@ class LateFeeSpec(Model):
         if self.daily_permille_current < 0 or self.daily_permille_cross_year < 0:
             raise ValueError("a late-fee rate must not be negative")
         return self
+
+    def rule(self) -> LateFeeRule:
+        """The counter's late-fee rule (``shared_models.rules.late_fees``) with these terms."""
+        return LateFeeRule(daily_permille_current=self.daily_permille_current,
+                           daily_permille_cross_year=self.daily_permille_cross_year,
+                           cross_year=CrossYearRule(self.cross_year.value), minimum_fen=self.minimum_fen)
 
 
 class TariffVersionDoc(Model):

@@ -121,7 +121,8 @@ def tier_parts(counter_start: int, units: int, thresholds: list[int]) -> list[in
 
 
 def energy_lines(seg: Segment, usage: Usage, terms: CustomerTerms) -> list[DraftLine]:
-    """The segment's energy lines (and its free-kWh line, see ``free_kwh_line``)."""
+    """The segment's energy lines: one at the 合表 price, or one per tier (× TOU period with kWh), or one flat
+    line; a segment without kWh still shows one zero line."""
     version = seg.version
     month = seg.days_from.month  # a segment lies inside one TOU season (split_period cuts at season changes)
     household = household_in_force(terms, usage)
@@ -155,7 +156,7 @@ def energy_lines(seg: Segment, usage: Usage, terms: CustomerTerms) -> list[Draft
     return lines
 
 
-def free_kwh_line(seg: Segment, usage: Usage, terms: CustomerTerms, free_units: int) -> DraftLine | None:
+def free_kwh_line(seg: Segment, free_units: int) -> DraftLine | None:
     """The 低保/五保 free kWh of the segment at minus the (tier 1, flat) energy price."""
     if not free_units:
         return None

@@ -56,7 +56,7 @@ def price(versions: Sequence[TariffVersionDoc], usage: Usage, terms: CustomerTer
     fund_parts: dict[tuple[str, str, Decimal, bool], list[int]] = {}
     for seg, free_units in zip(segments, free, strict=True):
         energy = energy_lines(seg, usage, terms)
-        free_line = free_kwh_line(seg, usage, terms, free_units)
+        free_line = free_kwh_line(seg, free_units)
         if free_line is not None:
             energy.append(free_line)
         basic = basic_lines(seg, usage, terms)

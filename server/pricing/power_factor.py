@@ -32,22 +32,27 @@ class PowerFactorTableError(RuntimeError):
 @functools.cache
 def adjustment_table() -> dict[PowerFactorStandard, dict[int, int]]:
     """standard → {cosφ in hundredths (30..100) → adjustment in hundredths of a percent}, read once."""
-    with TABLE_FILE.open(encoding="utf-8", newline="") as fh:
+    return load_table(TABLE_FILE)
+
+
+def load_table(path: Path) -> dict[PowerFactorStandard, dict[int, int]]:
+    """Read and check a power-factor table file (``adjustment_table`` reads the shipped one once)."""
+    with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     if not rows or rows[0] != _HEADER:
-        raise PowerFactorTableError(f"{TABLE_FILE}: the header must be {','.join(_HEADER)}")
+        raise PowerFactorTableError(f"{path}: the header must be {','.join(_HEADER)}")
     table: dict[PowerFactorStandard, dict[int, int]] = {s: {} for s in PowerFactorStandard}
     expected = list(range(100, 100 - _ROWS, -1))
     if len(rows) - 1 != _ROWS:
-        raise PowerFactorTableError(f"{TABLE_FILE}: {_ROWS} rows (1.00 .. 0.30) expected, found {len(rows) - 1}")
+        raise PowerFactorTableError(f"{path}: {_ROWS} rows (1.00 .. 0.30) expected, found {len(rows) - 1}")
     for want, row in zip(expected, rows[1:], strict=True):
         try:
             cos = int(Decimal(row[0]) * 100)
             cells = [int(cell) for cell in row[1:]]
         except (ArithmeticError, ValueError, IndexError) as exc:
-            raise PowerFactorTableError(f"{TABLE_FILE}: a bad row {row}") from exc
+            raise PowerFactorTableError(f"{path}: a bad row {row}") from exc
         if cos != want or len(cells) != len(PowerFactorStandard):
-            raise PowerFactorTableError(f"{TABLE_FILE}: row {row} where cosφ {want / 100:.2f} was expected")
+            raise PowerFactorTableError(f"{path}: row {row} where cosφ {want / 100:.2f} was expected")
         for standard, cell in zip(PowerFactorStandard, cells, strict=True):
             table[standard][cos] = cell
     return table

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from server.pricing import PricingError, PricingRefusal, adjustment_percent, power_factor, price
-from server.pricing.power_factor import adjustment_table
+from server.pricing.power_factor import TABLE_FILE, PowerFactorTableError, adjustment_table, load_table
 from shared_models.pricing import LineKind
 from shared_models.tariffs import PowerFactorStandard
 from tests.pricing.builders import terms, usage, version
@@ -61,6 +62,32 @@ class TestTable:
     def test_below_the_table_the_last_step_continues(self) -> None:
         """0.28 on the 0.90 standard: 85 % + 2 × 2 % = 89 %."""
         assert adjustment_percent(S90, Decimal("0.28")) == Decimal(89)
+
+
+class TestTableFile:
+    def test_missing_row_refused(self, tmp_path: Path) -> None:
+        """A table without the 0.47 row is refused on reading."""
+        path = tmp_path / "pf.csv"
+        path.write_text("".join(line for line in TABLE_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if not line.startswith("0.47,")), encoding="utf-8")
+        with pytest.raises(PowerFactorTableError, match="71 rows"):
+            load_table(path)
+
+    def test_fractional_cell_refused(self, tmp_path: Path) -> None:
+        """A cell that is not integer hundredths of a percent is refused."""
+        path = tmp_path / "pf.csv"
+        path.write_text(TABLE_FILE.read_text(encoding="utf-8").replace("0.66,1400,", "0.66,14.0,"), encoding="utf-8")
+        with pytest.raises(PowerFactorTableError, match="a bad row"):
+            load_table(path)
+
+    def test_rows_out_of_order_refused(self, tmp_path: Path) -> None:
+        """Rows must run from 1.00 down to 0.30 in steps of 0.01."""
+        lines = TABLE_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines[1], lines[2] = lines[2], lines[1]
+        path = tmp_path / "pf.csv"
+        path.write_text("".join(lines), encoding="utf-8")
+        with pytest.raises(PowerFactorTableError, match="was expected"):
+            load_table(path)
 
 
 class TestCosPhi:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -95,3 +96,17 @@ class TestDocument:
     def test_not_a_number(self) -> None:
         """A price that is not a number is refused."""
         refused("not a price", energy_price="abc")
+
+
+class TestLateFee:
+    def test_rule_for_the_counter(self) -> None:
+        """The version's late-fee terms become the counter's LateFeeRule unchanged."""
+        spec = version(energy_price="0.6", late_fee={"daily_permille_current": "2", "daily_permille_cross_year": "3",
+                                                     "cross_year": "whole_bill", "minimum_fen": 0}).late_fee
+        rule = spec.rule()
+        assert (rule.daily_permille_current, rule.daily_permille_cross_year, rule.cross_year.value,
+                rule.minimum_fen) == (Decimal(2), Decimal(3), "whole_bill", 0)
+
+    def test_negative_rate_refused(self) -> None:
+        """A negative late-fee rate is refused."""
+        refused("late-fee rate must not be negative", late_fee={**LATE_FEE, "daily_permille_current": "-1"})
