@@ -106,8 +106,13 @@ class ErrorCode(StrEnum):
     READING_ALREADY_CORRECTED = "READING_ALREADY_CORRECTED"
     #: A correction names a reading of another meter, period or kind.
     READING_CORRECTION_MISMATCH = "READING_CORRECTION_MISMATCH"
-    #: ``problem``: ``not_a_final``, ``same_meter``, ``other_customer``, ``other_period``, ``superseded``, ``taken``.
+    #: ``problem``: ``not_a_change``, ``not_a_final``, ``same_meter``, ``other_customer``, ``other_period``,
+    #: ``superseded``, ``taken``.
     METER_CHANGE_INVALID = "METER_CHANGE_INVALID"
+    #: A period ``YYYYMM`` whose month is not 1–12.
+    READING_PERIOD_INVALID = "READING_PERIOD_INVALID"
+    #: Register values for a reading of a closed door (门闭) or a broken meter (表坏).
+    READING_VALUES_NOT_EXPECTED = "READING_VALUES_NOT_EXPECTED"
     # tariffs (issue 12, helper "tariffs")
     TARIFF_NOT_FOUND = "TARIFF_NOT_FOUND"
     TARIFF_VERSION_OVERLAP = "TARIFF_VERSION_OVERLAP"
@@ -213,6 +218,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.READING_ALREADY_CORRECTED: 409,
     ErrorCode.READING_CORRECTION_MISMATCH: 422,
     ErrorCode.METER_CHANGE_INVALID: 422,
+    ErrorCode.READING_PERIOD_INVALID: 422,
+    ErrorCode.READING_VALUES_NOT_EXPECTED: 422,
     # tariffs
     ErrorCode.TARIFF_NOT_FOUND: 404,
     ErrorCode.TARIFF_VERSION_OVERLAP: 409,

@@ -213,6 +213,10 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "The reading {reading_id} is of another meter, period or kind than the correction."),
     ErrorCode.METER_CHANGE_INVALID: QT_TRANSLATE_NOOP(
         "Errors", "The reading {reading_id} cannot be the old meter's final reading: {problem}."),
+    ErrorCode.READING_PERIOD_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "{period} is not a billing period (year and month, YYYYMM)."),
+    ErrorCode.READING_VALUES_NOT_EXPECTED: QT_TRANSLATE_NOOP(
+        "Errors", "A reading marked “{status}” has no register values: leave them empty."),
     # tariffs
     ErrorCode.TARIFF_NOT_FOUND: QT_TRANSLATE_NOOP(
         "Errors", "There is no tariff with the code {code}."),

@@ -54,6 +54,7 @@ PROBLEMS: dict[str, str] = {
     "future": QT_TRANSLATE_NOOP("Readings", "the date is in the future"),
     "before_installation": QT_TRANSLATE_NOOP("Readings", "the meter was not installed yet"),
     "not_after_previous": QT_TRANSLATE_NOOP("Readings", "it is not later than the previous reading"),
+    "not_a_change": QT_TRANSLATE_NOOP("Readings", "only a meter change reading names an old meter's final reading"),
     "not_a_final": QT_TRANSLATE_NOOP("Readings", "it is not the final reading of a replaced meter"),
     "same_meter": QT_TRANSLATE_NOOP("Readings", "it is a reading of the same meter"),
     "other_customer": QT_TRANSLATE_NOOP("Readings", "it belongs to another customer or was corrected"),
@@ -156,10 +157,12 @@ def anomaly_message(anomaly: Anomaly) -> str:
 
 
 def translate_reading_params(params: Mapping[str, object]) -> dict[str, object]:
-    """An error's parameters with the register and problem codes of the reading refusals in words."""
+    """An error's parameters with the register, problem and status codes of the reading refusals in words."""
     shown = dict(params)
     if isinstance(shown.get("register"), str):
         shown["register"] = register_name(str(shown["register"]))
     if isinstance(shown.get("problem"), str):
         shown["problem"] = reading_problem(str(shown["problem"]))
+    if isinstance(shown.get("status"), str):
+        shown["status"] = status_name(str(shown["status"]))
     return shown

@@ -1232,6 +1232,14 @@
         <translation>Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct.</translation>
     </message>
     <message>
+        <source>{period} is not a billing period (year and month, YYYYMM).</source>
+        <translation>{period} is not a billing period (year and month, YYYYMM).</translation>
+    </message>
+    <message>
+        <source>A reading marked “{status}” has no register values: leave them empty.</source>
+        <translation>A reading marked “{status}” has no register values: leave them empty.</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>
@@ -2100,6 +2108,10 @@
     <message>
         <source>it is not later than the previous reading</source>
         <translation>it is not later than the previous reading</translation>
+    </message>
+    <message>
+        <source>only a meter change reading names an old meter&apos;s final reading</source>
+        <translation>only a meter change reading names an old meter&apos;s final reading</translation>
     </message>
     <message>
         <source>it is not the final reading of a replaced meter</source>

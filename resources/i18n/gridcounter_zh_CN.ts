@@ -1231,6 +1231,14 @@
         <translation>电费单 {bill_no} 重新计费的结果完全相同，无需更正。</translation>
     </message>
     <message>
+        <source>{period} is not a billing period (year and month, YYYYMM).</source>
+        <translation>{period} 不是有效的电费年月（年月，YYYYMM）。</translation>
+    </message>
+    <message>
+        <source>A reading marked “{status}” has no register values: leave them empty.</source>
+        <translation>状态为“{status}”的抄表记录没有示数：请不要填写示数。</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>
@@ -2095,6 +2103,10 @@
     <message>
         <source>it is not later than the previous reading</source>
         <translation>不晚于上次抄表日期</translation>
+    </message>
+    <message>
+        <source>only a meter change reading names an old meter&apos;s final reading</source>
+        <translation>只有换表示数才能指定旧表的最终示数</translation>
     </message>
     <message>
         <source>it is not the final reading of a replaced meter</source>

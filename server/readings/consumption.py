@@ -176,13 +176,17 @@ class _History:
         in_period = [r for chain in self.chains.values() for r in chain if r.period == period]
         starts = [r for r in in_period if r.is_start]
         regular = [r for r in in_period if r.status is not ReadingStatus.METER_CHANGED]
-        if not starts and not regular:
+        # a final reading no start names yet (the new meter not read yet, or a meter removed at closure)
+        taken = {s.old_final_id for s in starts}
+        finals = [r for r in in_period if r.is_final and r.reading_id not in taken]
+        if not starts and not regular and not finals:
             raise ConsumptionError(AnomalyCode.NO_PREVIOUS, period=str(period))
         parts: list[Consumption] = []
         for start in starts:
             parts.append(self._meter_change(start, [r for r in regular if r.meter_id == start.meter_id]))
         changed = {s.meter_id for s in starts}
         parts += [self._regular(r) for r in regular if r.meter_id not in changed]
+        parts += [self._regular(r) for r in finals]
         kwh: dict[Register, Decimal] = {}
         for part in parts:
             kwh = _add(kwh, part.kwh)

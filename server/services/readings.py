@@ -38,6 +38,7 @@ from server.readings.consumption import (
 from shared_models.errors import ErrorCode
 from shared_models.methods.customers import CustomerCategory, CustomerStatus
 from shared_models.methods.readings import (
+    WITHOUT_VALUES,
     Anomaly,
     AnomalyCode,
     EnterReadingRequest,
@@ -47,6 +48,7 @@ from shared_models.methods.readings import (
     ReadingStatus,
     ReadingView,
     Register,
+    is_valid_period,
 )
 from shared_models.pricing import Usage
 from shared_models.rules.hall_time import business_date
@@ -83,9 +85,38 @@ def current_readings(session: Session, meter_ids: Iterable[int]) -> list[Reading
 
 def customer_history(session: Session, customer_id: int) -> tuple[list[MeterSpec], list[ReadingPoint]]:
     """A customer's meters and their current readings, as :func:`server.readings.consumption.usage_for` takes them."""
-    meters = list(session.scalars(select(Meter).where(Meter.customer_id == customer_id).order_by(Meter.id)))
-    readings = current_readings(session, (m.id for m in meters))
-    return [meter_spec(m) for m in meters], [reading_point(r) for r in readings]
+    return customer_histories(session, [customer_id]).get(customer_id, ([], []))
+
+
+def customer_histories(session: Session, customer_ids: Sequence[int], *, since_period: int | None = None
+                       ) -> dict[int, tuple[list[MeterSpec], list[ReadingPoint]]]:
+    """The meters and current readings of many customers in two statements (a bill run over a book), by customer
+    id; ``since_period`` leaves out older readings (a period's consumption needs its previous reading, and the
+    same month last year for the checks: 13 months back is enough unless estimates run longer)."""
+    meters = session.execute(
+        select(Meter.id, Meter.customer_id, Meter.multiplier, Meter.digits, Meter.registers)
+        .where(Meter.customer_id.in_(list(customer_ids))).order_by(Meter.customer_id, Meter.id)).all()
+    out: dict[int, tuple[list[MeterSpec], list[ReadingPoint]]] = {}
+    owner: dict[int, int] = {}
+    for meter_id, customer_id, multiplier, digits, registers in meters:
+        out.setdefault(customer_id, ([], []))[0].append(MeterSpec(
+            meter_id=meter_id, multiplier=multiplier, digits=digits,
+            registers=frozenset(Register(r) for r in registers)))
+        owner[meter_id] = customer_id
+    if not owner:
+        return out
+    columns = [getattr(Reading, r.value) for r in Register]
+    stmt = (select(Reading.id, Reading.meter_id, Reading.period, Reading.read_on, Reading.status,
+                   Reading.rollover_confirmed, Reading.old_final_id, *columns)
+            .where(Reading.meter_id.in_(list(owner)), ~_superseded()).order_by(Reading.meter_id, Reading.period))
+    if since_period is not None:
+        stmt = stmt.where(Reading.period >= since_period)
+    for row in session.execute(stmt):
+        values = {r: v for r, v in zip(Register, row[7:], strict=True) if v is not None}
+        out[owner[row.meter_id]][1].append(ReadingPoint(
+            reading_id=row.id, meter_id=row.meter_id, period=row.period, read_on=row.read_on, status=row.status,
+            values=values, rollover_confirmed=row.rollover_confirmed, old_final_id=row.old_final_id))
+    return out
 
 
 def usage_of_customer(*, session: Session, customer_id: int, period: int) -> Usage:
@@ -175,7 +206,7 @@ def period_anomalies(*, session: Session, customer_id: int, period: int,
 # --- the RPCs ------------------------------------------------------------------------------------------------
 
 def _values_of(req: EnterReadingRequest) -> dict[str, Decimal]:
-    return {r.value: v for r, v in req.values.items()}
+    return {r.value: v for r, v in req.register_values().items()}
 
 
 def _lock_meter(ctx: CallContext, asset_no: str) -> tuple[Meter, Customer]:
@@ -185,6 +216,16 @@ def _lock_meter(ctx: CallContext, asset_no: str) -> tuple[Meter, Customer]:
     if row is None:
         raise AppError(ErrorCode.METER_NOT_FOUND, asset_no=asset_no)
     return row[0], row[1]
+
+
+def _check_request(req: EnterReadingRequest) -> None:
+    """What the request alone must satisfy (rules across its fields)."""
+    if not is_valid_period(req.period):
+        raise AppError(ErrorCode.READING_PERIOD_INVALID, period=req.period)
+    if req.status in WITHOUT_VALUES and req.values:
+        raise AppError(ErrorCode.READING_VALUES_NOT_EXPECTED, status=req.status.value)
+    if req.old_final_reading_id is not None and req.status is not ReadingStatus.METER_CHANGED:
+        raise AppError(ErrorCode.METER_CHANGE_INVALID, reading_id=req.old_final_reading_id, problem="not_a_change")
 
 
 def _check_meter(ctx: CallContext, req: EnterReadingRequest, meter: Meter, customer: Customer) -> None:
@@ -198,7 +239,7 @@ def _check_meter(ctx: CallContext, req: EnterReadingRequest, meter: Meter, custo
     if req.read_on < meter.installed_on:
         raise AppError(ErrorCode.READING_DATE_INVALID, read_on=req.read_on.isoformat(),
                        problem="before_installation")
-    if req.status in {ReadingStatus.NO_ACCESS, ReadingStatus.METER_FAULT}:
+    if req.status in WITHOUT_VALUES:
         return
     registers = [Register(r) for r in meter.registers]
     for register in Register:  # in Register order, so the first one named is always the same
@@ -212,23 +253,22 @@ def _check_place(ctx: CallContext, req: EnterReadingRequest, meter: Meter, curre
     """Where the reading goes: refuses a second original of a period, checks a correction's target; returns the
     reading corrected (None for a new one)."""
     is_change = req.status is ReadingStatus.METER_CHANGED
-    same = [r for r in current if r.period == req.period and (r.status is ReadingStatus.METER_CHANGED) == is_change]
-    if req.corrects_reading_id is None:
+    same = [r for r in current if r.meter_id == meter.id and r.period == req.period
+            and (r.status is ReadingStatus.METER_CHANGED) == is_change]
+    if req.correction is None:
         if same:
             raise AppError(ErrorCode.READING_EXISTS, asset_no=meter.asset_no, period=req.period,
                            reading_id=same[0].id)
         return None
-    target = ctx.session.get(Reading, req.corrects_reading_id)
+    target = ctx.session.get(Reading, req.correction.reading_id)
     if target is None:
-        raise AppError(ErrorCode.READING_NOT_FOUND, reading_id=req.corrects_reading_id)
+        raise AppError(ErrorCode.READING_NOT_FOUND, reading_id=req.correction.reading_id)
     if target.meter_id != meter.id or target.period != req.period or (
             target.status is ReadingStatus.METER_CHANGED) != is_change:
         raise AppError(ErrorCode.READING_CORRECTION_MISMATCH, reading_id=target.id)
     if target not in current:
-        successor = [r for r in current if r.meter_id == meter.id and r.period == req.period
-                     and (r.status is ReadingStatus.METER_CHANGED) == is_change]
         raise AppError(ErrorCode.READING_ALREADY_CORRECTED, reading_id=target.id,
-                       current_id=successor[0].id if successor else 0)
+                       current_id=same[0].id if same else 0)
     return target
 
 
@@ -283,6 +323,7 @@ def enter_reading(*, ctx: CallContext, req: EnterReadingRequest) -> ReadingView:
     cosigner = ctx.cosigner
     if cosigner is None:  # dispatch refuses the call before; a manual reading is never taken without one
         raise AppError(ErrorCode.COSIGN_REQUIRED)
+    _check_request(req)
     meter, customer = _lock_meter(ctx, req.asset_no)
     _check_meter(ctx, req, meter, customer)
     meter_ids = list(ctx.session.scalars(select(Meter.id).where(Meter.customer_id == customer.id)))
@@ -292,10 +333,10 @@ def enter_reading(*, ctx: CallContext, req: EnterReadingRequest) -> ReadingView:
     row = Reading(meter_id=meter.id, period=req.period, read_on=req.read_on, status=req.status, source=req.source,
                   rollover_confirmed=req.rollover_confirmed, supersedes_id=corrected.id if corrected else None,
                   old_final_id=req.old_final_reading_id, entered_by=actor.user_id, cosigned_by=cosigner.user_id,
-                  reason=req.reason.strip() if req.reason else None, **_values_of(req))
+                  reason=req.correction.reason.strip() if req.correction else None, **_values_of(req))
     others = [reading_point(r) for r in current if r is not corrected]
     new_point = ReadingPoint(reading_id=0, meter_id=meter.id, period=req.period, read_on=req.read_on,
-                             status=req.status, values=dict(req.values), rollover_confirmed=req.rollover_confirmed,
+                             status=req.status, values=req.register_values(), rollover_confirmed=req.rollover_confirmed,
                              old_final_id=req.old_final_reading_id)
     _check_previous(req, meter, others, new_point)
     ctx.session.add(row)
@@ -343,20 +384,17 @@ def _view(session: Session, row: Reading, meter: Meter, checker: _Checker, *, su
 
 
 def list_readings(*, ctx: CallContext, req: ListReadingsRequest) -> ReadingHistory:
-    """A customer's (or one meter's) readings of the last ``periods`` periods, newest first, corrections and the
+    """A customer's (or one of its meter's) readings of the last ``periods`` periods, newest first, corrections and the
     readings they replaced included, each current one with its consumption and anomalies."""
     session = ctx.session
+    customer = session.scalar(select(Customer).where(Customer.customer_no == req.customer_no))
+    if customer is None:
+        raise AppError(ErrorCode.CUSTOMER_NOT_FOUND, customer_no=req.customer_no)
+    only = None
     if req.asset_no is not None:
-        only = session.scalar(select(Meter).where(Meter.asset_no == req.asset_no))
+        only = session.scalar(select(Meter).where(Meter.asset_no == req.asset_no, Meter.customer_id == customer.id))
         if only is None:
             raise AppError(ErrorCode.METER_NOT_FOUND, asset_no=req.asset_no)
-        customer = session.get_one(Customer, only.customer_id)
-    else:
-        assert req.customer_no is not None  # the request's validator asks for one of the two
-        found = session.scalar(select(Customer).where(Customer.customer_no == req.customer_no))
-        if found is None:
-            raise AppError(ErrorCode.CUSTOMER_NOT_FOUND, customer_no=req.customer_no)
-        customer, only = found, None
     meters = list(session.scalars(select(Meter).where(Meter.customer_id == customer.id).order_by(Meter.id)))
     shown = [m for m in meters if only is None or m.id == only.id]
     rows = list(session.scalars(select(Reading).where(Reading.meter_id.in_([m.id for m in shown]))

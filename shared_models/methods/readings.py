@@ -9,10 +9,11 @@ the anomalies found on it (:class:`Anomaly`: a code and the figures behind it; t
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Final
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field
 
 from shared_models.ids import NO_NUL_PATTERN, CustomerNoField
 from shared_models.roles import Perm
@@ -93,19 +94,27 @@ class Anomaly(Model):
     figures: Figures = Field(default_factory=dict)
 
 
-def _check_period(value: int) -> int:
-    year, month = divmod(value, 100)
-    if not (2000 <= year <= 2099 and 1 <= month <= 12):
-        raise ValueError("a period is YYYYMM, 200001 to 209912")
-    return value
-
-
-#: A billing period ``YYYYMM``.
-PeriodField = Annotated[int, Field(strict=True, ge=200001, le=209912), AfterValidator(_check_period)]
+#: A billing period ``YYYYMM`` (a month 13 or 00 is READING_PERIOD_INVALID, from the service).
+PeriodField = Annotated[int, Field(strict=True, ge=200001, le=209912)]
 #: A meter asset number (电能表资产号).
 AssetNoField = Annotated[str, Field(strict=True, min_length=1, max_length=24, pattern=r"^[A-Za-z0-9-]+$")]
 ReasonField = Annotated[str, Field(strict=True, min_length=2, max_length=200, pattern=NO_NUL_PATTERN)]
-ReadingIdField = Annotated[int, Field(strict=True, ge=1)]
+ReadingIdField = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]
+#: A register value as the meter shows it: a decimal string with at most two places ("12345.67"), never a float.
+RegisterValueField = Annotated[str, Field(strict=True, max_length=16, pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
+
+
+def is_valid_period(period: int) -> bool:
+    """True when ``period`` is a ``YYYYMM`` of the years 2000–2099."""
+    year, month = divmod(period, 100)
+    return 2000 <= year <= 2099 and 1 <= month <= 12
+
+
+class ReadingCorrection(Model):
+    """What a correction replaces: the current reading of the same meter, period and kind, and why."""
+
+    reading_id: ReadingIdField
+    reason: ReasonField
 
 
 class EnterReadingRequest(Model):
@@ -113,8 +122,8 @@ class EnterReadingRequest(Model):
 
     ``values`` holds every register of the meter (none for 门闭 and 表坏). ``rollover_confirmed`` says the reader
     saw a register pass 10^digits (a value below the previous one is refused without it). A correction names the
-    reading it replaces (``corrects_reading_id``, the current one of that meter and period) and a reason. A new
-    meter's start reading (status 换表) names the old meter's final reading (``old_final_reading_id``).
+    reading it replaces and why (``correction``). A new meter's start reading (status 换表) names the old meter's
+    final reading (``old_final_reading_id``).
     """
 
     asset_no: AssetNoField
@@ -122,21 +131,14 @@ class EnterReadingRequest(Model):
     read_on: dt.date
     status: ReadingStatus
     source: ReadingSource = ReadingSource.MANUAL
-    values: dict[Register, Kwh] = Field(default_factory=dict)
+    values: dict[Register, RegisterValueField] = Field(default_factory=dict)
     rollover_confirmed: bool = False
-    corrects_reading_id: ReadingIdField | None = None
+    correction: ReadingCorrection | None = None
     old_final_reading_id: ReadingIdField | None = None
-    reason: ReasonField | None = None
 
-    @model_validator(mode="after")
-    def _check(self) -> EnterReadingRequest:
-        if self.status in WITHOUT_VALUES and self.values:
-            raise ValueError("a reading of a closed door or a broken meter has no register values")
-        if self.corrects_reading_id is not None and self.reason is None:
-            raise ValueError("a correction needs a reason")
-        if self.old_final_reading_id is not None and self.status is not ReadingStatus.METER_CHANGED:
-            raise ValueError("only a meter change reading names the old meter's final reading")
-        return self
+    def register_values(self) -> dict[Register, Decimal]:
+        """The values as exact decimals."""
+        return {r: Decimal(v) for r, v in self.values.items()}
 
 
 class ReadingView(Model):
@@ -167,18 +169,12 @@ class ReadingView(Model):
 
 
 class ListReadingsRequest(Model):
-    """The reading history of a customer (all meters) or of one meter."""
+    """The reading history of a customer (all meters, or only ``asset_no`` of them)."""
 
-    customer_no: CustomerNoField | None = None
+    customer_no: CustomerNoField
     asset_no: AssetNoField | None = None
     #: Only the last ``periods`` periods (newest first).
     periods: Annotated[int, Field(strict=True, ge=1, le=120)] = 24
-
-    @model_validator(mode="after")
-    def _check(self) -> ListReadingsRequest:
-        if (self.customer_no is None) == (self.asset_no is None):
-            raise ValueError("give a customer number or a meter asset number")
-        return self
 
 
 class MeterView(Model):

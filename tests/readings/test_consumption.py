@@ -154,6 +154,16 @@ class TestUsage:
         assert usage_for(meters=meters, readings=readings, period=202610).total_kwh == D("10.00")
         assert usage_for(meters=meters, readings=readings, period=202611).total_kwh == D("20.00")
 
+    def test_final_reading_alone(self) -> None:
+        """An old meter's final reading before the new meter's start is entered bills the old meter's part."""
+        readings = [
+            point(1, 202609, {Register.TOTAL: "1000.00"}),
+            point(2, 202610, {Register.TOTAL: "1004.00"}, status=ReadingStatus.METER_CHANGED, day=3),
+        ]
+        found = consumption_for(meters=[meter(multiplier=10)], readings=readings, period=202610)
+        assert found.kwh == {Register.TOTAL: D("40.00")}
+        assert found.period_to == dt.date(2026, 10, 3)
+
     def test_no_access_bills_the_previous_period_and_the_next_read_settles(self) -> None:
         """门闭: the previous period's consumption; the next read bills the advance less the estimate."""
         readings = [

@@ -112,6 +112,13 @@ def _pay_body(c: Caller, receipt_no: str, *, offline: bool = False) -> dict[str,
 #: One attempt: (description, call, expected error code or None for success).
 Attempt = tuple[str, Callable[[Closed], Any], str | None]
 
+def _signed_in_as(closed: Closed, username: str) -> Caller:
+    """Another user signed in at the shift's counter."""
+    caller = Caller(closed.dispatcher)
+    assert caller.login(username).status == 200
+    return caller
+
+
 ATTEMPTS: dict[str, list[Attempt]] = {
     "payment.pay_bills": [
         ("pay with the next number", lambda c: c.cashier.call(
@@ -187,6 +194,13 @@ ATTEMPTS: dict[str, list[Attempt]] = {
     "sync.acknowledge_damaged_outbox": [
         ("acknowledge a damaged outbox", lambda c: c.cashier.call("sync.acknowledge_damaged_outbox", {
             "reason": "file is not a database", "found_at": "2026-11-23T18:00:00+08:00", "files": []},
+            cosign=("super2", password_for("super2"))), None),
+    ],
+    # Allowed: a meter reading is a row of its own, not the shift's.
+    "reading.enter_reading": [
+        ("a reader enters a reading of a payer's meter", lambda c: _signed_in_as(c, "reader1").call(
+            "reading.enter_reading", {"asset_no": "0" * 22, "period": 202611, "read_on": "2026-11-20",
+                                      "status": "actual", "values": {"total": "1234.50"}},
             cosign=("super2", password_for("super2"))), None),
     ],
     # Opens a NEW shift; so it runs after every attempt that needs the cashier without an open shift.
