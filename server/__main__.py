@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import socket
@@ -272,12 +273,55 @@ def cmd_price(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_quote(args: argparse.Namespace, settings: Settings) -> int:
+    """测算电费 against a stored tariff code: the versions in force over the usage's period, priced as the
+    ``tariff.quote_bill`` RPC prices them; reads only."""
+    from pydantic import ValidationError
+
+    from server.clock import SystemClock
+    from server.context import CallContext
+    from server.db.session import make_engine, make_session_factory
+    from server.errors import AppError
+    from server.pricing.cli import render
+    from server.services.tariffs import quote_bill
+    from shared_models.methods.tariffs import QuoteBillRequest
+
+    try:
+        body = {"tariff_code": args.tariff, "usage": json.loads(args.usage.read_text(encoding="utf-8")),
+                "terms": json.loads(args.terms.read_text(encoding="utf-8")) if args.terms else {}}
+        req = QuoteBillRequest.model_validate_json(json.dumps(body))
+    except (OSError, ValueError, ValidationError) as exc:  # a JSON error is a ValueError
+        _out(f"error: {exc}")
+        return 2
+    with database(settings) as url:
+        engine = make_engine(url, pool_size=1, max_overflow=0)
+        clock = SystemClock()
+        try:
+            with make_session_factory(engine)() as session:
+                ctx = CallContext(session=session, clock=clock, settings=settings, pii=_pii(settings),
+                                  now=clock.now(), method="tariff.quote_bill")
+                bill = quote_bill(ctx=ctx, req=req)
+                session.rollback()  # a quote writes nothing
+        except AppError as exc:
+            _out(f"error: {exc.code.value} {exc.params}")
+            return 2
+        finally:
+            engine.dispose()
+    _out(render(bill))
+    return 0
+
+
 def _add_price_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     calc = sub.add_parser("price", help="price a usage against a tariff version file (测算电费, no database)")
     calc.add_argument("--tariff-file", type=Path, required=True, help="a version document (JSON), or a list of them")
     calc.add_argument("--usage", type=Path, required=True, help="the period's consumption (JSON Usage)")
     calc.add_argument("--terms", type=Path, help="the customer's terms (JSON CustomerTerms)")
     calc.set_defaults(func=cmd_price)
+    quote = sub.add_parser("quote", help="price a usage against a stored tariff code (测算电费, reads the database)")
+    quote.add_argument("--tariff", required=True, help="the tariff code (电价码)")
+    quote.add_argument("--usage", type=Path, required=True, help="the period's consumption (JSON Usage)")
+    quote.add_argument("--terms", type=Path, help="the customer's terms (JSON CustomerTerms)")
+    quote.set_defaults(func=cmd_quote)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,6 +35,8 @@ from client.ui.screens.customer_screen import CustomerScreen
 from client.ui.screens.outbox_screen import OutboxScreen
 from client.ui.screens.settlement_screen import SettlementScreen
 from client.ui.screens.shift_screen import ShiftScreen
+from client.ui.screens.tariff_calculator_screen import TariffCalculatorScreen
+from client.ui.screens.tariff_screen import TariffScreen
 from client.ui.screens.users_screen import UsersScreen
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import WHOAMI, WhoamiResult
@@ -93,6 +95,8 @@ class MainWindow(QMainWindow):
             (Perm.COLLECT, "settlement", self.tr("Daily settlement"), lambda: SettlementScreen(ctx=ctx)),
             (Perm.COLLECT, "outbox", self.tr("Outbox"), lambda: OutboxScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "customer", self.tr("Customer"), lambda: CustomerScreen(ctx=ctx)),
+            (Perm.VIEW_CUSTOMERS, "tariffs", self.tr("Tariffs"), lambda: TariffScreen(ctx=ctx)),
+            (Perm.VIEW_CUSTOMERS, "calculator", self.tr("Bill calculator"), lambda: TariffCalculatorScreen(ctx=ctx)),
             (Perm.MANAGE_USERS, "users", self.tr("Users"), lambda: UsersScreen(ctx=ctx)),
             (Perm.VIEW_AUDIT, "audit", self.tr("Audit trail"), lambda: AuditScreen(ctx=ctx)),
         ]

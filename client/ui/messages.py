@@ -288,6 +288,7 @@ PRICING_REFUSALS: dict[str, str] = {
     "no_contract_demand": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the contract demand (kW)."),
     "no_max_demand": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the month's maximum demand (kW)."),
     "no_reactive": QT_TRANSLATE_NOOP("Pricing", "the power-factor adjustment needs the reactive energy (kvarh)."),
+    "out_of_range": QT_TRANSLATE_NOOP("Pricing", "the figures give amounts larger than any bill can hold."),
 }
 
 #: For a failure that carries no code: the reference lets the support desk find the traceback in the log.

@@ -65,6 +65,29 @@
     </message>
 </context>
 <context>
+    <name>AddVersionDialog</name>
+    <message>
+        <source>New version of {code}</source>
+        <translation>New version of {code}</translation>
+    </message>
+    <message>
+        <source>Add version</source>
+        <translation>Add version</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>The version&apos;s document: set its first day (effective_from) and the prices. The version in force until then ends the day before.</source>
+        <translation>The version&apos;s document: set its first day (effective_from) and the prices. The version in force until then ends the day before.</translation>
+    </message>
+    <message>
+        <source>The document is not valid JSON (line {line}).</source>
+        <translation>The document is not valid JSON (line {line}).</translation>
+    </message>
+</context>
+<context>
     <name>AllocationModel</name>
     <message>
         <source>Period</source>
@@ -1145,35 +1168,43 @@
     </message>
     <message>
         <source>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</source>
-        <translation type="unfinished"></translation>
+        <translation>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</translation>
+    </message>
+    <message>
+        <source>{period} is not a billing period (year and month, YYYYMM).</source>
+        <translation>{period} is not a billing period (year and month, YYYYMM).</translation>
+    </message>
+    <message>
+        <source>A reading marked “{status}” has no register values: leave them empty.</source>
+        <translation>A reading marked “{status}” has no register values: leave them empty.</translation>
     </message>
     <message>
         <source>There is no tariff with the code {code}.</source>
-        <translation type="unfinished"></translation>
+        <translation>There is no tariff with the code {code}.</translation>
     </message>
     <message>
         <source>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</source>
-        <translation type="unfinished"></translation>
+        <translation>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</translation>
     </message>
     <message>
         <source>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</source>
-        <translation type="unfinished"></translation>
+        <translation>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</translation>
     </message>
     <message>
         <source>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</translation>
     </message>
     <message>
         <source>Tariff {code} has no prices for the days {date_from} to {date_to}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tariff {code} has no prices for the days {date_from} to {date_to}.</translation>
     </message>
     <message>
         <source>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</source>
-        <translation type="unfinished"></translation>
+        <translation>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</translation>
     </message>
     <message>
         <source>This consumption cannot be priced: {refusal}</source>
-        <translation type="unfinished"></translation>
+        <translation>This consumption cannot be priced: {refusal}</translation>
     </message>
     <message>
         <source>The reading book {book_code} has no customers to bill.</source>
@@ -1232,17 +1263,20 @@
         <translation>Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct.</translation>
     </message>
     <message>
-        <source>{period} is not a billing period (year and month, YYYYMM).</source>
-        <translation>{period} is not a billing period (year and month, YYYYMM).</translation>
-    </message>
-    <message>
-        <source>A reading marked “{status}” has no register values: leave them empty.</source>
-        <translation>A reading marked “{status}” has no register values: leave them empty.</translation>
-    </message>
-    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>
+    </message>
+</context>
+<context>
+    <name>FactModel</name>
+    <message>
+        <source>Item</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Value</translation>
     </message>
 </context>
 <context>
@@ -1314,6 +1348,60 @@
     <message>
         <source>phone</source>
         <translation>phone</translation>
+    </message>
+</context>
+<context>
+    <name>FundModel</name>
+    <message>
+        <source>Fund</source>
+        <translation>Fund</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Yuan per kWh</source>
+        <translation>Yuan per kWh</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>How</translation>
+    </message>
+</context>
+<context>
+    <name>LineModel</name>
+    <message>
+        <source>Item</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Days</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>Tier</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <source>Unit price</source>
+        <translation>Unit price</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Amount</translation>
     </message>
 </context>
 <context>
@@ -1401,6 +1489,14 @@
     <message>
         <source>Customer</source>
         <translation>Customer</translation>
+    </message>
+    <message>
+        <source>Tariffs</source>
+        <translation>Tariffs</translation>
+    </message>
+    <message>
+        <source>Bill calculator</source>
+        <translation>Bill calculator</translation>
     </message>
     <message>
         <source>Users</source>
@@ -1959,43 +2055,47 @@
     <message>
         <source>the tariff&apos;s versions overlap or leave a gap.</source>
         <extracomment>Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED&apos;s ``refusal`` parameter).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>the tariff&apos;s versions overlap or leave a gap.</translation>
     </message>
     <message>
         <source>no tariff version prices some days of the period.</source>
-        <translation type="unfinished"></translation>
+        <translation>no tariff version prices some days of the period.</translation>
     </message>
     <message>
         <source>the tariff has no shared-meter (合表) price.</source>
-        <translation type="unfinished"></translation>
+        <translation>the tariff has no shared-meter (合表) price.</translation>
     </message>
     <message>
         <source>the household&apos;s extra kWh do not give one figure per tier threshold.</source>
-        <translation type="unfinished"></translation>
+        <translation>the household&apos;s extra kWh do not give one figure per tier threshold.</translation>
     </message>
     <message>
         <source>a time-of-use register has kWh for a period the tariff has no price for.</source>
-        <translation type="unfinished"></translation>
+        <translation>a time-of-use register has kWh for a period the tariff has no price for.</translation>
     </message>
     <message>
         <source>a two-part tariff needs the customer&apos;s basis (capacity, demand or contract demand).</source>
-        <translation type="unfinished"></translation>
+        <translation>a two-part tariff needs the customer&apos;s basis (capacity, demand or contract demand).</translation>
     </message>
     <message>
         <source>the basic charge needs the transformer capacity (kVA).</source>
-        <translation type="unfinished"></translation>
+        <translation>the basic charge needs the transformer capacity (kVA).</translation>
     </message>
     <message>
         <source>the basic charge needs the contract demand (kW).</source>
-        <translation type="unfinished"></translation>
+        <translation>the basic charge needs the contract demand (kW).</translation>
     </message>
     <message>
         <source>the basic charge needs the month&apos;s maximum demand (kW).</source>
-        <translation type="unfinished"></translation>
+        <translation>the basic charge needs the month&apos;s maximum demand (kW).</translation>
     </message>
     <message>
         <source>the power-factor adjustment needs the reactive energy (kvarh).</source>
-        <translation type="unfinished"></translation>
+        <translation>the power-factor adjustment needs the reactive energy (kvarh).</translation>
+    </message>
+    <message>
+        <source>the figures give amounts larger than any bill can hold.</source>
+        <translation>the figures give amounts larger than any bill can hold.</translation>
     </message>
 </context>
 <context>
@@ -2670,6 +2770,410 @@
     </message>
 </context>
 <context>
+    <name>TariffCalculatorScreen</name>
+    <message>
+        <source>(single-part)</source>
+        <translation>(single-part)</translation>
+    </message>
+    <message>
+        <source>Calculate</source>
+        <translation>Calculate</translation>
+    </message>
+    <message>
+        <source>Two-part customer</source>
+        <translation>Two-part customer</translation>
+    </message>
+    <message>
+        <source>Tariff</source>
+        <translation>Tariff</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>Total kWh</source>
+        <translation>Total kWh</translation>
+    </message>
+    <message>
+        <source>{period} kWh</source>
+        <translation>{period} kWh</translation>
+    </message>
+    <message>
+        <source>Reactive kvarh</source>
+        <translation>Reactive kvarh</translation>
+    </message>
+    <message>
+        <source>Maximum demand kW</source>
+        <translation>Maximum demand kW</translation>
+    </message>
+    <message>
+        <source>Basic charge on</source>
+        <translation>Basic charge on</translation>
+    </message>
+    <message>
+        <source>Capacity kVA</source>
+        <translation>Capacity kVA</translation>
+    </message>
+    <message>
+        <source>Contract demand kW</source>
+        <translation>Contract demand kW</translation>
+    </message>
+    <message>
+        <source>Choose a tariff first.</source>
+        <translation>Choose a tariff first.</translation>
+    </message>
+    <message>
+        <source>Total ¥{total} for {kwh} kWh</source>
+        <translation>Total ¥{total} for {kwh} kWh</translation>
+    </message>
+    <message>
+        <source>Versions from {days}</source>
+        <translation>Versions from {days}</translation>
+    </message>
+    <message>
+        <source>power factor {pf}</source>
+        <translation>power factor {pf}</translation>
+    </message>
+    <message>
+        <source>government funds ¥{amount} ({names})</source>
+        <translation>government funds ¥{amount} ({names})</translation>
+    </message>
+    <message>
+        <source> included</source>
+        <translation> included</translation>
+    </message>
+</context>
+<context>
+    <name>TariffListModel</name>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <source>Voltage</source>
+        <translation>Voltage</translation>
+    </message>
+    <message>
+        <source>Two-part</source>
+        <translation>Two-part</translation>
+    </message>
+    <message>
+        <source>TOU</source>
+        <translation>TOU</translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation>Versions</translation>
+    </message>
+</context>
+<context>
+    <name>TariffScreen</name>
+    <message>
+        <source>Prices and rules</source>
+        <translation>Prices and rules</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>Tiers</translation>
+    </message>
+    <message>
+        <source>Time of use</source>
+        <translation>Time of use</translation>
+    </message>
+    <message>
+        <source>Government funds</source>
+        <translation>Government funds</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>New version…</source>
+        <translation>New version…</translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation>Versions</translation>
+    </message>
+    <message>
+        <source>Released bills up to {day}: a new version starts after it.</source>
+        <translation>Released bills up to {day}: a new version starts after it.</translation>
+    </message>
+    <message>
+        <source>No released bill yet.</source>
+        <translation>No released bill yet.</translation>
+    </message>
+    <message>
+        <source>In force</source>
+        <translation>In force</translation>
+    </message>
+    <message>
+        <source>{start} to {end}</source>
+        <translation>{start} to {end}</translation>
+    </message>
+    <message>
+        <source>Energy price (yuan/kWh)</source>
+        <translation>Energy price (yuan/kWh)</translation>
+    </message>
+    <message>
+        <source>Shared-meter (合表) price (yuan/kWh)</source>
+        <translation>Shared-meter (合表) price (yuan/kWh)</translation>
+    </message>
+    <message>
+        <source>Tier cycle</source>
+        <translation>Tier cycle</translation>
+    </message>
+    <message>
+        <source>Tiers cut on opening or closing</source>
+        <translation>Tiers cut on opening or closing</translation>
+    </message>
+    <message>
+        <source>Time-of-use prices</source>
+        <translation>Time-of-use prices</translation>
+    </message>
+    <message>
+        <source>Basic charge per kVA a month</source>
+        <translation>Basic charge per kVA a month</translation>
+    </message>
+    <message>
+        <source>Basic charge per kW a month</source>
+        <translation>Basic charge per kW a month</translation>
+    </message>
+    <message>
+        <source>Demand above contract × {share} charged at</source>
+        <translation>Demand above contract × {share} charged at</translation>
+    </message>
+    <message>
+        <source>Contract demand at least</source>
+        <translation>Contract demand at least</translation>
+    </message>
+    <message>
+        <source>{share} of the capacity</source>
+        <translation>{share} of the capacity</translation>
+    </message>
+    <message>
+        <source>Demand price in a month of ≥ {kwh} kWh per kVA</source>
+        <translation>Demand price in a month of ≥ {kwh} kWh per kVA</translation>
+    </message>
+    <message>
+        <source>Days of a month (opening, change, closure)</source>
+        <translation>Days of a month (opening, change, closure)</translation>
+    </message>
+    <message>
+        <source>basic charge</source>
+        <translation>basic charge</translation>
+    </message>
+    <message>
+        <source>energy charge</source>
+        <translation>energy charge</translation>
+    </message>
+    <message>
+        <source>government funds</source>
+        <translation>government funds</translation>
+    </message>
+    <message>
+        <source>Power-factor standard</source>
+        <translation>Power-factor standard</translation>
+    </message>
+    <message>
+        <source>Power-factor adjustment on</source>
+        <translation>Power-factor adjustment on</translation>
+    </message>
+    <message>
+        <source>Late fee a day (‰)</source>
+        <translation>Late fee a day (‰)</translation>
+    </message>
+    <message>
+        <source>Late fee a day across a year end (‰)</source>
+        <translation>Late fee a day across a year end (‰)</translation>
+    </message>
+    <message>
+        <source>Across a year end</source>
+        <translation>Across a year end</translation>
+    </message>
+    <message>
+        <source>Late fee at least</source>
+        <translation>Late fee at least</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+</context>
+<context>
+    <name>TariffValues</name>
+    <message>
+        <source>below 1 kV</source>
+        <translation>below 1 kV</translation>
+    </message>
+    <message>
+        <source>1–10 kV</source>
+        <translation>1–10 kV</translation>
+    </message>
+    <message>
+        <source>35 kV</source>
+        <translation>35 kV</translation>
+    </message>
+    <message>
+        <source>110 kV</source>
+        <translation>110 kV</translation>
+    </message>
+    <message>
+        <source>220 kV</source>
+        <translation>220 kV</translation>
+    </message>
+    <message>
+        <source>critical peak</source>
+        <translation>critical peak</translation>
+    </message>
+    <message>
+        <source>peak</source>
+        <translation>peak</translation>
+    </message>
+    <message>
+        <source>flat</source>
+        <translation>flat</translation>
+    </message>
+    <message>
+        <source>valley</source>
+        <translation>valley</translation>
+    </message>
+    <message>
+        <source>deep valley</source>
+        <translation>deep valley</translation>
+    </message>
+    <message>
+        <source>Energy charge</source>
+        <translation>Energy charge</translation>
+    </message>
+    <message>
+        <source>Free kWh</source>
+        <translation>Free kWh</translation>
+    </message>
+    <message>
+        <source>Basic charge (capacity)</source>
+        <translation>Basic charge (capacity)</translation>
+    </message>
+    <message>
+        <source>Basic charge (demand)</source>
+        <translation>Basic charge (demand)</translation>
+    </message>
+    <message>
+        <source>Basic charge above 105 %</source>
+        <translation>Basic charge above 105 %</translation>
+    </message>
+    <message>
+        <source>Power-factor adjustment</source>
+        <translation>Power-factor adjustment</translation>
+    </message>
+    <message>
+        <source>Government fund</source>
+        <translation>Government fund</translation>
+    </message>
+    <message>
+        <source>transformer capacity (kVA)</source>
+        <translation>transformer capacity (kVA)</translation>
+    </message>
+    <message>
+        <source>maximum demand (kW)</source>
+        <translation>maximum demand (kW)</translation>
+    </message>
+    <message>
+        <source>contract demand (kW)</source>
+        <translation>contract demand (kW)</translation>
+    </message>
+    <message>
+        <source>monthly</source>
+        <translation>monthly</translation>
+    </message>
+    <message>
+        <source>yearly</source>
+        <translation>yearly</translation>
+    </message>
+    <message>
+        <source>by months</source>
+        <translation>by months</translation>
+    </message>
+    <message>
+        <source>by days</source>
+        <translation>by days</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>prices in yuan/kWh</source>
+        <translation>prices in yuan/kWh</translation>
+    </message>
+    <message>
+        <source>ratios to the flat price</source>
+        <translation>ratios to the flat price</translation>
+    </message>
+    <message>
+        <source>by day from 1 January</source>
+        <translation>by day from 1 January</translation>
+    </message>
+    <message>
+        <source>the whole bill</source>
+        <translation>the whole bill</translation>
+    </message>
+    <message>
+        <source>flat rate</source>
+        <translation>flat rate</translation>
+    </message>
+    <message>
+        <source>tiered</source>
+        <translation>tiered</translation>
+    </message>
+    <message>
+        <source>time of use</source>
+        <translation>time of use</translation>
+    </message>
+    <message>
+        <source>tiered, time of use</source>
+        <translation>tiered, time of use</translation>
+    </message>
+    <message>
+        <source>two-part</source>
+        <translation>two-part</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>yes</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>(current)</source>
+        <translation>(current)</translation>
+    </message>
+    <message>
+        <source>included in the price</source>
+        <translation>included in the price</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>added</translation>
+    </message>
+</context>
+<context>
     <name>Tenders</name>
     <message>
         <source>Cash</source>
@@ -2687,6 +3191,60 @@
     <message>
         <source>Cheque</source>
         <translation>Cheque</translation>
+    </message>
+</context>
+<context>
+    <name>TierModel</name>
+    <message>
+        <source>Tier</source>
+        <translation>Tier</translation>
+    </message>
+    <message>
+        <source>From kWh</source>
+        <translation>From kWh</translation>
+    </message>
+    <message>
+        <source>To kWh</source>
+        <translation>To kWh</translation>
+    </message>
+    <message>
+        <source>Increment</source>
+        <translation>Increment</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <source>Increments by period</source>
+        <translation>Increments by period</translation>
+    </message>
+</context>
+<context>
+    <name>TouModel</name>
+    <message>
+        <source>Season</source>
+        <translation>Season</translation>
+    </message>
+    <message>
+        <source>Months</source>
+        <translation>Months</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>Price or ratio</source>
+        <translation>Price or ratio</translation>
     </message>
 </context>
 <context>
@@ -2777,6 +3335,29 @@
     <message>
         <source>The password of {username} is reset; they must change it at sign-in.</source>
         <translation>The password of {username} is reset; they must change it at sign-in.</translation>
+    </message>
+</context>
+<context>
+    <name>VersionListModel</name>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>Shape</translation>
+    </message>
+    <message>
+        <source>Energy price</source>
+        <translation>Energy price</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
     </message>
 </context>
 <context>

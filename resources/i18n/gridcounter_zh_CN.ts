@@ -65,6 +65,29 @@
     </message>
 </context>
 <context>
+    <name>AddVersionDialog</name>
+    <message>
+        <source>New version of {code}</source>
+        <translation>{code} 的新版本</translation>
+    </message>
+    <message>
+        <source>Add version</source>
+        <translation>新增版本</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The version&apos;s document: set its first day (effective_from) and the prices. The version in force until then ends the day before.</source>
+        <translation>版本文档：填写起始日（effective_from）和各项价格。此前执行的版本在前一日结束。</translation>
+    </message>
+    <message>
+        <source>The document is not valid JSON (line {line}).</source>
+        <translation>文档不是有效的 JSON（第 {line} 行）。</translation>
+    </message>
+</context>
+<context>
     <name>AllocationModel</name>
     <message>
         <source>Period</source>
@@ -1144,35 +1167,43 @@
     </message>
     <message>
         <source>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</source>
-        <translation type="unfinished"></translation>
+        <translation>示数 {reading_id} 不能作为旧表的最终示数：{problem}。</translation>
+    </message>
+    <message>
+        <source>{period} is not a billing period (year and month, YYYYMM).</source>
+        <translation>{period} 不是有效的电费年月（年月，YYYYMM）。</translation>
+    </message>
+    <message>
+        <source>A reading marked “{status}” has no register values: leave them empty.</source>
+        <translation>状态为“{status}”的抄表记录没有示数：请不要填写示数。</translation>
     </message>
     <message>
         <source>There is no tariff with the code {code}.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有电价码为 {code} 的电价。</translation>
     </message>
     <message>
         <source>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</source>
-        <translation type="unfinished"></translation>
+        <translation>电价 {code} 自 {effective_from} 起的版本会与自 {existing_from} 起的版本重叠：新版本必须晚于所有已有版本开始。</translation>
     </message>
     <message>
         <source>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</source>
-        <translation type="unfinished"></translation>
+        <translation>电价 {code} 的新版本会使 {gap_from} 至 {gap_to} 无价可依：新版本必须在上一版本结束的次日开始。</translation>
     </message>
     <message>
         <source>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</source>
-        <translation type="unfinished"></translation>
+        <translation>电价 {code} 已有发行至 {billed_to} 的电费：新版本必须在该日之后开始，不能从 {effective_from} 开始。</translation>
     </message>
     <message>
         <source>Tariff {code} has no prices for the days {date_from} to {date_to}.</source>
-        <translation type="unfinished"></translation>
+        <translation>电价 {code} 在 {date_from} 至 {date_to} 没有价格。</translation>
     </message>
     <message>
         <source>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</source>
-        <translation type="unfinished"></translation>
+        <translation>数值“{field}”必须写成 0.538 这样的十进制数字文本，不能是浮点数。</translation>
     </message>
     <message>
         <source>This consumption cannot be priced: {refusal}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法计算此电量的电费：{refusal}</translation>
     </message>
     <message>
         <source>The reading book {book_code} has no customers to bill.</source>
@@ -1231,17 +1262,20 @@
         <translation>电费单 {bill_no} 重新计费的结果完全相同，无需更正。</translation>
     </message>
     <message>
-        <source>{period} is not a billing period (year and month, YYYYMM).</source>
-        <translation>{period} 不是有效的电费年月（年月，YYYYMM）。</translation>
-    </message>
-    <message>
-        <source>A reading marked “{status}” has no register values: leave them empty.</source>
-        <translation>状态为“{status}”的抄表记录没有示数：请不要填写示数。</translation>
-    </message>
-    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>
+    </message>
+</context>
+<context>
+    <name>FactModel</name>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
     </message>
 </context>
 <context>
@@ -1313,6 +1347,60 @@
     <message>
         <source>phone</source>
         <translation>联系电话</translation>
+    </message>
+</context>
+<context>
+    <name>FundModel</name>
+    <message>
+        <source>Fund</source>
+        <translation>基金及附加</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Yuan per kWh</source>
+        <translation>元/千瓦时</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>计收方式</translation>
+    </message>
+</context>
+<context>
+    <name>LineModel</name>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>阶梯</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
     </message>
 </context>
 <context>
@@ -1400,6 +1488,14 @@
     <message>
         <source>Customer</source>
         <translation>客户查询</translation>
+    </message>
+    <message>
+        <source>Tariffs</source>
+        <translation>电价</translation>
+    </message>
+    <message>
+        <source>Bill calculator</source>
+        <translation>测算电费</translation>
     </message>
     <message>
         <source>Users</source>
@@ -1954,43 +2050,47 @@
     <message>
         <source>the tariff&apos;s versions overlap or leave a gap.</source>
         <extracomment>Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED&apos;s ``refusal`` parameter).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>电价的版本重叠或有间断。</translation>
     </message>
     <message>
         <source>no tariff version prices some days of the period.</source>
-        <translation type="unfinished"></translation>
+        <translation>计费期内有些日期没有电价版本。</translation>
     </message>
     <message>
         <source>the tariff has no shared-meter (合表) price.</source>
-        <translation type="unfinished"></translation>
+        <translation>该电价没有合表电价。</translation>
     </message>
     <message>
         <source>the household&apos;s extra kWh do not give one figure per tier threshold.</source>
-        <translation type="unfinished"></translation>
+        <translation>该户的增加电量没有为每档阶梯各给一个数。</translation>
     </message>
     <message>
         <source>a time-of-use register has kWh for a period the tariff has no price for.</source>
-        <translation type="unfinished"></translation>
+        <translation>某个分时示数有电量，但电价没有该时段的价格。</translation>
     </message>
     <message>
         <source>a two-part tariff needs the customer&apos;s basis (capacity, demand or contract demand).</source>
-        <translation type="unfinished"></translation>
+        <translation>两部制电价需要用户的基本电费计收方式（容量、需量或合同最大需量）。</translation>
     </message>
     <message>
         <source>the basic charge needs the transformer capacity (kVA).</source>
-        <translation type="unfinished"></translation>
+        <translation>基本电费需要变压器容量（千伏安）。</translation>
     </message>
     <message>
         <source>the basic charge needs the contract demand (kW).</source>
-        <translation type="unfinished"></translation>
+        <translation>基本电费需要合同最大需量（千瓦）。</translation>
     </message>
     <message>
         <source>the basic charge needs the month&apos;s maximum demand (kW).</source>
-        <translation type="unfinished"></translation>
+        <translation>基本电费需要本月最大需量（千瓦）。</translation>
     </message>
     <message>
         <source>the power-factor adjustment needs the reactive energy (kvarh).</source>
-        <translation type="unfinished"></translation>
+        <translation>力调电费需要无功电量（千乏时）。</translation>
+    </message>
+    <message>
+        <source>the figures give amounts larger than any bill can hold.</source>
+        <translation>这些数值算出的金额超出了电费单能容纳的范围。</translation>
     </message>
 </context>
 <context>
@@ -2665,6 +2765,410 @@
     </message>
 </context>
 <context>
+    <name>TariffCalculatorScreen</name>
+    <message>
+        <source>(single-part)</source>
+        <translation>（单一制）</translation>
+    </message>
+    <message>
+        <source>Calculate</source>
+        <translation>测算</translation>
+    </message>
+    <message>
+        <source>Two-part customer</source>
+        <translation>两部制用户</translation>
+    </message>
+    <message>
+        <source>Tariff</source>
+        <translation>电价</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起始日</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>截止日</translation>
+    </message>
+    <message>
+        <source>Total kWh</source>
+        <translation>总电量（千瓦时）</translation>
+    </message>
+    <message>
+        <source>{period} kWh</source>
+        <translation>{period}电量（千瓦时）</translation>
+    </message>
+    <message>
+        <source>Reactive kvarh</source>
+        <translation>无功电量（千乏时）</translation>
+    </message>
+    <message>
+        <source>Maximum demand kW</source>
+        <translation>最大需量（千瓦）</translation>
+    </message>
+    <message>
+        <source>Basic charge on</source>
+        <translation>基本电费按</translation>
+    </message>
+    <message>
+        <source>Capacity kVA</source>
+        <translation>容量（千伏安）</translation>
+    </message>
+    <message>
+        <source>Contract demand kW</source>
+        <translation>合同最大需量（千瓦）</translation>
+    </message>
+    <message>
+        <source>Choose a tariff first.</source>
+        <translation>请先选择电价。</translation>
+    </message>
+    <message>
+        <source>Total ¥{total} for {kwh} kWh</source>
+        <translation>合计 ¥{total}，电量 {kwh} 千瓦时</translation>
+    </message>
+    <message>
+        <source>Versions from {days}</source>
+        <translation>电价版本起始日 {days}</translation>
+    </message>
+    <message>
+        <source>power factor {pf}</source>
+        <translation>功率因数 {pf}</translation>
+    </message>
+    <message>
+        <source>government funds ¥{amount} ({names})</source>
+        <translation>政府性基金及附加 ¥{amount}（{names}）</translation>
+    </message>
+    <message>
+        <source> included</source>
+        <translation>（含在电价内）</translation>
+    </message>
+</context>
+<context>
+    <name>TariffListModel</name>
+    <message>
+        <source>Code</source>
+        <translation>电价码</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>用电类别</translation>
+    </message>
+    <message>
+        <source>Voltage</source>
+        <translation>电压等级</translation>
+    </message>
+    <message>
+        <source>Two-part</source>
+        <translation>两部制</translation>
+    </message>
+    <message>
+        <source>TOU</source>
+        <translation>分时</translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation>版本数</translation>
+    </message>
+</context>
+<context>
+    <name>TariffScreen</name>
+    <message>
+        <source>Prices and rules</source>
+        <translation>价格与规则</translation>
+    </message>
+    <message>
+        <source>Tiers</source>
+        <translation>阶梯</translation>
+    </message>
+    <message>
+        <source>Time of use</source>
+        <translation>分时</translation>
+    </message>
+    <message>
+        <source>Government funds</source>
+        <translation>政府性基金及附加</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>New version…</source>
+        <translation>新增版本…</translation>
+    </message>
+    <message>
+        <source>Versions</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Released bills up to {day}: a new version starts after it.</source>
+        <translation>已发行电费至 {day}：新版本须在此日之后开始。</translation>
+    </message>
+    <message>
+        <source>No released bill yet.</source>
+        <translation>尚无已发行的电费。</translation>
+    </message>
+    <message>
+        <source>In force</source>
+        <translation>执行期间</translation>
+    </message>
+    <message>
+        <source>{start} to {end}</source>
+        <translation>{start} 至 {end}</translation>
+    </message>
+    <message>
+        <source>Energy price (yuan/kWh)</source>
+        <translation>电度电价（元/千瓦时）</translation>
+    </message>
+    <message>
+        <source>Shared-meter (合表) price (yuan/kWh)</source>
+        <translation>合表电价（元/千瓦时）</translation>
+    </message>
+    <message>
+        <source>Tier cycle</source>
+        <translation>阶梯周期</translation>
+    </message>
+    <message>
+        <source>Tiers cut on opening or closing</source>
+        <translation>新装或销户时阶梯折算</translation>
+    </message>
+    <message>
+        <source>Time-of-use prices</source>
+        <translation>分时电价方式</translation>
+    </message>
+    <message>
+        <source>Basic charge per kVA a month</source>
+        <translation>基本电费（元/千伏安·月）</translation>
+    </message>
+    <message>
+        <source>Basic charge per kW a month</source>
+        <translation>基本电费（元/千瓦·月）</translation>
+    </message>
+    <message>
+        <source>Demand above contract × {share} charged at</source>
+        <translation>超过合同需量 × {share} 的部分按</translation>
+    </message>
+    <message>
+        <source>Contract demand at least</source>
+        <translation>合同最大需量不低于</translation>
+    </message>
+    <message>
+        <source>{share} of the capacity</source>
+        <translation>容量的 {share}</translation>
+    </message>
+    <message>
+        <source>Demand price in a month of ≥ {kwh} kWh per kVA</source>
+        <translation>每千伏安月用电量 ≥ {kwh} 千瓦时时的需量电价</translation>
+    </message>
+    <message>
+        <source>Days of a month (opening, change, closure)</source>
+        <translation>每月按天数计（新装、变更、终止）</translation>
+    </message>
+    <message>
+        <source>basic charge</source>
+        <translation>基本电费</translation>
+    </message>
+    <message>
+        <source>energy charge</source>
+        <translation>电度电费</translation>
+    </message>
+    <message>
+        <source>government funds</source>
+        <translation>政府性基金及附加</translation>
+    </message>
+    <message>
+        <source>Power-factor standard</source>
+        <translation>功率因数标准</translation>
+    </message>
+    <message>
+        <source>Power-factor adjustment on</source>
+        <translation>力调电费计算基数</translation>
+    </message>
+    <message>
+        <source>Late fee a day (‰)</source>
+        <translation>违约金日费率（‰）</translation>
+    </message>
+    <message>
+        <source>Late fee a day across a year end (‰)</source>
+        <translation>跨年度违约金日费率（‰）</translation>
+    </message>
+    <message>
+        <source>Across a year end</source>
+        <translation>跨年度计算方式</translation>
+    </message>
+    <message>
+        <source>Late fee at least</source>
+        <translation>违约金最低</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>TariffValues</name>
+    <message>
+        <source>below 1 kV</source>
+        <translation>不满1千伏</translation>
+    </message>
+    <message>
+        <source>1–10 kV</source>
+        <translation>1-10千伏</translation>
+    </message>
+    <message>
+        <source>35 kV</source>
+        <translation>35千伏</translation>
+    </message>
+    <message>
+        <source>110 kV</source>
+        <translation>110千伏</translation>
+    </message>
+    <message>
+        <source>220 kV</source>
+        <translation>220千伏</translation>
+    </message>
+    <message>
+        <source>critical peak</source>
+        <translation>尖峰</translation>
+    </message>
+    <message>
+        <source>peak</source>
+        <translation>峰</translation>
+    </message>
+    <message>
+        <source>flat</source>
+        <translation>平</translation>
+    </message>
+    <message>
+        <source>valley</source>
+        <translation>谷</translation>
+    </message>
+    <message>
+        <source>deep valley</source>
+        <translation>深谷</translation>
+    </message>
+    <message>
+        <source>Energy charge</source>
+        <translation>电度电费</translation>
+    </message>
+    <message>
+        <source>Free kWh</source>
+        <translation>免费电量</translation>
+    </message>
+    <message>
+        <source>Basic charge (capacity)</source>
+        <translation>基本电费（容量）</translation>
+    </message>
+    <message>
+        <source>Basic charge (demand)</source>
+        <translation>基本电费（需量）</translation>
+    </message>
+    <message>
+        <source>Basic charge above 105 %</source>
+        <translation>基本电费（超105%部分）</translation>
+    </message>
+    <message>
+        <source>Power-factor adjustment</source>
+        <translation>力调电费</translation>
+    </message>
+    <message>
+        <source>Government fund</source>
+        <translation>政府性基金</translation>
+    </message>
+    <message>
+        <source>transformer capacity (kVA)</source>
+        <translation>变压器容量（千伏安）</translation>
+    </message>
+    <message>
+        <source>maximum demand (kW)</source>
+        <translation>实际最大需量（千瓦）</translation>
+    </message>
+    <message>
+        <source>contract demand (kW)</source>
+        <translation>合同最大需量（千瓦）</translation>
+    </message>
+    <message>
+        <source>monthly</source>
+        <translation>按月</translation>
+    </message>
+    <message>
+        <source>yearly</source>
+        <translation>按年</translation>
+    </message>
+    <message>
+        <source>by months</source>
+        <translation>按月数</translation>
+    </message>
+    <message>
+        <source>by days</source>
+        <translation>按天数</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>prices in yuan/kWh</source>
+        <translation>按元/千瓦时</translation>
+    </message>
+    <message>
+        <source>ratios to the flat price</source>
+        <translation>按平段电价的倍数</translation>
+    </message>
+    <message>
+        <source>by day from 1 January</source>
+        <translation>自1月1日起按日</translation>
+    </message>
+    <message>
+        <source>the whole bill</source>
+        <translation>整笔电费</translation>
+    </message>
+    <message>
+        <source>flat rate</source>
+        <translation>单一电价</translation>
+    </message>
+    <message>
+        <source>tiered</source>
+        <translation>阶梯</translation>
+    </message>
+    <message>
+        <source>time of use</source>
+        <translation>分时</translation>
+    </message>
+    <message>
+        <source>tiered, time of use</source>
+        <translation>阶梯、分时</translation>
+    </message>
+    <message>
+        <source>two-part</source>
+        <translation>两部制</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>(current)</source>
+        <translation>（现行）</translation>
+    </message>
+    <message>
+        <source>included in the price</source>
+        <translation>含在电价内</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>另行加收</translation>
+    </message>
+</context>
+<context>
     <name>Tenders</name>
     <message>
         <source>Cash</source>
@@ -2682,6 +3186,60 @@
     <message>
         <source>Cheque</source>
         <translation>支票</translation>
+    </message>
+</context>
+<context>
+    <name>TierModel</name>
+    <message>
+        <source>Tier</source>
+        <translation>档</translation>
+    </message>
+    <message>
+        <source>From kWh</source>
+        <translation>起始电量</translation>
+    </message>
+    <message>
+        <source>To kWh</source>
+        <translation>截止电量</translation>
+    </message>
+    <message>
+        <source>Increment</source>
+        <translation>加价</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>电价</translation>
+    </message>
+    <message>
+        <source>Increments by period</source>
+        <translation>各时段加价</translation>
+    </message>
+</context>
+<context>
+    <name>TouModel</name>
+    <message>
+        <source>Season</source>
+        <translation>季节</translation>
+    </message>
+    <message>
+        <source>Months</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>止</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Price or ratio</source>
+        <translation>电价或倍数</translation>
     </message>
 </context>
 <context>
@@ -2772,6 +3330,29 @@
     <message>
         <source>The password of {username} is reset; they must change it at sign-in.</source>
         <translation>用户 {username} 的密码已重置，该用户下次登录时须修改密码。</translation>
+    </message>
+</context>
+<context>
+    <name>VersionListModel</name>
+    <message>
+        <source>From</source>
+        <translation>起始日</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>截止日</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Energy price</source>
+        <translation>电度电价</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
     </message>
 </context>
 <context>

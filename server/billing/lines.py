@@ -24,7 +24,8 @@ def line_columns(line: PricedLine) -> dict[str, Any]:
         "line_no": line.line_no, "kind": line.kind.value, "version_from": line.version_from,
         "days_from": line.days_from, "days_to": line.days_to, "tier": line.tier,
         "tou_period": line.tou_period.value if line.tou_period else None, "fund_code": line.fund_code,
-        "quantity": line.quantity, "unit_price": line.unit_price, "amount_fen": line.amount_fen,
+        "quantity": line.quantity, "unit_price": line.unit_price, "days_charged": line.days_charged,
+        "days_basis": line.days_basis, "amount_fen": line.amount_fen,
     }
 
 
@@ -37,6 +38,13 @@ def priced_line(row: Any, *, fund_name: str | None, version_from: dt.date, days_
         line_no=row.line_no, kind=kind, version_from=row.version_from or version_from,
         days_from=row.days_from or days_from, days_to=row.days_to or days_to, tier=row.tier,
         tou_period=TouPeriod(row.tou_period) if row.tou_period else None, fund_code=row.fund_code,
-        fund_name=fund_name, quantity=Decimal(row.quantity), unit_price=Decimal(row.unit_price),
-        amount_fen=int(row.amount_fen),
+        fund_name=fund_name, quantity=_exact(Decimal(row.quantity)), unit_price=Decimal(row.unit_price),
+        days_charged=row.days_charged, days_basis=row.days_basis, amount_fen=int(row.amount_fen),
     )
+
+
+def _exact(stored: Decimal) -> Decimal:
+    """A stored quantity (six places in the column) with its trailing zeros dropped, but at least two places
+    (kWh are read to 0.01): ``120.500000`` → ``120.50``, ``105.262500`` → ``105.2625``."""
+    value = stored.normalize()
+    return value.quantize(Decimal("0.01")) if value.as_tuple().exponent > -2 else value  # type: ignore[operator]

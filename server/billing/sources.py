@@ -4,7 +4,7 @@
   (``server.services.readings.usage_of_customer``, the arithmetic of ``server.readings.consumption``), and the
   reading's anomalies (``server.services.readings.period_anomalies``) for the clerk's review.
 * :func:`versions_for` — the tariff versions covering a period, as stored documents with their row ids (the
-  rows ``server.services.tariffs.versions_for`` reads; a day without a version is an anomaly here).
+  rows ``server.services.tariffs.version_ids_for`` reads; a day without a version is an anomaly here).
 * :func:`price` — the one pricing function ``server.pricing.price``.
 * :func:`terms_for` — the customer's terms (kWh already billed in the calendar year, for annual tiers).
 
@@ -19,13 +19,14 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from server import pricing
 from server.billing.inputs import DraftInputs, VersionRef
+from server.errors import AppError
 from server.models.billing import Bill
-from server.models.customers import TariffVersion
-from server.pricing import price as _engine_price
 from server.readings.consumption import ConsumptionError
+from server.services import tariffs
 from server.services.readings import period_anomalies, usage_of_customer
-from server.services.tariffs import stored_doc
+from shared_models.errors import ErrorCode
 from shared_models.methods.billruns import DraftAnomaly
 from shared_models.pricing import CustomerTerms, PricedBill, Usage
 from shared_models.tariffs import TariffVersionDoc
@@ -46,14 +47,11 @@ def usage_for(session: Session, *, customer_id: int, period: int) -> tuple[Usage
 
 
 def versions_for(session: Session, *, tariff_id: int, period_from: dt.date, period_to: dt.date) -> list[VersionRef]:
-    """The versions of the tariff that price a day of ``period_from``..``period_to``, by effective date."""
-    rows = session.scalars(
-        select(TariffVersion).where(
-            TariffVersion.tariff_id == tariff_id, TariffVersion.effective_from <= period_to,
-            TariffVersion.effective_to.is_(None) | (TariffVersion.effective_to >= period_from))
-        .order_by(TariffVersion.effective_from)
-    ).all()
-    return [VersionRef(version_id=row.id, doc=stored_doc(row)) for row in rows]
+    """The versions of the tariff that price the days ``period_from``..``period_to``, each with the row id a
+    released bill names (``server.services.tariffs.version_ids_for``); AppError(TARIFF_NO_VERSION) when a day
+    has none."""
+    return [VersionRef(version_id=version_id, doc=doc)
+            for version_id, doc in tariffs.version_ids_for(session, tariff_id, period_from, period_to)]
 
 
 def terms_for(session: Session, *, customer_id: int, period: int) -> CustomerTerms:
@@ -73,12 +71,16 @@ def gather(session: Session, *, customer_id: int, tariff_id: int, period: int) -
     terms = terms_for(session, customer_id=customer_id, period=period)
     if usage is None:
         return DraftInputs(usage=None, terms=terms, versions=(), anomalies=tuple(anomalies))
-    versions = versions_for(session, tariff_id=tariff_id, period_from=usage.period_from, period_to=usage.period_to)
-    if not versions:
-        anomalies.append(DraftAnomaly(code="no_tariff_version", params={"from": usage.period_from.isoformat()}))
+    try:
+        versions = versions_for(session, tariff_id=tariff_id, period_from=usage.period_from, period_to=usage.period_to)
+    except AppError as exc:
+        if exc.code is not ErrorCode.TARIFF_NO_VERSION:
+            raise
+        versions = []
+        anomalies.append(DraftAnomaly(code="no_tariff_version", params=dict(exc.params)))
     return DraftInputs(usage=usage, terms=terms, versions=tuple(versions), anomalies=tuple(anomalies))
 
 
 def price(versions: list[TariffVersionDoc], usage: Usage, terms: CustomerTerms) -> PricedBill:
-    """``server.pricing.price``: the one pricing function (raises ``server.pricing.errors.PricingError``)."""
-    return _engine_price(versions, usage, terms)
+    """The one pricing function (``server.pricing.price``); raises ``server.pricing.PricingError``."""
+    return pricing.price(versions, usage, terms)

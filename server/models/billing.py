@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db.base import Base
@@ -25,6 +26,8 @@ class Bill(Base):
               postgresql_where=text("corrects_bill_id IS NULL")),
         CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
         CheckConstraint("(corrects_bill_id IS NULL) = (correction_reason IS NULL)", name="correction_has_reason"),
+        # the newest billed period of a tariff version (server.services.tariffs.billed_to), migration 0011
+        Index("ix_bills_tariff_version_period", "tariff_version_id", "period"),
     )
 
     id: Mapped[BigPk]
@@ -55,7 +58,8 @@ class BillLine(Base):
     line_no: Mapped[int]
     kind: Mapped[Str32]
     description: Mapped[Str64]
-    quantity: Mapped[KwhCol]
+    #: Exact: 105 % of a contract demand carries four places (``shared_models.tariffs.Quantity``).
+    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 6))
     unit_price: Mapped[PriceCol]
     amount_fen: Mapped[FenCol]
     # What priced the line (``shared_models.pricing.PricedLine``); None on lines written before bill runs.
@@ -65,3 +69,5 @@ class BillLine(Base):
     tier: Mapped[int | None]
     tou_period: Mapped[str | None] = mapped_column(String(16))
     fund_code: Mapped[str | None] = mapped_column(String(32))
+    days_charged: Mapped[int | None]
+    days_basis: Mapped[int | None]

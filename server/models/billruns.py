@@ -9,9 +9,10 @@ drafts into ``bills``/``bill_lines`` and ledger entries, which are append-only; 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -104,6 +105,8 @@ class BillDraftLine(Base):
     tou_period: Mapped[str | None] = mapped_column(String(16))
     fund_code: Mapped[str | None] = mapped_column(String(32))
     fund_name: Mapped[str | None] = mapped_column(String(64))
-    quantity: Mapped[KwhCol]
+    quantity: Mapped[Decimal] = mapped_column(Numeric(18, 6))
     unit_price: Mapped[PriceCol]
+    days_charged: Mapped[int | None]
+    days_basis: Mapped[int | None]
     amount_fen: Mapped[int] = mapped_column(BigInteger)

@@ -18,6 +18,7 @@ fingerprint of them through ``server.billing.inputs``: a draft whose inputs did 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -153,18 +154,15 @@ def _gather(session: Session, *, customer_id: int, tariff_id: int, period: int) 
     return sources.gather(session, customer_id=customer_id, tariff_id=tariff_id, period=period)
 
 
-def _price(inputs: DraftInputs) -> PricedBill | None:
-    return _price_or_refusal(inputs)[0]
-
-
-def _price_or_refusal(inputs: DraftInputs) -> tuple[PricedBill | None, list[DraftAnomaly]]:
-    """The priced bill, or None with the pricing function's refusal as an anomaly (``pricing_<refusal>``)."""
+def _price(inputs: DraftInputs) -> tuple[PricedBill | None, DraftInputs]:
+    """The priced bill, or None with the inputs' anomalies extended by the pricing function's refusal."""
     if not inputs.priceable or inputs.usage is None:
-        return None, []
+        return None, inputs
     try:
-        return sources.price([v.doc for v in inputs.versions], inputs.usage, inputs.terms), []
+        return sources.price([v.doc for v in inputs.versions], inputs.usage, inputs.terms), inputs
     except PricingError as exc:
-        return None, [DraftAnomaly(code=f"pricing_{exc.refusal.value}", params=dict(exc.params))]
+        refusal = DraftAnomaly(code="pricing_refused", params={"refusal": exc.refusal.value, **exc.params})
+        return None, replace(inputs, anomalies=(*inputs.anomalies, refusal))
 
 
 def _calculate_draft(ctx: CallContext, run: BillRun, *, customer_id: int, tariff_id: int, force: bool = False) -> bool:
@@ -180,7 +178,7 @@ def _calculate_draft(ctx: CallContext, run: BillRun, *, customer_id: int, tariff
     fingerprint = inputs_hash(inputs)
     if draft is not None and draft.inputs_hash == fingerprint and not force:
         return False
-    priced, refused = _price_or_refusal(inputs)
+    priced, inputs = _price(inputs)
     values: dict[str, Any] = {
         "tariff_version_id": inputs.bill_version_id,
         "period_from": inputs.usage.period_from if inputs.usage else None,
@@ -188,7 +186,7 @@ def _calculate_draft(ctx: CallContext, run: BillRun, *, customer_id: int, tariff
         "total_kwh": inputs.usage.total_kwh if inputs.usage else Decimal(0),
         "total_fen": priced.total_fen if priced else 0,
         "usage": inputs.usage.model_dump(mode="json") if inputs.usage else None,
-        "anomalies": [a.model_dump(mode="json") for a in (*inputs.anomalies, *refused)],
+        "anomalies": [a.model_dump(mode="json") for a in inputs.anomalies],
         "versions": [d.isoformat() for d in priced.versions_from] if priced else [],
         "inputs_hash": fingerprint, "priced": priced is not None, "calculated_at": ctx.now,
     }
@@ -503,7 +501,7 @@ def correct_bill(*, ctx: CallContext, req: CorrectBillRequest) -> CorrectBillRes
         raise AppError(ErrorCode.BILL_ALREADY_CORRECTED, bill_no=old.bill_no, corrected_by=replaced_by)
     customer = session.get_one(Customer, old.customer_id)
     inputs = _gather_for_correction(session, customer, old.period)
-    priced = _price(inputs)
+    priced, inputs = _price(inputs)
     if priced is None or inputs.bill_version_id is None:
         codes = ", ".join(a.code for a in inputs.anomalies)
         raise AppError(ErrorCode.BILL_NOT_PRICEABLE, bill_no=old.bill_no, anomalies=codes)

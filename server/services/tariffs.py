@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from pydantic import ValidationError
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from server.context import CallContext
@@ -123,16 +125,20 @@ def _rows(session: Session, tariff_id: int) -> list[TariffVersion]:
                                 .order_by(TariffVersion.effective_from)))
 
 
+def billed_period_query(tariff_id: int) -> Select[int | None]:
+    """The newest period (``yyyymm``) of the tariff's released bills: per version one probe of
+    ``ix_bills_tariff_version_period``, never a scan of the bills."""
+    newest = select(func.max(Bill.period)).where(Bill.tariff_version_id == TariffVersion.id).scalar_subquery()
+    return select(func.max(newest)).where(TariffVersion.tariff_id == tariff_id)
+
+
 def billed_to(session: Session, tariff_id: int) -> dt.date | None:
     """The last day a released bill of the tariff has priced, or None.
 
     A bill names its period (``yyyymm``) and the version that priced it, not its days: the whole month of
     the newest billed period counts as billed (a reading later in the month bills up to its day at most).
     """
-    period = session.scalar(
-        select(func.max(Bill.period)).join(TariffVersion, TariffVersion.id == Bill.tariff_version_id)
-        .where(TariffVersion.tariff_id == tariff_id)
-    )
+    period = session.scalar(billed_period_query(tariff_id))
     if period is None:
         return None
     year, month = divmod(int(period), 100)
@@ -149,21 +155,28 @@ def versions_for(session: Session, tariff_id: int, date_from: dt.date, date_to: 
     """The versions of a tariff that price the days ``date_from`` .. ``date_to`` (inclusive), oldest first,
     each with its last day; TARIFF_NO_VERSION when a day of the range has none (the bill run's input to
     ``server.pricing.price``)."""
+    return [doc for _, doc in _versions(session, tariff_id, date_from, date_to, label=str(tariff_id))]
+
+
+def version_ids_for(
+    session: Session, tariff_id: int, date_from: dt.date, date_to: dt.date,
+) -> list[tuple[int, TariffVersionDoc]]:
+    """:func:`versions_for` with each version's row id (the id a released bill names), in one statement."""
     return _versions(session, tariff_id, date_from, date_to, label=str(tariff_id))
 
 
 def _versions(
     session: Session, tariff_id: int, date_from: dt.date, date_to: dt.date, *, label: str,
-) -> list[TariffVersionDoc]:
+) -> list[tuple[int, TariffVersionDoc]]:
     rows = session.scalars(
         select(TariffVersion).where(
             TariffVersion.tariff_id == tariff_id, TariffVersion.effective_from <= date_to,
             (TariffVersion.effective_to.is_(None)) | (TariffVersion.effective_to >= date_from))
         .order_by(TariffVersion.effective_from)
     ).all()
-    docs = [stored_doc(r) for r in rows]
-    _check_covered(docs, date_from, date_to, tariff=label)
-    return docs
+    found = [(r.id, stored_doc(r)) for r in rows]
+    _check_covered([doc for _, doc in found], date_from, date_to, tariff=label)
+    return found
 
 
 def _check_covered(docs: list[TariffVersionDoc], date_from: dt.date, date_to: dt.date, *, tariff: str) -> None:
@@ -198,11 +211,27 @@ def get_tariff(*, ctx: CallContext, req: GetTariffRequest) -> TariffDetail:
     return _detail(ctx.session, _find(ctx.session, req.code))
 
 
+#: The copies of a document's price and late-fee rates are NUMERIC(14, 6) columns.
+_COLUMN_LIMIT = Decimal(10) ** 8
+_COLUMN_PLACES = 6
+
+
+def _check_column_range(doc: TariffVersionDoc) -> None:
+    """INVALID_REQUEST (``out_of_range``) for an energy price or late-fee rate the version row cannot hold."""
+    figures = {"version.energy_price": doc.energy_price,
+               "version.late_fee.daily_permille_current": doc.late_fee.daily_permille_current,
+               "version.late_fee.daily_permille_cross_year": doc.late_fee.daily_permille_cross_year}
+    for field, value in figures.items():
+        if abs(value) >= _COLUMN_LIMIT or value != value.quantize(Decimal(1).scaleb(-_COLUMN_PLACES)):
+            raise AppError(ErrorCode.INVALID_REQUEST, field=field, problem="out_of_range")
+
+
 def add_version(*, ctx: CallContext, req: AddVersionRequest) -> TariffDetail:
     """Add the next version of a tariff (the rules are in this module's docstring); audited."""
     session = ctx.session
     tariff = _find(session, req.code, for_update=True)  # one version change of a tariff at a time
     new = req.version
+    _check_column_range(new)
     rows = _rows(session, tariff.id)
     if rows:
         newest = rows[-1]
@@ -254,13 +283,16 @@ def quote_bill(*, ctx: CallContext, req: QuoteBillRequest) -> PricedBill:
     usage = req.usage
     if req.tariff_code is not None:
         tariff = _find(ctx.session, req.tariff_code)
-        versions = _versions(ctx.session, tariff.id, usage.period_from, usage.period_to, label=tariff.code)
+        found = _versions(ctx.session, tariff.id, usage.period_from, usage.period_to, label=tariff.code)
+        versions = [doc for _, doc in found]
     else:
         assert req.version is not None  # the request's validator allows exactly one of the two
         versions = [req.version]
         _check_covered(versions, usage.period_from, usage.period_to, tariff="-")
     try:
         return price(versions, usage, req.terms)
+    except (ValidationError, ArithmeticError):  # figures beyond what a bill can hold (FEN_BOUND, Decimal range)
+        raise AppError(ErrorCode.PRICING_REFUSED, refusal="out_of_range") from None
     except PricingError as exc:
         error = AppError(ErrorCode.PRICING_REFUSED, refusal=exc.refusal.value)
         error.params.update(exc.params)

@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from shared_models.ids import NO_NUL_PATTERN, CustomerNoField
 from shared_models.money import FenField, NonNegativeFenField
@@ -34,7 +35,8 @@ from shared_models.tariffs import Kwh
 
 def _check_period(value: int) -> int:
     if not (2000 <= value // 100 <= 2099 and 1 <= value % 100 <= 12):
-        raise ValueError(f"a period is yyyymm: {value}")
+        # its own error type: a plain ValueError on a number would read as a price sent as a number
+        raise PydanticCustomError("period_not_yyyymm", "a period is yyyymm: {value}", {"value": value})
     return value
 
 

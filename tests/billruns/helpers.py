@@ -14,11 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.models.audit import AuditRecord
-from server.models.billing import Bill, BillLine, Reading
+from server.models.billing import Bill, BillLine
 from server.models.billruns import BillDraft, BillDraftLine, BillRun
-from server.models.customers import Customer, Meter, TariffKind, TariffVersion
+from server.models.customers import Customer, Meter, Tariff, TariffVersion
 from server.models.ledger import LedgerEntry
-from shared_models.money import parse_price
+from server.models.readings import Reading
+from server.services.tariffs import stored_doc, version_row
+from shared_models.methods.readings import ReadingStatus
 from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI, World, password_for
 from tests.rpc_helpers import Answer, Caller
 
@@ -35,28 +37,36 @@ READINGS: dict[str, tuple[str, str]] = {
 BOOKED_TABLES = (Bill, BillLine, LedgerEntry, BillDraft, BillDraftLine, BillRun, Reading)
 
 
-def add_reading(db: Session, world: World, customer_no: str, *, period: int, value: str, read_on: dt.date) -> None:
+def add_reading(db: Session, customer_no: str, *, period: int, value: str, read_on: dt.date) -> None:
     """A total-register reading of the customer's meter."""
-    meter_id = db.execute(select(Meter.id).where(Meter.customer_id == world.customers[customer_no])).scalar_one()
-    db.add(Reading(meter_id=meter_id, period=period, read_on=read_on, value=Decimal(value), status="normal"))
+    meter_id = db.execute(select(Meter.id).join(Customer, Customer.id == Meter.customer_id)
+                          .where(Customer.customer_no == customer_no)).scalar_one()
+    db.add(Reading(meter_id=meter_id, period=period, read_on=read_on, total=Decimal(value),
+                   status=ReadingStatus.ACTUAL))
     db.commit()
 
 
-def add_readings(db: Session, world: World, *, skip: tuple[str, ...] = ()) -> None:
+def add_readings(db: Session, *, skip: tuple[str, ...] = ()) -> None:
     """The two readings of every customer in ``READINGS`` except ``skip``."""
     for no, (before, now) in READINGS.items():
         if no in skip:
             continue
-        add_reading(db, world, no, period=202610, value=before, read_on=dt.date(2026, 10, 25))
-        add_reading(db, world, no, period=PERIOD, value=now, read_on=dt.date(2026, 11, 22))
+        add_reading(db, no, period=202610, value=before, read_on=dt.date(2026, 10, 25))
+        add_reading(db, no, period=PERIOD, value=now, read_on=dt.date(2026, 11, 22))
 
 
-def add_version(db: Session, world: World, code: str, effective_from: dt.date, price: str) -> None:
-    """A new flat version of a factory tariff from ``effective_from`` (a price notice, say a retroactive one)."""
-    ref = world.tariffs[code]
-    db.add(TariffVersion(tariff_id=ref.tariff_id, effective_from=effective_from, kind=TariffKind.FLAT,
-                         price_per_kwh=parse_price(price), late_fee_daily_permille=parse_price("1"),
-                         late_fee_cross_year_permille=parse_price("1")))
+def add_version(db: Session, code: str, effective_from: dt.date, price: str) -> None:
+    """A new version of a factory tariff from ``effective_from`` at another energy price, the open one closed the
+    day before: a price notice, here a retroactive one (written directly: the tariff RPC refuses billed days)."""
+    tariff_id = db.execute(select(Tariff.id).where(Tariff.code == code)).scalar_one()
+    current = db.execute(select(TariffVersion).where(TariffVersion.tariff_id == tariff_id,
+                                                     TariffVersion.effective_to.is_(None))).scalar_one()
+    doc = stored_doc(current)
+    current.effective_to = effective_from - dt.timedelta(days=1)
+    current.doc = doc.model_copy(update={"effective_to": current.effective_to}).model_dump(mode="json")
+    db.flush()
+    db.add(version_row(tariff_id=tariff_id, doc=doc.model_copy(update={
+        "effective_from": effective_from, "effective_to": None, "energy_price": Decimal(price)})))
     db.commit()
 
 
@@ -129,3 +139,19 @@ def balance(db: Session, world: World, customer_no: str) -> int:
 
 def customer_id(db: Session, customer_no: str) -> int:
     return int(db.execute(select(Customer.id).where(Customer.customer_no == customer_no)).scalar_one())
+
+
+def prepare_sample(caller: Caller, db: Session, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Make the permission matrix's sample of a bill run method succeed for a role allowed to call it: the
+    run calculated (with readings), a draft held, or a bill released with a price change to correct."""
+    if not method.startswith("billrun.") or method in {"billrun.list_runs", "billrun.calculate_run"}:
+        return params
+    add_readings(db)
+    calculate_all(caller)
+    if method in {"billrun.release_bill", "billrun.recalculate_bill"}:
+        held = caller.call("billrun.hold_bill", {**draft_ref(params["customer_no"]), "reason": "矩阵测试"})
+        assert held.status == 200, held.body
+    if method == "billrun.correct_bill":
+        assert caller.call("billrun.release_run", run_ref()).status == 200
+        add_version(db, "RES-FLAT", dt.date(2026, 11, 1), "0.6")
+    return params

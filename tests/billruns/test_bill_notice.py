@@ -112,7 +112,7 @@ class TestBillNotice:
         self, caller: Caller, db: Session, world: World, tmp_path: Path,
     ) -> None:
         """A bill released by a run, read with bill.get_lines, prints with its line and its prepayment."""
-        add_readings(db, world)
+        add_readings(db)
         billing(caller)
         calculate_all(caller)
         caller.call("billrun.release_run", run_ref())

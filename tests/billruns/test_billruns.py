@@ -41,7 +41,7 @@ def _drafts(caller: Caller, **params: object) -> dict[str, dict[str, object]]:
 class TestCalculate:
     def test_chunks_report_progress_until_calculated(self, caller: Caller, db: Session, world: World) -> None:
         """Each call prices one chunk and answers the progress; the last chunk leaves the run calculated."""
-        add_readings(db, world)
+        add_readings(db)
         billing(caller)
         first = calculate(caller, chunk_size=3)
         assert (first.body["state"], first.body["customers_done"], first.body["customers_total"]) == (
@@ -54,7 +54,7 @@ class TestCalculate:
 
     def test_drafts_carry_usage_versions_and_lines(self, caller: Caller, db: Session, world: World) -> None:
         """A draft holds the period's kWh, its total, the version used and lines that say what priced them."""
-        add_readings(db, world)
+        add_readings(db)
         billing(caller)
         calculate_all(caller)
         drafts = _drafts(caller)
@@ -70,7 +70,7 @@ class TestCalculate:
 
     def test_recalculating_unchanged_inputs_changes_no_row(self, caller: Caller, db: Session, world: World) -> None:
         """A second pass over the same inputs leaves every draft and line exactly as it was (ids, times)."""
-        add_readings(db, world)
+        add_readings(db)
         billing(caller)
         calculate_all(caller)
         before = drafts_snapshot(db)
@@ -79,25 +79,25 @@ class TestCalculate:
         assert drafts_snapshot(db) == before
 
     def test_a_changed_input_rewrites_only_that_draft(self, caller: Caller, db: Session, world: World) -> None:
-        """A customer without a reading gets an unpriced draft with the anomaly; once read, a recalculation
-        prices that draft and leaves the others' rows untouched."""
-        add_readings(db, world, skip=(WANG_FANG,))
+        """A customer without a reading gets an unpriced draft with the readings' anomaly (no_previous); once
+        read, a recalculation prices that draft and leaves the others' rows untouched."""
+        add_readings(db, skip=(WANG_FANG,))
         billing(caller)
         calculate_all(caller)
         wang = _drafts(caller)[WANG_FANG]
         assert (wang["priced"], wang["total_fen"], wang["anomalies"]) == (
-            False, 0, [{"code": "no_reading", "params": {"period": PERIOD}}])
+            False, 0, [{"code": "no_previous", "params": {"period": str(PERIOD)}}])
         others = drafts_snapshot(db, except_customer=world.customers[WANG_FANG])
         assert len(others) == 6  # three drafts, a line each
-        add_reading(db, world, WANG_FANG, period=202610, value="2000.00", read_on=dt.date(2026, 10, 25))
-        add_reading(db, world, WANG_FANG, period=PERIOD, value="2120.50", read_on=dt.date(2026, 11, 22))
+        add_reading(db, WANG_FANG, period=202610, value="2000.00", read_on=dt.date(2026, 10, 25))
+        add_reading(db, WANG_FANG, period=PERIOD, value="2120.50", read_on=dt.date(2026, 11, 22))
         calculate_all(caller)
         assert _drafts(caller)[WANG_FANG]["total_fen"] == TOTALS[WANG_FANG]
         assert drafts_snapshot(db, except_customer=world.customers[WANG_FANG]) == others
 
     def test_filters_list_held_anomalies_and_pending(self, caller: Caller, db: Session, world: World) -> None:
         """get_run filters the review table; list_runs shows the run with its totals."""
-        add_readings(db, world, skip=(WANG_FANG,))
+        add_readings(db, skip=(WANG_FANG,))
         billing(caller)
         calculate_all(caller)
         assert caller.call("billrun.hold_bill", {**draft_ref(ZHANG_WEI), "reason": "用量突增，待核实"}).status == 200
@@ -115,7 +115,7 @@ class TestRelease:
     def test_release_books_bills_lines_charges_and_prepayment(self, caller: Caller, db: Session, world: World) -> None:
         """Every draft not held becomes a bill with its lines and a charge; 李秀英's 50.00 prepayment pays her
         new bill at once as a prepayment_transfer pair; a held draft stays a draft."""
-        add_readings(db, world)
+        add_readings(db)
         billing(caller)
         calculate_all(caller)
         caller.call("billrun.hold_bill", {**draft_ref(COMMERCIAL), "reason": "待核实"})
@@ -144,7 +144,7 @@ class TestRelease:
 
     def test_release_writes_one_audit_record_naming_the_bills(self, caller: Caller, db: Session, world: World) -> None:
         """The release's audit record lists each bill released with its amount."""
-        add_readings(db, world)
+        add_readings(db)
         billing(caller)
         calculate_all(caller)
         caller.call("billrun.release_run", run_ref())
@@ -155,7 +155,7 @@ class TestRelease:
 
     def test_released_bill_shows_its_lines_to_the_cashier(self, caller: Caller, db: Session, world: World) -> None:
         """bill.get_lines (VIEW_CUSTOMERS) answers the released bill with the lines that priced it."""
-        add_readings(db, world)
+        add_readings(db)
         billing(caller)
         calculate_all(caller)
         caller.call("billrun.release_run", run_ref())
@@ -175,7 +175,7 @@ class TestRelease:
 
     def test_unhold_in_released_run_releases_the_bill(self, caller: Caller, db: Session, world: World) -> None:
         """A draft held through the release is released on its own when its hold is lifted."""
-        add_readings(db, world)
+        add_readings(db)
         billing(caller)
         calculate_all(caller)
         caller.call("billrun.hold_bill", {**draft_ref(COMMERCIAL), "reason": "待核实"})
@@ -187,7 +187,7 @@ class TestRelease:
 
     def test_unhold_in_calculated_run_keeps_a_draft(self, caller: Caller, db: Session, world: World) -> None:
         """Before release, lifting a hold only makes the draft part of the run's release again."""
-        add_readings(db, world)
+        add_readings(db)
         billing(caller)
         calculate_all(caller)
         caller.call("billrun.hold_bill", {**draft_ref(COMMERCIAL), "reason": "待核实"})
@@ -205,13 +205,13 @@ class TestHeldRecalculation:
     ) -> None:
         """A held draft without a reading is priced by recalculate_bill once read, stays held, and is
         released on its own after the run."""
-        add_readings(db, world, skip=(WANG_FANG,))
+        add_readings(db, skip=(WANG_FANG,))
         billing(caller)
         calculate_all(caller)
         caller.call("billrun.hold_bill", {**draft_ref(WANG_FANG), "reason": "门闭，待补抄"})
         caller.call("billrun.release_run", run_ref())
-        add_reading(db, world, WANG_FANG, period=202610, value="2000.00", read_on=dt.date(2026, 10, 25))
-        add_reading(db, world, WANG_FANG, period=PERIOD, value="2120.50", read_on=dt.date(2026, 11, 22))
+        add_reading(db, WANG_FANG, period=202610, value="2000.00", read_on=dt.date(2026, 10, 25))
+        add_reading(db, WANG_FANG, period=PERIOD, value="2120.50", read_on=dt.date(2026, 11, 22))
         detail = caller.call("billrun.recalculate_bill", draft_ref(WANG_FANG)).body
         assert (detail["draft"]["held"], detail["draft"]["total_fen"], detail["draft"]["anomalies"]) == (
             True, TOTALS[WANG_FANG], [])

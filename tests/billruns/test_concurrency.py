@@ -53,7 +53,7 @@ def _race(engine: Engine, calls: list[Callable[[], Answer]]) -> list[Answer]:
 class TestTwoClerks:
     def test_release_at_once_releases_once(self, caller: Caller, engine: Engine, db: Session, world: World) -> None:
         """Both releases wait for the run; the first releases it, the second is refused; one charge per bill."""
-        add_readings(db, world)
+        add_readings(db)
         billing(caller)
         calculate_all(caller)
         other = Caller(caller.dispatcher, counter="T0102")
@@ -71,7 +71,7 @@ class TestTwoClerks:
                                                 world: World) -> None:
         """A release and a calculation chunk at once: in either order the release finds the run calculating
         and is refused; the chunk's work stands."""
-        add_readings(db, world)
+        add_readings(db)
         billing(caller)
         assert calculate(caller, chunk_size=1).status == 200
         other = Caller(caller.dispatcher, counter="T0102")

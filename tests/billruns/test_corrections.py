@@ -31,7 +31,7 @@ LI_BILL = f"{PERIOD}-{LI_XIUYING}"
 @pytest.fixture
 def released(caller: Caller, db: Session, world: World) -> Caller:
     """The run released: 李秀英's bill of 53.80 yuan, 50.00 of it paid by her prepayment."""
-    add_readings(db, world)
+    add_readings(db)
     billing(caller)
     calculate_all(caller)
     assert caller.call("billrun.release_run", run_ref()).status == 200
@@ -48,7 +48,7 @@ class TestCorrectBill:
     def test_reverses_and_bills_again_at_the_new_price(self, released: Caller, db: Session, world: World) -> None:
         """A retroactive price from 2026-11-01 splits the period by days (6 + 22, largest remainder to the
         0.01 kWh): the old charge is reversed, what prepayment paid of it returns to 预收 and pays the new bill."""
-        add_version(db, world, "RES-FLAT", dt.date(2026, 11, 1), "0.6")
+        add_version(db, "RES-FLAT", dt.date(2026, 11, 1), "0.6")
         before = balance(db, world, LI_XIUYING)
         body = _correct(released)
         assert (body["reversed_bill_no"], body["reversed_fen"]) == (LI_BILL, 5380)
@@ -73,7 +73,7 @@ class TestCorrectBill:
 
     def test_needs_a_cosign(self, released: Caller, db: Session, world: World) -> None:
         """Without a supervisor's co-sign nothing is reversed."""
-        add_version(db, world, "RES-FLAT", dt.date(2026, 11, 1), "0.6")
+        add_version(db, "RES-FLAT", dt.date(2026, 11, 1), "0.6")
         refused(released, db, "billrun.correct_bill", {"bill_no": LI_BILL, "reason": "x"}, "COSIGN_REQUIRED")
 
     def test_unknown_bill(self, released: Caller, db: Session) -> None:
@@ -83,7 +83,7 @@ class TestCorrectBill:
 
     def test_bill_corrected_once(self, released: Caller, db: Session, world: World) -> None:
         """The original of a corrected bill is not corrected again: its correction is."""
-        add_version(db, world, "RES-FLAT", dt.date(2026, 11, 1), "0.6")
+        add_version(db, "RES-FLAT", dt.date(2026, 11, 1), "0.6")
         _correct(released)
         answer = refused(released, db, "billrun.correct_bill", {"bill_no": LI_BILL, "reason": "x"},
                          "BILL_ALREADY_CORRECTED", cosign=SUPER)
@@ -98,4 +98,4 @@ class TestCorrectBill:
         """A bill whose period has no readings (a factory bill) cannot be priced again."""
         answer = refused(released, db, "billrun.correct_bill", {"bill_no": f"202609-{ZHANG_WEI}", "reason": "x"},
                          "BILL_NOT_PRICEABLE", cosign=SUPER)
-        assert answer.params["anomalies"] == "no_reading"
+        assert answer.params["anomalies"] == "no_previous"

@@ -23,7 +23,7 @@ from tests.rpc_helpers import Caller
 @pytest.fixture
 def calculated(caller: Caller, db: Session, world: World) -> Caller:
     """The run of the book calculated (王芳 without readings), as the billing clerk."""
-    add_readings(db, world, skip=(WANG_FANG,))
+    add_readings(db, skip=(WANG_FANG,))
     billing(caller)
     calculate_all(caller)
     return caller
@@ -56,7 +56,7 @@ class TestRunRefusals:
 
     def test_releasing_while_calculating(self, caller: Caller, db: Session, world: World) -> None:
         """A run with chunks still to price cannot be released; the answer says how far it is."""
-        add_readings(db, world)
+        add_readings(db)
         billing(caller)
         assert calculate(caller, chunk_size=1).body["state"] == "calculating"
         answer = refused(caller, db, "billrun.release_run", run_ref(), "BILL_RUN_CALCULATING")
@@ -78,7 +78,7 @@ class TestRunRefusals:
 
     def test_not_a_billing_clerk(self, caller: Caller, db: Session, world: World) -> None:
         """A cashier may read bill lines but not calculate a run."""
-        add_readings(db, world)
+        add_readings(db)
         assert caller.login("cashier1").status == 200
         refused(caller, db, "billrun.calculate_run", run_ref(), "PERMISSION_DENIED")
 

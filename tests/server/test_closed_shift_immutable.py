@@ -203,6 +203,13 @@ ATTEMPTS: dict[str, list[Attempt]] = {
                                       "status": "actual", "values": {"total": "1234.50"}},
             cosign=("super2", password_for("super2"))), None),
     ],
+    # Allowed: a tariff version is master data of its own, not the shift's.
+    "tariff.add_version": [
+        ("a billing clerk adds a tariff version", lambda c: signed_in(c.dispatcher, "billing1").call(
+            "tariff.add_version", {"code": "RES-FLAT", "version": {
+                "effective_from": "2027-01-01", "energy_price": "0.55",
+                "late_fee": {"daily_permille_current": "1", "daily_permille_cross_year": "1"}}}), None),
+    ],
     # Opens a NEW shift; so it runs after every attempt that needs the cashier without an open shift.
     "shift.open_shift": [
         ("open again", lambda c: c.cashier.call("shift.open_shift", {"float_fen": 20_000}), None),

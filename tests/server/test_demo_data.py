@@ -280,7 +280,7 @@ class TestBooks:
         for bill in db.scalars(select(Bill).where(Bill.period.in_((202601, 202608))).order_by(Bill.id)):
             customer = customers[bill.customer_id]
             inputs = sources.gather(db, customer_id=customer.id, tariff_id=customer.tariff_id, period=bill.period)
-            priced = _price(inputs)
+            priced, _ = _price(inputs)
             assert priced is not None, bill.bill_no
             assert priced.total_fen == bill.amount_fen, bill.bill_no
             checked += 1

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from server.models.users import User
 from shared_models.roles import ROLE_PERMISSIONS, Role
 from shared_models.rpc import CONTRACT_VERSION, REGISTRY, load_all
+from tests.billruns.helpers import prepare_sample
 from tests.factories import World, password_for
 from tests.rpc_helpers import Answer, Caller
 from tests.server.attempt_helpers import refusals
@@ -77,6 +78,16 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "reading.enter_reading": {"asset_no": "0" * 22, "period": 202611, "read_on": "2026-11-20", "status": "actual",
                               "values": {"total": "1234.50"}},
     "reading.list_readings": {"customer_no": "3301000001"},
+    "billrun.list_runs": {},
+    "billrun.get_run": {"book_code": "T01-B001", "period": 202611},
+    "billrun.get_draft": {"book_code": "T01-B001", "period": 202611, "customer_no": "3301000001"},
+    "billrun.calculate_run": {"book_code": "T01-B001", "period": 202611},
+    "billrun.hold_bill": {"book_code": "T01-B001", "period": 202611, "customer_no": "3301000001", "reason": "矩阵测试"},
+    "billrun.release_bill": {"book_code": "T01-B001", "period": 202611, "customer_no": "3301000001"},
+    "billrun.recalculate_bill": {"book_code": "T01-B001", "period": 202611, "customer_no": "3301000001"},
+    "billrun.release_run": {"book_code": "T01-B001", "period": 202611},
+    "billrun.correct_bill": {"bill_no": "202611-3301000001", "reason": "矩阵测试"},
+    "bill.get_lines": {"bill_no": "202609-3301000001"},
 }
 
 #: Methods whose sample needs the caller's own open shift (and, after "pay", a receipt of theirs).
@@ -131,6 +142,7 @@ def test_permission_matrix(role: Role, method: str, caller: Caller, db: Session)
     rpc = REGISTRY[method]
     if rpc.permission in ROLE_PERMISSIONS[role]:
         params = _prepare(caller, method, params)
+        params = prepare_sample(caller, db, method, params)
     cosign = ("super2", password_for("super2")) if rpc.cosign is not None else None
     attempts = refusals(db)
     if method in REPLAYED_ONLY:

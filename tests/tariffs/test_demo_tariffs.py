@@ -96,9 +96,9 @@ class TestQuote:
             "period_from": "2026-03-01", "period_to": "2026-03-31", "total_kwh": "1000", "reactive_kvarh": "400",
             "max_demand_kw": "300", "tou_kwh": {"peak": "400", "flat": "300", "valley": "300"}},
             {"demand_basis": "contract_demand", "contract_demand_kw": "280", "capacity_kva": "630"})
-        basic = {line["kind"]: (line["quantity"], line["amount_fen"]) for line in bill["lines"]
+        basic = {line["kind"]: (Decimal(line["quantity"]), line["amount_fen"]) for line in bill["lines"]
                  if line["kind"].startswith("basic")}
-        assert basic == {"basic_demand": ("294.00", 999600), "basic_demand_over": ("6.00", 40800)}
+        assert basic == {"basic_demand": (Decimal(294), 999600), "basic_demand_over": (Decimal(6), 40800)}
         assert bill["power_factor"] == "0.93"
         assert sum(line["amount_fen"] for line in bill["lines"]) == bill["total_fen"]
 
@@ -137,6 +137,14 @@ class TestQuote:
         answer = cashier.call("tariff.quote_bill", {"tariff_code": "ZJ-LI-CAP-10KV", "usage": {
             "period_from": "2026-03-01", "period_to": "2026-03-31", "total_kwh": "1000", "reactive_kvarh": "1"}})
         assert (answer.status, answer.code, answer.params["refusal"]) == (422, "PRICING_REFUSED", "no_demand_basis")
+
+    def test_figures_beyond_a_bill(self, cashier: Caller) -> None:
+        """kWh and a price whose product no bill can hold is PRICING_REFUSED (out_of_range), not a server error."""
+        answer = cashier.call("tariff.quote_bill", {
+            "version": {"effective_from": "2026-01-01", "energy_price": "99999999999999999999", "late_fee": {
+                "daily_permille_current": "1", "daily_permille_cross_year": "1"}},
+            "usage": {"period_from": "2026-03-01", "period_to": "2026-03-31", "total_kwh": "99999999999.99"}})
+        assert (answer.status, answer.code, answer.params) == (422, "PRICING_REFUSED", {"refusal": "out_of_range"})
 
     def test_both_sources_refused(self, cashier: Caller) -> None:
         """A tariff code and an inline version together are refused."""

@@ -20,7 +20,7 @@ from server.errors import AppError
 from server.migrate import upgrade
 from server.models.audit import AuditRecord
 from server.models.customers import Tariff, TariffKind, TariffVersion
-from server.services.tariffs import versions_for
+from server.services.tariffs import billed_period_query, billed_to, version_ids_for, versions_for
 from shared_models.tariffs import TariffVersionDoc
 from tests.factories import World
 from tests.rpc_helpers import Caller
@@ -162,6 +162,35 @@ class TestAddVersion:
             422, "PRICE_NOT_DECIMAL", {"field": "version.energy_price"})
         assert _versions(db, "RES-FLAT") == before
 
+    @pytest.mark.parametrize(("more", "field"), [
+        ({"tou": {"pricing": "absolute", "prices": {"peak": "0.6", "valley": "0.3"}, "seasons": [
+            {"name": "全年", "months": list(range(1, 13)), "spans": [
+                {"start": "08:00", "end": "22:00", "period": "peak"},
+                {"start": "22:00", "end": "07:00", "period": "valley"}]}]}}, "version.tou.seasons.0"),
+        ({"tiers": {"cycle": "year", "thresholds_kwh": [4800, 2760], "increments": ["0", "0.05", "0.30"]}},
+         "version.tiers"),
+        ({"energy_price": "-0.1"}, "version"),
+        ({"effective_to": "2026-12-31"}, "version"),
+    ], ids=["tou-not-24h", "tiers-not-increasing", "negative-price", "ends-before-start"])
+    def test_bad_document_is_refused(self, clerk: Caller, db: Session, more: dict[str, Any], field: str) -> None:
+        """A TOU day not covering 24 h, tiers that do not increase, a negative price or an end before the start
+        is INVALID_REQUEST naming where; nothing is written."""
+        before = _versions(db, "RES-FLAT")
+        answer = clerk.call("tariff.add_version", {"code": "RES-FLAT", "version": _version("2027-01-01", **more)})
+        assert (answer.status, answer.code) == (422, "INVALID_REQUEST")
+        assert answer.params["field"] == field
+        assert _versions(db, "RES-FLAT") == before
+        assert _changes(db) == []
+
+    @pytest.mark.parametrize("price", ["100000000", "0.1234567"])
+    def test_price_the_row_cannot_hold(self, clerk: Caller, db: Session, price: str) -> None:
+        """An energy price beyond the version row's NUMERIC(14, 6) is refused (out_of_range); nothing written."""
+        before = _versions(db, "RES-FLAT")
+        answer = clerk.call("tariff.add_version", {"code": "RES-FLAT", "version": _version("2027-01-01", price)})
+        assert (answer.status, answer.code, answer.params) == (
+            422, "INVALID_REQUEST", {"field": "version.energy_price", "problem": "out_of_range"})
+        assert _versions(db, "RES-FLAT") == before
+
     def test_unknown_code(self, clerk: Caller, db: Session) -> None:
         """A version for an unknown code is TARIFF_NOT_FOUND and writes nothing."""
         answer = clerk.call("tariff.add_version", {"code": "NO-SUCH", "version": _version("2027-01-01")})
@@ -196,6 +225,9 @@ class TestVersionsFor:
             (dt.date(2027, 1, 1), None, Decimal("0.558")),
         ]
         assert all(isinstance(d, TariffVersionDoc) for d in docs)
+        with_ids = version_ids_for(db, tariff_id, dt.date(2026, 12, 15), dt.date(2027, 1, 14))
+        assert [doc for _, doc in with_ids] == docs
+        assert with_ids[0][0] == world.tariffs["RES-FLAT"].version_id
         inside = versions_for(db, tariff_id, dt.date(2027, 2, 1), dt.date(2027, 2, 28))
         assert [d.effective_from for d in inside] == [dt.date(2027, 1, 1)]
 
@@ -242,3 +274,17 @@ class TestMigration:
         finally:
             drop_database(admin_url=pg.admin_url, name=name)
 
+
+
+
+class TestBilledToPlan:
+    def test_newest_period_by_index(self, db: Session, world: World) -> None:
+        """The last billed day of a tariff is read per version from ix_bills_tariff_version_period, not by
+        scanning the bills (with sequential scans off, the plan still finds it: the statement can use it)."""
+        tariff_id = world.tariffs["RES-FLAT"].tariff_id
+        assert billed_to(db, tariff_id) == dt.date(2026, 10, 31)
+        db.execute(text("SET LOCAL enable_seqscan = off"))
+        sql = str(billed_period_query(tariff_id).compile(db.get_bind(), compile_kwargs={"literal_binds": True}))
+        plan = "\n".join(str(r[0]) for r in db.execute(text("EXPLAIN " + sql)))
+        assert "ix_bills_tariff_version_period" in plan, plan
+        assert "Seq Scan on bills" not in plan, plan

@@ -38,12 +38,12 @@ from tests.ui.live_client import (
 from tests.ui.live_helpers import live_client
 
 SCREENS = {
-    Role.CASHIER: ["account", "shift", "desk", "settlement", "outbox"],
-    Role.METER_READER: ["account", "customer"],
-    Role.SUPERVISOR: ["account", "shift", "desk", "settlement", "outbox", "audit"],
-    Role.BILLING_CLERK: ["account", "customer"],
-    Role.BUSINESS_CLERK: ["account", "customer"],
-    Role.ADMIN: ["account", "customer", "users", "audit"],
+    Role.CASHIER: ["account", "shift", "desk", "settlement", "outbox", "tariffs", "calculator"],
+    Role.METER_READER: ["account", "customer", "tariffs", "calculator"],
+    Role.SUPERVISOR: ["account", "shift", "desk", "settlement", "outbox", "tariffs", "calculator", "audit"],
+    Role.BILLING_CLERK: ["account", "customer", "tariffs", "calculator"],
+    Role.BUSINESS_CLERK: ["account", "customer", "tariffs", "calculator"],
+    Role.ADMIN: ["account", "customer", "tariffs", "calculator", "users", "audit"],
 }
 
 
@@ -81,7 +81,7 @@ class TestScreensPerRole:
         """An administrator's navigation reads in Chinese, and the first working screen opens."""
         window = sign_in_live(qtbot, make_live_app(locale="zh_CN"), "admin1")
         titles = [window.nav_list.item(row).text() for row in range(window.nav_list.count())]
-        assert titles == ["我的账号", "客户查询", "用户管理", "审计日志"]
+        assert titles == ["我的账号", "客户查询", "电价", "测算电费", "用户管理", "审计日志"]
         assert window.stack.currentWidget() is window.screen_widget("customer")
         qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)
 

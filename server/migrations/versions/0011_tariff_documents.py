@@ -7,6 +7,9 @@
 * ``tariff_versions.effective_to`` — the version's last day (NULL while it is the open, current one); filled
   for existing rows as the day before the tariff's next version.
 * ``tariff_versions.kind`` takes the shapes of a document (tiered, tou, tiered_tou, two_part).
+* ``ix_bills_tariff_version_period`` — the newest billed period of each version in one index probe: a new
+  version must start after the last day a released bill of its tariff priced (``tariff.add_version``,
+  ``tariff.get_tariff``), which would otherwise read every bill.
 
 ``price_per_kwh`` and the late-fee columns stay, filled from the document (energy price and ``late_fee``):
 the counter's open-bills statement reads the late-fee rule of a bill's version through them.
@@ -69,11 +72,13 @@ def upgrade() -> None:
                                "effective_to IS NULL OR effective_to >= effective_from")
     op.drop_constraint(op.f("ck_tariff_versions_tariffkind"), "tariff_versions", type_="check")
     op.create_check_constraint(op.f("ck_tariff_versions_tariffkind"), "tariff_versions", f"kind IN ({_KINDS})")
+    op.create_index("ix_bills_tariff_version_period", "bills", ["tariff_version_id", "period"])
     op.execute("COMMENT ON COLUMN tariff_versions.doc IS "
                "'The version''s TariffVersionDoc (shared_models.tariffs): the source of truth for pricing.'")
 
 
 def downgrade() -> None:
+    op.drop_index("ix_bills_tariff_version_period", table_name="bills")
     op.drop_constraint(op.f("ck_tariff_versions_tariffkind"), "tariff_versions", type_="check")
     op.execute("UPDATE tariff_versions SET kind = 'flat'")
     op.create_check_constraint(op.f("ck_tariff_versions_tariffkind"), "tariff_versions", "kind IN ('flat')")

@@ -4,11 +4,12 @@
 (the working area a run writes and the clerk reviews; replaced on recalculation, so not append-only). The
 released books gain what priced them: ``bills.bill_run_id``, a 退补 correction's ``corrects_bill_id`` and
 reason (one bill per customer and period now holds for original bills only), and on ``bill_lines`` the
-version, day split, tier, TOU period and fund of each line, all nullable so the rows written before stay
+version, day split, tier, TOU period, fund and part of a monthly charge of each line (and an exact
+quantity), all nullable so the rows written before stay
 valid. The ledger gets the ``prepayment_transfer`` kind (预收转实收 and back).
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-06 18:00:00
 """
 
@@ -19,10 +20,13 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0012"
-down_revision = "0011"
+down_revision = "0011"  # chained after the merged wt-tariffs (the integrator orders 0010 → 0011 → 0012)
 branch_labels = None
 depends_on = None
 
+_LINE_COLUMNS = (("version_from", sa.Date()), ("days_from", sa.Date()), ("days_to", sa.Date()),
+                 ("tier", sa.Integer()), ("tou_period", sa.String(length=16)), ("fund_code", sa.String(length=32)),
+                 ("days_charged", sa.Integer()), ("days_basis", sa.Integer()))
 _KINDS_BEFORE = ("charge", "late_fee", "payment", "reversal", "adjustment")
 _KINDS_AFTER = (*_KINDS_BEFORE, "prepayment_transfer")
 
@@ -69,10 +73,11 @@ def upgrade() -> None:
     op.drop_constraint(op.f("uq_bills_customer_id"), "bills", type_="unique")
     op.create_index("uq_bills_customer_period_original", "bills", ["customer_id", "period"], unique=True,
                     postgresql_where=sa.text("corrects_bill_id IS NULL"))
-    for name, type_ in (("version_from", sa.Date()), ("days_from", sa.Date()), ("days_to", sa.Date()),
-                        ("tier", sa.Integer()), ("tou_period", sa.String(length=16)),
-                        ("fund_code", sa.String(length=32))):
+    for name, type_ in _LINE_COLUMNS:
         op.add_column("bill_lines", sa.Column(name, type_, nullable=True))
+    # A priced line's quantity is exact (105 % of a contract demand carries four places): widen it.
+    op.alter_column("bill_lines", "quantity", type_=sa.Numeric(18, 6), existing_type=sa.Numeric(16, 2),
+                    existing_nullable=False)
     op.create_table(
         "bill_drafts",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=False), nullable=False),
@@ -119,8 +124,10 @@ def upgrade() -> None:
         sa.Column("tou_period", sa.String(length=16), nullable=True),
         sa.Column("fund_code", sa.String(length=32), nullable=True),
         sa.Column("fund_name", sa.String(length=64), nullable=True),
-        sa.Column("quantity", sa.Numeric(16, 2), nullable=False),
+        sa.Column("quantity", sa.Numeric(18, 6), nullable=False),
         sa.Column("unit_price", sa.Numeric(14, 6), nullable=False),
+        sa.Column("days_charged", sa.Integer(), nullable=True),
+        sa.Column("days_basis", sa.Integer(), nullable=True),
         sa.Column("amount_fen", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(["draft_id"], ["bill_drafts.id"], name=op.f("fk_bill_draft_lines_draft_id_bill_drafts"),
                                 ondelete="CASCADE"),
@@ -137,7 +144,9 @@ def downgrade() -> None:
     op.drop_table("bill_draft_lines")
     op.drop_index("ix_bill_drafts_run_held", table_name="bill_drafts")
     op.drop_table("bill_drafts")
-    for name in ("fund_code", "tou_period", "tier", "days_to", "days_from", "version_from"):
+    op.alter_column("bill_lines", "quantity", type_=sa.Numeric(16, 2), existing_type=sa.Numeric(18, 6),
+                    existing_nullable=False)
+    for name, _type in reversed(_LINE_COLUMNS):
         op.drop_column("bill_lines", name)
     op.drop_index("uq_bills_customer_period_original", table_name="bills")
     op.create_unique_constraint(op.f("uq_bills_customer_id"), "bills", ["customer_id", "period"])
