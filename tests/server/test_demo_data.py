@@ -46,6 +46,7 @@ from shared_models.methods.billruns import RunState
 from shared_models.roles import Role
 from shared_models.rules.hall_time import HALL_TZ
 from shared_models.rules.late_fees import LateFeeRule
+from tests.billruns.bulk_compare import differences
 from tests.reaper import owned_temp_dir
 
 CUSTOMERS = 120
@@ -285,6 +286,18 @@ class TestBooks:
             assert priced.total_fen == bill.amount_fen, bill.bill_no
             checked += 1
         assert checked > CUSTOMERS
+
+    def test_bulk_path_equals_one_by_one(self, db: Session) -> None:
+        """Over every book and a released and the pending period, the bill run's bulk path gives each customer
+        the one-by-one path's inputs, anomalies (of every kind, pricing refusals included) and priced bill."""
+        books = sorted(set(db.scalars(select(Customer.book_code))))
+        compared = 0
+        for book in books:
+            for period in (202608, 202610):
+                count, diffs = differences(db, book_code=book, period=period)
+                assert diffs == [], (book, period)
+                compared += count
+        assert compared >= 2 * CUSTOMERS
 
     def test_anomalies_of_each_kind(self, db: Session) -> None:
         """The drafts carry the deliberate anomalies; the pending run has some; a meter was changed (换表)."""
