@@ -15,12 +15,19 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
-from server.readings.consumption import Consumption, ConsumptionError
+from server.readings.consumption import (
+    Consumption,
+    ConsumptionError,
+    ConsumptionHistory,
+    MeterSpec,
+    ReadingPoint,
+    chain_key,
+)
 from shared_models.methods.readings import (
     TOU_REGISTERS,
     Anomaly,
@@ -193,3 +200,52 @@ def _register_checks(consumption: Consumption, data: CheckInput, limits: Thresho
             found.append(Anomaly(code=AnomalyCode.LOW_POWER_FACTOR, figures={
                 "power_factor": str(cos_phi), "standard": str(data.power_factor_standard)}))
     return found
+
+
+class _Totals(Mapping[int, Decimal]):
+    """Total kWh of a customer's periods, computed only for the periods a check asks for (a period whose
+    consumption cannot be computed is missing)."""
+
+    def __init__(self, history: ConsumptionHistory, periods: Sequence[int]) -> None:
+        self._history = history
+        self._periods = periods
+
+    def __getitem__(self, period: int) -> Decimal:
+        if period not in self._periods:
+            raise KeyError(period)
+        try:
+            return self._history.consumption(period).usage().total_kwh
+        except ConsumptionError:
+            raise KeyError(period) from None
+
+    def __iter__(self) -> Iterator[int]:
+        return (p for p in self._periods if p in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def period_anomalies(*, meters: Sequence[MeterSpec], readings: Sequence[ReadingPoint], period: int,
+                     book: BookWindow | None = None, limits: Thresholds = DEFAULT_THRESHOLDS,
+                     contract_demand_kw: Decimal | None = None, power_factor_standard: Decimal | None = None,
+                     reading: ReadingPoint | None = None) -> list[Anomaly]:
+    """The anomalies of a customer's ``period`` from its meters and current readings (what a bill run's review
+    shows): the checks of the period's regular reading (or ``reading``), against the earlier periods' totals.
+    A period nobody read gives ``NO_PREVIOUS``."""
+    if reading is None:
+        in_period = [r for r in readings if r.period == period]
+        if not in_period:
+            return [Anomaly(code=AnomalyCode.NO_PREVIOUS, figures={"period": str(period)})]
+        regular = [r for r in in_period if r.status is not ReadingStatus.METER_CHANGED] or in_period
+        reading = max(regular, key=chain_key)
+    history = ConsumptionHistory(meters, readings)
+    try:
+        found: Consumption | ConsumptionError = history.consumption(period)
+    except ConsumptionError as exc:
+        found = exc
+    earlier = sorted({r.period for r in readings if r.period < period})
+    multiplier = next((m.multiplier for m in meters if m.meter_id == reading.meter_id), 1)
+    return check_reading(CheckInput(
+        period=period, read_on=reading.read_on, status=reading.status, source=reading.source, consumption=found,
+        history=_Totals(history, earlier), multiplier=multiplier, book=book, contract_demand_kw=contract_demand_kw,
+        power_factor_standard=power_factor_standard), limits)

@@ -23,13 +23,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final
 
-from shared_models.methods.readings import TOU_REGISTERS, AnomalyCode, ReadingStatus, Register
+from shared_models.methods.readings import TOU_REGISTERS, AnomalyCode, ReadingSource, ReadingStatus, Register
 from shared_models.pricing import Usage
 
 _ZERO: Final = Decimal(0)
 _CENT: Final = Decimal("0.01")
 #: Registers whose consumption is a difference of two readings (demand is read as it is).
 ENERGY_REGISTERS: Final = frozenset(set(Register) - {Register.DEMAND})
+_ORDER: Final = {r: i for i, r in enumerate(Register)}
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class MeterSpec:
     registers: frozenset[Register]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: a reading is found in its chain by itself, not by equal fields
 class ReadingPoint:
     """One current reading of a meter (register values as read, not multiplied)."""
 
@@ -55,6 +56,7 @@ class ReadingPoint:
     rollover_confirmed: bool = False
     #: A new meter's start reading (status 换表): the old meter's final reading.
     old_final_id: int | None = None
+    source: ReadingSource = ReadingSource.HANDHELD
 
     @property
     def is_start(self) -> bool:
@@ -116,7 +118,7 @@ def _difference(meter: MeterSpec, previous: ReadingPoint, current: ReadingPoint
     """kWh per register between two readings with values (× multiplier), demand as read × multiplier."""
     kwh: dict[Register, Decimal] = {}
     rolled: list[Register] = []
-    for register in sorted(meter.registers & current.values.keys(), key=list(Register).index):
+    for register in sorted(meter.registers & current.values.keys(), key=_ORDER.__getitem__):
         value = current.values[register]
         if register is Register.DEMAND:
             kwh[register] = (value * meter.multiplier).quantize(_CENT)
@@ -143,14 +145,19 @@ def _add(a: Mapping[Register, Decimal], b: Mapping[Register, Decimal]) -> dict[R
     return out
 
 
-class _History:
-    """The current readings of a customer's meters, and each period's consumption computed once."""
+def chain_key(r: ReadingPoint) -> tuple[int, bool, dt.date, int]:
+    """A meter's readings in order: by period, a new meter's start first in its period, then by date and id."""
+    return r.period, not r.is_start, r.read_on, r.reading_id
+
+
+class ConsumptionHistory:
+    """The current readings of a customer's meters, and each period's consumption computed once (on demand)."""
 
     def __init__(self, meters: Sequence[MeterSpec], readings: Sequence[ReadingPoint]) -> None:
         self.meters = {m.meter_id: m for m in meters}
         self.by_id = {r.reading_id: r for r in readings}
         chains: dict[int, list[ReadingPoint]] = {}
-        for r in sorted(readings, key=lambda r: (r.period, not r.is_start, r.read_on, r.reading_id)):
+        for r in sorted(readings, key=chain_key):
             chains.setdefault(r.meter_id, []).append(r)
         self.chains = chains
         self.done: dict[int, Consumption] = {}
@@ -167,6 +174,7 @@ class _History:
         return chain[:chain.index(reading)]
 
     def consumption(self, period: int) -> Consumption:
+        """The consumption of ``period`` (see :func:`consumption_for`)."""
         found = self.done.get(period)
         if found is None:
             found = self.done[period] = self._compute(period)
@@ -244,6 +252,30 @@ class _History:
                            rollovers=rollovers)
 
 
+def _plain(meters: Sequence[MeterSpec], readings: Sequence[ReadingPoint], period: int) -> Consumption | None:
+    """The common case in one pass, without building the history: one meter, one regular reading with values in
+    the period, and the reading before it with values too. None when the case is any other."""
+    if len(meters) != 1:
+        return None
+    current: ReadingPoint | None = None
+    previous: ReadingPoint | None = None
+    for r in readings:
+        if r.period == period:
+            if current is not None or r.status is ReadingStatus.METER_CHANGED:
+                return None
+            current = r
+        elif r.period < period and (previous is None or chain_key(r) > chain_key(previous)):
+            previous = r
+    if current is None or previous is None or not current.values or not previous.values or previous.is_final:
+        return None
+    meter = meters[0]
+    if current.meter_id != meter.meter_id or previous.meter_id != meter.meter_id:
+        return None
+    kwh, rollovers = _difference(meter, previous, current)
+    return Consumption(period=period, period_from=previous.read_on + dt.timedelta(days=1),
+                       period_to=current.read_on, kwh=kwh, rollovers=rollovers)
+
+
 def consumption_for(*, meters: Sequence[MeterSpec], readings: Sequence[ReadingPoint], period: int) -> Consumption:
     """The consumption of ``period`` (``YYYYMM``) of one customer from the current readings of its meters.
 
@@ -251,7 +283,8 @@ def consumption_for(*, meters: Sequence[MeterSpec], readings: Sequence[ReadingPo
     Raises :class:`ConsumptionError` when it cannot be computed (no earlier reading, an unconfirmed value below
     the previous one, an estimate larger than what the next read shows).
     """
-    return _History(meters, readings).consumption(period)
+    plain = _plain(meters, readings, period)
+    return plain if plain is not None else ConsumptionHistory(meters, readings).consumption(period)
 
 
 def usage_for(*, meters: Sequence[MeterSpec], readings: Sequence[ReadingPoint], period: int) -> Usage:

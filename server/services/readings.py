@@ -18,7 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Exists, exists, select
+from sqlalchemy import BigInteger, Exists, any_, bindparam, exists, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -27,10 +28,12 @@ from server.errors import AppError
 from server.models.customers import Customer, Meter
 from server.models.readings import AnomalyThreshold, Reading, ReadingBook
 from server.models.users import User
-from server.readings.anomalies import DEFAULT_THRESHOLDS, BookWindow, CheckInput, Thresholds, check_reading
+from server.readings import anomalies as checks
+from server.readings.anomalies import DEFAULT_THRESHOLDS, BookWindow, Thresholds
 from server.readings.consumption import (
     Consumption,
     ConsumptionError,
+    ConsumptionHistory,
     MeterSpec,
     ReadingPoint,
     consumption_for,
@@ -40,7 +43,6 @@ from shared_models.methods.customers import CustomerCategory, CustomerStatus
 from shared_models.methods.readings import (
     WITHOUT_VALUES,
     Anomaly,
-    AnomalyCode,
     EnterReadingRequest,
     ListReadingsRequest,
     MeterView,
@@ -52,6 +54,9 @@ from shared_models.methods.readings import (
 )
 from shared_models.pricing import Usage
 from shared_models.rules.hall_time import business_date
+
+_ID_ARRAY = ARRAY(BigInteger)
+
 
 # --- what the bill runs read ---------------------------------------------------------------------------------
 
@@ -65,7 +70,7 @@ def reading_point(row: Reading) -> ReadingPoint:
     """The arithmetic's view of a reading row."""
     return ReadingPoint(reading_id=row.id, meter_id=row.meter_id, period=row.period, read_on=row.read_on,
                         status=row.status, values=row.values(), rollover_confirmed=row.rollover_confirmed,
-                        old_final_id=row.old_final_id)
+                        old_final_id=row.old_final_id, source=row.source)
 
 
 def _superseded() -> Exists:
@@ -92,10 +97,12 @@ def customer_histories(session: Session, customer_ids: Sequence[int], *, since_p
                        ) -> dict[int, tuple[list[MeterSpec], list[ReadingPoint]]]:
     """The meters and current readings of many customers in two statements (a bill run over a book), by customer
     id; ``since_period`` leaves out older readings (a period's consumption needs its previous reading, and the
-    same month last year for the checks: 13 months back is enough unless estimates run longer)."""
+    same month last year for the checks: 13 months back is enough unless estimates run longer). The ids travel as
+    one array parameter, so a whole book fits in one call."""
     meters = session.execute(
         select(Meter.id, Meter.customer_id, Meter.multiplier, Meter.digits, Meter.registers)
-        .where(Meter.customer_id.in_(list(customer_ids))).order_by(Meter.customer_id, Meter.id)).all()
+        .where(Meter.customer_id == any_(bindparam("ids", list(customer_ids), type_=_ID_ARRAY)))
+        .order_by(Meter.customer_id, Meter.id)).all()
     out: dict[int, tuple[list[MeterSpec], list[ReadingPoint]]] = {}
     owner: dict[int, int] = {}
     for meter_id, customer_id, multiplier, digits, registers in meters:
@@ -107,15 +114,17 @@ def customer_histories(session: Session, customer_ids: Sequence[int], *, since_p
         return out
     columns = [getattr(Reading, r.value) for r in Register]
     stmt = (select(Reading.id, Reading.meter_id, Reading.period, Reading.read_on, Reading.status,
-                   Reading.rollover_confirmed, Reading.old_final_id, *columns)
-            .where(Reading.meter_id.in_(list(owner)), ~_superseded()).order_by(Reading.meter_id, Reading.period))
+                   Reading.rollover_confirmed, Reading.old_final_id, Reading.source, *columns)
+            .where(Reading.meter_id == any_(bindparam("meter_ids", list(owner), type_=_ID_ARRAY)), ~_superseded())
+            .order_by(Reading.meter_id, Reading.period))
     if since_period is not None:
         stmt = stmt.where(Reading.period >= since_period)
     for row in session.execute(stmt):
-        values = {r: v for r, v in zip(Register, row[7:], strict=True) if v is not None}
+        values = {r: v for r, v in zip(Register, row[8:], strict=True) if v is not None}
         out[owner[row.meter_id]][1].append(ReadingPoint(
             reading_id=row.id, meter_id=row.meter_id, period=row.period, read_on=row.read_on, status=row.status,
-            values=values, rollover_confirmed=row.rollover_confirmed, old_final_id=row.old_final_id))
+            values=values, rollover_confirmed=row.rollover_confirmed, old_final_id=row.old_final_id,
+            source=row.source))
     return out
 
 
@@ -153,54 +162,39 @@ class _Checker:
 
     def __init__(self, session: Session, customer: Customer, meters: Sequence[MeterSpec],
                  readings: Sequence[ReadingPoint], terms: CustomerTermsForChecks | None = None) -> None:
-        self.meters = {m.meter_id: m for m in meters}
-        self.specs = list(meters)
+        self.meters = list(meters)
         self.readings = list(readings)
+        self.by_id = {r.reading_id: r for r in readings}
         self.terms = terms or CustomerTermsForChecks()
         self.limits = thresholds_for(session, customer.category)
         self.book = book_window(session, customer.book_code)
-        self._done: dict[int, Consumption | ConsumptionError] = {}
+        self.history = ConsumptionHistory(meters, readings)
 
     def consumption(self, period: int) -> Consumption | ConsumptionError:
-        found = self._done.get(period)
-        if found is None:
-            try:
-                found = consumption_for(meters=self.specs, readings=self.readings, period=period)
-            except ConsumptionError as exc:
-                found = exc
-            self._done[period] = found
-        return found
-
-    def history(self, before: int) -> dict[int, Decimal]:
-        """Total kWh of the periods before ``before`` that could be computed."""
-        out: dict[int, Decimal] = {}
-        for period in sorted({r.period for r in self.readings if r.period < before}):
-            found = self.consumption(period)
-            if isinstance(found, Consumption):
-                out[period] = found.usage().total_kwh
-        return out
+        try:
+            return self.history.consumption(period)
+        except ConsumptionError as exc:
+            return exc
 
     def anomalies(self, row: Reading) -> list[Anomaly]:
-        meter = self.meters[row.meter_id]
-        return check_reading(CheckInput(
-            period=row.period, read_on=row.read_on, status=row.status, source=row.source,
-            consumption=self.consumption(row.period), history=self.history(row.period), multiplier=meter.multiplier,
-            book=self.book, contract_demand_kw=self.terms.contract_demand_kw,
-            power_factor_standard=self.terms.power_factor_standard), self.limits)
+        return checks.period_anomalies(
+            meters=self.meters, readings=self.readings, period=row.period, book=self.book, limits=self.limits,
+            contract_demand_kw=self.terms.contract_demand_kw, power_factor_standard=self.terms.power_factor_standard,
+            reading=self.by_id.get(row.id) or reading_point(row))
 
 
 def period_anomalies(*, session: Session, customer_id: int, period: int,
                      terms: CustomerTermsForChecks | None = None) -> list[Anomaly]:
-    """The anomalies of a customer's current reading(s) of a period (a bill run's review shows them); the meter's
-    first reading and a period without a reading give ``NO_PREVIOUS``."""
+    """The anomalies of a customer's current reading(s) of a period (a bill run's review shows them), with the
+    category's thresholds and the book's window; a period nobody read gives ``NO_PREVIOUS``. For a whole book,
+    :func:`customer_histories` and :func:`server.readings.anomalies.period_anomalies` do the same in bulk."""
     customer = session.get_one(Customer, customer_id)
     meters, readings = customer_history(session, customer_id)
-    rows = [r for r in current_readings(session, (m.meter_id for m in meters)) if r.period == period]
-    if not rows:
-        return [Anomaly(code=AnomalyCode.NO_PREVIOUS, figures={"period": str(period)})]
-    checker = _Checker(session, customer, meters, readings, terms)
-    regular = [r for r in rows if r.status is not ReadingStatus.METER_CHANGED] or rows
-    return checker.anomalies(regular[-1])
+    terms = terms or CustomerTermsForChecks()
+    return checks.period_anomalies(
+        meters=meters, readings=readings, period=period, book=book_window(session, customer.book_code),
+        limits=thresholds_for(session, customer.category), contract_demand_kw=terms.contract_demand_kw,
+        power_factor_standard=terms.power_factor_standard)
 
 
 # --- the RPCs ------------------------------------------------------------------------------------------------
@@ -337,7 +331,7 @@ def enter_reading(*, ctx: CallContext, req: EnterReadingRequest) -> ReadingView:
     others = [reading_point(r) for r in current if r is not corrected]
     new_point = ReadingPoint(reading_id=0, meter_id=meter.id, period=req.period, read_on=req.read_on,
                              status=req.status, values=req.register_values(), rollover_confirmed=req.rollover_confirmed,
-                             old_final_id=req.old_final_reading_id)
+                             old_final_id=req.old_final_reading_id, source=req.source)
     _check_previous(req, meter, others, new_point)
     ctx.session.add(row)
     try:

@@ -12,10 +12,11 @@ from server.readings.anomalies import (
     CheckInput,
     Thresholds,
     check_reading,
+    period_anomalies,
     power_factor,
     previous_period,
 )
-from server.readings.consumption import Consumption, ConsumptionError
+from server.readings.consumption import Consumption, ConsumptionError, MeterSpec, ReadingPoint
 from shared_models.methods.readings import Anomaly, AnomalyCode, ReadingSource, ReadingStatus, Register
 
 D = Decimal
@@ -173,3 +174,40 @@ class TestChecks:
     def test_first_reading(self) -> None:
         """A meter's first reading says there is nothing to compare with."""
         assert codes(check(ConsumptionError(AnomalyCode.NO_PREVIOUS, period="202610"))) == [AnomalyCode.NO_PREVIOUS]
+
+
+class TestPeriodAnomalies:
+    """The checks of a customer's period straight from its meters and current readings (a bill run in bulk)."""
+
+    @staticmethod
+    def point(reading_id: int, period: int, total: str | None, *, source: ReadingSource = ReadingSource.HANDHELD,
+              status: ReadingStatus = ReadingStatus.ACTUAL) -> ReadingPoint:
+        return ReadingPoint(reading_id=reading_id, meter_id=1, period=period,
+                            read_on=dt.date(period // 100, period % 100, 15), status=status,
+                            values={} if total is None else {Register.TOTAL: D(total)}, source=source)
+
+    def test_rise_against_last_year_and_manual(self) -> None:
+        """The earlier periods' totals come from the same readings; the reading's source is flagged."""
+        p = self.point
+        readings = [p(1, 202509, "0"), p(2, 202510, "100"), p(3, 202608, "700"), p(4, 202609, "950"),
+                    p(5, 202610, "1250", source=ReadingSource.MANUAL)]
+        meters = [MeterSpec(meter_id=1, multiplier=1, digits=6, registers=frozenset({Register.TOTAL}))]
+        found = period_anomalies(meters=meters, readings=readings, period=202610)
+        assert found == [Anomaly(code=AnomalyCode.MANUAL_ENTRY, figures={"source": "manual"}),
+                         Anomaly(code=AnomalyCode.RISE_VS_LAST_YEAR, figures={
+                             "kwh": "300.00", "last_year_kwh": "100.00", "change_pct": "200.0", "limit_pct": "50.0"})]
+
+    def test_zero_streak_over_an_estimate(self) -> None:
+        """Zero periods in a row, one of them a closed door billed as the zero before it."""
+        p = self.point
+        readings = [p(1, 202607, "50"), p(2, 202608, "50"), p(3, 202609, None, status=ReadingStatus.NO_ACCESS),
+                    p(4, 202610, "50")]
+        meters = [MeterSpec(meter_id=1, multiplier=1, digits=6, registers=frozenset({Register.TOTAL}))]
+        assert period_anomalies(meters=meters, readings=readings, period=202610) == [
+            Anomaly(code=AnomalyCode.ZERO_STREAK, figures={"count": "3"})]
+
+    def test_unread_period(self) -> None:
+        """A period nobody read."""
+        meters = [MeterSpec(meter_id=1, multiplier=1, digits=6, registers=frozenset({Register.TOTAL}))]
+        assert period_anomalies(meters=meters, readings=[self.point(1, 202609, "5")], period=202610) == [
+            Anomaly(code=AnomalyCode.NO_PREVIOUS, figures={"period": "202610"})]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from server.readings.consumption import (
     ConsumptionError,
+    ConsumptionHistory,
     MeterSpec,
     ReadingPoint,
     consumption_for,
@@ -239,3 +240,7 @@ class TestUsage:
         m = meter(multiplier=multiplier, digits=6)
         kwh = sum((usage_for(meters=[m], readings=readings, period=p).total_kwh for p in periods[1:]), D(0))
         assert kwh == D(total) / 100 * multiplier
+        # the one-pass path of the common case gives what the full history gives
+        for p in periods[1:]:
+            full = ConsumptionHistory([m], readings).consumption(p)
+            assert consumption_for(meters=[m], readings=readings, period=p) == full
