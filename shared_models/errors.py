@@ -92,6 +92,31 @@ class ErrorCode(StrEnum):
     OFFLINE_SIGN_IN_UNKNOWN = "OFFLINE_SIGN_IN_UNKNOWN"
     OFFLINE_SIGN_IN_EXPIRED = "OFFLINE_SIGN_IN_EXPIRED"
     OFFLINE_SIGN_IN_LOCKED = "OFFLINE_SIGN_IN_LOCKED"
+    # billrun (issue 12): bill runs, drafts, release, 退补
+    BOOK_NOT_FOUND = "BOOK_NOT_FOUND"
+    BILL_RUN_NOT_FOUND = "BILL_RUN_NOT_FOUND"
+    BILL_RUN_RELEASED = "BILL_RUN_RELEASED"
+    BILL_RUN_ALREADY_RELEASED = "BILL_RUN_ALREADY_RELEASED"
+    BILL_RUN_CALCULATING = "BILL_RUN_CALCULATING"
+    BILL_DRAFT_NOT_FOUND = "BILL_DRAFT_NOT_FOUND"
+    BILL_DRAFT_HELD = "BILL_DRAFT_HELD"
+    BILL_DRAFT_NOT_HELD = "BILL_DRAFT_NOT_HELD"
+    BILL_DRAFT_RELEASED = "BILL_DRAFT_RELEASED"
+    BILL_DRAFT_NOT_PRICED = "BILL_DRAFT_NOT_PRICED"
+    BILL_NOT_FOUND = "BILL_NOT_FOUND"
+    BILL_ALREADY_CORRECTED = "BILL_ALREADY_CORRECTED"
+    BILL_NOT_PRICEABLE = "BILL_NOT_PRICEABLE"
+    CORRECTION_CHANGES_NOTHING = "CORRECTION_CHANGES_NOTHING"
+    # tariffs (issue 12, helper "tariffs")
+    TARIFF_NOT_FOUND = "TARIFF_NOT_FOUND"
+    TARIFF_VERSION_OVERLAP = "TARIFF_VERSION_OVERLAP"
+    TARIFF_VERSION_GAP = "TARIFF_VERSION_GAP"
+    TARIFF_VERSION_BILLED = "TARIFF_VERSION_BILLED"
+    TARIFF_NO_VERSION = "TARIFF_NO_VERSION"
+    #: A price, rate or kWh sent as a JSON number instead of a decimal string ("0.538").
+    PRICE_NOT_DECIMAL = "PRICE_NOT_DECIMAL"
+    #: ``server.pricing.price`` cannot price the period (``refusal``: a ``PricingRefusal`` value, and its figures).
+    PRICING_REFUSED = "PRICING_REFUSED"
     # readings (helper "readings", issue 12): meter readings per register, entry and correction
     METER_NOT_FOUND = "METER_NOT_FOUND"
     #: The meter was removed (``removed_on``): only its final 换表 reading up to that day is taken.
@@ -113,31 +138,6 @@ class ErrorCode(StrEnum):
     READING_PERIOD_INVALID = "READING_PERIOD_INVALID"
     #: Register values for a reading of a closed door (门闭) or a broken meter (表坏).
     READING_VALUES_NOT_EXPECTED = "READING_VALUES_NOT_EXPECTED"
-    # tariffs (issue 12, helper "tariffs")
-    TARIFF_NOT_FOUND = "TARIFF_NOT_FOUND"
-    TARIFF_VERSION_OVERLAP = "TARIFF_VERSION_OVERLAP"
-    TARIFF_VERSION_GAP = "TARIFF_VERSION_GAP"
-    TARIFF_VERSION_BILLED = "TARIFF_VERSION_BILLED"
-    TARIFF_NO_VERSION = "TARIFF_NO_VERSION"
-    #: A price, rate or kWh sent as a JSON number instead of a decimal string ("0.538").
-    PRICE_NOT_DECIMAL = "PRICE_NOT_DECIMAL"
-    #: ``server.pricing.price`` cannot price the period (``refusal``: a ``PricingRefusal`` value, and its figures).
-    PRICING_REFUSED = "PRICING_REFUSED"
-    # billrun (issue 12): bill runs, drafts, release, 退补
-    BOOK_NOT_FOUND = "BOOK_NOT_FOUND"
-    BILL_RUN_NOT_FOUND = "BILL_RUN_NOT_FOUND"
-    BILL_RUN_RELEASED = "BILL_RUN_RELEASED"
-    BILL_RUN_ALREADY_RELEASED = "BILL_RUN_ALREADY_RELEASED"
-    BILL_RUN_CALCULATING = "BILL_RUN_CALCULATING"
-    BILL_DRAFT_NOT_FOUND = "BILL_DRAFT_NOT_FOUND"
-    BILL_DRAFT_HELD = "BILL_DRAFT_HELD"
-    BILL_DRAFT_NOT_HELD = "BILL_DRAFT_NOT_HELD"
-    BILL_DRAFT_RELEASED = "BILL_DRAFT_RELEASED"
-    BILL_DRAFT_NOT_PRICED = "BILL_DRAFT_NOT_PRICED"
-    BILL_NOT_FOUND = "BILL_NOT_FOUND"
-    BILL_ALREADY_CORRECTED = "BILL_ALREADY_CORRECTED"
-    BILL_NOT_PRICEABLE = "BILL_NOT_PRICEABLE"
-    CORRECTION_CHANGES_NOTHING = "CORRECTION_CHANGES_NOTHING"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -206,28 +206,6 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.ALREADY_ACKNOWLEDGED: 409,
     ErrorCode.SERVICE_UNAVAILABLE: 503,
     ErrorCode.INTERNAL_ERROR: 500,
-    # readings
-    ErrorCode.METER_NOT_FOUND: 404,
-    ErrorCode.METER_CLOSED: 409,
-    ErrorCode.READING_DATE_INVALID: 422,
-    ErrorCode.READING_REGISTER_MISSING: 422,
-    ErrorCode.READING_REGISTER_UNKNOWN: 422,
-    ErrorCode.READING_BELOW_PREVIOUS: 409,
-    ErrorCode.READING_EXISTS: 409,
-    ErrorCode.READING_NOT_FOUND: 404,
-    ErrorCode.READING_ALREADY_CORRECTED: 409,
-    ErrorCode.READING_CORRECTION_MISMATCH: 422,
-    ErrorCode.METER_CHANGE_INVALID: 422,
-    ErrorCode.READING_PERIOD_INVALID: 422,
-    ErrorCode.READING_VALUES_NOT_EXPECTED: 422,
-    # tariffs
-    ErrorCode.TARIFF_NOT_FOUND: 404,
-    ErrorCode.TARIFF_VERSION_OVERLAP: 409,
-    ErrorCode.TARIFF_VERSION_GAP: 409,
-    ErrorCode.TARIFF_VERSION_BILLED: 409,
-    ErrorCode.TARIFF_NO_VERSION: 422,
-    ErrorCode.PRICE_NOT_DECIMAL: 422,
-    ErrorCode.PRICING_REFUSED: 422,
     # billrun (issue 12)
     ErrorCode.BOOK_NOT_FOUND: 404,
     ErrorCode.BILL_RUN_NOT_FOUND: 404,
@@ -243,6 +221,28 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.BILL_ALREADY_CORRECTED: 409,
     ErrorCode.BILL_NOT_PRICEABLE: 409,
     ErrorCode.CORRECTION_CHANGES_NOTHING: 409,
+    # tariffs
+    ErrorCode.TARIFF_NOT_FOUND: 404,
+    ErrorCode.TARIFF_VERSION_OVERLAP: 409,
+    ErrorCode.TARIFF_VERSION_GAP: 409,
+    ErrorCode.TARIFF_VERSION_BILLED: 409,
+    ErrorCode.TARIFF_NO_VERSION: 422,
+    ErrorCode.PRICE_NOT_DECIMAL: 422,
+    ErrorCode.PRICING_REFUSED: 422,
+    # readings
+    ErrorCode.METER_NOT_FOUND: 404,
+    ErrorCode.METER_CLOSED: 409,
+    ErrorCode.READING_DATE_INVALID: 422,
+    ErrorCode.READING_REGISTER_MISSING: 422,
+    ErrorCode.READING_REGISTER_UNKNOWN: 422,
+    ErrorCode.READING_BELOW_PREVIOUS: 409,
+    ErrorCode.READING_EXISTS: 409,
+    ErrorCode.READING_NOT_FOUND: 404,
+    ErrorCode.READING_ALREADY_CORRECTED: 409,
+    ErrorCode.READING_CORRECTION_MISMATCH: 422,
+    ErrorCode.METER_CHANGE_INVALID: 422,
+    ErrorCode.READING_PERIOD_INVALID: 422,
+    ErrorCode.READING_VALUES_NOT_EXPECTED: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

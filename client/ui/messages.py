@@ -187,55 +187,6 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.OFFLINE_SIGN_IN_LOCKED: QT_TRANSLATE_NOOP(
         "Errors", "Offline sign-in is locked after too many wrong passwords. Try again in {minutes} minutes "
         "(at {until})."),
-    # readings
-    ErrorCode.METER_NOT_FOUND: QT_TRANSLATE_NOOP(
-        "Errors", "There is no meter with the asset number {asset_no}."),
-    ErrorCode.METER_CLOSED: QT_TRANSLATE_NOOP(
-        "Errors", "The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be "
-        "entered."),
-    ErrorCode.READING_DATE_INVALID: QT_TRANSLATE_NOOP(
-        "Errors", "The reading date {read_on} is not possible: {problem}."),
-    ErrorCode.READING_REGISTER_MISSING: QT_TRANSLATE_NOOP(
-        "Errors", "The {register} register of meter {asset_no} has no value. Enter every register of the meter."),
-    ErrorCode.READING_REGISTER_UNKNOWN: QT_TRANSLATE_NOOP(
-        "Errors", "The meter {asset_no} has no {register} register."),
-    ErrorCode.READING_BELOW_PREVIOUS: QT_TRANSLATE_NOOP(
-        "Errors", "The {register} register of meter {asset_no} reads {current}, below the previous reading "
-        "{previous}. Check the value, or confirm that the register passed its highest value."),
-    ErrorCode.READING_EXISTS: QT_TRANSLATE_NOOP(
-        "Errors", "Meter {asset_no} already has a reading for {period}. To change it, correct that reading."),
-    ErrorCode.READING_NOT_FOUND: QT_TRANSLATE_NOOP(
-        "Errors", "There is no reading number {reading_id}."),
-    ErrorCode.READING_ALREADY_CORRECTED: QT_TRANSLATE_NOOP(
-        "Errors", "The reading {reading_id} has already been corrected (by reading {current_id}). Correct the "
-        "current reading instead."),
-    ErrorCode.READING_CORRECTION_MISMATCH: QT_TRANSLATE_NOOP(
-        "Errors", "The reading {reading_id} is of another meter, period or kind than the correction."),
-    ErrorCode.METER_CHANGE_INVALID: QT_TRANSLATE_NOOP(
-        "Errors", "The reading {reading_id} cannot be the old meter's final reading: {problem}."),
-    ErrorCode.READING_PERIOD_INVALID: QT_TRANSLATE_NOOP(
-        "Errors", "{period} is not a billing period (year and month, YYYYMM)."),
-    ErrorCode.READING_VALUES_NOT_EXPECTED: QT_TRANSLATE_NOOP(
-        "Errors", "A reading marked “{status}” has no register values: leave them empty."),
-    # tariffs
-    ErrorCode.TARIFF_NOT_FOUND: QT_TRANSLATE_NOOP(
-        "Errors", "There is no tariff with the code {code}."),
-    ErrorCode.TARIFF_VERSION_OVERLAP: QT_TRANSLATE_NOOP(
-        "Errors", "A version of tariff {code} starting {effective_from} would overlap the version from "
-        "{existing_from}: a new version must start after every existing one."),
-    ErrorCode.TARIFF_VERSION_GAP: QT_TRANSLATE_NOOP(
-        "Errors", "A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without "
-        "prices: it must start the day after the last version ends."),
-    ErrorCode.TARIFF_VERSION_BILLED: QT_TRANSLATE_NOOP(
-        "Errors", "Tariff {code} has released bills up to {billed_to}: a new version must start after that day, "
-        "not on {effective_from}."),
-    ErrorCode.TARIFF_NO_VERSION: QT_TRANSLATE_NOOP(
-        "Errors", "Tariff {code} has no prices for the days {date_from} to {date_to}."),
-    ErrorCode.PRICE_NOT_DECIMAL: QT_TRANSLATE_NOOP(
-        "Errors", "The figure “{field}” must be written as a decimal number such as 0.538, not as a "
-        "floating-point number."),
-    ErrorCode.PRICING_REFUSED: QT_TRANSLATE_NOOP(
-        "Errors", "This consumption cannot be priced: {refusal}"),
     # billrun (issue 12)
     ErrorCode.BOOK_NOT_FOUND: QT_TRANSLATE_NOOP(
         "Errors", "The reading book {book_code} has no customers to bill."),
@@ -289,6 +240,36 @@ PRICING_REFUSALS: dict[str, str] = {
     "no_max_demand": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the month's maximum demand (kW)."),
     "no_reactive": QT_TRANSLATE_NOOP("Pricing", "the power-factor adjustment needs the reactive energy (kvarh)."),
     "out_of_range": QT_TRANSLATE_NOOP("Pricing", "the figures give amounts larger than any bill can hold."),
+    # readings
+    ErrorCode.METER_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no meter with the asset number {asset_no}."),
+    ErrorCode.METER_CLOSED: QT_TRANSLATE_NOOP(
+        "Errors", "The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be "
+        "entered."),
+    ErrorCode.READING_DATE_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "The reading date {read_on} is not possible: {problem}."),
+    ErrorCode.READING_REGISTER_MISSING: QT_TRANSLATE_NOOP(
+        "Errors", "The {register} register of meter {asset_no} has no value. Enter every register of the meter."),
+    ErrorCode.READING_REGISTER_UNKNOWN: QT_TRANSLATE_NOOP(
+        "Errors", "The meter {asset_no} has no {register} register."),
+    ErrorCode.READING_BELOW_PREVIOUS: QT_TRANSLATE_NOOP(
+        "Errors", "The {register} register of meter {asset_no} reads {current}, below the previous reading "
+        "{previous}. Check the value, or confirm that the register passed its highest value."),
+    ErrorCode.READING_EXISTS: QT_TRANSLATE_NOOP(
+        "Errors", "Meter {asset_no} already has a reading for {period}. To change it, correct that reading."),
+    ErrorCode.READING_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no reading number {reading_id}."),
+    ErrorCode.READING_ALREADY_CORRECTED: QT_TRANSLATE_NOOP(
+        "Errors", "The reading {reading_id} has already been corrected (by reading {current_id}). Correct the "
+        "current reading instead."),
+    ErrorCode.READING_CORRECTION_MISMATCH: QT_TRANSLATE_NOOP(
+        "Errors", "The reading {reading_id} is of another meter, period or kind than the correction."),
+    ErrorCode.METER_CHANGE_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "The reading {reading_id} cannot be the old meter's final reading: {problem}."),
+    ErrorCode.READING_PERIOD_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "{period} is not a billing period (year and month, YYYYMM)."),
+    ErrorCode.READING_VALUES_NOT_EXPECTED: QT_TRANSLATE_NOOP(
+        "Errors", "A reading marked “{status}” has no register values: leave them empty."),
 }
 
 #: For a failure that carries no code: the reference lets the support desk find the traceback in the log.

@@ -1127,86 +1127,6 @@
         <translation>Offline sign-in is locked after too many wrong passwords. Try again in {minutes} minutes (at {until}).</translation>
     </message>
     <message>
-        <source>There is no meter with the asset number {asset_no}.</source>
-        <translation>There is no meter with the asset number {asset_no}.</translation>
-    </message>
-    <message>
-        <source>The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be entered.</source>
-        <translation>The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be entered.</translation>
-    </message>
-    <message>
-        <source>The reading date {read_on} is not possible: {problem}.</source>
-        <translation>The reading date {read_on} is not possible: {problem}.</translation>
-    </message>
-    <message>
-        <source>The {register} register of meter {asset_no} has no value. Enter every register of the meter.</source>
-        <translation>The {register} register of meter {asset_no} has no value. Enter every register of the meter.</translation>
-    </message>
-    <message>
-        <source>The meter {asset_no} has no {register} register.</source>
-        <translation>The meter {asset_no} has no {register} register.</translation>
-    </message>
-    <message>
-        <source>The {register} register of meter {asset_no} reads {current}, below the previous reading {previous}. Check the value, or confirm that the register passed its highest value.</source>
-        <translation>The {register} register of meter {asset_no} reads {current}, below the previous reading {previous}. Check the value, or confirm that the register passed its highest value.</translation>
-    </message>
-    <message>
-        <source>Meter {asset_no} already has a reading for {period}. To change it, correct that reading.</source>
-        <translation>Meter {asset_no} already has a reading for {period}. To change it, correct that reading.</translation>
-    </message>
-    <message>
-        <source>There is no reading number {reading_id}.</source>
-        <translation>There is no reading number {reading_id}.</translation>
-    </message>
-    <message>
-        <source>The reading {reading_id} has already been corrected (by reading {current_id}). Correct the current reading instead.</source>
-        <translation>The reading {reading_id} has already been corrected (by reading {current_id}). Correct the current reading instead.</translation>
-    </message>
-    <message>
-        <source>The reading {reading_id} is of another meter, period or kind than the correction.</source>
-        <translation>The reading {reading_id} is of another meter, period or kind than the correction.</translation>
-    </message>
-    <message>
-        <source>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</source>
-        <translation>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</translation>
-    </message>
-    <message>
-        <source>{period} is not a billing period (year and month, YYYYMM).</source>
-        <translation>{period} is not a billing period (year and month, YYYYMM).</translation>
-    </message>
-    <message>
-        <source>A reading marked “{status}” has no register values: leave them empty.</source>
-        <translation>A reading marked “{status}” has no register values: leave them empty.</translation>
-    </message>
-    <message>
-        <source>There is no tariff with the code {code}.</source>
-        <translation>There is no tariff with the code {code}.</translation>
-    </message>
-    <message>
-        <source>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</source>
-        <translation>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</translation>
-    </message>
-    <message>
-        <source>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</source>
-        <translation>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</translation>
-    </message>
-    <message>
-        <source>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</source>
-        <translation>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</translation>
-    </message>
-    <message>
-        <source>Tariff {code} has no prices for the days {date_from} to {date_to}.</source>
-        <translation>Tariff {code} has no prices for the days {date_from} to {date_to}.</translation>
-    </message>
-    <message>
-        <source>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</source>
-        <translation>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</translation>
-    </message>
-    <message>
-        <source>This consumption cannot be priced: {refusal}</source>
-        <translation>This consumption cannot be priced: {refusal}</translation>
-    </message>
-    <message>
         <source>The reading book {book_code} has no customers to bill.</source>
         <translation>The reading book {book_code} has no customers to bill.</translation>
     </message>
@@ -1261,6 +1181,86 @@
     <message>
         <source>Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct.</source>
         <translation>Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct.</translation>
+    </message>
+    <message>
+        <source>There is no tariff with the code {code}.</source>
+        <translation>There is no tariff with the code {code}.</translation>
+    </message>
+    <message>
+        <source>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</source>
+        <translation>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</translation>
+    </message>
+    <message>
+        <source>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</source>
+        <translation>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</translation>
+    </message>
+    <message>
+        <source>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</source>
+        <translation>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</translation>
+    </message>
+    <message>
+        <source>Tariff {code} has no prices for the days {date_from} to {date_to}.</source>
+        <translation>Tariff {code} has no prices for the days {date_from} to {date_to}.</translation>
+    </message>
+    <message>
+        <source>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</source>
+        <translation>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</translation>
+    </message>
+    <message>
+        <source>This consumption cannot be priced: {refusal}</source>
+        <translation>This consumption cannot be priced: {refusal}</translation>
+    </message>
+    <message>
+        <source>There is no meter with the asset number {asset_no}.</source>
+        <translation>There is no meter with the asset number {asset_no}.</translation>
+    </message>
+    <message>
+        <source>The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be entered.</source>
+        <translation>The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be entered.</translation>
+    </message>
+    <message>
+        <source>The reading date {read_on} is not possible: {problem}.</source>
+        <translation>The reading date {read_on} is not possible: {problem}.</translation>
+    </message>
+    <message>
+        <source>The {register} register of meter {asset_no} has no value. Enter every register of the meter.</source>
+        <translation>The {register} register of meter {asset_no} has no value. Enter every register of the meter.</translation>
+    </message>
+    <message>
+        <source>The meter {asset_no} has no {register} register.</source>
+        <translation>The meter {asset_no} has no {register} register.</translation>
+    </message>
+    <message>
+        <source>The {register} register of meter {asset_no} reads {current}, below the previous reading {previous}. Check the value, or confirm that the register passed its highest value.</source>
+        <translation>The {register} register of meter {asset_no} reads {current}, below the previous reading {previous}. Check the value, or confirm that the register passed its highest value.</translation>
+    </message>
+    <message>
+        <source>Meter {asset_no} already has a reading for {period}. To change it, correct that reading.</source>
+        <translation>Meter {asset_no} already has a reading for {period}. To change it, correct that reading.</translation>
+    </message>
+    <message>
+        <source>There is no reading number {reading_id}.</source>
+        <translation>There is no reading number {reading_id}.</translation>
+    </message>
+    <message>
+        <source>The reading {reading_id} has already been corrected (by reading {current_id}). Correct the current reading instead.</source>
+        <translation>The reading {reading_id} has already been corrected (by reading {current_id}). Correct the current reading instead.</translation>
+    </message>
+    <message>
+        <source>The reading {reading_id} is of another meter, period or kind than the correction.</source>
+        <translation>The reading {reading_id} is of another meter, period or kind than the correction.</translation>
+    </message>
+    <message>
+        <source>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</source>
+        <translation>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</translation>
+    </message>
+    <message>
+        <source>{period} is not a billing period (year and month, YYYYMM).</source>
+        <translation>{period} is not a billing period (year and month, YYYYMM).</translation>
+    </message>
+    <message>
+        <source>A reading marked “{status}” has no register values: leave them empty.</source>
+        <translation>A reading marked “{status}” has no register values: leave them empty.</translation>
     </message>
     <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>

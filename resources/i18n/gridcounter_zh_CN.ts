@@ -1126,86 +1126,6 @@
         <translation>密码错误次数过多，离线登录已锁定。请 {minutes} 分钟后（{until}）再试。</translation>
     </message>
     <message>
-        <source>There is no meter with the asset number {asset_no}.</source>
-        <translation>没有资产号为 {asset_no} 的电能表。</translation>
-    </message>
-    <message>
-        <source>The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be entered.</source>
-        <translation>电能表 {asset_no} 已于 {removed_on} 拆除：只能录入该日及以前的最终示数。</translation>
-    </message>
-    <message>
-        <source>The reading date {read_on} is not possible: {problem}.</source>
-        <translation>抄表日期 {read_on} 不可用：{problem}。</translation>
-    </message>
-    <message>
-        <source>The {register} register of meter {asset_no} has no value. Enter every register of the meter.</source>
-        <translation>电能表 {asset_no} 的{register}示数未填写。请录入该表的全部示数。</translation>
-    </message>
-    <message>
-        <source>The meter {asset_no} has no {register} register.</source>
-        <translation>电能表 {asset_no} 没有{register}计度器。</translation>
-    </message>
-    <message>
-        <source>The {register} register of meter {asset_no} reads {current}, below the previous reading {previous}. Check the value, or confirm that the register passed its highest value.</source>
-        <translation>电能表 {asset_no} 的{register}示数 {current} 小于上次示数 {previous}。请核对示数，或确认计度器已走满翻转。</translation>
-    </message>
-    <message>
-        <source>Meter {asset_no} already has a reading for {period}. To change it, correct that reading.</source>
-        <translation>电能表 {asset_no} 已有 {period} 期的示数。如需修改，请更正该示数。</translation>
-    </message>
-    <message>
-        <source>There is no reading number {reading_id}.</source>
-        <translation>没有编号为 {reading_id} 的示数。</translation>
-    </message>
-    <message>
-        <source>The reading {reading_id} has already been corrected (by reading {current_id}). Correct the current reading instead.</source>
-        <translation>示数 {reading_id} 已被更正（更正为示数 {current_id}）。请更正当前示数。</translation>
-    </message>
-    <message>
-        <source>The reading {reading_id} is of another meter, period or kind than the correction.</source>
-        <translation>示数 {reading_id} 与本次更正的电能表、抄表期或类型不一致。</translation>
-    </message>
-    <message>
-        <source>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</source>
-        <translation>示数 {reading_id} 不能作为旧表的最终示数：{problem}。</translation>
-    </message>
-    <message>
-        <source>{period} is not a billing period (year and month, YYYYMM).</source>
-        <translation>{period} 不是有效的电费年月（年月，YYYYMM）。</translation>
-    </message>
-    <message>
-        <source>A reading marked “{status}” has no register values: leave them empty.</source>
-        <translation>状态为“{status}”的抄表记录没有示数：请不要填写示数。</translation>
-    </message>
-    <message>
-        <source>There is no tariff with the code {code}.</source>
-        <translation>没有电价码为 {code} 的电价。</translation>
-    </message>
-    <message>
-        <source>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</source>
-        <translation>电价 {code} 自 {effective_from} 起的版本会与自 {existing_from} 起的版本重叠：新版本必须晚于所有已有版本开始。</translation>
-    </message>
-    <message>
-        <source>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</source>
-        <translation>电价 {code} 的新版本会使 {gap_from} 至 {gap_to} 无价可依：新版本必须在上一版本结束的次日开始。</translation>
-    </message>
-    <message>
-        <source>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</source>
-        <translation>电价 {code} 已有发行至 {billed_to} 的电费：新版本必须在该日之后开始，不能从 {effective_from} 开始。</translation>
-    </message>
-    <message>
-        <source>Tariff {code} has no prices for the days {date_from} to {date_to}.</source>
-        <translation>电价 {code} 在 {date_from} 至 {date_to} 没有价格。</translation>
-    </message>
-    <message>
-        <source>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</source>
-        <translation>数值“{field}”必须写成 0.538 这样的十进制数字文本，不能是浮点数。</translation>
-    </message>
-    <message>
-        <source>This consumption cannot be priced: {refusal}</source>
-        <translation>无法计算此电量的电费：{refusal}</translation>
-    </message>
-    <message>
         <source>The reading book {book_code} has no customers to bill.</source>
         <translation>抄表段 {book_code} 没有可出账的用户。</translation>
     </message>
@@ -1260,6 +1180,86 @@
     <message>
         <source>Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct.</source>
         <translation>电费单 {bill_no} 重新计费的结果完全相同，无需更正。</translation>
+    </message>
+    <message>
+        <source>There is no tariff with the code {code}.</source>
+        <translation>没有电价码为 {code} 的电价。</translation>
+    </message>
+    <message>
+        <source>A version of tariff {code} starting {effective_from} would overlap the version from {existing_from}: a new version must start after every existing one.</source>
+        <translation>电价 {code} 自 {effective_from} 起的版本会与自 {existing_from} 起的版本重叠：新版本必须晚于所有已有版本开始。</translation>
+    </message>
+    <message>
+        <source>A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without prices: it must start the day after the last version ends.</source>
+        <translation>电价 {code} 的新版本会使 {gap_from} 至 {gap_to} 无价可依：新版本必须在上一版本结束的次日开始。</translation>
+    </message>
+    <message>
+        <source>Tariff {code} has released bills up to {billed_to}: a new version must start after that day, not on {effective_from}.</source>
+        <translation>电价 {code} 已有发行至 {billed_to} 的电费：新版本必须在该日之后开始，不能从 {effective_from} 开始。</translation>
+    </message>
+    <message>
+        <source>Tariff {code} has no prices for the days {date_from} to {date_to}.</source>
+        <translation>电价 {code} 在 {date_from} 至 {date_to} 没有价格。</translation>
+    </message>
+    <message>
+        <source>The figure “{field}” must be written as a decimal number such as 0.538, not as a floating-point number.</source>
+        <translation>数值“{field}”必须写成 0.538 这样的十进制数字文本，不能是浮点数。</translation>
+    </message>
+    <message>
+        <source>This consumption cannot be priced: {refusal}</source>
+        <translation>无法计算此电量的电费：{refusal}</translation>
+    </message>
+    <message>
+        <source>There is no meter with the asset number {asset_no}.</source>
+        <translation>没有资产号为 {asset_no} 的电能表。</translation>
+    </message>
+    <message>
+        <source>The meter {asset_no} was removed on {removed_on}: only its final reading up to that day can be entered.</source>
+        <translation>电能表 {asset_no} 已于 {removed_on} 拆除：只能录入该日及以前的最终示数。</translation>
+    </message>
+    <message>
+        <source>The reading date {read_on} is not possible: {problem}.</source>
+        <translation>抄表日期 {read_on} 不可用：{problem}。</translation>
+    </message>
+    <message>
+        <source>The {register} register of meter {asset_no} has no value. Enter every register of the meter.</source>
+        <translation>电能表 {asset_no} 的{register}示数未填写。请录入该表的全部示数。</translation>
+    </message>
+    <message>
+        <source>The meter {asset_no} has no {register} register.</source>
+        <translation>电能表 {asset_no} 没有{register}计度器。</translation>
+    </message>
+    <message>
+        <source>The {register} register of meter {asset_no} reads {current}, below the previous reading {previous}. Check the value, or confirm that the register passed its highest value.</source>
+        <translation>电能表 {asset_no} 的{register}示数 {current} 小于上次示数 {previous}。请核对示数，或确认计度器已走满翻转。</translation>
+    </message>
+    <message>
+        <source>Meter {asset_no} already has a reading for {period}. To change it, correct that reading.</source>
+        <translation>电能表 {asset_no} 已有 {period} 期的示数。如需修改，请更正该示数。</translation>
+    </message>
+    <message>
+        <source>There is no reading number {reading_id}.</source>
+        <translation>没有编号为 {reading_id} 的示数。</translation>
+    </message>
+    <message>
+        <source>The reading {reading_id} has already been corrected (by reading {current_id}). Correct the current reading instead.</source>
+        <translation>示数 {reading_id} 已被更正（更正为示数 {current_id}）。请更正当前示数。</translation>
+    </message>
+    <message>
+        <source>The reading {reading_id} is of another meter, period or kind than the correction.</source>
+        <translation>示数 {reading_id} 与本次更正的电能表、抄表期或类型不一致。</translation>
+    </message>
+    <message>
+        <source>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</source>
+        <translation>示数 {reading_id} 不能作为旧表的最终示数：{problem}。</translation>
+    </message>
+    <message>
+        <source>{period} is not a billing period (year and month, YYYYMM).</source>
+        <translation>{period} 不是有效的电费年月（年月，YYYYMM）。</translation>
+    </message>
+    <message>
+        <source>A reading marked “{status}” has no register values: leave them empty.</source>
+        <translation>状态为“{status}”的抄表记录没有示数：请不要填写示数。</translation>
     </message>
     <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>

@@ -1,11 +1,10 @@
-"""Adapters to the bill run's inputs, each delegating to the helper that owns it (issue 12):
+"""The bill run's inputs, each from the module of the helper that owns it (issue 12):
 
-* :func:`usage_for` — a period's consumption from the current readings per register
-  (``server.services.readings.usage_of_customer``, the arithmetic of ``server.readings.consumption``), and the
-  reading's anomalies (``server.services.readings.period_anomalies``) for the clerk's review.
-* :func:`versions_for` — the tariff versions covering a period, as stored documents with their row ids (the
-  rows ``server.services.tariffs.version_ids_for`` reads; a day without a version is an anomaly here).
-* :func:`price` — the one pricing function ``server.pricing.price``.
+* :func:`usage_for` — a period's consumption and the anomalies of its reading (``server.services.readings``,
+  merged from wt-readings).
+* :func:`versions_for` — the tariff versions covering a period (``server.services.tariffs.versions_for``, merged
+  from wt-tariffs), with the row id a released bill names.
+* :func:`price` — the one pricing function ``server.pricing.price`` (branch wt-engine, merged).
 * :func:`terms_for` — the customer's terms (kWh already billed in the calendar year, for annual tiers).
 
 The bill run calls only these, so each swap is a change in this module alone.
@@ -24,8 +23,7 @@ from server.billing.inputs import DraftInputs, VersionRef
 from server.errors import AppError
 from server.models.billing import Bill
 from server.readings.consumption import ConsumptionError
-from server.services import tariffs
-from server.services.readings import period_anomalies, usage_of_customer
+from server.services import readings, tariffs
 from shared_models.errors import ErrorCode
 from shared_models.methods.billruns import DraftAnomaly
 from shared_models.pricing import CustomerTerms, PricedBill, Usage
@@ -33,17 +31,16 @@ from shared_models.tariffs import TariffVersionDoc
 
 
 def usage_for(session: Session, *, customer_id: int, period: int) -> tuple[Usage | None, list[DraftAnomaly]]:
-    """The period's usage of the customer's meters (None when the readings give none) and the anomalies of the
-    period's reading (the reason there is no usage among them)."""
-    found = [DraftAnomaly(code=a.code.value, params=dict(a.figures))
-             for a in period_anomalies(session=session, customer_id=customer_id, period=period)]
+    """The period's usage (``server.services.readings.usage_of_customer``) and the anomalies of its reading
+    (``period_anomalies``); None with the consumption error as an anomaly when the readings give no usage."""
+    anomalies = [DraftAnomaly(code=a.code.value, params=dict(a.figures))
+                 for a in readings.period_anomalies(session=session, customer_id=customer_id, period=period)]
     try:
-        usage = usage_of_customer(session=session, customer_id=customer_id, period=period)
+        usage = readings.usage_of_customer(session=session, customer_id=customer_id, period=period)
     except ConsumptionError as exc:
-        if not any(a.code == exc.code.value for a in found):
-            found.append(DraftAnomaly(code=exc.code.value, params=dict(exc.figures)))
-        return None, found
-    return usage, found
+        stop = DraftAnomaly(code=exc.code.value, params=dict(exc.figures))
+        return None, anomalies if stop in anomalies else [*anomalies, stop]
+    return usage, anomalies
 
 
 def versions_for(session: Session, *, tariff_id: int, period_from: dt.date, period_to: dt.date) -> list[VersionRef]:

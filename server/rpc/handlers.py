@@ -66,12 +66,6 @@ HANDLERS: dict[str, Handler] = {
     "sync.acknowledge_attention": attention_service.acknowledge_attention,
     "sync.acknowledge_damaged_outbox": attention_service.acknowledge_damaged_outbox,
     "outbox.replay_batch": replay_batch,
-    "reading.enter_reading": readings_service.enter_reading,
-    "reading.list_readings": readings_service.list_readings,
-    "tariff.list_tariffs": tariff_service.list_tariffs,
-    "tariff.get_tariff": tariff_service.get_tariff,
-    "tariff.add_version": tariff_service.add_version,
-    "tariff.quote_bill": tariff_service.quote_bill,
     "billrun.list_runs": billruns.list_runs,
     "billrun.get_run": billruns.get_run,
     "billrun.get_draft": billruns.get_draft,
@@ -82,6 +76,12 @@ HANDLERS: dict[str, Handler] = {
     "billrun.release_run": billruns.release_run,
     "billrun.correct_bill": billruns.correct_bill,
     "bill.get_lines": billruns.get_lines,
+    "tariff.list_tariffs": tariff_service.list_tariffs,
+    "tariff.get_tariff": tariff_service.get_tariff,
+    "tariff.add_version": tariff_service.add_version,
+    "tariff.quote_bill": tariff_service.quote_bill,
+    "reading.enter_reading": readings_service.enter_reading,
+    "reading.list_readings": readings_service.list_readings,
 }
 
 

@@ -196,19 +196,19 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "reason": "file is not a database", "found_at": "2026-11-23T18:00:00+08:00", "files": []},
             cosign=("super2", password_for("super2"))), None),
     ],
-    # Allowed: a meter reading is a row of its own, not the shift's.
-    "reading.enter_reading": [
-        ("a reader enters a reading of a payer's meter", lambda c: _signed_in_as(c, "reader1").call(
-            "reading.enter_reading", {"asset_no": "0" * 22, "period": 202611, "read_on": "2026-11-20",
-                                      "status": "actual", "values": {"total": "1234.50"}},
-            cosign=("super2", password_for("super2"))), None),
-    ],
     # Allowed: a tariff version is master data of its own, not the shift's.
     "tariff.add_version": [
         ("a billing clerk adds a tariff version", lambda c: signed_in(c.dispatcher, "billing1").call(
             "tariff.add_version", {"code": "RES-FLAT", "version": {
                 "effective_from": "2027-01-01", "energy_price": "0.55",
                 "late_fee": {"daily_permille_current": "1", "daily_permille_cross_year": "1"}}}), None),
+    ],
+    # Allowed: a meter reading is a row of its own, not the shift's.
+    "reading.enter_reading": [
+        ("a reader enters a reading of a payer's meter", lambda c: _signed_in_as(c, "reader1").call(
+            "reading.enter_reading", {"asset_no": "0" * 22, "period": 202611, "read_on": "2026-11-20",
+                                      "status": "actual", "values": {"total": "1234.50"}},
+            cosign=("super2", password_for("super2"))), None),
     ],
     # Opens a NEW shift; so it runs after every attempt that needs the cashier without an open shift.
     "shift.open_shift": [

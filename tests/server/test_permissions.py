@@ -75,9 +75,6 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "sync.acknowledge_attention": {"item_key": "5d0c2c4e-2222-4000-8000-000000000002", "note": "矩阵测试"},
     "sync.acknowledge_damaged_outbox": {"reason": "file is not a database", "found_at": "2026-11-23T08:00:00+08:00",
                                         "files": []},
-    "reading.enter_reading": {"asset_no": "0" * 22, "period": 202611, "read_on": "2026-11-20", "status": "actual",
-                              "values": {"total": "1234.50"}},
-    "reading.list_readings": {"customer_no": "3301000001"},
     "billrun.list_runs": {},
     "billrun.get_run": {"book_code": "T01-B001", "period": 202611},
     "billrun.get_draft": {"book_code": "T01-B001", "period": 202611, "customer_no": "3301000001"},
@@ -88,6 +85,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "billrun.release_run": {"book_code": "T01-B001", "period": 202611},
     "billrun.correct_bill": {"bill_no": "202611-3301000001", "reason": "矩阵测试"},
     "bill.get_lines": {"bill_no": "202609-3301000001"},
+    "reading.enter_reading": {"asset_no": "0" * 22, "period": 202611, "read_on": "2026-11-20", "status": "actual",
+                              "values": {"total": "1234.50"}},
+    "reading.list_readings": {"customer_no": "3301000001"},
 }
 
 #: Methods whose sample needs the caller's own open shift (and, after "pay", a receipt of theirs).
