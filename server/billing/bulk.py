@@ -5,46 +5,50 @@ at a time. The results are the one-by-one path's, row for row (``tests/billruns/
 
 * :func:`gather_chunk` reads, for all customers of a chunk at once, what ``sources.gather`` reads for one: the
   bills of the period released outside a run, the meters and current readings (with their source, which the
-  checks need), the kWh billed earlier in the calendar year, the category thresholds and the book's window; the
+  checks need), the stored customer terms (``server.billing.terms``), the kWh billed earlier in the calendar year,
+  the category thresholds and the book's window; the
   tariff versions are read once per tariff and usage dates (``server.services.tariffs.version_ids_for``, cached
   for the chunk). Consumption and anomalies come from the pure functions of ``server.readings``; pricing is
   ``server.pricing.price`` through ``sources.price``.
-* :func:`write_drafts` inserts the new drafts and their lines in multi-row INSERTs, rewrites only drafts whose
-  inputs changed (the fingerprint of ``server.billing.inputs``), and leaves released drafts alone.
+* :func:`write_drafts` COPYs the new drafts (ids drawn from the sequence first) and their lines, rewrites only
+  drafts whose inputs changed (the fingerprint of ``server.billing.inputs``), and leaves released drafts alone.
 * :func:`release_drafts` books the released bills, their lines, the ledger CHARGE entries and the prepayment
-  (预收) offsets in set-based statements; the prepayment of every customer is read in one statement before the
+  (预收) offsets each in one COPY; the prepayment of every customer is read in one statement before the
   charges (the same figure as ``server.services.bills.load_bills(...).prepayment_fen``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, cast
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import BigInteger, any_, bindparam, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
-from server.billing import periods, sources
-from server.billing.inputs import DraftInputs, VersionRef, inputs_hash
+from server.billing import periods, sources, terms
+from server.billing.inputs import DraftInputs, VersionRef
 from server.billing.lines import describe, line_columns, priced_line
 from server.errors import AppError
-from server.models.billing import Bill, BillLine
+from server.models.billing import Bill
 from server.models.billruns import BillDraft, BillDraftLine
-from server.models.customers import Customer, Meter
-from server.models.ledger import EntryKind, LedgerEntry
-from server.models.readings import AnomalyThreshold, Reading, ReadingBook
+from server.models.customers import Customer
+from server.models.ledger import EntryKind
+from server.models.readings import AnomalyThreshold, ReadingBook
 from server.pricing import PricingError
-from server.readings.anomalies import DEFAULT_THRESHOLDS, BookWindow, CheckInput, Thresholds, check_reading
-from server.readings.consumption import Consumption, ConsumptionError, MeterSpec, ReadingPoint, consumption_for
-from server.services import tariffs
+from server.readings.anomalies import DEFAULT_THRESHOLDS, BookWindow, Thresholds, period_anomalies
+from server.readings.consumption import Consumption, ConsumptionError, consumption_for
+from server.services import readings, tariffs
 from shared_models.errors import ErrorCode
 from shared_models.methods.billruns import DraftAnomaly
 from shared_models.methods.customers import CustomerCategory
-from shared_models.methods.readings import Anomaly, AnomalyCode, ReadingSource, ReadingStatus, Register
-from shared_models.pricing import CustomerTerms, PricedBill, PricedLine
+from shared_models.pricing import CustomerTerms, PricedBill, PricedLine, Usage
 
 
 @dataclass(frozen=True)
@@ -56,92 +60,31 @@ class ChunkCustomer:
     tariff_id: int
 
 
-@dataclass
-class _History:
-    """One customer's meters and current readings (the readings' source by reading id)."""
-
-    meters: list[MeterSpec]
-    readings: list[ReadingPoint]
-    sources: dict[int, ReadingSource]
-
-
-def _histories(session: Session, customer_ids: Sequence[int]) -> dict[int, _History]:
-    """The meters and current readings of the customers, in two statements (as
-    ``server.services.readings.customer_histories``, with each reading's source)."""
-    out: dict[int, _History] = {}
-    owner: dict[int, int] = {}
-    for meter_id, customer_id, multiplier, digits, registers in session.execute(
-            select(Meter.id, Meter.customer_id, Meter.multiplier, Meter.digits, Meter.registers)
-            .where(Meter.customer_id.in_(list(customer_ids))).order_by(Meter.customer_id, Meter.id)):
-        out.setdefault(customer_id, _History([], [], {})).meters.append(MeterSpec(
-            meter_id=meter_id, multiplier=multiplier, digits=digits,
-            registers=frozenset(Register(r) for r in registers)))
-        owner[meter_id] = customer_id
-    if not owner:
-        return out
-    later = aliased(Reading)
-    columns = [getattr(Reading, r.value) for r in Register]
-    stmt = (select(Reading.id, Reading.meter_id, Reading.period, Reading.read_on, Reading.status, Reading.source,
-                   Reading.rollover_confirmed, Reading.old_final_id, *columns)
-            .where(Reading.meter_id.in_(list(owner)),
-                   ~select(later.id).where(later.supersedes_id == Reading.id).exists())
-            .order_by(Reading.meter_id, Reading.period, Reading.id))
-    for row in session.execute(stmt):
-        values = {r: v for r, v in zip(Register, row[8:], strict=True) if v is not None}
-        history = out[owner[row.meter_id]]
-        history.readings.append(ReadingPoint(
-            reading_id=row.id, meter_id=row.meter_id, period=row.period, read_on=row.read_on, status=row.status,
-            values=values, rollover_confirmed=row.rollover_confirmed, old_final_id=row.old_final_id))
-        history.sources[row.id] = row.source
-    return out
-
-
-class _Checks:
-    """``server.services.readings.period_anomalies`` and ``usage_of_customer`` on a loaded history, each period's
-    consumption computed once."""
-
-    def __init__(self, history: _History, limits: Thresholds, book: BookWindow | None) -> None:
-        self.h = history
-        self.limits = limits
-        self.book = book
-        self.multipliers = {m.meter_id: m.multiplier for m in history.meters}
-        self._done: dict[int, Consumption | ConsumptionError] = {}
-
-    def consumption(self, period: int) -> Consumption | ConsumptionError:
-        found = self._done.get(period)
-        if found is None:
-            try:
-                found = consumption_for(meters=self.h.meters, readings=self.h.readings, period=period)
-            except ConsumptionError as exc:
-                found = exc
-            self._done[period] = found
-        return found
-
-    def history(self, before: int) -> dict[int, Decimal]:
-        out: dict[int, Decimal] = {}
-        for period in sorted({r.period for r in self.h.readings if r.period < before}):
-            found = self.consumption(period)
-            if isinstance(found, Consumption):
-                out[period] = found.usage().total_kwh
-        return out
-
-    def anomalies(self, period: int) -> list[Anomaly]:
-        rows = [r for r in self.h.readings if r.period == period]
-        if not rows:
-            return [Anomaly(code=AnomalyCode.NO_PREVIOUS, figures={"period": str(period)})]
-        regular = [r for r in rows if r.status is not ReadingStatus.METER_CHANGED] or rows
-        row = regular[-1]
-        return check_reading(CheckInput(
-            period=row.period, read_on=row.read_on, status=row.status, source=self.h.sources[row.reading_id],
-            consumption=self.consumption(row.period), history=self.history(row.period),
-            multiplier=self.multipliers[row.meter_id], book=self.book, contract_demand_kw=None,
-            power_factor_standard=None), self.limits)
-
-
 def _thresholds(session: Session) -> Callable[[CustomerCategory], Thresholds]:
     rows = {r.category: Thresholds(rise_share=r.rise_share, drop_share=r.drop_share, zero_streak=r.zero_streak)
             for r in session.scalars(select(AnomalyThreshold))}
     return lambda category: rows.get(category, DEFAULT_THRESHOLDS)
+
+
+class _Versions:
+    """The versions of a tariff for a span of days (``tariffs.version_ids_for``), each span read once; the
+    refusal (TARIFF_NO_VERSION) when a day has none."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._found: dict[tuple[int, dt.date, dt.date], list[VersionRef] | AppError] = {}
+
+    def __call__(self, tariff_id: int, first: dt.date, last: dt.date) -> list[VersionRef] | AppError:
+        key = (tariff_id, first, last)
+        if key not in self._found:
+            try:
+                self._found[key] = [VersionRef(version_id=i, doc=d)
+                                    for i, d in tariffs.version_ids_for(self._session, *key)]
+            except AppError as exc:
+                if exc.code is not ErrorCode.TARIFF_NO_VERSION:
+                    raise
+                self._found[key] = exc
+        return self._found[key]
 
 
 def gather_chunk(session: Session, *, book_code: str, period: int, chunk: Sequence[ChunkCustomer]
@@ -159,43 +102,51 @@ def gather_chunk(session: Session, *, book_code: str, period: int, chunk: Sequen
         .where(Bill.customer_id.in_(ids), Bill.period >= (period // 100) * 100 + 1, Bill.period < period,
                ~select(replaced.id).where(replaced.corrects_bill_id == Bill.id).exists())
         .group_by(Bill.customer_id)).all())
-    histories = _histories(session, ids)
+    stored = terms.stored_terms(session, ids, period=period)
+    histories = readings.customer_histories(session, ids)
     limits = _thresholds(session)
     book_row = session.get(ReadingBook, book_code)
     book = None if book_row is None else BookWindow(reading_day=book_row.reading_day,
                                                    window_days=book_row.window_days)
-    versions: dict[tuple[int, dt.date, dt.date], list[VersionRef] | AppError] = {}
+    versions = _Versions(session)
     out: dict[int, DraftInputs] = {}
     for c in chunk:
-        terms = CustomerTerms(cycle_kwh_before=Decimal(before.get(c.customer_id) or 0))
+        customer_terms = terms.with_stored(CustomerTerms(cycle_kwh_before=Decimal(before.get(c.customer_id) or 0)),
+                                           stored.get(c.customer_id))
         if c.customer_id in billed:
-            out[c.customer_id] = DraftInputs(usage=None, terms=terms, versions=(), anomalies=(
+            out[c.customer_id] = DraftInputs(usage=None, terms=customer_terms, versions=(), anomalies=(
                 DraftAnomaly(code="already_billed", params={"bill_no": billed[c.customer_id]}),))
             continue
-        checks = _Checks(histories.get(c.customer_id) or _History([], [], {}), limits(categories[c.customer_id]),
-                         book)
-        anomalies = [DraftAnomaly(code=a.code.value, params=dict(a.figures)) for a in checks.anomalies(period)]
-        found = checks.consumption(period)
+        meters, points = histories.get(c.customer_id, ([], []))
+        try:
+            found: Consumption | ConsumptionError = consumption_for(meters=meters, readings=points, period=period)
+        except ConsumptionError as exc:
+            found = exc
+        refs: list[VersionRef] = []
+        missing: DraftAnomaly | None = None
+        usage: Usage | None = None
+        if isinstance(found, Consumption):
+            usage = found.usage()
+            got = versions(c.tariff_id, usage.period_from, usage.period_to)
+            if isinstance(got, AppError):
+                missing = DraftAnomaly(code="no_tariff_version", params=dict(got.params))
+            else:
+                refs = got
+        checks = terms.checks_of(customer_terms, refs)
+        anomalies = [DraftAnomaly(code=a.code.value, params=dict(a.figures)) for a in period_anomalies(
+            meters=meters, readings=points, period=period, book=book, limits=limits(categories[c.customer_id]),
+            contract_demand_kw=checks.contract_demand_kw, power_factor_standard=checks.power_factor_standard)]
         if isinstance(found, ConsumptionError):
-            if not any(a.code == found.code.value for a in anomalies):
-                anomalies.append(DraftAnomaly(code=found.code.value, params=dict(found.figures)))
-            out[c.customer_id] = DraftInputs(usage=None, terms=terms, versions=(), anomalies=tuple(anomalies))
+            stop = DraftAnomaly(code=found.code.value, params=dict(found.figures))
+            if stop not in anomalies:
+                anomalies.append(stop)
+            out[c.customer_id] = DraftInputs(usage=None, terms=customer_terms, versions=(),
+                                             anomalies=tuple(anomalies))
             continue
-        usage = found.usage()
-        key = (c.tariff_id, usage.period_from, usage.period_to)
-        if key not in versions:
-            try:
-                versions[key] = [VersionRef(version_id=i, doc=d)
-                                 for i, d in tariffs.version_ids_for(session, *key)]
-            except AppError as exc:
-                if exc.code is not ErrorCode.TARIFF_NO_VERSION:
-                    raise
-                versions[key] = exc
-        refs = versions[key]
-        if isinstance(refs, AppError):
-            anomalies.append(DraftAnomaly(code="no_tariff_version", params=dict(refs.params)))
-            refs = []
-        out[c.customer_id] = DraftInputs(usage=usage, terms=terms, versions=tuple(refs), anomalies=tuple(anomalies))
+        if missing is not None:
+            anomalies.append(missing)
+        out[c.customer_id] = DraftInputs(usage=usage, terms=customer_terms, versions=tuple(refs),
+                                         anomalies=tuple(anomalies))
     return out
 
 
@@ -226,21 +177,92 @@ def _draft_values(inputs: DraftInputs, priced: PricedBill | None, fingerprint: s
     }
 
 
+def _cell(value: Any) -> str:
+    """A value as a cell of COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (dict, list)):
+        value = _json(value)
+    elif isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    text_ = str(value)
+    if "\\" in text_ or "\t" in text_ or "\n" in text_ or "\r" in text_:
+        text_ = text_.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text_
+
+
+def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY ``rows`` into ``table`` in the session's transaction (pending ORM changes flushed first)."""
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(map(_cell, row)))
+        buffer.write("\n")
+    if not buffer.tell():
+        return
+    session.flush()
+    buffer.seek(0)
+    raw = cast(Any, session.connection().connection.dbapi_connection)
+    with raw.cursor() as cursor:
+        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+
+
+def new_ids(session: Session, table: str, count: int) -> list[int]:
+    """``count`` ids from the table's id sequence, ascending (the ids an INSERT in that order would give)."""
+    if not count:
+        return []
+    return list(session.execute(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+                                {"t": table, "n": count}).scalars())
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class _Fingerprints:
+    """``server.billing.inputs.inputs_hash`` with each tariff version's JSON made once (the same text: JSON with
+    sorted keys is the concatenation of its parts' JSON)."""
+
+    def __init__(self) -> None:
+        self._docs: dict[int, str] = {}
+
+    def __call__(self, inputs: DraftInputs) -> str:
+        versions = []
+        for v in inputs.versions:
+            doc = self._docs.get(v.version_id)
+            if doc is None:
+                doc = self._docs[v.version_id] = _json(v.doc.model_dump(mode="json"))
+            versions.append(f"[{_json(v.version_id)},{doc}]")
+        blob = (f'{{"anomalies":{_json([a.model_dump(mode="json") for a in inputs.anomalies])},'
+                f'"terms":{_json(inputs.terms.model_dump(mode="json"))},'
+                f'"usage":{_json(inputs.usage.model_dump(mode="json") if inputs.usage else None)},'
+                f'"versions":[{",".join(versions)}]}}')
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+_DRAFT_COLUMNS = ("id", "run_id", "customer_id", "held", "tariff_version_id", "period_from", "period_to", "total_kwh",
+                  "total_fen", "usage", "anomalies", "versions", "inputs_hash", "priced", "calculated_at")
+_LINE_COLUMNS = ("line_no", "kind", "version_from", "days_from", "days_to", "tier", "tou_period", "fund_code",
+                 "quantity", "unit_price", "days_charged", "days_basis", "amount_fen")
+
+
 def write_drafts(session: Session, *, run_id: int, chunk: Sequence[ChunkCustomer], inputs: dict[int, DraftInputs],
                  now: dt.datetime, force: bool = False) -> int:
     """Write the chunk's drafts from their inputs; the number written (a released draft, or one whose inputs
-    did not change, is left as it is unless ``force``)."""
+    did not change, is left as it is unless ``force``). New drafts and every line go in by COPY."""
     existing = {row.customer_id: row for row in session.execute(
         select(BillDraft.id, BillDraft.customer_id, BillDraft.bill_id, BillDraft.inputs_hash)
         .where(BillDraft.run_id == run_id, BillDraft.customer_id.in_([c.customer_id for c in chunk])))}
-    new_rows: list[dict[str, Any]] = []
+    fingerprint_of = _Fingerprints()
+    new_rows: list[tuple[int, dict[str, Any]]] = []  # (customer id, values)
     changed: list[dict[str, Any]] = []
     lines: dict[int, list[PricedLine]] = {}  # by customer id
     for c in chunk:
         old = existing.get(c.customer_id)
         if old is not None and old.bill_id is not None:
             continue
-        fingerprint = inputs_hash(inputs[c.customer_id])
+        fingerprint = fingerprint_of(inputs[c.customer_id])
         if old is not None and old.inputs_hash == fingerprint and not force:
             continue
         priced, final = price_inputs(inputs[c.customer_id])
@@ -248,7 +270,7 @@ def write_drafts(session: Session, *, run_id: int, chunk: Sequence[ChunkCustomer
         if priced is not None and priced.lines:
             lines[c.customer_id] = list(priced.lines)
         if old is None:
-            new_rows.append({"run_id": run_id, "customer_id": c.customer_id, "held": False, **values})
+            new_rows.append((c.customer_id, values))
         else:
             changed.append({"id": old.id, **values})
     draft_ids: dict[int, int] = {}
@@ -259,14 +281,20 @@ def write_drafts(session: Session, *, run_id: int, chunk: Sequence[ChunkCustomer
         by_id = {old.id: customer for customer, old in existing.items()}
         draft_ids.update({by_id[i]: i for i in ids})
     if new_rows:
-        returned = session.execute(
-            insert(BillDraft).returning(BillDraft.id, BillDraft.customer_id, sort_by_parameter_order=True), new_rows)
-        draft_ids.update({customer: draft_id for draft_id, customer in returned})
-    line_rows = [{"draft_id": draft_ids[customer], "fund_name": line.fund_name, **line_columns(line)}
-                 for customer, priced_lines in lines.items() for line in priced_lines]
-    if line_rows:
-        session.execute(insert(BillDraftLine), line_rows)
+        fresh = new_ids(session, "bill_drafts", len(new_rows))
+        draft_ids.update({customer: draft_id for (customer, _), draft_id in zip(new_rows, fresh, strict=True)})
+        copy_rows(session, "bill_drafts", _DRAFT_COLUMNS, (
+            (draft_id, run_id, customer, False, *(values[c] for c in _DRAFT_COLUMNS[4:]))
+            for (customer, values), draft_id in zip(new_rows, fresh, strict=True)))
+    copy_rows(session, "bill_draft_lines", ("draft_id", "fund_name", *_LINE_COLUMNS), (
+        (draft_ids[customer], line.fund_name, *_line_cells(line))
+        for customer, priced_lines in lines.items() for line in priced_lines))
     return len(new_rows) + len(changed)
+
+
+def _line_cells(line: PricedLine) -> tuple[Any, ...]:
+    columns = line_columns(line)
+    return tuple(columns[c] for c in _LINE_COLUMNS)
 
 
 def prepayments(session: Session, customer_ids: Sequence[int]) -> dict[int, int]:
@@ -291,7 +319,38 @@ class Released:
     applied_fen: int
 
 
-def release_drafts(session: Session, *, run_id: int, period: int, drafts: Sequence[BillDraft],
+class DraftRow(Protocol):
+    """What a release reads of a priced draft."""
+
+    id: int
+    customer_id: int
+    total_kwh: Decimal
+    total_fen: int
+    tariff_version_id: int | None
+
+
+_BILL_COLUMNS = ("id", "bill_no", "customer_id", "period", "kwh", "amount_fen", "issued_on", "due_on",
+                 "tariff_version_id", "bill_run_id")
+
+
+def _bill_lines(session: Session, by_draft: dict[int, int]) -> Iterable[tuple[Any, ...]]:
+    """The bill lines of the drafts' lines (bill id by draft id), each with its description (``describe``, made
+    once per kind, tier, TOU period and fund)."""
+    names: dict[tuple[Any, ...], str] = {}
+    columns = [getattr(BillDraftLine, c) for c in _LINE_COLUMNS]
+    for row in session.execute(
+            select(BillDraftLine.draft_id, BillDraftLine.fund_name, *columns)
+            .where(BillDraftLine.draft_id == any_(bindparam("ids", list(by_draft), type_=ARRAY(BigInteger))))
+            .order_by(BillDraftLine.draft_id, BillDraftLine.line_no)):
+        key = (row.kind, row.tier, row.tou_period, row.fund_name)
+        name = names.get(key)
+        if name is None:
+            name = names[key] = describe(priced_line(row, fund_name=row.fund_name, version_from=row.version_from,
+                                                     days_from=row.days_from, days_to=row.days_to))
+        yield (by_draft[row.draft_id], name, *row[2:])
+
+
+def release_drafts(session: Session, *, run_id: int, period: int, drafts: Sequence[DraftRow],
                    customer_nos: dict[int, str], issued: dt.date, now: dt.datetime, user_id: int) -> Released:
     """Book the drafts (their customers locked by the caller) as bills: the bills, their lines, the ledger
     CHARGE and the prepayment transfers, and the drafts' bill ids, each in one set-based statement."""
@@ -302,39 +361,29 @@ def release_drafts(session: Session, *, run_id: int, period: int, drafts: Sequen
         raise RuntimeError(f"draft {held_back[0].id} is priced without a tariff version")
     prepaid = prepayments(session, [d.customer_id for d in drafts])
     due = periods.due_on(issued)
-    bill_rows = [{"bill_no": periods.bill_no(period=period, customer_no=customer_nos[d.customer_id]),
-                  "customer_id": d.customer_id, "period": period, "kwh": Decimal(d.total_kwh),
-                  "amount_fen": d.total_fen, "issued_on": issued, "due_on": due,
-                  "tariff_version_id": d.tariff_version_id, "bill_run_id": run_id} for d in drafts]
-    returned = session.execute(insert(Bill).returning(Bill.id, sort_by_parameter_order=True), bill_rows).scalars()
-    bill_ids = list(returned)
+    bill_ids = new_ids(session, "bills", len(drafts))
+    bill_nos = [periods.bill_no(period=period, customer_no=customer_nos[d.customer_id]) for d in drafts]
+    copy_rows(session, "bills", _BILL_COLUMNS, (
+        (bill_id, bill_no, d.customer_id, period, d.total_kwh, d.total_fen, issued, due, d.tariff_version_id, run_id)
+        for d, bill_id, bill_no in zip(drafts, bill_ids, bill_nos, strict=True)))
     by_draft = {d.id: bill_id for d, bill_id in zip(drafts, bill_ids, strict=True)}
-    line_rows: list[dict[str, Any]] = []
-    for row in session.execute(select(BillDraftLine).where(BillDraftLine.draft_id.in_(list(by_draft)))
-                               .order_by(BillDraftLine.draft_id, BillDraftLine.line_no)).scalars():
-        line = priced_line(row, fund_name=row.fund_name, version_from=row.version_from, days_from=row.days_from,
-                           days_to=row.days_to)
-        line_rows.append({"bill_id": by_draft[row.draft_id], "description": describe(line), **line_columns(line)})
-    if line_rows:
-        session.execute(insert(BillLine), line_rows)
-    entries: list[dict[str, Any]] = []
+    copy_rows(session, "bill_lines", ("bill_id", "description", *_LINE_COLUMNS), _bill_lines(session, by_draft))
+    entries: list[tuple[Any, ...]] = []
     released: dict[str, int] = {}
     applied_total = 0
-    for draft, bill_id, bill in zip(drafts, bill_ids, bill_rows, strict=True):
-        bill_no = str(bill["bill_no"])
+    for draft, bill_id, bill_no in zip(drafts, bill_ids, bill_nos, strict=True):
         amount = draft.total_fen
         applied = max(0, min(prepaid.get(draft.customer_id, 0), amount))
-        common = {"customer_id": draft.customer_id, "posted_at": now, "posted_by": user_id,
-                  "reference": bill_no}
+        common = (draft.customer_id, now, user_id, bill_no)
         if amount:
-            entries.append({**common, "kind": EntryKind.CHARGE, "amount_fen": -amount, "bill_id": bill_id})
+            entries.append((EntryKind.CHARGE.value, -amount, bill_id, *common))
         if applied:
-            entries += [{**common, "kind": EntryKind.PREPAYMENT_TRANSFER, "amount_fen": -applied, "bill_id": None},
-                        {**common, "kind": EntryKind.PREPAYMENT_TRANSFER, "amount_fen": applied, "bill_id": bill_id}]
+            entries += [(EntryKind.PREPAYMENT_TRANSFER.value, -applied, None, *common),
+                        (EntryKind.PREPAYMENT_TRANSFER.value, applied, bill_id, *common)]
         released[bill_no] = amount
         applied_total += applied
-    if entries:
-        session.execute(insert(LedgerEntry), entries)
+    copy_rows(session, "ledger_entries", ("kind", "amount_fen", "bill_id", "customer_id", "posted_at", "posted_by",
+                                          "reference"), entries)
     session.execute(text("UPDATE bill_drafts AS d SET bill_id = v.bill_id "
                          "FROM unnest(CAST(:ids AS bigint[]), CAST(:bills AS bigint[])) AS v(id, bill_id) "
                          "WHERE d.id = v.id"),

@@ -1,7 +1,8 @@
 """Demo customers and meters as COPY lines from one seeded generator, with their readings and payment habits.
 
 A customer's number, name, address and ID number, its meter (registers by tariff), its readings per register
-(``readings.py``) and how it pays (``payments.Account``, used once the bill runs have released its bills).
+(``readings.py``), a two-part customer's terms (basis, transformer kVA, contract demand) and how it pays
+(``payments.Account``, used once the bill runs have released its bills).
 """
 
 from __future__ import annotations
@@ -9,20 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from server.demo_data.org import HALLS, Hall
 from server.demo_data.payments import Account
 from server.demo_data.people import People
 from server.demo_data.readings import Period, ReadingWriter, Usage, meter_registers
-from server.demo_data.tariffs import DemoTariffs
+from server.demo_data.tariffs import DEMAND_BASIS, DemoTariff, DemoTariffs
 from server.models.customers import CustomerCategory, CustomerStatus, PaymentMode
 from server.security import PiiCipher, mask_id_number
 
 CUSTOMER_COLUMNS = ("id", "customer_no", "name", "address", "phone", "id_number_enc", "id_number_masked",
                     "category", "status", "payment_mode", "tariff_id", "hall_id", "book_code", "book_seq")
 METER_COLUMNS = ("id", "asset_no", "customer_id", "multiplier", "digits", "installed_on", "removed_on", "registers")
+TERMS_COLUMNS = ("customer_id", "effective_from", "demand_basis", "capacity_kva", "contract_demand_kw")
+#: Transformer sizes (kVA) a two-part customer's capacity is one of.
+_TRANSFORMERS_KVA = (315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000)
 
 _BOOK_SIZE = 200
 _P_ARREARS = {CustomerStatus.ACTIVE: 0.074, CustomerStatus.SUSPENDED: 0.5, CustomerStatus.CLOSED: 0.0}
@@ -46,6 +50,7 @@ class Batch:
     meters: io.StringIO
     readings: io.StringIO
     accounts: list[Account]
+    terms: io.StringIO = field(default_factory=io.StringIO)
     reading_rows: int = 0
     meter_rows: int = 0
 
@@ -120,6 +125,12 @@ class CustomerFactory:
         batch.meters.write(f"{cid}\t{asset_no}\t{cid}\t{meter.multiplier}\t{meter.digits}\t{installed.isoformat()}\t"
                            f"{removed}\t{registers}\n")
         batch.meter_rows += 1
+        basis = DEMAND_BASIS.get(DemoTariff(tariff.code)) if tariff.code else None
+        if basis is not None:  # a two-part customer's contract: transformer kVA and contract demand (~400 h a month)
+            demand_kw = Decimal(f"{meter.base_kwh:.2f}") / 400
+            kva = next((k for k in _TRANSFORMERS_KVA if k >= demand_kw * Decimal("1.5")), _TRANSFORMERS_KVA[-1])
+            contract = max(demand_kw * Decimal("1.2"), Decimal(1)).quantize(Decimal(1))
+            batch.terms.write(f"{cid}\t{installed.isoformat()}\t{basis.value}\t{kva}\t{contract}\n")
         batch.accounts.append(Account(customer_id=cid,
                                       cashier_id=self._users[f"cashier{hall.code[1:]}{1 + seq % 2:02d}"],
                                       unpaid=unpaid, prepay_fen=prepay_fen))

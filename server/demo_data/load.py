@@ -29,7 +29,7 @@ from sqlalchemy.pool import NullPool
 from server.audit_chain import write_records
 from server.clock import SystemClock
 from server.context import Actor, AuditEntry, CallContext
-from server.demo_data.customers import CUSTOMER_COLUMNS, METER_COLUMNS, CustomerFactory
+from server.demo_data.customers import CUSTOMER_COLUMNS, METER_COLUMNS, TERMS_COLUMNS, CustomerFactory
 from server.demo_data.org import HALLS, load_org
 from server.demo_data.payments import LEDGER_COLUMNS, Account, Bill, write_ledger
 from server.demo_data.readings import READING_COLUMNS, Period, periods
@@ -169,6 +169,7 @@ def _load_customers(
             _copy(session, "customers", CUSTOMER_COLUMNS, batch.customers)
             _copy(session, "meters", METER_COLUMNS, batch.meters)
             _copy(session, "readings", READING_COLUMNS, batch.readings)
+            _copy(session, "customer_terms", TERMS_COLUMNS, batch.terms)
             readings += batch.reading_rows
             meters += batch.meter_rows
             accounts += batch.accounts

@@ -410,15 +410,16 @@ def release_run(*, ctx: CallContext, req: RunRef) -> ReleaseRunResult:
     if run.state is RunState.CALCULATING:
         raise AppError(ErrorCode.BILL_RUN_CALCULATING, book_code=run.book_code, period=run.period,
                        done=run.customers_done, total=run.customers_total)
-    rows = ctx.session.execute(
-        select(BillDraft, Customer.customer_no).join(Customer, Customer.id == BillDraft.customer_id)
+    drafts = ctx.session.execute(
+        select(BillDraft.id, BillDraft.customer_id, BillDraft.total_kwh, BillDraft.total_fen,
+               BillDraft.tariff_version_id, Customer.customer_no).join(Customer, Customer.id == BillDraft.customer_id)
         .where(BillDraft.run_id == run.id, ~BillDraft.held, BillDraft.priced, BillDraft.bill_id.is_(None))
         .order_by(Customer.book_seq, Customer.id)
     ).all()
-    drafts = [draft for draft, _no in rows]
     _lock_customers(ctx.session, sorted(d.customer_id for d in drafts))
     booked = bulk.release_drafts(ctx.session, run_id=run.id, period=run.period, drafts=drafts,
-                                 customer_nos={d.customer_id: no for d, no in rows}, issued=business_date(ctx.now),
+                                 customer_nos={d.customer_id: d.customer_no for d in drafts},
+                                 issued=business_date(ctx.now),
                                  now=ctx.now, user_id=ctx.require_actor().user_id)
     released, applied_total = booked.bills, booked.applied_fen
     amount = sum(released.values())

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.billing import bulk
+from server.billing.inputs import inputs_hash
+from server.models.customers import Customer
 from tests.billruns.bulk_compare import anomaly_codes, differences
 from tests.billruns.helpers import (
     BOOK,
@@ -39,6 +43,22 @@ def test_bulk_equals_one_by_one_for_a_period_billed_outside_runs(db: Session) ->
     assert compared >= 4
     assert diffs == []
     assert "already_billed" in anomaly_codes(db, book_code=BOOK, period=202609)
+
+
+def test_bulk_fingerprint_is_the_inputs_hash(db: Session) -> None:
+    """The bulk path's fingerprint (each version's JSON made once) is ``inputs_hash`` to the character, for
+    priced inputs with two versions and for inputs without usage."""
+    add_readings(db, skip=(WANG_FANG,))
+    add_version(db, "RES-FLAT", dt.date(2026, 11, 10), "0.6")
+    rows = db.execute(select(Customer.id, Customer.customer_no, Customer.tariff_id)
+                      .where(Customer.book_code == BOOK)).all()
+    chunk = [bulk.ChunkCustomer(customer_id=r.id, customer_no=r.customer_no, tariff_id=r.tariff_id) for r in rows]
+    gathered = bulk.gather_chunk(db, book_code=BOOK, period=PERIOD, chunk=chunk)
+    fingerprint = bulk._Fingerprints()
+    assert any(len(i.versions) == 2 for i in gathered.values())
+    assert any(i.usage is None for i in gathered.values())
+    for inputs in gathered.values():
+        assert fingerprint(inputs) == inputs_hash(inputs)
 
 
 def test_bulk_equals_one_by_one_with_a_reading_going_backwards(db: Session) -> None:

@@ -39,6 +39,7 @@ from server.models.ledger import EntryKind, LedgerEntry
 from server.models.org import Counter as CounterRow
 from server.models.org import OrgKind, OrgUnit
 from server.models.readings import Reading
+from server.models.terms import CustomerTermsRow
 from server.models.users import User
 from server.security import PiiCipher, mask_id_number, verify_password
 from server.services.billruns import _price
@@ -298,6 +299,31 @@ class TestBooks:
                 assert diffs == [], (book, period)
                 compared += count
         assert compared >= 2 * CUSTOMERS
+
+    def test_two_part_customers_are_billed_on_their_terms(self, db: Session) -> None:
+        """Every two-part customer has stored terms (its tariff's basis, transformer kVA, contract demand), so
+        its bills carry the basic charge (and, with reactive energy, the power-factor adjustment); no draft is refused for want of a
+        demand basis."""
+        two_part = dict(db.execute(
+            select(Customer.id, Tariff.code).join(Tariff, Tariff.id == Customer.tariff_id)
+            .where(Tariff.code.in_(("ZJ-LI-CAP-10KV", "ZJ-LI-DEM-35KV")))).all())
+        assert two_part
+        terms = {t.customer_id: t for t in db.scalars(select(CustomerTermsRow))}
+        assert set(terms) == set(two_part)
+        for cid, code in two_part.items():
+            row = terms[cid]
+            assert (row.demand_basis.value, row.capacity_kva is not None, row.contract_demand_kw is not None) == (
+                "capacity" if code == "ZJ-LI-CAP-10KV" else "contract_demand", True, True), cid
+        kinds: dict[int, set[str]] = defaultdict(set)
+        for bill_id, kind in db.execute(select(BillLine.bill_id, BillLine.kind).join(Bill, Bill.id == BillLine.bill_id)
+                                        .where(Bill.customer_id.in_(list(two_part)))):
+            kinds[bill_id].add(str(kind))
+        assert kinds
+        assert all(k & {"basic_capacity", "basic_demand"} for k in kinds.values())
+        assert any("power_factor" in k for k in kinds.values())
+        refusals = [a for d in db.scalars(select(BillDraft)) for a in d.anomalies
+                    if a["code"] == "pricing_refused" and a["params"].get("refusal") == "no_demand_basis"]
+        assert refusals == []
 
     def test_anomalies_of_each_kind(self, db: Session) -> None:
         """The drafts carry the deliberate anomalies; the pending run has some; a meter was changed (换表)."""
