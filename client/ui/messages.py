@@ -221,25 +221,25 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "Bill {bill_no} cannot be priced again from the current readings ({anomalies})."),
     ErrorCode.CORRECTION_CHANGES_NOTHING: QT_TRANSLATE_NOOP(
         "Errors", "Priced again, bill {bill_no} comes out exactly the same; there is nothing to correct."),
-}
-
-#: Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED's
-#: ``refusal`` parameter).
-PRICING_REFUSALS: dict[str, str] = {
-    "version_dates": QT_TRANSLATE_NOOP("Pricing", "the tariff's versions overlap or leave a gap."),
-    "no_version": QT_TRANSLATE_NOOP("Pricing", "no tariff version prices some days of the period."),
-    "no_shared_meter_price": QT_TRANSLATE_NOOP("Pricing", "the tariff has no shared-meter (合表) price."),
-    "household_tiers": QT_TRANSLATE_NOOP(
-        "Pricing", "the household's extra kWh do not give one figure per tier threshold."),
-    "tou_period_not_priced": QT_TRANSLATE_NOOP(
-        "Pricing", "a time-of-use register has kWh for a period the tariff has no price for."),
-    "no_demand_basis": QT_TRANSLATE_NOOP(
-        "Pricing", "a two-part tariff needs the customer's basis (capacity, demand or contract demand)."),
-    "no_capacity": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the transformer capacity (kVA)."),
-    "no_contract_demand": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the contract demand (kW)."),
-    "no_max_demand": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the month's maximum demand (kW)."),
-    "no_reactive": QT_TRANSLATE_NOOP("Pricing", "the power-factor adjustment needs the reactive energy (kvarh)."),
-    "out_of_range": QT_TRANSLATE_NOOP("Pricing", "the figures give amounts larger than any bill can hold."),
+    # tariffs
+    ErrorCode.TARIFF_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no tariff with the code {code}."),
+    ErrorCode.TARIFF_VERSION_OVERLAP: QT_TRANSLATE_NOOP(
+        "Errors", "A version of tariff {code} starting {effective_from} would overlap the version from "
+        "{existing_from}: a new version must start after every existing one."),
+    ErrorCode.TARIFF_VERSION_GAP: QT_TRANSLATE_NOOP(
+        "Errors", "A version of tariff {code} starting then would leave the days {gap_from} to {gap_to} without "
+        "prices: it must start the day after the last version ends."),
+    ErrorCode.TARIFF_VERSION_BILLED: QT_TRANSLATE_NOOP(
+        "Errors", "Tariff {code} has released bills up to {billed_to}: a new version must start after that day, "
+        "not on {effective_from}."),
+    ErrorCode.TARIFF_NO_VERSION: QT_TRANSLATE_NOOP(
+        "Errors", "Tariff {code} has no prices for the days {date_from} to {date_to}."),
+    ErrorCode.PRICE_NOT_DECIMAL: QT_TRANSLATE_NOOP(
+        "Errors", "The figure “{field}” must be written as a decimal number such as 0.538, not as a "
+        "floating-point number."),
+    ErrorCode.PRICING_REFUSED: QT_TRANSLATE_NOOP(
+        "Errors", "This consumption cannot be priced: {refusal}"),
     # readings
     ErrorCode.METER_NOT_FOUND: QT_TRANSLATE_NOOP(
         "Errors", "There is no meter with the asset number {asset_no}."),
@@ -270,6 +270,25 @@ PRICING_REFUSALS: dict[str, str] = {
         "Errors", "{period} is not a billing period (year and month, YYYYMM)."),
     ErrorCode.READING_VALUES_NOT_EXPECTED: QT_TRANSLATE_NOOP(
         "Errors", "A reading marked “{status}” has no register values: leave them empty."),
+}
+
+# Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED's
+# ``refusal`` parameter).
+PRICING_REFUSALS: dict[str, str] = {
+    "version_dates": QT_TRANSLATE_NOOP("Pricing", "the tariff's versions overlap or leave a gap."),
+    "no_version": QT_TRANSLATE_NOOP("Pricing", "no tariff version prices some days of the period."),
+    "no_shared_meter_price": QT_TRANSLATE_NOOP("Pricing", "the tariff has no shared-meter (合表) price."),
+    "household_tiers": QT_TRANSLATE_NOOP(
+        "Pricing", "the household's extra kWh do not give one figure per tier threshold."),
+    "tou_period_not_priced": QT_TRANSLATE_NOOP(
+        "Pricing", "a time-of-use register has kWh for a period the tariff has no price for."),
+    "no_demand_basis": QT_TRANSLATE_NOOP(
+        "Pricing", "a two-part tariff needs the customer's basis (capacity, demand or contract demand)."),
+    "no_capacity": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the transformer capacity (kVA)."),
+    "no_contract_demand": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the contract demand (kW)."),
+    "no_max_demand": QT_TRANSLATE_NOOP("Pricing", "the basic charge needs the month's maximum demand (kW)."),
+    "no_reactive": QT_TRANSLATE_NOOP("Pricing", "the power-factor adjustment needs the reactive energy (kvarh)."),
+    "out_of_range": QT_TRANSLATE_NOOP("Pricing", "the figures give amounts larger than any bill can hold."),
 }
 
 #: For a failure that carries no code: the reference lets the support desk find the traceback in the log.

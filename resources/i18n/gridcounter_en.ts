@@ -2054,7 +2054,6 @@
     <name>Pricing</name>
     <message>
         <source>the tariff&apos;s versions overlap or leave a gap.</source>
-        <extracomment>Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED&apos;s ``refusal`` parameter).</extracomment>
         <translation>the tariff&apos;s versions overlap or leave a gap.</translation>
     </message>
     <message>

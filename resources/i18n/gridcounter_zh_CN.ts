@@ -2049,7 +2049,6 @@
     <name>Pricing</name>
     <message>
         <source>the tariff&apos;s versions overlap or leave a gap.</source>
-        <extracomment>Why the pricing function refused a period (``server.pricing.PricingRefusal`` values, PRICING_REFUSED&apos;s ``refusal`` parameter).</extracomment>
         <translation>电价的版本重叠或有间断。</translation>
     </message>
     <message>

@@ -119,6 +119,8 @@ def _signed_in_as(closed: Closed, username: str) -> Caller:
     return caller
 
 
+_RUN = {"book_code": "T01-B001", "period": 202611}
+
 ATTEMPTS: dict[str, list[Attempt]] = {
     "payment.pay_bills": [
         ("pay with the next number", lambda c: c.cashier.call(
@@ -209,6 +211,32 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "reading.enter_reading", {"asset_no": "0" * 22, "period": 202611, "read_on": "2026-11-20",
                                       "status": "actual", "values": {"total": "1234.50"}},
             cosign=("super2", password_for("super2"))), None),
+    ],
+    # Allowed: a bill run is the billing clerk's, not the shift's (its charges carry no payment of the shift).
+    "billrun.calculate_run": [
+        ("a billing clerk calculates the payers' book", lambda c: _signed_in_as(c, "billing1").call(
+            "billrun.calculate_run", _RUN), None),
+    ],
+    "billrun.hold_bill": [
+        ("a billing clerk holds a payer's draft", lambda c: _signed_in_as(c, "billing1").call(
+            "billrun.hold_bill", {**_RUN, "customer_no": ZHANG_WEI, "reason": "待核实"}), None),
+    ],
+    "billrun.recalculate_bill": [
+        ("a billing clerk recalculates it", lambda c: _signed_in_as(c, "billing1").call(
+            "billrun.recalculate_bill", {**_RUN, "customer_no": ZHANG_WEI}), None),
+    ],
+    "billrun.release_bill": [
+        ("a billing clerk lifts the hold", lambda c: _signed_in_as(c, "billing1").call(
+            "billrun.release_bill", {**_RUN, "customer_no": ZHANG_WEI}), None),
+    ],
+    "billrun.release_run": [
+        ("a billing clerk releases the run", lambda c: _signed_in_as(c, "billing1").call(
+            "billrun.release_run", _RUN), None),
+    ],
+    "billrun.correct_bill": [
+        ("a billing clerk corrects a payer's bill", lambda c: _signed_in_as(c, "billing1").call(
+            "billrun.correct_bill", {"bill_no": f"202609-{ZHANG_WEI}", "reason": "退补"},
+            cosign=("super2", password_for("super2"))), "BILL_NOT_PRICEABLE"),
     ],
     # Opens a NEW shift; so it runs after every attempt that needs the cashier without an open shift.
     "shift.open_shift": [
