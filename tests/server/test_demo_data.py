@@ -302,8 +302,8 @@ class TestBooks:
 
     def test_two_part_customers_are_billed_on_their_terms(self, db: Session) -> None:
         """Every two-part customer has stored terms (its tariff's basis, transformer kVA, contract demand), so
-        its bills carry the basic charge (and, with reactive energy, the power-factor adjustment); no draft is refused for want of a
-        demand basis."""
+        its bills carry the basic charge (and, with reactive energy, the power-factor adjustment); no draft is
+        refused for want of a demand basis."""
         two_part = dict(db.execute(
             select(Customer.id, Tariff.code).join(Tariff, Tariff.id == Customer.tariff_id)
             .where(Tariff.code.in_(("ZJ-LI-CAP-10KV", "ZJ-LI-DEM-35KV")))).all())
