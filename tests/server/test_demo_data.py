@@ -312,7 +312,7 @@ class TestBooks:
         assert set(terms) == set(two_part)
         for cid, code in two_part.items():
             row = terms[cid]
-            assert (row.demand_basis.value, row.capacity_kva is not None, row.contract_demand_kw is not None) == (
+            assert (row.demand_basis, row.capacity_kva is not None, row.contract_demand_kw is not None) == (
                 "capacity" if code == "ZJ-LI-CAP-10KV" else "contract_demand", True, True), cid
         kinds: dict[int, set[str]] = defaultdict(set)
         for bill_id, kind in db.execute(select(BillLine.bill_id, BillLine.kind).join(Bill, Bill.id == BillLine.bill_id)
