@@ -50,7 +50,7 @@ from shared_models.rules.late_fees import LateFeeRule
 from tests.billruns.bulk_compare import differences
 from tests.reaper import owned_temp_dir
 
-CUSTOMERS = 120
+CUSTOMERS = 300
 MONTHS = 12
 TODAY = dt.date(2026, 11, 23)
 
