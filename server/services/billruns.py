@@ -78,7 +78,14 @@ def _count_book(session: Session, book_code: str) -> int:
     return int(session.execute(select(func.count()).select_from(_book_customers(book_code).subquery())).scalar_one())
 
 
+def _check_period(period: int) -> None:
+    """A period's month is 01..12 (the contract bounds the year; the same refusal as a reading's period)."""
+    if not 1 <= period % 100 <= 12:
+        raise AppError(ErrorCode.READING_PERIOD_INVALID, period=period)
+
+
 def _lock_run(session: Session, book_code: str, period: int) -> BillRun | None:
+    _check_period(period)
     return session.execute(
         select(BillRun).where(BillRun.book_code == book_code, BillRun.period == period).with_for_update()
     ).scalar_one_or_none()
@@ -278,6 +285,7 @@ def _drafts_query() -> Select[BillDraft, str, str, int, str]:
 
 def get_run(*, ctx: CallContext, req: GetRunRequest) -> RunPage:
     """The run's summary and one page of its drafts, filtered, in book order."""
+    _check_period(req.period)
     session = ctx.session
     run = session.execute(
         select(BillRun).where(BillRun.book_code == req.book_code, BillRun.period == req.period)
@@ -320,6 +328,7 @@ def _draft_lines(session: Session, draft: BillDraft) -> list[PricedLine]:
 
 def get_draft(*, ctx: CallContext, req: DraftRef) -> DraftDetail:
     """One draft with its lines."""
+    _check_period(req.period)
     run = ctx.session.execute(
         select(BillRun).where(BillRun.book_code == req.book_code, BillRun.period == req.period)
     ).scalar_one_or_none()

@@ -22,8 +22,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
 from shared_models.ids import NO_NUL_PATTERN, CustomerNoField
 from shared_models.money import FenField, NonNegativeFenField
@@ -32,16 +31,8 @@ from shared_models.roles import Perm
 from shared_models.rpc import Model, Mutation, Query, register
 from shared_models.tariffs import Kwh
 
-
-def _check_period(value: int) -> int:
-    if not (2000 <= value // 100 <= 2099 and 1 <= value % 100 <= 12):
-        # its own error type: a plain ValueError on a number would read as a price sent as a number
-        raise PydanticCustomError("period_not_yyyymm", "a period is yyyymm: {value}", {"value": value})
-    return value
-
-
-#: A billing period ``yyyymm``.
-PeriodField = Annotated[int, Field(strict=True), AfterValidator(_check_period)]
+#: A billing period ``yyyymm`` (the schema's range; a month 00 or 13 is READING_PERIOD_INVALID, from the service).
+PeriodField = Annotated[int, Field(strict=True, ge=200001, le=209912)]
 #: A reading book code (抄表段).
 BookCodeField = Annotated[str, Field(strict=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 #: Why a draft is held or a bill corrected: free text the clerk types.

@@ -70,11 +70,14 @@ class TestRunRefusals:
         assert caller.call("billrun.get_draft", draft_ref(WANG_FANG)).code == "BILL_RUN_NOT_FOUND"
         refused(caller, db, "billrun.hold_bill", {**draft_ref(WANG_FANG), "reason": "x"}, "BILL_RUN_NOT_FOUND")
 
-    @pytest.mark.parametrize("period", [202613, 202600, 199912, 210001])
-    def test_period_not_a_month(self, caller: Caller, db: Session, period: int) -> None:
-        """A period must be yyyymm of this century."""
+    @pytest.mark.parametrize(("period", "code"), [
+        (202613, "READING_PERIOD_INVALID"), (202600, "READING_PERIOD_INVALID"), (199912, "INVALID_REQUEST"),
+        (210001, "INVALID_REQUEST")])
+    def test_period_not_a_month(self, caller: Caller, db: Session, period: int, code: str) -> None:
+        """A period must be yyyymm of this century (the schema's range), its month 01..12 (the service's check)."""
         billing(caller)
-        refused(caller, db, "billrun.calculate_run", {"book_code": BOOK, "period": period}, "INVALID_REQUEST")
+        refused(caller, db, "billrun.calculate_run", {"book_code": BOOK, "period": period}, code)
+        assert caller.call("billrun.get_run", {"book_code": BOOK, "period": period}).code == code
 
     def test_not_a_billing_clerk(self, caller: Caller, db: Session, world: World) -> None:
         """A cashier may read bill lines but not calculate a run."""
