@@ -5,7 +5,8 @@
 * :func:`versions_for` — the tariff versions covering a period (``server.services.tariffs.versions_for``, merged
   from wt-tariffs), with the row id a released bill names.
 * :func:`price` — the one pricing function ``server.pricing.price`` (branch wt-engine, merged).
-* :func:`terms_for` — the customer's terms (kWh already billed in the calendar year, for annual tiers).
+* :func:`terms_for` — the customer's terms: the stored ``customer_terms`` row in force (``server.billing.terms``)
+  and the kWh already billed in the calendar year (annual tiers).
 
 The bill run calls only these, so each swap is a change in this module alone.
 """
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from server import pricing
+from server.billing import terms
 from server.billing.inputs import DraftInputs, VersionRef
 from server.errors import AppError
 from server.models.billing import Bill
@@ -30,11 +32,14 @@ from shared_models.pricing import CustomerTerms, PricedBill, Usage
 from shared_models.tariffs import TariffVersionDoc
 
 
-def usage_for(session: Session, *, customer_id: int, period: int) -> tuple[Usage | None, list[DraftAnomaly]]:
+def usage_for(session: Session, *, customer_id: int, period: int,
+              checks: readings.CustomerTermsForChecks | None = None) -> tuple[Usage | None, list[DraftAnomaly]]:
     """The period's usage (``server.services.readings.usage_of_customer``) and the anomalies of its reading
-    (``period_anomalies``); None with the consumption error as an anomaly when the readings give no usage."""
+    (``period_anomalies``, against ``checks``); None with the consumption error as an anomaly when the readings
+    give no usage."""
     anomalies = [DraftAnomaly(code=a.code.value, params=dict(a.figures))
-                 for a in readings.period_anomalies(session=session, customer_id=customer_id, period=period)]
+                 for a in readings.period_anomalies(session=session, customer_id=customer_id, period=period,
+                                                    terms=checks)]
     try:
         usage = readings.usage_of_customer(session=session, customer_id=customer_id, period=period)
     except ConsumptionError as exc:
@@ -59,23 +64,35 @@ def terms_for(session: Session, *, customer_id: int, period: int) -> CustomerTer
         .where(Bill.customer_id == customer_id, Bill.period >= (period // 100) * 100 + 1, Bill.period < period,
                ~select(replaced.id).where(replaced.corrects_bill_id == Bill.id).exists())
     ).scalar_one()
-    return CustomerTerms(cycle_kwh_before=Decimal(before))
+    stored = terms.stored_terms(session, [customer_id], period=period).get(customer_id)
+    return terms.with_stored(CustomerTerms(cycle_kwh_before=Decimal(before)), stored)
 
 
 def gather(session: Session, *, customer_id: int, tariff_id: int, period: int) -> DraftInputs:
-    """Everything that prices one customer's bill of ``period``."""
-    usage, anomalies = usage_for(session, customer_id=customer_id, period=period)
-    terms = terms_for(session, customer_id=customer_id, period=period)
-    if usage is None:
-        return DraftInputs(usage=None, terms=terms, versions=(), anomalies=tuple(anomalies))
+    """Everything that prices one customer's bill of ``period``; the reading checks compare with the terms'
+    contract demand and the power-factor standard of the version in force at the period's end."""
+    customer_terms = terms_for(session, customer_id=customer_id, period=period)
     try:
-        versions = versions_for(session, tariff_id=tariff_id, period_from=usage.period_from, period_to=usage.period_to)
-    except AppError as exc:
-        if exc.code is not ErrorCode.TARIFF_NO_VERSION:
-            raise
-        versions = []
-        anomalies.append(DraftAnomaly(code="no_tariff_version", params=dict(exc.params)))
-    return DraftInputs(usage=usage, terms=terms, versions=tuple(versions), anomalies=tuple(anomalies))
+        found: Usage | None = readings.usage_of_customer(session=session, customer_id=customer_id, period=period)
+    except ConsumptionError:
+        found = None
+    versions: list[VersionRef] = []
+    missing: DraftAnomaly | None = None
+    if found is not None:
+        try:
+            versions = versions_for(session, tariff_id=tariff_id, period_from=found.period_from,
+                                    period_to=found.period_to)
+        except AppError as exc:
+            if exc.code is not ErrorCode.TARIFF_NO_VERSION:
+                raise
+            missing = DraftAnomaly(code="no_tariff_version", params=dict(exc.params))
+    usage, anomalies = usage_for(session, customer_id=customer_id, period=period,
+                                 checks=terms.checks_of(customer_terms, versions))
+    if usage is None:
+        return DraftInputs(usage=None, terms=customer_terms, versions=(), anomalies=tuple(anomalies))
+    if missing is not None:
+        anomalies.append(missing)
+    return DraftInputs(usage=usage, terms=customer_terms, versions=tuple(versions), anomalies=tuple(anomalies))
 
 
 def price(versions: list[TariffVersionDoc], usage: Usage, terms: CustomerTerms) -> PricedBill:

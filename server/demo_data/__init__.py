@@ -1,12 +1,12 @@
 """Demo data (the package's public entry): an organization, its users, tariffs and N customers with books.
 
-A province with 2 cities, 4 halls, 8 counters, users of every role, flat tariffs and N customers with
-meters, a year of readings, bills, payments, some arrears and some prepayment.
+A province with 2 cities, 4 halls, 8 counters, users of every role, a tariff of every kind, reading books
+and N customers with meters, a year of readings per register (some anomalies of each kind), bills released
+by bill runs, payments, some arrears and some prepayment, and one book's last run left for review.
 
-Scales to a million customers for the benchmarks. One job per module: ``org.py`` the organization and
-users, ``tariffs.py`` the tariffs, ``people.py`` names and ID numbers, ``customers.py`` customers and
-meters, ``bills.py`` readings and bills (priced by ``shared_models.money.round_half_up_to_fen``),
-``payments.py`` the payment history in the ledger, ``load.py`` the one-transaction bulk load.
+One job per module: ``org.py`` the organization and users, ``tariffs.py`` the tariffs, ``people.py`` names
+and ID numbers, ``customers.py`` customers and meters, ``readings.py`` readings per register,
+``payments.py`` the payment history in the ledger, ``load.py`` the one-transaction load and the bill runs.
 """
 
 from __future__ import annotations

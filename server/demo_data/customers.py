@@ -1,6 +1,8 @@
-"""Demo customers and meters as COPY lines from one seeded generator, with what their books are made of.
+"""Demo customers and meters as COPY lines from one seeded generator, with their readings and payment habits.
 
-A customer's number, name, address and ID number, its meter, its consumption and its payment habits.
+A customer's number, name, address and ID number, its meter (registers by tariff), its readings per register
+(``readings.py``), a two-part customer's terms (basis, transformer kVA, contract demand) and how it pays
+(``payments.Account``, used once the bill runs have released its bills).
 """
 
 from __future__ import annotations
@@ -8,20 +10,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from server.demo_data.bills import Period, Usage, write_readings_and_bills
 from server.demo_data.org import HALLS, Hall
-from server.demo_data.payments import Account, write_ledger
+from server.demo_data.payments import Account
 from server.demo_data.people import People
-from server.demo_data.tariffs import DemoTariffs
+from server.demo_data.readings import Period, ReadingWriter, Usage, meter_registers
+from server.demo_data.tariffs import DEMAND_BASIS, DemoTariff, DemoTariffs
 from server.models.customers import CustomerCategory, CustomerStatus, PaymentMode
 from server.security import PiiCipher, mask_id_number
 
 CUSTOMER_COLUMNS = ("id", "customer_no", "name", "address", "phone", "id_number_enc", "id_number_masked",
                     "category", "status", "payment_mode", "tariff_id", "hall_id", "book_code", "book_seq")
-METER_COLUMNS = ("id", "asset_no", "customer_id", "multiplier", "digits", "installed_on")
+METER_COLUMNS = ("id", "asset_no", "customer_id", "multiplier", "digits", "installed_on", "removed_on", "registers")
+TERMS_COLUMNS = ("customer_id", "effective_from", "demand_basis", "capacity_kva", "contract_demand_kw")
+#: Transformer sizes (kVA) a two-part customer's capacity is one of.
+_TRANSFORMERS_KVA = (315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000)
 
 _BOOK_SIZE = 200
 _P_ARREARS = {CustomerStatus.ACTIVE: 0.074, CustomerStatus.SUSPENDED: 0.5, CustomerStatus.CLOSED: 0.0}
@@ -39,16 +44,15 @@ class _Meter:
 
 @dataclass
 class Batch:
-    """COPY buffers of a batch of customers, one per table, and how many rows the books got."""
+    """COPY buffers of a batch of customers, one per table, how many readings and meters, and how they pay."""
 
     customers: io.StringIO
     meters: io.StringIO
     readings: io.StringIO
-    bills: io.StringIO
-    bill_lines: io.StringIO
-    ledger_entries: io.StringIO
+    accounts: list[Account]
+    terms: io.StringIO = field(default_factory=io.StringIO)
     reading_rows: int = 0
-    ledger_rows: int = 0
+    meter_rows: int = 0
 
 
 class CustomerFactory:
@@ -64,10 +68,14 @@ class CustomerFactory:
         self._numbers = rng.sample(range(10**10), count)
         self._asset_base = rng.randrange(10**12, 9 * 10**12)
         self._places: dict[tuple[int, int], tuple[str, int, int]] = {}
+        self.readings = ReadingWriter(months=periods, first_extra_reading=count * len(periods) + 1,
+                                      first_extra_meter=count + 1)
+        #: The reading books: code → (hall code, reading day).
+        self.books: dict[str, tuple[str, int]] = {}
 
     def batch(self, start: int, end: int) -> Batch:
         """The COPY buffers of customers ``start`` .. ``end - 1``."""
-        batch = Batch(io.StringIO(), io.StringIO(), io.StringIO(), io.StringIO(), io.StringIO(), io.StringIO())
+        batch = Batch(io.StringIO(), io.StringIO(), io.StringIO(), [])
         for i in range(start, end):
             self._write(i, batch)
         return batch
@@ -83,6 +91,7 @@ class CustomerFactory:
         if place is None:  # a reading book walks one street number: a block of flats and its shops
             place = (rng.choice(hall.streets), rng.randint(1, 499), rng.randint(20, 28))
             self._places[hall_no, book] = place
+            self.books[f"{hall.code}-B{book:03d}"] = (hall.code, place[2])
         r = rng.random()
         category = (CustomerCategory.RESIDENTIAL if r < 0.90 else
                     CustomerCategory.COMMERCIAL if r < 0.98 else CustomerCategory.AGRICULTURAL)
@@ -100,16 +109,31 @@ class CustomerFactory:
         )
         installed = dt.date.fromordinal(rng.randint(_INSTALLED_FIRST, _INSTALLED_LAST))
         asset_no = f"33{hall_no + 1}{rng.randint(1, 120):03d}{installed:%y}{self._asset_base + i:014d}"
-        batch.meters.write(f"{cid}\t{asset_no}\t{cid}\t{meter.multiplier}\t{meter.digits}\t{installed.isoformat()}\n")
-        usage = Usage(customer_id=cid, category=category, multiplier=meter.multiplier,
+        usage = Usage(customer_id=cid, category=category, multiplier=meter.multiplier, digits=meter.digits,
                       base_kwh=Decimal(f"{meter.base_kwh:.2f}"), start_value=meter.start_value, tariff=tariff,
                       active_months=active_months, read_day=place[2])
-        bills = write_readings_and_bills(usage, self._periods, rng, readings=batch.readings, bills=batch.bills,
-                                         lines=batch.bill_lines)
-        batch.reading_rows += len(self._periods)
-        account = Account(customer_id=cid, cashier_id=self._users[f"cashier{hall.code[1:]}{1 + seq % 2:02d}"],
-                          unpaid=unpaid, prepay_fen=prepay_fen)
-        batch.ledger_rows += write_ledger(account, bills, rng, out=batch.ledger_entries)
+        changes = len(self.readings.changes)
+        batch.reading_rows += self.readings.write(usage, rng, out=batch.readings)
+        registers = "{" + ",".join(r.value for r in meter_registers(tariff)) + "}"
+        removed = "\\N"
+        for old_id, new_id, _, on in self.readings.changes[changes:]:  # a meter change (换表): the new meter
+            removed = on.isoformat()
+            batch.meters.write(f"{new_id}\t9{asset_no[1:]}\t{cid}\t{meter.multiplier}\t{meter.digits}\t{on}\t\\N\t"
+                               f"{registers}\n")
+            batch.meter_rows += 1
+            del old_id
+        batch.meters.write(f"{cid}\t{asset_no}\t{cid}\t{meter.multiplier}\t{meter.digits}\t{installed.isoformat()}\t"
+                           f"{removed}\t{registers}\n")
+        batch.meter_rows += 1
+        basis = DEMAND_BASIS.get(DemoTariff(tariff.code)) if tariff.code else None
+        if basis is not None:  # a two-part customer's contract: transformer kVA and contract demand (~400 h a month)
+            demand_kw = Decimal(f"{meter.base_kwh:.2f}") / 400
+            kva = next((k for k in _TRANSFORMERS_KVA if k >= demand_kw * Decimal("1.5")), _TRANSFORMERS_KVA[-1])
+            contract = max(demand_kw * Decimal("1.2"), Decimal(1)).quantize(Decimal(1))
+            batch.terms.write(f"{cid}\t{installed.isoformat()}\t{basis.value}\t{kva}\t{contract}\n")
+        batch.accounts.append(Account(customer_id=cid,
+                                      cashier_id=self._users[f"cashier{hall.code[1:]}{1 + seq % 2:02d}"],
+                                      unpaid=unpaid, prepay_fen=prepay_fen))
 
     def _kind(
         self, category: CustomerCategory, hall: Hall, place: tuple[str, int, int], seq: int, person: str,

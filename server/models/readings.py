@@ -31,6 +31,7 @@ class Reading(Base):
     __table_args__ = (
         Index("uq_readings_current", "meter_id", "period", text("(status = 'meter_changed')"), unique=True,
               postgresql_where=text("supersedes_id IS NULL")),
+        Index("ix_readings_meter_period", "meter_id", "period"),  # the bill run's read of a chunk (migration 0013)
         CheckConstraint("supersedes_id IS NULL OR reason IS NOT NULL", name="correction_has_reason"),
         CheckConstraint("old_final_id IS NULL OR status = 'meter_changed'", name="old_final_on_change"),
     )

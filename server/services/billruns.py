@@ -26,7 +26,7 @@ from sqlalchemy import Select, and_, case, delete, func, insert, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, aliased
 
-from server.billing import periods, sources
+from server.billing import bulk, periods, sources
 from server.billing.inputs import DraftInputs, inputs_hash
 from server.billing.lines import describe, line_columns, priced_line
 from server.context import CallContext
@@ -124,7 +124,10 @@ def calculate_run(*, ctx: CallContext, req: CalculateRunRequest) -> RunSummary:
     chunk = session.execute(
         _book_customers(run.book_code).offset(run.customers_done).limit(req.chunk_size)
     ).all()
-    written = sum(_calculate_draft(ctx, run, customer_id=c.id, tariff_id=c.tariff_id) for c in chunk)
+    customers = [bulk.ChunkCustomer(customer_id=c.id, customer_no=c.customer_no, tariff_id=c.tariff_id)
+                 for c in chunk]
+    inputs = bulk.gather_chunk(session, book_code=run.book_code, period=run.period, chunk=customers)
+    written = bulk.write_drafts(session, run_id=run.id, chunk=customers, inputs=inputs, now=ctx.now)
     run.customers_done = min(run.customers_done + len(chunk), run.customers_total)
     if len(chunk) < req.chunk_size or run.customers_done >= run.customers_total:
         _drop_departed(session, run)
@@ -417,17 +420,17 @@ def release_run(*, ctx: CallContext, req: RunRef) -> ReleaseRunResult:
         raise AppError(ErrorCode.BILL_RUN_CALCULATING, book_code=run.book_code, period=run.period,
                        done=run.customers_done, total=run.customers_total)
     drafts = ctx.session.execute(
-        select(BillDraft).join(Customer, Customer.id == BillDraft.customer_id)
+        select(BillDraft.id, BillDraft.customer_id, BillDraft.total_kwh, BillDraft.total_fen,
+               BillDraft.tariff_version_id, Customer.customer_no).join(Customer, Customer.id == BillDraft.customer_id)
         .where(BillDraft.run_id == run.id, ~BillDraft.held, BillDraft.priced, BillDraft.bill_id.is_(None))
         .order_by(Customer.book_seq, Customer.id)
-    ).scalars().all()
+    ).all()
     _lock_customers(ctx.session, sorted(d.customer_id for d in drafts))
-    released: dict[str, int] = {}
-    applied_total = 0
-    for draft in drafts:
-        bill_no, applied = _release_draft(ctx, run, draft)
-        released[bill_no] = draft.total_fen
-        applied_total += applied
+    booked = bulk.release_drafts(ctx.session, run_id=run.id, period=run.period, drafts=drafts,
+                                 customer_nos={d.customer_id: d.customer_no for d in drafts},
+                                 issued=business_date(ctx.now),
+                                 now=ctx.now, user_id=ctx.require_actor().user_id)
+    released, applied_total = booked.bills, booked.applied_fen
     amount = sum(released.values())
     run.state = RunState.RELEASED
     run.released_by = ctx.require_actor().user_id

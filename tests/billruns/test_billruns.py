@@ -79,8 +79,8 @@ class TestCalculate:
         assert drafts_snapshot(db) == before
 
     def test_a_changed_input_rewrites_only_that_draft(self, caller: Caller, db: Session, world: World) -> None:
-        """A customer without a reading gets an unpriced draft with the anomaly; once read, a recalculation
-        prices that draft and leaves the others' rows untouched."""
+        """A customer without a reading gets an unpriced draft with the readings' anomaly (no_previous); once
+        read, a recalculation prices that draft and leaves the others' rows untouched."""
         add_readings(db, skip=(WANG_FANG,))
         billing(caller)
         calculate_all(caller)

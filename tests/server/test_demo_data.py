@@ -8,7 +8,7 @@ import shutil
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from itertools import pairwise
 
 import pytest
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from server.audit_chain import verify_chains
+from server.billing import sources
 from server.db.databases import create_database
 from server.db.embedded import EmbeddedPostgres
 from server.demo_data import (
@@ -28,20 +29,25 @@ from server.demo_data import (
     id_check_digit,
     load_demo_data,
 )
-from server.demo_data.bills import price_line
+from server.demo_data.load import PENDING_BOOK
 from server.migrate import upgrade
 from server.models.audit import AuditRecord
 from server.models.billing import Bill, BillLine
+from server.models.billruns import BillDraft, BillRun
 from server.models.customers import Customer, CustomerCategory, Meter, Tariff, TariffVersion
 from server.models.ledger import EntryKind, LedgerEntry
 from server.models.org import Counter as CounterRow
 from server.models.org import OrgKind, OrgUnit
 from server.models.readings import Reading
+from server.models.terms import CustomerTermsRow
 from server.models.users import User
 from server.security import PiiCipher, mask_id_number, verify_password
-from shared_models.money import round_half_up_to_fen
+from server.services.billruns import _price
+from shared_models.methods.billruns import RunState
 from shared_models.roles import Role
+from shared_models.rules.hall_time import HALL_TZ
 from shared_models.rules.late_fees import LateFeeRule
+from tests.billruns.bulk_compare import differences
 from tests.reaper import owned_temp_dir
 
 CUSTOMERS = 300
@@ -203,9 +209,11 @@ class TestCustomers:
         assert Counter(s.value for s in db.scalars(select(Customer.status)))["active"] > 0.9 * CUSTOMERS
 
     def test_one_meter_each_with_the_right_tariff(self, db: Session) -> None:
-        """Each customer has one meter with a unique 22-digit asset number; homes have multiplier 1."""
+        """Each customer has one meter in service with a unique 22-digit asset number (a changed one besides);
+        homes have multiplier 1."""
         meters = db.scalars(select(Meter)).all()
-        assert sorted(m.customer_id for m in meters) == sorted(db.scalars(select(Customer.id)))
+        in_service = [m.customer_id for m in meters if m.removed_on is None]
+        assert sorted(in_service) == sorted(db.scalars(select(Customer.id)))
         assert all(re.fullmatch(r"[0-9]{22}", m.asset_no) for m in meters)
         assert len({m.asset_no for m in meters}) == len(meters)
         category = dict(db.execute(select(Customer.id, Customer.category)).all())
@@ -219,66 +227,114 @@ class TestCustomers:
 
 class TestBooks:
     def test_readings_rise_monotonically(self, db: Session) -> None:
-        """Each meter has a baseline and one reading per month, never going down, ending last month."""
+        """Each customer has a baseline and one reading per month, ending last month; a register only goes down
+        at a confirmed rollover or a new meter (换表); a few months without consumption."""
         readings: dict[int, list[Reading]] = defaultdict(list)
-        for r in db.scalars(select(Reading).order_by(Reading.meter_id, Reading.period)):
+        for r in db.scalars(select(Reading).where(Reading.total.is_not(None)).order_by(Reading.period, Reading.id)):
             readings[r.meter_id].append(r)
-        assert len(readings) == CUSTOMERS
+        meters = {m.id: m for m in db.scalars(select(Meter))}
+        assert {meters[m].customer_id for m in readings} == set(range(1, CUSTOMERS + 1))
         for rows in readings.values():
-            assert [r.period for r in rows][-1] == 202610
-            assert len(rows) == MONTHS + 1
-            assert all(a.total is not None and b.total is not None and a.total <= b.total for a, b in pairwise(rows))
+            for a, b in pairwise(rows):
+                assert a.total is not None
+                assert b.total is not None
+                assert a.total <= b.total or b.rollover_confirmed
             assert all(r.read_on.year * 100 + r.read_on.month == r.period for r in rows)
         deltas = [(b.total or 0) - (a.total or 0) for rows in readings.values() for a, b in pairwise(rows)]
-        assert 0 < sum(d == 0 for d in deltas) < len(deltas) // 10
+        assert 0 < sum(d == 0 for d in deltas) < len(deltas) // 5
 
-    def test_bill_kwh_is_the_reading_difference_times_the_multiplier(self, db: Session) -> None:
-        """A bill's kWh is its period's register advance times the meter multiplier."""
-        value = {(r.meter_id, r.period): r.total or 0 for r in db.scalars(select(Reading))}
-        meter = {m.customer_id: m for m in db.scalars(select(Meter))}
+    def test_meters_have_the_registers_of_their_tariff(self, db: Session) -> None:
+        """TOU meters read their TOU registers, two-part meters reactive and demand too; the TOU registers of a
+        reading sum to its total (except the deliberate mismatch)."""
+        rows = db.execute(select(Tariff.code, Meter.registers).join(Customer, Customer.tariff_id == Tariff.id)
+                          .join(Meter, Meter.customer_id == Customer.id)).all()
+        expected = {"ZJ-RES-TOU": {"total", "peak", "valley"}, "ZJ-RES-SHARED": {"total"}, "ZJ-AGR-1KV": {"total"},
+                    "ZJ-COM-TOU": {"total", "sharp", "peak", "flat", "valley"}}
+        for code, registers in rows:
+            if code in expected:
+                assert set(registers) == expected[code], code
+            else:
+                assert {"reactive", "demand"} <= set(registers), code
+
+    def test_bills_come_out_of_bill_runs(self, db: Session) -> None:
+        """Every bill names the run that released it and equals its draft, lines included; every book's run of
+        every month is released except the pending book's last one, calculated for the clerk to review."""
         bills = db.scalars(select(Bill)).all()
-        assert len(bills) == CUSTOMERS * MONTHS
+        assert bills
+        drafts = {d.bill_id: d for d in db.scalars(select(BillDraft).where(BillDraft.bill_id.is_not(None)))}
         for bill in bills:
-            m = meter[bill.customer_id]
-            previous = bill.period - 1 if bill.period % 100 != 1 else bill.period - 100 + 11
-            assert bill.kwh == (value[m.id, bill.period] - value[m.id, previous]) * m.multiplier
-            month = bill.period % 100
-            issued = dt.date(bill.period // 100 + month // 12, month % 12 + 1, 1)
-            assert (bill.issued_on, bill.due_on) == (issued, issued.replace(day=24))
-            assert bill.bill_no == f"{bill.period}{bill.customer_id:010d}"
-
-    def test_lines_add_up_and_round_half_up(self, db: Session) -> None:
-        """Each bill has one energy line at the tariff price, rounded half up, summing to the bill."""
-        price = dict(db.execute(select(TariffVersion.id, TariffVersion.price_per_kwh)).all())
-        bills = {b.id: b for b in db.scalars(select(Bill))}
-        lines: dict[int, list[BillLine]] = defaultdict(list)
+            assert bill.bill_run_id is not None
+            draft = drafts[bill.id]
+            assert (bill.amount_fen, bill.kwh) == (draft.total_fen, draft.total_kwh)
+        lines: dict[int, int] = defaultdict(int)
         for line in db.scalars(select(BillLine)):
-            lines[line.bill_id].append(line)
-        assert set(lines) == set(bills)
-        for bill_id, bill_lines in lines.items():
-            bill = bills[bill_id]
-            assert sum(line.amount_fen for line in bill_lines) == bill.amount_fen
-            for line in bill_lines:
-                assert (line.kind, line.description) == ("energy", "电度电费")
-                assert line.unit_price == price[bill.tariff_version_id]
-                assert line.amount_fen == round_half_up_to_fen(Decimal(line.quantity) * line.unit_price)
+            lines[line.bill_id] += line.amount_fen
+        assert all(lines[b.id] == b.amount_fen for b in bills if b.amount_fen)
+        runs = db.scalars(select(BillRun)).all()
+        pending = [r for r in runs if r.state is not RunState.RELEASED]
+        assert [(r.book_code, r.period, r.state) for r in pending] == [(PENDING_BOOK, 202610, RunState.CALCULATED)]
+        assert len({r.period for r in runs}) == MONTHS
 
-    def test_line_price_rounds_half_up(self) -> None:
-        """A line's price is kWh × price rounded half up to the fen, exact halves up, for every kWh step."""
-        halves = 0
-        for text_price in ("0.538", "0.6894", "0.4853"):
-            price = Decimal(text_price)
-            for g in range(60001):
-                kwh = Decimal(g) / 100
-                exact = kwh * price * 100
-                halves += exact % 1 == Decimal("0.5")
-                assert price_line(kwh=kwh, price=price) == int((exact + Decimal("0.5")).to_integral_value(ROUND_FLOOR))
-        assert halves > 50
+    def test_recalculating_a_released_period_reproduces_the_bills(self, db: Session) -> None:
+        """Pricing the released customers again from the readings gives the released amounts to the fen."""
+        customers = {c.id: c for c in db.scalars(select(Customer))}
+        checked = 0
+        for bill in db.scalars(select(Bill).where(Bill.period.in_((202601, 202608))).order_by(Bill.id)):
+            customer = customers[bill.customer_id]
+            inputs = sources.gather(db, customer_id=customer.id, tariff_id=customer.tariff_id, period=bill.period)
+            priced, _ = _price(inputs)
+            assert priced is not None, bill.bill_no
+            assert priced.total_fen == bill.amount_fen, bill.bill_no
+            checked += 1
+        assert checked > CUSTOMERS
 
-    def test_line_price_refuses_floats(self) -> None:
-        """A float quantity never reaches the books."""
-        with pytest.raises(TypeError):
-            price_line(kwh=2.5, price=Decimal("0.538"))  # type: ignore[arg-type]
+    def test_bulk_path_equals_one_by_one(self, db: Session) -> None:
+        """Over every book and a released and the pending period, the bill run's bulk path gives each customer
+        the one-by-one path's inputs, anomalies (of every kind, pricing refusals included) and priced bill."""
+        books = sorted(set(db.scalars(select(Customer.book_code))))
+        compared = 0
+        for book in books:
+            for period in (202608, 202610):
+                count, diffs = differences(db, book_code=book, period=period)
+                assert diffs == [], (book, period)
+                compared += count
+        assert compared >= 2 * CUSTOMERS
+
+    def test_two_part_customers_are_billed_on_their_terms(self, db: Session) -> None:
+        """Every two-part customer has stored terms (its tariff's basis, transformer kVA, contract demand), so
+        its bills carry the basic charge (and, with reactive energy, the power-factor adjustment); no draft is
+        refused for want of a demand basis."""
+        two_part = dict(db.execute(
+            select(Customer.id, Tariff.code).join(Tariff, Tariff.id == Customer.tariff_id)
+            .where(Tariff.code.in_(("ZJ-LI-CAP-10KV", "ZJ-LI-DEM-35KV")))).all())
+        assert two_part
+        terms = {t.customer_id: t for t in db.scalars(select(CustomerTermsRow))}
+        assert set(terms) == set(two_part)
+        for cid, code in two_part.items():
+            row = terms[cid]
+            assert (row.demand_basis, row.capacity_kva is not None, row.contract_demand_kw is not None) == (
+                "capacity" if code == "ZJ-LI-CAP-10KV" else "contract_demand", True, True), cid
+        kinds: dict[int, set[str]] = defaultdict(set)
+        for bill_id, kind in db.execute(select(BillLine.bill_id, BillLine.kind).join(Bill, Bill.id == BillLine.bill_id)
+                                        .where(Bill.customer_id.in_(list(two_part)))):
+            kinds[bill_id].add(str(kind))
+        assert kinds
+        assert all(k & {"basic_capacity", "basic_demand"} for k in kinds.values())
+        assert any("power_factor" in k for k in kinds.values())
+        refusals = [a for d in db.scalars(select(BillDraft)) for a in d.anomalies
+                    if a["code"] == "pricing_refused" and a["params"].get("refusal") == "no_demand_basis"]
+        assert refusals == []
+
+    def test_anomalies_of_each_kind(self, db: Session) -> None:
+        """The drafts carry the deliberate anomalies; the pending run has some; a meter was changed (换表)."""
+        codes = Counter(a["code"] for d in db.scalars(select(BillDraft)) for a in d.anomalies)
+        for code in ("zero_streak", "rise_vs_previous", "drop_vs_previous", "rollover", "tou_sum_mismatch",
+                     "outside_window", "estimated"):
+            assert codes[code] > 0, code
+        pending = db.scalars(select(BillDraft).join(BillRun, BillRun.id == BillDraft.run_id)
+                             .where(BillRun.book_code == PENDING_BOOK, BillRun.period == 202610)).all()
+        assert any(d.anomalies for d in pending)
+        assert db.scalar(select(func.count()).select_from(Meter).where(Meter.removed_on.is_not(None))) == 1
 
     def test_tariffs_carry_the_late_fee_rule(self, db: Session) -> None:
         """Each tariff's version holds the late-fee terms of its category's rule and a price from a string."""
@@ -309,12 +365,13 @@ class TestBooks:
             rows = entries[customer_id]
             # every entry is on a bill except a prepayment surplus, which is a payment on no bill
             surplus_rows = [e for e in rows if e.bill_id is None]
+            assert {e.kind for e in rows} <= {EntryKind.CHARGE, EntryKind.PAYMENT}
             assert all(e.kind is EntryKind.PAYMENT and e.amount_fen > 0 for e in surplus_rows)
             charges = {int(e.bill_id or 0): e for e in rows if e.kind is EntryKind.CHARGE}
             paid = {int(e.bill_id or 0): e for e in rows if e.kind is EntryKind.PAYMENT and e.bill_id is not None}
             assert {b.id for b in bills_of[customer_id] if b.amount_fen > 0} == set(charges)
             assert all(charges[b].amount_fen == -bills[b].amount_fen for b in charges)
-            assert all(charges[b].posted_at.date() == bills[b].issued_on for b in charges)
+            assert all(charges[b].posted_at.astimezone(HALL_TZ).date() == bills[b].issued_on for b in charges)
             assert all(bills[b].issued_on <= p.posted_at.date() <= bills[b].due_on for b, p in paid.items())
             assert all(p.amount_fen == bills[b].amount_fen for b, p in paid.items())
             assert all(p.reference == f"DEMO-{bills[b].bill_no}" for b, p in paid.items())
@@ -330,7 +387,7 @@ class TestBooks:
                 assert all(b.period > newest_paid for b in open_bills), "only the latest bills are open"
             prepaid += int(balance > 0)
         assert 0.02 * CUSTOMERS < arrears < 0.15 * CUSTOMERS
-        assert 0 < past_due < arrears
+        assert 0 < past_due <= arrears  # due 20 days after issue: last month's open bills are due by now
         assert 0.01 * CUSTOMERS < prepaid < 0.12 * CUSTOMERS
 
 
@@ -347,7 +404,7 @@ class TestLoad:
 
     def test_one_audit_record_and_clean_chains(self, db: Session, loaded: Loaded) -> None:
         """The load is one audit record on the server chain, and every chain verifies."""
-        record = db.scalars(select(AuditRecord)).one()
+        record = db.scalars(select(AuditRecord).where(AuditRecord.method == "demo_data.load")).one()
         assert (record.chain, record.username, record.method, record.target) == (
             "server", "demo-data", "demo_data.load", "database")
         assert record.after is not None

@@ -9,7 +9,7 @@ quantity), all nullable so the rows written before stay
 valid. The ledger gets the ``prepayment_transfer`` kind (预收转实收 and back).
 
 Revision ID: 0012
-Revises: 0010, 0011
+Revises: 0011
 Create Date: 2026-12-06 18:00:00
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0012"
-down_revision = ("0010", "0011")  # after the merged wt-readings and wt-tariffs (the integrator chains 0010 → 0011 → 0012)
+down_revision = "0011"  # chained after the merged wt-tariffs (the integrator orders 0010 → 0011 → 0012)
 branch_labels = None
 depends_on = None
 
