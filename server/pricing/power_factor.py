@@ -59,8 +59,13 @@ def load_table(path: Path) -> dict[PowerFactorStandard, dict[int, int]]:
 
 
 def power_factor(active_kwh: Decimal, reactive_kvarh: Decimal) -> Decimal | None:
-    """cosφ = P / √(P² + Q²), rounded half up to 0.01 (0.855 → 0.86); None when nothing was consumed."""
-    if active_kwh == 0:
+    """cosφ = P / √(P² + Q²), rounded half up to 0.01 (0.855 → 0.86); None when nothing at all was metered.
+
+    The one home of the month's power factor: the 力调 line prices with it and the reading checks
+    (``server.readings.anomalies``, low power factor) judge with it. Reactive energy without active energy
+    is cosφ 0.00.
+    """
+    if active_kwh == 0 and reactive_kvarh == 0:
         return None
     cos = active_kwh / (active_kwh * active_kwh + reactive_kvarh * reactive_kvarh).sqrt()
     return cos.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
+from server.pricing.power_factor import power_factor
 from server.readings.consumption import (
     Consumption,
     ConsumptionError,
@@ -109,14 +110,6 @@ def previous_period(period: int, months: int = 1) -> int:
 
 def _pct(change: Decimal) -> str:
     return str((change * _HUNDRED).quantize(_PCT, rounding=ROUND_HALF_UP))
-
-
-def power_factor(active_kwh: Decimal, reactive_kvarh: Decimal) -> Decimal | None:
-    """cosφ = P / √(P² + Q²), rounded half up to two decimals (DOMAIN §3.3); None without consumption."""
-    if active_kwh == 0 and reactive_kvarh == 0:
-        return None
-    apparent = (active_kwh * active_kwh + reactive_kvarh * reactive_kvarh).sqrt()
-    return (active_kwh / apparent).quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
 def _change(code_rise: AnomalyCode, code_drop: AnomalyCode, *, kwh: Decimal, reference: Decimal | None,

@@ -100,9 +100,11 @@ class TestCosPhi:
         """Without reactive energy cosφ is 1.00."""
         assert power_factor(Decimal(1000), Decimal(0)) == Decimal("1.00")
 
-    def test_nothing_consumed_has_no_power_factor(self) -> None:
-        """With no active energy there is nothing to adjust."""
-        assert power_factor(Decimal(0), Decimal(10)) is None
+    def test_nothing_metered_has_no_power_factor(self) -> None:
+        """Neither active nor reactive energy: no power factor; reactive energy alone is cosφ 0.00 (the reading
+        checks flag it, the 力调 line charges it)."""
+        assert power_factor(Decimal(0), Decimal(0)) is None
+        assert power_factor(Decimal(0), Decimal(10)) == Decimal("0.00")
 
 
 class TestAdjustmentLine:

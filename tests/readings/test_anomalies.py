@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from server.pricing.power_factor import power_factor
 from server.readings.anomalies import (
     BookWindow,
     CheckInput,
     Thresholds,
     check_reading,
     period_anomalies,
-    power_factor,
     previous_period,
 )
 from server.readings.consumption import Consumption, ConsumptionError, MeterSpec, ReadingPoint
