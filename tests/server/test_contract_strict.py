@@ -224,6 +224,7 @@ class TestOpenApi:
         for name in load_all():
             op = doc["paths"][f"/rpc/{name}"]["post"]
             contract = next(p for p in op["parameters"] if p["name"] == "X-GridCounter-Contract")
-            assert contract["schema"]["enum"] == [CONTRACT_VERSION]
+            major, minor = CONTRACT_VERSION.split(".")  # every minor of this major up to this one is served
+            assert contract["schema"]["enum"] == [f"{major}.{m}" for m in range(int(minor) + 1)]
             assert "CONTRACT_VERSION_UNSUPPORTED" in op["responses"]["400"]["description"]
             assert op["requestBody"]["required"] is True
