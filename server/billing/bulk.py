@@ -162,7 +162,7 @@ def price_inputs(inputs: DraftInputs) -> tuple[PricedBill | None, DraftInputs]:
         return None, replace(inputs, anomalies=(*inputs.anomalies, refusal))
 
 
-def _draft_values(inputs: DraftInputs, priced: PricedBill | None, fingerprint: str, now: dt.datetime
+def draft_values(inputs: DraftInputs, priced: PricedBill | None, fingerprint: str, now: dt.datetime
                   ) -> dict[str, Any]:
     return {
         "tariff_version_id": inputs.bill_version_id,
@@ -266,7 +266,7 @@ def write_drafts(session: Session, *, run_id: int, chunk: Sequence[ChunkCustomer
         if old is not None and old.inputs_hash == fingerprint and not force:
             continue
         priced, final = price_inputs(inputs[c.customer_id])
-        values = _draft_values(final, priced, fingerprint, now)
+        values = draft_values(final, priced, fingerprint, now)
         if priced is not None and priced.lines:
             lines[c.customer_id] = list(priced.lines)
         if old is None:

@@ -189,17 +189,7 @@ def _calculate_draft(ctx: CallContext, run: BillRun, *, customer_id: int, tariff
     if draft is not None and draft.inputs_hash == fingerprint and not force:
         return False
     priced, inputs = _price(inputs)
-    values: dict[str, Any] = {
-        "tariff_version_id": inputs.bill_version_id,
-        "period_from": inputs.usage.period_from if inputs.usage else None,
-        "period_to": inputs.usage.period_to if inputs.usage else None,
-        "total_kwh": inputs.usage.total_kwh if inputs.usage else Decimal(0),
-        "total_fen": priced.total_fen if priced else 0,
-        "usage": inputs.usage.model_dump(mode="json") if inputs.usage else None,
-        "anomalies": [a.model_dump(mode="json") for a in inputs.anomalies],
-        "versions": [d.isoformat() for d in priced.versions_from] if priced else [],
-        "inputs_hash": fingerprint, "priced": priced is not None, "calculated_at": ctx.now,
-    }
+    values = bulk.draft_values(inputs, priced, fingerprint, ctx.now)
     if draft is None:
         draft = BillDraft(run_id=run.id, customer_id=customer_id, held=False, **values)
         session.add(draft)
