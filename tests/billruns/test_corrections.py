@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from server.models.audit import AuditRecord
 from server.models.billing import Bill
 from server.models.ledger import EntryKind, LedgerEntry
 from server.services.bills import load_bills
@@ -70,6 +71,26 @@ class TestCorrectBill:
         assert [(b.bill_no, b.principal_open_fen) for b in books.bills] == [(f"{LI_BILL}-C1", 867)]
         assert books.prepayment_fen == 0
         assert released.call("bill.get_lines", {"bill_no": LI_BILL}).body["corrected_by_bill_no"] == f"{LI_BILL}-C1"
+
+    def test_lost_answer_resent_with_the_same_key(self, released: Caller, db: Session) -> None:
+        """A correction whose answer was lost is sent again with the same key (the client has no button for it
+        yet: this is its lost-answer test): the first answer, one correction bill, one audit record; the key
+        with another reason is refused."""
+        add_version(db, "RES-FLAT", dt.date(2026, 11, 1), "0.6")
+        key = "6f1c2a3e-95d4-4b8e-8d7f-2b9e0c1d4a57"
+        params = {"bill_no": LI_BILL, "reason": "电价调整追溯"}
+        first = released.call("billrun.correct_bill", params, key=key, cosign=SUPER)
+        assert first.status == 200, first.body
+        again = released.call("billrun.correct_bill", params, key=key, cosign=SUPER)
+        assert (again.status, again.body) == (200, first.body)
+        db.expire_all()
+        assert db.scalar(select(func.count()).select_from(Bill).where(Bill.corrects_bill_id.is_not(None))) == 1
+        assert db.scalar(select(func.count(func.distinct(AuditRecord.idempotency_key)))
+                         .where(AuditRecord.method == "billrun.correct_bill")) == 1
+        other = released.call("billrun.correct_bill", {**params, "reason": "另一原因"}, key=key, cosign=SUPER)
+        assert other.code == "IDEMPOTENCY_KEY_REUSED"
+        db.expire_all()
+        assert db.scalar(select(func.count()).select_from(Bill).where(Bill.corrects_bill_id.is_not(None))) == 1
 
     def test_needs_a_cosign(self, released: Caller, db: Session, world: World) -> None:
         """Without a supervisor's co-sign nothing is reversed."""

@@ -223,8 +223,9 @@ class TestOwnAccountAndCustomers:
 
 
 def test_every_mutation_of_the_client_is_covered() -> None:
-    """The lost-answer tests (this module, tests/ui/test_confirmed_desk.py, and the outbox's payments in
-    tests/e2e/test_outbox_live.py and tests/ui/test_offline_desk.py) cover every mutating method."""
+    """The lost-answer tests (this module, tests/ui/test_confirmed_desk.py, tests/ui/test_confirmed_billing.py,
+    and the outbox's payments in tests/e2e/test_outbox_live.py and tests/ui/test_offline_desk.py) cover every
+    mutating method."""
     from shared_models.rpc import REGISTRY, load_all
 
     load_all()
@@ -235,5 +236,10 @@ def test_every_mutation_of_the_client_is_covered() -> None:
                # queued in the outbox and replayed (tests/server/test_offline_shifts.py, tests/ui/test_offline_day.py)
                "payment.void_attested",
                # no client screen yet: a resend with the same key is tested in tests/readings/test_reading_rpc.py
-               "reading.enter_reading"}
+               "reading.enter_reading",
+               # the Bill runs and Tariffs screens: tests/ui/test_confirmed_billing.py
+               "billrun.calculate_run", "billrun.hold_bill", "billrun.release_bill", "billrun.recalculate_bill",
+               "billrun.release_run", "tariff.add_version",
+               # no client button yet: a resend with the same key is tested in tests/billruns/test_corrections.py
+               "billrun.correct_bill"}
     assert covered == {name for name, rpc in REGISTRY.items() if rpc.mutating}
