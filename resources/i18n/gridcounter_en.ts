@@ -479,10 +479,6 @@
         <translation>Save the bill notice as PDF</translation>
     </message>
     <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF files (*.pdf)</translation>
-    </message>
-    <message>
         <source>Saved to {path}.</source>
         <translation>Saved to {path}.</translation>
     </message>
@@ -2455,6 +2451,13 @@
     </message>
 </context>
 <context>
+    <name>PdfSave</name>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+</context>
+<context>
     <name>Permissions</name>
     <message>
         <source>signed-in user</source>
@@ -3042,10 +3045,6 @@ Every draft that is not held becomes a bill charged to the customer&apos;s accou
     <message>
         <source>Save the settlement as PDF</source>
         <translation>Save the settlement as PDF</translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
         <source>Saved to {path}.</source>

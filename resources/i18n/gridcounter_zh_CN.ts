@@ -477,10 +477,6 @@
         <translation>将电费通知单保存为 PDF</translation>
     </message>
     <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
         <source>Saved to {path}.</source>
         <translation>已保存到 {path}。</translation>
     </message>
@@ -2448,6 +2444,13 @@
     </message>
 </context>
 <context>
+    <name>PdfSave</name>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+</context>
+<context>
     <name>Permissions</name>
     <message>
         <source>signed-in user</source>
@@ -3035,10 +3038,6 @@ Every draft that is not held becomes a bill charged to the customer&apos;s accou
     <message>
         <source>Save the settlement as PDF</source>
         <translation>将日结单保存为 PDF</translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
         <source>Saved to {path}.</source>

@@ -14,13 +14,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QRect, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QDate, QRect, Qt, Signal
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -33,6 +32,7 @@ from client.core.pdf_pages import RasterUnavailableError, pdf_pages_png, raster_
 from client.core.settlement_day import hall_today, load_settlement
 from client.ui.context import UiContext
 from client.ui.ops import Op
+from client.ui.widgets.pdf_save import ask_pdf_path
 from printing.pdf.settlement import DEPOSIT_SLIP_SEPARATOR, render_settlement_pdf
 from shared_models.methods.settlement import DailySettlement, SettlementReport
 from shared_models.money import format_fen
@@ -327,15 +327,8 @@ class SettlementScreen(QWidget):
         loaded = self.loaded
         if loaded is None or loaded.pdf is None:
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        dialog = QFileDialog(self, self.tr("Save the settlement as PDF"),
-                             str(Path(folder) / f"{self._file_stem(loaded.daily)}.pdf"), self.tr("PDF files (*.pdf)"))
-        dialog.setObjectName("settlementSaveDialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("pdf")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda name: self.save_pdf(Path(name)))
-        dialog.open()
+        ask_pdf_path(self, title=self.tr("Save the settlement as PDF"), file_stem=self._file_stem(loaded.daily),
+                     object_name="settlementSaveDialog", on_chosen=self.save_pdf)
 
     def save_pdf(self, path: Path) -> None:
         """Write the shown settlement's PDF to ``path`` in the background; :attr:`saved` says when."""

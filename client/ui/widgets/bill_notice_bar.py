@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPageLayout, QPageSize
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from client.core.pdf_pages import RasterUnavailableError, raster_available
 from client.ui.errors import show_error
 from client.ui.ops import Op
 from client.ui.screens.settlement_screen import print_pages
+from client.ui.widgets.pdf_save import ask_pdf_path
 from printing.pdf.bill_notice import render_bill_notice_pdf
 from shared_models.methods.billruns import BillLines
 from shared_models.rules.hall_time import hall_now
@@ -111,15 +112,8 @@ class BillNoticeBar(QWidget):
         """A save-file dialog; the PDF is written when a file is chosen."""
         if self.bill is None:
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        dialog = QFileDialog(self, self.tr("Save the bill notice as PDF"),
-                             str(Path(folder) / f"{self.file_stem()}.pdf"), self.tr("PDF files (*.pdf)"))
-        dialog.setObjectName("billNoticeSaveDialog")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix("pdf")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(lambda name: self.save_pdf(Path(name)))
-        dialog.open()
+        ask_pdf_path(self, title=self.tr("Save the bill notice as PDF"), file_stem=self.file_stem(),
+                     object_name="billNoticeSaveDialog", on_chosen=self.save_pdf)
 
     def save_pdf(self, path: Path) -> None:
         """Render the notice and write it to ``path`` in the background; :attr:`saved` says when."""
