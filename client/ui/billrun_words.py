@@ -2,8 +2,9 @@
 
 The server sends codes (``LineKind``, ``TouPeriod``, ``RunState``, a ``DraftAnomaly``'s code and figures); this is
 where the screens turn them into translated text, as ``client/ui/messages.py`` does for error codes. A draft's
-anomaly is either one of the bill run's own codes (a draft that could not be priced, no consumption) or a
-reading anomaly (``shared_models.methods.readings.AnomalyCode``), worded by ``client.ui.reading_words``.
+anomaly is either one of the bill run's own codes (the period already billed, no tariff prices, the pricing
+function's refusal) or a reading anomaly (``shared_models.methods.readings.AnomalyCode``), worded by
+``client.ui.reading_words``.
 
 Severity decides the review table's colour only: a draft that cannot be priced is an error, a reading that
 looks wrong a warning, a note about how it was read (by hand, estimated, the first reading) information.
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Final
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
+from client.ui.messages import PRICING_REFUSALS
 from client.ui.reading_words import anomaly_message
 from shared_models.methods.billruns import DraftAnomaly, DraftRow, RunState
 from shared_models.methods.readings import Anomaly, AnomalyCode
@@ -69,23 +71,39 @@ RUN_STATES: dict[str, str] = {
     RunState.RELEASED: QT_TRANSLATE_NOOP("BillRuns", "released"),
 }
 
-#: The bill run's own findings (``server.billing``): the draft's inputs, before any reading check.
+#: The bill run's own findings (``server.billing``, ``server.services.billruns``), besides the reading checks'
+#: codes: the draft's inputs before pricing, and the pricing function's refusal.
 DRAFT_ANOMALIES: dict[str, str] = {
-    "no_reading": QT_TRANSLATE_NOOP("DraftAnomalies", "There is no reading for period {period}: the bill cannot "
-                                    "be priced."),
-    "no_previous_reading": QT_TRANSLATE_NOOP("DraftAnomalies", "Meter {meter} has no earlier reading to compute "
-                                             "the consumption from: the bill cannot be priced."),
-    "below_previous": QT_TRANSLATE_NOOP("DraftAnomalies", "Meter {meter} reads {current}, below the previous "
-                                        "reading {previous}: the bill cannot be priced. Correct the reading."),
-    "zero_consumption": QT_TRANSLATE_NOOP("DraftAnomalies", "No consumption in period {period}."),
-    "no_tariff_version": QT_TRANSLATE_NOOP("DraftAnomalies", "The tariff has no prices from {from}: the bill "
-                                           "cannot be priced."),
-    "pricing_refused": QT_TRANSLATE_NOOP("DraftAnomalies", "The tariff cannot price this consumption "
-                                         "({refusal})."),
+    "already_billed": QT_TRANSLATE_NOOP("DraftAnomalies", "The period is already billed outside this run (bill "
+                                        "{bill_no}): it is not priced again."),
+    "no_tariff_version": QT_TRANSLATE_NOOP("DraftAnomalies", "Tariff {code} has no prices for the days {date_from} "
+                                           "to {date_to}: the bill cannot be priced."),
+    "pricing_refused": QT_TRANSLATE_NOOP("DraftAnomalies", "The tariff cannot price this consumption: {refusal}"),
 }
 
-_ERROR_CODES: Final = frozenset({"no_reading", "no_previous_reading", "below_previous", "no_tariff_version",
-                                 "pricing_refused", AnomalyCode.BELOW_PREVIOUS.value})
+#: A finding in two or three words, for a list of codes without their figures (BILL_NOT_PRICEABLE's ``anomalies``).
+ANOMALY_NAMES: dict[str, str] = {
+    "already_billed": QT_TRANSLATE_NOOP("DraftAnomalies", "already billed"),
+    "no_tariff_version": QT_TRANSLATE_NOOP("DraftAnomalies", "no tariff prices"),
+    "pricing_refused": QT_TRANSLATE_NOOP("DraftAnomalies", "refused by the tariff"),
+    AnomalyCode.ZERO_STREAK: QT_TRANSLATE_NOOP("DraftAnomalies", "no consumption for several periods"),
+    AnomalyCode.RISE_VS_PREVIOUS: QT_TRANSLATE_NOOP("DraftAnomalies", "rise against the previous period"),
+    AnomalyCode.DROP_VS_PREVIOUS: QT_TRANSLATE_NOOP("DraftAnomalies", "drop against the previous period"),
+    AnomalyCode.RISE_VS_LAST_YEAR: QT_TRANSLATE_NOOP("DraftAnomalies", "rise against last year"),
+    AnomalyCode.DROP_VS_LAST_YEAR: QT_TRANSLATE_NOOP("DraftAnomalies", "drop against last year"),
+    AnomalyCode.BELOW_PREVIOUS: QT_TRANSLATE_NOOP("DraftAnomalies", "reading below the previous one"),
+    AnomalyCode.ROLLOVER: QT_TRANSLATE_NOOP("DraftAnomalies", "register rollover"),
+    AnomalyCode.TOU_SUM_MISMATCH: QT_TRANSLATE_NOOP("DraftAnomalies", "time-of-use registers do not add up"),
+    AnomalyCode.DEMAND_OVER_CONTRACT: QT_TRANSLATE_NOOP("DraftAnomalies", "demand above the contract"),
+    AnomalyCode.LOW_POWER_FACTOR: QT_TRANSLATE_NOOP("DraftAnomalies", "low power factor"),
+    AnomalyCode.OUTSIDE_WINDOW: QT_TRANSLATE_NOOP("DraftAnomalies", "read outside the window"),
+    AnomalyCode.ESTIMATED: QT_TRANSLATE_NOOP("DraftAnomalies", "estimated"),
+    AnomalyCode.MANUAL_ENTRY: QT_TRANSLATE_NOOP("DraftAnomalies", "entered by hand"),
+    AnomalyCode.ESTIMATE_EXCEEDED: QT_TRANSLATE_NOOP("DraftAnomalies", "estimates exceed the reading"),
+    AnomalyCode.NO_PREVIOUS: QT_TRANSLATE_NOOP("DraftAnomalies", "no earlier reading"),
+}
+
+_ERROR_CODES: Final = frozenset({"no_tariff_version", "pricing_refused", AnomalyCode.BELOW_PREVIOUS.value})
 _INFO_CODES: Final = frozenset({AnomalyCode.MANUAL_ENTRY.value, AnomalyCode.ESTIMATED.value,
                                 AnomalyCode.NO_PREVIOUS.value, AnomalyCode.ROLLOVER.value})
 _READING_CODES: Final = frozenset(code.value for code in AnomalyCode)
@@ -140,11 +158,24 @@ def draft_anomaly_message(anomaly: DraftAnomaly) -> str:
         log.warning("no sentence for draft anomaly %s", anomaly.code)
         return anomaly.code
     text = QCoreApplication.translate("DraftAnomalies", source)
+    params: dict[str, object] = dict(anomaly.params)
+    if anomaly.code == "pricing_refused" and str(params.get("refusal")) in PRICING_REFUSALS:
+        params["refusal"] = QCoreApplication.translate("Pricing", PRICING_REFUSALS[str(params["refusal"])])
     try:
-        return text.format_map(_KeepMissing(anomaly.params))
+        return text.format_map(_KeepMissing(params))
     except (ValueError, IndexError, AttributeError, KeyError):  # a mangled translation must not crash
         log.warning("cannot fill draft anomaly template %r", text)
         return text
+
+
+def anomaly_codes_text(codes: str) -> str:
+    """A server's comma-separated finding codes (``"no_previous, manual_entry"``) in words; unknown codes as sent."""
+    names = []
+    for code in (c.strip() for c in codes.split(",")):
+        if code:
+            source = ANOMALY_NAMES.get(code)
+            names.append(QCoreApplication.translate("DraftAnomalies", source) if source else code)
+    return QCoreApplication.translate("DraftAnomalies", ", ").join(names) if names else codes
 
 
 def anomaly_severity(code: str) -> Severity:
