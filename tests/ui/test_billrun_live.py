@@ -60,7 +60,7 @@ def test_clerk_runs_a_book_and_the_cashier_explains_and_collects(
     qtbot.addWidget(screen)
     screen.resize(1000, 700)
     screen.show()
-    screen.chunk_size = 1  # one customer per call: the bar moves four times
+    screen.bar.chunk_size = 1  # one customer per call: the bar moves four times
     screen.set_run(BOOK, PERIOD)
     seen: list[int] = []
     screen.progress.valueChanged.connect(seen.append)
