@@ -395,6 +395,10 @@
         <translation>Bill {bill_no} · {customer_no} {name} · {start} to {end} · {kwh} kWh · tariff {tariff}</translation>
     </message>
     <message>
+        <source>Reversed by a refund/back-charge (退补): bill {new} replaces it.</source>
+        <translation>Reversed by a refund/back-charge (退补): bill {new} replaces it.</translation>
+    </message>
+    <message>
         <source>Paid in full.</source>
         <translation>Paid in full.</translation>
     </message>
@@ -405,6 +409,10 @@
     <message>
         <source>The prepayment paid ¥{applied} of it when the bill was released.</source>
         <translation>The prepayment paid ¥{applied} of it when the bill was released.</translation>
+    </message>
+    <message>
+        <source>It replaces bill {old} by a refund/back-charge (退补): {reason}</source>
+        <translation>It replaces bill {old} by a refund/back-charge (退补): {reason}</translation>
     </message>
 </context>
 <context>
@@ -490,48 +498,8 @@
 <context>
     <name>BillRunScreen</name>
     <message>
-        <source>Open</source>
-        <extracomment>Customers priced per ``billrun.calculate_run`` call: small enough for the bar to move on a small book. Drafts fetched per ``billrun.get_run`` page. A draft mutation: the call and its answer, from a worker. The run on screen was (re)loaded (its ``RunPage``). A calculation finished (its ``RunSummary``). The selected draft&apos;s or bill&apos;s lines are shown. A mutation (hold, lift hold, recalculate, release) was answered. The run was released (``ReleaseRunResult``). After a mutation of the selected draft: its customer and row, so that the reload selects the same customer or, when the filter no longer lists it, the row that took its place.</extracomment>
-        <translation>Open</translation>
-    </message>
-    <message>
-        <source>Calculate</source>
-        <translation>Calculate</translation>
-    </message>
-    <message>
-        <source>%v of %m customers</source>
-        <translation>%v of %m customers</translation>
-    </message>
-    <message>
-        <source>All drafts</source>
-        <translation>All drafts</translation>
-    </message>
-    <message>
-        <source>Anomalies only</source>
-        <translation>Anomalies only</translation>
-    </message>
-    <message>
-        <source>Held</source>
-        <translation>Held</translation>
-    </message>
-    <message>
-        <source>To release</source>
-        <translation>To release</translation>
-    </message>
-    <message>
-        <source>Released</source>
-        <translation>Released</translation>
-    </message>
-    <message>
-        <source>Book</source>
-        <translation>Book</translation>
-    </message>
-    <message>
-        <source>Period</source>
-        <translation>Period</translation>
-    </message>
-    <message>
         <source>Hold…</source>
+        <extracomment>A draft mutation: the call and its answer, from a worker. The run on screen was (re)loaded (its ``RunPage``). A calculation finished (its ``RunSummary``). The selected draft&apos;s or bill&apos;s lines are shown. A mutation (hold, lift hold, recalculate, release, correct) was answered. The run was released (``ReleaseRunResult``). After a mutation of the selected draft: its customer and row, so that the reload selects the same customer or, when the filter no longer lists it, the row that took its place.</extracomment>
         <translation>Hold…</translation>
     </message>
     <message>
@@ -549,6 +517,10 @@
     <message>
         <source>Release run…</source>
         <translation>Release run…</translation>
+    </message>
+    <message>
+        <source>Correct bill (退补)…</source>
+        <translation>Correct bill (退补)…</translation>
     </message>
     <message>
         <source>Show</source>
@@ -575,22 +547,6 @@
         <translation>Calculated: {drafts} drafts, {anomalies} with anomalies.</translation>
     </message>
     <message>
-        <source>Loading the lines of {customer_no}…</source>
-        <translation>Loading the lines of {customer_no}…</translation>
-    </message>
-    <message>
-        <source>The draft of {customer_no} could not be priced: see its anomalies.</source>
-        <translation>The draft of {customer_no} could not be priced: see its anomalies.</translation>
-    </message>
-    <message>
-        <source>Draft of {customer_no} {name}, {start} to {end}, {kwh} kWh</source>
-        <translation>Draft of {customer_no} {name}, {start} to {end}, {kwh} kWh</translation>
-    </message>
-    <message>
-        <source>Bill {bill_no} of {customer_no} {name}, {start} to {end}, {kwh} kWh</source>
-        <translation>Bill {bill_no} of {customer_no} {name}, {start} to {end}, {kwh} kWh</translation>
-    </message>
-    <message>
         <source>The bill of {customer_no} is held.</source>
         <translation>The bill of {customer_no} is held.</translation>
     </message>
@@ -605,6 +561,14 @@
     <message>
         <source>The reading is stored. Recalculate the held bill to price it from the corrected reading.</source>
         <translation>The reading is stored. Recalculate the held bill to price it from the corrected reading.</translation>
+    </message>
+    <message>
+        <source>The reading is stored. The bill is released: correct it with a refund/back-charge (退补) to bill it from the corrected reading.</source>
+        <translation>The reading is stored. The bill is released: correct it with a refund/back-charge (退补) to bill it from the corrected reading.</translation>
+    </message>
+    <message>
+        <source>Bill {old} is reversed and replaced by bill {new} of ¥{amount}.</source>
+        <translation>Bill {old} is reversed and replaced by bill {new} of ¥{amount}.</translation>
     </message>
     <message>
         <source>Released {bills} bills, ¥{amount}; prepayments paid ¥{prepaid} of them.</source>
@@ -841,6 +805,70 @@
     <message>
         <source>The counted cash differs from the expected cash: a supervisor enters their user name and password to approve the difference.</source>
         <translation>The counted cash differs from the expected cash: a supervisor enters their user name and password to approve the difference.</translation>
+    </message>
+</context>
+<context>
+    <name>CorrectBillDialog</name>
+    <message>
+        <source>Refund/back-charge (退补)</source>
+        <extracomment>The bill was corrected (the ``CorrectBillResult``).</extracomment>
+        <translation>Refund/back-charge (退补)</translation>
+    </message>
+    <message>
+        <source>Correct bill {bill_no} of {customer_no} {name}, period {period}, ¥{amount}: it is reversed (what was paid on it goes back to the customer&apos;s prepayment) and a new bill for the same period is released, priced from the readings and tariffs as they are now. Correct the reading first if it was wrong.</source>
+        <translation>Correct bill {bill_no} of {customer_no} {name}, period {period}, ¥{amount}: it is reversed (what was paid on it goes back to the customer&apos;s prepayment) and a new bill for the same period is released, priced from the readings and tariffs as they are now. Correct the reading first if it was wrong.</translation>
+    </message>
+    <message>
+        <source>Reading corrected</source>
+        <translation>Reading corrected</translation>
+    </message>
+    <message>
+        <source>Tariff corrected retroactively</source>
+        <translation>Tariff corrected retroactively</translation>
+    </message>
+    <message>
+        <source>Customer complaint upheld</source>
+        <translation>Customer complaint upheld</translation>
+    </message>
+    <message>
+        <source>Reason for the correction</source>
+        <translation>Reason for the correction</translation>
+    </message>
+    <message>
+        <source>A refund/back-charge is co-signed by a supervisor with their own user name and password; both names go into the audit trail.</source>
+        <translation>A refund/back-charge is co-signed by a supervisor with their own user name and password; both names go into the audit trail.</translation>
+    </message>
+    <message>
+        <source>Correct bill</source>
+        <translation>Correct bill</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Give the reason for the correction.</source>
+        <translation>Give the reason for the correction.</translation>
+    </message>
+    <message>
+        <source>The customer is charged ¥{amount} more.</source>
+        <translation>The customer is charged ¥{amount} more.</translation>
+    </message>
+    <message>
+        <source>The customer is charged ¥{amount} less.</source>
+        <translation>The customer is charged ¥{amount} less.</translation>
+    </message>
+    <message>
+        <source>The amount is the same; the lines changed.</source>
+        <translation>The amount is the same; the lines changed.</translation>
+    </message>
+    <message>
+        <source>Bill {old} of ¥{old_amount} is reversed. New bill {new}: ¥{new_amount}. {difference} Still owed on the new bill: ¥{open}.</source>
+        <translation>Bill {old} of ¥{old_amount} is reversed. New bill {new}: ¥{new_amount}. {difference} Still owed on the new bill: ¥{open}.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -1159,29 +1187,118 @@
 <context>
     <name>DraftAnomalies</name>
     <message>
-        <source>There is no reading for period {period}: the bill cannot be priced.</source>
-        <extracomment>The bill run&apos;s own findings (``server.billing``): the draft&apos;s inputs, before any reading check.</extracomment>
-        <translation>There is no reading for period {period}: the bill cannot be priced.</translation>
+        <source>The period is already billed outside this run (bill {bill_no}): it is not priced again.</source>
+        <extracomment>The bill run&apos;s own findings (``server.billing``, ``server.services.billruns``), besides the reading checks&apos; codes: the draft&apos;s inputs before pricing, and the pricing function&apos;s refusal.</extracomment>
+        <translation>The period is already billed outside this run (bill {bill_no}): it is not priced again.</translation>
     </message>
     <message>
-        <source>Meter {meter} has no earlier reading to compute the consumption from: the bill cannot be priced.</source>
-        <translation>Meter {meter} has no earlier reading to compute the consumption from: the bill cannot be priced.</translation>
+        <source>Tariff {code} has no prices for the days {date_from} to {date_to}: the bill cannot be priced.</source>
+        <translation>Tariff {code} has no prices for the days {date_from} to {date_to}: the bill cannot be priced.</translation>
     </message>
     <message>
-        <source>Meter {meter} reads {current}, below the previous reading {previous}: the bill cannot be priced. Correct the reading.</source>
-        <translation>Meter {meter} reads {current}, below the previous reading {previous}: the bill cannot be priced. Correct the reading.</translation>
+        <source>The tariff cannot price this consumption: {refusal}</source>
+        <translation>The tariff cannot price this consumption: {refusal}</translation>
     </message>
     <message>
-        <source>No consumption in period {period}.</source>
-        <translation>No consumption in period {period}.</translation>
+        <source>already billed</source>
+        <extracomment>A finding in two or three words, for a list of codes without their figures (BILL_NOT_PRICEABLE&apos;s ``anomalies``).</extracomment>
+        <translation>already billed</translation>
     </message>
     <message>
-        <source>The tariff has no prices from {from}: the bill cannot be priced.</source>
-        <translation>The tariff has no prices from {from}: the bill cannot be priced.</translation>
+        <source>no tariff prices</source>
+        <translation>no tariff prices</translation>
     </message>
     <message>
-        <source>The tariff cannot price this consumption ({refusal}).</source>
-        <translation>The tariff cannot price this consumption ({refusal}).</translation>
+        <source>refused by the tariff</source>
+        <translation>refused by the tariff</translation>
+    </message>
+    <message>
+        <source>no consumption for several periods</source>
+        <translation>no consumption for several periods</translation>
+    </message>
+    <message>
+        <source>rise against the previous period</source>
+        <translation>rise against the previous period</translation>
+    </message>
+    <message>
+        <source>drop against the previous period</source>
+        <translation>drop against the previous period</translation>
+    </message>
+    <message>
+        <source>rise against last year</source>
+        <translation>rise against last year</translation>
+    </message>
+    <message>
+        <source>drop against last year</source>
+        <translation>drop against last year</translation>
+    </message>
+    <message>
+        <source>reading below the previous one</source>
+        <translation>reading below the previous one</translation>
+    </message>
+    <message>
+        <source>register rollover</source>
+        <translation>register rollover</translation>
+    </message>
+    <message>
+        <source>time-of-use registers do not add up</source>
+        <translation>time-of-use registers do not add up</translation>
+    </message>
+    <message>
+        <source>demand above the contract</source>
+        <translation>demand above the contract</translation>
+    </message>
+    <message>
+        <source>low power factor</source>
+        <translation>low power factor</translation>
+    </message>
+    <message>
+        <source>read outside the window</source>
+        <translation>read outside the window</translation>
+    </message>
+    <message>
+        <source>estimated</source>
+        <translation>estimated</translation>
+    </message>
+    <message>
+        <source>entered by hand</source>
+        <translation>entered by hand</translation>
+    </message>
+    <message>
+        <source>estimates exceed the reading</source>
+        <translation>estimates exceed the reading</translation>
+    </message>
+    <message>
+        <source>no earlier reading</source>
+        <translation>no earlier reading</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+</context>
+<context>
+    <name>DraftFilterCombo</name>
+    <message>
+        <source>All drafts</source>
+        <extracomment>Drafts fetched per ``billrun.get_run`` page. How many 退补 of one bill are followed (a chain is one or two long; the bound only stops a loop).</extracomment>
+        <translation>All drafts</translation>
+    </message>
+    <message>
+        <source>Anomalies only</source>
+        <translation>Anomalies only</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>Held</translation>
+    </message>
+    <message>
+        <source>To release</source>
+        <translation>To release</translation>
+    </message>
+    <message>
+        <source>Released</source>
+        <translation>Released</translation>
     </message>
 </context>
 <context>
@@ -2958,6 +3075,54 @@ Every draft that is not held becomes a bill charged to the customer&apos;s accou
     <message>
         <source>{row}: {details}</source>
         <translation>{row}: {details}</translation>
+    </message>
+</context>
+<context>
+    <name>RunBar</name>
+    <message>
+        <source>Open</source>
+        <extracomment>Customers priced per ``billrun.calculate_run`` call: small enough for the bar to move on a small book. A chunk was priced (its ``RunSummary``; the run may still be calculating). The calculation finished (the run&apos;s ``RunSummary``). Listing the books or a chunk failed (the exception).</extracomment>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <source>Calculate</source>
+        <translation>Calculate</translation>
+    </message>
+    <message>
+        <source>%v of %m customers</source>
+        <translation>%v of %m customers</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>Book</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+</context>
+<context>
+    <name>RunLinesPanel</name>
+    <message>
+        <source>Loading the lines of {customer_no}…</source>
+        <extracomment>The lines of a draft or a bill are shown. The released bill shown (the last of its 退补 chain), None for a draft or nothing.</extracomment>
+        <translation>Loading the lines of {customer_no}…</translation>
+    </message>
+    <message>
+        <source>The draft of {customer_no} could not be priced: see its anomalies.</source>
+        <translation>The draft of {customer_no} could not be priced: see its anomalies.</translation>
+    </message>
+    <message>
+        <source>Draft of {customer_no} {name}, {start} to {end}, {kwh} kWh</source>
+        <translation>Draft of {customer_no} {name}, {start} to {end}, {kwh} kWh</translation>
+    </message>
+    <message>
+        <source>Bill {bill_no} of {customer_no} {name}, {start} to {end}, {kwh} kWh</source>
+        <translation>Bill {bill_no} of {customer_no} {name}, {start} to {end}, {kwh} kWh</translation>
+    </message>
+    <message>
+        <source>Refund/back-charge (退补): replaces bill {old}, which is reversed. Reason: {reason}</source>
+        <translation>Refund/back-charge (退补): replaces bill {old}, which is reversed. Reason: {reason}</translation>
     </message>
 </context>
 <context>

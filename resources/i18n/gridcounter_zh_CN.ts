@@ -395,6 +395,10 @@
         <translation>电费单 {bill_no} · {customer_no} {name} · {start} 至 {end} · {kwh} 千瓦时 · 电价 {tariff}</translation>
     </message>
     <message>
+        <source>Reversed by a refund/back-charge (退补): bill {new} replaces it.</source>
+        <translation>已退补冲正：由电费单 {new} 替代。</translation>
+    </message>
+    <message>
         <source>Paid in full.</source>
         <translation>已全部缴清。</translation>
     </message>
@@ -405,6 +409,10 @@
     <message>
         <source>The prepayment paid ¥{applied} of it when the bill was released.</source>
         <translation>发行时已由预收电费冲抵 ¥{applied}。</translation>
+    </message>
+    <message>
+        <source>It replaces bill {old} by a refund/back-charge (退补): {reason}</source>
+        <translation>本单为退补，替代电费单 {old}：{reason}</translation>
     </message>
 </context>
 <context>
@@ -488,48 +496,8 @@
 <context>
     <name>BillRunScreen</name>
     <message>
-        <source>Open</source>
-        <extracomment>Customers priced per ``billrun.calculate_run`` call: small enough for the bar to move on a small book. Drafts fetched per ``billrun.get_run`` page. A draft mutation: the call and its answer, from a worker. The run on screen was (re)loaded (its ``RunPage``). A calculation finished (its ``RunSummary``). The selected draft&apos;s or bill&apos;s lines are shown. A mutation (hold, lift hold, recalculate, release) was answered. The run was released (``ReleaseRunResult``). After a mutation of the selected draft: its customer and row, so that the reload selects the same customer or, when the filter no longer lists it, the row that took its place.</extracomment>
-        <translation>打开</translation>
-    </message>
-    <message>
-        <source>Calculate</source>
-        <translation>计算</translation>
-    </message>
-    <message>
-        <source>%v of %m customers</source>
-        <translation>%v / %m 户</translation>
-    </message>
-    <message>
-        <source>All drafts</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <source>Anomalies only</source>
-        <translation>仅异常</translation>
-    </message>
-    <message>
-        <source>Held</source>
-        <translation>已暂挂</translation>
-    </message>
-    <message>
-        <source>To release</source>
-        <translation>待发行</translation>
-    </message>
-    <message>
-        <source>Released</source>
-        <translation>已发行</translation>
-    </message>
-    <message>
-        <source>Book</source>
-        <translation>抄表段</translation>
-    </message>
-    <message>
-        <source>Period</source>
-        <translation>电费年月</translation>
-    </message>
-    <message>
         <source>Hold…</source>
+        <extracomment>A draft mutation: the call and its answer, from a worker. The run on screen was (re)loaded (its ``RunPage``). A calculation finished (its ``RunSummary``). The selected draft&apos;s or bill&apos;s lines are shown. A mutation (hold, lift hold, recalculate, release, correct) was answered. The run was released (``ReleaseRunResult``). After a mutation of the selected draft: its customer and row, so that the reload selects the same customer or, when the filter no longer lists it, the row that took its place.</extracomment>
         <translation>暂挂…</translation>
     </message>
     <message>
@@ -547,6 +515,10 @@
     <message>
         <source>Release run…</source>
         <translation>发行…</translation>
+    </message>
+    <message>
+        <source>Correct bill (退补)…</source>
+        <translation>退补…</translation>
     </message>
     <message>
         <source>Show</source>
@@ -573,22 +545,6 @@
         <translation>计算完成：草稿 {drafts} 张，异常 {anomalies} 张。</translation>
     </message>
     <message>
-        <source>Loading the lines of {customer_no}…</source>
-        <translation>正在读取 {customer_no} 的明细…</translation>
-    </message>
-    <message>
-        <source>The draft of {customer_no} could not be priced: see its anomalies.</source>
-        <translation>{customer_no} 的草稿无法计费：请查看其异常。</translation>
-    </message>
-    <message>
-        <source>Draft of {customer_no} {name}, {start} to {end}, {kwh} kWh</source>
-        <translation>{customer_no} {name} 的草稿，{start} 至 {end}，{kwh} 千瓦时</translation>
-    </message>
-    <message>
-        <source>Bill {bill_no} of {customer_no} {name}, {start} to {end}, {kwh} kWh</source>
-        <translation>{customer_no} {name} 的电费单 {bill_no}，{start} 至 {end}，{kwh} 千瓦时</translation>
-    </message>
-    <message>
         <source>The bill of {customer_no} is held.</source>
         <translation>{customer_no} 的电费已暂挂。</translation>
     </message>
@@ -603,6 +559,14 @@
     <message>
         <source>The reading is stored. Recalculate the held bill to price it from the corrected reading.</source>
         <translation>示数已保存。请重新计算暂挂的电费，按更正后的示数计费。</translation>
+    </message>
+    <message>
+        <source>The reading is stored. The bill is released: correct it with a refund/back-charge (退补) to bill it from the corrected reading.</source>
+        <translation>示数已保存。该电费单已发行：请做退补，按更正后的示数重新出账。</translation>
+    </message>
+    <message>
+        <source>Bill {old} is reversed and replaced by bill {new} of ¥{amount}.</source>
+        <translation>电费单 {old} 已冲正，由电费单 {new}（¥{amount}）替代。</translation>
     </message>
     <message>
         <source>Released {bills} bills, ¥{amount}; prepayments paid ¥{prepaid} of them.</source>
@@ -838,6 +802,70 @@
     <message>
         <source>The counted cash differs from the expected cash: a supervisor enters their user name and password to approve the difference.</source>
         <translation>实点现金与应有现金不符：须由班长输入用户名和密码审批差额。</translation>
+    </message>
+</context>
+<context>
+    <name>CorrectBillDialog</name>
+    <message>
+        <source>Refund/back-charge (退补)</source>
+        <extracomment>The bill was corrected (the ``CorrectBillResult``).</extracomment>
+        <translation>退补</translation>
+    </message>
+    <message>
+        <source>Correct bill {bill_no} of {customer_no} {name}, period {period}, ¥{amount}: it is reversed (what was paid on it goes back to the customer&apos;s prepayment) and a new bill for the same period is released, priced from the readings and tariffs as they are now. Correct the reading first if it was wrong.</source>
+        <translation>退补用户 {customer_no} {name} {period} 的电费单 {bill_no}（¥{amount}）：原电费单冲正（已缴部分转回预收），并按当前的示数和电价为同一账期发行新电费单。示数有误的，请先更正示数。</translation>
+    </message>
+    <message>
+        <source>Reading corrected</source>
+        <translation>示数已更正</translation>
+    </message>
+    <message>
+        <source>Tariff corrected retroactively</source>
+        <translation>电价追溯调整</translation>
+    </message>
+    <message>
+        <source>Customer complaint upheld</source>
+        <translation>用户申诉成立</translation>
+    </message>
+    <message>
+        <source>Reason for the correction</source>
+        <translation>更正原因</translation>
+    </message>
+    <message>
+        <source>A refund/back-charge is co-signed by a supervisor with their own user name and password; both names go into the audit trail.</source>
+        <translation>退补须由班长用本人用户名和密码会签；两人姓名都记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Correct bill</source>
+        <translation>退补</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Give the reason for the correction.</source>
+        <translation>请填写更正原因。</translation>
+    </message>
+    <message>
+        <source>The customer is charged ¥{amount} more.</source>
+        <translation>用户应多缴 ¥{amount}。</translation>
+    </message>
+    <message>
+        <source>The customer is charged ¥{amount} less.</source>
+        <translation>用户少缴 ¥{amount}。</translation>
+    </message>
+    <message>
+        <source>The amount is the same; the lines changed.</source>
+        <translation>金额不变，明细有变化。</translation>
+    </message>
+    <message>
+        <source>Bill {old} of ¥{old_amount} is reversed. New bill {new}: ¥{new_amount}. {difference} Still owed on the new bill: ¥{open}.</source>
+        <translation>电费单 {old}（¥{old_amount}）已冲正。新电费单 {new}：¥{new_amount}。{difference}新电费单尚欠 ¥{open}。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -1156,29 +1184,118 @@
 <context>
     <name>DraftAnomalies</name>
     <message>
-        <source>There is no reading for period {period}: the bill cannot be priced.</source>
-        <extracomment>The bill run&apos;s own findings (``server.billing``): the draft&apos;s inputs, before any reading check.</extracomment>
-        <translation>{period} 没有抄表示数：无法计费。</translation>
+        <source>The period is already billed outside this run (bill {bill_no}): it is not priced again.</source>
+        <extracomment>The bill run&apos;s own findings (``server.billing``, ``server.services.billruns``), besides the reading checks&apos; codes: the draft&apos;s inputs before pricing, and the pricing function&apos;s refusal.</extracomment>
+        <translation>该账期已在本批次之外出账（电费单 {bill_no}）：不再重复计费。</translation>
     </message>
     <message>
-        <source>Meter {meter} has no earlier reading to compute the consumption from: the bill cannot be priced.</source>
-        <translation>电能表 {meter} 没有上期示数，无法计算电量：无法计费。</translation>
+        <source>Tariff {code} has no prices for the days {date_from} to {date_to}: the bill cannot be priced.</source>
+        <translation>电价 {code} 在 {date_from} 至 {date_to} 没有价格：无法计费。</translation>
     </message>
     <message>
-        <source>Meter {meter} reads {current}, below the previous reading {previous}: the bill cannot be priced. Correct the reading.</source>
-        <translation>电能表 {meter} 本期示数 {current} 小于上期示数 {previous}：无法计费。请更正示数。</translation>
+        <source>The tariff cannot price this consumption: {refusal}</source>
+        <translation>电价无法计算此电量：{refusal}</translation>
     </message>
     <message>
-        <source>No consumption in period {period}.</source>
-        <translation>{period} 无用电量。</translation>
+        <source>already billed</source>
+        <extracomment>A finding in two or three words, for a list of codes without their figures (BILL_NOT_PRICEABLE&apos;s ``anomalies``).</extracomment>
+        <translation>已出账</translation>
     </message>
     <message>
-        <source>The tariff has no prices from {from}: the bill cannot be priced.</source>
-        <translation>电价自 {from} 起没有价格：无法计费。</translation>
+        <source>no tariff prices</source>
+        <translation>无电价</translation>
     </message>
     <message>
-        <source>The tariff cannot price this consumption ({refusal}).</source>
-        <translation>电价无法计算此电量（{refusal}）。</translation>
+        <source>refused by the tariff</source>
+        <translation>电价无法计费</translation>
+    </message>
+    <message>
+        <source>no consumption for several periods</source>
+        <translation>连续多期零电量</translation>
+    </message>
+    <message>
+        <source>rise against the previous period</source>
+        <translation>电量环比突增</translation>
+    </message>
+    <message>
+        <source>drop against the previous period</source>
+        <translation>电量环比突减</translation>
+    </message>
+    <message>
+        <source>rise against last year</source>
+        <translation>电量同比突增</translation>
+    </message>
+    <message>
+        <source>drop against last year</source>
+        <translation>电量同比突减</translation>
+    </message>
+    <message>
+        <source>reading below the previous one</source>
+        <translation>示数小于上期</translation>
+    </message>
+    <message>
+        <source>register rollover</source>
+        <translation>计度器翻转</translation>
+    </message>
+    <message>
+        <source>time-of-use registers do not add up</source>
+        <translation>分时示数之和不等于总示数</translation>
+    </message>
+    <message>
+        <source>demand above the contract</source>
+        <translation>需量超合同</translation>
+    </message>
+    <message>
+        <source>low power factor</source>
+        <translation>功率因数偏低</translation>
+    </message>
+    <message>
+        <source>read outside the window</source>
+        <translation>抄表日期超出抄表窗口</translation>
+    </message>
+    <message>
+        <source>estimated</source>
+        <translation>估抄</translation>
+    </message>
+    <message>
+        <source>entered by hand</source>
+        <translation>手工录入</translation>
+    </message>
+    <message>
+        <source>estimates exceed the reading</source>
+        <translation>估抄电量超过实抄</translation>
+    </message>
+    <message>
+        <source>no earlier reading</source>
+        <translation>无上期示数</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+</context>
+<context>
+    <name>DraftFilterCombo</name>
+    <message>
+        <source>All drafts</source>
+        <extracomment>Drafts fetched per ``billrun.get_run`` page. How many 退补 of one bill are followed (a chain is one or two long; the bound only stops a loop).</extracomment>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Anomalies only</source>
+        <translation>仅异常</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>已暂挂</translation>
+    </message>
+    <message>
+        <source>To release</source>
+        <translation>待发行</translation>
+    </message>
+    <message>
+        <source>Released</source>
+        <translation>已发行</translation>
     </message>
 </context>
 <context>
@@ -2951,6 +3068,54 @@ Every draft that is not held becomes a bill charged to the customer&apos;s accou
     <message>
         <source>{row}: {details}</source>
         <translation>【{row}】{details}</translation>
+    </message>
+</context>
+<context>
+    <name>RunBar</name>
+    <message>
+        <source>Open</source>
+        <extracomment>Customers priced per ``billrun.calculate_run`` call: small enough for the bar to move on a small book. A chunk was priced (its ``RunSummary``; the run may still be calculating). The calculation finished (the run&apos;s ``RunSummary``). Listing the books or a chunk failed (the exception).</extracomment>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Calculate</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <source>%v of %m customers</source>
+        <translation>%v / %m 户</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>抄表段</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>电费年月</translation>
+    </message>
+</context>
+<context>
+    <name>RunLinesPanel</name>
+    <message>
+        <source>Loading the lines of {customer_no}…</source>
+        <extracomment>The lines of a draft or a bill are shown. The released bill shown (the last of its 退补 chain), None for a draft or nothing.</extracomment>
+        <translation>正在读取 {customer_no} 的明细…</translation>
+    </message>
+    <message>
+        <source>The draft of {customer_no} could not be priced: see its anomalies.</source>
+        <translation>{customer_no} 的草稿无法计费：请查看其异常。</translation>
+    </message>
+    <message>
+        <source>Draft of {customer_no} {name}, {start} to {end}, {kwh} kWh</source>
+        <translation>{customer_no} {name} 的草稿，{start} 至 {end}，{kwh} 千瓦时</translation>
+    </message>
+    <message>
+        <source>Bill {bill_no} of {customer_no} {name}, {start} to {end}, {kwh} kWh</source>
+        <translation>{customer_no} {name} 的电费单 {bill_no}，{start} 至 {end}，{kwh} 千瓦时</translation>
+    </message>
+    <message>
+        <source>Refund/back-charge (退补): replaces bill {old}, which is reversed. Reason: {reason}</source>
+        <translation>退补：替代已冲正的电费单 {old}。原因：{reason}</translation>
     </message>
 </context>
 <context>

@@ -165,8 +165,9 @@ class TestBillRunFit:
         assert screen.table.columnWidth(findings) >= screen.table.fontMetrics().averageCharWidth() * 30
         assert screen.lines.lines()
         _assert_whole(screen.lines.table, list(LINE_KEY))
+        assert screen.correct_button.isEnabled()  # 张伟's bill is released: it can be corrected (退补)
         for button in (screen.hold_button, screen.unhold_button, screen.recalculate_button, screen.reading_button,
-                       screen.release_button, screen.calculate_button, screen.open_button):
+                       screen.release_button, screen.correct_button, screen.calculate_button, screen.open_button):
             assert button.width() >= button.sizeHint().width(), button.text()
         _save(tmp_path, window, f"billrun-{translated}-{size[0]}x{size[1]}.png")
 
@@ -190,6 +191,28 @@ class TestBillRunFit:
         for child in (dialog.period_edit, dialog.read_on_edit, dialog.status_combo, combo):
             assert child.height() >= child.sizeHint().height(), child.objectName()
         _save(tmp_path, dialog, f"reading-{translated}-{size[0]}x{size[1]}.png")
+        _gone(qtbot, dialog)
+
+    def test_correct_bill_dialog(  # noqa: PLR0917 - pytest hands fixtures and parameters in
+        self, qtbot: QtBot, sign_in_live: SignIn, bill_no: str, translated: str,  # noqa: F811
+        tmp_path: Path, size: tuple[int, int],
+    ) -> None:
+        """The 退补 dialog of a released bill fits the screen with its reason, the co-sign and its buttons."""
+        _, screen = _window(qtbot, sign_in_live, size)
+        with qtbot.waitSignal(screen.lines_shown, timeout=TIMEOUT_MS):
+            assert screen.select_customer(ZHANG_WEI)
+        _settle(qtbot)
+        dialog = screen.open_correct()
+        assert dialog is not None
+        assert bill_no in dialog.text_label.text()
+        _settle(qtbot)
+        _assert_inside(dialog, size)
+        for child in (dialog.reason_combo, dialog.cosign.username_edit, dialog.cosign.password_edit,
+                      dialog.ok_button, dialog.close_button):
+            assert child.isVisible(), child.objectName()
+            assert child.height() >= child.sizeHint().height(), child.objectName()
+        assert dialog.ok_button.width() >= dialog.ok_button.sizeHint().width()
+        _save(tmp_path, dialog, f"correct-bill-{translated}-{size[0]}x{size[1]}.png")
         _gone(qtbot, dialog)
 
     def test_bill_lines_dialog(  # noqa: PLR0917 - pytest hands fixtures and parameters in

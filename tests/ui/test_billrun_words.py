@@ -64,7 +64,7 @@ def test_no_code_falls_back_to_itself(use_locale: object, locale: str, code: str
         assert bool(_CJK.search(text)) == (locale == "zh_CN"), text
 
 
-def _no_version_params() -> dict[str, str]:
+def _no_version_params() -> dict[str, str | int]:
     """The figures the server's TARIFF_NO_VERSION carries (the no_tariff_version finding copies them)."""
     with pytest.raises(AppError) as raised:
         _check_covered([], dt.date(2026, 11, 1), dt.date(2026, 11, 30), tariff="RES-FLAT")

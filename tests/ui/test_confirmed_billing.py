@@ -1,12 +1,13 @@
 # pytest-qt's QtBot is untyped:
 # mypy: disable-error-code="no-untyped-call"
 """One key per confirmed action (issue 10 §2), in billing: the bill run's calculation, hold, lift of a hold,
-recalculation and release on the Bill runs screen, and a tariff's new version on the Tariffs screen; the link
+recalculation, release and a released bill's 退补 on the Bill runs screen, and a tariff's new version on the
+Tariffs screen; the link
 drops the answer right after the server committed, the clerk presses again through the real widget, and the
 first result comes back, applied once (one key in the audit log, the effect once in the books).
 
 The tests run in order on one live server and book ``T01-B001``'s 2026-11: calculated, drafts held, lifted and
-recalculated, then released; the tariff's version starts after anything billed.
+recalculated, then released, and one bill corrected; the tariff's version starts after anything billed.
 """
 
 from __future__ import annotations
@@ -14,19 +15,31 @@ from __future__ import annotations
 import json
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from client.ui.context import UiContext
 from client.ui.ops import running_ops
 from client.ui.screens.billrun_screen import BillRunScreen
+from client.ui.screens.correct_bill_dialog import CorrectBillDialog
 from client.ui.screens.tariff_screen import AddVersionDialog, TariffScreen
-from shared_models.methods.billruns import HOLD_BILL, HoldBillRequest, RunState
+from shared_models.methods.billruns import HOLD_BILL, CorrectBillResult, HoldBillRequest, RunState
+from shared_models.methods.readings import (
+    ENTER_READING,
+    LIST_READINGS,
+    EnterReadingRequest,
+    ListReadingsRequest,
+    ReadingCorrection,
+    ReadingSource,
+    ReadingStatus,
+    Register,
+)
 from tests.action_helpers import confirmed
 from tests.chaos.proxy import ChaosProxy
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
 from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI
-from tests.ui.billrun_live_helpers import BOOK, PERIOD, enter_readings
+from tests.ui.billrun_live_helpers import BOOK, PERIOD, READ_ON, SUPERVISOR, asset_no, enter_readings
 from tests.ui.confirm_helpers import TIMEOUT_MS, LostAnswer, ViaLink, link, sql, via_link  # noqa: F401
 
 pytestmark = pytest.mark.timeout(300)
@@ -188,6 +201,58 @@ class TestBillRun:
         assert sorted(bills) == sorted((c, 1) for c in (ZHANG_WEI, LI_XIUYING, COMMERCIAL))
         assert screen.run is not None
         assert screen.run.state is RunState.RELEASED
+
+    def test_correct_bill(self, qtbot: QtBot, readings: None, live_server: LiveServer,  # noqa: F811
+                          link: ChaosProxy, via_link: ViaLink) -> None:  # noqa: F811
+        """A 退补 whose answer is lost, confirmed again from a reopened dialog (the supervisor types the password
+        again): corrected once, under the first key, and the first result is the one shown."""
+        ctx = via_link("billing1", "T0101")
+        _correct_reading(ctx, ZHANG_WEI, "1200.00")  # read 1180, was 1200: the bill is corrected after
+        screen = _screen(qtbot, ctx)
+        slot = screen.slots["correct"]
+        with qtbot.waitSignal(screen.lines_shown, timeout=TIMEOUT_MS):
+            assert screen.select_customer(ZHANG_WEI)
+        _settled(qtbot)
+
+        def correct() -> CorrectBillDialog:
+            dialog = screen.open_correct()
+            assert dialog is not None
+            dialog.reason_combo.setEditText("抄表员看错一位")
+            dialog.cosign.username_edit.setText(SUPERVISOR.username)
+            dialog.cosign.password_edit.setText(SUPERVISOR.password)
+            qtbot.mouseClick(dialog.ok_button, CLICK)
+            return dialog
+
+        lost = LostAnswer.arm_for(live_server, link, "billrun.correct_bill")
+        first = correct()
+        lost.wait_lost(qtbot, slot)
+        assert first.error_label.text()  # told that the answer did not come
+        first.close()
+        qtbot.waitUntil(lambda: not shiboken6.isValid(first), timeout=TIMEOUT_MS)
+        with qtbot.waitSignal(screen.run_loaded, timeout=TIMEOUT_MS):
+            second = correct()
+        _settled(qtbot)
+        answer = second.answer
+        assert isinstance(answer, CorrectBillResult)
+        stored = lost.check_once(slot, answer)
+        assert (stored["reversed_bill_no"], stored["new_bill"]["bill_no"]) == (
+            f"{PERIOD}-{ZHANG_WEI}", f"{PERIOD}-{ZHANG_WEI}-C1")
+        bills = sql(live_server, "SELECT b.bill_no FROM bills b JOIN customers c ON c.id = b.customer_id"
+                                 " WHERE b.period = :p AND c.customer_no = :c ORDER BY b.id", p=PERIOD, c=ZHANG_WEI)
+        assert [b for (b,) in bills] == [f"{PERIOD}-{ZHANG_WEI}", f"{PERIOD}-{ZHANG_WEI}-C1"]
+        second.close()
+        qtbot.waitUntil(lambda: not shiboken6.isValid(second), timeout=TIMEOUT_MS)
+
+
+def _correct_reading(ctx: UiContext, customer_no: str, value: str) -> None:
+    """Correct the customer's reading of the period to ``value`` (co-signed, as the reading dialog does)."""
+    history = ctx.rpc.call(LIST_READINGS, ListReadingsRequest(customer_no=customer_no))
+    current = next(r for r in history.readings if r.period == PERIOD and not r.superseded)
+    ctx.rpc.send(ENTER_READING, EnterReadingRequest(
+        asset_no=asset_no(customer_no), period=PERIOD, read_on=READ_ON[PERIOD], status=ReadingStatus.ACTUAL,
+        source=ReadingSource.MANUAL, values={Register.TOTAL: value},
+        correction=ReadingCorrection(reading_id=current.reading_id, reason="抄表员看错一位")),
+        action=confirmed(), cosign=SUPERVISOR)
 
 
 def test_add_tariff_version(qtbot: QtBot, live_server: LiveServer, link: ChaosProxy,  # noqa: F811

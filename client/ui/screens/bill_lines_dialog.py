@@ -1,8 +1,9 @@
 """A released bill's lines in the cashier's 360 view (``bill.get_lines``): why the bill is what it is, line by line.
 
 Opened from the desk's open bills (or the customer screen) with ``open()``; fetches the lines in an ``Op`` and
-shows them in the bill lines panel, with the 电费通知单 to print or save. The counter's cache holds no bill lines:
-with the link down the dialog says the lines are not available offline and asks nothing.
+shows them in the bill lines panel, with the 电费通知单 to print or save. A bill reversed by a 退补 says so and
+names the bill that replaced it; a 退补's new bill names the bill it replaces and why. The counter's cache holds no
+bill lines: with the link down the dialog says the lines are not available offline and asks nothing.
 """
 
 from __future__ import annotations
@@ -75,7 +76,11 @@ class BillLinesDialog(QDialog):
         self.lines_shown.emit(bill)
 
     def paid_text(self, bill: BillLines) -> str:
-        """Paid in full, or how much of the bill is still owed; and what the prepayment paid at release."""
+        """Paid in full, or how much of the bill is still owed; and what the prepayment paid at release. A bill
+        reversed by a 退补 owes nothing: it says which bill replaced it."""
+        if bill.corrected_by_bill_no is not None:
+            return self.tr("Reversed by a refund/back-charge (退补): bill {new} replaces it.").format(
+                new=bill.corrected_by_bill_no)
         if bill.principal_open_fen <= 0:
             text = self.tr("Paid in full.")
         else:
@@ -84,6 +89,9 @@ class BillLinesDialog(QDialog):
         if bill.prepayment_applied_fen:
             text += " " + self.tr("The prepayment paid ¥{applied} of it when the bill was released.").format(
                 applied=format_fen(bill.prepayment_applied_fen))
+        if bill.corrects_bill_no is not None:
+            text += " " + self.tr("It replaces bill {old} by a refund/back-charge (退补): {reason}").format(
+                old=bill.corrects_bill_no, reason=bill.correction_reason or "")
         return text
 
     def _on_failed(self, exc: BaseException) -> None:
