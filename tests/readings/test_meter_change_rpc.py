@@ -293,8 +293,8 @@ class TestRefusals:
         ("digits", 3, 4, 10), ("digits", 11, 4, 10), ("ct_ratio", 0, 1, 10_000), ("ct_ratio", 10_001, 1, 10_000),
         ("pt_ratio", 0, 1, 10_000), ("pt_ratio", 10_001, 1, 10_000),
     ])
-    def test_figure_out_of_range(self, reader: Caller, db: Session, field: str, value: int, low: int,
-                                 high: int) -> None:
+    def test_figure_out_of_range(  # noqa: PLR0917 - pytest hands fixtures and parameters in
+            self, reader: Caller, db: Session, field: str, value: int, low: int, high: int) -> None:
         """Digits, CT and PT ratios outside what meters and transformers are made with."""
         answer = self.refused(reader, db, "METER_SPEC_INVALID", new={field: value})
         assert answer.params == {"field": field, "value": value, "min": low, "max": high}
