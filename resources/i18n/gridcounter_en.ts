@@ -2026,6 +2026,10 @@
         <translation>Loading the meters of {customer_no}…</translation>
     </message>
     <message>
+        <source>Rolled over since its last reading</source>
+        <translation>Rolled over since its last reading</translation>
+    </message>
+    <message>
         <source>A register of the old meter passed its highest value and started again from zero</source>
         <translation>A register of the old meter passed its highest value and started again from zero</translation>
     </message>

@@ -2020,6 +2020,10 @@
         <translation>正在读取 {customer_no} 的电能表…</translation>
     </message>
     <message>
+        <source>Rolled over since its last reading</source>
+        <translation>上次抄表后示数已翻转</translation>
+    </message>
+    <message>
         <source>A register of the old meter passed its highest value and started again from zero</source>
         <translation>旧表有示数走满后从零重新计数（翻转）</translation>
     </message>

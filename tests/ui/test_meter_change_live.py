@@ -4,7 +4,7 @@
 work order: 张伟's meter is changed on 2026-11-10, mid-period, from the reading dialog; the new meter is read on
 2026-11-22 in the same dialog; the bill run of book T01-B001 for 2026-11 then bills the old meter's last part
 plus the new meter's first part (its multiplier CT × PT). A refused change shows its translated sentence and
-changes nothing; the dialog reads in Chinese.
+changes nothing; the dialog reads in Chinese and fits the counter's 1024×768 screen in both languages.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from tests.action_helpers import confirmed
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
 from tests.factories import WANG_FANG, ZHANG_WEI, password_for
 from tests.ui.billrun_live_helpers import BOOK, PERIOD, SUPERVISOR, TIMEOUT_MS, asset_no
+from tests.ui.conftest import ARTIFACTS
 from tests.ui.live_helpers import SignIn, live_client, sign_in_live  # noqa: F401 - the fixture
 
 NEW_METER = "ZJ-2026-0001"
@@ -206,3 +207,32 @@ def test_dialog_in_chinese(qapp: QApplication, qtbot: QtBot, read: None, use_loc
     assert dialog.previous_label.text() == "旧表尚无抄表示数。"
     _close(qtbot, dialog)
 
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_dialog_fits_the_screen(qapp: QApplication, qtbot: QtBot, read: None, locale: str,  # noqa: PLR0917
+                                use_locale: Callable[[str], None], sign_in_live: SignIn) -> None:  # noqa: F811
+    """At 1024×768, a TOU-sized old meter's fields, the new meter's nine registers and the co-sign are inside the
+    screen and nothing is squeezed below what the layout asks for."""
+    use_locale(locale)
+    dialog = MeterChangeDialog(ctx=sign_in_live("billing1", "T0101"), customer_no=ZHANG_WEI, period=PERIOD)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.history is not None, timeout=TIMEOUT_MS)
+    _idle(qtbot)
+    for _ in range(3):
+        QApplication.processEvents()
+    layout = dialog.layout()
+    assert layout is not None
+    wanted = layout.totalHeightForWidth(dialog.width()) if layout.hasHeightForWidth() else dialog.sizeHint().height()
+    assert dialog.width() <= 1024, dialog.width()
+    assert wanted <= dialog.height() <= 768, (wanted, dialog.height())
+    for edit in (dialog.cosign.password_edit, dialog.start_edits[Register.REVERSE_ACTIVE],
+                 dialog.final_edits[Register.TOTAL], dialog.asset_edit):
+        assert edit.isVisible(), edit.objectName()
+    for whole in (dialog.save_button, dialog.rollover_check, dialog.register_checks[Register.REVERSE_ACTIVE]):
+        assert whole.width() >= whole.sizeHint().width(), whole.objectName()  # its text not cut
+    screens = ARTIFACTS / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    assert dialog.grab().save(str(screens / f"meter-change-{locale}-1024x768.png"))  # for a person to look at
+    _close(qtbot, dialog)

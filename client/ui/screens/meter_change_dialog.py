@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -126,8 +127,9 @@ class MeterChangeDialog(QDialog):
         self.changed_on_edit.setDate(QDate(today.year, today.month, today.day))
         self.final_form = QFormLayout()
         self.final_edits: dict[Register, QLineEdit] = {}
-        self.rollover_check = QCheckBox(self.tr("A register of the old meter passed its highest value and started "
-                                                "again from zero"))
+        self.rollover_check = QCheckBox(self.tr("Rolled over since its last reading"))
+        self.rollover_check.setToolTip(self.tr("A register of the old meter passed its highest value and started "
+                                               "again from zero"))
         self.rollover_check.setObjectName("changeRolloverCheck")
         self._build_new_fields()
         self.cosign = CosignFields(hint=self.tr(
@@ -180,6 +182,7 @@ class MeterChangeDialog(QDialog):
         old_layout.addLayout(old_form)
         old_layout.addLayout(self.final_form)
         old_layout.addWidget(self.rollover_check)
+        old_layout.addStretch(1)
 
         new_box = QGroupBox(self.tr("New meter: installed and its start reading"))
         new_box.setObjectName("newMeterBox")
@@ -188,12 +191,15 @@ class MeterChangeDialog(QDialog):
         new_form.addRow(self.tr("&Digits"), self.digits_spin)
         new_form.addRow(self.tr("Current transformer ratio (CT)"), self.ct_spin)
         new_form.addRow(self.tr("Voltage transformer ratio (PT)"), self.pt_spin)
-        grid = QGridLayout()
-        grid.addWidget(QLabel(self.tr("Register")), 0, 0)
-        grid.addWidget(QLabel(self.tr("Start value")), 0, 1)
-        for row, register in enumerate(Register, start=1):
-            grid.addWidget(self.register_checks[register], row, 0)
-            grid.addWidget(self.start_edits[register], row, 1)
+        grid = QGridLayout()  # two register columns side by side, so the dialog fits a 768-pixel screen
+        half = (len(Register) + 1) // 2
+        for column in (0, 2):
+            grid.addWidget(QLabel(self.tr("Register")), 0, column)
+            grid.addWidget(QLabel(self.tr("Start value")), 0, column + 1)
+        for i, register in enumerate(Register):
+            row, column = 1 + i % half, 2 * (i // half)
+            grid.addWidget(self.register_checks[register], row, column)
+            grid.addWidget(self.start_edits[register], row, column + 1)
         new_layout = QVBoxLayout(new_box)
         new_layout.addLayout(new_form)
         new_layout.addWidget(QLabel(self.tr("Tick the registers the new meter has and type each start value.")))
@@ -202,15 +208,17 @@ class MeterChangeDialog(QDialog):
         buttons = QDialogButtonBox()
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+        meters = QHBoxLayout()  # the old meter beside the new one, as on the work order
+        meters.addWidget(old_box)
+        meters.addWidget(new_box)
         layout = QVBoxLayout(self)
         layout.addWidget(self.customer_label)
-        layout.addWidget(old_box)
-        layout.addWidget(new_box)
+        layout.addLayout(meters)
         layout.addWidget(self.cosign)
         layout.addWidget(self.result_label)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 110)
 
     def _fit(self) -> None:
         """Grow to what the layout asks for, once new widgets are polished (next turn of the event loop)."""
