@@ -236,3 +236,32 @@ def test_dialog_fits_the_screen(qapp: QApplication, qtbot: QtBot, read: None, lo
     screens.mkdir(parents=True, exist_ok=True)
     assert dialog.grab().save(str(screens / f"meter-change-{locale}-1024x768.png"))  # for a person to look at
     _close(qtbot, dialog)
+
+
+def test_tab_goes_through_both_meters_in_order(qapp: QApplication, qtbot: QtBot, read: None,
+                                               sign_in_live: SignIn) -> None:  # noqa: F811
+    """From the old meter's combo, Tab visits the old meter's fields (its register fields, made after the meters
+    arrived, included) and then the new meter's, in that order."""
+    dialog = MeterChangeDialog(ctx=sign_in_live("billing1", "T0101"), customer_no=WANG_FANG, period=PERIOD)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.history is not None, timeout=TIMEOUT_MS)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.meter_combo.setFocus()
+    qtbot.waitUntil(dialog.meter_combo.hasFocus, timeout=TIMEOUT_MS)
+    visited: list[str] = []
+    for _ in range(20):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        # a date or spin box hands the focus to its line edit: name the box
+        owner = focused if focused.objectName() else focused.parentWidget()
+        assert owner is not None
+        if not visited or visited[-1] != owner.objectName():  # Tab walks a date's year, month and day first
+            visited.append(owner.objectName())
+    visited = visited[:12]
+    assert visited == ["changedOnEdit", "changePeriodEdit", "final_total", "changeRolloverCheck", "newAssetEdit",
+                       "newDigitsSpin", "newCtSpin", "newPtSpin", "newRegister_total", "start_total",
+                       "newRegister_sharp", "newRegister_peak"]  # an unticked register's field is skipped
+    _close(qtbot, dialog)

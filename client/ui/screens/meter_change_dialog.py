@@ -14,6 +14,7 @@ and nothing changes. Opened with ``open()``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -164,7 +165,6 @@ class MeterChangeDialog(QDialog):
             edit = QLineEdit()
             edit.setObjectName(f"start_{register.value}")
             edit.setMaxLength(14)
-            edit.setPlaceholderText("0.00")
             edit.setEnabled(False)
             check.toggled.connect(edit.setEnabled)
             self.register_checks[register] = check
@@ -299,7 +299,19 @@ class MeterChangeDialog(QDialog):
             self.final_form.addRow(_label(register_name(register)), edit)
         for register, check in self.register_checks.items():  # like for like unless the work order says otherwise
             check.setChecked(register in meter.registers)
+        self._set_tab_order()
         self._fit()
+
+    def _set_tab_order(self) -> None:
+        """Tab goes down the old meter (its register fields are made after the meters arrive), then down the new
+        meter register by register, then to the co-signature and Save."""
+        chain: list[QWidget] = [self.meter_combo, self.changed_on_edit, self.period_edit, *self.final_edits.values(),
+                                self.rollover_check, self.asset_edit, self.digits_spin, self.ct_spin, self.pt_spin]
+        for register in Register:
+            chain += [self.register_checks[register], self.start_edits[register]]
+        chain += [self.cosign.username_edit, self.cosign.password_edit, self.save_button, self.close_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def set_final(self, register: str, value: str) -> None:
         """Type ``value`` into the old meter's field of ``register``."""
