@@ -145,6 +145,15 @@ class ErrorCode(StrEnum):
     QUOTE_SOURCE_INVALID = "QUOTE_SOURCE_INVALID"
     #: A period of consumption (or of days) that ends (``date_to``) before it starts (``date_from``).
     PERIOD_ENDS_BEFORE_START = "PERIOD_ENDS_BEFORE_START"
+    # meter (issue 12, helper "meter"): a meter change (换表) entered at the desk, reading.change_meter
+    #: The new meter's asset number (``asset_no``) is already a meter's, in service or removed.
+    METER_ASSET_IN_USE = "METER_ASSET_IN_USE"
+    #: The change falls in a period (``period``) the customer was already billed for (``billed``: the newest one).
+    METER_CHANGE_PERIOD_RELEASED = "METER_CHANGE_PERIOD_RELEASED"
+    #: The new meter (``asset_no``) lacks a register (``register``) the customer's tariff bills by.
+    METER_REGISTERS_INSUFFICIENT = "METER_REGISTERS_INSUFFICIENT"
+    #: A figure of the new meter (``field``: ``digits``, ``ct_ratio``, ``pt_ratio``) is not in ``min``..``max``.
+    METER_SPEC_INVALID = "METER_SPEC_INVALID"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -253,6 +262,11 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.TARIFF_VERSION_INVALID: 422,
     ErrorCode.QUOTE_SOURCE_INVALID: 422,
     ErrorCode.PERIOD_ENDS_BEFORE_START: 422,
+    # meter
+    ErrorCode.METER_ASSET_IN_USE: 409,
+    ErrorCode.METER_CHANGE_PERIOD_RELEASED: 409,
+    ErrorCode.METER_REGISTERS_INSUFFICIENT: 422,
+    ErrorCode.METER_SPEC_INVALID: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

@@ -278,6 +278,16 @@ MESSAGES: dict[ErrorCode, str] = {
         "not both and not neither."),
     ErrorCode.PERIOD_ENDS_BEFORE_START: QT_TRANSLATE_NOOP(
         "Errors", "The period from {date_from} to {date_to} ends before it starts."),
+    # meter (换表)
+    ErrorCode.METER_ASSET_IN_USE: QT_TRANSLATE_NOOP(
+        "Errors", "The asset number {asset_no} already belongs to a meter. Check the number on the new meter."),
+    ErrorCode.METER_CHANGE_PERIOD_RELEASED: QT_TRANSLATE_NOOP(
+        "Errors", "The customer's bills are released up to {billed}: a meter change in {period} would change a "
+        "released bill. Enter it in a later period, or correct the bill (退补)."),
+    ErrorCode.METER_REGISTERS_INSUFFICIENT: QT_TRANSLATE_NOOP(
+        "Errors", "The new meter {asset_no} needs a {register} register: the customer's tariff bills by it."),
+    ErrorCode.METER_SPEC_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "The new meter's {field} {value} is not possible: it must be between {min} and {max}."),
 }
 
 # Which rule a tariff version breaks (TARIFF_VERSION_INVALID's ``rule`` parameter); the placeholders are the

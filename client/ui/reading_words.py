@@ -63,6 +63,13 @@ PROBLEMS: dict[str, str] = {
     "taken": QT_TRANSLATE_NOOP("Readings", "another new meter already starts from it"),
 }
 
+#: The figures of a new meter that METER_SPEC_INVALID names (``field``).
+METER_FIELDS: dict[str, str] = {
+    "digits": QT_TRANSLATE_NOOP("Readings", "number of digits"),
+    "ct_ratio": QT_TRANSLATE_NOOP("Readings", "current transformer ratio"),
+    "pt_ratio": QT_TRANSLATE_NOOP("Readings", "voltage transformer ratio"),
+}
+
 ANOMALY_MESSAGES: dict[AnomalyCode, str] = {
     AnomalyCode.ZERO_STREAK: QT_TRANSLATE_NOOP(
         "Anomalies", "No consumption for {count} periods in a row."),
@@ -157,7 +164,8 @@ def anomaly_message(anomaly: Anomaly) -> str:
 
 
 def translate_reading_params(params: Mapping[str, object]) -> dict[str, object]:
-    """An error's parameters with the register, problem and status codes of the reading refusals in words."""
+    """An error's parameters with the register, problem and status codes of the reading refusals, and the new
+    meter's figure of a meter change refusal, in words."""
     shown = dict(params)
     if isinstance(shown.get("register"), str):
         shown["register"] = register_name(str(shown["register"]))
@@ -165,4 +173,6 @@ def translate_reading_params(params: Mapping[str, object]) -> dict[str, object]:
         shown["problem"] = reading_problem(str(shown["problem"]))
     if isinstance(shown.get("status"), str):
         shown["status"] = status_name(str(shown["status"]))
+    if isinstance(shown.get("field"), str) and shown["field"] in METER_FIELDS:
+        shown["field"] = QCoreApplication.translate("Readings", METER_FIELDS[str(shown["field"])])
     return shown

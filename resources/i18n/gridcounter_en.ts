@@ -1783,6 +1783,22 @@
         <translation>The period from {date_from} to {date_to} ends before it starts.</translation>
     </message>
     <message>
+        <source>The asset number {asset_no} already belongs to a meter. Check the number on the new meter.</source>
+        <translation>The asset number {asset_no} already belongs to a meter. Check the number on the new meter.</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s bills are released up to {billed}: a meter change in {period} would change a released bill. Enter it in a later period, or correct the bill (退补).</source>
+        <translation>The customer&apos;s bills are released up to {billed}: a meter change in {period} would change a released bill. Enter it in a later period, or correct the bill (退补).</translation>
+    </message>
+    <message>
+        <source>The new meter {asset_no} needs a {register} register: the customer&apos;s tariff bills by it.</source>
+        <translation>The new meter {asset_no} needs a {register} register: the customer&apos;s tariff bills by it.</translation>
+    </message>
+    <message>
+        <source>The new meter&apos;s {field} {value} is not possible: it must be between {min} and {max}.</source>
+        <translation>The new meter&apos;s {field} {value} is not possible: it must be between {min} and {max}.</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>
@@ -2113,6 +2129,122 @@
     <message>
         <source>● Offline</source>
         <translation>● Offline</translation>
+    </message>
+</context>
+<context>
+    <name>MeterChangeDialog</name>
+    <message>
+        <source>Meter change</source>
+        <extracomment>Room the spin boxes give (the server holds the ranges: METER_SPEC_INVALID). The change was stored (its ``MeterChangeView``). The customer&apos;s meters and readings arrived (the form can be filled).</extracomment>
+        <translation>Meter change</translation>
+    </message>
+    <message>
+        <source>Loading the meters of {customer_no}…</source>
+        <translation>Loading the meters of {customer_no}…</translation>
+    </message>
+    <message>
+        <source>Rolled over since its last reading</source>
+        <translation>Rolled over since its last reading</translation>
+    </message>
+    <message>
+        <source>A register of the old meter passed its highest value and started again from zero</source>
+        <translation>A register of the old meter passed its highest value and started again from zero</translation>
+    </message>
+    <message>
+        <source>A meter change is co-signed by a supervisor with their own user name and password; both names go into the audit trail.</source>
+        <translation>A meter change is co-signed by a supervisor with their own user name and password; both names go into the audit trail.</translation>
+    </message>
+    <message>
+        <source>Save meter change</source>
+        <translation>Save meter change</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Old meter: final reading</source>
+        <translation>Old meter: final reading</translation>
+    </message>
+    <message>
+        <source>&amp;Meter</source>
+        <translation>&amp;Meter</translation>
+    </message>
+    <message>
+        <source>Changed &amp;on</source>
+        <translation>Changed &amp;on</translation>
+    </message>
+    <message>
+        <source>&amp;Period</source>
+        <translation>&amp;Period</translation>
+    </message>
+    <message>
+        <source>New meter: installed and its start reading</source>
+        <translation>New meter: installed and its start reading</translation>
+    </message>
+    <message>
+        <source>&amp;Asset number</source>
+        <translation>&amp;Asset number</translation>
+    </message>
+    <message>
+        <source>&amp;Digits</source>
+        <translation>&amp;Digits</translation>
+    </message>
+    <message>
+        <source>Current transformer ratio (CT)</source>
+        <translation>Current transformer ratio (CT)</translation>
+    </message>
+    <message>
+        <source>Voltage transformer ratio (PT)</source>
+        <translation>Voltage transformer ratio (PT)</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>Register</translation>
+    </message>
+    <message>
+        <source>Start value</source>
+        <translation>Start value</translation>
+    </message>
+    <message>
+        <source>Tick the registers the new meter has and type each start value.</source>
+        <translation>Tick the registers the new meter has and type each start value.</translation>
+    </message>
+    <message>
+        <source>{customer_no} {name} · book {book}</source>
+        <translation>{customer_no} {name} · book {book}</translation>
+    </message>
+    <message>
+        <source>{asset_no} (multiplier {multiplier})</source>
+        <translation>{asset_no} (multiplier {multiplier})</translation>
+    </message>
+    <message>
+        <source>This customer has no meter in service.</source>
+        <translation>This customer has no meter in service.</translation>
+    </message>
+    <message>
+        <source>The old meter has no reading yet.</source>
+        <translation>The old meter has no reading yet.</translation>
+    </message>
+    <message>
+        <source>Last reading: {period}, {read_on}: {values}</source>
+        <translation>Last reading: {period}, {read_on}: {values}</translation>
+    </message>
+    <message>
+        <source>previous {value}</source>
+        <translation>previous {value}</translation>
+    </message>
+    <message>
+        <source>Meter {old} was removed on {day} and meter {new} (multiplier {multiplier}) installed; readings {final_id} and {start_id} are stored.</source>
+        <translation>Meter {old} was removed on {day} and meter {new} (multiplier {multiplier}) installed; readings {final_id} and {start_id} are stored.</translation>
+    </message>
+    <message>
+        <source>The old meter&apos;s last part is {kwh} kWh; the new meter&apos;s part follows from its next reading.</source>
+        <translation>The old meter&apos;s last part is {kwh} kWh; the new meter&apos;s part follows from its next reading.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
     </message>
 </context>
 <context>
@@ -2724,6 +2856,10 @@
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>Meter c&amp;hange…</source>
+        <translation>Meter c&amp;hange…</translation>
+    </message>
+    <message>
         <source>Meter</source>
         <translation>Meter</translation>
     </message>
@@ -2894,6 +3030,19 @@
     <message>
         <source>another new meter already starts from it</source>
         <translation>another new meter already starts from it</translation>
+    </message>
+    <message>
+        <source>number of digits</source>
+        <extracomment>The figures of a new meter that METER_SPEC_INVALID names (``field``).</extracomment>
+        <translation>number of digits</translation>
+    </message>
+    <message>
+        <source>current transformer ratio</source>
+        <translation>current transformer ratio</translation>
+    </message>
+    <message>
+        <source>voltage transformer ratio</source>
+        <translation>voltage transformer ratio</translation>
     </message>
 </context>
 <context>

@@ -1780,6 +1780,22 @@
         <translation>期间 {date_from} 至 {date_to} 的结束日期早于开始日期。</translation>
     </message>
     <message>
+        <source>The asset number {asset_no} already belongs to a meter. Check the number on the new meter.</source>
+        <translation>资产号 {asset_no} 已属于另一块电能表，请核对新表上的资产号。</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s bills are released up to {billed}: a meter change in {period} would change a released bill. Enter it in a later period, or correct the bill (退补).</source>
+        <translation>该用户的电费已发行到 {billed}：在 {period} 换表会改变已发行的账单。请录入到以后的账期，或对账单退补。</translation>
+    </message>
+    <message>
+        <source>The new meter {asset_no} needs a {register} register: the customer&apos;s tariff bills by it.</source>
+        <translation>新表 {asset_no} 须有{register}示数：该用户的电价按它计费。</translation>
+    </message>
+    <message>
+        <source>The new meter&apos;s {field} {value} is not possible: it must be between {min} and {max}.</source>
+        <translation>新表的{field} {value} 不合理：应在 {min} 到 {max} 之间。</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>
@@ -2107,6 +2123,122 @@
     <message>
         <source>● Offline</source>
         <translation>● 离线</translation>
+    </message>
+</context>
+<context>
+    <name>MeterChangeDialog</name>
+    <message>
+        <source>Meter change</source>
+        <extracomment>Room the spin boxes give (the server holds the ranges: METER_SPEC_INVALID). The change was stored (its ``MeterChangeView``). The customer&apos;s meters and readings arrived (the form can be filled).</extracomment>
+        <translation>换表</translation>
+    </message>
+    <message>
+        <source>Loading the meters of {customer_no}…</source>
+        <translation>正在读取 {customer_no} 的电能表…</translation>
+    </message>
+    <message>
+        <source>Rolled over since its last reading</source>
+        <translation>上次抄表后示数已翻转</translation>
+    </message>
+    <message>
+        <source>A register of the old meter passed its highest value and started again from zero</source>
+        <translation>旧表有示数走满后从零重新计数（翻转）</translation>
+    </message>
+    <message>
+        <source>A meter change is co-signed by a supervisor with their own user name and password; both names go into the audit trail.</source>
+        <translation>换表须由班长用本人用户名和密码复核；两人姓名都记入审计记录。</translation>
+    </message>
+    <message>
+        <source>Save meter change</source>
+        <translation>保存换表</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Old meter: final reading</source>
+        <translation>旧表：拆表示数</translation>
+    </message>
+    <message>
+        <source>&amp;Meter</source>
+        <translation>电能表(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Changed &amp;on</source>
+        <translation>换表日期(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Period</source>
+        <translation>账期(&amp;P)</translation>
+    </message>
+    <message>
+        <source>New meter: installed and its start reading</source>
+        <translation>新表：装表及起始示数</translation>
+    </message>
+    <message>
+        <source>&amp;Asset number</source>
+        <translation>资产号(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Digits</source>
+        <translation>位数(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Current transformer ratio (CT)</source>
+        <translation>电流互感器变比（CT）</translation>
+    </message>
+    <message>
+        <source>Voltage transformer ratio (PT)</source>
+        <translation>电压互感器变比（PT）</translation>
+    </message>
+    <message>
+        <source>Register</source>
+        <translation>示数</translation>
+    </message>
+    <message>
+        <source>Start value</source>
+        <translation>起始示数</translation>
+    </message>
+    <message>
+        <source>Tick the registers the new meter has and type each start value.</source>
+        <translation>勾选新表具有的示数，并逐项录入起始示数。</translation>
+    </message>
+    <message>
+        <source>{customer_no} {name} · book {book}</source>
+        <translation>{customer_no} {name} · 抄表段 {book}</translation>
+    </message>
+    <message>
+        <source>{asset_no} (multiplier {multiplier})</source>
+        <translation>{asset_no}（倍率 {multiplier}）</translation>
+    </message>
+    <message>
+        <source>This customer has no meter in service.</source>
+        <translation>该用户没有在用的电能表。</translation>
+    </message>
+    <message>
+        <source>The old meter has no reading yet.</source>
+        <translation>旧表尚无抄表示数。</translation>
+    </message>
+    <message>
+        <source>Last reading: {period}, {read_on}: {values}</source>
+        <translation>上次抄表：{period}，{read_on}：{values}</translation>
+    </message>
+    <message>
+        <source>previous {value}</source>
+        <translation>上期 {value}</translation>
+    </message>
+    <message>
+        <source>Meter {old} was removed on {day} and meter {new} (multiplier {multiplier}) installed; readings {final_id} and {start_id} are stored.</source>
+        <translation>电能表 {old} 已于 {day} 拆除，新表 {new}（倍率 {multiplier}）已装上；示数 {final_id} 和 {start_id} 已保存。</translation>
+    </message>
+    <message>
+        <source>The old meter&apos;s last part is {kwh} kWh; the new meter&apos;s part follows from its next reading.</source>
+        <translation>旧表最后一段电量为 {kwh} kWh；新表电量待其下次抄表后计算。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -2717,6 +2849,10 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>Meter c&amp;hange…</source>
+        <translation>换表(&amp;H)…</translation>
+    </message>
+    <message>
         <source>Meter</source>
         <translation>电能表</translation>
     </message>
@@ -2887,6 +3023,19 @@
     <message>
         <source>another new meter already starts from it</source>
         <translation>已有另一块新表以它为起度</translation>
+    </message>
+    <message>
+        <source>number of digits</source>
+        <extracomment>The figures of a new meter that METER_SPEC_INVALID names (``field``).</extracomment>
+        <translation>位数</translation>
+    </message>
+    <message>
+        <source>current transformer ratio</source>
+        <translation>电流互感器变比</translation>
+    </message>
+    <message>
+        <source>voltage transformer ratio</source>
+        <translation>电压互感器变比</translation>
     </message>
 </context>
 <context>

@@ -82,6 +82,7 @@ HANDLERS: dict[str, Handler] = {
     "tariff.quote_bill": tariff_service.quote_bill,
     "reading.enter_reading": readings_service.enter_reading,
     "reading.list_readings": readings_service.list_readings,
+    "reading.change_meter": readings_service.change_meter,
 }
 
 

@@ -9,24 +9,32 @@ Each refusal is an ``AppError`` and changes nothing. Corrections are new rows (`
 is locked (FOR NO KEY UPDATE) so two entries for one meter take turns, and the unique indexes refuse what a
 race would still let through.
 
+A meter change (换表, :func:`change_meter`) writes the old meter's final reading, removes the old meter,
+installs the new one and writes its start reading in one transaction, after the same checks and its own (the
+new asset number unused, the period not billed yet, the new meter's registers covering the tariff's needs).
+
 The arithmetic and the checks are pure: ``server.readings.consumption`` and ``server.readings.anomalies``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Exists, any_, bindparam, exists, select
+from sqlalchemy import BigInteger, Exists, any_, bindparam, exists, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from server.context import CallContext
 from server.errors import AppError
-from server.models.customers import Customer, Meter
+from server.models.billing import Bill
+from server.models.billruns import BillRun
+from server.models.customers import Customer, Meter, TariffVersion
 from server.models.readings import AnomalyThreshold, Reading, ReadingBook
+from server.models.terms import CustomerTermsRow
 from server.models.users import User
 from server.readings import anomalies as checks
 from server.readings.anomalies import DEFAULT_THRESHOLDS, BookWindow, Thresholds
@@ -38,15 +46,21 @@ from server.readings.consumption import (
     ReadingPoint,
     consumption_for,
 )
+from server.services.tariffs import stored_doc
 from shared_models.errors import ErrorCode
+from shared_models.methods.billruns import RunState
 from shared_models.methods.customers import CustomerCategory, CustomerStatus
 from shared_models.methods.readings import (
+    TOU_REGISTERS,
     WITHOUT_VALUES,
     Anomaly,
+    ChangeMeterRequest,
     EnterReadingRequest,
     ListReadingsRequest,
+    MeterChangeView,
     MeterView,
     ReadingHistory,
+    ReadingSource,
     ReadingStatus,
     ReadingView,
     Register,
@@ -54,6 +68,7 @@ from shared_models.methods.readings import (
 )
 from shared_models.pricing import Usage
 from shared_models.rules.hall_time import business_date
+from shared_models.tariffs import DemandBasis
 
 _ID_ARRAY = ARRAY(BigInteger)
 
@@ -407,3 +422,153 @@ def list_readings(*, ctx: CallContext, req: ListReadingsRequest) -> ReadingHisto
                           removed_on=m.removed_on) for m in shown],
         readings=readings)
 
+
+
+# --- a meter change (换表) -----------------------------------------------------------------------------------
+
+#: The figures of a new meter and their ranges (digits as the meters table allows; CT and PT ratios as
+#: transformers are made: a CT of 5000/5 A is 1000, a PT of 500 kV/100 V is 5000).
+METER_FIGURE_RANGES: dict[str, tuple[int, int]] = {"digits": (4, 10), "ct_ratio": (1, 10_000), "pt_ratio": (1, 10_000)}
+_REGISTER_OF_PERIOD = {period: register for register, period in TOU_REGISTERS.items()}
+
+
+def _meter_view(meter: Meter) -> MeterView:
+    return MeterView(asset_no=meter.asset_no, multiplier=meter.multiplier, digits=meter.digits,
+                     registers=[Register(r) for r in meter.registers], installed_on=meter.installed_on,
+                     removed_on=meter.removed_on)
+
+
+def _check_new_meter(req: ChangeMeterRequest) -> list[Register]:
+    """The new meter's figures in range and its registers with the total; returns them in ``Register`` order."""
+    new = req.new_meter
+    for name, (low, high) in METER_FIGURE_RANGES.items():
+        value = getattr(new, name)
+        if not low <= value <= high:
+            raise AppError(ErrorCode.METER_SPEC_INVALID, field=name, value=value, min=low, max=high)
+    registers = [r for r in Register if r in new.registers]
+    if Register.TOTAL not in registers:
+        raise AppError(ErrorCode.METER_REGISTERS_INSUFFICIENT, asset_no=new.asset_no, register=Register.TOTAL.value)
+    return registers
+
+
+def _check_values(asset_no: str, registers: Sequence[Register], values: Iterable[Register]) -> None:
+    """A value for every register of the meter and for none it lacks (the first one named in Register order)."""
+    given = set(values)
+    for register in Register:
+        if register in registers and register not in given:
+            raise AppError(ErrorCode.READING_REGISTER_MISSING, asset_no=asset_no, register=register.value)
+        if register in given and register not in registers:
+            raise AppError(ErrorCode.READING_REGISTER_UNKNOWN, asset_no=asset_no, register=register.value)
+
+
+def tariff_registers(session: Session, customer: Customer, day: dt.date) -> list[Register]:
+    """The registers a meter of the customer needs from ``day`` on, for the tariff versions in force then or
+    later: the total; the TOU register of every period a time-of-use table names; the reactive register for a
+    power-factor adjustment; the demand register for a two-part tariff billed on the month's maximum demand."""
+    needed = {Register.TOTAL}
+    versions = session.scalars(select(TariffVersion).where(
+        TariffVersion.tariff_id == customer.tariff_id,
+        TariffVersion.effective_to.is_(None) | (TariffVersion.effective_to >= day)))
+    docs = [stored_doc(v) for v in versions]
+    latest_terms = session.scalars(
+        select(CustomerTermsRow.demand_basis).where(CustomerTermsRow.customer_id == customer.id)
+        .order_by(CustomerTermsRow.effective_from.desc(), CustomerTermsRow.id.desc())).first()
+    for doc in docs:
+        if doc.tou is not None:
+            needed |= {_REGISTER_OF_PERIOD[span.period] for season in doc.tou.seasons for span in season.spans}
+        if doc.power_factor is not None:
+            needed.add(Register.REACTIVE)
+        if doc.two_part is not None and latest_terms is DemandBasis.DEMAND:
+            needed.add(Register.DEMAND)
+    return [r for r in Register if r in needed]
+
+
+def _check_not_billed(session: Session, customer: Customer, period: int) -> None:
+    """No bill of the customer (nor a released run of its book) for ``period`` or a later one."""
+    billed = session.scalar(select(func.max(Bill.period)).where(Bill.customer_id == customer.id,
+                                                                Bill.period >= period))
+    released = session.scalar(select(func.max(BillRun.period)).where(
+        BillRun.book_code == customer.book_code, BillRun.period >= period, BillRun.state == RunState.RELEASED))
+    newest = max((p for p in (billed, released) if p is not None), default=None)
+    if newest is not None:
+        raise AppError(ErrorCode.METER_CHANGE_PERIOD_RELEASED, period=period, billed=newest)
+
+
+def _check_after_old_readings(req: ChangeMeterRequest, meter: Meter, current: Sequence[Reading]) -> None:
+    """The change is later than every current reading of the old meter, and not of an earlier period."""
+    own = [r for r in current if r.meter_id == meter.id]
+    if own and (max(r.read_on for r in own) >= req.changed_on or max(r.period for r in own) > req.period):
+        raise AppError(ErrorCode.READING_DATE_INVALID, read_on=req.changed_on.isoformat(),
+                       problem="not_after_previous")
+
+
+def change_meter(*, ctx: CallContext, req: ChangeMeterRequest) -> MeterChangeView:
+    """A meter change (换表) in one transaction, co-signed by a supervisor: the old meter's final reading, the old
+    meter removed on the day, the new meter installed, its start reading naming the final one, and their audit
+    records. Every check runs before anything is written, so a refusal leaves the books as they were.
+
+    Meters are equipment, not books: ``meters`` has no append-only trigger and ``removed_on`` is set in place
+    (the cache triggers of migration 0004 tell the counters); the readings stay append-only."""
+    actor = ctx.require_actor()
+    cosigner = ctx.cosigner
+    if cosigner is None:  # dispatch refuses the call before
+        raise AppError(ErrorCode.COSIGN_REQUIRED)
+    new_registers = _check_new_meter(req)
+    final_req = EnterReadingRequest(asset_no=req.asset_no, period=req.period, read_on=req.changed_on,
+                                    status=ReadingStatus.METER_CHANGED, source=ReadingSource.MANUAL,
+                                    values=dict(req.final_values), rollover_confirmed=req.rollover_confirmed)
+    _check_request(final_req)
+    old, customer = _lock_meter(ctx, req.asset_no)
+    if old.removed_on is not None:
+        raise AppError(ErrorCode.METER_CLOSED, asset_no=old.asset_no, removed_on=old.removed_on.isoformat())
+    _check_meter(ctx, final_req, old, customer)
+    meter_ids = list(ctx.session.scalars(select(Meter.id).where(Meter.customer_id == customer.id)))
+    current = current_readings(ctx.session, meter_ids)
+    _check_after_old_readings(req, old, current)
+    _check_not_billed(ctx.session, customer, req.period)
+    _check_place(ctx, final_req, old, current)
+    final_point = ReadingPoint(reading_id=0, meter_id=old.id, period=req.period, read_on=req.changed_on,
+                               status=ReadingStatus.METER_CHANGED, values=final_req.register_values(),
+                               rollover_confirmed=req.rollover_confirmed, source=ReadingSource.MANUAL)
+    _check_previous(final_req, old, [reading_point(r) for r in current], final_point)
+    new = req.new_meter
+    for register in tariff_registers(ctx.session, customer, req.changed_on):
+        if register not in new_registers:
+            raise AppError(ErrorCode.METER_REGISTERS_INSUFFICIENT, asset_no=new.asset_no, register=register.value)
+    if ctx.session.scalar(select(Meter.id).where(Meter.asset_no == new.asset_no)) is not None:
+        raise AppError(ErrorCode.METER_ASSET_IN_USE, asset_no=new.asset_no)
+    _check_values(new.asset_no, new_registers, req.start_values)
+
+    common = {"period": req.period, "read_on": req.changed_on, "status": ReadingStatus.METER_CHANGED,
+              "source": ReadingSource.MANUAL, "entered_by": actor.user_id, "cosigned_by": cosigner.user_id}
+    final = Reading(meter_id=old.id, rollover_confirmed=req.rollover_confirmed, **common,
+                    **{r.value: v for r, v in final_req.register_values().items()})
+    old.removed_on = req.changed_on
+    installed = Meter(asset_no=new.asset_no, customer_id=customer.id, multiplier=new.ct_ratio * new.pt_ratio,
+                      digits=new.digits, installed_on=req.changed_on, removed_on=None,
+                      registers=[r.value for r in new_registers])
+    ctx.session.add_all([final, installed])
+    try:
+        ctx.session.flush()
+    except IntegrityError:  # a concurrent change installed the same asset number first
+        raise AppError(ErrorCode.METER_ASSET_IN_USE, asset_no=new.asset_no) from None
+    start = Reading(meter_id=installed.id, old_final_id=final.id, rollover_confirmed=False, **common,
+                    **{r.value: Decimal(v) for r, v in req.start_values.items()})
+    ctx.session.add(start)
+    ctx.session.flush()
+    names = {"entered_by": actor.username, "cosigned_by": cosigner.username, "customer_no": customer.customer_no}
+    ctx.record(target=f"meter:{old.asset_no}", before={"asset_no": old.asset_no, "removed_on": None},
+               after={"asset_no": old.asset_no, "removed_on": req.changed_on.isoformat(),
+                      "replaced_by": installed.asset_no} | names)
+    ctx.record(target=f"meter:{installed.asset_no}", before=None,
+               after={"asset_no": installed.asset_no, "customer_no": customer.customer_no, "digits": installed.digits,
+                      "ct_ratio": new.ct_ratio, "pt_ratio": new.pt_ratio, "multiplier": installed.multiplier,
+                      "registers": list(installed.registers), "installed_on": req.changed_on.isoformat(),
+                      "replaces": old.asset_no} | names)
+    ctx.record(target=f"reading:{old.asset_no}:{req.period}", before=None, after=_audit_values(final) | names)
+    ctx.record(target=f"reading:{installed.asset_no}:{req.period}", before=None, after=_audit_values(start) | names)
+    meters, points = customer_history(ctx.session, customer.id)
+    checker = _Checker(ctx.session, customer, meters, points)
+    return MeterChangeView(old_meter=_meter_view(old), new_meter=_meter_view(installed),
+                           final_reading=_view(ctx.session, final, old, checker, superseded=False),
+                           start_reading=_view(ctx.session, start, installed, checker, superseded=False))

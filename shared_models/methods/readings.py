@@ -208,3 +208,54 @@ LIST_READINGS = register(
     Query("reading.list_readings", ListReadingsRequest, ReadingHistory, permission=Perm.VIEW_CUSTOMERS,
           summary="The reading history of a customer or a meter, with kWh per register and anomalies.")
 )
+
+
+# --- a meter change (换表) at the desk (helper "meter") ------------------------------------------------------
+
+#: A new meter's figure as typed in; the service checks its range (METER_SPEC_INVALID names the field).
+MeterFigureField = Annotated[int, Field(strict=True, ge=0, le=2**31 - 1)]
+
+
+class NewMeter(Model):
+    """The meter installed at a change: asset number, digits (the register passes 10^digits), the current and
+    voltage transformer ratios (the multiplier is CT × PT) and its registers (always the total)."""
+
+    asset_no: AssetNoField
+    digits: MeterFigureField
+    ct_ratio: MeterFigureField = 1
+    pt_ratio: MeterFigureField = 1
+    registers: list[Register] = Field(min_length=1, max_length=len(Register))
+
+
+class ChangeMeterRequest(Model):
+    """A meter change (换表) after the work order, co-signed by a supervisor: the old meter's final reading
+    (``final_values``, every register of the old meter, on ``changed_on`` for ``period``), the new meter
+    (``new_meter``) and its start reading (``start_values``, every register of the new meter).
+
+    ``rollover_confirmed`` says a register of the old meter passed 10^digits since its previous reading.
+    """
+
+    asset_no: AssetNoField
+    period: PeriodField
+    changed_on: dt.date
+    final_values: dict[Register, RegisterValueField]
+    rollover_confirmed: bool = False
+    new_meter: NewMeter
+    start_values: dict[Register, RegisterValueField]
+
+
+class MeterChangeView(Model):
+    """A meter change as stored: the old meter (removed on the day), the new one, and both readings."""
+
+    old_meter: MeterView
+    new_meter: MeterView
+    final_reading: ReadingView
+    start_reading: ReadingView
+
+
+CHANGE_METER = register(
+    Mutation("reading.change_meter", ChangeMeterRequest, MeterChangeView, permission=Perm.READINGS,
+             cosign=Perm.APPROVE,
+             summary="Change a customer's meter (换表), co-signed by a supervisor: the old meter's final reading, the "
+                     "new meter installed and its start reading, in one transaction.")
+)

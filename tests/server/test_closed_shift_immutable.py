@@ -212,6 +212,14 @@ ATTEMPTS: dict[str, list[Attempt]] = {
                                       "status": "actual", "values": {"total": "1234.50"}},
             cosign=("super2", password_for("super2"))), None),
     ],
+    # Allowed: a meter change is equipment and readings of their own, not the shift's.
+    "reading.change_meter": [
+        ("a reader changes a payer's meter", lambda c: _signed_in_as(c, "reader1").call(
+            "reading.change_meter", {"asset_no": "0" * 22, "period": 202611, "changed_on": "2026-11-21",
+                                     "final_values": {"total": "1234.50"}, "start_values": {"total": "0.00"},
+                                     "new_meter": {"asset_no": "NEW-0001", "digits": 6, "registers": ["total"]}},
+            cosign=("super2", password_for("super2"))), None),
+    ],
     # Allowed: a bill run is the billing clerk's, not the shift's (its charges carry no payment of the shift).
     "billrun.calculate_run": [
         ("a billing clerk calculates the payers' book", lambda c: _signed_in_as(c, "billing1").call(

@@ -88,6 +88,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "reading.enter_reading": {"asset_no": "0" * 22, "period": 202611, "read_on": "2026-11-20", "status": "actual",
                               "values": {"total": "1234.50"}},
     "reading.list_readings": {"customer_no": "3301000001"},
+    "reading.change_meter": {"asset_no": "0" * 22, "period": 202611, "changed_on": "2026-11-20",
+                             "final_values": {"total": "1234.50"}, "start_values": {"total": "0.00"},
+                             "new_meter": {"asset_no": "NEW-0001", "digits": 6, "registers": ["total"]}},
 }
 
 #: Methods whose sample needs the caller's own open shift (and, after "pay", a receipt of theirs).

@@ -237,6 +237,8 @@ def test_every_mutation_of_the_client_is_covered() -> None:
                "payment.void_attested",
                # no client screen yet: a resend with the same key is tested in tests/readings/test_reading_rpc.py
                "reading.enter_reading",
+               # the 换表 dialog: tests/ui/test_meter_change_confirmed.py
+               "reading.change_meter",
                # the Bill runs and Tariffs screens: tests/ui/test_confirmed_billing.py
                "billrun.calculate_run", "billrun.hold_bill", "billrun.release_bill", "billrun.recalculate_bill",
                "billrun.release_run", "billrun.correct_bill", "tariff.add_version"}

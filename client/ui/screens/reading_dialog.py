@@ -7,6 +7,8 @@ When the period already has a reading, the entry corrects it (the reason is then
 ``reading.enter_reading`` with the co-signature; the answer's anomalies are shown as translated sentences and
 :attr:`ReadingDialog.reading_saved` says it was stored. Every rule (below previous, missing register, twice for
 a period, a closed meter) is the server's: its refusal is shown and nothing changes. Opened with ``open()``.
+**Meter change…** opens :class:`~client.ui.screens.meter_change_dialog.MeterChangeDialog` (换表) for the meter
+chosen; once the change is stored the meters are fetched again, so the new meter can be read here.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from client.ui.errors import error_text
 from client.ui.messages import error_message
 from client.ui.ops import Op
 from client.ui.reading_words import STATUS_NAMES, anomaly_message, register_name, status_name
+from client.ui.screens.meter_change_dialog import MeterChangeDialog
 from client.ui.widgets.cosign_fields import CosignFields
 from shared_models.errors import ErrorCode
 from shared_models.methods.readings import (
@@ -81,6 +84,7 @@ class ReadingDialog(QDialog):
         self.customer_no = customer_no
         self.history: ReadingHistory | None = None
         self.saved: ReadingView | None = None
+        self.meter_change_dialog: MeterChangeDialog | None = None
         self.slot = ActionSlot()  # a retry after a lost answer stores the reading once
         today = hall_now().date()
         self._period = period if period is not None else _period_of(today)
@@ -88,6 +92,7 @@ class ReadingDialog(QDialog):
         self._build_layout()
         self.save_button.clicked.connect(self.save)
         self.close_button.clicked.connect(self.reject)
+        self.meter_change_button.clicked.connect(self.open_meter_change)
         self.meter_combo.currentIndexChanged.connect(self._render_form)
         self.period_edit.dateChanged.connect(self._render_form)
         self.status_combo.currentIndexChanged.connect(self._render_values_enabled)
@@ -140,11 +145,16 @@ class ReadingDialog(QDialog):
         self.save_button.setEnabled(False)
         self.close_button = QPushButton(self.tr("Cancel"))
         self.close_button.setObjectName("dialogCancelButton")
+        self.meter_change_button = QPushButton(self.tr("Meter c&hange…"))
+        self.meter_change_button.setObjectName("meterChangeButton")
+        self.meter_change_button.setAutoDefault(False)
+        self.meter_change_button.setEnabled(False)
 
     def _build_layout(self) -> None:
         buttons = QDialogButtonBox()
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.meter_change_button, QDialogButtonBox.ButtonRole.ActionRole)
 
         form = QFormLayout()
         form.addRow(self.customer_label)
@@ -200,6 +210,7 @@ class ReadingDialog(QDialog):
                     asset_no=meter.asset_no, multiplier=meter.multiplier), meter.asset_no)
         self.meter_combo.blockSignals(False)
         self.save_button.setEnabled(self.meter_combo.count() > 0)
+        self.meter_change_button.setEnabled(self.meter_combo.count() > 0)
         if self.meter_combo.count() == 0:
             self.error_label.setText(self.tr("This customer has no meter in service."))
         self._render_form()
@@ -275,6 +286,20 @@ class ReadingDialog(QDialog):
     def set_value(self, register: str, value: str) -> None:
         """Type ``value`` into the field of ``register``."""
         self.register_edits[register].setText(value)
+
+    # --- a meter change ------------------------------------------------------------------------------------
+
+    def open_meter_change(self) -> MeterChangeDialog | None:
+        """Open the 换表 dialog for the meter chosen; the meters are fetched again once it is stored."""
+        meter = self.meter()
+        if meter is None:
+            return None
+        dialog = MeterChangeDialog(ctx=self._ctx, customer_no=self.customer_no, asset_no=meter.asset_no,
+                                   period=self.period(), parent=self)
+        dialog.change_saved.connect(lambda _change: self._load())
+        self.meter_change_dialog = dialog
+        dialog.open()
+        return dialog
 
     # --- saving ----------------------------------------------------------------------------------------
 
