@@ -13,9 +13,11 @@ cycle and, with a cycle starting on the 1st of a month, the cycle's periods are 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import BigInteger, Integer, bindparam, column, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
@@ -55,8 +57,13 @@ def stored_terms(session: Session, customer_ids: Sequence[int], *, period: int) 
     return {row.customer_id: StoredTerms(
         demand_basis=row.demand_basis, capacity_kva=row.capacity_kva, contract_demand_kw=row.contract_demand_kw,
         tier_cycle_start=row.tier_cycle_start,
-        household=None if row.household is None else HouseholdAdjustment.model_validate(row.household))
+        household=household_of(row.household))
         for row in session.execute(stmt)}
+
+
+def household_of(stored: dict[str, Any] | None) -> HouseholdAdjustment | None:
+    """The household adjustment a row's JSON holds (read as on the wire: dates and kinds as text)."""
+    return None if stored is None else HouseholdAdjustment.model_validate_json(json.dumps(stored))
 
 
 def cycle_first_period(period: int, tier_cycle_start: dt.date | None) -> int:
