@@ -88,6 +88,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "reading.enter_reading": {"asset_no": "0" * 22, "period": 202611, "read_on": "2026-11-20", "status": "actual",
                               "values": {"total": "1234.50"}},
     "reading.list_readings": {"customer_no": "3301000001"},
+    "customer.get_terms": {"customer_no": "3301000004"},
+    "customer.set_terms": {"customer_no": "3301000004", "effective_from": "2026-12-01", "reason": "矩阵测试"},
 }
 
 #: Methods whose sample needs the caller's own open shift (and, after "pay", a receipt of theirs).
