@@ -160,6 +160,9 @@ class ErrorCode(StrEnum):
     CUSTOMER_TERMS_HOUSEHOLD_NOT_RESIDENTIAL = "CUSTOMER_TERMS_HOUSEHOLD_NOT_RESIDENTIAL"
     #: A tier cycle start for a customer whose tariff (``tariff_code``) has no annual tiers.
     CUSTOMER_TERMS_NO_ANNUAL_TIERS = "CUSTOMER_TERMS_NO_ANNUAL_TIERS"
+    #: A household adjustment the tariff's versions from the date on cannot price (``refusal``: household_tiers,
+    #: no_shared_meter_price, as ``server.pricing`` would refuse it at the bill run).
+    CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE = "CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -276,6 +279,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.CUSTOMER_TERMS_FIGURE_NOT_POSITIVE: 422,
     ErrorCode.CUSTOMER_TERMS_HOUSEHOLD_NOT_RESIDENTIAL: 422,
     ErrorCode.CUSTOMER_TERMS_NO_ANNUAL_TIERS: 422,
+    ErrorCode.CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

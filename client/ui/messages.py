@@ -296,6 +296,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CUSTOMER_TERMS_NO_ANNUAL_TIERS: QT_TRANSLATE_NOOP(
         "Errors", "Tariff {tariff_code} of customer {customer_no} has no annual tiers: a tier cycle start does "
         "not apply."),
+    ErrorCode.CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE: QT_TRANSLATE_NOOP(
+        "Errors", "Tariff {tariff_code} of customer {customer_no} cannot price this household adjustment: "
+        "{refusal}"),
 }
 
 # Which rule a tariff version breaks (TARIFF_VERSION_INVALID's ``rule`` parameter); the placeholders are the

@@ -1866,6 +1866,10 @@
         <translation>Tariff {tariff_code} of customer {customer_no} has no annual tiers: a tier cycle start does not apply.</translation>
     </message>
     <message>
+        <source>Tariff {tariff_code} of customer {customer_no} cannot price this household adjustment: {refusal}</source>
+        <translation>Tariff {tariff_code} of customer {customer_no} cannot price this household adjustment: {refusal}</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>

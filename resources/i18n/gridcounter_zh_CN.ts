@@ -1863,6 +1863,10 @@
         <translation>客户 {customer_no} 的电价 {tariff_code} 没有年阶梯，不适用阶梯年度起始日。</translation>
     </message>
     <message>
+        <source>Tariff {tariff_code} of customer {customer_no} cannot price this household adjustment: {refusal}</source>
+        <translation>客户 {customer_no} 的电价 {tariff_code} 无法按此家庭用电调整计费：{refusal}</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>

@@ -26,13 +26,15 @@ from server.models.audit import AuditRecord
 from server.models.billing import Bill
 from server.models.customers import Customer, Tariff, TariffVersion
 from server.models.terms import CustomerTermsRow
+from server.pricing import PricingRefusal
 from server.services.customers import find_customer
 from server.services.tariffs import stored_doc
 from shared_models.errors import ErrorCode
 from shared_models.methods.customer_terms import CustomerTermsView, GetTermsRequest, SetTermsRequest, TermsEntry
 from shared_models.methods.customers import CustomerCategory
+from shared_models.pricing import HouseholdAdjustment, HouseholdKind
 from shared_models.rules.hall_time import business_date
-from shared_models.tariffs import DemandBasis, TierCycle
+from shared_models.tariffs import DemandBasis, TariffVersionDoc, TierCycle
 
 _METHOD: Final = "customer.set_terms"
 _CENT: Final = Decimal("0.01")
@@ -44,12 +46,28 @@ def _target(customer_no: str) -> str:
     return f"customer:{customer_no}:terms"
 
 
+def _versions_since(ctx: CallContext, tariff_id: int, since: dt.date) -> list[TariffVersionDoc]:
+    """The tariff's versions in force on ``since`` or later."""
+    return [stored_doc(row) for row in ctx.session.scalars(select(TariffVersion).where(
+        TariffVersion.tariff_id == tariff_id,
+        or_(TariffVersion.effective_to.is_(None), TariffVersion.effective_to >= since)))]
+
+
 def _annual_tiers(ctx: CallContext, tariff_id: int, since: dt.date) -> bool:
     """True when a version of the tariff in force on ``since`` or later has annual tiers."""
-    rows = ctx.session.scalars(select(TariffVersion).where(
-        TariffVersion.tariff_id == tariff_id,
-        or_(TariffVersion.effective_to.is_(None), TariffVersion.effective_to >= since)))
-    return any((doc := stored_doc(row)).tiers is not None and doc.tiers.cycle is TierCycle.YEAR for row in rows)
+    return any(doc.tiers is not None and doc.tiers.cycle is TierCycle.YEAR
+               for doc in _versions_since(ctx, tariff_id, since))
+
+
+def _household_refusal(household: HouseholdAdjustment, docs: list[TariffVersionDoc]) -> PricingRefusal | None:
+    """What ``server.pricing`` would refuse of the household adjustment under one of ``docs``, or None."""
+    for doc in docs:
+        if (household.kind is HouseholdKind.EXTRA_KWH and doc.tiers is not None
+                and len(household.extra_kwh_per_tier) != len(doc.tiers.thresholds_kwh)):
+            return PricingRefusal.HOUSEHOLD_TIERS
+        if household.kind is HouseholdKind.SHARED_METER_PRICE and doc.shared_meter_price is None:
+            return PricingRefusal.NO_SHARED_METER_PRICE
+    return None
 
 
 def _billed(ctx: CallContext, customer_id: int) -> tuple[dt.date, str] | None:
@@ -121,6 +139,11 @@ def _check_tariff(ctx: CallContext, req: SetTermsRequest, customer: Customer, ta
     if req.household is not None and customer.category is not CustomerCategory.RESIDENTIAL:
         raise AppError(ErrorCode.CUSTOMER_TERMS_HOUSEHOLD_NOT_RESIDENTIAL, customer_no=customer.customer_no,
                        category=customer.category.value)
+    refusal = None if req.household is None else _household_refusal(
+        req.household, _versions_since(ctx, tariff.id, max(req.effective_from, req.household.valid_from)))
+    if refusal is not None:
+        raise AppError(ErrorCode.CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE, customer_no=customer.customer_no,
+                       tariff_code=tariff.code, refusal=refusal.value)
     if req.tier_cycle_start is not None and not _annual_tiers(ctx, tariff.id, req.effective_from):
         raise AppError(ErrorCode.CUSTOMER_TERMS_NO_ANNUAL_TIERS, customer_no=customer.customer_no,
                        tariff_code=tariff.code)

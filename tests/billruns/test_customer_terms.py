@@ -233,3 +233,17 @@ class TestRefusals:
                                        "tier_cycle_start": "2026-07-01", "reason": "x"},
                           "CUSTOMER_TERMS_NO_ANNUAL_TIERS")
         assert params["tariff_code"] == "RES-FLAT"
+
+    @pytest.mark.parametrize(("household", "refusal"), [
+        ({"kind": "extra_kwh", "valid_from": "2026-11-01", "extra_kwh_per_tier": [100]}, "household_tiers"),
+        ({"kind": "shared_meter_price", "valid_from": "2026-11-01"}, "no_shared_meter_price"),
+    ])
+    def test_household_the_tariff_cannot_price(self, caller: Caller, db: Session, annual_tiers: None,
+                                               household: dict[str, Any], refusal: str) -> None:
+        """Extra kWh for one tier where the tariff has two thresholds, or the 合表 price on a tariff without one:
+        refused now, not at the bill run."""
+        billing(caller)
+        params = _refused(caller, db, {"customer_no": ZHANG_WEI, "effective_from": "2026-11-01",
+                                       "household": household, "reason": "x"},
+                          "CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE")
+        assert (params["refusal"], params["tariff_code"]) == (refusal, "TEST-RES-TIERS")
