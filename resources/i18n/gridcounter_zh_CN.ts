@@ -1210,7 +1210,7 @@
     </message>
     <message>
         <source>{kva} kVA</source>
-        <translation>{kva} kVA</translation>
+        <translation>容量 {kva} 千伏安</translation>
     </message>
     <message>
         <source>contract {kw} kW</source>
