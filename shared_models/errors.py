@@ -154,6 +154,24 @@ class ErrorCode(StrEnum):
     METER_REGISTERS_INSUFFICIENT = "METER_REGISTERS_INSUFFICIENT"
     #: A figure of the new meter (``field``: ``digits``, ``ct_ratio``, ``pt_ratio``) is not in ``min``..``max``.
     METER_SPEC_INVALID = "METER_SPEC_INVALID"
+    # terms (issue 12, helper "terms"): customer terms (计费参数), customer.set_terms
+    #: The change starts on or before ``billed_to``, the last day of a released bill's period (``bill_no``).
+    CUSTOMER_TERMS_BILLED = "CUSTOMER_TERMS_BILLED"
+    #: The customer already has terms from ``effective_from``: a change takes a date of its own.
+    CUSTOMER_TERMS_DATE_TAKEN = "CUSTOMER_TERMS_DATE_TAKEN"
+    #: A demand basis, kVA or contract demand (``field``) for a customer whose tariff (``tariff_code``) is single-part.
+    CUSTOMER_TERMS_NOT_TWO_PART = "CUSTOMER_TERMS_NOT_TWO_PART"
+    #: A two-part tariff's terms lack ``field`` (the demand basis, or the kVA / contract demand its basis needs).
+    CUSTOMER_TERMS_FIGURE_MISSING = "CUSTOMER_TERMS_FIGURE_MISSING"
+    #: A kVA or kW figure (``field``) of zero or below (``value``).
+    CUSTOMER_TERMS_FIGURE_NOT_POSITIVE = "CUSTOMER_TERMS_FIGURE_NOT_POSITIVE"
+    #: A household adjustment for a customer that is not residential (``category``).
+    CUSTOMER_TERMS_HOUSEHOLD_NOT_RESIDENTIAL = "CUSTOMER_TERMS_HOUSEHOLD_NOT_RESIDENTIAL"
+    #: A tier cycle start for a customer whose tariff (``tariff_code``) has no annual tiers.
+    CUSTOMER_TERMS_NO_ANNUAL_TIERS = "CUSTOMER_TERMS_NO_ANNUAL_TIERS"
+    #: A household adjustment the tariff's versions from the date on cannot price (``refusal``: household_tiers,
+    #: no_shared_meter_price, as ``server.pricing`` would refuse it at the bill run).
+    CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE = "CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -267,6 +285,15 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.METER_CHANGE_PERIOD_RELEASED: 409,
     ErrorCode.METER_REGISTERS_INSUFFICIENT: 422,
     ErrorCode.METER_SPEC_INVALID: 422,
+    # terms (helper "terms")
+    ErrorCode.CUSTOMER_TERMS_BILLED: 409,
+    ErrorCode.CUSTOMER_TERMS_DATE_TAKEN: 409,
+    ErrorCode.CUSTOMER_TERMS_NOT_TWO_PART: 422,
+    ErrorCode.CUSTOMER_TERMS_FIGURE_MISSING: 422,
+    ErrorCode.CUSTOMER_TERMS_FIGURE_NOT_POSITIVE: 422,
+    ErrorCode.CUSTOMER_TERMS_HOUSEHOLD_NOT_RESIDENTIAL: 422,
+    ErrorCode.CUSTOMER_TERMS_NO_ANNUAL_TIERS: 422,
+    ErrorCode.CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

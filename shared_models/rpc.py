@@ -151,6 +151,7 @@ def load_all() -> dict[str, Rpc[Model, Model]]:
         auth,
         billruns,
         cache,
+        customer_terms,
         customers,
         outbox,
         payments,

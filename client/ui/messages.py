@@ -288,6 +288,27 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "The new meter {asset_no} needs a {register} register: the customer's tariff bills by it."),
     ErrorCode.METER_SPEC_INVALID: QT_TRANSLATE_NOOP(
         "Errors", "The new meter's {field} {value} is not possible: it must be between {min} and {max}."),
+    # terms (helper "terms"): customer terms (计费参数)
+    ErrorCode.CUSTOMER_TERMS_BILLED: QT_TRANSLATE_NOOP(
+        "Errors", "Customer {customer_no} is billed up to {billed_to} (bill {bill_no}): a change of terms must "
+        "start after that day, not on {effective_from}."),
+    ErrorCode.CUSTOMER_TERMS_DATE_TAKEN: QT_TRANSLATE_NOOP(
+        "Errors", "Customer {customer_no} already has terms from {effective_from}. Enter the change from another "
+        "day."),
+    ErrorCode.CUSTOMER_TERMS_NOT_TWO_PART: QT_TRANSLATE_NOOP(
+        "Errors", "Tariff {tariff_code} of customer {customer_no} is single-part: it has no {field}."),
+    ErrorCode.CUSTOMER_TERMS_FIGURE_MISSING: QT_TRANSLATE_NOOP(
+        "Errors", "Tariff {tariff_code} of customer {customer_no} is two-part: enter the {field}."),
+    ErrorCode.CUSTOMER_TERMS_FIGURE_NOT_POSITIVE: QT_TRANSLATE_NOOP(
+        "Errors", "The {field} must be above zero, not {value}."),
+    ErrorCode.CUSTOMER_TERMS_HOUSEHOLD_NOT_RESIDENTIAL: QT_TRANSLATE_NOOP(
+        "Errors", "A household adjustment is only for residential customers; customer {customer_no} is not one."),
+    ErrorCode.CUSTOMER_TERMS_NO_ANNUAL_TIERS: QT_TRANSLATE_NOOP(
+        "Errors", "Tariff {tariff_code} of customer {customer_no} has no annual tiers: a tier cycle start does "
+        "not apply."),
+    ErrorCode.CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE: QT_TRANSLATE_NOOP(
+        "Errors", "Tariff {tariff_code} of customer {customer_no} cannot price this household adjustment: "
+        "{refusal}"),
 }
 
 # Which rule a tariff version breaks (TARIFF_VERSION_INVALID's ``rule`` parameter); the placeholders are the
@@ -373,6 +394,10 @@ FIELD_NAMES: dict[str, str] = {
     "role": QT_TRANSLATE_NOOP("Fields", "role"),
     "customer_no": QT_TRANSLATE_NOOP("Fields", "account number"),
     "phone": QT_TRANSLATE_NOOP("Fields", "phone"),
+    # terms (helper "terms")
+    "demand_basis": QT_TRANSLATE_NOOP("Fields", "demand basis"),
+    "capacity_kva": QT_TRANSLATE_NOOP("Fields", "transformer capacity (kVA)"),
+    "contract_demand_kw": QT_TRANSLATE_NOOP("Fields", "contract demand (kW)"),
 }
 
 #: Customer master-data codes as the server sends them (category, supply status, payment mode).

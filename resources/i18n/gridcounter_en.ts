@@ -968,6 +968,10 @@
         <translation>Enter reading…</translation>
     </message>
     <message>
+        <source>Terms (计费参数)…</source>
+        <translation>Terms (计费参数)…</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>Customer</translation>
     </message>
@@ -1086,6 +1090,174 @@
     <message>
         <source>{count} customers found.</source>
         <translation>{count} customers found.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerTermsDialog</name>
+    <message>
+        <source>Customer terms (计费参数)</source>
+        <extracomment>The customer&apos;s terms arrived (``view`` is filled). A change was stored (the ``CustomerTermsView`` after it).</extracomment>
+        <translation>Customer terms (计费参数)</translation>
+    </message>
+    <message>
+        <source>None (single-part)</source>
+        <translation>None (single-part)</translation>
+    </message>
+    <message>
+        <source>Transformer capacity (kVA)</source>
+        <translation>Transformer capacity (kVA)</translation>
+    </message>
+    <message>
+        <source>Maximum demand (kW)</source>
+        <translation>Maximum demand (kW)</translation>
+    </message>
+    <message>
+        <source>Contract demand (kW)</source>
+        <translation>Contract demand (kW)</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>Large household: extra kWh per tier (一户多人口)</source>
+        <translation>Large household: extra kWh per tier (一户多人口)</translation>
+    </message>
+    <message>
+        <source>Shared-meter price (合表)</source>
+        <translation>Shared-meter price (合表)</translation>
+    </message>
+    <message>
+        <source>Free kWh per month (低保/五保)</source>
+        <translation>Free kWh per month (低保/五保)</translation>
+    </message>
+    <message>
+        <source>{kind}{figures} from {valid_from}</source>
+        <translation>{kind}{figures} from {valid_from}</translation>
+    </message>
+    <message>
+        <source>Loading the terms of {customer_no}…</source>
+        <translation>Loading the terms of {customer_no}…</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>Demand basis</source>
+        <translation>Demand basis</translation>
+    </message>
+    <message>
+        <source>Capacity (kVA)</source>
+        <translation>Capacity (kVA)</translation>
+    </message>
+    <message>
+        <source>Tier cycle starts</source>
+        <translation>Tier cycle starts</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>Household</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>Recorded by</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Save change</source>
+        <translation>Save change</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>The annual tier cycle starts on</source>
+        <translation>The annual tier cycle starts on</translation>
+    </message>
+    <message>
+        <source>kWh, for extra kWh one per tier: 100, 100</source>
+        <translation>kWh, for extra kWh one per tier: 100, 100</translation>
+    </message>
+    <message>
+        <source>The contract or application the change comes from</source>
+        <translation>The contract or application the change comes from</translation>
+    </message>
+    <message>
+        <source>Add a change (the whole terms from a date on)</source>
+        <translation>Add a change (the whole terms from a date on)</translation>
+    </message>
+    <message>
+        <source>Effective from</source>
+        <translation>Effective from</translation>
+    </message>
+    <message>
+        <source>Household adjustment</source>
+        <translation>Household adjustment</translation>
+    </message>
+    <message>
+        <source>Household kWh</source>
+        <translation>Household kWh</translation>
+    </message>
+    <message>
+        <source>Household approved from</source>
+        <translation>Household approved from</translation>
+    </message>
+    <message>
+        <source>Approval document</source>
+        <translation>Approval document</translation>
+    </message>
+    <message>
+        <source>two-part</source>
+        <translation>two-part</translation>
+    </message>
+    <message>
+        <source>single-part</source>
+        <translation>single-part</translation>
+    </message>
+    <message>
+        <source>not yet billed</source>
+        <translation>not yet billed</translation>
+    </message>
+    <message>
+        <source>{customer_no} {name} · {category} · tariff {tariff_name} ({tariff_code}), {kind} · billed up to {billed}</source>
+        <translation>{customer_no} {name} · {category} · tariff {tariff_name} ({tariff_code}), {kind} · billed up to {billed}</translation>
+    </message>
+    <message>
+        <source>In force today: {terms}</source>
+        <translation>In force today: {terms}</translation>
+    </message>
+    <message>
+        <source>No terms are in force today.</source>
+        <translation>No terms are in force today.</translation>
+    </message>
+    <message>
+        <source>from {day}</source>
+        <translation>from {day}</translation>
+    </message>
+    <message>
+        <source>{kva} kVA</source>
+        <translation>{kva} kVA</translation>
+    </message>
+    <message>
+        <source>contract {kw} kW</source>
+        <translation>contract {kw} kW</translation>
+    </message>
+    <message>
+        <source>tier cycle from {day}</source>
+        <translation>tier cycle from {day}</translation>
+    </message>
+    <message>
+        <source>Give the household&apos;s kWh as whole numbers separated by commas.</source>
+        <translation>Give the household&apos;s kWh as whole numbers separated by commas.</translation>
+    </message>
+    <message>
+        <source>The terms from {day} are stored.</source>
+        <translation>The terms from {day} are stored.</translation>
     </message>
 </context>
 <context>
@@ -1799,6 +1971,38 @@
         <translation>The new meter&apos;s {field} {value} is not possible: it must be between {min} and {max}.</translation>
     </message>
     <message>
+        <source>Customer {customer_no} is billed up to {billed_to} (bill {bill_no}): a change of terms must start after that day, not on {effective_from}.</source>
+        <translation>Customer {customer_no} is billed up to {billed_to} (bill {bill_no}): a change of terms must start after that day, not on {effective_from}.</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} already has terms from {effective_from}. Enter the change from another day.</source>
+        <translation>Customer {customer_no} already has terms from {effective_from}. Enter the change from another day.</translation>
+    </message>
+    <message>
+        <source>Tariff {tariff_code} of customer {customer_no} is single-part: it has no {field}.</source>
+        <translation>Tariff {tariff_code} of customer {customer_no} is single-part: it has no {field}.</translation>
+    </message>
+    <message>
+        <source>Tariff {tariff_code} of customer {customer_no} is two-part: enter the {field}.</source>
+        <translation>Tariff {tariff_code} of customer {customer_no} is two-part: enter the {field}.</translation>
+    </message>
+    <message>
+        <source>The {field} must be above zero, not {value}.</source>
+        <translation>The {field} must be above zero, not {value}.</translation>
+    </message>
+    <message>
+        <source>A household adjustment is only for residential customers; customer {customer_no} is not one.</source>
+        <translation>A household adjustment is only for residential customers; customer {customer_no} is not one.</translation>
+    </message>
+    <message>
+        <source>Tariff {tariff_code} of customer {customer_no} has no annual tiers: a tier cycle start does not apply.</source>
+        <translation>Tariff {tariff_code} of customer {customer_no} has no annual tiers: a tier cycle start does not apply.</translation>
+    </message>
+    <message>
+        <source>Tariff {tariff_code} of customer {customer_no} cannot price this household adjustment: {refusal}</source>
+        <translation>Tariff {tariff_code} of customer {customer_no} cannot price this household adjustment: {refusal}</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>
@@ -1884,6 +2088,18 @@
     <message>
         <source>phone</source>
         <translation>phone</translation>
+    </message>
+    <message>
+        <source>demand basis</source>
+        <translation>demand basis</translation>
+    </message>
+    <message>
+        <source>transformer capacity (kVA)</source>
+        <translation>transformer capacity (kVA)</translation>
+    </message>
+    <message>
+        <source>contract demand (kW)</source>
+        <translation>contract demand (kW)</translation>
     </message>
 </context>
 <context>

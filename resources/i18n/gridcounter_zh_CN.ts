@@ -965,6 +965,10 @@
         <translation>录入示数…</translation>
     </message>
     <message>
+        <source>Terms (计费参数)…</source>
+        <translation>计费参数…</translation>
+    </message>
+    <message>
         <source>Customer</source>
         <translation>客户信息</translation>
     </message>
@@ -1083,6 +1087,174 @@
     <message>
         <source>{count} customers found.</source>
         <translation>找到 {count} 户。</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerTermsDialog</name>
+    <message>
+        <source>Customer terms (计费参数)</source>
+        <extracomment>The customer&apos;s terms arrived (``view`` is filled). A change was stored (the ``CustomerTermsView`` after it).</extracomment>
+        <translation>客户计费参数</translation>
+    </message>
+    <message>
+        <source>None (single-part)</source>
+        <translation>无（单一制）</translation>
+    </message>
+    <message>
+        <source>Transformer capacity (kVA)</source>
+        <translation>变压器容量（kVA）</translation>
+    </message>
+    <message>
+        <source>Maximum demand (kW)</source>
+        <translation>最大需量（kW）</translation>
+    </message>
+    <message>
+        <source>Contract demand (kW)</source>
+        <translation>合同最大需量（kW）</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Large household: extra kWh per tier (一户多人口)</source>
+        <translation>一户多人口：每档增加电量</translation>
+    </message>
+    <message>
+        <source>Shared-meter price (合表)</source>
+        <translation>执行合表电价</translation>
+    </message>
+    <message>
+        <source>Free kWh per month (低保/五保)</source>
+        <translation>低保/五保：每月免费电量</translation>
+    </message>
+    <message>
+        <source>{kind}{figures} from {valid_from}</source>
+        <translation>{kind}{figures}，自 {valid_from} 起</translation>
+    </message>
+    <message>
+        <source>Loading the terms of {customer_no}…</source>
+        <translation>正在读取 {customer_no} 的计费参数…</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>生效日期</translation>
+    </message>
+    <message>
+        <source>Demand basis</source>
+        <translation>基本电费计费方式</translation>
+    </message>
+    <message>
+        <source>Capacity (kVA)</source>
+        <translation>容量（kVA）</translation>
+    </message>
+    <message>
+        <source>Tier cycle starts</source>
+        <translation>阶梯年度起始日</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>家庭用电调整</translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation>登记人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Save change</source>
+        <translation>保存变更</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>The annual tier cycle starts on</source>
+        <translation>年阶梯周期起始日</translation>
+    </message>
+    <message>
+        <source>kWh, for extra kWh one per tier: 100, 100</source>
+        <translation>千瓦时；每档增加电量时每档一个：100, 100</translation>
+    </message>
+    <message>
+        <source>The contract or application the change comes from</source>
+        <translation>变更依据的合同或申请</translation>
+    </message>
+    <message>
+        <source>Add a change (the whole terms from a date on)</source>
+        <translation>新增变更（自生效日起的全部计费参数）</translation>
+    </message>
+    <message>
+        <source>Effective from</source>
+        <translation>生效日期</translation>
+    </message>
+    <message>
+        <source>Household adjustment</source>
+        <translation>家庭用电调整</translation>
+    </message>
+    <message>
+        <source>Household kWh</source>
+        <translation>调整电量（千瓦时）</translation>
+    </message>
+    <message>
+        <source>Household approved from</source>
+        <translation>批准生效日期</translation>
+    </message>
+    <message>
+        <source>Approval document</source>
+        <translation>批准文件号</translation>
+    </message>
+    <message>
+        <source>two-part</source>
+        <translation>两部制</translation>
+    </message>
+    <message>
+        <source>single-part</source>
+        <translation>单一制</translation>
+    </message>
+    <message>
+        <source>not yet billed</source>
+        <translation>尚未出账</translation>
+    </message>
+    <message>
+        <source>{customer_no} {name} · {category} · tariff {tariff_name} ({tariff_code}), {kind} · billed up to {billed}</source>
+        <translation>{customer_no} {name} · {category} · 电价 {tariff_name}（{tariff_code}），{kind} · 已出账至 {billed}</translation>
+    </message>
+    <message>
+        <source>In force today: {terms}</source>
+        <translation>今日执行：{terms}</translation>
+    </message>
+    <message>
+        <source>No terms are in force today.</source>
+        <translation>今日没有执行中的计费参数。</translation>
+    </message>
+    <message>
+        <source>from {day}</source>
+        <translation>自 {day} 起</translation>
+    </message>
+    <message>
+        <source>{kva} kVA</source>
+        <translation>容量 {kva} 千伏安</translation>
+    </message>
+    <message>
+        <source>contract {kw} kW</source>
+        <translation>合同需量 {kw} kW</translation>
+    </message>
+    <message>
+        <source>tier cycle from {day}</source>
+        <translation>阶梯年度自 {day} 起</translation>
+    </message>
+    <message>
+        <source>Give the household&apos;s kWh as whole numbers separated by commas.</source>
+        <translation>请以逗号分隔的整数填写调整电量（千瓦时）。</translation>
+    </message>
+    <message>
+        <source>The terms from {day} are stored.</source>
+        <translation>自 {day} 起的计费参数已保存。</translation>
     </message>
 </context>
 <context>
@@ -1796,6 +1968,38 @@
         <translation>新表的{field} {value} 不合理：应在 {min} 到 {max} 之间。</translation>
     </message>
     <message>
+        <source>Customer {customer_no} is billed up to {billed_to} (bill {bill_no}): a change of terms must start after that day, not on {effective_from}.</source>
+        <translation>客户 {customer_no} 已出账至 {billed_to}（电费单 {bill_no}）：计费参数的变更必须在该日之后生效，不能从 {effective_from} 起。</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} already has terms from {effective_from}. Enter the change from another day.</source>
+        <translation>客户 {customer_no} 已有自 {effective_from} 起的计费参数，请另选生效日期。</translation>
+    </message>
+    <message>
+        <source>Tariff {tariff_code} of customer {customer_no} is single-part: it has no {field}.</source>
+        <translation>客户 {customer_no} 的电价 {tariff_code} 为单一制，没有{field}。</translation>
+    </message>
+    <message>
+        <source>Tariff {tariff_code} of customer {customer_no} is two-part: enter the {field}.</source>
+        <translation>客户 {customer_no} 的电价 {tariff_code} 为两部制，请填写{field}。</translation>
+    </message>
+    <message>
+        <source>The {field} must be above zero, not {value}.</source>
+        <translation>{field}必须大于零，不能是 {value}。</translation>
+    </message>
+    <message>
+        <source>A household adjustment is only for residential customers; customer {customer_no} is not one.</source>
+        <translation>家庭用电调整只适用于居民客户，客户 {customer_no} 不是居民客户。</translation>
+    </message>
+    <message>
+        <source>Tariff {tariff_code} of customer {customer_no} has no annual tiers: a tier cycle start does not apply.</source>
+        <translation>客户 {customer_no} 的电价 {tariff_code} 没有年阶梯，不适用阶梯年度起始日。</translation>
+    </message>
+    <message>
+        <source>Tariff {tariff_code} of customer {customer_no} cannot price this household adjustment: {refusal}</source>
+        <translation>客户 {customer_no} 的电价 {tariff_code} 无法按此家庭用电调整计费：{refusal}</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>
@@ -1881,6 +2085,18 @@
     <message>
         <source>phone</source>
         <translation>联系电话</translation>
+    </message>
+    <message>
+        <source>demand basis</source>
+        <translation>基本电费计费方式</translation>
+    </message>
+    <message>
+        <source>transformer capacity (kVA)</source>
+        <translation>变压器容量（kVA）</translation>
+    </message>
+    <message>
+        <source>contract demand (kW)</source>
+        <translation>合同最大需量（kW）</translation>
     </message>
 </context>
 <context>

@@ -5,7 +5,7 @@ at a time. The results are the one-by-one path's, row for row (``tests/billruns/
 
 * :func:`gather_chunk` reads, for all customers of a chunk at once, what ``sources.gather`` reads for one: the
   bills of the period released outside a run, the meters and current readings (with their source, which the
-  checks need), the stored customer terms (``server.billing.terms``), the kWh billed earlier in the calendar year,
+  checks need), the stored customer terms (``server.billing.terms``), the kWh billed earlier in the tier cycle,
   the category thresholds and the book's window; the
   tariff versions are read once per tariff and usage dates (``server.services.tariffs.version_ids_for``, cached
   for the chunk). Consumption and anomalies come from the pure functions of ``server.readings``; pricing is
@@ -28,9 +28,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Protocol, cast
 
-from sqlalchemy import BigInteger, any_, bindparam, delete, func, select, text, update
+from sqlalchemy import BigInteger, any_, bindparam, delete, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from server.billing import periods, sources, terms
 from server.billing.inputs import DraftInputs, VersionRef
@@ -96,13 +96,8 @@ def gather_chunk(session: Session, *, book_code: str, period: int, chunk: Sequen
         select(Bill.customer_id, Bill.bill_no).where(Bill.customer_id.in_(ids), Bill.period == period,
                                                      Bill.corrects_bill_id.is_(None), Bill.bill_run_id.is_(None))
     ).all())
-    replaced = aliased(Bill)
-    before = dict(session.execute(
-        select(Bill.customer_id, func.sum(Bill.kwh))
-        .where(Bill.customer_id.in_(ids), Bill.period >= (period // 100) * 100 + 1, Bill.period < period,
-               ~select(replaced.id).where(replaced.corrects_bill_id == Bill.id).exists())
-        .group_by(Bill.customer_id)).all())
     stored = terms.stored_terms(session, ids, period=period)
+    before = terms.cycle_kwh_before(session, ids, period=period, stored=stored)
     histories = readings.customer_histories(session, ids)
     limits = _thresholds(session)
     book_row = session.get(ReadingBook, book_code)

@@ -6,7 +6,7 @@
   from wt-tariffs), with the row id a released bill names.
 * :func:`price` — the one pricing function ``server.pricing.price`` (branch wt-engine, merged).
 * :func:`terms_for` — the customer's terms: the stored ``customer_terms`` row in force (``server.billing.terms``)
-  and the kWh already billed in the calendar year (annual tiers).
+  and the kWh already billed in the customer's tier cycle (annual tiers).
 
 The bill run calls only these, so each swap is a change in this module alone.
 """
@@ -16,14 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from server import pricing
 from server.billing import terms
 from server.billing.inputs import DraftInputs, VersionRef
 from server.errors import AppError
-from server.models.billing import Bill
 from server.readings.consumption import ConsumptionError
 from server.services import readings, tariffs
 from shared_models.errors import ErrorCode
@@ -57,15 +55,11 @@ def versions_for(session: Session, *, tariff_id: int, period_from: dt.date, peri
 
 
 def terms_for(session: Session, *, customer_id: int, period: int) -> CustomerTerms:
-    """The customer's terms: kWh of the calendar year's bills before ``period`` (bills not replaced by a 退补)."""
-    replaced = aliased(Bill)
-    before = session.execute(
-        select(func.coalesce(func.sum(Bill.kwh), 0))
-        .where(Bill.customer_id == customer_id, Bill.period >= (period // 100) * 100 + 1, Bill.period < period,
-               ~select(replaced.id).where(replaced.corrects_bill_id == Bill.id).exists())
-    ).scalar_one()
-    stored = terms.stored_terms(session, [customer_id], period=period).get(customer_id)
-    return terms.with_stored(CustomerTerms(cycle_kwh_before=Decimal(before)), stored)
+    """The customer's terms: the stored row in force and the kWh of its tier cycle's bills before ``period``
+    (``server.billing.terms.cycle_kwh_before``)."""
+    stored = terms.stored_terms(session, [customer_id], period=period)
+    before = terms.cycle_kwh_before(session, [customer_id], period=period, stored=stored).get(customer_id, 0)
+    return terms.with_stored(CustomerTerms(cycle_kwh_before=Decimal(before)), stored.get(customer_id))
 
 
 def gather(session: Session, *, customer_id: int, tariff_id: int, period: int) -> DraftInputs:

@@ -3,22 +3,31 @@
 :func:`stored_terms` reads them for many customers in one statement; :func:`with_stored` puts a row's figures on
 the ``CustomerTerms`` the run computed (the kWh already billed in the cycle). Both bill-run paths (one by one in
 ``server.billing.sources``, in bulk in ``server.billing.bulk``) use these, so they price with the same terms.
+
+:func:`cycle_kwh_before` is that kWh: the customer's bills of the annual tier cycle before the period, the cycle
+starting on the customer's ``tier_cycle_start`` (DOMAIN §1.3; 1 January without one). A bill belongs to the
+cycle that holds the first day of its period (:func:`cycle_first_period`), so every period is in exactly one
+cycle and, with a cycle starting on the 1st of a month, the cycle's periods are its twelve months.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import BigInteger, bindparam, select
+from sqlalchemy import BigInteger, Integer, bindparam, column, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from server.billing import periods
 from server.billing.inputs import VersionRef
+from server.models.billing import Bill
 from server.models.terms import CustomerTermsRow
+from server.pricing.segments import cycle_bounds
 from server.services.readings import CustomerTermsForChecks
 from shared_models.pricing import CustomerTerms, HouseholdAdjustment
 from shared_models.tariffs import DemandBasis
@@ -48,8 +57,44 @@ def stored_terms(session: Session, customer_ids: Sequence[int], *, period: int) 
     return {row.customer_id: StoredTerms(
         demand_basis=row.demand_basis, capacity_kva=row.capacity_kva, contract_demand_kw=row.contract_demand_kw,
         tier_cycle_start=row.tier_cycle_start,
-        household=None if row.household is None else HouseholdAdjustment.model_validate(row.household))
+        household=household_of(row.household))
         for row in session.execute(stmt)}
+
+
+def household_of(stored: dict[str, Any] | None) -> HouseholdAdjustment | None:
+    """The household adjustment a row's JSON holds (read as on the wire: dates and kinds as text)."""
+    return None if stored is None else HouseholdAdjustment.model_validate_json(json.dumps(stored))
+
+
+def cycle_first_period(period: int, tier_cycle_start: dt.date | None) -> int:
+    """The first period of the annual tier cycle ``period`` belongs to: the cycle holding the period's first day
+    (as ``server.pricing`` cuts cycles, from ``tier_cycle_start``'s month and day), whose first period is the
+    month it starts in when it starts on the 1st, else the month after."""
+    start, _end = cycle_bounds(tier_cycle_start, periods.first_day(period))
+    if start.day == 1:
+        return start.year * 100 + start.month
+    return start.year * 100 + start.month + 1 if start.month < 12 else (start.year + 1) * 100 + 1
+
+
+def cycle_kwh_before(session: Session, customer_ids: Sequence[int], *, period: int,
+                     stored: Mapping[int, StoredTerms]) -> dict[int, Decimal]:
+    """The kWh of each customer's bills in its tier cycle before ``period`` (periods from
+    :func:`cycle_first_period` of its stored ``tier_cycle_start`` to the one before ``period``; bills replaced by
+    a 退补 left out, their correction counted), in one statement; customers without such bills are left out."""
+    if not customer_ids:
+        return {}
+    firsts = [cycle_first_period(period, None if (s := stored.get(i)) is None else s.tier_cycle_start)
+              for i in customer_ids]
+    cycle = func.unnest(bindparam("cycle_ids", list(customer_ids), type_=ARRAY(BigInteger)),
+                        bindparam("cycle_firsts", firsts, type_=ARRAY(Integer))) \
+        .table_valued(column("customer_id", BigInteger), column("first_period", Integer)).render_derived()
+    replaced = aliased(Bill)
+    stmt = (select(cycle.c.customer_id, func.sum(Bill.kwh))
+            .join(Bill, Bill.customer_id == cycle.c.customer_id)
+            .where(Bill.period >= cycle.c.first_period, Bill.period < period,
+                   ~select(replaced.id).where(replaced.corrects_bill_id == Bill.id).exists())
+            .group_by(cycle.c.customer_id))
+    return {customer_id: Decimal(kwh) for customer_id, kwh in session.execute(stmt)}
 
 
 def with_stored(terms: CustomerTerms, stored: StoredTerms | None) -> CustomerTerms:

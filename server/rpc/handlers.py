@@ -20,6 +20,7 @@ from server.services import (
     voids,
 )
 from server.services import attention as attention_service
+from server.services import customer_terms as customer_terms_service
 from server.services import readings as readings_service
 from server.services import tariffs as tariff_service
 from shared_models.rpc import REGISTRY, load_all
@@ -83,6 +84,8 @@ HANDLERS: dict[str, Handler] = {
     "reading.enter_reading": readings_service.enter_reading,
     "reading.list_readings": readings_service.list_readings,
     "reading.change_meter": readings_service.change_meter,
+    "customer.get_terms": customer_terms_service.get_terms,
+    "customer.set_terms": customer_terms_service.set_terms,
 }
 
 

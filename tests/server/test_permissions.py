@@ -91,6 +91,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "reading.change_meter": {"asset_no": "0" * 22, "period": 202611, "changed_on": "2026-11-20",
                              "final_values": {"total": "1234.50"}, "start_values": {"total": "0.00"},
                              "new_meter": {"asset_no": "NEW-0001", "digits": 6, "registers": ["total"]}},
+    "customer.get_terms": {"customer_no": "3301000004"},
+    "customer.set_terms": {"customer_no": "3301000004", "effective_from": "2026-12-01", "reason": "矩阵测试"},
 }
 
 #: Methods whose sample needs the caller's own open shift (and, after "pay", a receipt of theirs).

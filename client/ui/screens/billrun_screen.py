@@ -311,14 +311,16 @@ class BillRunScreen(QWidget):
         self.correct_button.setEnabled(draft is not None and bill is not None and bill.corrected_by_bill_no is None
                                        and bill.customer_no == draft.customer_no)
 
-    def _draft_mutation(self, name: str, send: _DraftSend, done: str) -> None:
-        """Run one draft mutation in an Op: ``send(rpc, ref, action)`` answers; ``done`` is said after."""
+    def _draft_mutation(self, name: str, send: _DraftSend, done: str, *, asked: object = None) -> None:
+        """Run one draft mutation in an Op: ``send(rpc, ref, action)`` answers; ``done`` is said after. ``asked``
+        is what else the user confirmed besides the draft (a hold's reason): the key is the same only for a retry
+        of the same draft and the same ``asked``."""
         draft = self.selected_draft()
         if draft is None:
             return
         rpc, slot = self._ctx.rpc, self.slots[name]
         ref = DraftRef(book_code=self.book_code(), period=self.period(), customer_no=draft.customer_no)
-        action = slot.confirm(ref)
+        action = slot.confirm((ref, asked))
         customer_no = draft.customer_no
 
         def work() -> object:
@@ -354,7 +356,7 @@ class BillRunScreen(QWidget):
                                reason=reason)
             return rpc.send(HOLD_BILL, req, action=action)
 
-        self._draft_mutation("hold", send, self.tr("The bill of {customer_no} is held."))
+        self._draft_mutation("hold", send, self.tr("The bill of {customer_no} is held."), asked=reason)
 
     def lift_hold(self) -> None:
         """Lift the hold of the selected draft (it is released with the run again)."""

@@ -1,5 +1,6 @@
-"""Customer profile by 户号 (Perm.VIEW_CUSTOMERS); the contact phone is editable with Perm.EDIT_CUSTOMERS, and a
-meter reader or billing clerk (Perm.READINGS) enters or corrects a reading by hand from here."""
+"""Customer profile by 户号 (Perm.VIEW_CUSTOMERS); the contact phone is editable with Perm.EDIT_CUSTOMERS, a
+meter reader or billing clerk (Perm.READINGS) enters or corrects a reading by hand from here, and a billing clerk
+(Perm.BILLING) opens the customer's terms (计费参数)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from client.core.rpc_client import make_request
 from client.ui.context import UiContext
 from client.ui.messages import customer_value
 from client.ui.ops import Op
+from client.ui.screens.customer_terms_dialog import CustomerTermsDialog
 from client.ui.screens.reading_dialog import ReadingDialog
 from shared_models.ids import is_customer_no
 from shared_models.methods.customers import (
@@ -65,6 +67,7 @@ class CustomerScreen(QWidget):
         search.addWidget(self.customer_no_edit, 1)
         search.addWidget(self.lookup_button)
         search.addWidget(self.reading_button)
+        search.addWidget(self._terms_button(ctx))
 
         self.values: dict[str, QLabel] = {}
         self.profile_box = self._build_profile_box()
@@ -105,6 +108,15 @@ class CustomerScreen(QWidget):
         button.setVisible(ctx.session.can(Perm.READINGS))
         button.clicked.connect(self.open_reading)
         return button
+
+    def _terms_button(self, ctx: UiContext) -> QPushButton:
+        """The billing clerk's way to the customer's terms (``terms_button``; the dialog is ``terms_dialog``)."""
+        self.terms_dialog: CustomerTermsDialog | None = None
+        self.terms_button = QPushButton(self.tr("Terms (计费参数)…"))
+        self.terms_button.setObjectName("customerTermsButton")
+        self.terms_button.setVisible(ctx.session.can(Perm.BILLING))
+        self.terms_button.clicked.connect(self.open_terms)
+        return self.terms_button
 
     def _build_profile_box(self) -> QGroupBox:
         box = QGroupBox(self.tr("Customer"))
@@ -155,6 +167,7 @@ class CustomerScreen(QWidget):
         self.profile_box.setEnabled(profile is not None)
         self.save_phone_button.setEnabled(profile is not None)
         self.reading_button.setEnabled(profile is not None)
+        self.terms_button.setEnabled(profile is not None)
         self.phone_edit.setEnabled(profile is not None)
         shown = {
             "customerNoValue": profile.customer_no if profile else "",
@@ -184,6 +197,15 @@ class CustomerScreen(QWidget):
             return None
         dialog = ReadingDialog(ctx=self._ctx, customer_no=self._profile.customer_no, parent=self)
         self.reading_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_terms(self) -> CustomerTermsDialog | None:
+        """Show the terms of the customer on screen, with their history and a form for a dated change."""
+        if self._profile is None:
+            return None
+        dialog = CustomerTermsDialog(ctx=self._ctx, customer_no=self._profile.customer_no, parent=self)
+        self.terms_dialog = dialog
         dialog.open()
         return dialog
 
