@@ -23,10 +23,10 @@ import datetime as dt
 import hashlib
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, Protocol, cast
+from typing import Any, Final, Protocol, cast
 
 from sqlalchemy import BigInteger, any_, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -40,14 +40,15 @@ from server.models.billing import Bill
 from server.models.billruns import BillDraft, BillDraftLine
 from server.models.customers import Customer
 from server.models.ledger import EntryKind
-from server.models.readings import AnomalyThreshold, ReadingBook
+from server.models.readings import AnomalyThreshold, Reading, ReadingBook
 from server.pricing import PricingError
-from server.readings.anomalies import DEFAULT_THRESHOLDS, BookWindow, Thresholds, period_anomalies
-from server.readings.consumption import Consumption, ConsumptionError, Consumptions
+from server.readings.anomalies import DEFAULT_THRESHOLDS, BookWindow, Thresholds, period_anomalies, previous_period
+from server.readings.consumption import Consumption, ConsumptionError, Consumptions, MeterSpec, ReadingPoint
 from server.services import readings, tariffs
 from shared_models.errors import ErrorCode
 from shared_models.methods.billruns import DraftAnomaly
 from shared_models.methods.customers import CustomerCategory
+from shared_models.methods.readings import ReadingStatus
 from shared_models.pricing import CustomerTerms, PricedBill, PricedLine, Usage
 
 
@@ -114,6 +115,53 @@ class _Shared:
         return found
 
 
+#: How many months before the period a chunk's readings are read from: the period's previous reading and the
+#: same month last year with its previous reading (the checks) are inside.
+HISTORY_MONTHS: Final = 13
+
+
+def needs_full_history(meters: Sequence[MeterSpec], points: Sequence[ReadingPoint], *, period: int,
+                       cut: Collection[int], consumptions: Consumptions) -> bool:
+    """Whether the readings from ``HISTORY_MONTHS`` before ``period`` on (``points``) may give another outcome
+    than the whole history; ``cut`` are the meters with older readings left out. They give the same outcome when
+    no meter was cut, or when every reading has values (no estimate reaches back), none is a meter change, every
+    cut meter was read in the window's first month (so each later reading finds its previous one), and the same
+    month last year did not consume zero (a zero streak could run past the window)."""
+    if not any(m.meter_id in cut for m in meters):
+        return False
+    first = previous_period(period, HISTORY_MONTHS)
+    read_first = {p.meter_id for p in points if p.period == first}
+    if any(m.meter_id in cut and m.meter_id not in read_first for m in meters):
+        return True
+    if any(not p.values or p.status is ReadingStatus.METER_CHANGED for p in points):
+        return True
+    try:
+        return consumptions(previous_period(period, 12)).total_kwh == 0
+    except ConsumptionError:
+        return False
+
+
+def _histories(session: Session, ids: Sequence[int], period: int
+               ) -> dict[int, tuple[list[MeterSpec], list[ReadingPoint]]]:
+    """The meters and readings the chunk's customers are priced and checked with: those of the last
+    ``HISTORY_MONTHS`` months, or the whole history of a customer for whom they might not do
+    (:func:`needs_full_history`)."""
+    since = previous_period(period, HISTORY_MONTHS)
+    found = readings.customer_histories(session, ids, since_period=since)
+    meter_ids = [m.meter_id for meters, _ in found.values() for m in meters]
+    cut = set(session.execute(
+        select(Reading.meter_id).distinct()
+        .where(Reading.meter_id == any_(bindparam("meters", meter_ids, type_=ARRAY(BigInteger))),
+               Reading.period < since)).scalars())
+    if not cut:
+        return found
+    full = [customer for customer, (meters, points) in found.items() if needs_full_history(
+        meters, points, period=period, cut=cut, consumptions=Consumptions(meters, points))]
+    if full:
+        found.update(readings.customer_histories(session, full))
+    return found
+
+
 def gather_chunk(session: Session, *, book_code: str, period: int, chunk: Sequence[ChunkCustomer]
                  ) -> dict[int, DraftInputs]:
     """Every customer's ``DraftInputs`` of ``period``, equal to ``billruns._gather``'s for each one."""
@@ -132,7 +180,7 @@ def gather_chunk(session: Session, *, book_code: str, period: int, chunk: Sequen
                ~select(replaced.id).where(replaced.corrects_bill_id == Bill.id).exists())
         .group_by(Bill.customer_id)).all())
     stored = terms.stored_terms(session, ids, period=period)
-    histories = readings.customer_histories(session, ids)
+    histories = _histories(session, ids, period)
     limits = _thresholds(session)
     book_row = session.get(ReadingBook, book_code)
     book = None if book_row is None else BookWindow(reading_day=book_row.reading_day,
