@@ -8,10 +8,13 @@ at a time. The results are the one-by-one path's, row for row (``tests/billruns/
   checks need), the stored customer terms (``server.billing.terms``), the kWh billed earlier in the calendar year,
   the category thresholds and the book's window; the
   tariff versions are read once per tariff and usage dates (``server.services.tariffs.version_ids_for``, cached
-  for the chunk). Consumption and anomalies come from the pure functions of ``server.readings``; pricing is
-  ``server.pricing.price`` through ``sources.price``.
+  for the chunk). Readings are read from ``HISTORY_MONTHS`` before the period on, a customer's whole history only
+  when that window might change the outcome (:func:`needs_full_history`). Consumption and anomalies come from
+  the pure functions of ``server.readings``; pricing is ``server.pricing.price`` through ``sources.price``.
 * :func:`write_drafts` COPYs the new drafts (ids drawn from the sequence first) and their lines, rewrites only
   drafts whose inputs changed (the fingerprint of ``server.billing.inputs``), and leaves released drafts alone.
+  Equal inputs of a chunk are the same objects (``_Shared``), so each distinct input is priced once
+  (``_Prices``) and its JSON and COPY text made once.
 * :func:`release_drafts` books the released bills, their lines, the ledger CHARGE entries and the prepayment
   (预收) offsets each in one COPY; the prepayment of every customer is read in one statement before the
   charges (the same figure as ``server.services.bills.load_bills(...).prepayment_fen``).
