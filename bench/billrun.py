@@ -3,10 +3,13 @@ bulk path (``server.billing.bulk`` via ``server.services.billruns``), against th
 number of bill and bill-line rows into a scratch table.
 
 It starts an embedded PostgreSQL in ``--data-dir`` (default a fresh temporary folder), migrates it, loads a small
-demo (tariffs, users, books) and then clones one flat-tariff residential customer N times into book ``BENCH``
-with SQL (``generate_series``), each with a meter and two per-register readings (periods ``--period`` − 1 and
-``--period``). The calculation runs in chunks of ``--chunk`` customers, one transaction each, as the client's
-progress loop calls ``billrun.calculate_run``; the release is one transaction. The services are called with a
+demo (tariffs, users, books) and then clones one residential customer N times into book ``BENCH`` by COPY (rows
+made in Python, keys and indexes built after the load): half on the flat 合表 tariff, half on a monthly tiered TOU
+tariff (``BENCH-RES-TIER``: the demo household tariff with 230 / 400 kWh monthly tiers), each with a meter and four
+per-register readings (periods ``PERIOD`` − 3 .. ``PERIOD``), kWh spread 0..800 and varied from month to month
+(some ±50 % jumps and zero months, so the checks find anomalies). The calculation runs in chunks of ``--chunk``
+customers, one transaction each, as the client's progress loop calls ``billrun.calculate_run``; the release is one
+transaction. The services are called with a
 ``CallContext`` of the demo billing clerk (the dispatcher's sign-in and audit flush are one statement per call,
 not per customer, and are left out).
 
@@ -20,11 +23,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import random
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -33,47 +39,147 @@ PERIOD = 202610
 TODAY = dt.date(2026, 11, 23)
 
 
-def _clone(conn: object, customers: int) -> None:
-    """N customers in book BENCH, copies of one flat-tariff residential customer, each with a meter (total
-    register) and the readings of the period before and of the period."""
+def _rows(conn: Any, sql: str, **params: Any) -> list[list[str]]:
+    """The rows of a query as COPY text cells (exactly what COPY FROM takes back)."""
+    buffer = io.StringIO()
+    with conn.connection.dbapi_connection.cursor() as cursor:
+        cursor.copy_expert(cursor.mogrify(f"COPY ({sql}) TO STDOUT", params).decode(), buffer)
+    return [line.split("\t") for line in buffer.getvalue().splitlines()]
+
+
+def _copy(conn: Any, table: str, columns: Sequence[str], lines: Iterable[str]) -> None:
+    """COPY text lines into ``table``, in batches (the rows are made as they go)."""
+    with conn.connection.dbapi_connection.cursor() as cursor:
+        batch: list[str] = []
+        for line in lines:
+            batch.append(line)
+            if len(batch) == 200_000:
+                cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO("".join(batch)))
+                batch = []
+        if batch:
+            cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO("".join(batch)))
+
+
+def _bench_tariff(session: Any) -> int:
+    """``BENCH-RES-TIER``: the demo's tiered TOU household tariff with a monthly cycle (230 / 400 kWh), so that
+    a month's reading crosses the tiers."""
+    from sqlalchemy import select
+
+    from server.models.customers import Tariff
+    from server.services import tariffs
+    from shared_models.tariffs import TariffHeader, TierCycle, TierSpec
+    source = session.execute(select(Tariff).where(Tariff.code == "ZJ-RES-TOU")).scalar_one()
+    [(_, doc)] = tariffs.version_ids_for(session, source.id, TODAY, TODAY)
+    monthly = doc.model_copy(update={"tiers": TierSpec(cycle=TierCycle.MONTH, thresholds_kwh=[230, 400],
+                                                       increments=doc.tiers.increments if doc.tiers else [])})
+    header = TariffHeader(code="BENCH-RES-TIER", name="bench 居民 月阶梯 峰谷", category=source.category,
+                          voltage=source.voltage, two_part=False, time_of_use=True)
+    tariff, _ = tariffs.create_tariff(session, header=header, versions=[monthly])
+    return int(tariff.id)
+
+
+def _consumptions(rng: random.Random) -> list[int]:
+    """Three months of whole kWh of one customer: a usual level 0..800, ±30 % from month to month, now and then
+    a jump or a drop (the ±50 % checks), and a few empty homes (zero)."""
+    level = rng.randint(0, 800)
+    months = []
+    for _ in range(3):
+        roll = rng.random()
+        factor = 0.0 if roll < 0.01 else 2.2 if roll < 0.04 else 0.3 if roll < 0.07 else rng.uniform(0.7, 1.3)
+        months.append(int(level * factor))
+    return months
+
+
+def _populate(engine: Any, customers: int) -> None:
+    """N customers in book BENCH cloned from one residential customer of the demo, half on the flat 合表 tariff
+    (a total register) and half on ``BENCH-RES-TIER`` (total, peak and valley registers), each with a meter and
+    readings of ``PERIOD`` and the three periods before (three months of kWh from :func:`_consumptions`, seeded;
+    the peak share 40..80 % each month).
+
+    Rows are made in Python and COPYed; the keys and indexes of customers, meters and readings are dropped for
+    the load and built afterwards (``server.demo_data.load`` does the same), then ANALYZE."""
     from sqlalchemy import text
-    c = conn  # a SQLAlchemy Connection
-    template = c.execute(text(  # type: ignore[attr-defined]
-        "SELECT cu.id FROM customers cu JOIN tariffs t ON t.id = cu.tariff_id "
-        "JOIN tariff_versions v ON v.tariff_id = t.id AND v.effective_to IS NULL "
-        "WHERE cu.status <> 'closed' AND v.kind = 'flat' AND cu.category = 'residential' "
-        "ORDER BY cu.id LIMIT 1")).scalar_one()
-    book = c.execute(text("SELECT * FROM reading_books LIMIT 1")).mappings().one()  # type: ignore[attr-defined]
-    c.execute(text(  # type: ignore[attr-defined]
-        "INSERT INTO reading_books (code, name, hall_id, reader_id, reading_day, window_days) "
-        "VALUES ('BENCH', 'bench', :hall, :reader, 25, 3)"), {"hall": book["hall_id"], "reader": book["reader_id"]})
+    from sqlalchemy.orm import Session
 
-    def columns(table: str) -> list[str]:
-        return [r[0] for r in c.execute(text(  # type: ignore[attr-defined]
-            "SELECT column_name FROM information_schema.columns WHERE table_name = :t AND table_schema = 'public' "
-            "AND column_name <> 'id' ORDER BY ordinal_position"), {"t": table})]
+    from server.demo_data.load import _drop_keys_and_indexes, _restore_keys_and_indexes
+    with Session(engine) as session, session.begin():
+        tiered = _bench_tariff(session)
+        conn = session.connection()
+        template = conn.execute(text(
+            "SELECT cu.id FROM customers cu JOIN tariffs t ON t.id = cu.tariff_id "
+            "JOIN tariff_versions v ON v.tariff_id = t.id AND v.effective_to IS NULL "
+            "WHERE cu.status <> 'closed' AND v.kind = 'flat' AND cu.category = 'residential' "
+            "ORDER BY cu.id LIMIT 1")).scalar_one()
+        book = conn.execute(text("SELECT * FROM reading_books LIMIT 1")).mappings().one()
+        conn.execute(text(
+            "INSERT INTO reading_books (code, name, hall_id, reader_id, reading_day, window_days) "
+            "VALUES ('BENCH', 'bench', :hall, :reader, 25, 3)"), {"hall": book["hall_id"], "reader": book["reader_id"]})
 
-    overrides = {"customer_no": "(9900000000 + g)::text", "book_code": "'BENCH'", "book_seq": "g"}
-    cols = columns("customers")
-    c.execute(text(  # type: ignore[attr-defined]
-        f"INSERT INTO customers ({', '.join(cols)}) SELECT {', '.join(overrides.get(x, 'cu.' + x) for x in cols)} "  # noqa: S608 - names from information_schema
-        f"FROM customers cu, generate_series(1, :n) AS g WHERE cu.id = :tid"), {"n": customers, "tid": template})
-    mcols = columns("meters")
-    moverrides = {"asset_no": "lpad(cu.customer_no, 22, '0')", "customer_id": "cu.id", "multiplier": "1",
-                  "registers": "'{total}'::text[]", "removed_on": "NULL", "installed_on": "DATE '2020-01-01'"}
-    tm = c.execute(  # type: ignore[attr-defined]
-        text("SELECT id FROM meters WHERE customer_id = :t ORDER BY id LIMIT 1"), {"t": template}).scalar_one()
-    c.execute(text(  # type: ignore[attr-defined]
-        f"INSERT INTO meters ({', '.join(mcols)}) SELECT {', '.join(moverrides.get(x, 'm.' + x) for x in mcols)} "  # noqa: S608 - names from information_schema
-        f"FROM customers cu, meters m WHERE cu.book_code = 'BENCH' AND m.id = :tm"), {"tm": tm})
-    c.execute(text(  # type: ignore[attr-defined]
-        "INSERT INTO readings (meter_id, period, read_on, status, source, total) "
-        "SELECT m.id, p.period, p.read_on, 'actual', 'import', p.base + (m.id % 97) * p.step "
-        "FROM meters m JOIN customers cu ON cu.id = m.customer_id AND cu.book_code = 'BENCH', "
-        "(VALUES (:p0, DATE '2026-09-25', 1000, 0), (:p1, DATE '2026-10-25', 1100, 2)) "
-        "AS p(period, read_on, base, step)"),
-        {"p0": PERIOD - 1, "p1": PERIOD})
-    c.execute(text("ANALYZE"))  # type: ignore[attr-defined]
+        def columns(table: str) -> list[str]:
+            return [r[0] for r in conn.execute(text(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = :t "
+                "AND table_schema = 'public' ORDER BY ordinal_position"), {"t": table})]
+
+        def next_id(table: str) -> int:
+            return int(conn.execute(text(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")).scalar_one())  # noqa: S608
+
+        ccols, mcols = columns("customers"), columns("meters")
+        [crow] = _rows(conn, f"SELECT {', '.join(ccols)} FROM customers WHERE id = %(t)s", t=template)  # noqa: S608
+        [mrow] = _rows(conn, f"SELECT {', '.join(mcols)} FROM meters WHERE customer_id = %(t)s "  # noqa: S608
+                             "ORDER BY id LIMIT 1", t=template)
+        first_customer, first_meter, first_reading = next_id("customers"), next_id("meters"), next_id("readings")
+        ci, mi = {c: i for i, c in enumerate(ccols)}, {c: i for i, c in enumerate(mcols)}
+        restore = _drop_keys_and_indexes(session)
+        t0 = time.perf_counter()
+
+        def customer_lines() -> Iterator[str]:
+            row = list(crow)
+            flat = row[ci["tariff_id"]]
+            row[ci["book_code"]] = "BENCH"
+            for g in range(customers):
+                row[ci["id"]] = str(first_customer + g)
+                row[ci["customer_no"]] = str(9900000000 + g)
+                row[ci["book_seq"]] = str(g + 1)
+                row[ci["tariff_id"]] = str(tiered) if g % 2 else flat
+                yield "\t".join(row) + "\n"
+
+        def meter_lines() -> Iterator[str]:
+            row = list(mrow)
+            row[mi["multiplier"]], row[mi["removed_on"]], row[mi["installed_on"]] = "1", "\\N", "2020-01-01"
+            for g in range(customers):
+                row[mi["id"]] = str(first_meter + g)
+                row[mi["customer_id"]] = str(first_customer + g)
+                row[mi["asset_no"]] = f"{9900000000 + g:022d}"
+                row[mi["registers"]] = "{total,peak,valley}" if g % 2 else "{total}"
+                yield "\t".join(row) + "\n"
+
+        def reading_lines() -> Iterator[str]:
+            rng = random.Random(20261206)
+            reading_id = first_reading
+            periods = [(PERIOD - 3, "2026-07-25"), (PERIOD - 2, "2026-08-25"), (PERIOD - 1, "2026-09-25"),
+                       (PERIOD, "2026-10-25")]
+            for g in range(customers):
+                tou = g % 2 == 1
+                total = peak = 1000 + rng.randint(0, 5000)
+                months = [0, *_consumptions(rng)]
+                for kwh, (period, read_on) in zip(months, periods, strict=True):
+                    share = rng.randint(40, 80) if tou else 100
+                    total, peak = total + kwh, peak + kwh * share // 100
+                    registers = f"{total}.00\t{peak}.00\t{total - peak}.00" if tou else f"{total}.00\t\\N\t\\N"
+                    yield f"{reading_id}\t{first_meter + g}\t{period}\t{read_on}\tactual\timport\t{registers}\n"
+                    reading_id += 1
+
+        _copy(conn, "customers", ccols, customer_lines())
+        _copy(conn, "meters", mcols, meter_lines())
+        _copy(conn, "readings", ("id", "meter_id", "period", "read_on", "status", "source", "total", "peak",
+                                 "valley"), reading_lines())
+        print(f"setup: rows copied in {time.perf_counter() - t0:.1f} s", flush=True)
+        _restore_keys_and_indexes(session, restore)
+        for table in ("customers", "meters", "readings"):
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - our names
+                              f"(SELECT max(id) FROM {table}))"))
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
 
 
 def _copy_floor(url: str, bills: int, lines: int) -> float:
@@ -133,8 +239,7 @@ def main() -> int:
         load_demo_data(url=url, customers=20, pii=pii, months=1, today=TODAY)
         engine = create_engine(url, poolclass=NullPool)
         t0 = time.perf_counter()
-        with engine.begin() as conn:
-            _clone(conn, args.customers)
+        _populate(engine, args.customers)
         print(f"setup: {args.customers} customers with readings in {time.perf_counter() - t0:.1f} s", flush=True)
         now = dt.datetime(2026, 11, 23, 10, 0, tzinfo=HALL_TZ)
         with Session(engine) as s:
@@ -147,17 +252,18 @@ def main() -> int:
             return CallContext(session=session, clock=FixedClock(now), settings=Settings(), pii=pii, now=now,
                                method=method, actor=actor)
 
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         state = RunState.CALCULATING
         while state is RunState.CALCULATING:
             with Session(engine) as s, s.begin():
                 summary = billruns.calculate_run(ctx=ctx(s, "billrun.calculate_run"), req=CalculateRunRequest(
                     book_code="BENCH", period=PERIOD, chunk_size=args.chunk))
                 state = summary.state
-        calculate_s = time.perf_counter() - t0
+        calculate_s, calculate_cpu = time.perf_counter() - t0, time.process_time() - cpu0
         with Session(engine) as s:
             priced = s.execute(select(func.count()).select_from(BillDraft).where(BillDraft.priced)).scalar_one()
-        print(f"calculate: {summary.drafts} drafts ({priced} priced) in {calculate_s:.1f} s", flush=True)
+        print(f"calculate: {summary.drafts} drafts ({priced} priced) in {calculate_s:.1f} s "
+              f"({calculate_cpu:.1f} s of it this process's CPU)", flush=True)
         t0 = time.perf_counter()
         with Session(engine) as s, s.begin():
             result = billruns.release_run(ctx=ctx(s, "billrun.release_run"),

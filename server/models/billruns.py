@@ -50,6 +50,9 @@ class BillRun(Base):
     released_at: Mapped[dt.datetime | None]
     bills_released: Mapped[int] = mapped_column(default=0, server_default="0")
     released_fen: Mapped[FenCol] = mapped_column(default=0, server_default="0")
+    #: The last customer (book order: ``book_seq``, id) the current pass has priced; None at a pass's start.
+    cursor_seq: Mapped[int | None]
+    cursor_customer_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class BillDraft(Base):

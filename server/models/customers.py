@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -79,7 +79,8 @@ class Customer(Base):
     """A customer (用户). The ID number is stored encrypted; its mask is stored for display."""
 
     __tablename__ = "customers"
-    __table_args__ = (CheckConstraint("customer_no ~ '^([0-9]{10}|[0-9]{13})$'", name="customer_no_digits"),)
+    __table_args__ = (CheckConstraint("customer_no ~ '^([0-9]{10}|[0-9]{13})$'", name="customer_no_digits"),
+                      Index("ix_customers_book_order", "book_code", "book_seq", "id"))  # bill run chunks (0014)
 
     id: Mapped[BigPk]
     customer_no: Mapped[str] = mapped_column(String(13), unique=True)

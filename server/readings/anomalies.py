@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
@@ -24,7 +24,7 @@ from server.pricing.power_factor import power_factor
 from server.readings.consumption import (
     Consumption,
     ConsumptionError,
-    ConsumptionHistory,
+    Consumptions,
     MeterSpec,
     ReadingPoint,
     chain_key,
@@ -153,7 +153,7 @@ def check_reading(data: CheckInput, limits: Thresholds = DEFAULT_THRESHOLDS) -> 
         return found
     consumption = data.consumption
     found += _register_checks(consumption, data, limits)
-    total = consumption.usage().total_kwh
+    total = consumption.total_kwh
     if total == 0:
         streak = _zero_streak(data.period, data.history)
         if streak >= limits.zero_streak:
@@ -199,20 +199,20 @@ class _Totals(Mapping[int, Decimal]):
     """Total kWh of a customer's periods, computed only for the periods a check asks for (a period whose
     consumption cannot be computed is missing)."""
 
-    def __init__(self, history: ConsumptionHistory, periods: Sequence[int]) -> None:
-        self._history = history
+    def __init__(self, consumptions: Consumptions, periods: Collection[int]) -> None:
+        self._consumptions = consumptions
         self._periods = periods
 
     def __getitem__(self, period: int) -> Decimal:
         if period not in self._periods:
             raise KeyError(period)
         try:
-            return self._history.consumption(period).usage().total_kwh
+            return self._consumptions(period).total_kwh
         except ConsumptionError:
             raise KeyError(period) from None
 
     def __iter__(self) -> Iterator[int]:
-        return (p for p in self._periods if p in self)
+        return (p for p in sorted(self._periods) if p in self)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -221,24 +221,26 @@ class _Totals(Mapping[int, Decimal]):
 def period_anomalies(*, meters: Sequence[MeterSpec], readings: Sequence[ReadingPoint], period: int,
                      book: BookWindow | None = None, limits: Thresholds = DEFAULT_THRESHOLDS,
                      contract_demand_kw: Decimal | None = None, power_factor_standard: Decimal | None = None,
-                     reading: ReadingPoint | None = None) -> list[Anomaly]:
+                     reading: ReadingPoint | None = None, consumptions: Consumptions | None = None) -> list[Anomaly]:
     """The anomalies of a customer's ``period`` from its meters and current readings (what a bill run's review
     shows): the checks of the period's regular reading (or ``reading``), against the earlier periods' totals.
-    A period nobody read gives ``NO_PREVIOUS``."""
+    A period nobody read gives ``NO_PREVIOUS``. ``consumptions`` (of the same meters and readings) may be given
+    when the caller computed the period's consumption already."""
     if reading is None:
         in_period = [r for r in readings if r.period == period]
         if not in_period:
             return [Anomaly(code=AnomalyCode.NO_PREVIOUS, figures={"period": str(period)})]
         regular = [r for r in in_period if r.status is not ReadingStatus.METER_CHANGED] or in_period
         reading = max(regular, key=chain_key)
-    history = ConsumptionHistory(meters, readings)
+    if consumptions is None:
+        consumptions = Consumptions(meters, readings)
     try:
-        found: Consumption | ConsumptionError = history.consumption(period)
+        found: Consumption | ConsumptionError = consumptions(period)
     except ConsumptionError as exc:
         found = exc
-    earlier = sorted({r.period for r in readings if r.period < period})
+    earlier = {r.period for r in readings if r.period < period}
     multiplier = next((m.multiplier for m in meters if m.meter_id == reading.meter_id), 1)
     return check_reading(CheckInput(
         period=period, read_on=reading.read_on, status=reading.status, source=reading.source, consumption=found,
-        history=_Totals(history, earlier), multiplier=multiplier, book=book, contract_demand_kw=contract_demand_kw,
+        history=_Totals(consumptions, earlier), multiplier=multiplier, book=book, contract_demand_kw=contract_demand_kw,
         power_factor_standard=power_factor_standard), limits)

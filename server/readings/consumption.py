@@ -95,10 +95,14 @@ class Consumption:
     def usage(self) -> Usage:
         """The pricing function's input: total, TOU registers, reactive and maximum demand."""
         tou = {TOU_REGISTERS[r]: v for r, v in self.kwh.items() if r in TOU_REGISTERS}
-        total = self.kwh.get(Register.TOTAL)
-        return Usage(period_from=self.period_from, period_to=self.period_to,
-                     total_kwh=total if total is not None else sum(tou.values(), _ZERO), tou_kwh=tou,
+        return Usage(period_from=self.period_from, period_to=self.period_to, total_kwh=self.total_kwh, tou_kwh=tou,
                      reactive_kvarh=self.kwh.get(Register.REACTIVE), max_demand_kw=self.kwh.get(Register.DEMAND))
+
+    @property
+    def total_kwh(self) -> Decimal:
+        """``usage().total_kwh`` without building the usage: the total register, else the TOU registers' sum."""
+        total = self.kwh.get(Register.TOTAL)
+        return total if total is not None else sum((v for r, v in self.kwh.items() if r in TOU_REGISTERS), _ZERO)
 
 
 def register_advance(*, register: Register, previous: Decimal, current: Decimal, digits: int,
@@ -274,6 +278,35 @@ def _plain(meters: Sequence[MeterSpec], readings: Sequence[ReadingPoint], period
     kwh, rollovers = _difference(meter, previous, current)
     return Consumption(period=period, period_from=previous.read_on + dt.timedelta(days=1),
                        period_to=current.read_on, kwh=kwh, rollovers=rollovers)
+
+
+class Consumptions:
+    """The consumption of any period of one customer, as :func:`consumption_for` gives it, each period computed
+    once; the :class:`ConsumptionHistory` is built only when a period is not the plain case (the checks ask for
+    three or four periods of the same readings)."""
+
+    def __init__(self, meters: Sequence[MeterSpec], readings: Sequence[ReadingPoint]) -> None:
+        self._meters = meters
+        self._readings = readings
+        self._history: ConsumptionHistory | None = None
+        self._done: dict[int, Consumption | ConsumptionError] = {}
+
+    def __call__(self, period: int) -> Consumption:
+        """The consumption of ``period``; raises :class:`ConsumptionError` (the same each time it is asked)."""
+        found = self._done.get(period)
+        if found is None:
+            try:
+                found = _plain(self._meters, self._readings, period)
+                if found is None:
+                    if self._history is None:
+                        self._history = ConsumptionHistory(self._meters, self._readings)
+                    found = self._history.consumption(period)
+            except ConsumptionError as exc:
+                found = exc
+            self._done[period] = found
+        if isinstance(found, ConsumptionError):
+            raise found
+        return found
 
 
 def consumption_for(*, meters: Sequence[MeterSpec], readings: Sequence[ReadingPoint], period: int) -> Consumption:

@@ -22,7 +22,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, case, delete, func, insert, select, true
+from sqlalchemy import Select, and_, case, delete, func, insert, select, true, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, aliased
 
@@ -67,9 +67,10 @@ from shared_models.rules.hall_time import business_date
 # --- runs ------------------------------------------------------------------------------------------------
 
 
-def _book_customers(book_code: str) -> Select[int, str, int]:
-    """The customers a run of the book bills, in book order: every customer of the book not closed."""
-    return (select(Customer.id, Customer.customer_no, Customer.tariff_id)
+def _book_customers(book_code: str) -> Select[int, str, int, int]:
+    """The customers a run of the book bills, in book order: every customer of the book not closed
+    (``ix_customers_book_order`` reads them in that order)."""
+    return (select(Customer.id, Customer.customer_no, Customer.tariff_id, Customer.book_seq)
             .where(Customer.book_code == book_code, Customer.status != CustomerStatus.CLOSED)
             .order_by(Customer.book_seq, Customer.id))
 
@@ -119,16 +120,20 @@ def calculate_run(*, ctx: CallContext, req: CalculateRunRequest) -> RunSummary:
     if run.state is RunState.CALCULATED:  # a recalculation: a new pass over the book as it is now
         run.customers_total = _count_book(session, run.book_code)
         run.customers_done = 0
+        run.cursor_seq = run.cursor_customer_id = None
         run.passes += 1
         run.state = RunState.CALCULATING
-    chunk = session.execute(
-        _book_customers(run.book_code).offset(run.customers_done).limit(req.chunk_size)
-    ).all()
+    after = _book_customers(run.book_code)
+    if run.cursor_seq is not None and run.cursor_customer_id is not None:  # keyset: the customers after the last
+        after = after.where(tuple_(Customer.book_seq, Customer.id) > tuple_(run.cursor_seq, run.cursor_customer_id))
+    chunk = session.execute(after.limit(req.chunk_size)).all()
     customers = [bulk.ChunkCustomer(customer_id=c.id, customer_no=c.customer_no, tariff_id=c.tariff_id)
                  for c in chunk]
     inputs = bulk.gather_chunk(session, book_code=run.book_code, period=run.period, chunk=customers)
     written = bulk.write_drafts(session, run_id=run.id, chunk=customers, inputs=inputs, now=ctx.now)
     run.customers_done = min(run.customers_done + len(chunk), run.customers_total)
+    if chunk:
+        run.cursor_seq, run.cursor_customer_id = chunk[-1].book_seq, chunk[-1].id
     if len(chunk) < req.chunk_size or run.customers_done >= run.customers_total:
         _drop_departed(session, run)
         run.customers_done = run.customers_total
@@ -146,9 +151,11 @@ def calculate_run(*, ctx: CallContext, req: CalculateRunRequest) -> RunSummary:
 def _drop_departed(session: Session, run: BillRun) -> None:
     """At the end of a pass: the unreleased drafts of customers no longer billed by the book go (drafts are a
     working area; a customer moved to another book is billed there)."""
-    billed = select(Customer.id).where(Customer.book_code == run.book_code, Customer.status != CustomerStatus.CLOSED)
+    billed = select(Customer.id).where(Customer.id == BillDraft.customer_id, Customer.book_code == run.book_code,
+                                       Customer.status != CustomerStatus.CLOSED)
+    # NOT EXISTS (an anti-join), not NOT IN: over a large book the NOT IN list would not fit in memory as a hash
     session.execute(delete(BillDraft).where(BillDraft.run_id == run.id, BillDraft.bill_id.is_(None),
-                                            BillDraft.customer_id.not_in(billed)))
+                                            ~billed.exists()))
 
 
 def _gather(session: Session, *, customer_id: int, tariff_id: int, period: int) -> DraftInputs:

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Exists, any_, bindparam, exists, func, select
+from sqlalchemy import BigInteger, Exists, String, any_, bindparam, exists, func, select, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -113,33 +113,42 @@ def customer_histories(session: Session, customer_ids: Sequence[int], *, since_p
     """The meters and current readings of many customers in two statements (a bill run over a book), by customer
     id; ``since_period`` leaves out older readings (a period's consumption needs its previous reading, and the
     same month last year for the checks: 13 months back is enough unless estimates run longer). The ids travel as
-    one array parameter, so a whole book fits in one call."""
-    meters = session.execute(
+    one array parameter, so a whole book fits in one call. The rows are read as plain tuples (no ORM rows, the
+    status and source looked up by value): a bill run reads a few per customer."""
+    connection = session.connection()
+    meters = connection.execute(
         select(Meter.id, Meter.customer_id, Meter.multiplier, Meter.digits, Meter.registers)
         .where(Meter.customer_id == any_(bindparam("ids", list(customer_ids), type_=_ID_ARRAY)))
         .order_by(Meter.customer_id, Meter.id)).all()
     out: dict[int, tuple[list[MeterSpec], list[ReadingPoint]]] = {}
-    owner: dict[int, int] = {}
+    owner: dict[int, list[ReadingPoint]] = {}
+    register_sets: dict[tuple[str, ...], frozenset[Register]] = {}
     for meter_id, customer_id, multiplier, digits, registers in meters:
-        out.setdefault(customer_id, ([], []))[0].append(MeterSpec(
-            meter_id=meter_id, multiplier=multiplier, digits=digits,
-            registers=frozenset(Register(r) for r in registers)))
-        owner[meter_id] = customer_id
+        key = tuple(registers)
+        if key not in register_sets:
+            register_sets[key] = frozenset(Register(r) for r in registers)
+        found = out.setdefault(customer_id, ([], []))
+        found[0].append(MeterSpec(meter_id=meter_id, multiplier=multiplier, digits=digits,
+                                  registers=register_sets[key]))
+        owner[meter_id] = found[1]
     if not owner:
         return out
     columns = [getattr(Reading, r.value) for r in Register]
-    stmt = (select(Reading.id, Reading.meter_id, Reading.period, Reading.read_on, Reading.status,
-                   Reading.rollover_confirmed, Reading.old_final_id, Reading.source, *columns)
+    stmt = (select(Reading.id, Reading.meter_id, Reading.period, Reading.read_on, type_coerce(Reading.status, String),
+                   Reading.rollover_confirmed, Reading.old_final_id, type_coerce(Reading.source, String), *columns)
             .where(Reading.meter_id == any_(bindparam("meter_ids", list(owner), type_=_ID_ARRAY)), ~_superseded())
             .order_by(Reading.meter_id, Reading.period))
     if since_period is not None:
         stmt = stmt.where(Reading.period >= since_period)
-    for row in session.execute(stmt):
-        values = {r: v for r, v in zip(Register, row[8:], strict=True) if v is not None}
-        out[owner[row.meter_id]][1].append(ReadingPoint(
-            reading_id=row.id, meter_id=row.meter_id, period=row.period, read_on=row.read_on, status=row.status,
-            values=values, rollover_confirmed=row.rollover_confirmed, old_final_id=row.old_final_id,
-            source=row.source))
+    statuses = {s.value: s for s in ReadingStatus}
+    sources = {s.value: s for s in ReadingSource}
+    order = tuple(Register)
+    for reading_id, meter_id, period, read_on, status, rollover, old_final, source, *values in connection.execute(
+            stmt):
+        owner[meter_id].append(ReadingPoint(
+            reading_id=reading_id, meter_id=meter_id, period=period, read_on=read_on, status=statuses[status],
+            values={r: v for r, v in zip(order, values, strict=True) if v is not None},
+            rollover_confirmed=rollover, old_final_id=old_final, source=sources[source]))
     return out
 
 
