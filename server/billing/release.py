@@ -80,12 +80,18 @@ def read_audit_bills(listed: str) -> dict[str, int]:
 def int_array(values: Iterable[int]) -> str:
     """``values`` as one PostgreSQL array literal (``{1,2,3}``), to be bound as text and cast to ``bigint[]``: a
     single string parameter, however many values (a Python list would be sent as one SQL literal per value)."""
-    return "{" + ",".join(str(int(v)) for v in values) + "}"
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def text_array(values: Iterable[str]) -> str:
-    """``values`` as one PostgreSQL ``text[]`` literal, every element quoted."""
-    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+    """``values`` as one PostgreSQL ``text[]`` literal, every element quoted (``"`` and ``\\`` escaped)."""
+    items = list(values)
+    if not items:
+        return "{}"
+    joined = '","'.join(items)
+    if '"' in joined or "\\" in joined:
+        joined = '","'.join(v.replace("\\", "\\\\").replace('"', '\\"') for v in items)
+    return '{"' + joined + '"}'
 
 
 def releasable(session: Session, run_id: int) -> list[DraftRow]:
@@ -94,27 +100,26 @@ def releasable(session: Session, run_id: int) -> list[DraftRow]:
         "SELECT d.id, d.customer_id, c.customer_no, d.total_fen, d.tariff_version_id "
         "FROM bill_drafts AS d JOIN customers AS c ON c.id = d.customer_id "
         "WHERE d.run_id = :run AND d.priced AND NOT d.held AND d.bill_id IS NULL "
-        "ORDER BY c.book_seq, c.id"), {"run": run_id})
-    return [DraftRow(*row) for row in rows]
+        "ORDER BY c.book_seq, c.id"), {"run": run_id}).all()
+    return list(map(DraftRow._make, rows))
 
 
-def prepayments(session: Session, customer_ids: Sequence[int]) -> dict[int, int]:
-    """预收 of each customer now: the balance plus the unpaid principal of its open bills, i.e. the sum of its
-    ledger entries leaving out those of bills still owing (``prepared.OPEN_BILLS``'s figure), in one statement.
-    Customers with none (zero or owing) are left out."""
+def _prepaid(session: Session) -> dict[int, int]:
+    """预收 now of each customer being released that has one: the balance plus the unpaid principal of its open
+    bills, i.e. the sum of its ledger entries leaving out those of bills still owing (``prepared.OPEN_BILLS``'s
+    figure, ``load_bills(...).prepayment_fen``), in one statement; customers with none (zero or owing) left out."""
     rows = session.execute(text(
         """
-        SELECT customer_id,
-               sum(CASE WHEN bill_id IS NULL OR total >= 0 THEN total ELSE 0 END) AS prepayment
+        SELECT customer_id, sum(CASE WHEN bill_id IS NULL OR total >= 0 THEN total ELSE 0 END) AS prepayment
         FROM (SELECT customer_id, bill_id, sum(amount_fen) AS total FROM ledger_entries
-              WHERE customer_id = ANY(CAST(:ids AS bigint[])) GROUP BY customer_id, bill_id) AS per_bill
+              WHERE customer_id IN (SELECT customer_id FROM release_bills) GROUP BY customer_id, bill_id) AS per_bill
         GROUP BY customer_id
         HAVING sum(CASE WHEN bill_id IS NULL OR total >= 0 THEN total ELSE 0 END) > 0
-        """), {"ids": int_array(customer_ids)})
+        """))
     return {int(c): int(p) for c, p in rows}
 
 
-def _stage(session: Session, drafts: Sequence[DraftRow], period: int) -> None:
+def _stage(session: Session, drafts: Sequence[DraftRow], bill_nos: Sequence[str]) -> None:
     """The temporary table ``release_bills`` (dropped at the end of the transaction): each draft with its new
     bill id (from the sequence, in book order) and bill number."""
     session.execute(text("DROP TABLE IF EXISTS pg_temp.release_bills"))
@@ -125,7 +130,7 @@ def _stage(session: Session, drafts: Sequence[DraftRow], period: int) -> None:
         "FROM unnest(CAST(:ids AS bigint[]), CAST(:nos AS text[])) WITH ORDINALITY AS x(draft_id, bill_no, ord) "
         "JOIN bill_drafts AS d ON d.id = x.draft_id ORDER BY x.ord"),
         {"ids": int_array(d.id for d in drafts),
-         "nos": text_array(periods.bill_no(period=period, customer_no=d.customer_no) for d in drafts)})
+         "nos": text_array(bill_nos)})
     session.execute(text("ANALYZE release_bills"))
 
 
@@ -159,8 +164,9 @@ def release_drafts(session: Session, *, run_id: int, period: int, drafts: Sequen
     if held_back:  # pragma: no cover - a priced draft always names its version
         raise RuntimeError(f"draft {held_back[0].id} is priced without a tariff version")
     session.flush()
-    prepaid = prepayments(session, [d.customer_id for d in drafts])
-    _stage(session, drafts, period)
+    bill_nos = [periods.bill_no(period=period, customer_no=d.customer_no) for d in drafts]
+    _stage(session, drafts, bill_nos)
+    prepaid = _prepaid(session)  # before the charges
     session.execute(text(
         f"INSERT INTO bills ({', '.join(_BILL_COLUMNS)}) "  # noqa: S608 - names are constants
         "SELECT bill_id, bill_no, customer_id, :period, total_kwh, total_fen, :issued, :due, tariff_version_id, :run "
@@ -182,7 +188,7 @@ def release_drafts(session: Session, *, run_id: int, period: int, drafts: Sequen
     session.execute(text("UPDATE bill_drafts AS d SET bill_id = r.bill_id FROM release_bills AS r "
                          "WHERE d.id = r.draft_id"))
     session.expire_all()
-    return Released(bills={periods.bill_no(period=period, customer_no=d.customer_no): d.total_fen for d in drafts},
+    return Released(bills={no: d.total_fen for no, d in zip(bill_nos, drafts, strict=True)},
                     applied_fen=applied_total)
 
 
