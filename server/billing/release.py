@@ -2,7 +2,7 @@
 
 ``server.services.billruns.release_run`` reads the run's releasable drafts (:func:`releasable`), locks their
 customers and calls :func:`release_drafts`, which books them in a fixed number of statements whatever the number
-of drafts (tests/billruns/test_release_scale.py counts them):
+of drafts (tests/billruns/test_release.py counts them):
 
 * the drafts with their new bill ids and numbers go into a temporary table (``release_bills``): the numbers are
   made by ``periods.bill_no`` in Python and passed as one array, the ids drawn from the bills' sequence in book
