@@ -1,6 +1,6 @@
 """The bill run's bulk path: a chunk of customers gathered, priced and written in a handful of statements.
 
-``calculate_run`` and ``release_run`` (``server.services.billruns``) call these instead of working one customer
+``calculate_run`` (``server.services.billruns``) calls these instead of working one customer
 at a time. The results are the one-by-one path's, row for row (``tests/billruns/test_bulk.py`` compares them):
 
 * :func:`gather_chunk` reads, for all customers of a chunk at once, what ``sources.gather`` reads for one: the
@@ -15,9 +15,8 @@ at a time. The results are the one-by-one path's, row for row (``tests/billruns/
   drafts whose inputs changed (the fingerprint of ``server.billing.inputs``), and leaves released drafts alone.
   Equal inputs of a chunk are the same objects (``_Shared``), so each distinct input is priced once
   (``_Prices``) and its JSON and COPY text made once.
-* :func:`release_drafts` books the released bills, their lines, the ledger CHARGE entries and the prepayment
-  (预收) offsets each in one COPY; the prepayment of every customer is read in one statement before the
-  charges (the same figure as ``server.services.bills.load_bills(...).prepayment_fen``).
+
+The release is ``server.billing.release``.
 """
 
 from __future__ import annotations
@@ -29,20 +28,19 @@ import json
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any, Final, Protocol, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import BigInteger, any_, bindparam, delete, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from server.billing import periods, sources, terms
+from server.billing import sources, terms
 from server.billing.inputs import DraftInputs, VersionRef
-from server.billing.lines import describe, line_columns, priced_line
+from server.billing.lines import line_columns
 from server.errors import AppError
 from server.models.billing import Bill
 from server.models.billruns import BillDraft, BillDraftLine
 from server.models.customers import Customer
-from server.models.ledger import EntryKind
 from server.models.readings import AnomalyThreshold, Reading, ReadingBook
 from server.pricing import PricingError
 from server.readings.anomalies import DEFAULT_THRESHOLDS, BookWindow, Thresholds, period_anomalies, previous_period
@@ -459,99 +457,3 @@ def write_drafts(session: Session, *, run_id: int, chunk: Sequence[ChunkCustomer
 def _line_cells(line: PricedLine) -> tuple[Any, ...]:
     columns = line_columns(line)
     return tuple(columns[c] for c in _LINE_COLUMNS)
-
-
-def prepayments(session: Session, customer_ids: Sequence[int]) -> dict[int, int]:
-    """预收 of each customer now: the balance plus the unpaid principal of its open bills, i.e. the sum of its
-    ledger entries leaving out those of bills still owing (``prepared.OPEN_BILLS``'s figure), in one statement."""
-    rows = session.execute(text(
-        """
-        SELECT customer_id,
-               sum(CASE WHEN bill_id IS NULL OR total >= 0 THEN total ELSE 0 END) AS prepayment
-        FROM (SELECT customer_id, bill_id, sum(amount_fen) AS total FROM ledger_entries
-              WHERE customer_id = ANY(:ids) GROUP BY customer_id, bill_id) AS per_bill
-        GROUP BY customer_id
-        """), {"ids": list(customer_ids)}).all()
-    return {int(c): int(p) for c, p in rows}
-
-
-@dataclass(frozen=True)
-class Released:
-    """What a bulk release booked: bill number → amount, and the prepayment applied in all."""
-
-    bills: dict[str, int]
-    applied_fen: int
-
-
-class DraftRow(Protocol):
-    """What a release reads of a priced draft."""
-
-    id: int
-    customer_id: int
-    total_kwh: Decimal
-    total_fen: int
-    tariff_version_id: int | None
-
-
-_BILL_COLUMNS = ("id", "bill_no", "customer_id", "period", "kwh", "amount_fen", "issued_on", "due_on",
-                 "tariff_version_id", "bill_run_id")
-
-
-def _bill_lines(session: Session, by_draft: dict[int, int]) -> Iterable[tuple[Any, ...]]:
-    """The bill lines of the drafts' lines (bill id by draft id), each with its description (``describe``, made
-    once per kind, tier, TOU period and fund)."""
-    names: dict[tuple[Any, ...], str] = {}
-    columns = [getattr(BillDraftLine, c) for c in _LINE_COLUMNS]
-    for row in session.execute(
-            select(BillDraftLine.draft_id, BillDraftLine.fund_name, *columns)
-            .where(BillDraftLine.draft_id == any_(bindparam("ids", list(by_draft), type_=ARRAY(BigInteger))))
-            .order_by(BillDraftLine.draft_id, BillDraftLine.line_no)):
-        key = (row.kind, row.tier, row.tou_period, row.fund_name)
-        name = names.get(key)
-        if name is None:
-            name = names[key] = describe(priced_line(row, fund_name=row.fund_name, version_from=row.version_from,
-                                                     days_from=row.days_from, days_to=row.days_to))
-        yield (by_draft[row.draft_id], name, *row[2:])
-
-
-def release_drafts(session: Session, *, run_id: int, period: int, drafts: Sequence[DraftRow],
-                   customer_nos: dict[int, str], issued: dt.date, now: dt.datetime, user_id: int) -> Released:
-    """Book the drafts (their customers locked by the caller) as bills: the bills, their lines, the ledger
-    CHARGE and the prepayment transfers, and the drafts' bill ids, each in one set-based statement."""
-    if not drafts:
-        return Released(bills={}, applied_fen=0)
-    held_back = [d for d in drafts if d.tariff_version_id is None]
-    if held_back:  # pragma: no cover - a priced draft always names its version
-        raise RuntimeError(f"draft {held_back[0].id} is priced without a tariff version")
-    prepaid = prepayments(session, [d.customer_id for d in drafts])
-    due = periods.due_on(issued)
-    bill_ids = new_ids(session, "bills", len(drafts))
-    bill_nos = [periods.bill_no(period=period, customer_no=customer_nos[d.customer_id]) for d in drafts]
-    copy_rows(session, "bills", _BILL_COLUMNS, (
-        (bill_id, bill_no, d.customer_id, period, d.total_kwh, d.total_fen, issued, due, d.tariff_version_id, run_id)
-        for d, bill_id, bill_no in zip(drafts, bill_ids, bill_nos, strict=True)))
-    by_draft = {d.id: bill_id for d, bill_id in zip(drafts, bill_ids, strict=True)}
-    copy_rows(session, "bill_lines", ("bill_id", "description", *_LINE_COLUMNS), _bill_lines(session, by_draft))
-    entries: list[tuple[Any, ...]] = []
-    released: dict[str, int] = {}
-    applied_total = 0
-    for draft, bill_id, bill_no in zip(drafts, bill_ids, bill_nos, strict=True):
-        amount = draft.total_fen
-        applied = max(0, min(prepaid.get(draft.customer_id, 0), amount))
-        common = (draft.customer_id, now, user_id, bill_no)
-        if amount:
-            entries.append((EntryKind.CHARGE.value, -amount, bill_id, *common))
-        if applied:
-            entries += [(EntryKind.PREPAYMENT_TRANSFER.value, -applied, None, *common),
-                        (EntryKind.PREPAYMENT_TRANSFER.value, applied, bill_id, *common)]
-        released[bill_no] = amount
-        applied_total += applied
-    copy_rows(session, "ledger_entries", ("kind", "amount_fen", "bill_id", "customer_id", "posted_at", "posted_by",
-                                          "reference"), entries)
-    session.execute(text("UPDATE bill_drafts AS d SET bill_id = v.bill_id "
-                         "FROM unnest(CAST(:ids AS bigint[]), CAST(:bills AS bigint[])) AS v(id, bill_id) "
-                         "WHERE d.id = v.id"),
-                    {"ids": list(by_draft), "bills": list(by_draft.values())})
-    session.expire_all()
-    return Released(bills=released, applied_fen=applied_total)
-
