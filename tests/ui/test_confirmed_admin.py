@@ -241,5 +241,7 @@ def test_every_mutation_of_the_client_is_covered() -> None:
                "reading.change_meter",
                # the Bill runs and Tariffs screens: tests/ui/test_confirmed_billing.py
                "billrun.calculate_run", "billrun.hold_bill", "billrun.release_bill", "billrun.recalculate_bill",
-               "billrun.release_run", "billrun.correct_bill", "tariff.add_version"}
+               "billrun.release_run", "billrun.correct_bill", "tariff.add_version",
+               # the customer terms dialog (计费参数): tests/ui/test_confirmed_terms.py
+               "customer.set_terms"}
     assert covered == {name for name, rpc in REGISTRY.items() if rpc.mutating}
