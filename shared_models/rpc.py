@@ -16,8 +16,9 @@ from shared_models.roles import Perm
 #: 3.0 (issue 11): ``settlement.get_daily`` answers the assembled, server-checked 日结单 and ``UserRow``
 #: carries ``locked`` judged by the server's clock. 3.1 (issue 12): tariffs (``tariff.*``), readings per register
 #: (``reading.*``), bill runs (``billrun.*``) and a bill's lines (``bill.get_lines``); nothing a 3.0 client sends
-#: changed.
-CONTRACT_VERSION = "3.1"
+#: changed. 3.2 (issue 12, finished): a meter change (``reading.change_meter``) and customer terms
+#: (``customer.get_terms``, ``customer.set_terms``); the release's audit record lists its bills as one string.
+CONTRACT_VERSION = "3.2"
 
 HEADER_AUTHORIZATION = "Authorization"
 HEADER_CONTRACT = "X-GridCounter-Contract"

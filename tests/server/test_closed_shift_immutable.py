@@ -246,6 +246,12 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "billrun.correct_bill", {"bill_no": f"202609-{ZHANG_WEI}", "reason": "退补"},
             cosign=("super2", password_for("super2"))), "BILL_NOT_PRICEABLE"),
     ],
+    # Allowed: a customer's terms (计费参数) are master data of their own, not the shift's.
+    "customer.set_terms": [
+        ("a billing clerk records a payer's terms", lambda c: _signed_in_as(c, "billing1").call(
+            "customer.set_terms", {"customer_no": ZHANG_WEI, "effective_from": "2027-01-01",
+                                   "reason": "计费参数"}), None),
+    ],
     # Opens a NEW shift; so it runs after every attempt that needs the cashier without an open shift.
     "shift.open_shift": [
         ("open again", lambda c: c.cashier.call("shift.open_shift", {"float_fen": 20_000}), None),
