@@ -30,11 +30,11 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Final, cast
 
-from sqlalchemy import BigInteger, any_, bindparam, delete, select, text, update
+from sqlalchemy import BigInteger, any_, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from server.billing import sources, terms
+from server.billing import run_totals, sources, terms
 from server.billing.inputs import DraftInputs, VersionRef
 from server.billing.lines import line_columns
 from server.errors import AppError
@@ -408,7 +408,9 @@ def write_drafts(session: Session, *, run_id: int, chunk: Sequence[ChunkCustomer
     """Write the chunk's drafts from their inputs; the number written (a released draft, or one whose inputs
     did not change, is left as it is unless ``force``). New drafts and every line go in by COPY."""
     existing = {row.customer_id: row for row in session.execute(
-        select(BillDraft.id, BillDraft.customer_id, BillDraft.bill_id, BillDraft.inputs_hash)
+        select(BillDraft.id, BillDraft.customer_id, BillDraft.bill_id, BillDraft.inputs_hash, BillDraft.held,
+               func.jsonb_array_length(BillDraft.anomalies).label("anomalies"), BillDraft.total_kwh,
+               BillDraft.total_fen)
         .where(BillDraft.run_id == run_id,
                BillDraft.customer_id == any_(bindparam("ids", [c.customer_id for c in chunk],
                                                        type_=ARRAY(BigInteger)))))}
@@ -417,6 +419,7 @@ def write_drafts(session: Session, *, run_id: int, chunk: Sequence[ChunkCustomer
     new_rows: list[tuple[int, DraftInputs, PricedBill | None, str]] = []  # (customer id, inputs, bill, fingerprint)
     changed: list[dict[str, Any]] = []
     lines: dict[int, Sequence[PricedLine]] = {}  # of changed drafts, by customer id
+    totals = run_totals.NONE  # what the written drafts change of the run's kept totals
     for c in chunk:
         old = existing.get(c.customer_id)
         if old is not None and old.bill_id is not None:
@@ -425,10 +428,14 @@ def write_drafts(session: Session, *, run_id: int, chunk: Sequence[ChunkCustomer
         if old is not None and old.inputs_hash == fingerprint and not force:
             continue
         priced, final = price(inputs[c.customer_id])
+        kwh, fen = (final.usage.total_kwh if final.usage else Decimal(0)), (priced.total_fen if priced else 0)
         if old is None:
             new_rows.append((c.customer_id, final, priced, fingerprint))
+            totals += run_totals.one(held=False, anomalies=len(final.anomalies), kwh=kwh, fen=fen)
             continue
         changed.append({"id": old.id, **draft_values(final, priced, fingerprint, now)})
+        totals += (run_totals.one(held=old.held, anomalies=len(final.anomalies), kwh=kwh, fen=fen)
+                   - run_totals.one(held=old.held, anomalies=old.anomalies, kwh=old.total_kwh, fen=old.total_fen))
         if priced is not None and priced.lines:
             lines[c.customer_id] = priced.lines
     draft_ids: dict[int, int] = {}
@@ -451,6 +458,7 @@ def write_drafts(session: Session, *, run_id: int, chunk: Sequence[ChunkCustomer
     line_text += [f"{draft_ids[customer]}\t" + "\t".join(map(_cell, (line.fund_name, *_line_cells(line)))) + "\n"
                   for customer, priced_lines in lines.items() for line in priced_lines]
     copy_text(session, "bill_draft_lines", ("draft_id", "fund_name", *_LINE_COLUMNS), line_text)
+    run_totals.add(session, run_id, totals)
     return len(new_rows) + len(changed)
 
 

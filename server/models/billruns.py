@@ -53,6 +53,13 @@ class BillRun(Base):
     #: The last customer (book order: ``book_seq``, id) the current pass has priced; None at a pass's start.
     cursor_seq: Mapped[int | None]
     cursor_customer_id: Mapped[int | None] = mapped_column(BigInteger)
+    #: Totals of the run's drafts kept by their writers (``server.billing.run_totals``): how many, held, with
+    #: anomalies, their kWh and fen — what a fresh count over ``bill_drafts`` gives, read from this row.
+    drafts_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    drafts_held: Mapped[int] = mapped_column(default=0, server_default="0")
+    drafts_with_anomalies: Mapped[int] = mapped_column(default=0, server_default="0")
+    drafts_kwh: Mapped[KwhCol] = mapped_column(default=Decimal(0), server_default="0")
+    drafts_fen: Mapped[FenCol] = mapped_column(default=0, server_default="0")
 
 
 class BillDraft(Base):

@@ -43,7 +43,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session, aliased
 
-from server.billing import bulk, periods, release, sources
+from server.billing import bulk, periods, release, run_totals, sources
 from server.billing.inputs import DraftInputs, inputs_hash
 from server.billing.lines import describe, line_columns, priced_line
 from server.context import CallContext
@@ -171,8 +171,8 @@ def _drop_departed(session: Session, run: BillRun) -> None:
     billed = select(Customer.id).where(Customer.id == BillDraft.customer_id, Customer.book_code == run.book_code,
                                        Customer.status != CustomerStatus.CLOSED)
     # NOT EXISTS (an anti-join), not NOT IN: over a large book the NOT IN list would not fit in memory as a hash
-    session.execute(delete(BillDraft).where(BillDraft.run_id == run.id, BillDraft.bill_id.is_(None),
-                                            ~billed.exists()))
+    run_totals.delete_counted(session, run.id, delete(BillDraft).where(
+        BillDraft.run_id == run.id, BillDraft.bill_id.is_(None), ~billed.exists()))
 
 
 def _gather(session: Session, *, customer_id: int, tariff_id: int, period: int) -> DraftInputs:
@@ -214,6 +214,7 @@ def _calculate_draft(ctx: CallContext, run: BillRun, *, customer_id: int, tariff
         return False
     priced, inputs = _price(inputs)
     values = bulk.draft_values(inputs, priced, fingerprint, ctx.now)
+    before = run_totals.of_draft(draft)
     if draft is None:
         draft = BillDraft(run_id=run.id, customer_id=customer_id, held=False, **values)
         session.add(draft)
@@ -222,6 +223,7 @@ def _calculate_draft(ctx: CallContext, run: BillRun, *, customer_id: int, tariff
         for name, value in values.items():
             setattr(draft, name, value)
         session.execute(delete(BillDraftLine).where(BillDraftLine.draft_id == draft.id))
+    run_totals.add(session, run.id, run_totals.of_draft(draft) - before)
     if priced is not None and priced.lines:
         session.execute(insert(BillDraftLine), [
             {"draft_id": draft.id, "fund_name": line.fund_name, **line_columns(line)} for line in priced.lines
@@ -237,18 +239,13 @@ _CREATED, _CALCULATED, _RELEASED = aliased(User), aliased(User), aliased(User)
 
 
 def _summaries(session: Session, where: Any, *, limit: int) -> list[RunSummary]:
-    d = BillDraft
-    stats = (select(
-        func.count(d.id).label("drafts"), func.count(d.id).filter(d.held).label("held"),
-        func.count(d.id).filter(func.jsonb_array_length(d.anomalies) > 0).label("with_anomalies"),
-        func.coalesce(func.sum(d.total_kwh), 0).label("total_kwh"),
-        func.coalesce(func.sum(d.total_fen), 0).label("total_fen"),
-    ).where(d.run_id == BillRun.id).lateral("s"))
+    """The runs' summaries; the draft figures are the totals the run's row keeps (``server.billing.run_totals``),
+    read as columns (fresh from the row, whatever the session holds of it)."""
+    r = BillRun
     rows = session.execute(
-        select(BillRun, stats.c.drafts, stats.c.held, stats.c.with_anomalies, stats.c.total_kwh, stats.c.total_fen,
+        select(BillRun, r.drafts_count, r.drafts_held, r.drafts_with_anomalies, r.drafts_kwh, r.drafts_fen,
                _CREATED.username, _CALCULATED.username, _RELEASED.username)
         .select_from(BillRun)
-        .join(stats, true())
         .join(_CREATED, _CREATED.id == BillRun.created_by)
         .outerjoin(_CALCULATED, _CALCULATED.id == BillRun.calculated_by)
         .outerjoin(_RELEASED, _RELEASED.id == BillRun.released_by)
@@ -362,6 +359,7 @@ def hold_bill(*, ctx: CallContext, req: HoldBillRequest) -> DraftRow:
     if draft.held:
         raise AppError(ErrorCode.BILL_DRAFT_HELD, customer_no=req.customer_no, reason=draft.hold_reason or "")
     draft.held, draft.hold_reason, draft.held_by = True, req.reason, actor.user_id
+    run_totals.add(ctx.session, run.id, run_totals.DraftFigures(held=1))
     ctx.session.flush()
     ctx.record(target=f"{_run_target(run)}:{req.customer_no}", before={"held": False},
                after={"held": True, "reason": req.reason})
@@ -385,6 +383,7 @@ def release_bill(*, ctx: CallContext, req: DraftRef) -> DraftRow:
         released = {"bill_no": bill_no, "amount_fen": draft.total_fen, "prepayment_applied_fen": applied}
     before_reason = draft.hold_reason
     draft.held, draft.hold_reason, draft.held_by = False, None, None
+    run_totals.add(ctx.session, run.id, run_totals.DraftFigures(held=-1))
     ctx.session.flush()
     ctx.record(target=f"{_run_target(run)}:{req.customer_no}", before={"held": True, "reason": before_reason},
                after={"held": False, **released})
