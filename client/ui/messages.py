@@ -317,13 +317,16 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.HANDHELD_FILE_ENCODING: QT_TRANSLATE_NOOP(
         "Errors", "The file is not readable text in {encoding} (line {line}). Save it as UTF-8 or GB18030."),
     ErrorCode.HANDHELD_FILE_DAMAGED: QT_TRANSLATE_NOOP(
-        "Errors", "The file is damaged or cut short near line {line} (field "{field}"). Copy it from the handheld again."),
+        "Errors", "The file is damaged or cut short near line {line} (field {field}). Copy it from the handheld "
+        "again."),
     ErrorCode.HANDHELD_FORMAT_UNSUPPORTED: QT_TRANSLATE_NOOP(
         "Errors", 'The file is in format "{found}", not a gridcounter.book/1 package.'),
     ErrorCode.HANDHELD_CSV_COLUMNS: QT_TRANSLATE_NOOP(
-        "Errors", 'The CSV column "{column}" is {problem} (line {line}). Use the column layout of the handheld formats guide.'),
+        "Errors", 'The CSV column "{column}" is {problem} (line {line}). Use the column layout of the handheld '
+        'formats guide.'),
     ErrorCode.HANDHELD_SIGNATURE_INVALID: QT_TRANSLATE_NOOP(
-        "Errors", "Package {package_id} was changed or cut after it was downloaded: its signature does not match. Nothing was read from it."),
+        "Errors", "Package {package_id} was changed or cut after it was downloaded: its signature does not match. "
+        "Nothing was read from it."),
     ErrorCode.HANDHELD_PACKAGE_UNKNOWN: QT_TRANSLATE_NOOP(
         "Errors", "Package {package_id} was not downloaded from this server."),
     ErrorCode.HANDHELD_FOREIGN_READER: QT_TRANSLATE_NOOP(
@@ -337,7 +340,8 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.HANDHELD_PACKAGE_ACCEPTED: QT_TRANSLATE_NOOP(
         "Errors", "Every record of package {package_id} was accepted already: this is a second upload."),
     ErrorCode.HANDHELD_DECISION_REFUSED: QT_TRANSLATE_NOOP(
-        "Errors", "Record {seq} (customer {customer_no}) has an error ({finding}, {field}): it cannot be accepted, only a re-read ordered."),
+        "Errors", "Record {seq} (customer {customer_no}) has an error ({finding}, {field}): it cannot be accepted, "
+        "only a re-read ordered."),
     ErrorCode.HANDHELD_DECISION_NOTE_MISSING: QT_TRANSLATE_NOOP(
         "Errors", "Record {seq} is to be accepted with a note: enter the note."),
     ErrorCode.HANDHELD_DECISION_UNKNOWN_RECORD: QT_TRANSLATE_NOOP(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from server.models.customers import Customer, Meter
 from server.models.handheld import HandheldAccepted, HandheldPackage
-from server.models.readings import Reading, ReadingBook
+from server.models.readings import ReadingBook
 from server.readings import anomalies as checks
 from server.readings.anomalies import BookWindow, Thresholds, previous_period
 from server.readings.consumption import ConsumptionError, Consumptions, MeterSpec, ReadingPoint
@@ -203,6 +203,26 @@ def _check_record(context: _Context, checked: Checked, item: UploadRecord, recor
     checked.has_reading = True
     checked.note = item.note
     checked.rollover_confirmed = item.rollover_confirmed
+    _check_identity(context, checked, item, record, find)
+    status = _status(item.status)
+    checked.status = status
+    if status is None:
+        find(Severity.ERROR, FindingCode.STATUS_INVALID, "status", found=item.status[:20])
+    elif status is ReadingStatus.METER_CHANGED:
+        find(Severity.ERROR, FindingCode.METER_CHANGE_AT_DESK, "status", status=status.value)
+    elif status is not ReadingStatus.ACTUAL:
+        find(Severity.WARNING, FindingCode.STATUS_FLAG, "status", status=status.value)
+    _check_read_at(context, checked, item, find)
+    _check_values(checked, item, status, find)
+    _check_existing(checked, context.package.period, item.line)
+    if checked.blocked is None and status is not None and checked.read_on is not None:
+        _anomalies(context, checked, find)
+
+
+def _check_identity(context: _Context, checked: Checked, item: UploadRecord, record: dict[str, Any],
+                    find: Any) -> None:
+    """The record names the package's customer and meter, and both are still in the book and in service."""
+    customer, meter = checked.customer, checked.meter
     if item.customer_no != record["customer_no"]:
         find(Severity.ERROR, FindingCode.CUSTOMER_MISMATCH, "customer_no", expected=record["customer_no"],
              found=item.customer_no[:20])
@@ -217,17 +237,13 @@ def _check_record(context: _Context, checked: Checked, item: UploadRecord, recor
         find(Severity.ERROR, FindingCode.METER_CLOSED, "asset_no", removed_on=meter.removed_on.isoformat())
     if len(item.note) > MAX_NOTE:
         find(Severity.ERROR, FindingCode.NOTE_TOO_LONG, "note", length=str(len(item.note)), limit=str(MAX_NOTE))
-    status = _status(item.status)
-    checked.status = status
-    if status is None:
-        find(Severity.ERROR, FindingCode.STATUS_INVALID, "status", found=item.status[:20])
-    elif status is ReadingStatus.METER_CHANGED:
-        find(Severity.ERROR, FindingCode.METER_CHANGE_AT_DESK, "status", status=status.value)
-    elif status is not ReadingStatus.ACTUAL:
-        find(Severity.WARNING, FindingCode.STATUS_FLAG, "status", status=status.value)
+
+
+def _check_read_at(context: _Context, checked: Checked, item: UploadRecord, find: Any) -> None:
+    """A readable date, not in the future, not before the meter's installation, after its previous reading."""
+    meter = checked.meter
     read_on = _read_on(item.read_at)
     checked.read_on = read_on
-    own = [p for p in checked.points if p.meter_id == meter.id]
     if read_on is None:
         find(Severity.ERROR, FindingCode.READ_AT_INVALID, "read_at", problem="unreadable", found=item.read_at[:32])
     elif read_on > context.today:
@@ -236,14 +252,10 @@ def _check_record(context: _Context, checked: Checked, item: UploadRecord, recor
         find(Severity.ERROR, FindingCode.READ_AT_INVALID, "read_at", problem="before_installation",
              read_on=read_on.isoformat())
     else:
-        earlier = [p.read_on for p in own if p.period < context.package.period]
+        earlier = [p.read_on for p in checked.points if p.meter_id == meter.id and p.period < context.package.period]
         if earlier and max(earlier) >= read_on:
             find(Severity.ERROR, FindingCode.READ_AT_INVALID, "read_at", problem="not_after_previous",
                  read_on=read_on.isoformat(), previous=max(earlier).isoformat())
-    _check_values(checked, item, status, find)
-    _check_existing(checked, context.package.period, item.line)
-    if checked.blocked is None and status is not None and read_on is not None:
-        _anomalies(context, checked, find)
 
 
 def _check_existing(checked: Checked, period: int, line: int | None) -> None:
@@ -279,7 +291,8 @@ def _check_values(checked: Checked, item: UploadRecord, status: ReadingStatus | 
 
 def _anomalies(context: _Context, checked: Checked, find: Any) -> None:
     """The anomaly checks of ``server.readings.anomalies`` on the reading as it would enter the books."""
-    assert checked.status is not None and checked.read_on is not None
+    assert checked.status is not None
+    assert checked.read_on is not None
     point = ReadingPoint(reading_id=0, meter_id=checked.meter.id, period=context.package.period,
                          read_on=checked.read_on, status=checked.status, values=dict(checked.values),
                          rollover_confirmed=checked.rollover_confirmed, source=ReadingSource.HANDHELD)

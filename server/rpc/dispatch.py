@@ -48,7 +48,6 @@ from shared_models.rpc import (
     HEADER_COSIGN,
     HEADER_COUNTER,
     HEADER_IDEMPOTENCY_KEY,
-    MAX_REQUEST_BYTES,
     REGISTRY,
     Model,
     Rpc,

@@ -133,7 +133,9 @@ def _upload(ctx: CallContext, content_b64: str, *, lock: bool) -> tuple[Upload, 
     try:
         upload = read_upload(data)
     except FileProblem as problem:
-        raise AppError(ErrorCode(f"HANDHELD_{problem.code.value}"), **problem.params) from None
+        error = AppError(ErrorCode(f"HANDHELD_{problem.code.value}"))
+        error.params.update(problem.params)
+        raise error from None
     try:
         package_id = uuid.UUID(upload.package_id)
     except ValueError:
@@ -173,23 +175,7 @@ def accept_upload(*, ctx: CallContext, req: AcceptUploadRequest) -> AcceptResult
     writes nothing. A record decided before answers its first result (``repeated``)."""
     actor = ctx.require_actor()
     _report, records, package = _checked(ctx, req.content_b64, lock=True)
-    seen: set[int] = set()
-    for decision in req.decisions:
-        if decision.seq in seen:
-            raise AppError(ErrorCode.HANDHELD_DECISION_DUPLICATE, seq=decision.seq)
-        seen.add(decision.seq)
-        checked = records.get(decision.seq)
-        if checked is None:
-            raise AppError(ErrorCode.HANDHELD_DECISION_UNKNOWN_RECORD, seq=decision.seq)
-        if checked.decided is not None:
-            continue
-        if decision.decision is DecisionKind.ACCEPT_WITH_NOTE and not (decision.note or "").strip():
-            raise AppError(ErrorCode.HANDHELD_DECISION_NOTE_MISSING, seq=decision.seq)
-        refusal = decision_allowed(checked, decision.decision)
-        if refusal is not None:
-            raise AppError(ErrorCode.HANDHELD_DECISION_REFUSED, seq=decision.seq,
-                           customer_no=checked.customer.customer_no, finding=refusal.code.value,
-                           field=refusal.field or (refusal.anomaly.value if refusal.anomaly else ""))
+    _check_decisions(req, records)
     writes: list[tuple[Any, Checked, Reading | None, str | None]] = []
     today = business_date(ctx.now)
     for decision in req.decisions:
@@ -197,19 +183,9 @@ def accept_upload(*, ctx: CallContext, req: AcceptUploadRequest) -> AcceptResult
         if checked.decided is not None:
             continue
         note = (decision.note or "").strip() or (checked.note.strip() or None)
-        row: Reading | None = None
-        if decision.decision is not DecisionKind.REREAD:
-            values, status, rollover = checked.values, checked.status, checked.rollover_confirmed
-            if decision.decision is DecisionKind.ESTIMATE:
-                found = estimate(checked, package.period)
-                if found is None:
-                    raise AppError(ErrorCode.HANDHELD_ESTIMATE_UNAVAILABLE, seq=decision.seq,
-                                   customer_no=checked.customer.customer_no)
-                values, status, rollover = found, ReadingStatus.ESTIMATED, False
-            assert status is not None
-            row = Reading(meter_id=checked.meter.id, period=package.period, read_on=checked.read_on or today,
-                          status=status, source=ReadingSource.HANDHELD, rollover_confirmed=rollover,
-                          entered_by=actor.user_id, **{r.value: v for r, v in values.items()})
+        row = None if decision.decision is DecisionKind.REREAD else _reading(
+            checked, decision.decision, period=package.period, today=today, user_id=actor.user_id)
+        if row is not None:
             ctx.session.add(row)
         writes.append((decision, checked, row, note[:200] if note else None))
     try:
@@ -239,6 +215,42 @@ def accept_upload(*, ctx: CallContext, req: AcceptUploadRequest) -> AcceptResult
     state = _new_state(ctx, package, records, wrote=bool(writes))
     open_records = sum(1 for c in records.values() if c.decided is None or c.decided.decision is DecisionKind.REREAD)
     return AcceptResult(package_id=str(package.id), state=state, records=results, open_records=open_records)
+
+
+def _check_decisions(req: AcceptUploadRequest, records: dict[int, Checked]) -> None:
+    """Every decision names a record once, has its note, and is allowed by the record's findings."""
+    seen: set[int] = set()
+    for decision in req.decisions:
+        if decision.seq in seen:
+            raise AppError(ErrorCode.HANDHELD_DECISION_DUPLICATE, seq=decision.seq)
+        seen.add(decision.seq)
+        checked = records.get(decision.seq)
+        if checked is None:
+            raise AppError(ErrorCode.HANDHELD_DECISION_UNKNOWN_RECORD, seq=decision.seq)
+        if checked.decided is not None:
+            continue
+        if decision.decision is DecisionKind.ACCEPT_WITH_NOTE and not (decision.note or "").strip():
+            raise AppError(ErrorCode.HANDHELD_DECISION_NOTE_MISSING, seq=decision.seq)
+        refusal = decision_allowed(checked, decision.decision)
+        if refusal is not None:
+            raise AppError(ErrorCode.HANDHELD_DECISION_REFUSED, seq=decision.seq,
+                           customer_no=checked.customer.customer_no, finding=refusal.code.value,
+                           field=refusal.field or (refusal.anomaly.value if refusal.anomaly else ""))
+
+
+def _reading(checked: Checked, decision: DecisionKind, *, period: int, today: Any, user_id: int) -> Reading:
+    """The reading a decision writes: as read, or 估抄 by the previous consumption."""
+    values, status, rollover = checked.values, checked.status, checked.rollover_confirmed
+    if decision is DecisionKind.ESTIMATE:
+        found = estimate(checked, period)
+        if found is None:
+            raise AppError(ErrorCode.HANDHELD_ESTIMATE_UNAVAILABLE, seq=checked.seq,
+                           customer_no=checked.customer.customer_no)
+        values, status, rollover = found, ReadingStatus.ESTIMATED, False
+    assert status is not None  # decision_allowed refused a record without a status
+    return Reading(meter_id=checked.meter.id, period=period, read_on=checked.read_on or today, status=status,
+                   source=ReadingSource.HANDHELD, rollover_confirmed=rollover, entered_by=user_id,
+                   **{r.value: v for r, v in values.items()})
 
 
 def _new_state(ctx: CallContext, package: HandheldPackage, records: dict[int, Checked], *, wrote: bool) -> BookState:

@@ -50,7 +50,9 @@ def ok(answer: Answer) -> dict[str, Any]:
 
 def download(caller: Caller, period: int = PERIOD) -> dict[str, Any]:
     """A package of the book, as a document."""
-    return json.loads(ok(caller.call("handheld.download_book", {"book_code": BOOK, "period": period}))["text"])
+    document: dict[str, Any] = json.loads(
+        ok(caller.call("handheld.download_book", {"book_code": BOOK, "period": period}))["text"])
+    return document
 
 
 def fill(document: dict[str, Any], total: str = "1200.00", status: str = "实抄",

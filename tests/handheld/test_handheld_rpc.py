@@ -28,31 +28,39 @@ def test_list_and_download_move_the_book_on(reader: Caller) -> None:
     books = ok(reader.call("handheld.list_books", {"period": PERIOD}))["books"]
     assert [(b["book_code"], b["state"], b["customers"]) for b in books] == [("T01-B001", "not_sent", 4)]
     document = download(reader)
-    assert document["format"] == "gridcounter.book/1" and len(document["records"]) == 4
+    assert document['format'] == 'gridcounter.book/1'
+    assert len(document['records']) == 4
     first = document["records"][0]
     assert first["registers"] == [{"register": "total", "previous": "1100.00"}]
-    assert first["previous_kwh"] == "100.00" and "hmac" in document and '"key"' not in json.dumps(document)
+    assert first['previous_kwh'] == '100.00'
+    assert 'hmac' in document
+    assert '"key"' not in json.dumps(document)
     books = ok(reader.call("handheld.list_books", {"period": PERIOD}))["books"]
-    assert books[0]["state"] == "on_handheld" and books[0]["package_records"] == 4
+    assert books[0]['state'] == 'on_handheld'
+    assert books[0]['package_records'] == 4
 
 
 def test_validate_writes_nothing_and_accept_is_once(reader: Caller, db: Session) -> None:
     document = fill(download(reader))
     before = count(db, Reading)
     report = ok(reader.call("handheld.validate_upload", {"content_b64": b64(document)}))
-    assert report["errors"] == 0 and [r["severity"] for r in report["records"]] == [None] * 4
+    assert report['errors'] == 0
+    assert [r['severity'] for r in report['records']] == [None] * 4
     assert count(db, Reading) == before
     decisions = [{"seq": r["seq"], "decision": "accept"} for r in report["records"][:2]]
     first = ok(reader.call("handheld.accept_upload", {"content_b64": b64(document), "decisions": decisions}))
-    assert first["state"] == "partly_accepted" and first["open_records"] == 2
-    assert count(db, Reading) == before + 2 and count(db, HandheldAccepted) == 2
+    assert first['state'] == 'partly_accepted'
+    assert first['open_records'] == 2
+    assert count(db, Reading) == before + 2
+    assert count(db, HandheldAccepted) == 2
     again = ok(reader.call("handheld.accept_upload", {"content_b64": b64(document), "decisions": decisions}))
     assert [r["repeated"] for r in again["records"]] == [True, True]
     assert [r["reading_id"] for r in again["records"]] == [r["reading_id"] for r in first["records"]]
     assert count(db, Reading) == before + 2
     rest = [{"seq": 3, "decision": "accept"}, {"seq": 4, "decision": "accept"}]
     last = ok(reader.call("handheld.accept_upload", {"content_b64": b64(document), "decisions": rest}))
-    assert last["state"] == "accepted" and last["open_records"] == 0
+    assert last['state'] == 'accepted'
+    assert last['open_records'] == 0
     assert error_code(reader.call("handheld.validate_upload", {"content_b64": b64(document)})) == \
         "HANDHELD_PACKAGE_ACCEPTED"
     assert error_code(reader.call("handheld.download_book", {"book_code": "T01-B001", "period": PERIOD})) == \
@@ -68,20 +76,25 @@ def test_anomalies_and_statuses_are_reported_with_figures(reader: Caller) -> Non
     del records[3]["reading"]
     report = ok(reader.call("handheld.validate_upload", {"content_b64": b64(document)}))
     by_seq = {r["seq"]: r for r in report["records"]}
-    rise = [f for f in by_seq[1]["findings"] if f["anomaly"] == "rise_vs_previous"][0]
-    assert rise["figures"]["kwh"] == "300.00" and rise["figures"]["previous_kwh"] == "100.00"
-    assert by_seq[2]["findings"][0]["code"] == "status_flag" and by_seq[2]["severity"] == "warning"
-    assert [f["anomaly"] for f in by_seq[3]["findings"]] == ["below_previous"] and by_seq[3]["severity"] == "error"
+    rise = next(f for f in by_seq[1]["findings"] if f["anomaly"] == "rise_vs_previous")
+    assert rise['figures']['kwh'] == '300.00'
+    assert rise['figures']['previous_kwh'] == '100.00'
+    assert by_seq[2]['findings'][0]['code'] == 'status_flag'
+    assert by_seq[2]['severity'] == 'warning'
+    assert [f['anomaly'] for f in by_seq[3]['findings']] == ['below_previous']
+    assert by_seq[3]['severity'] == 'error'
     assert [f["code"] for f in by_seq[4]["findings"]] == ["missing"]
     refused = reader.call("handheld.accept_upload", {"content_b64": b64(document),
                                                      "decisions": [{"seq": 1, "decision": "accept"},
                                                                    {"seq": 3, "decision": "accept"}]})
-    assert error_code(refused) == "HANDHELD_DECISION_REFUSED" and refused.body["error"]["params"]["seq"] == 3
+    assert error_code(refused) == 'HANDHELD_DECISION_REFUSED'
+    assert refused.body['error']['params']['seq'] == 3
     done = ok(reader.call("handheld.accept_upload", {"content_b64": b64(document), "decisions": [
         {"seq": 1, "decision": "accept_with_note", "note": "新装空调"}, {"seq": 3, "decision": "reread"},
         {"seq": 4, "decision": "estimate"}]}))
     assert [r["decision"] for r in done["records"]] == ["accept_with_note", "reread", "estimate"]
-    assert done["records"][1]["reading_id"] is None and done["open_records"] == 2
+    assert done['records'][1]['reading_id'] is None
+    assert done['open_records'] == 2
 
 
 def test_estimate_uses_the_previous_consumption(reader: Caller, db: Session) -> None:
@@ -90,7 +103,9 @@ def test_estimate_uses_the_previous_consumption(reader: Caller, db: Session) -> 
     done = ok(reader.call("handheld.accept_upload", {"content_b64": b64(document),
                                                      "decisions": [{"seq": 1, "decision": "estimate"}]}))
     row = db.get(Reading, done["records"][0]["reading_id"])
-    assert row is not None and str(row.total) == "1200.00" and row.status.value == "estimated"
+    assert row is not None
+    assert str(row.total) == '1200.00'
+    assert row.status.value == 'estimated'
 
 
 def csv_of(document: dict[str, Any], rows: list[dict[str, Any]] | None = None) -> str:
@@ -120,14 +135,16 @@ def test_csv_in_gb18030_with_a_swap_and_a_duplicate(reader: Caller, db: Session)
     text = csv_of(document, [records[0], swapped, records[2], records[2]])
     report = ok(reader.call("handheld.validate_upload", {"content_b64": b64(text.encode("gb18030"))}))
     by_seq = {r["seq"]: r for r in report["records"]}
-    assert report["file_format"] == "csv" and report["encoding"] == "gb18030"
+    assert report['file_format'] == 'csv'
+    assert report['encoding'] == 'gb18030'
     assert [(f["code"], f["field"]) for f in by_seq[2]["findings"]] == [("customer_mismatch", "customer_no")]
     assert [f["code"] for f in by_seq[3]["findings"]] == ["duplicate"]
     assert [f["code"] for f in report["strays"]] == ["duplicate"]
     rows = csv_of(document).splitlines()
     rows[1] = rows[1].rsplit(",", 1)[0] + ",抄表员备注"
     report = ok(reader.call("handheld.validate_upload", {"content_b64": b64("\n".join(rows).encode("gb18030"))}))
-    assert report["encoding"] == "gb18030" and report["records"][0]["note"] == "抄表员备注"
+    assert report['encoding'] == 'gb18030'
+    assert report['records'][0]['note'] == '抄表员备注'
 
 
 def test_each_damaged_file_is_refused_and_nothing_is_written(reader: Caller, db: Session) -> None:
@@ -158,11 +175,45 @@ def test_a_file_over_the_cap_is_refused_before_parsing(reader: Caller) -> None:
     assert error_code(answer) in {"HANDHELD_FILE_TOO_LARGE", "MALFORMED_REQUEST", "REQUEST_TOO_LARGE"}
 
 
-def test_another_readers_package_and_book_are_refused(reader: Caller, caller_factory: Any = None) -> None:
+def test_another_readers_package_and_book_are_refused(reader: Caller, db: Session) -> None:
     document = fill(download(reader))
-    assert reader.login("super1").status == 200
-    assert error_code(reader.call("handheld.validate_upload", {"content_b64": b64(document)})) in {
-        "HANDHELD_FOREIGN_READER", "PERMISSION_DENIED"}
+    assert reader.login("billing1").status == 200  # may read readings, but the book is reader1's
+    answer = reader.call("handheld.validate_upload", {"content_b64": b64(document)})
+    assert error_code(answer) == "HANDHELD_FOREIGN_READER"
+    assert answer.body["error"]["params"]["reader"] == "reader1"
+    answer = reader.call("handheld.download_book", {"book_code": "T01-B001", "period": PERIOD})
+    assert error_code(answer) == "HANDHELD_FOREIGN_BOOK"
+    assert error_code(reader.call("handheld.download_book", {"book_code": "NOPE", "period": PERIOD})) == \
+        "HANDHELD_BOOK_NOT_FOUND"
+
+
+def test_decisions_are_checked_before_anything_is_written(reader: Caller, db: Session) -> None:
+    document = fill(download(reader))
+    before = count(db, Reading)
+    cases = {
+        "HANDHELD_DECISION_DUPLICATE": [{"seq": 1, "decision": "accept"}, {"seq": 1, "decision": "reread"}],
+        "HANDHELD_DECISION_UNKNOWN_RECORD": [{"seq": 1, "decision": "accept"}, {"seq": 99, "decision": "accept"}],
+        "HANDHELD_DECISION_NOTE_MISSING": [{"seq": 1, "decision": "accept"},
+                                           {"seq": 2, "decision": "accept_with_note", "note": " "}],
+    }
+    for code, decisions in cases.items():
+        answer = reader.call("handheld.accept_upload", {"content_b64": b64(document), "decisions": decisions})
+        assert error_code(answer) == code
+    assert count(db, Reading) == before
+    assert count(db, HandheldAccepted) == 0
+
+
+def test_a_second_meter_reading_of_the_period_is_refused(reader: Caller, db: Session) -> None:
+    """Two packages of the same book: the second cannot double a reading the first wrote."""
+    first = fill(download(reader))
+    second = fill(download(reader))
+    ok(reader.call("handheld.accept_upload", {"content_b64": b64(first),
+                                              "decisions": [{"seq": 1, "decision": "accept"}]}))
+    report = ok(reader.call("handheld.validate_upload", {"content_b64": b64(second)}))
+    assert [f["code"] for f in report["records"][0]["findings"]] == ["reading_exists"]
+    answer = reader.call("handheld.accept_upload", {"content_b64": b64(second),
+                                                    "decisions": [{"seq": 1, "decision": "accept"}]})
+    assert error_code(answer) == "HANDHELD_DECISION_REFUSED"
 
 
 def test_a_closed_meter_is_an_error_on_its_record(reader: Caller, db: Session) -> None:
