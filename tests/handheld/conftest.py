@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from server.models.customers import Meter
 from server.models.readings import Reading, ReadingBook
 from shared_models.methods.readings import ReadingSource, ReadingStatus
-from tests.factories import World
+from tests.factories import COMMERCIAL, World
 from tests.rpc_helpers import Answer, Caller
 
 BOOK = "T01-B001"
@@ -23,14 +23,17 @@ PERIOD = 202611
 
 @pytest.fixture
 def book(db: Session, world: World) -> str:
-    """Book T01-B001 (reading day 20 ± 5) of reader1; each active meter read 2026-09 (1000) and 2026-10 (1100)."""
+    """Book T01-B001 (reading day 20 ± 5) of reader1; each meter read 2026-09 (1000) and 2026-10 (1100), but the
+    commercial customer's, read 1100 from 2026-08 on (no consumption since)."""
     db.add(ReadingBook(code=BOOK, name="文三路一段", hall_id=world.org["T01"], reader_id=world.users["reader1"],
                        reading_day=20, window_days=5))
+    idle = world.customers[COMMERCIAL]
     for meter in db.query(Meter).all():
-        for period, day, total in ((202609, dt.date(2026, 9, 20), "1000.00"), (202610, dt.date(2026, 10, 20),
-                                                                               "1100.00")):
-            db.add(Reading(meter_id=meter.id, period=period, read_on=day, status=ReadingStatus.ACTUAL,
-                           source=ReadingSource.IMPORT, total=Decimal(total)))
+        history = ((202608, "1100.00"), (202609, "1100.00"), (202610, "1100.00")) if meter.customer_id == idle else (
+            (202609, "1000.00"), (202610, "1100.00"))
+        for period, total in history:
+            db.add(Reading(meter_id=meter.id, period=period, read_on=dt.date(period // 100, period % 100, 20),
+                           status=ReadingStatus.ACTUAL, source=ReadingSource.IMPORT, total=Decimal(total)))
     db.commit()
     return BOOK
 
