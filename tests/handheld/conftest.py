@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 from server.models.customers import Meter
 from server.models.readings import Reading, ReadingBook
 from shared_models.methods.readings import ReadingSource, ReadingStatus
+from tests.e2e.conftest import live_server
 from tests.factories import COMMERCIAL, World
 from tests.rpc_helpers import Answer, Caller
+
+__all__ = ["live_server"]
 
 BOOK = "T01-B001"
 PERIOD = 202611
