@@ -15,7 +15,7 @@ import binascii
 import uuid
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,7 @@ from server.handheld import signing
 from server.handheld.package import book_customers, build_document
 from server.handheld.validate import Checked, decision_allowed, estimate, validate
 from server.models.handheld import HandheldAccepted, HandheldBookState, HandheldPackage
-from server.models.readings import Reading, ReadingBook
+from server.models.readings import REGISTER_COLUMNS, Reading, ReadingBook
 from server.models.users import User
 from shared_models.errors import ErrorCode
 from shared_models.handheld import (
@@ -48,7 +48,7 @@ from shared_models.methods.handheld import (
     ListBooksRequest,
     ValidateUploadRequest,
 )
-from shared_models.methods.readings import ReadingSource, ReadingStatus, is_valid_period
+from shared_models.methods.readings import ReadingSource, ReadingStatus, Register, is_valid_period
 from shared_models.rules.hall_time import business_date
 
 
@@ -176,7 +176,7 @@ def accept_upload(*, ctx: CallContext, req: AcceptUploadRequest) -> AcceptResult
     actor = ctx.require_actor()
     _report, records, package = _checked(ctx, req.content_b64, lock=True)
     _check_decisions(req, records)
-    writes: list[tuple[Any, Checked, Reading | None, str | None]] = []
+    writes: list[tuple[Any, Checked, dict[str, Any] | None, str | None]] = []
     today = business_date(ctx.now)
     for decision in req.decisions:
         checked = records[decision.seq]
@@ -185,33 +185,38 @@ def accept_upload(*, ctx: CallContext, req: AcceptUploadRequest) -> AcceptResult
         note = (decision.note or "").strip() or (checked.note.strip() or None)
         row = None if decision.decision is DecisionKind.REREAD else _reading(
             checked, decision.decision, period=package.period, today=today, user_id=actor.user_id)
-        if row is not None:
-            ctx.session.add(row)
         writes.append((decision, checked, row, note[:200] if note else None))
-    try:
-        ctx.session.flush()
+    rows = [row for _, _, row, _ in writes if row is not None]
+    try:  # one multi-row INSERT (a book of thousands of readings); the ids come back in the rows' order
+        ids = list(ctx.session.scalars(insert(Reading).returning(Reading.id, sort_by_parameter_order=True), rows)
+                   ) if rows else []
     except IntegrityError:  # a reading of the period entered meanwhile (the checks saw none): nothing written
         raise AppError(ErrorCode.READING_EXISTS, asset_no="", period=package.period, reading_id=0) from None
-    results: list[AcceptedRecord] = []
+    reading_ids = iter(ids)
+    accepted_rows: list[dict[str, Any]] = []
     for decision, checked, row, note in writes:
+        reading_id = None if row is None else next(reading_ids)
         accepted = HandheldAccepted(package_id=package.id, seq=checked.seq, decision=decision.decision,
-                                    reading_id=None if row is None else row.id, note=note,
-                                    accepted_by=actor.user_id, accepted_at=ctx.now)
-        ctx.session.add(accepted)
+                                    reading_id=reading_id, note=note, accepted_by=actor.user_id, accepted_at=ctx.now)
+        accepted_rows.append({"package_id": package.id, "seq": checked.seq, "decision": decision.decision,
+                              "reading_id": reading_id, "note": note, "accepted_by": actor.user_id,
+                              "accepted_at": ctx.now})
         checked.decided = accepted
         ctx.record(target=f"handheld:{package.id}:{checked.seq}", before=None, after={
             "decision": decision.decision.value, "note": note, "customer_no": checked.customer.customer_no,
-            "asset_no": checked.meter.asset_no, "reading_id": None if row is None else row.id,
-            "period": package.period, "reader": actor.username,
-            **({} if row is None else {"status": row.status.value, "read_on": row.read_on.isoformat(),
-                                       "values": {r.value: str(v) for r, v in row.values().items()}})})
-    ctx.session.flush()
+            "asset_no": checked.meter.asset_no, "reading_id": reading_id, "period": package.period,
+            "reader": actor.username,
+            **({} if row is None else {"status": row["status"].value, "read_on": row["read_on"].isoformat(),
+                                       "values": {k: str(row[k]) for k in REGISTER_COLUMNS if row[k] is not None}})})
+    if accepted_rows:
+        ctx.session.execute(insert(HandheldAccepted), accepted_rows)
+    results: list[AcceptedRecord] = []
+    written = {checked.seq for _, checked, _, _ in writes}
     for decision in req.decisions:
         first = records[decision.seq].decided
         assert first is not None
         results.append(AcceptedRecord(seq=decision.seq, decision=first.decision, reading_id=first.reading_id,
-                                      accepted_at=first.accepted_at,
-                                      repeated=all(w[1].seq != decision.seq for w in writes)))
+                                      accepted_at=first.accepted_at, repeated=decision.seq not in written))
     state = _new_state(ctx, package, records, wrote=bool(writes))
     open_records = sum(1 for c in records.values() if c.decided is None or c.decided.decision is DecisionKind.REREAD)
     return AcceptResult(package_id=str(package.id), state=state, records=results, open_records=open_records)
@@ -238,8 +243,8 @@ def _check_decisions(req: AcceptUploadRequest, records: dict[int, Checked]) -> N
                            field=refusal.field or (refusal.anomaly.value if refusal.anomaly else ""))
 
 
-def _reading(checked: Checked, decision: DecisionKind, *, period: int, today: Any, user_id: int) -> Reading:
-    """The reading a decision writes: as read, or 估抄 by the previous consumption."""
+def _reading(checked: Checked, decision: DecisionKind, *, period: int, today: Any, user_id: int) -> dict[str, Any]:
+    """The row of the reading a decision writes: as read, or 估抄 by the previous consumption."""
     values, status, rollover = checked.values, checked.status, checked.rollover_confirmed
     if decision is DecisionKind.ESTIMATE:
         found = estimate(checked, period)
@@ -248,9 +253,9 @@ def _reading(checked: Checked, decision: DecisionKind, *, period: int, today: An
                            customer_no=checked.customer.customer_no)
         values, status, rollover = found, ReadingStatus.ESTIMATED, False
     assert status is not None  # decision_allowed refused a record without a status
-    return Reading(meter_id=checked.meter.id, period=period, read_on=checked.read_on or today, status=status,
-                   source=ReadingSource.HANDHELD, rollover_confirmed=rollover, entered_by=user_id,
-                   **{r.value: v for r, v in values.items()})
+    return {"meter_id": checked.meter.id, "period": period, "read_on": checked.read_on or today, "status": status,
+            "source": ReadingSource.HANDHELD, "rollover_confirmed": rollover, "entered_by": user_id,
+            **{column: values.get(Register(column)) for column in REGISTER_COLUMNS}}
 
 
 def _new_state(ctx: CallContext, package: HandheldPackage, records: dict[int, Checked], *, wrote: bool) -> BookState:
