@@ -34,7 +34,7 @@ from server.security import PiiCipher
 from server.services.auth import SERVER_VERSION
 from server.settings import Settings
 from shared_models.errors import ErrorCode
-from shared_models.rpc import MAX_REQUEST_BYTES
+from shared_models.rpc import MAX_REQUEST_BYTES, request_limit
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +54,10 @@ class _NoBody(Enum):
     GONE = "client went away"
 
 
-async def _read_body(headers: dict[str, str], receive: Receive) -> bytes | _NoBody:
+async def _read_body(headers: dict[str, str], receive: Receive, limit: int = MAX_REQUEST_BYTES) -> bytes | _NoBody:
     """The body, or why not: larger than the limit (read no further than that), or the client left."""
     declared = headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+    if declared is not None and declared.isdigit() and int(declared) > limit:
         return _NoBody.TOO_LARGE
     chunks: list[bytes] = []
     size = 0
@@ -67,7 +67,7 @@ async def _read_body(headers: dict[str, str], receive: Receive) -> bytes | _NoBo
             return _NoBody.GONE
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_REQUEST_BYTES:
+        if size > limit:
             return _NoBody.TOO_LARGE
         chunks.append(chunk)
         if not message.get("more_body", False):
@@ -101,11 +101,12 @@ class GridCounterApp:
     async def _rpc(self, method: str, scope: Scope, receive: Receive, send: Send) -> None:
         # The first of repeated headers counts, as with Starlette's Headers.get.
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in reversed(scope["headers"])}
-        body = await _read_body(headers, receive)
+        limit = request_limit(method)
+        body = await _read_body(headers, receive, limit)
         if body is _NoBody.GONE:
             return
         if body is _NoBody.TOO_LARGE:
-            reply = error_reply(ErrorCode.REQUEST_TOO_LARGE, {"limit": MAX_REQUEST_BYTES})
+            reply = error_reply(ErrorCode.REQUEST_TOO_LARGE, {"limit": limit})
         else:
             loop = asyncio.get_running_loop()
             reply = await loop.run_in_executor(self._pool, self.dispatcher.handle, method, headers, body)

@@ -172,6 +172,43 @@ class ErrorCode(StrEnum):
     #: A household adjustment the tariff's versions from the date on cannot price (``refusal``: household_tiers,
     #: no_shared_meter_price, as ``server.pricing`` would refuse it at the bill run).
     CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE = "CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE"
+    # handheld (issue 13, helper "handheld"): route book packages and returned readings
+    #: The returned file is empty.
+    HANDHELD_FILE_EMPTY = "HANDHELD_FILE_EMPTY"
+    #: The file (``size`` bytes) is over ``limit``: refused before it is read.
+    HANDHELD_FILE_TOO_LARGE = "HANDHELD_FILE_TOO_LARGE"
+    #: The file is not text in ``encoding`` (UTF-8 for JSON; UTF-8 or GB18030 for CSV) at ``offset`` or ``line``.
+    HANDHELD_FILE_ENCODING = "HANDHELD_FILE_ENCODING"
+    #: The file cannot be read (cut short or not a package) at ``line``, ``field``.
+    HANDHELD_FILE_DAMAGED = "HANDHELD_FILE_DAMAGED"
+    #: The file's ``format`` (``found``) is not gridcounter.book/1.
+    HANDHELD_FORMAT_UNSUPPORTED = "HANDHELD_FORMAT_UNSUPPORTED"
+    #: A CSV column (``column``) is ``problem``: missing, extra, duplicate, or a row (``line``) of another width.
+    HANDHELD_CSV_COLUMNS = "HANDHELD_CSV_COLUMNS"
+    #: The package's HMAC does not match (``package_id``): changed or cut after download.
+    HANDHELD_SIGNATURE_INVALID = "HANDHELD_SIGNATURE_INVALID"
+    #: No package ``package_id`` was downloaded from this server.
+    HANDHELD_PACKAGE_UNKNOWN = "HANDHELD_PACKAGE_UNKNOWN"
+    #: The package ``package_id`` was downloaded by another reader (``reader``).
+    HANDHELD_FOREIGN_READER = "HANDHELD_FOREIGN_READER"
+    #: The book ``book_code`` is not the signed-in reader's.
+    HANDHELD_FOREIGN_BOOK = "HANDHELD_FOREIGN_BOOK"
+    #: No reading book ``book_code``.
+    HANDHELD_BOOK_NOT_FOUND = "HANDHELD_BOOK_NOT_FOUND"
+    #: The book ``book_code`` is accepted for ``period``: no new package.
+    HANDHELD_BOOK_ACCEPTED = "HANDHELD_BOOK_ACCEPTED"
+    #: Every record of package ``package_id`` is accepted already (a second upload).
+    HANDHELD_PACKAGE_ACCEPTED = "HANDHELD_PACKAGE_ACCEPTED"
+    #: Record ``seq`` (``customer_no``) has an error (``finding``, ``field``): only a re-read can be ordered.
+    HANDHELD_DECISION_REFUSED = "HANDHELD_DECISION_REFUSED"
+    #: Record ``seq`` is accepted with a note but has none.
+    HANDHELD_DECISION_NOTE_MISSING = "HANDHELD_DECISION_NOTE_MISSING"
+    #: A decision names record ``seq``, which the package lacks.
+    HANDHELD_DECISION_UNKNOWN_RECORD = "HANDHELD_DECISION_UNKNOWN_RECORD"
+    #: Two decisions name record ``seq``.
+    HANDHELD_DECISION_DUPLICATE = "HANDHELD_DECISION_DUPLICATE"
+    #: Record ``seq`` (``customer_no``) has no previous consumption to estimate by.
+    HANDHELD_ESTIMATE_UNAVAILABLE = "HANDHELD_ESTIMATE_UNAVAILABLE"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -294,6 +331,25 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.CUSTOMER_TERMS_HOUSEHOLD_NOT_RESIDENTIAL: 422,
     ErrorCode.CUSTOMER_TERMS_NO_ANNUAL_TIERS: 422,
     ErrorCode.CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE: 422,
+    # handheld (helper "handheld")
+    ErrorCode.HANDHELD_FILE_EMPTY: 422,
+    ErrorCode.HANDHELD_FILE_TOO_LARGE: 413,
+    ErrorCode.HANDHELD_FILE_ENCODING: 422,
+    ErrorCode.HANDHELD_FILE_DAMAGED: 422,
+    ErrorCode.HANDHELD_FORMAT_UNSUPPORTED: 422,
+    ErrorCode.HANDHELD_CSV_COLUMNS: 422,
+    ErrorCode.HANDHELD_SIGNATURE_INVALID: 422,
+    ErrorCode.HANDHELD_PACKAGE_UNKNOWN: 404,
+    ErrorCode.HANDHELD_FOREIGN_READER: 403,
+    ErrorCode.HANDHELD_FOREIGN_BOOK: 403,
+    ErrorCode.HANDHELD_BOOK_NOT_FOUND: 404,
+    ErrorCode.HANDHELD_BOOK_ACCEPTED: 409,
+    ErrorCode.HANDHELD_PACKAGE_ACCEPTED: 409,
+    ErrorCode.HANDHELD_DECISION_REFUSED: 422,
+    ErrorCode.HANDHELD_DECISION_NOTE_MISSING: 422,
+    ErrorCode.HANDHELD_DECISION_UNKNOWN_RECORD: 422,
+    ErrorCode.HANDHELD_DECISION_DUPLICATE: 422,
+    ErrorCode.HANDHELD_ESTIMATE_UNAVAILABLE: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

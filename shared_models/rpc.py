@@ -77,6 +77,8 @@ class Rpc(Generic[ReqT, ResT]):
     #: True: the request may carry ``attested_cosign`` (``shared_models.cosign.AttestedCosign``), a co-sign
     #: of the ``cosign`` permission verified at the counter; the server takes it only in a replayed call.
     attested_cosign: bool = False
+    #: The largest request body of this method (a handheld file upload carries more than the default).
+    max_request_bytes: int = MAX_REQUEST_BYTES
     #: Set by the kind: True for a Mutation, False for a Query.
     mutating: ClassVar[bool]
 
@@ -126,6 +128,12 @@ def register(rpc: RpcT) -> RpcT:
     return rpc
 
 
+def request_limit(method: str) -> int:
+    """The largest request body of ``method`` (the default for an unknown one)."""
+    rpc = REGISTRY.get(method)
+    return MAX_REQUEST_BYTES if rpc is None else rpc.max_request_bytes
+
+
 def parse_version(text: str) -> tuple[int, int]:
     """``"1.2"`` -> ``(1, 2)``; ValueError on anything else."""
     major, _, minor = text.partition(".")
@@ -154,6 +162,7 @@ def load_all() -> dict[str, Rpc[Model, Model]]:
         cache,
         customer_terms,
         customers,
+        handheld,
         outbox,
         payments,
         readings,

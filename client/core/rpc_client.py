@@ -33,7 +33,6 @@ from shared_models.rpc import (
     HEADER_COSIGN,
     HEADER_COUNTER,
     HEADER_IDEMPOTENCY_KEY,
-    MAX_REQUEST_BYTES,
     Mutation,
     Query,
     ReqT,
@@ -255,8 +254,8 @@ class RpcClient:
     def _post(self, rpc: Rpc[ReqT, ResT], req: ReqT, *, key: str | None, cosign: Cosign | None) -> ResT:
         """One POST of ``req`` to ``rpc``'s path with the call's headers; the parsed response, or RpcError."""
         content = json.dumps(req.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode()
-        if len(content) > MAX_REQUEST_BYTES:
-            raise RpcError(ErrorCode.REQUEST_TOO_LARGE, {"limit": MAX_REQUEST_BYTES})
+        if len(content) > rpc.max_request_bytes:
+            raise RpcError(ErrorCode.REQUEST_TOO_LARGE, {"limit": rpc.max_request_bytes})
         http, headers, token = self._prepare()
         if key is not None:
             headers[HEADER_IDEMPOTENCY_KEY] = key

@@ -309,6 +309,47 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CUSTOMER_TERMS_HOUSEHOLD_NOT_PRICEABLE: QT_TRANSLATE_NOOP(
         "Errors", "Tariff {tariff_code} of customer {customer_no} cannot price this household adjustment: "
         "{refusal}"),
+    # handheld (helper "handheld"): packages and returned files
+    ErrorCode.HANDHELD_FILE_EMPTY: QT_TRANSLATE_NOOP(
+        "Errors", "The file is empty: nothing to read."),
+    ErrorCode.HANDHELD_FILE_TOO_LARGE: QT_TRANSLATE_NOOP(
+        "Errors", "The file has {size} bytes, more than the {limit} a handheld file may have. It was not read."),
+    ErrorCode.HANDHELD_FILE_ENCODING: QT_TRANSLATE_NOOP(
+        "Errors", "The file is not readable text in {encoding} (line {line}). Save it as UTF-8 or GB18030."),
+    ErrorCode.HANDHELD_FILE_DAMAGED: QT_TRANSLATE_NOOP(
+        "Errors", "The file is damaged or cut short near line {line} (field {field}). Copy it from the handheld "
+        "again."),
+    ErrorCode.HANDHELD_FORMAT_UNSUPPORTED: QT_TRANSLATE_NOOP(
+        "Errors", 'The file is in format "{found}", not a gridcounter.book/1 package.'),
+    ErrorCode.HANDHELD_CSV_COLUMNS: QT_TRANSLATE_NOOP(
+        "Errors", 'The CSV column "{column}" is {problem} (line {line}). Use the column layout of the handheld '
+        'formats guide.'),
+    ErrorCode.HANDHELD_SIGNATURE_INVALID: QT_TRANSLATE_NOOP(
+        "Errors", "Package {package_id} was changed or cut after it was downloaded: its signature does not match. "
+        "Nothing was read from it."),
+    ErrorCode.HANDHELD_PACKAGE_UNKNOWN: QT_TRANSLATE_NOOP(
+        "Errors", "Package {package_id} was not downloaded from this server."),
+    ErrorCode.HANDHELD_FOREIGN_READER: QT_TRANSLATE_NOOP(
+        "Errors", "Package {package_id} belongs to reader {reader}, not to you."),
+    ErrorCode.HANDHELD_FOREIGN_BOOK: QT_TRANSLATE_NOOP(
+        "Errors", "Reading book {book_code} is not assigned to you."),
+    ErrorCode.HANDHELD_BOOK_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no reading book {book_code}."),
+    ErrorCode.HANDHELD_BOOK_ACCEPTED: QT_TRANSLATE_NOOP(
+        "Errors", "Reading book {book_code} is already accepted for {period}."),
+    ErrorCode.HANDHELD_PACKAGE_ACCEPTED: QT_TRANSLATE_NOOP(
+        "Errors", "Every record of package {package_id} was accepted already: this is a second upload."),
+    ErrorCode.HANDHELD_DECISION_REFUSED: QT_TRANSLATE_NOOP(
+        "Errors", "Record {seq} (customer {customer_no}) has an error ({finding}, {field}): it cannot be accepted, "
+        "only a re-read ordered."),
+    ErrorCode.HANDHELD_DECISION_NOTE_MISSING: QT_TRANSLATE_NOOP(
+        "Errors", "Record {seq} is to be accepted with a note: enter the note."),
+    ErrorCode.HANDHELD_DECISION_UNKNOWN_RECORD: QT_TRANSLATE_NOOP(
+        "Errors", "There is no record {seq} in this package."),
+    ErrorCode.HANDHELD_DECISION_DUPLICATE: QT_TRANSLATE_NOOP(
+        "Errors", "Record {seq} has two decisions: keep one."),
+    ErrorCode.HANDHELD_ESTIMATE_UNAVAILABLE: QT_TRANSLATE_NOOP(
+        "Errors", "Record {seq} (customer {customer_no}) has no previous consumption to estimate by: order a re-read."),
 }
 
 # Which rule a tariff version breaks (TARIFF_VERSION_INVALID's ``rule`` parameter); the placeholders are the

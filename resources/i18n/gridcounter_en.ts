@@ -2003,6 +2003,78 @@
         <translation>Tariff {tariff_code} of customer {customer_no} cannot price this household adjustment: {refusal}</translation>
     </message>
     <message>
+        <source>The file is empty: nothing to read.</source>
+        <translation>The file is empty: nothing to read.</translation>
+    </message>
+    <message>
+        <source>The file has {size} bytes, more than the {limit} a handheld file may have. It was not read.</source>
+        <translation>The file has {size} bytes, more than the {limit} a handheld file may have. It was not read.</translation>
+    </message>
+    <message>
+        <source>The file is not readable text in {encoding} (line {line}). Save it as UTF-8 or GB18030.</source>
+        <translation>The file is not readable text in {encoding} (line {line}). Save it as UTF-8 or GB18030.</translation>
+    </message>
+    <message>
+        <source>The file is damaged or cut short near line {line} (field {field}). Copy it from the handheld again.</source>
+        <translation>The file is damaged or cut short near line {line} (field {field}). Copy it from the handheld again.</translation>
+    </message>
+    <message>
+        <source>The file is in format &quot;{found}&quot;, not a gridcounter.book/1 package.</source>
+        <translation>The file is in format &quot;{found}&quot;, not a gridcounter.book/1 package.</translation>
+    </message>
+    <message>
+        <source>The CSV column &quot;{column}&quot; is {problem} (line {line}). Use the column layout of the handheld formats guide.</source>
+        <translation>The CSV column &quot;{column}&quot; is {problem} (line {line}). Use the column layout of the handheld formats guide.</translation>
+    </message>
+    <message>
+        <source>Package {package_id} was changed or cut after it was downloaded: its signature does not match. Nothing was read from it.</source>
+        <translation>Package {package_id} was changed or cut after it was downloaded: its signature does not match. Nothing was read from it.</translation>
+    </message>
+    <message>
+        <source>Package {package_id} was not downloaded from this server.</source>
+        <translation>Package {package_id} was not downloaded from this server.</translation>
+    </message>
+    <message>
+        <source>Package {package_id} belongs to reader {reader}, not to you.</source>
+        <translation>Package {package_id} belongs to reader {reader}, not to you.</translation>
+    </message>
+    <message>
+        <source>Reading book {book_code} is not assigned to you.</source>
+        <translation>Reading book {book_code} is not assigned to you.</translation>
+    </message>
+    <message>
+        <source>There is no reading book {book_code}.</source>
+        <translation>There is no reading book {book_code}.</translation>
+    </message>
+    <message>
+        <source>Reading book {book_code} is already accepted for {period}.</source>
+        <translation>Reading book {book_code} is already accepted for {period}.</translation>
+    </message>
+    <message>
+        <source>Every record of package {package_id} was accepted already: this is a second upload.</source>
+        <translation>Every record of package {package_id} was accepted already: this is a second upload.</translation>
+    </message>
+    <message>
+        <source>Record {seq} (customer {customer_no}) has an error ({finding}, {field}): it cannot be accepted, only a re-read ordered.</source>
+        <translation>Record {seq} (customer {customer_no}) has an error ({finding}, {field}): it cannot be accepted, only a re-read ordered.</translation>
+    </message>
+    <message>
+        <source>Record {seq} is to be accepted with a note: enter the note.</source>
+        <translation>Record {seq} is to be accepted with a note: enter the note.</translation>
+    </message>
+    <message>
+        <source>There is no record {seq} in this package.</source>
+        <translation>There is no record {seq} in this package.</translation>
+    </message>
+    <message>
+        <source>Record {seq} has two decisions: keep one.</source>
+        <translation>Record {seq} has two decisions: keep one.</translation>
+    </message>
+    <message>
+        <source>Record {seq} (customer {customer_no}) has no previous consumption to estimate by: order a re-read.</source>
+        <translation>Record {seq} (customer {customer_no}) has no previous consumption to estimate by: order a re-read.</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>

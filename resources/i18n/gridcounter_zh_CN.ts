@@ -2000,6 +2000,78 @@
         <translation>客户 {customer_no} 的电价 {tariff_code} 无法按此家庭用电调整计费：{refusal}</translation>
     </message>
     <message>
+        <source>The file is empty: nothing to read.</source>
+        <translation>文件是空的：没有可读取的内容。</translation>
+    </message>
+    <message>
+        <source>The file has {size} bytes, more than the {limit} a handheld file may have. It was not read.</source>
+        <translation>文件有 {size} 字节，超过抄表机文件上限 {limit} 字节，未读取。</translation>
+    </message>
+    <message>
+        <source>The file is not readable text in {encoding} (line {line}). Save it as UTF-8 or GB18030.</source>
+        <translation>文件不是可读的 {encoding} 文本（第 {line} 行）。请另存为 UTF-8 或 GB18030。</translation>
+    </message>
+    <message>
+        <source>The file is damaged or cut short near line {line} (field {field}). Copy it from the handheld again.</source>
+        <translation>文件在第 {line} 行附近（字段 {field}）损坏或不完整。请从抄表机重新复制。</translation>
+    </message>
+    <message>
+        <source>The file is in format &quot;{found}&quot;, not a gridcounter.book/1 package.</source>
+        <translation>文件格式为“{found}”，不是 gridcounter.book/1 抄表包。</translation>
+    </message>
+    <message>
+        <source>The CSV column &quot;{column}&quot; is {problem} (line {line}). Use the column layout of the handheld formats guide.</source>
+        <translation>CSV 列“{column}”{problem}（第 {line} 行）。请按抄表机文件格式说明的列布局。</translation>
+    </message>
+    <message>
+        <source>Package {package_id} was changed or cut after it was downloaded: its signature does not match. Nothing was read from it.</source>
+        <translation>抄表包 {package_id} 下装后被修改或截断：签名不符。未读取其中任何内容。</translation>
+    </message>
+    <message>
+        <source>Package {package_id} was not downloaded from this server.</source>
+        <translation>抄表包 {package_id} 不是从本服务器下装的。</translation>
+    </message>
+    <message>
+        <source>Package {package_id} belongs to reader {reader}, not to you.</source>
+        <translation>抄表包 {package_id} 属于抄表员 {reader}，不是您的。</translation>
+    </message>
+    <message>
+        <source>Reading book {book_code} is not assigned to you.</source>
+        <translation>抄表段 {book_code} 未分配给您。</translation>
+    </message>
+    <message>
+        <source>There is no reading book {book_code}.</source>
+        <translation>没有抄表段 {book_code}。</translation>
+    </message>
+    <message>
+        <source>Reading book {book_code} is already accepted for {period}.</source>
+        <translation>抄表段 {book_code} 的 {period} 抄表已全部接收。</translation>
+    </message>
+    <message>
+        <source>Every record of package {package_id} was accepted already: this is a second upload.</source>
+        <translation>抄表包 {package_id} 的所有记录均已接收：这是重复上装。</translation>
+    </message>
+    <message>
+        <source>Record {seq} (customer {customer_no}) has an error ({finding}, {field}): it cannot be accepted, only a re-read ordered.</source>
+        <translation>第 {seq} 条记录（户号 {customer_no}）有错误（{finding}，{field}）：不能接收，只能安排复抄。</translation>
+    </message>
+    <message>
+        <source>Record {seq} is to be accepted with a note: enter the note.</source>
+        <translation>第 {seq} 条记录需附说明接收：请填写说明。</translation>
+    </message>
+    <message>
+        <source>There is no record {seq} in this package.</source>
+        <translation>此抄表包中没有第 {seq} 条记录。</translation>
+    </message>
+    <message>
+        <source>Record {seq} has two decisions: keep one.</source>
+        <translation>第 {seq} 条记录有两个处理决定：请只保留一个。</translation>
+    </message>
+    <message>
+        <source>Record {seq} (customer {customer_no}) has no previous consumption to estimate by: order a re-read.</source>
+        <translation>第 {seq} 条记录（户号 {customer_no}）没有上期电量可供估抄：请安排复抄。</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>

@@ -6,6 +6,7 @@ from server.models import (
     billruns,
     cache,
     customers,
+    handheld,
     ledger,
     offline,
     org,
@@ -15,5 +16,5 @@ from server.models import (
     users,
 )
 
-__all__ = ["audit", "billing", "billruns", "cache", "customers", "ledger", "offline", "org", "payments", "readings",
-           "terms", "users"]
+__all__ = ["audit", "billing", "billruns", "cache", "customers", "handheld", "ledger", "offline", "org", "payments",
+           "readings", "terms", "users"]

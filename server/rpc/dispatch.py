@@ -48,7 +48,6 @@ from shared_models.rpc import (
     HEADER_COSIGN,
     HEADER_COUNTER,
     HEADER_IDEMPOTENCY_KEY,
-    MAX_REQUEST_BYTES,
     REGISTRY,
     Model,
     Rpc,
@@ -148,8 +147,8 @@ class Dispatcher:
         if not is_supported(client_version):
             raise AppError(ErrorCode.CONTRACT_VERSION_UNSUPPORTED, client_version=client_version[:16],
                            server_version=CONTRACT_VERSION)
-        if len(body) > MAX_REQUEST_BYTES:
-            raise AppError(ErrorCode.REQUEST_TOO_LARGE, limit=MAX_REQUEST_BYTES)
+        if len(body) > rpc.max_request_bytes:
+            raise AppError(ErrorCode.REQUEST_TOO_LARGE, limit=rpc.max_request_bytes)
         if not body.strip():  # the contract marks every request body required, even an empty object
             raise AppError(ErrorCode.MALFORMED_REQUEST)
         try:

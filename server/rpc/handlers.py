@@ -21,6 +21,7 @@ from server.services import (
 )
 from server.services import attention as attention_service
 from server.services import customer_terms as customer_terms_service
+from server.services import handheld as handheld_service
 from server.services import readings as readings_service
 from server.services import tariffs as tariff_service
 from shared_models.rpc import REGISTRY, load_all
@@ -84,6 +85,10 @@ HANDLERS: dict[str, Handler] = {
     "reading.enter_reading": readings_service.enter_reading,
     "reading.list_readings": readings_service.list_readings,
     "reading.change_meter": readings_service.change_meter,
+    "handheld.list_books": handheld_service.list_books,
+    "handheld.download_book": handheld_service.download_book,
+    "handheld.validate_upload": handheld_service.validate_upload,
+    "handheld.accept_upload": handheld_service.accept_upload,
     "customer.get_terms": customer_terms_service.get_terms,
     "customer.set_terms": customer_terms_service.set_terms,
 }

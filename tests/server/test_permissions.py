@@ -14,6 +14,7 @@ from shared_models.roles import ROLE_PERMISSIONS, Role
 from shared_models.rpc import CONTRACT_VERSION, REGISTRY, load_all
 from tests.billruns.helpers import prepare_sample
 from tests.factories import World, password_for
+from tests.handheld.helpers import prepare_sample as prepare_handheld_sample
 from tests.rpc_helpers import Answer, Caller
 from tests.server.attempt_helpers import refusals
 
@@ -93,6 +94,10 @@ SAMPLES: dict[str, dict[str, Any]] = {
                              "new_meter": {"asset_no": "NEW-0001", "digits": 6, "registers": ["total"]}},
     "customer.get_terms": {"customer_no": "3301000004"},
     "customer.set_terms": {"customer_no": "3301000004", "effective_from": "2026-12-01", "reason": "矩阵测试"},
+    "handheld.list_books": {},
+    "handheld.download_book": {"book_code": "T01-B001", "period": 202611},
+    "handheld.validate_upload": {"content_b64": "e30="},
+    "handheld.accept_upload": {"content_b64": "e30=", "decisions": [{"seq": 1, "decision": "accept"}]},
 }
 
 #: Methods whose sample needs the caller's own open shift (and, after "pay", a receipt of theirs).
@@ -148,6 +153,7 @@ def test_permission_matrix(role: Role, method: str, caller: Caller, db: Session)
     if rpc.permission in ROLE_PERMISSIONS[role]:
         params = _prepare(caller, method, params)
         params = prepare_sample(caller, db, method, params)
+        params = prepare_handheld_sample(caller, db, method, params, username)
     cosign = ("super2", password_for("super2")) if rpc.cosign is not None else None
     attempts = refusals(db)
     if method in REPLAYED_ONLY:
