@@ -17,7 +17,8 @@ from shared_models.roles import Perm
 #: carries ``locked`` judged by the server's clock. 3.1 (issue 12): tariffs (``tariff.*``), readings per register
 #: (``reading.*``), bill runs (``billrun.*``) and a bill's lines (``bill.get_lines``); nothing a 3.0 client sends
 #: changed. 3.2 (issue 12, finished): a meter change (``reading.change_meter``) and customer terms
-#: (``customer.get_terms``, ``customer.set_terms``); the release's audit record lists its bills as one string.
+#: (``customer.get_terms``, ``customer.set_terms``); the release's audit record lists its bills as one string;
+#: the meter reader's hand-over (``handheld.*``, issue 13) with a per-method request size (``max_request_bytes``).
 CONTRACT_VERSION = "3.2"
 
 HEADER_AUTHORIZATION = "Authorization"
