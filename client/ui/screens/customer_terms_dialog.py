@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -39,6 +38,7 @@ from client.ui.context import UiContext
 from client.ui.errors import error_text
 from client.ui.messages import customer_value
 from client.ui.ops import Op
+from client.ui.widgets.labels import error_label, wrapped_label
 from shared_models.methods.customer_terms import (
     GET_TERMS,
     SET_TERMS,
@@ -130,13 +130,9 @@ class CustomerTermsDialog(QDialog):
     # --- building ----------------------------------------------------------------------------------------
 
     def _build_fields(self, today: dt.date) -> None:
-        self.customer_label = QLabel(self.tr("Loading the terms of {customer_no}…").format(
+        self.customer_label = wrapped_label("termsCustomerLabel", self.tr("Loading the terms of {customer_no}…").format(
             customer_no=self.customer_no))
-        self.customer_label.setObjectName("termsCustomerLabel")
-        self.customer_label.setWordWrap(True)
-        self.current_label = QLabel()
-        self.current_label.setObjectName("termsCurrentLabel")
-        self.current_label.setWordWrap(True)
+        self.current_label = wrapped_label("termsCurrentLabel")
         self.history_table = QTableWidget(0, 8)
         self.history_table.setObjectName("termsHistoryTable")
         self.history_table.setHorizontalHeaderLabels([
@@ -145,13 +141,8 @@ class CustomerTermsDialog(QDialog):
         self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history_table.horizontalHeader().setStretchLastSection(True)
-        self.result_label = QLabel()
-        self.result_label.setObjectName("termsResultLabel")
-        self.result_label.setWordWrap(True)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("dialogErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.result_label = wrapped_label("termsResultLabel")
+        self.error_label = error_label()
         self.save_button = QPushButton(self.tr("Save change"))
         self.save_button.setObjectName("saveTermsButton")
         self.save_button.setDefault(True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -39,13 +38,14 @@ from client.ui.ops import Op
 from client.ui.reading_words import STATUS_NAMES, anomaly_message, register_name, status_name
 from client.ui.screens.meter_change_dialog import MeterChangeDialog
 from client.ui.widgets.cosign_fields import CosignFields
+from client.ui.widgets.dialog_fit import fit_later
+from client.ui.widgets.labels import error_label, wrapped_label
+from client.ui.widgets.meter_choice import customer_label, load_history, meter_combo, show_meters_in_service
 from shared_models.errors import ErrorCode
 from shared_models.methods.readings import (
     ENTER_READING,
-    LIST_READINGS,
     WITHOUT_VALUES,
     EnterReadingRequest,
-    ListReadingsRequest,
     MeterView,
     ReadingCorrection,
     ReadingHistory,
@@ -99,13 +99,8 @@ class ReadingDialog(QDialog):
         self._load()
 
     def _build_fields(self, today: dt.date) -> None:
-        self.customer_label = QLabel(
-            self.tr("Loading the meters of {customer_no}…").format(customer_no=self.customer_no))
-        self.customer_label.setObjectName("readingCustomerLabel")
-        self.customer_label.setWordWrap(True)
-        self.meter_combo = QComboBox()
-        self.meter_combo.setObjectName("readingMeterCombo")
-        self.meter_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # the whole asset no.
+        self.customer_label = customer_label("readingCustomerLabel", self.customer_no)
+        self.meter_combo = meter_combo("readingMeterCombo")
         self.period_edit = QDateEdit()
         self.period_edit.setObjectName("readingPeriodEdit")
         self.period_edit.setDisplayFormat("yyyy-MM")
@@ -123,22 +118,15 @@ class ReadingDialog(QDialog):
         self.register_edits: dict[str, QLineEdit] = {}
         self.rollover_check = QCheckBox(self.tr("A register passed its highest value and started again from zero"))
         self.rollover_check.setObjectName("rolloverCheck")
-        self.correction_label = QLabel()
-        self.correction_label.setObjectName("correctionLabel")
-        self.correction_label.setWordWrap(True)
+        self.correction_label = wrapped_label("correctionLabel")
         self.note_edit = QLineEdit()
         self.note_edit.setObjectName("readingNoteEdit")
         self.note_edit.setMaxLength(200)
         self.cosign = CosignFields(hint=self.tr(
             "A reading typed in by hand is co-signed by a supervisor with their own user name and password; both "
             "names go into the audit trail."))
-        self.result_label = QLabel()
-        self.result_label.setObjectName("readingResultLabel")
-        self.result_label.setWordWrap(True)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("dialogErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.result_label = wrapped_label("readingResultLabel")
+        self.error_label = error_label()
         self.save_button = QPushButton(self.tr("Save reading"))
         self.save_button.setObjectName("saveReadingButton")
         self.save_button.setDefault(True)
@@ -176,43 +164,17 @@ class ReadingDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
 
-    def _fit(self) -> None:
-        """Grow to what the layout asks for (the registers, the correction and the answers come later); once the
-        new widgets are polished, on the next turn of the event loop."""
-        QTimer.singleShot(0, self, self._fit_now)
-
-    def _fit_now(self) -> None:
-        layout = self.layout()
-        if layout is None:  # pragma: no cover - built in __init__
-            return
-        layout.activate()
-        width = max(self.width(), self.sizeHint().width())
-        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else self.sizeHint().height()
-        self.resize(width, max(self.height(), height))
-
     # --- the customer's meters and readings ----------------------------------------------------------
 
     def _load(self) -> None:
-        rpc, customer_no = self._ctx.rpc, self.customer_no
-        Op(parent=self, run=lambda: rpc.call(LIST_READINGS, ListReadingsRequest(customer_no=customer_no,
-                                                                               periods=24)),
-           key="history").on_success(self._on_history).on_failure(self._failed).start()
+        load_history(self, self._ctx, self.customer_no, on_history=self._on_history, on_failure=self._failed)
 
     def _on_history(self, history: ReadingHistory) -> None:
         self.history = history
-        self.customer_label.setText(self.tr("{customer_no} {name} · book {book}").format(
-            customer_no=history.customer_no, name=history.customer_name, book=history.book_code))
-        self.meter_combo.blockSignals(True)
-        self.meter_combo.clear()
-        for meter in history.meters:
-            if meter.removed_on is None:
-                self.meter_combo.addItem(self.tr("{asset_no} (multiplier {multiplier})").format(
-                    asset_no=meter.asset_no, multiplier=meter.multiplier), meter.asset_no)
-        self.meter_combo.blockSignals(False)
-        self.save_button.setEnabled(self.meter_combo.count() > 0)
-        self.meter_change_button.setEnabled(self.meter_combo.count() > 0)
-        if self.meter_combo.count() == 0:
-            self.error_label.setText(self.tr("This customer has no meter in service."))
+        in_service = show_meters_in_service(history, label=self.customer_label, combo=self.meter_combo,
+                                            error_label=self.error_label)
+        self.save_button.setEnabled(in_service)
+        self.meter_change_button.setEnabled(in_service)
         self._render_form()
         self.history_loaded.emit()
 
@@ -276,7 +238,7 @@ class ReadingDialog(QDialog):
             self.correction_label.setText("")
         self.note_edit.setEnabled(current is not None)  # only a correction carries a reason
         self._render_values_enabled()
-        self._fit()
+        fit_later(self)
 
     def _render_values_enabled(self) -> None:
         without = ReadingStatus(self.status_combo.currentData()) in WITHOUT_VALUES
@@ -354,7 +316,7 @@ class ReadingDialog(QDialog):
         else:
             text += " " + self.tr("The checks found nothing unusual.")
         self.result_label.setText(text)
-        self._fit()
+        fit_later(self)
         self.save_button.setVisible(False)
         self.close_button.setText(self.tr("Close"))
         self.reading_saved.emit(reading)
@@ -369,4 +331,4 @@ class ReadingDialog(QDialog):
             self._ctx.report_error(self.parentWidget(), exc)
             return
         self.error_label.setText(error_text(exc))
-        self._fit()
+        fit_later(self)
