@@ -16,10 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -42,8 +41,9 @@ from client.ui.messages import error_message
 from client.ui.ops import Op
 from client.ui.reading_words import register_name
 from client.ui.widgets.cosign_fields import CosignFields
+from client.ui.widgets.date_edits import day_edit, day_of, period_edit, period_of
 from client.ui.widgets.dialog_fit import fit_later
-from client.ui.widgets.labels import error_label, wrapped_label
+from client.ui.widgets.labels import error_label, field_caption, wrapped_label
 from client.ui.widgets.meter_choice import customer_label, load_history, meter_combo, show_meters_in_service
 from shared_models.errors import ErrorCode
 from shared_models.methods.readings import (
@@ -60,11 +60,6 @@ from shared_models.rules.hall_time import hall_now
 
 #: Room the spin boxes give (the server holds the ranges: METER_SPEC_INVALID).
 _SPIN_MAX = 99_999
-
-
-def _label(word: str) -> str:
-    """A word made for a sentence ("total") as a field's label ("Total"); Chinese is left as it is."""
-    return word[:1].upper() + word[1:]
 
 
 def _spin(name: str, value: int) -> QSpinBox:
@@ -110,15 +105,8 @@ class MeterChangeDialog(QDialog):
         self.customer_label = customer_label("meterChangeCustomerLabel", self.customer_no)
         self.meter_combo = meter_combo("oldMeterCombo")
         self.previous_label = wrapped_label("oldMeterPreviousLabel")
-        self.period_edit = QDateEdit()
-        self.period_edit.setObjectName("changePeriodEdit")
-        self.period_edit.setDisplayFormat("yyyy-MM")
-        self.period_edit.setDate(QDate(self._period // 100, self._period % 100, 1))
-        self.changed_on_edit = QDateEdit()
-        self.changed_on_edit.setObjectName("changedOnEdit")
-        self.changed_on_edit.setDisplayFormat("yyyy-MM-dd")
-        self.changed_on_edit.setCalendarPopup(True)
-        self.changed_on_edit.setDate(QDate(today.year, today.month, today.day))
+        self.period_edit = period_edit("changePeriodEdit", self._period)
+        self.changed_on_edit = day_edit("changedOnEdit", today)
         self.final_form = QFormLayout()
         self.final_edits: dict[Register, QLineEdit] = {}
         self.rollover_check = QCheckBox(self.tr("Rolled over since its last reading"))
@@ -148,7 +136,7 @@ class MeterChangeDialog(QDialog):
         self.register_checks: dict[Register, QCheckBox] = {}
         self.start_edits: dict[Register, QLineEdit] = {}
         for register in Register:
-            check = QCheckBox(_label(register_name(register)))
+            check = QCheckBox(field_caption(register_name(register)))
             check.setObjectName(f"newRegister_{register.value}")
             edit = QLineEdit()
             edit.setObjectName(f"start_{register.value}")
@@ -257,7 +245,7 @@ class MeterChangeDialog(QDialog):
             before = previous.values.get(register) if previous is not None else None
             edit.setPlaceholderText(self.tr("previous {value}").format(value=before) if before is not None else "")
             self.final_edits[register] = edit
-            self.final_form.addRow(_label(register_name(register)), edit)
+            self.final_form.addRow(field_caption(register_name(register)), edit)
         for register, check in self.register_checks.items():  # like for like unless the work order says otherwise
             check.setChecked(register in meter.registers)
         self._set_tab_order()
@@ -297,12 +285,11 @@ class MeterChangeDialog(QDialog):
         registers = [r for r, check in self.register_checks.items() if check.isChecked()]
         final = {r: e.text().strip() for r, e in self.final_edits.items() if e.text().strip()}
         start = {r: self.start_edits[r].text().strip() for r in registers if self.start_edits[r].text().strip()}
-        changed_on, period = self.changed_on_edit.date(), self.period_edit.date()
         new = {"asset_no": self.asset_edit.text().strip(), "digits": self.digits_spin.value(),
                "ct_ratio": self.ct_spin.value(), "pt_ratio": self.pt_spin.value(), "registers": registers}
         fields: dict[str, object] = {
-            "asset_no": meter.asset_no, "period": period.year() * 100 + period.month(),
-            "changed_on": dt.date(changed_on.year(), changed_on.month(), changed_on.day()),
+            "asset_no": meter.asset_no, "period": period_of(self.period_edit),
+            "changed_on": day_of(self.changed_on_edit),
             "rollover_confirmed": self.rollover_check.isChecked(),
         }
         self.error_label.clear()

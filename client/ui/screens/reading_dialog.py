@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -38,8 +37,9 @@ from client.ui.ops import Op
 from client.ui.reading_words import STATUS_NAMES, anomaly_message, register_name, status_name
 from client.ui.screens.meter_change_dialog import MeterChangeDialog
 from client.ui.widgets.cosign_fields import CosignFields
+from client.ui.widgets.date_edits import day_edit, day_of, period_edit, period_of
 from client.ui.widgets.dialog_fit import fit_later
-from client.ui.widgets.labels import error_label, wrapped_label
+from client.ui.widgets.labels import error_label, field_caption, wrapped_label
 from client.ui.widgets.meter_choice import customer_label, load_history, meter_combo, show_meters_in_service
 from shared_models.errors import ErrorCode
 from shared_models.methods.readings import (
@@ -55,11 +55,6 @@ from shared_models.methods.readings import (
     Register,
 )
 from shared_models.rules.hall_time import hall_now
-
-
-def _label(word: str) -> str:
-    """A word made for a sentence ("total") as a field's label ("Total"); Chinese is left as it is."""
-    return word[:1].upper() + word[1:]
 
 
 def _period_of(day: dt.date) -> int:
@@ -101,19 +96,12 @@ class ReadingDialog(QDialog):
     def _build_fields(self, today: dt.date) -> None:
         self.customer_label = customer_label("readingCustomerLabel", self.customer_no)
         self.meter_combo = meter_combo("readingMeterCombo")
-        self.period_edit = QDateEdit()
-        self.period_edit.setObjectName("readingPeriodEdit")
-        self.period_edit.setDisplayFormat("yyyy-MM")
-        self.period_edit.setDate(QDate(self._period // 100, self._period % 100, 1))
-        self.read_on_edit = QDateEdit()
-        self.read_on_edit.setObjectName("readingDateEdit")
-        self.read_on_edit.setDisplayFormat("yyyy-MM-dd")
-        self.read_on_edit.setCalendarPopup(True)
-        self.read_on_edit.setDate(QDate(today.year, today.month, today.day))
+        self.period_edit = period_edit("readingPeriodEdit", self._period)
+        self.read_on_edit = day_edit("readingDateEdit", today)
         self.status_combo = QComboBox()
         self.status_combo.setObjectName("readingStatusCombo")
         for code in STATUS_NAMES:
-            self.status_combo.addItem(_label(status_name(code)), code)
+            self.status_combo.addItem(field_caption(status_name(code)), code)
         self.registers_form = QFormLayout()
         self.register_edits: dict[str, QLineEdit] = {}
         self.rollover_check = QCheckBox(self.tr("A register passed its highest value and started again from zero"))
@@ -187,8 +175,7 @@ class ReadingDialog(QDialog):
 
     def period(self) -> int:
         """The period chosen (``YYYYMM``)."""
-        chosen = self.period_edit.date()
-        return chosen.year() * 100 + chosen.month()
+        return period_of(self.period_edit)
 
     def current_reading(self) -> ReadingView | None:
         """The meter's current (not superseded, not a meter change) reading of the chosen period: the one a
@@ -227,7 +214,7 @@ class ReadingDialog(QDialog):
             if current is not None and register in current.values:
                 edit.setText(str(current.values[register]))
             self.register_edits[register.value] = edit
-            self.registers_form.addRow(_label(register_name(register)), edit)
+            self.registers_form.addRow(field_caption(register_name(register)), edit)
         if current is not None:
             self.correction_label.setText(self.tr(
                 "Period {period} already has reading {reading_id} (entered {when}). Saving corrects it: give the "
@@ -283,10 +270,9 @@ class ReadingDialog(QDialog):
         if cosign is None:  # the server refuses the same; saying it here spares the round trip
             self.error_label.setText(error_message(ErrorCode.COSIGN_REQUIRED))
             return
-        read_on = self.read_on_edit.date()
         fields: dict[str, object] = {
             "asset_no": meter.asset_no, "period": self.period(),
-            "read_on": dt.date(read_on.year(), read_on.month(), read_on.day()), "status": status,
+            "read_on": day_of(self.read_on_edit), "status": status,
             "source": ReadingSource.MANUAL, "values": values, "rollover_confirmed": self.rollover_check.isChecked(),
             "correction": ReadingCorrection(reading_id=current.reading_id, reason=note)
             if current is not None and note is not None else None,

@@ -24,3 +24,8 @@ def error_label(object_name: str = "dialogErrorLabel") -> QLabel:
     label = wrapped_label(object_name)
     label.setStyleSheet(ERROR_STYLE)
     return label
+
+
+def field_caption(word: str) -> str:
+    """A word made for a sentence ("total") as a field's caption ("Total"); Chinese is left as it is."""
+    return word[:1].upper() + word[1:]
