@@ -29,6 +29,7 @@ from client.core.session import OfflineSignIn, sign_in_or_offline
 from client.ui.errors import error_text
 from client.ui.i18n import LANGUAGE_NAMES, SUPPORTED_LOCALES, Language
 from client.ui.ops import Op
+from client.ui.widgets.labels import error_label
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import LoginResult
 from shared_models.methods.system import HandshakeResult
@@ -96,10 +97,7 @@ class LoginWindow(QWidget):
         self.login_button = QPushButton()
         self.login_button.setObjectName("loginButton")
         self.login_button.setDefault(True)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label("errorLabel")
         self.link_label = QLabel()
         self.link_label.setObjectName("linkLabel")
         self.link_label.setWordWrap(True)

@@ -2427,10 +2427,6 @@
         <translation>Meter change</translation>
     </message>
     <message>
-        <source>Loading the meters of {customer_no}…</source>
-        <translation>Loading the meters of {customer_no}…</translation>
-    </message>
-    <message>
         <source>Rolled over since its last reading</source>
         <translation>Rolled over since its last reading</translation>
     </message>
@@ -2499,18 +2495,6 @@
         <translation>Tick the registers the new meter has and type each start value.</translation>
     </message>
     <message>
-        <source>{customer_no} {name} · book {book}</source>
-        <translation>{customer_no} {name} · book {book}</translation>
-    </message>
-    <message>
-        <source>{asset_no} (multiplier {multiplier})</source>
-        <translation>{asset_no} (multiplier {multiplier})</translation>
-    </message>
-    <message>
-        <source>This customer has no meter in service.</source>
-        <translation>This customer has no meter in service.</translation>
-    </message>
-    <message>
         <source>The old meter has no reading yet.</source>
         <translation>The old meter has no reading yet.</translation>
     </message>
@@ -2533,6 +2517,25 @@
     <message>
         <source>Close</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>MeterChoice</name>
+    <message>
+        <source>Loading the meters of {customer_no}…</source>
+        <translation>Loading the meters of {customer_no}…</translation>
+    </message>
+    <message>
+        <source>{customer_no} {name} · book {book}</source>
+        <translation>{customer_no} {name} · book {book}</translation>
+    </message>
+    <message>
+        <source>{asset_no} (multiplier {multiplier})</source>
+        <translation>{asset_no} (multiplier {multiplier})</translation>
+    </message>
+    <message>
+        <source>This customer has no meter in service.</source>
+        <translation>This customer has no meter in service.</translation>
     </message>
 </context>
 <context>
@@ -3124,10 +3127,6 @@
         <translation>Enter a meter reading</translation>
     </message>
     <message>
-        <source>Loading the meters of {customer_no}…</source>
-        <translation>Loading the meters of {customer_no}…</translation>
-    </message>
-    <message>
         <source>A register passed its highest value and started again from zero</source>
         <translation>A register passed its highest value and started again from zero</translation>
     </message>
@@ -3174,18 +3173,6 @@
     <message>
         <source>Give the reason for the correction.</source>
         <translation>Give the reason for the correction.</translation>
-    </message>
-    <message>
-        <source>{customer_no} {name} · book {book}</source>
-        <translation>{customer_no} {name} · book {book}</translation>
-    </message>
-    <message>
-        <source>{asset_no} (multiplier {multiplier})</source>
-        <translation>{asset_no} (multiplier {multiplier})</translation>
-    </message>
-    <message>
-        <source>This customer has no meter in service.</source>
-        <translation>This customer has no meter in service.</translation>
     </message>
     <message>
         <source>previous {value}</source>

@@ -2421,10 +2421,6 @@
         <translation>换表</translation>
     </message>
     <message>
-        <source>Loading the meters of {customer_no}…</source>
-        <translation>正在读取 {customer_no} 的电能表…</translation>
-    </message>
-    <message>
         <source>Rolled over since its last reading</source>
         <translation>上次抄表后示数已翻转</translation>
     </message>
@@ -2493,18 +2489,6 @@
         <translation>勾选新表具有的示数，并逐项录入起始示数。</translation>
     </message>
     <message>
-        <source>{customer_no} {name} · book {book}</source>
-        <translation>{customer_no} {name} · 抄表段 {book}</translation>
-    </message>
-    <message>
-        <source>{asset_no} (multiplier {multiplier})</source>
-        <translation>{asset_no}（倍率 {multiplier}）</translation>
-    </message>
-    <message>
-        <source>This customer has no meter in service.</source>
-        <translation>该用户没有在用的电能表。</translation>
-    </message>
-    <message>
         <source>The old meter has no reading yet.</source>
         <translation>旧表尚无抄表示数。</translation>
     </message>
@@ -2527,6 +2511,25 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>MeterChoice</name>
+    <message>
+        <source>Loading the meters of {customer_no}…</source>
+        <translation>正在读取 {customer_no} 的电能表…</translation>
+    </message>
+    <message>
+        <source>{customer_no} {name} · book {book}</source>
+        <translation>{customer_no} {name} · 抄表段 {book}</translation>
+    </message>
+    <message>
+        <source>{asset_no} (multiplier {multiplier})</source>
+        <translation>{asset_no}（倍率 {multiplier}）</translation>
+    </message>
+    <message>
+        <source>This customer has no meter in service.</source>
+        <translation>该用户没有在用的电能表。</translation>
     </message>
 </context>
 <context>
@@ -3117,10 +3120,6 @@
         <translation>录入抄表示数</translation>
     </message>
     <message>
-        <source>Loading the meters of {customer_no}…</source>
-        <translation>正在读取 {customer_no} 的电能表…</translation>
-    </message>
-    <message>
         <source>A register passed its highest value and started again from zero</source>
         <translation>有示数超过最大值后从零开始（翻转）</translation>
     </message>
@@ -3167,18 +3166,6 @@
     <message>
         <source>Give the reason for the correction.</source>
         <translation>请填写更正原因。</translation>
-    </message>
-    <message>
-        <source>{customer_no} {name} · book {book}</source>
-        <translation>{customer_no} {name} · 抄表段 {book}</translation>
-    </message>
-    <message>
-        <source>{asset_no} (multiplier {multiplier})</source>
-        <translation>{asset_no}（倍率 {multiplier}）</translation>
-    </message>
-    <message>
-        <source>This customer has no meter in service.</source>
-        <translation>该用户没有在用的电能表。</translation>
     </message>
     <message>
         <source>previous {value}</source>

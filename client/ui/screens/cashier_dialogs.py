@@ -25,6 +25,7 @@ from client.ui.errors import error_text
 from client.ui.messages import error_message
 from client.ui.ops import Op
 from client.ui.widgets.cosign_fields import CosignFields
+from client.ui.widgets.labels import error_label
 from shared_models.errors import ErrorCode
 from shared_models.methods.payments import REPRINT, VOID, PaymentReceipt, ReceiptRequest, VoidRequest, VoidResult
 from shared_models.roles import Perm
@@ -48,10 +49,7 @@ class _DeskDialog(QDialog):
         self.receipt_edit.setMaxLength(40)
         self.receipt_edit.selectAll()
         self.form = QFormLayout()
-        self.error_label = QLabel()
-        self.error_label.setObjectName("dialogErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         self.ok_button = QPushButton()
         self.ok_button.setObjectName(ok_name)
         self.ok_button.setDefault(True)

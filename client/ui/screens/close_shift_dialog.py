@@ -46,6 +46,7 @@ from client.ui.models.outbox_model import clock_text
 from client.ui.ops import Op
 from client.ui.screens.shift_summary_view import difference_text
 from client.ui.widgets.cosign_fields import CosignFields
+from client.ui.widgets.labels import error_label
 from shared_models.errors import ErrorCode
 from shared_models.methods.shifts import (
     CLOSE,
@@ -199,10 +200,7 @@ class CloseShiftDialog(QDialog):
         return list(self._unsent)
 
     def _build_buttons(self) -> QDialogButtonBox:
-        self.error_label = QLabel()
-        self.error_label.setObjectName("dialogErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         self.ok_button = QPushButton(self.tr("Close shift"))
         self.ok_button.setObjectName("closeShiftConfirmButton")
         self.ok_button.setDefault(True)

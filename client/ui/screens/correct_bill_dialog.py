@@ -15,7 +15,7 @@ first result instead of correcting twice. Opened with ``open()``.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from client.core.actions import ActionSlot
 from client.core.receipts import period_text
@@ -26,6 +26,7 @@ from client.ui.errors import error_text
 from client.ui.messages import error_message
 from client.ui.ops import Op
 from client.ui.widgets.cosign_fields import CosignFields
+from client.ui.widgets.labels import error_label, wrapped_label
 from shared_models.errors import ErrorCode
 from shared_models.methods.billruns import CORRECT_BILL, BillLines, CorrectBillRequest, CorrectBillResult
 from shared_models.money import format_fen
@@ -46,14 +47,12 @@ class CorrectBillDialog(QDialog):
         self.bill = bill
         self.slot = slot
         self.answer: CorrectBillResult | None = None
-        self.text_label = QLabel(self.tr(
+        self.text_label = wrapped_label("askTextLabel", self.tr(
             "Correct bill {bill_no} of {customer_no} {name}, period {period}, ¥{amount}: it is reversed (what was "
             "paid on it goes back to the customer's prepayment) and a new bill for the same period is released, "
             "priced from the readings and tariffs as they are now. Correct the reading first if it was wrong.")
             .format(bill_no=bill.bill_no, customer_no=bill.customer_no, name=bill.customer_name,
                     period=period_text(bill.period), amount=format_fen(bill.amount_fen)))
-        self.text_label.setObjectName("askTextLabel")
-        self.text_label.setWordWrap(True)
         self.reason_combo = QComboBox()
         self.reason_combo.setObjectName("correctReasonCombo")
         self.reason_combo.setEditable(True)
@@ -67,14 +66,9 @@ class CorrectBillDialog(QDialog):
         self.cosign = CosignFields(hint=self.tr(
             "A refund/back-charge is co-signed by a supervisor with their own user name and password; both names "
             "go into the audit trail."))
-        self.result_label = QLabel()
-        self.result_label.setObjectName("correctResultLabel")
-        self.result_label.setWordWrap(True)
+        self.result_label = wrapped_label("correctResultLabel")
         self.result_label.setStyleSheet("color: #1b5e20; font-weight: bold;")
-        self.error_label = QLabel()
-        self.error_label.setObjectName("dialogErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         self.ok_button = QPushButton(self.tr("Correct bill"))
         self.ok_button.setObjectName("correctConfirmButton")
         self.ok_button.setDefault(True)

@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -39,6 +37,8 @@ from client.ui.context import UiContext
 from client.ui.errors import error_text
 from client.ui.messages import customer_value
 from client.ui.ops import Op
+from client.ui.widgets.date_edits import day_edit, day_of, qdate
+from client.ui.widgets.labels import error_label, wrapped_label
 from shared_models.methods.customer_terms import (
     GET_TERMS,
     SET_TERMS,
@@ -52,24 +52,6 @@ from shared_models.pricing import HouseholdAdjustment, HouseholdKind
 from shared_models.roles import Perm
 from shared_models.rules.hall_time import hall_now
 from shared_models.tariffs import DemandBasis
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _day(edit: QDateEdit) -> dt.date:
-    chosen = edit.date()
-    return dt.date(chosen.year(), chosen.month(), chosen.day())
-
-
-def _date_edit(name: str, day: dt.date) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setObjectName(name)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setCalendarPopup(True)
-    edit.setDate(_qdate(day))
-    return edit
 
 
 class CustomerTermsDialog(QDialog):
@@ -130,13 +112,9 @@ class CustomerTermsDialog(QDialog):
     # --- building ----------------------------------------------------------------------------------------
 
     def _build_fields(self, today: dt.date) -> None:
-        self.customer_label = QLabel(self.tr("Loading the terms of {customer_no}…").format(
+        self.customer_label = wrapped_label("termsCustomerLabel", self.tr("Loading the terms of {customer_no}…").format(
             customer_no=self.customer_no))
-        self.customer_label.setObjectName("termsCustomerLabel")
-        self.customer_label.setWordWrap(True)
-        self.current_label = QLabel()
-        self.current_label.setObjectName("termsCurrentLabel")
-        self.current_label.setWordWrap(True)
+        self.current_label = wrapped_label("termsCurrentLabel")
         self.history_table = QTableWidget(0, 8)
         self.history_table.setObjectName("termsHistoryTable")
         self.history_table.setHorizontalHeaderLabels([
@@ -145,13 +123,8 @@ class CustomerTermsDialog(QDialog):
         self.history_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.history_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history_table.horizontalHeader().setStretchLastSection(True)
-        self.result_label = QLabel()
-        self.result_label.setObjectName("termsResultLabel")
-        self.result_label.setWordWrap(True)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("dialogErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.result_label = wrapped_label("termsResultLabel")
+        self.error_label = error_label()
         self.save_button = QPushButton(self.tr("Save change"))
         self.save_button.setObjectName("saveTermsButton")
         self.save_button.setDefault(True)
@@ -161,7 +134,7 @@ class CustomerTermsDialog(QDialog):
         self._build_form_fields(today)
 
     def _build_form_fields(self, today: dt.date) -> None:
-        self.from_edit = _date_edit("termsFromEdit", today)
+        self.from_edit = day_edit("termsFromEdit", today)
         self.basis_combo = QComboBox()
         self.basis_combo.setObjectName("termsBasisCombo")
         for basis in (None, *DemandBasis):
@@ -174,7 +147,7 @@ class CustomerTermsDialog(QDialog):
         self.demand_edit.setMaxLength(16)
         self.cycle_check = QCheckBox(self.tr("The annual tier cycle starts on"))
         self.cycle_check.setObjectName("termsCycleCheck")
-        self.cycle_edit = _date_edit("termsCycleEdit", dt.date(today.year, 1, 1))
+        self.cycle_edit = day_edit("termsCycleEdit", dt.date(today.year, 1, 1))
         self.cycle_edit.setEnabled(False)
         self.household_combo = QComboBox()
         self.household_combo.setObjectName("termsHouseholdCombo")
@@ -183,7 +156,7 @@ class CustomerTermsDialog(QDialog):
         self.household_figures_edit = QLineEdit()
         self.household_figures_edit.setObjectName("termsHouseholdFiguresEdit")
         self.household_figures_edit.setPlaceholderText(self.tr("kWh, for extra kWh one per tier: 100, 100"))
-        self.household_from_edit = _date_edit("termsHouseholdFromEdit", today)
+        self.household_from_edit = day_edit("termsHouseholdFromEdit", today)
         self.household_document_edit = QLineEdit()
         self.household_document_edit.setObjectName("termsHouseholdDocumentEdit")
         self.household_document_edit.setMaxLength(64)
@@ -283,7 +256,7 @@ class CustomerTermsDialog(QDialog):
         """The form starts from the terms in force (or the newest row), the day after the billed periods."""
         today = hall_now().date()
         start = max(today, view.billed_to + dt.timedelta(days=1)) if view.billed_to is not None else today
-        self.from_edit.setDate(_qdate(start))
+        self.from_edit.setDate(qdate(start))
         base = view.current or (view.history[0] if view.history else None)
         if base is None:
             return
@@ -293,7 +266,7 @@ class CustomerTermsDialog(QDialog):
         self.demand_edit.setText("" if base.contract_demand_kw is None else format(base.contract_demand_kw, "f"))
         self.cycle_check.setChecked(base.tier_cycle_start is not None)
         if base.tier_cycle_start is not None:
-            self.cycle_edit.setDate(_qdate(base.tier_cycle_start))
+            self.cycle_edit.setDate(qdate(base.tier_cycle_start))
         household = base.household
         self.household_combo.setCurrentIndex(
             max(0, self.household_combo.findData(household.kind.value if household is not None else "")))
@@ -301,7 +274,7 @@ class CustomerTermsDialog(QDialog):
             self.household_figures_edit.setText(
                 ", ".join(str(k) for k in household.extra_kwh_per_tier)
                 if household.kind is HouseholdKind.EXTRA_KWH else str(household.free_kwh_per_month))
-            self.household_from_edit.setDate(_qdate(household.valid_from))
+            self.household_from_edit.setDate(qdate(household.valid_from))
             self.household_document_edit.setText(household.document_no)
 
     def basis(self) -> DemandBasis | None:
@@ -335,7 +308,7 @@ class CustomerTermsDialog(QDialog):
         figures = [int(w) for w in words]
         extra = figures if kind is HouseholdKind.EXTRA_KWH else []
         free = figures[0] if kind is HouseholdKind.FREE_KWH else 0
-        return {"kind": kind, "valid_from": _day(self.household_from_edit), "extra_kwh_per_tier": extra,
+        return {"kind": kind, "valid_from": day_of(self.household_from_edit), "extra_kwh_per_tier": extra,
                 "free_kwh_per_month": free, "document_no": self.household_document_edit.text().strip()}
 
     def save(self) -> None:
@@ -350,10 +323,10 @@ class CustomerTermsDialog(QDialog):
         capacity = self.capacity_edit.text().strip() if two_part else ""
         demand = self.demand_edit.text().strip() if two_part else ""
         fields: dict[str, object] = {
-            "customer_no": self.customer_no, "effective_from": _day(self.from_edit),
+            "customer_no": self.customer_no, "effective_from": day_of(self.from_edit),
             "demand_basis": self.basis() if two_part else None,
             "capacity_kva": capacity or None, "contract_demand_kw": demand or None,
-            "tier_cycle_start": _day(self.cycle_edit) if self.cycle_check.isEnabled()
+            "tier_cycle_start": day_of(self.cycle_edit) if self.cycle_check.isEnabled()
             and self.cycle_check.isChecked() else None,
             "reason": self.reason_edit.text().strip(),
         }
@@ -362,7 +335,7 @@ class CustomerTermsDialog(QDialog):
         rpc, slot = self._ctx.rpc, self.slot
         action = slot.confirm((sorted((k, repr(v)) for k, v in fields.items()),
                                sorted((k, repr(v)) for k, v in (household or {}).items())))
-        day = _day(self.from_edit)
+        day = day_of(self.from_edit)
 
         def work() -> CustomerTermsView:
             adjustment = None if household is None else make_request(HouseholdAdjustment, **household)

@@ -35,6 +35,7 @@ from client.ui.errors import error_text
 from client.ui.models.outbox_model import clock_text
 from client.ui.ops import Op
 from client.ui.widgets.cosign_fields import CosignFields
+from client.ui.widgets.labels import error_label
 from shared_models.errors import ErrorCode
 from shared_models.methods.shifts import GET_CURRENT
 from shared_models.methods.sync import (
@@ -127,10 +128,7 @@ class DamagedOutboxDialog(QDialog):
         return table
 
     def _build_buttons(self) -> QDialogButtonBox:
-        self.error_label = QLabel()
-        self.error_label.setObjectName("dialogErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         self.ok_button = QPushButton(self.tr("Acknowledge"))
         self.ok_button.setObjectName("damageConfirmButton")
         self.ok_button.setDefault(True)

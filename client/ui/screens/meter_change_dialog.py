@@ -16,11 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -43,12 +41,14 @@ from client.ui.messages import error_message
 from client.ui.ops import Op
 from client.ui.reading_words import register_name
 from client.ui.widgets.cosign_fields import CosignFields
+from client.ui.widgets.date_edits import day_edit, day_of, period_edit, period_of
+from client.ui.widgets.dialog_fit import fit_later
+from client.ui.widgets.labels import error_label, field_caption, wrapped_label
+from client.ui.widgets.meter_choice import customer_label, load_history, meter_combo, show_meters_in_service
 from shared_models.errors import ErrorCode
 from shared_models.methods.readings import (
     CHANGE_METER,
-    LIST_READINGS,
     ChangeMeterRequest,
-    ListReadingsRequest,
     MeterChangeView,
     MeterView,
     NewMeter,
@@ -60,11 +60,6 @@ from shared_models.rules.hall_time import hall_now
 
 #: Room the spin boxes give (the server holds the ranges: METER_SPEC_INVALID).
 _SPIN_MAX = 99_999
-
-
-def _label(word: str) -> str:
-    """A word made for a sentence ("total") as a field's label ("Total"); Chinese is left as it is."""
-    return word[:1].upper() + word[1:]
 
 
 def _spin(name: str, value: int) -> QSpinBox:
@@ -107,25 +102,11 @@ class MeterChangeDialog(QDialog):
     # --- the form ----------------------------------------------------------------------------------------
 
     def _build_fields(self, today: dt.date) -> None:
-        self.customer_label = QLabel(
-            self.tr("Loading the meters of {customer_no}…").format(customer_no=self.customer_no))
-        self.customer_label.setObjectName("meterChangeCustomerLabel")
-        self.customer_label.setWordWrap(True)
-        self.meter_combo = QComboBox()
-        self.meter_combo.setObjectName("oldMeterCombo")
-        self.meter_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.previous_label = QLabel()
-        self.previous_label.setObjectName("oldMeterPreviousLabel")
-        self.previous_label.setWordWrap(True)
-        self.period_edit = QDateEdit()
-        self.period_edit.setObjectName("changePeriodEdit")
-        self.period_edit.setDisplayFormat("yyyy-MM")
-        self.period_edit.setDate(QDate(self._period // 100, self._period % 100, 1))
-        self.changed_on_edit = QDateEdit()
-        self.changed_on_edit.setObjectName("changedOnEdit")
-        self.changed_on_edit.setDisplayFormat("yyyy-MM-dd")
-        self.changed_on_edit.setCalendarPopup(True)
-        self.changed_on_edit.setDate(QDate(today.year, today.month, today.day))
+        self.customer_label = customer_label("meterChangeCustomerLabel", self.customer_no)
+        self.meter_combo = meter_combo("oldMeterCombo")
+        self.previous_label = wrapped_label("oldMeterPreviousLabel")
+        self.period_edit = period_edit("changePeriodEdit", self._period)
+        self.changed_on_edit = day_edit("changedOnEdit", today)
         self.final_form = QFormLayout()
         self.final_edits: dict[Register, QLineEdit] = {}
         self.rollover_check = QCheckBox(self.tr("Rolled over since its last reading"))
@@ -136,13 +117,8 @@ class MeterChangeDialog(QDialog):
         self.cosign = CosignFields(hint=self.tr(
             "A meter change is co-signed by a supervisor with their own user name and password; both names go "
             "into the audit trail."))
-        self.result_label = QLabel()
-        self.result_label.setObjectName("meterChangeResultLabel")
-        self.result_label.setWordWrap(True)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("dialogErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.result_label = wrapped_label("meterChangeResultLabel")
+        self.error_label = error_label()
         self.save_button = QPushButton(self.tr("Save meter change"))
         self.save_button.setObjectName("saveMeterChangeButton")
         self.save_button.setDefault(True)
@@ -160,7 +136,7 @@ class MeterChangeDialog(QDialog):
         self.register_checks: dict[Register, QCheckBox] = {}
         self.start_edits: dict[Register, QLineEdit] = {}
         for register in Register:
-            check = QCheckBox(_label(register_name(register)))
+            check = QCheckBox(field_caption(register_name(register)))
             check.setObjectName(f"newRegister_{register.value}")
             edit = QLineEdit()
             edit.setObjectName(f"start_{register.value}")
@@ -220,43 +196,16 @@ class MeterChangeDialog(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 110)
 
-    def _fit(self) -> None:
-        """Grow to what the layout asks for, once new widgets are polished (next turn of the event loop)."""
-        QTimer.singleShot(0, self, self._fit_now)
-
-    def _fit_now(self) -> None:
-        layout = self.layout()
-        if layout is None:  # pragma: no cover - built in __init__
-            return
-        layout.activate()
-        width = max(self.width(), self.sizeHint().width())
-        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else self.sizeHint().height()
-        self.resize(width, max(self.height(), height))
-
     # --- the customer's meters ---------------------------------------------------------------------------
 
     def _load(self) -> None:
-        rpc, customer_no = self._ctx.rpc, self.customer_no
-        Op(parent=self, run=lambda: rpc.call(LIST_READINGS, ListReadingsRequest(customer_no=customer_no,
-                                                                               periods=24)),
-           key="history").on_success(self._on_history).on_failure(self._failed).start()
+        load_history(self, self._ctx, self.customer_no, on_history=self._on_history, on_failure=self._failed)
 
     def _on_history(self, history: ReadingHistory) -> None:
         self.history = history
-        self.customer_label.setText(self.tr("{customer_no} {name} · book {book}").format(
-            customer_no=history.customer_no, name=history.customer_name, book=history.book_code))
-        self.meter_combo.blockSignals(True)
-        self.meter_combo.clear()
-        for meter in history.meters:
-            if meter.removed_on is None:
-                self.meter_combo.addItem(self.tr("{asset_no} (multiplier {multiplier})").format(
-                    asset_no=meter.asset_no, multiplier=meter.multiplier), meter.asset_no)
-        if self._asset_no is not None:
-            self.meter_combo.setCurrentIndex(max(0, self.meter_combo.findData(self._asset_no)))
-        self.meter_combo.blockSignals(False)
-        self.save_button.setEnabled(self.meter_combo.count() > 0)
-        if self.meter_combo.count() == 0:
-            self.error_label.setText(self.tr("This customer has no meter in service."))
+        in_service = show_meters_in_service(history, label=self.customer_label, combo=self.meter_combo,
+                                            error_label=self.error_label, asset_no=self._asset_no)
+        self.save_button.setEnabled(in_service)
         self._render_old()
         self.history_loaded.emit()
 
@@ -296,11 +245,11 @@ class MeterChangeDialog(QDialog):
             before = previous.values.get(register) if previous is not None else None
             edit.setPlaceholderText(self.tr("previous {value}").format(value=before) if before is not None else "")
             self.final_edits[register] = edit
-            self.final_form.addRow(_label(register_name(register)), edit)
+            self.final_form.addRow(field_caption(register_name(register)), edit)
         for register, check in self.register_checks.items():  # like for like unless the work order says otherwise
             check.setChecked(register in meter.registers)
         self._set_tab_order()
-        self._fit()
+        fit_later(self)
 
     def _set_tab_order(self) -> None:
         """Tab goes down the old meter (its register fields are made after the meters arrive), then down the new
@@ -336,12 +285,11 @@ class MeterChangeDialog(QDialog):
         registers = [r for r, check in self.register_checks.items() if check.isChecked()]
         final = {r: e.text().strip() for r, e in self.final_edits.items() if e.text().strip()}
         start = {r: self.start_edits[r].text().strip() for r in registers if self.start_edits[r].text().strip()}
-        changed_on, period = self.changed_on_edit.date(), self.period_edit.date()
         new = {"asset_no": self.asset_edit.text().strip(), "digits": self.digits_spin.value(),
                "ct_ratio": self.ct_spin.value(), "pt_ratio": self.pt_spin.value(), "registers": registers}
         fields: dict[str, object] = {
-            "asset_no": meter.asset_no, "period": period.year() * 100 + period.month(),
-            "changed_on": dt.date(changed_on.year(), changed_on.month(), changed_on.day()),
+            "asset_no": meter.asset_no, "period": period_of(self.period_edit),
+            "changed_on": day_of(self.changed_on_edit),
             "rollover_confirmed": self.rollover_check.isChecked(),
         }
         self.error_label.clear()
@@ -372,7 +320,7 @@ class MeterChangeDialog(QDialog):
             text += " " + self.tr("The old meter's last part is {kwh} kWh; the new meter's part follows from its "
                                   "next reading.").format(kwh=kwh)
         self.result_label.setText(text)
-        self._fit()
+        fit_later(self)
         self.save_button.setVisible(False)
         self.close_button.setText(self.tr("Close"))
         self.change_saved.emit(change)
@@ -387,5 +335,5 @@ class MeterChangeDialog(QDialog):
             self._ctx.report_error(self.parentWidget(), exc)
             return
         self.error_label.setText(error_text(exc))
-        self._fit()
+        fit_later(self)
 

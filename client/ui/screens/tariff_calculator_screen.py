@@ -29,6 +29,7 @@ from client.ui.context import UiContext
 from client.ui.messages import error_message
 from client.ui.ops import Op
 from client.ui.screens.tariff_models import LineModel, kwh_text, number, word
+from client.ui.widgets.labels import error_label
 from client.ui.widgets.table_fit import TableFit
 from shared_models.methods.tariffs import (
     LIST_TARIFFS,
@@ -97,10 +98,7 @@ class TariffCalculatorScreen(QWidget):
         self.calculate_button = QPushButton(self.tr("Calculate"))
         self.calculate_button.setObjectName("calculateButton")
         self.calculate_button.setDefault(True)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("calcErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label("calcErrorLabel")
         self.two_part_box = QGroupBox(self.tr("Two-part customer"))
         self.lines = LineModel(self)
         self.line_table = QTableView()

@@ -42,6 +42,7 @@ from client.ui.screens.tariff_models import (
     tou_rows,
     word,
 )
+from client.ui.widgets.labels import error_label
 from client.ui.widgets.table_fit import TableFit
 from shared_models.methods.tariffs import (
     ADD_VERSION,
@@ -303,10 +304,7 @@ class AddVersionDialog(QDialog):
             text = json.dumps(template.model_copy(update={"effective_to": None}).model_dump(mode="json"),
                               ensure_ascii=False, indent=2)
             self.doc_edit.setPlainText(text.replace(f'"{start}"', '"YYYY-MM-DD"', 1))
-        self.error_label = QLabel()
-        self.error_label.setObjectName("dialogErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         self.ok_button = QPushButton(self.tr("Add version"))
         self.ok_button.setObjectName("addVersionConfirmButton")
         self.cancel_button = QPushButton(self.tr("Cancel"))

@@ -21,6 +21,7 @@ from client.ui.context import UiContext
 from client.ui.errors import error_text
 from client.ui.messages import role_name
 from client.ui.ops import Op
+from client.ui.widgets.labels import error_label
 from shared_models.methods.admin import (
     CREATE_USER,
     RESET_PASSWORD,
@@ -49,10 +50,7 @@ class _FormDialog(QDialog):
         # The screen's pending action of this kind: reopening the dialog after a lost answer keeps its key.
         self.slot = slot if slot is not None else ActionSlot()
         self.form = QFormLayout()
-        self.error_label = QLabel()
-        self.error_label.setObjectName("dialogErrorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label = error_label()
         self.buttons = QDialogButtonBox()
         self.ok_button = QPushButton()
         self.ok_button.setObjectName(ok_name)
