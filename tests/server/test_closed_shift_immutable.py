@@ -252,6 +252,18 @@ ATTEMPTS: dict[str, list[Attempt]] = {
             "customer.set_terms", {"customer_no": ZHANG_WEI, "effective_from": "2027-01-01",
                                    "reason": "计费参数"}), None),
     ],
+    # Allowed: the meter reader's hand-over is the book's, not the shift's.
+    "handheld.download_book": [
+        ("a reader asks for a book (this data set has no reading books: refused for that, not for the shift)",
+         lambda c: _signed_in_as(c, "reader1").call(
+             "handheld.download_book", {"book_code": "T01-B001", "period": 202611}), "HANDHELD_BOOK_NOT_FOUND"),
+    ],
+    "handheld.accept_upload": [
+        ("a reader accepts an upload (an empty file: refused for what it is, not for the shift)",
+         lambda c: _signed_in_as(c, "reader1").call(
+             "handheld.accept_upload", {"content_b64": "e30=", "decisions": [{"seq": 1, "decision": "accept"}]}),
+         "HANDHELD_FORMAT_UNSUPPORTED"),
+    ],
     # Opens a NEW shift; so it runs after every attempt that needs the cashier without an open shift.
     "shift.open_shift": [
         ("open again", lambda c: c.cashier.call("shift.open_shift", {"float_fen": 20_000}), None),
