@@ -221,7 +221,7 @@ def main() -> int:
     from server.db.embedded import EmbeddedPostgres
     from server.demo_data import load_demo_data
     from server.migrate import upgrade
-    from server.models.billruns import BillDraft
+    from server.models.billruns import BillDraft, BillRun
     from server.models.users import User
     from server.security import PiiCipher
     from server.services import billruns
@@ -261,7 +261,9 @@ def main() -> int:
                 state = summary.state
         calculate_s, calculate_cpu = time.perf_counter() - t0, time.process_time() - cpu0
         with Session(engine) as s:
-            priced = s.execute(select(func.count()).select_from(BillDraft).where(BillDraft.priced)).scalar_one()
+            priced = s.execute(select(func.count()).select_from(BillDraft).join(BillRun, BillRun.id == BillDraft.run_id)
+                               .where(BillDraft.priced, BillRun.book_code == "BENCH",
+                                      BillRun.period == PERIOD)).scalar_one()
         print(f"calculate: {summary.drafts} drafts ({priced} priced) in {calculate_s:.1f} s "
               f"({calculate_cpu:.1f} s of it this process's CPU)", flush=True)
         t0 = time.perf_counter()

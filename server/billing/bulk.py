@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from server.billing import run_totals, sources, terms
 from server.billing.inputs import DraftInputs, VersionRef
-from server.billing.lines import line_columns
+from server.billing.lines import LINE_COLUMNS, line_columns
 from server.errors import AppError
 from server.models.billing import Bill
 from server.models.billruns import BillDraft, BillDraftLine
@@ -366,8 +366,6 @@ def _anomalies_json(anomalies: Sequence[DraftAnomaly]) -> str:
 
 _DRAFT_COLUMNS = ("id", "run_id", "customer_id", "held", "tariff_version_id", "period_from", "period_to", "total_kwh",
                   "total_fen", "usage", "anomalies", "versions", "inputs_hash", "priced", "calculated_at")
-_LINE_COLUMNS = ("line_no", "kind", "version_from", "days_from", "days_to", "tier", "tou_period", "fund_code",
-                 "quantity", "unit_price", "days_charged", "days_basis", "amount_fen")
 
 
 class _DraftTexts:
@@ -457,11 +455,11 @@ def write_drafts(session: Session, *, run_id: int, chunk: Sequence[ChunkCustomer
         copy_text(session, "bill_drafts", _DRAFT_COLUMNS, draft_text)
     line_text += [f"{draft_ids[customer]}\t" + "\t".join(map(_cell, (line.fund_name, *_line_cells(line)))) + "\n"
                   for customer, priced_lines in lines.items() for line in priced_lines]
-    copy_text(session, "bill_draft_lines", ("draft_id", "fund_name", *_LINE_COLUMNS), line_text)
+    copy_text(session, "bill_draft_lines", ("draft_id", "fund_name", *LINE_COLUMNS), line_text)
     run_totals.add(session, run_id, totals)
     return len(new_rows) + len(changed)
 
 
 def _line_cells(line: PricedLine) -> tuple[Any, ...]:
     columns = line_columns(line)
-    return tuple(columns[c] for c in _LINE_COLUMNS)
+    return tuple(columns[c] for c in LINE_COLUMNS)

@@ -17,6 +17,12 @@ def describe(line: PricedLine) -> str:
     return line_label(line)[:64]
 
 
+#: The columns of a draft line or a bill line that :func:`line_columns` fills, in the order COPY and the release's
+#: INSERT … SELECT name them (bulk.py and release.py both take them from here).
+LINE_COLUMNS = ("line_no", "kind", "version_from", "days_from", "days_to", "tier", "tou_period", "fund_code",
+                "quantity", "unit_price", "days_charged", "days_basis", "amount_fen")
+
+
 def line_columns(line: PricedLine) -> dict[str, Any]:
     """The columns a draft line or a bill line shares with ``PricedLine`` (no ``fund_name``: bill lines keep it
     in their description)."""

@@ -30,8 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from server.billing import periods
-from server.billing.bulk import _LINE_COLUMNS
-from server.billing.lines import describe, priced_line
+from server.billing.lines import LINE_COLUMNS, describe, priced_line
 from server.models.ledger import EntryKind
 
 _BILL_COLUMNS = ("id", "bill_no", "customer_id", "period", "kwh", "amount_fen", "issued_on", "due_on",
@@ -144,7 +143,7 @@ def _describe_lines(session: Session) -> None:
     """The temporary table ``release_names``: the description of every (kind, tier, TOU period, fund) among the
     lines being released, each made once by ``describe`` from one line that has it."""
     rows = session.execute(text(
-        f"SELECT DISTINCT ON ({_NAME_KEY}) l.fund_name, {', '.join('l.' + c for c in _LINE_COLUMNS)} "  # noqa: S608
+        f"SELECT DISTINCT ON ({_NAME_KEY}) l.fund_name, {', '.join('l.' + c for c in LINE_COLUMNS)} "  # noqa: S608
         f"FROM bill_draft_lines AS l JOIN release_bills AS r ON r.draft_id = l.draft_id ORDER BY {_NAME_KEY}")).all()
     names = [(row.kind, -1 if row.tier is None else row.tier, row.tou_period or "", row.fund_name or "",
               describe(priced_line(row, fund_name=row.fund_name, version_from=row.version_from,
@@ -181,8 +180,8 @@ def release_drafts(session: Session, *, run_id: int, period: int, drafts: Sequen
         {"period": period, "issued": issued, "due": periods.due_on(issued), "run": run_id})
     _describe_lines(session)
     session.execute(text(
-        f"INSERT INTO bill_lines (bill_id, description, {', '.join(_LINE_COLUMNS)}) "  # noqa: S608 - constants
-        f"SELECT r.bill_id, n.description, {', '.join('l.' + c for c in _LINE_COLUMNS)} "
+        f"INSERT INTO bill_lines (bill_id, description, {', '.join(LINE_COLUMNS)}) "  # noqa: S608 - constants
+        f"SELECT r.bill_id, n.description, {', '.join('l.' + c for c in LINE_COLUMNS)} "
         "FROM release_bills AS r JOIN bill_draft_lines AS l ON l.draft_id = r.draft_id "
         f"JOIN release_names AS n ON (n.kind, n.tier, n.tou_period, n.fund_name) = ({_NAME_KEY})"))
     session.execute(text(
