@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox, QWidget
 
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError
 from client.ui.messages import error_message, generic_message
@@ -57,6 +57,18 @@ def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox | None
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()  # window-modal, returns at once: the GUI thread never waits in a nested exec()
     return box
+
+
+def show_in_dialog(dialog: QDialog, label: QLabel, exc: BaseException,
+                   report: Callable[[QWidget | None, BaseException], None]) -> bool:
+    """A dialog's failed call: the sentence in its error ``label`` and True; a lost session instead closes the
+    dialog and goes to ``report`` (the context's ``report_error``: back to the login window) and gives False."""
+    if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
+        dialog.reject()
+        report(dialog.parentWidget(), exc)
+        return False
+    label.setText(error_text(exc))
+    return True
 
 
 class ErrorHandler:

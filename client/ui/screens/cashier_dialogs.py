@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 
 from client.core.actions import ActionSlot
 from client.core.offline_cosign import remember_online_cosign
-from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
+from client.core.rpc_client import RpcError, make_request
 from client.core.shift_ops import void_at_counter, void_must_queue
 from client.ui.context import UiContext
-from client.ui.errors import error_text
+from client.ui.errors import show_in_dialog
 from client.ui.messages import error_message
 from client.ui.ops import Op
 from client.ui.widgets.cosign_fields import CosignFields
@@ -80,11 +80,7 @@ class _DeskDialog(QDialog):
         return text
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
-            self.reject()
-            self._ctx.report_error(self.parentWidget(), exc)
-            return
-        self.error_label.setText(error_text(exc))
+        show_in_dialog(self, self.error_label, exc, self._ctx.report_error)
 
 
 class ReprintDialog(_DeskDialog):

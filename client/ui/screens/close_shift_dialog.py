@@ -37,11 +37,11 @@ from client.core.actions import ActionSlot
 from client.core.close_count import close_count
 from client.core.offline_cosign import remember_online_cosign, verify_at_counter
 from client.core.outbox.items import ItemState
-from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcError, make_request
+from client.core.rpc_client import Cosign, RpcError, make_request
 from client.core.shift_ops import Queued
 from client.core.shift_ops import close_shift as close_queued
 from client.ui.context import UiContext
-from client.ui.errors import error_text
+from client.ui.errors import show_in_dialog
 from client.ui.models.outbox_model import clock_text
 from client.ui.ops import Op
 from client.ui.screens.shift_summary_view import difference_text
@@ -322,11 +322,8 @@ class CloseShiftDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
-            self.reject()
-            self._ctx.report_error(self.parentWidget(), exc)
+        if not show_in_dialog(self, self.error_label, exc, self._ctx.report_error):
             return
-        self.error_label.setText(error_text(exc))
         if not isinstance(exc, RpcError):
             return
         if exc.code in _COSIGN_REFUSED:

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.actions import ActionSlot
-from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
+from client.core.rpc_client import make_request
 from client.ui.context import UiContext
-from client.ui.errors import error_text
+from client.ui.errors import show_in_dialog
 from client.ui.messages import customer_value
 from client.ui.ops import Op
 from client.ui.widgets.date_edits import day_edit, day_of, qdate
@@ -352,8 +352,4 @@ class CustomerTermsDialog(QDialog):
         self.terms_saved.emit(view)
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
-            self.reject()
-            self._ctx.report_error(self.parentWidget(), exc)
-            return
-        self.error_label.setText(error_text(exc))
+        show_in_dialog(self, self.error_label, exc, self._ctx.report_error)

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from client.core.actions import ActionSlot
 from client.core.outbox.damage import DamageReport
-from client.core.rpc_client import SESSION_LOST_CODES, RpcError
+from client.core.rpc_client import RpcError
 from client.ui.context import UiContext
-from client.ui.errors import error_text
+from client.ui.errors import error_text, show_in_dialog
 from client.ui.models.outbox_model import clock_text
 from client.ui.ops import Op
 from client.ui.widgets.cosign_fields import CosignFields
@@ -179,11 +179,8 @@ class DamagedOutboxDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
-            self.reject()
-            self._ctx.report_error(self.parentWidget(), exc)
+        if not show_in_dialog(self, self.error_label, exc, self._ctx.report_error):
             return
-        self.error_label.setText(error_text(exc))
         if isinstance(exc, RpcError) and exc.code in _COSIGN_REFUSED:
             self.cosign.clear()
             self.cosign.password_edit.setFocus()

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.actions import ActionSlot
-from client.core.rpc_client import SESSION_LOST_CODES, RpcError, make_request
+from client.core.rpc_client import make_request
 from client.ui.context import UiContext
-from client.ui.errors import error_text
+from client.ui.errors import show_in_dialog
 from client.ui.messages import error_message
 from client.ui.ops import Op
 from client.ui.reading_words import register_name
@@ -330,10 +330,7 @@ class MeterChangeDialog(QDialog):
         self._failed(exc)
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
-            self.reject()
-            self._ctx.report_error(self.parentWidget(), exc)
+        if not show_in_dialog(self, self.error_label, exc, self._ctx.report_error):
             return
-        self.error_label.setText(error_text(exc))
         fit_later(self)
 

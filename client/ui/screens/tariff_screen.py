@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.actions import ActionSlot
-from client.core.rpc_client import SESSION_LOST_CODES, RpcError
 from client.ui.context import UiContext
-from client.ui.errors import error_text
+from client.ui.errors import show_in_dialog
 from client.ui.messages import error_message
 from client.ui.ops import Op
 from client.ui.screens.tariff_models import (
@@ -346,8 +345,4 @@ class AddVersionDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
-            self.reject()
-            self._ctx.report_error(self.parentWidget(), exc)
-            return
-        self.error_label.setText(error_text(exc))
+        show_in_dialog(self, self.error_label, exc, self._ctx.report_error)

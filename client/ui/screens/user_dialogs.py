@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from client.core.actions import ActionSlot, fingerprint
-from client.core.rpc_client import SESSION_LOST_CODES, Cosign, RpcError, make_request
+from client.core.rpc_client import Cosign, make_request
 from client.ui.context import UiContext
-from client.ui.errors import error_text
+from client.ui.errors import show_in_dialog
 from client.ui.messages import role_name
 from client.ui.ops import Op
 from client.ui.widgets.labels import error_label
@@ -70,11 +70,7 @@ class _FormDialog(QDialog):
         raise NotImplementedError
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, RpcError) and exc.code in SESSION_LOST_CODES:
-            self.reject()
-            self._ctx.report_error(self.parentWidget(), exc)
-            return
-        self.error_label.setText(error_text(exc))
+        show_in_dialog(self, self.error_label, exc, self._ctx.report_error)
 
 
 class CreateUserDialog(_FormDialog):
