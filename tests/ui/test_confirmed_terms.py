@@ -17,30 +17,18 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
-from sqlalchemy import create_engine, select, update
+from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from client.ui.ops import running_ops
 from client.ui.screens.customer_screen import CustomerScreen
-from server.models.customers import Customer
-from server.models.terms import CustomerTermsRow
-from server.services.tariffs import create_tariff
 from shared_models.methods.customer_terms import CustomerTermsView
-from shared_models.methods.customers import CustomerCategory
-from shared_models.tariffs import (
-    CrossYear,
-    DemandBasis,
-    LateFeeSpec,
-    TariffHeader,
-    TariffVersionDoc,
-    TwoPartSpec,
-    VoltageLevel,
-)
 from tests.chaos.proxy import ChaosProxy
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
 from tests.factories import COMMERCIAL
 from tests.ui.confirm_helpers import TIMEOUT_MS, LostAnswer, ViaLink, link, sql, via_link  # noqa: F401
+from tests.ui.terms_helpers import put_on_two_part
 
 pytestmark = pytest.mark.timeout(300)
 CLICK = Qt.MouseButton.LeftButton
@@ -54,19 +42,7 @@ def two_part(live_server: LiveServer) -> None:  # noqa: F811 - fixture
     engine = create_engine(live_server.db_url, poolclass=NullPool)
     try:
         with Session(engine) as db:
-            doc = TariffVersionDoc(
-                effective_from=dt.date(2025, 1, 1), energy_price=Decimal("0.6"),
-                two_part=TwoPartSpec(capacity_price_per_kva=Decimal("22.6"), demand_price_per_kw=Decimal("36.1")),
-                late_fee=LateFeeSpec(daily_permille_current=Decimal("1"), daily_permille_cross_year=Decimal("1"),
-                                     cross_year=CrossYear.SPLIT_BY_DAY, minimum_fen=100))
-            tariff, _ = create_tariff(db, header=TariffHeader(
-                code="TEST-TWO-PART", name="大工业用电 测试", category=CustomerCategory.COMMERCIAL,
-                voltage=VoltageLevel.BELOW_1KV, two_part=True, time_of_use=False), versions=[doc])
-            customer_id = db.execute(select(Customer.id).where(Customer.customer_no == COMMERCIAL)).scalar_one()
-            db.execute(update(Customer).where(Customer.id == customer_id).values(tariff_id=tariff.id))
-            db.add(CustomerTermsRow(customer_id=customer_id, effective_from=dt.date(2026, 10, 1),
-                                    demand_basis=DemandBasis.CONTRACT_DEMAND, capacity_kva=Decimal("200"),
-                                    contract_demand_kw=Decimal("100")))
+            put_on_two_part(db)
             db.commit()
     finally:
         engine.dispose()

@@ -26,28 +26,17 @@ from client.ui.ops import running_ops
 from client.ui.screens.billrun_screen import BillRunScreen
 from client.ui.screens.customer_screen import CustomerScreen
 from client.ui.screens.customer_terms_dialog import CustomerTermsDialog
-from server.models.customers import Customer, Meter
+from server.models.customers import Meter
 from server.models.readings import Reading
-from server.models.terms import CustomerTermsRow
-from server.services.tariffs import create_tariff
 from shared_models.methods.billruns import GET_DRAFT, DraftRef, RunState
-from shared_models.methods.customers import CustomerCategory
 from shared_models.methods.readings import ReadingStatus
 from shared_models.pricing import LineKind
-from shared_models.tariffs import (
-    CrossYear,
-    DemandBasis,
-    LateFeeSpec,
-    TariffHeader,
-    TariffVersionDoc,
-    TwoPartSpec,
-    VoltageLevel,
-)
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
 from tests.factories import COMMERCIAL
 from tests.ui.billrun_live_helpers import BOOK, PERIOD, TIMEOUT_MS
 from tests.ui.confirm_helpers import sql
 from tests.ui.live_helpers import SignIn, sign_in_live  # noqa: F401 - the fixture
+from tests.ui.terms_helpers import put_on_two_part
 
 pytestmark = pytest.mark.timeout(300)
 CLICK = Qt.MouseButton.LeftButton
@@ -59,25 +48,13 @@ def two_part(live_server: LiveServer) -> None:  # noqa: F811 - fixture
     engine = create_engine(live_server.db_url, poolclass=NullPool)
     try:
         with Session(engine) as db:
-            doc = TariffVersionDoc(
-                effective_from=dt.date(2025, 1, 1), energy_price=Decimal("0.6"),
-                two_part=TwoPartSpec(capacity_price_per_kva=Decimal("22.6"), demand_price_per_kw=Decimal("36.1")),
-                late_fee=LateFeeSpec(daily_permille_current=Decimal("1"), daily_permille_cross_year=Decimal("1"),
-                                     cross_year=CrossYear.SPLIT_BY_DAY, minimum_fen=100))
-            tariff, _ = create_tariff(db, header=TariffHeader(
-                code="TEST-TWO-PART", name="大工业用电 测试", category=CustomerCategory.COMMERCIAL,
-                voltage=VoltageLevel.BELOW_1KV, two_part=True, time_of_use=False), versions=[doc])
-            customer_id = db.execute(select(Customer.id).where(Customer.customer_no == COMMERCIAL)).scalar_one()
-            db.execute(update(Customer).where(Customer.id == customer_id).values(tariff_id=tariff.id))
+            customer_id = put_on_two_part(db)
             meter_id = db.execute(select(Meter.id).where(Meter.customer_id == customer_id)).scalar_one()
             db.execute(update(Meter).where(Meter.id == meter_id).values(registers=["total", "demand"]))
             for period, day, total, demand in ((202610, dt.date(2026, 10, 25), "8000.00", "80.00"),
                                                (PERIOD, dt.date(2026, 11, 22), "8500.00", "90.00")):
                 db.add(Reading(meter_id=meter_id, period=period, read_on=day, status=ReadingStatus.ACTUAL,
                                total=Decimal(total), demand=Decimal(demand)))
-            db.add(CustomerTermsRow(customer_id=customer_id, effective_from=dt.date(2026, 10, 1),
-                                    demand_basis=DemandBasis.CONTRACT_DEMAND, capacity_kva=Decimal("200"),
-                                    contract_demand_kw=Decimal("100")))
             db.commit()
     finally:
         engine.dispose()
