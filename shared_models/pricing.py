@@ -43,6 +43,14 @@ class HouseholdAdjustment(Model):
     free_kwh_per_month: int = Field(default=0, ge=0, le=999_999_999)
     document_no: str = Field(default="", max_length=64)
 
+    @model_validator(mode="after")
+    def _check(self) -> HouseholdAdjustment:
+        if self.valid_to is not None and self.valid_to < self.valid_from:
+            raise cross_field(ErrorCode.PERIOD_ENDS_BEFORE_START, "a household adjustment cannot end before it "
+                              "starts ({date_from} to {date_to})", date_from=self.valid_from.isoformat(),
+                              date_to=self.valid_to.isoformat())
+        return self
+
 
 class CustomerTerms(Model):
     """What of the customer (not the tariff) the price depends on."""

@@ -226,6 +226,15 @@ class TestRefusals:
                           "CUSTOMER_TERMS_HOUSEHOLD_NOT_RESIDENTIAL")
         assert params["category"] == "commercial"
 
+    def test_household_ending_before_it_starts(self, caller: Caller, db: Session, annual_tiers: None) -> None:
+        """A household adjustment valid to a day before it is valid from: refused by the contract's rule."""
+        billing(caller)
+        params = _refused(caller, db, {"customer_no": ZHANG_WEI, "effective_from": "2026-12-01", "reason": "x",
+                                       "household": {"kind": "free_kwh", "valid_from": "2026-12-01",
+                                                     "valid_to": "2026-11-30", "free_kwh_per_month": 15}},
+                          "PERIOD_ENDS_BEFORE_START")
+        assert (params["date_from"], params["date_to"]) == ("2026-12-01", "2026-11-30")
+
     def test_tier_cycle_without_annual_tiers(self, caller: Caller, db: Session, world: World) -> None:
         """A tier cycle start for a customer on a flat tariff."""
         billing(caller)
