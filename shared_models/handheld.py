@@ -77,7 +77,7 @@ class FindingCode(StrEnum):
     READ_AT_INVALID = "read_at_invalid"  # problem: unreadable, future, before_previous, before_installation
     NOTE_TOO_LONG = "note_too_long"
     READING_EXISTS = "reading_exists"  # the meter has a reading of the period already (reading_id)
-    ANOMALY = "anomaly"  # ``anomaly`` names the check of server.readings.anomalies
+    ANOMALY = "anomaly"  # ``anomaly`` names the check of shared_models.rules.reading_anomalies
     ALREADY_ACCEPTED = "already_accepted"  # decision, reading_id (the first result)
 
 

@@ -4,7 +4,7 @@
 sequence and checks it against the package and the books as they are now: duplicates, records the package lacks,
 a swapped customer or meter, a customer moved out of the book or closed, a removed meter, the status, the reading
 time, the register values, a reading of the period already there, and the anomaly checks of
-``server.readings.anomalies`` with their figures. It reads and never writes; :class:`Checked` keeps what
+``shared_models.rules.reading_anomalies`` with their figures. It reads and never writes; :class:`Checked` keeps what
 ``accept`` writes for each record.
 """
 
@@ -22,9 +22,6 @@ from sqlalchemy.orm import Session
 from server.models.customers import Customer, Meter
 from server.models.handheld import HandheldAccepted, HandheldPackage
 from server.models.readings import ReadingBook
-from server.readings import anomalies as checks
-from server.readings.anomalies import BookWindow, Thresholds, previous_period
-from server.readings.consumption import ConsumptionError, Consumptions, MeterSpec, ReadingPoint
 from server.services.readings import customer_histories, thresholds_for
 from shared_models.handheld import (
     STATUS_WORDS,
@@ -39,6 +36,9 @@ from shared_models.handheld import (
 )
 from shared_models.methods.customers import CustomerCategory, CustomerStatus
 from shared_models.methods.readings import WITHOUT_VALUES, AnomalyCode, ReadingSource, ReadingStatus, Register
+from shared_models.rules import reading_anomalies as checks
+from shared_models.rules.reading_anomalies import BookWindow, Thresholds, previous_period
+from shared_models.rules.reading_consumption import ConsumptionError, Consumptions, MeterSpec, ReadingPoint
 
 _VALUE = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
 _RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
@@ -290,7 +290,7 @@ def _check_values(checked: Checked, item: UploadRecord, status: ReadingStatus | 
 
 
 def _anomalies(context: _Context, checked: Checked, find: Any) -> None:
-    """The anomaly checks of ``server.readings.anomalies`` on the reading as it would enter the books."""
+    """The anomaly checks of ``shared_models.rules.reading_anomalies`` on the reading as it would enter the books."""
     assert checked.status is not None
     assert checked.read_on is not None
     point = ReadingPoint(reading_id=0, meter_id=checked.meter.id, period=context.package.period,

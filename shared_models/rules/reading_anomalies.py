@@ -20,15 +20,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
-from server.pricing.power_factor import power_factor
-from server.readings.consumption import (
-    Consumption,
-    ConsumptionError,
-    Consumptions,
-    MeterSpec,
-    ReadingPoint,
-    chain_key,
-)
 from shared_models.methods.readings import (
     TOU_REGISTERS,
     Anomaly,
@@ -36,6 +27,15 @@ from shared_models.methods.readings import (
     ReadingSource,
     ReadingStatus,
     Register,
+)
+from shared_models.rules.power_factor import power_factor
+from shared_models.rules.reading_consumption import (
+    Consumption,
+    ConsumptionError,
+    Consumptions,
+    MeterSpec,
+    ReadingPoint,
+    chain_key,
 )
 
 _ZERO: Final = Decimal(0)
