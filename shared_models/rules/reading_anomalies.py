@@ -82,6 +82,18 @@ class BookWindow:
 
 
 @dataclass(frozen=True)
+class WindowDates:
+    """A reading window as a handheld package carries it: its first and last day, whatever the period."""
+
+    first: dt.date
+    last: dt.date
+
+    def window(self, period: int) -> tuple[dt.date, dt.date]:
+        """The first and last acceptable reading date (the package's, for its one period)."""
+        return self.first, self.last
+
+
+@dataclass(frozen=True)
 class CheckInput:
     """What the checks of one reading look at.
 
@@ -96,7 +108,7 @@ class CheckInput:
     consumption: Consumption | ConsumptionError
     history: Mapping[int, Decimal]
     multiplier: int = 1
-    book: BookWindow | None = None
+    book: BookWindow | WindowDates | None = None
     contract_demand_kw: Decimal | None = None
     #: The tariff's power-factor standard (0.90, 0.85, 0.80), None when it has no adjustment.
     power_factor_standard: Decimal | None = None
