@@ -29,6 +29,7 @@ import base64
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -90,47 +91,81 @@ def _decisions(report: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-async def _timed(conn: RawHttps, method: str, payload: dict[str, Any], *, mutating: bool = False
-                 ) -> tuple[Any, float]:
+class _Spy:
+    """With ``--profile DIR``: py-spy on the server's workers during each timed step (raw folded stacks in
+    ``DIR/<step>.txt``, for flamegraph.pl or speedscope)."""
+
+    def __init__(self, server: Server, folder: Path | None) -> None:
+        self.server, self.folder = server, folder
+
+    def start(self, step: str) -> list[subprocess.Popen[bytes]]:
+        if self.folder is None:
+            return []
+        self.folder.mkdir(parents=True, exist_ok=True)
+        spy = Path(sys.executable).parent / "py-spy"
+        procs = [subprocess.Popen([str(spy), "record", "--pid", str(pid), "--rate", "200", "--nonblocking",
+                                   "--format", "raw", "--output", str(self.folder / f"{step}-{pid}.txt")],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for pid in self.server.worker_pids() or [self.server.proc.pid]]  # one worker: the process
+        time.sleep(1.0)  # py-spy attached before the call
+        return procs
+
+    @staticmethod
+    def stop(procs: list[subprocess.Popen[bytes]]) -> None:
+        for proc in procs:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=60)
+
+
+async def _timed(conn: RawHttps, method: str, payload: dict[str, Any], *, spy: _Spy, step: str,
+                 mutating: bool = False) -> tuple[Any, float]:
+    procs = spy.start(step)
     started = time.perf_counter()
     answer = await conn.call(method, payload, mutating=mutating)
-    return answer, time.perf_counter() - started
+    elapsed = time.perf_counter() - started
+    spy.stop(procs)
+    return answer, elapsed
 
 
-async def _run(server: Server, *, reader: str, counter: str, device_key: str) -> dict[str, float | int]:
+async def _run(server: Server, *, reader: str, counter: str, device_key: str, profile: Path | None
+               ) -> dict[str, float | int]:
     from server.demo_data import DEMO_PASSWORD
     from server.handheld.simulator import fill_document, to_csv
 
+    spy = _Spy(server, profile)
     conn = RawHttps(server.base_host, server.port, client_ssl(server.ca), counter=counter)
     try:
         login = await conn.call("auth.login", {"username": reader, "password": DEMO_PASSWORD,
                                                "counter_code": counter, "device_key": device_key})
         conn.token = login["token"]
         package, download_s = await _timed(conn, "handheld.download_book", {"book_code": BOOK, "period": PERIOD},
-                                           mutating=True)
+                                           spy=spy, step="download", mutating=True)
         print(f"download: {package['records']} records, {len(package['text']) / 1e6:.1f} MB in {download_s:.2f} s",
               flush=True)
         started = time.perf_counter()
         filled = fill_document(json.loads(package["text"]), mix="all")
         content = base64.b64encode(json.dumps(filled, ensure_ascii=False).encode()).decode()
         print(f"simulate: filled in {time.perf_counter() - started:.2f} s (client side)", flush=True)
-        report, validate_s = await _timed(conn, "handheld.validate_upload", {"content_b64": content})
+        report, validate_s = await _timed(conn, "handheld.validate_upload", {"content_b64": content},
+                                            spy=spy, step="validate")
         print(f"validate: {len(report['records'])} records, {report['errors']} errors, {report['warnings']} "
               f"warnings in {validate_s:.2f} s", flush=True)
         decisions = _decisions(report)
         result, accept_s = await _timed(conn, "handheld.accept_upload",
-                                        {"content_b64": content, "decisions": decisions}, mutating=True)
+                                        {"content_b64": content, "decisions": decisions}, spy=spy,
+                                        step="accept", mutating=True)
         accepted = sum(1 for r in result["records"] if r["reading_id"] is not None)
         print(f"accept: {accepted} readings written, {result['open_records']} open, state {result['state']} "
               f"in {accept_s:.2f} s", flush=True)
         big = await conn.call("handheld.download_book", {"book_code": CSV_BOOK, "period": PERIOD}, mutating=True)
         text = to_csv(fill_document(json.loads(big["text"]), mix="normal"))
         csv_content = base64.b64encode(text.encode()).decode()
-        csv_report, csv_validate_s = await _timed(conn, "handheld.validate_upload", {"content_b64": csv_content})
+        csv_report, csv_validate_s = await _timed(conn, "handheld.validate_upload", {"content_b64": csv_content},
+                                                    spy=spy, step="csv-validate")
         print(f"csv validate: {len(csv_report['records'])} records, {len(text) / 1e6:.1f} MB, "
               f"{csv_report['errors']} errors in {csv_validate_s:.2f} s", flush=True)
         csv_result, csv_accept_s = await _timed(conn, "handheld.accept_upload", {
-            "content_b64": csv_content, "decisions": _decisions(csv_report)}, mutating=True)
+            "content_b64": csv_content, "decisions": _decisions(csv_report)}, spy=spy, step="csv-accept", mutating=True)
         print(f"csv accept: {sum(1 for r in csv_result['records'] if r['reading_id'] is not None)} readings, "
               f"state {csv_result['state']} in {csv_accept_s:.2f} s", flush=True)
         return {"book_customers": package["records"], "download_s": download_s, "validate_s": validate_s,
@@ -146,6 +181,7 @@ def main() -> int:
     parser.add_argument("--csv-records", type=int, default=20_000, help="customers of the CSV book")
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--profile", type=Path, default=None, help="py-spy each step into this folder")
     args = parser.parse_args()
 
     from sqlalchemy import create_engine
@@ -177,7 +213,8 @@ def main() -> int:
               f"{time.perf_counter() - t0:.1f} s; reader {reader}", flush=True)
         server = start_server(url=url, data_dir=data_dir / "server", pii_key=pii_key, workers=args.workers)
         with event_loop_runner() as runner:
-            figures = runner.run(_run(server, reader=reader, counter=counter, device_key=device_key))
+            figures = runner.run(_run(server, reader=reader, counter=counter, device_key=device_key,
+                                          profile=args.profile))
         load = os.getloadavg()
         print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         print(f"RESULT book_customers={figures['book_customers']} download_s={figures['download_s']:.2f} "

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from server.models.customers import Customer, Meter
@@ -49,13 +50,49 @@ _SKIPPED = frozenset({AnomalyCode.ESTIMATED, AnomalyCode.MANUAL_ENTRY})
 MAX_NOTE = 200
 
 
+_TEXT_ARRAY = ARRAY(String)
+
+
+@dataclass(frozen=True)
+class RecordCustomer:
+    """What the checks read of a record's customer as the books hold it now (a plain row: a book is thousands)."""
+
+    id: int
+    customer_no: str
+    book_code: str | None
+    status: CustomerStatus
+    category: CustomerCategory
+
+
+@dataclass(frozen=True)
+class RecordMeter:
+    """What the checks read of a record's meter as the books hold it now."""
+
+    id: int
+    asset_no: str
+    multiplier: int
+    digits: int
+    installed_on: dt.date
+    removed_on: dt.date | None
+    registers: list[str]
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A record decided for good (a ``handheld_accepted`` row): its first result."""
+
+    decision: DecisionKind
+    reading_id: int | None
+    accepted_at: dt.datetime
+
+
 @dataclass
 class Checked:
     """A package record after validation: what the books would get, and what it needs."""
 
     seq: int
-    customer: Customer
-    meter: Meter
+    customer: RecordCustomer
+    meter: RecordMeter
     meters: list[MeterSpec]
     points: list[ReadingPoint]
     status: ReadingStatus | None = None
@@ -65,7 +102,7 @@ class Checked:
     note: str = ""
     has_reading: bool = False
     findings: list[Finding] = field(default_factory=list)
-    decided: HandheldAccepted | None = None
+    decided: Decided | None = None
 
     @property
     def blocked(self) -> Finding | None:
@@ -116,16 +153,24 @@ class _Context:
 
 
 def _records_of(session: Session, package: HandheldPackage) -> dict[int, Checked]:
-    """The package's records with their customer, meter and history as the books hold them now."""
+    """The package's records with their customer, meter and history as the books hold them now (a few
+    statements for the whole book, plain rows)."""
     payload: list[dict[str, Any]] = package.payload["records"]
-    numbers = {r["customer_no"] for r in payload}
-    assets = {r["asset_no"] for r in payload}
-    customers = {c.customer_no: c for c in session.scalars(select(Customer).where(Customer.customer_no.in_(numbers)))}
-    meters = {m.asset_no: m for m in session.scalars(select(Meter).where(Meter.asset_no.in_(assets)))}
+    numbers = sorted({r["customer_no"] for r in payload})
+    assets = sorted({r["asset_no"] for r in payload})
+    customers = {row[1]: RecordCustomer(*row) for row in session.execute(
+        select(Customer.id, Customer.customer_no, Customer.book_code, Customer.status, Customer.category)
+        .where(Customer.customer_no == any_(bindparam("numbers", numbers, type_=_TEXT_ARRAY))))}
+    meters = {row[1]: RecordMeter(*row) for row in session.execute(
+        select(Meter.id, Meter.asset_no, Meter.multiplier, Meter.digits, Meter.installed_on, Meter.removed_on,
+               Meter.registers)
+        .where(Meter.asset_no == any_(bindparam("assets", assets, type_=_TEXT_ARRAY))))}
     histories = customer_histories(session, sorted(c.id for c in customers.values()),
                                    since_period=previous_period(package.period, 14))
-    decided = {a.seq: a for a in session.scalars(select(HandheldAccepted).where(
-        HandheldAccepted.package_id == package.id))}
+    decided = {seq: Decided(decision=decision, reading_id=reading_id, accepted_at=accepted_at)
+               for seq, decision, reading_id, accepted_at in session.execute(
+                   select(HandheldAccepted.seq, HandheldAccepted.decision, HandheldAccepted.reading_id,
+                          HandheldAccepted.accepted_at).where(HandheldAccepted.package_id == package.id))}
     out: dict[int, Checked] = {}
     for record in payload:
         customer, meter = customers[record["customer_no"]], meters[record["asset_no"]]
