@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy import Integer, String, any_, bindparam, column, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -152,10 +153,25 @@ class _Context:
         return self.limits[category]
 
 
-def _records_of(session: Session, package: HandheldPackage) -> dict[int, Checked]:
+_RECORD_KEYS: dict[str, Any] = {"seq": Integer, "book_seq": Integer, "customer_no": String, "name": String,
+                                "asset_no": String}
+
+
+def package_records(session: Session, package_id: uuid.UUID) -> tuple[list[dict[str, Any]], str]:
+    """The package's records (the keys the checks read: sequence, book sequence, 户号, name, asset number) and
+    its reader, read out of the stored document by PostgreSQL (a book's document is megabytes of JSON)."""
+    records = func.jsonb_to_recordset(HandheldPackage.payload.op("->")("records")).table_valued(
+        *(column(name, type_) for name, type_ in _RECORD_KEYS.items())).render_derived(name="r", with_types=True)
+    rows = session.execute(select(*(records.c[name] for name in _RECORD_KEYS)).select_from(HandheldPackage)
+                           .join(records, true()).where(HandheldPackage.id == package_id))
+    reader = session.scalar(select(HandheldPackage.payload.op("->>")("reader")).where(
+        HandheldPackage.id == package_id))
+    return [dict(zip(_RECORD_KEYS, row, strict=True)) for row in rows], str(reader)
+
+
+def _records_of(session: Session, package: HandheldPackage, payload: list[dict[str, Any]]) -> dict[int, Checked]:
     """The package's records with their customer, meter and history as the books hold them now (a few
     statements for the whole book, plain rows)."""
-    payload: list[dict[str, Any]] = package.payload["records"]
     numbers = sorted({r["customer_no"] for r in payload})
     assets = sorted({r["asset_no"] for r in payload})
     customers = {row[1]: RecordCustomer(*row) for row in session.execute(
@@ -185,8 +201,9 @@ def validate(session: Session, *, upload: Upload, package: HandheldPackage, toda
     """The report of an upload against its package (whose signature and owner the caller checked), and the
     checked records by sequence."""
     context = _Context(session, package, today)
-    records = _records_of(session, package)
-    payload = {r["seq"]: r for r in package.payload["records"]}
+    package_rows, reader = package_records(session, package.id)
+    records = _records_of(session, package, package_rows)
+    payload = {r["seq"]: r for r in package_rows}
     strays: list[Finding] = []
     seen: dict[int, UploadRecord] = {}
     for item in upload.records:
@@ -229,7 +246,7 @@ def validate(session: Session, *, upload: Upload, package: HandheldPackage, toda
     everything = [f for r in reports for f in r.findings] + [f for f in strays if f.code is not FindingCode.DUPLICATE]
     report = ValidationReport(
         package_id=str(package.id), book_code=package.book_code, period=package.period,
-        reader=package.payload["reader"], file_format=upload.format, encoding=upload.encoding, records=reports,
+        reader=reader, file_format=upload.format, encoding=upload.encoding, records=reports,
         strays=strays, errors=sum(f.severity is Severity.ERROR for f in everything),
         warnings=sum(f.severity is Severity.WARNING for f in everything))
     return report, records

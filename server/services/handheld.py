@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from server.context import CallContext
 from server.errors import AppError
@@ -158,7 +158,9 @@ def _upload(ctx: CallContext, content_b64: str, *, lock: bool) -> tuple[Upload, 
         package_id = uuid.UUID(upload.package_id)
     except ValueError:
         raise AppError(ErrorCode.HANDHELD_PACKAGE_UNKNOWN, package_id=upload.package_id[:40]) from None
-    package = ctx.session.get(HandheldPackage, package_id, with_for_update=lock or None)
+    # The stored document stays in PostgreSQL: the validator reads the keys it needs of each record there.
+    package = ctx.session.get(HandheldPackage, package_id, with_for_update=lock or None,
+                              options=[defer(HandheldPackage.payload)])
     if package is None:
         raise AppError(ErrorCode.HANDHELD_PACKAGE_UNKNOWN, package_id=str(package_id))
     if upload.document is not None:
