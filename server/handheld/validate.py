@@ -15,11 +15,12 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Integer, String, any_, bindparam, column, func, select, true
+from sqlalchemy import Integer, String, any_, bindparam, column, func, select, true, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from server.models.customers import Customer, Meter
 from server.models.handheld import HandheldAccepted, HandheldPackage
@@ -177,9 +178,9 @@ def _records_of(session: Session, package: HandheldPackage, payload: list[dict[s
     customers = {row[1]: RecordCustomer(*row) for row in session.execute(
         select(Customer.id, Customer.customer_no, Customer.book_code, Customer.status, Customer.category)
         .where(Customer.customer_no == any_(bindparam("numbers", numbers, type_=_TEXT_ARRAY))))}
-    meters = {row[1]: RecordMeter(*row) for row in session.execute(
+    meters = {row[1]: RecordMeter(*row[:-1], registers=cast(list[str], row[-1])) for row in session.execute(
         select(Meter.id, Meter.asset_no, Meter.multiplier, Meter.digits, Meter.installed_on, Meter.removed_on,
-               Meter.registers)
+               type_coerce(Meter.registers, NullType()))  # text[] as psycopg2 reads it (a list)
         .where(Meter.asset_no == any_(bindparam("assets", assets, type_=_TEXT_ARRAY))))}
     histories = customer_histories(session, sorted(c.id for c in customers.values()),
                                    since_period=previous_period(package.period, 14))

@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, defer
 from server.context import CallContext
 from server.errors import AppError
 from server.handheld import signing
-from server.handheld.package import book_customers, build_document
+from server.handheld.package import book_meters, build_document
 from server.handheld.validate import Checked, Decided, decision_allowed, estimate, validate
 from server.models.handheld import HandheldAccepted, HandheldBookState, HandheldPackage
 from server.models.readings import REGISTER_COLUMNS, Reading, ReadingBook
@@ -93,7 +93,7 @@ def list_books(*, ctx: CallContext, req: ListBooksRequest) -> BookList:
                                     HandheldAccepted.decision != DecisionKind.REREAD)) or 0
         out.append(BookView(
             book_code=book.code, name=book.name, period=period, reading_day=book.reading_day,
-            window_days=book.window_days, customers=len(book_customers(ctx.session, book.code)),
+            window_days=book.window_days, customers=book_meters(ctx.session, book.code),
             state=BookState.NOT_SENT if state is None else state.state,
             package_id=None if package is None else str(package.id), accepted_records=accepted,
             package_records=0 if package is None else package.records))
