@@ -197,10 +197,48 @@ def _records_of(session: Session, package: HandheldPackage, payload: list[dict[s
     return out
 
 
+@dataclass
+class _Run:
+    """The checks of one upload: the checked records, the findings outside them, the package's record keys."""
+
+    records: dict[int, Checked]
+    strays: list[Finding]
+    payload: dict[int, dict[str, Any]]
+    reader: str
+
+
+def check_records(session: Session, *, upload: Upload, package: HandheldPackage, today: dt.date
+                  ) -> dict[int, Checked]:
+    """The checked records of an upload by sequence, without the report (what ``accept`` needs)."""
+    return _check(session, upload=upload, package=package, today=today).records
+
+
 def validate(session: Session, *, upload: Upload, package: HandheldPackage, today: dt.date
              ) -> tuple[ValidationReport, dict[int, Checked]]:
     """The report of an upload against its package (whose signature and owner the caller checked), and the
     checked records by sequence."""
+    run = _check(session, upload=upload, package=package, today=today)
+    reports = []
+    for seq, checked in sorted(run.records.items()):
+        record = run.payload[seq]
+        reports.append(RecordReport(
+            seq=seq, book_seq=record["book_seq"], customer_no=record["customer_no"], name=record["name"],
+            asset_no=record["asset_no"], status=checked.status, read_on=checked.read_on,
+            values={r: str(v) for r, v in checked.values.items()}, note=checked.note[:MAX_NOTE],
+            severity=_severity(checked.findings), findings=checked.findings,
+            decided=None if checked.decided is None else checked.decided.decision))
+    everything = ([f for r in reports for f in r.findings]
+                  + [f for f in run.strays if f.code is not FindingCode.DUPLICATE])
+    report = ValidationReport(
+        package_id=str(package.id), book_code=package.book_code, period=package.period,
+        reader=run.reader, file_format=upload.format, encoding=upload.encoding, records=reports,
+        strays=run.strays, errors=sum(f.severity is Severity.ERROR for f in everything),
+        warnings=sum(f.severity is Severity.WARNING for f in everything))
+    return report, run.records
+
+
+def _check(session: Session, *, upload: Upload, package: HandheldPackage, today: dt.date) -> _Run:
+    """Every check of every record of the upload; the findings on the checked records."""
     context = _Context(session, package, today)
     package_rows, reader = package_records(session, package.id)
     records = _records_of(session, package, package_rows)
@@ -224,7 +262,6 @@ def validate(session: Session, *, upload: Upload, package: HandheldPackage, toda
             continue
         seen[item.seq] = item
         _check_record(context, checked, item, payload[item.seq])
-    reports = []
     for seq, checked in sorted(records.items()):
         if checked.decided is not None:
             decided = checked.decided
@@ -237,20 +274,7 @@ def validate(session: Session, *, upload: Upload, package: HandheldPackage, toda
                                             asset_no=checked.meter.asset_no, severity=Severity.WARNING,
                                             code=FindingCode.MISSING))
             _check_existing(checked, package.period, None)
-        record = payload[seq]
-        reports.append(RecordReport(
-            seq=seq, book_seq=record["book_seq"], customer_no=record["customer_no"], name=record["name"],
-            asset_no=record["asset_no"], status=checked.status, read_on=checked.read_on,
-            values={r: str(v) for r, v in checked.values.items()}, note=checked.note[:MAX_NOTE],
-            severity=_severity(checked.findings), findings=checked.findings,
-            decided=None if checked.decided is None else checked.decided.decision))
-    everything = [f for r in reports for f in r.findings] + [f for f in strays if f.code is not FindingCode.DUPLICATE]
-    report = ValidationReport(
-        package_id=str(package.id), book_code=package.book_code, period=package.period,
-        reader=reader, file_format=upload.format, encoding=upload.encoding, records=reports,
-        strays=strays, errors=sum(f.severity is Severity.ERROR for f in everything),
-        warnings=sum(f.severity is Severity.WARNING for f in everything))
-    return report, records
+    return _Run(records=records, strays=strays, payload=payload, reader=reader)
 
 
 def _check_record(context: _Context, checked: Checked, item: UploadRecord, record: dict[str, Any]) -> None:

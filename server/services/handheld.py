@@ -41,7 +41,7 @@ from server.context import CallContext
 from server.errors import AppError
 from server.handheld import signing
 from server.handheld.package import book_meters, build_document
-from server.handheld.validate import Checked, Decided, decision_allowed, estimate, validate
+from server.handheld.validate import Checked, Decided, check_records, decision_allowed, estimate, validate
 from server.models.handheld import HandheldAccepted, HandheldBookState, HandheldPackage
 from server.models.readings import REGISTER_COLUMNS, Reading, ReadingBook
 from server.models.users import User
@@ -173,17 +173,11 @@ def _upload(ctx: CallContext, content_b64: str, *, lock: bool) -> tuple[Upload, 
     return upload, package
 
 
-def _checked(ctx: CallContext, content_b64: str, *, lock: bool) -> tuple[ValidationReport, dict[int, Checked],
-                                                                         HandheldPackage]:
-    upload, package = _upload(ctx, content_b64, lock=lock)
-    report, records = validate(ctx.session, upload=upload, package=package, today=business_date(ctx.now))
-    return report, records, package
-
-
 def validate_upload(*, ctx: CallContext, req: ValidateUploadRequest) -> ValidationReport:
     """The validation report of a returned file; writes nothing. A package whose every record was decided
     is refused (a second upload)."""
-    report, records, package = _checked(ctx, req.content_b64, lock=False)
+    upload, package = _upload(ctx, req.content_b64, lock=False)
+    report, records = validate(ctx.session, upload=upload, package=package, today=business_date(ctx.now))
     if records and all(r.decided is not None for r in records.values()):
         raise AppError(ErrorCode.HANDHELD_PACKAGE_ACCEPTED, package_id=str(package.id))
     return report
@@ -194,7 +188,8 @@ def accept_upload(*, ctx: CallContext, req: AcceptUploadRequest) -> AcceptResult
     the decision keyed by (package, sequence), the book's new state. Decisions are all checked first; a refusal
     writes nothing. A record decided before answers its first result (``repeated``)."""
     actor = ctx.require_actor()
-    _report, records, package = _checked(ctx, req.content_b64, lock=True)
+    upload, package = _upload(ctx, req.content_b64, lock=True)
+    records = check_records(ctx.session, upload=upload, package=package, today=business_date(ctx.now))
     _check_decisions(req, records)
     writes: list[tuple[Any, Checked, dict[str, Any] | None, str | None]] = []
     today = business_date(ctx.now)
