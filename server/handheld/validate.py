@@ -22,13 +22,17 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
+from server.billing import periods
+from server.billing.terms import stored_terms
+from server.errors import AppError
 from server.models.customers import Customer, Meter
 from server.models.handheld import HandheldAccepted, HandheldPackage
 from server.models.readings import ReadingBook
 from server.readings import anomalies as checks
 from server.readings.anomalies import BookWindow, Thresholds, previous_period
 from server.readings.consumption import ConsumptionError, Consumptions, MeterSpec, ReadingPoint
-from server.services.readings import customer_histories, thresholds_for
+from server.services import tariffs
+from server.services.readings import CustomerTermsForChecks, customer_histories, thresholds_for
 from shared_models.handheld import (
     STATUS_WORDS,
     DecisionKind,
@@ -64,6 +68,7 @@ class RecordCustomer:
     book_code: str | None
     status: CustomerStatus
     category: CustomerCategory
+    tariff_id: int
 
 
 @dataclass(frozen=True)
@@ -147,11 +152,33 @@ class _Context:
         self.book = session.get_one(ReadingBook, package.book_code)
         self.window = BookWindow(reading_day=self.book.reading_day, window_days=self.book.window_days)
         self.limits: dict[CustomerCategory, Thresholds] = {}
+        self.terms: dict[int, CustomerTermsForChecks] = {}
 
     def thresholds(self, category: CustomerCategory) -> Thresholds:
         if category not in self.limits:
             self.limits[category] = thresholds_for(self.session, category)
         return self.limits[category]
+
+    def read_terms(self, customers: list[RecordCustomer]) -> None:
+        """What the demand and power-factor checks compare with, for the whole book: each customer's contract
+        demand in force at the period's end (one statement) and its tariff's power-factor standard then (one
+        read per tariff)."""
+        period = self.package.period
+        stored = stored_terms(self.session, sorted({c.id for c in customers}), period=period)
+        last_day = periods.last_day(period)
+        standards: dict[int, Decimal | None] = {}
+        for customer in customers:
+            if customer.tariff_id not in standards:
+                try:
+                    versions = tariffs.version_ids_for(self.session, customer.tariff_id, last_day, last_day)
+                except AppError:  # no version in force: the check is not made
+                    versions = []
+                spec = versions[-1][1].power_factor if versions else None
+                standards[customer.tariff_id] = None if spec is None else Decimal(spec.standard.value)
+            terms = stored.get(customer.id)
+            self.terms[customer.id] = CustomerTermsForChecks(
+                contract_demand_kw=None if terms is None else terms.contract_demand_kw,
+                power_factor_standard=standards[customer.tariff_id])
 
 
 _RECORD_KEYS: dict[str, Any] = {"seq": Integer, "book_seq": Integer, "customer_no": String, "name": String,
@@ -176,7 +203,8 @@ def _records_of(session: Session, package: HandheldPackage, payload: list[dict[s
     numbers = sorted({r["customer_no"] for r in payload})
     assets = sorted({r["asset_no"] for r in payload})
     customers = {row[1]: RecordCustomer(*row) for row in session.execute(
-        select(Customer.id, Customer.customer_no, Customer.book_code, Customer.status, Customer.category)
+        select(Customer.id, Customer.customer_no, Customer.book_code, Customer.status, Customer.category,
+               Customer.tariff_id)
         .where(Customer.customer_no == any_(bindparam("numbers", numbers, type_=_TEXT_ARRAY))))}
     meters = {row[1]: RecordMeter(*row[:-1], registers=cast(list[str], row[-1])) for row in session.execute(
         select(Meter.id, Meter.asset_no, Meter.multiplier, Meter.digits, Meter.installed_on, Meter.removed_on,
@@ -242,6 +270,7 @@ def _check(session: Session, *, upload: Upload, package: HandheldPackage, today:
     context = _Context(session, package, today)
     package_rows, reader = package_records(session, package.id)
     records = _records_of(session, package, package_rows)
+    context.read_terms(list({c.customer.id: c.customer for c in records.values()}.values()))
     payload = {r["seq"]: r for r in package_rows}
     strays: list[Finding] = []
     seen: dict[int, UploadRecord] = {}
@@ -384,9 +413,11 @@ def _anomalies(context: _Context, checked: Checked, find: Any) -> None:
                          read_on=checked.read_on, status=checked.status, values=dict(checked.values),
                          rollover_confirmed=checked.rollover_confirmed, source=ReadingSource.HANDHELD)
     readings = [*checked.points, point]
+    terms = context.terms.get(checked.customer.id, CustomerTermsForChecks())
     found = checks.period_anomalies(
         meters=checked.meters, readings=readings, period=context.package.period, book=context.window,
         limits=context.thresholds(checked.customer.category), reading=point,
+        contract_demand_kw=terms.contract_demand_kw, power_factor_standard=terms.power_factor_standard,
         consumptions=Consumptions(checked.meters, readings))
     for anomaly in found:
         if anomaly.code in _SKIPPED:
@@ -400,13 +431,16 @@ def _anomalies(context: _Context, checked: Checked, find: Any) -> None:
 def estimate(checked: Checked, period: int) -> dict[Register, Decimal] | None:
     """估抄 by the previous consumption (DOMAIN §9): the last values read plus the previous period's advance per
     register (÷ multiplier; the demand register keeps its last value), wrapped at 10^digits. None when there is
-    nothing to estimate by (no values read before, no previous consumption, or several meters to share it)."""
-    own = [p for p in checked.points if p.meter_id == checked.meter.id and p.values and p.period < period]
-    if not own or len(checked.meters) != 1:
+    nothing to estimate by (no values read before, no previous consumption). A customer with several meters has
+    each estimated by its own previous consumption."""
+    meters = [m for m in checked.meters if m.meter_id == checked.meter.id]
+    points = [p for p in checked.points if p.meter_id == checked.meter.id]
+    own = [p for p in points if p.values and p.period < period]
+    if not own or not meters:
         return None
     last = max(own, key=lambda p: (p.period, p.read_on, p.reading_id))
     try:
-        previous = Consumptions(checked.meters, checked.points)(previous_period(period))
+        previous = Consumptions(meters, points)(previous_period(period))
     except ConsumptionError:
         return None
     wrap = Decimal(10) ** checked.meter.digits
