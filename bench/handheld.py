@@ -81,6 +81,26 @@ def _enroll(data_dir: Path, url: str, counter: str) -> str:
     return key_file.read_text().strip()
 
 
+def _stored_sizes(url: str) -> None:
+    """What a download of the JSON book keeps in PostgreSQL: the package's document and the idempotent answer
+    (the file's text) stored for a replay, as stored (jsonb, TOAST-compressed) and as text."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            package, package_text = conn.execute(text(
+                "SELECT pg_column_size(payload), octet_length(payload::text) FROM handheld_packages "
+                "WHERE book_code = :book"), {"book": BOOK}).one()
+            answer, answer_text = conn.execute(text(
+                "SELECT pg_column_size(response), octet_length(response::text) FROM idempotency_records "
+                "WHERE method = 'handheld.download_book' ORDER BY created_at LIMIT 1")).one()
+    finally:
+        engine.dispose()
+    print(f"stored per download: package document {package / 1e6:.1f} MB ({package_text / 1e6:.1f} MB as text), "
+          f"idempotent answer {answer / 1e6:.1f} MB ({answer_text / 1e6:.1f} MB as text)", flush=True)
+
+
 def _decisions(report: dict[str, Any]) -> list[dict[str, Any]]:
     """Accept every record the report allows; re-read one with an error or without a reading."""
     out = []
@@ -215,6 +235,7 @@ def main() -> int:
         with event_loop_runner() as runner:
             figures = runner.run(_run(server, reader=reader, counter=counter, device_key=device_key,
                                           profile=args.profile))
+        _stored_sizes(url)
         load = os.getloadavg()
         print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         print(f"RESULT book_customers={figures['book_customers']} download_s={figures['download_s']:.2f} "

@@ -173,10 +173,19 @@ def _upload(ctx: CallContext, content_b64: str, *, lock: bool) -> tuple[Upload, 
     return upload, package
 
 
+def _refuse_accepted_book(ctx: CallContext, package: HandheldPackage) -> None:
+    """A package of a book whose period another package completed is refused as a whole (its readings are
+    in the books already)."""
+    state = _state(ctx.session, package.book_code, package.period)
+    if state is not None and state.state is BookState.ACCEPTED and state.package_id != package.id:
+        raise AppError(ErrorCode.HANDHELD_BOOK_ACCEPTED, book_code=package.book_code, period=package.period)
+
+
 def validate_upload(*, ctx: CallContext, req: ValidateUploadRequest) -> ValidationReport:
     """The validation report of a returned file; writes nothing. A package whose every record was decided
-    is refused (a second upload)."""
+    is refused (a second upload), so is a package of a book another package completed."""
     upload, package = _upload(ctx, req.content_b64, lock=False)
+    _refuse_accepted_book(ctx, package)
     report, records = validate(ctx.session, upload=upload, package=package, today=business_date(ctx.now))
     if records and all(r.decided is not None for r in records.values()):
         raise AppError(ErrorCode.HANDHELD_PACKAGE_ACCEPTED, package_id=str(package.id))
@@ -189,6 +198,7 @@ def accept_upload(*, ctx: CallContext, req: AcceptUploadRequest) -> AcceptResult
     writes nothing. A record decided before answers its first result (``repeated``)."""
     actor = ctx.require_actor()
     upload, package = _upload(ctx, req.content_b64, lock=True)
+    _refuse_accepted_book(ctx, package)
     records = check_records(ctx.session, upload=upload, package=package, today=business_date(ctx.now))
     _check_decisions(req, records)
     writes: list[tuple[Any, Checked, dict[str, Any] | None, str | None]] = []
