@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from server.context import AuditEntry, CallContext
-from server.db.prepared import AUDIT_COLUMNS, CHAIN_ADVANCE, audit_write, fetch
+from server.db.prepared import AUDIT_COLUMNS, AUDIT_ROWS_AS_VALUES, CHAIN_ADVANCE, audit_write, fetch
 from server.models.audit import AuditChainHead, AuditRecord
 
 GENESIS = bytes(32)
@@ -106,6 +106,7 @@ def write_records(
                     "verified_at": cosigner.attested_at.isoformat()}
             entries = [AuditEntry(target=e.target, before=e.before, user_id=e.user_id, username=e.username,
                                   after={**(e.after or {}), ATTESTED_KEY: mark}) for e in entries]
+        rows: list[dict[str, Any]] = []
         for i, entry in enumerate(entries):
             fields = _fields(
                 chain=chain, seq=seq + i, at=ctx.now,
@@ -119,8 +120,12 @@ def write_records(
             digest = record_hash(prev, fields)
             row = {"refusal": None, **fields, "at": ctx.now, "before": json.dumps(entry.before),
                    "after": json.dumps(entry.after), "prev_hash": prev, "hash": digest}
-            params.update({f"{c}{i}": row[c] for c in AUDIT_COLUMNS})
+            rows.append(row)
             prev = digest
+        if len(rows) > AUDIT_ROWS_AS_VALUES:  # one list per column
+            params.update({f"{c}_all": [row[c] for row in rows] for c in AUDIT_COLUMNS})
+        else:
+            params.update({f"{c}{i}": row[c] for i, row in enumerate(rows) for c in AUDIT_COLUMNS})
         params["head_seq"], params["head_hash"] = seq + len(entries) - 1, prev
     fetch(ctx.session, audit_write(len(entries), response=response is not None), params)
 

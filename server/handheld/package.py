@@ -11,8 +11,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from server.models.customers import Customer, Meter
 from server.models.readings import ReadingBook
@@ -37,41 +38,55 @@ def _pct(share: Decimal) -> str:
     return str((share * _HUNDRED).normalize())
 
 
-def book_customers(session: Session, book_code: str) -> list[tuple[Customer, Meter]]:
-    """The book's customers that are not closed and their meters in service, in book order."""
-    return [(row[0], row[1]) for row in session.execute(
-        select(Customer, Meter).join(Meter, Meter.customer_id == Customer.id)
-        .where(Customer.book_code == book_code, Customer.status != CustomerStatus.CLOSED, Meter.removed_on.is_(None))
-        .order_by(Customer.book_seq, Customer.id, Meter.id))]
+def _in_book(book_code: str) -> Any:
+    return (Customer.book_code == book_code, Customer.status != CustomerStatus.CLOSED, Meter.removed_on.is_(None))
+
+
+def book_customers(session: Session, book_code: str) -> list[Any]:
+    """The book's customers that are not closed and their meters in service, in book order: plain rows (a book
+    is thousands) of the customer's ``id``, ``book_seq``, ``customer_no``, ``name``, ``address``, ``category`` and
+    the meter's ``meter_id``, ``asset_no``, ``multiplier``, ``digits``, ``registers``."""
+    return list(session.execute(
+        select(Customer.id, Customer.book_seq, Customer.customer_no, Customer.name, Customer.address,
+               Customer.category, Meter.id.label("meter_id"), Meter.asset_no, Meter.multiplier, Meter.digits,
+               type_coerce(Meter.registers, NullType()).label("registers"))  # text[] as psycopg2 reads it
+        .join(Meter, Meter.customer_id == Customer.id).where(*_in_book(book_code))
+        .order_by(Customer.book_seq, Customer.id, Meter.id)))
+
+
+def book_meters(session: Session, book_code: str) -> int:
+    """How many records a package of the book has now (its open customers' meters in service)."""
+    return int(session.scalar(select(func.count()).select_from(Customer).join(
+        Meter, Meter.customer_id == Customer.id).where(*_in_book(book_code))) or 0)
 
 
 def build_document(session: Session, *, book: ReadingBook, period: int, reader: str, package_id: str, key_id: str,
                    generated_at: dt.datetime) -> dict[str, Any]:
     """The package document without its ``hmac`` (the caller signs it)."""
     pairs = book_customers(session, book.code)
-    histories = customer_histories(session, sorted({c.id for c, _ in pairs}),
+    histories = customer_histories(session, sorted({row.id for row in pairs}),
                                    since_period=previous_period(period, 14))
     limits: dict[CustomerCategory, Thresholds] = {}
     totals: dict[int, tuple[str | None, str | None]] = {}
     records: list[dict[str, Any]] = []
-    for seq, (customer, meter) in enumerate(pairs, start=1):
-        meters, points = histories.get(customer.id, ([], []))
-        if customer.id not in totals:
+    for seq, row in enumerate(pairs, start=1):
+        meters, points = histories.get(row.id, ([], []))
+        if row.id not in totals:
             consumptions = Consumptions(meters, points)
-            totals[customer.id] = (_total(consumptions, previous_period(period)),
-                                   _total(consumptions, previous_period(period, 12)))
-        if customer.category not in limits:
-            limits[customer.category] = thresholds_for(session, customer.category)
-        limit = limits[customer.category]
-        last = _last_with_values(meter.id, points, period)
+            totals[row.id] = (_total(consumptions, previous_period(period)),
+                              _total(consumptions, previous_period(period, 12)))
+        if row.category not in limits:
+            limits[row.category] = thresholds_for(session, row.category)
+        limit = limits[row.category]
+        last = _last_with_values(row.meter_id, points, period)
         records.append({
-            "seq": seq, "book_seq": customer.book_seq, "customer_no": customer.customer_no, "name": customer.name,
-            "address": customer.address, "asset_no": meter.asset_no, "multiplier": meter.multiplier,
-            "digits": meter.digits,
+            "seq": seq, "book_seq": row.book_seq, "customer_no": row.customer_no, "name": row.name,
+            "address": row.address, "asset_no": row.asset_no, "multiplier": row.multiplier,
+            "digits": row.digits,
             "registers": [{"register": r.value, "previous": None if last is None or r not in last.values
-                           else str(last.values[r])} for r in Register if r.value in meter.registers],
+                           else str(last.values[r])} for r in Register if r.value in row.registers],
             "previous_read_on": None if last is None else last.read_on.isoformat(),
-            "previous_kwh": totals[customer.id][0], "last_year_kwh": totals[customer.id][1],
+            "previous_kwh": totals[row.id][0], "last_year_kwh": totals[row.id][1],
             "thresholds": {"rise_pct": _pct(limit.rise_share), "drop_pct": _pct(limit.drop_share),
                            "zero_streak": limit.zero_streak},
         })

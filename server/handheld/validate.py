@@ -11,17 +11,24 @@ time, the register values, a reading of the period already there, and the anomal
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Integer, String, any_, bindparam, column, func, select, true, type_coerce
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
+from server.billing import periods
+from server.billing.terms import stored_terms
+from server.errors import AppError
 from server.models.customers import Customer, Meter
 from server.models.handheld import HandheldAccepted, HandheldPackage
 from server.models.readings import ReadingBook
-from server.services.readings import customer_histories, thresholds_for
+from server.services import tariffs
+from server.services.readings import CustomerTermsForChecks, customer_histories, thresholds_for
 from shared_models.handheld import (
     DecisionKind,
     Finding,
@@ -49,14 +56,50 @@ from shared_models.rules.handheld_offline import (
 from shared_models.rules.reading_anomalies import BookWindow, Thresholds, previous_period
 from shared_models.rules.reading_consumption import ConsumptionError, Consumptions, MeterSpec, ReadingPoint
 
+_TEXT_ARRAY = ARRAY(String)
+
+
+@dataclass(frozen=True)
+class RecordCustomer:
+    """What the checks read of a record's customer as the books hold it now (a plain row: a book is thousands)."""
+
+    id: int
+    customer_no: str
+    book_code: str | None
+    status: CustomerStatus
+    category: CustomerCategory
+    tariff_id: int
+
+
+@dataclass(frozen=True)
+class RecordMeter:
+    """What the checks read of a record's meter as the books hold it now."""
+
+    id: int
+    asset_no: str
+    multiplier: int
+    digits: int
+    installed_on: dt.date
+    removed_on: dt.date | None
+    registers: list[str]
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A record decided for good (a ``handheld_accepted`` row): its first result."""
+
+    decision: DecisionKind
+    reading_id: int | None
+    accepted_at: dt.datetime
+
 
 @dataclass
 class Checked:
     """A package record after validation: what the books would get, and what it needs."""
 
     seq: int
-    customer: Customer
-    meter: Meter
+    customer: RecordCustomer
+    meter: RecordMeter
     meters: list[MeterSpec]
     points: list[ReadingPoint]
     status: ReadingStatus | None = None
@@ -66,7 +109,7 @@ class Checked:
     note: str = ""
     has_reading: bool = False
     findings: list[Finding] = field(default_factory=list)
-    decided: HandheldAccepted | None = None
+    decided: Decided | None = None
 
     @property
     def blocked(self) -> Finding | None:
@@ -84,24 +127,70 @@ class _Context:
         self.book = session.get_one(ReadingBook, package.book_code)
         self.window = BookWindow(reading_day=self.book.reading_day, window_days=self.book.window_days)
         self.limits: dict[CustomerCategory, Thresholds] = {}
+        self.terms: dict[int, CustomerTermsForChecks] = {}
 
     def thresholds(self, category: CustomerCategory) -> Thresholds:
         if category not in self.limits:
             self.limits[category] = thresholds_for(self.session, category)
         return self.limits[category]
 
+    def read_terms(self, customers: list[RecordCustomer]) -> None:
+        """What the demand and power-factor checks compare with, for the whole book: each customer's contract
+        demand in force at the period's end (one statement) and its tariff's power-factor standard then (one
+        read per tariff)."""
+        period = self.package.period
+        stored = stored_terms(self.session, sorted({c.id for c in customers}), period=period)
+        last_day = periods.last_day(period)
+        standards: dict[int, Decimal | None] = {}
+        for customer in customers:
+            if customer.tariff_id not in standards:
+                try:
+                    versions = tariffs.version_ids_for(self.session, customer.tariff_id, last_day, last_day)
+                except AppError:  # no version in force: the check is not made
+                    versions = []
+                spec = versions[-1][1].power_factor if versions else None
+                standards[customer.tariff_id] = None if spec is None else Decimal(spec.standard.value)
+            terms = stored.get(customer.id)
+            self.terms[customer.id] = CustomerTermsForChecks(
+                contract_demand_kw=None if terms is None else terms.contract_demand_kw,
+                power_factor_standard=standards[customer.tariff_id])
 
-def _records_of(session: Session, package: HandheldPackage) -> dict[int, Checked]:
-    """The package's records with their customer, meter and history as the books hold them now."""
-    payload: list[dict[str, Any]] = package.payload["records"]
-    numbers = {r["customer_no"] for r in payload}
-    assets = {r["asset_no"] for r in payload}
-    customers = {c.customer_no: c for c in session.scalars(select(Customer).where(Customer.customer_no.in_(numbers)))}
-    meters = {m.asset_no: m for m in session.scalars(select(Meter).where(Meter.asset_no.in_(assets)))}
+
+_RECORD_KEYS: dict[str, Any] = {"seq": Integer, "book_seq": Integer, "customer_no": String, "name": String,
+                                "asset_no": String}
+
+
+def package_records(session: Session, package_id: uuid.UUID) -> tuple[list[dict[str, Any]], str]:
+    """The package's records (the keys the checks read: sequence, book sequence, 户号, name, asset number) and
+    its reader, read out of the stored document by PostgreSQL (a book's document is megabytes of JSON)."""
+    records = func.jsonb_to_recordset(HandheldPackage.payload.op("->")("records")).table_valued(
+        *(column(name, type_) for name, type_ in _RECORD_KEYS.items())).render_derived(name="r", with_types=True)
+    rows = session.execute(select(*(records.c[name] for name in _RECORD_KEYS)).select_from(HandheldPackage)
+                           .join(records, true()).where(HandheldPackage.id == package_id))
+    reader = session.scalar(select(HandheldPackage.payload.op("->>")("reader")).where(
+        HandheldPackage.id == package_id))
+    return [dict(zip(_RECORD_KEYS, row, strict=True)) for row in rows], str(reader)
+
+
+def _records_of(session: Session, package: HandheldPackage, payload: list[dict[str, Any]]) -> dict[int, Checked]:
+    """The package's records with their customer, meter and history as the books hold them now (a few
+    statements for the whole book, plain rows)."""
+    numbers = sorted({r["customer_no"] for r in payload})
+    assets = sorted({r["asset_no"] for r in payload})
+    customers = {row[1]: RecordCustomer(*row) for row in session.execute(
+        select(Customer.id, Customer.customer_no, Customer.book_code, Customer.status, Customer.category,
+               Customer.tariff_id)
+        .where(Customer.customer_no == any_(bindparam("numbers", numbers, type_=_TEXT_ARRAY))))}
+    meters = {row[1]: RecordMeter(*row[:-1], registers=cast(list[str], row[-1])) for row in session.execute(
+        select(Meter.id, Meter.asset_no, Meter.multiplier, Meter.digits, Meter.installed_on, Meter.removed_on,
+               type_coerce(Meter.registers, NullType()))  # text[] as psycopg2 reads it (a list)
+        .where(Meter.asset_no == any_(bindparam("assets", assets, type_=_TEXT_ARRAY))))}
     histories = customer_histories(session, sorted(c.id for c in customers.values()),
                                    since_period=previous_period(package.period, 14))
-    decided = {a.seq: a for a in session.scalars(select(HandheldAccepted).where(
-        HandheldAccepted.package_id == package.id))}
+    decided = {seq: Decided(decision=decision, reading_id=reading_id, accepted_at=accepted_at)
+               for seq, decision, reading_id, accepted_at in session.execute(
+                   select(HandheldAccepted.seq, HandheldAccepted.decision, HandheldAccepted.reading_id,
+                          HandheldAccepted.accepted_at).where(HandheldAccepted.package_id == package.id))}
     out: dict[int, Checked] = {}
     for record in payload:
         customer, meter = customers[record["customer_no"]], meters[record["asset_no"]]
@@ -111,13 +200,53 @@ def _records_of(session: Session, package: HandheldPackage) -> dict[int, Checked
     return out
 
 
+@dataclass
+class _Run:
+    """The checks of one upload: the checked records, the findings outside them, the package's record keys."""
+
+    records: dict[int, Checked]
+    strays: list[Finding]
+    payload: dict[int, dict[str, Any]]
+    reader: str
+
+
+def check_records(session: Session, *, upload: Upload, package: HandheldPackage, today: dt.date
+                  ) -> dict[int, Checked]:
+    """The checked records of an upload by sequence, without the report (what ``accept`` needs)."""
+    return _check(session, upload=upload, package=package, today=today).records
+
+
 def validate(session: Session, *, upload: Upload, package: HandheldPackage, today: dt.date
              ) -> tuple[ValidationReport, dict[int, Checked]]:
     """The report of an upload against its package (whose signature and owner the caller checked), and the
     checked records by sequence."""
+    run = _check(session, upload=upload, package=package, today=today)
+    reports = []
+    for seq, checked in sorted(run.records.items()):
+        record = run.payload[seq]
+        reports.append(RecordReport(
+            seq=seq, book_seq=record["book_seq"], customer_no=record["customer_no"], name=record["name"],
+            asset_no=record["asset_no"], status=checked.status, read_on=checked.read_on,
+            values={r: str(v) for r, v in checked.values.items()}, note=checked.note[:MAX_NOTE],
+            severity=worst_severity(checked.findings), findings=checked.findings,
+            decided=None if checked.decided is None else checked.decided.decision))
+    everything = ([f for r in reports for f in r.findings]
+                  + [f for f in run.strays if f.code is not FindingCode.DUPLICATE])
+    report = ValidationReport(
+        package_id=str(package.id), book_code=package.book_code, period=package.period,
+        reader=run.reader, file_format=upload.format, encoding=upload.encoding, records=reports,
+        strays=run.strays, errors=sum(f.severity is Severity.ERROR for f in everything),
+        warnings=sum(f.severity is Severity.WARNING for f in everything))
+    return report, run.records
+
+
+def _check(session: Session, *, upload: Upload, package: HandheldPackage, today: dt.date) -> _Run:
+    """Every check of every record of the upload; the findings on the checked records."""
     context = _Context(session, package, today)
-    records = _records_of(session, package)
-    payload = {r["seq"]: r for r in package.payload["records"]}
+    package_rows, reader = package_records(session, package.id)
+    records = _records_of(session, package, package_rows)
+    context.read_terms(list({c.customer.id: c.customer for c in records.values()}.values()))
+    payload = {r["seq"]: r for r in package_rows}
     strays: list[Finding] = []
     seen: dict[int, UploadRecord] = {}
     for item in upload.records:
@@ -137,7 +266,6 @@ def validate(session: Session, *, upload: Upload, package: HandheldPackage, toda
             continue
         seen[item.seq] = item
         _check_record(context, checked, item, payload[item.seq])
-    reports = []
     for seq, checked in sorted(records.items()):
         if checked.decided is not None:
             decided = checked.decided
@@ -150,20 +278,7 @@ def validate(session: Session, *, upload: Upload, package: HandheldPackage, toda
                                             asset_no=checked.meter.asset_no, severity=Severity.WARNING,
                                             code=FindingCode.MISSING))
             _check_existing(checked, package.period, None)
-        record = payload[seq]
-        reports.append(RecordReport(
-            seq=seq, book_seq=record["book_seq"], customer_no=record["customer_no"], name=record["name"],
-            asset_no=record["asset_no"], status=checked.status, read_on=checked.read_on,
-            values={r: str(v) for r, v in checked.values.items()}, note=checked.note[:MAX_NOTE],
-            severity=worst_severity(checked.findings), findings=checked.findings,
-            decided=None if checked.decided is None else checked.decided.decision))
-    everything = [f for r in reports for f in r.findings] + [f for f in strays if f.code is not FindingCode.DUPLICATE]
-    report = ValidationReport(
-        package_id=str(package.id), book_code=package.book_code, period=package.period,
-        reader=package.payload["reader"], file_format=upload.format, encoding=upload.encoding, records=reports,
-        strays=strays, errors=sum(f.severity is Severity.ERROR for f in everything),
-        warnings=sum(f.severity is Severity.WARNING for f in everything))
-    return report, records
+    return _Run(records=records, strays=strays, payload=payload, reader=reader)
 
 
 def _check_record(context: _Context, checked: Checked, item: UploadRecord, record: dict[str, Any]) -> None:
@@ -195,7 +310,7 @@ def _check_identity(context: _Context, checked: Checked, item: UploadRecord, rec
     customer, meter = checked.customer, checked.meter
     check_identity(item, customer_no=record["customer_no"], asset_no=record["asset_no"], find=find)
     if customer.book_code != context.package.book_code:
-        find(Severity.ERROR, FindingCode.NOT_IN_BOOK, "customer_no", book=customer.book_code)
+        find(Severity.ERROR, FindingCode.NOT_IN_BOOK, "customer_no", book=customer.book_code or "")
     if customer.status is CustomerStatus.CLOSED:
         find(Severity.ERROR, FindingCode.CUSTOMER_CLOSED, "customer_no")
     if meter.removed_on is not None:
@@ -230,9 +345,11 @@ def _anomalies(context: _Context, checked: Checked, find: Find) -> None:
                          read_on=checked.read_on, status=checked.status, values=dict(checked.values),
                          rollover_confirmed=checked.rollover_confirmed, source=ReadingSource.HANDHELD)
     readings = [*checked.points, point]
+    terms = context.terms.get(checked.customer.id, CustomerTermsForChecks())
     found = checks.period_anomalies(
         meters=checked.meters, readings=readings, period=context.package.period, book=context.window,
         limits=context.thresholds(checked.customer.category), reading=point,
+        contract_demand_kw=terms.contract_demand_kw, power_factor_standard=terms.power_factor_standard,
         consumptions=Consumptions(checked.meters, readings))
     report_anomalies(found, find)
 
@@ -240,13 +357,16 @@ def _anomalies(context: _Context, checked: Checked, find: Find) -> None:
 def estimate(checked: Checked, period: int) -> dict[Register, Decimal] | None:
     """估抄 by the previous consumption (DOMAIN §9): the last values read plus the previous period's advance per
     register (÷ multiplier; the demand register keeps its last value), wrapped at 10^digits. None when there is
-    nothing to estimate by (no values read before, no previous consumption, or several meters to share it)."""
-    own = [p for p in checked.points if p.meter_id == checked.meter.id and p.values and p.period < period]
-    if not own or len(checked.meters) != 1:
+    nothing to estimate by (no values read before, no previous consumption). A customer with several meters has
+    each estimated by its own previous consumption."""
+    meters = [m for m in checked.meters if m.meter_id == checked.meter.id]
+    points = [p for p in checked.points if p.meter_id == checked.meter.id]
+    own = [p for p in points if p.values and p.period < period]
+    if not own or not meters:
         return None
     last = max(own, key=lambda p: (p.period, p.read_on, p.reading_id))
     try:
-        previous = Consumptions(checked.meters, checked.points)(previous_period(period))
+        previous = Consumptions(meters, points)(previous_period(period))
     except ConsumptionError:
         return None
     wrap = Decimal(10) ** checked.meter.digits

@@ -12,18 +12,36 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    String,
+    Uuid,
+    bindparam,
+    cast,
+    column,
+    func,
+    insert,
+    literal,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from server.context import CallContext
 from server.errors import AppError
 from server.handheld import signing
-from server.handheld.package import book_customers, build_document
-from server.handheld.validate import Checked, decision_allowed, estimate, validate
+from server.handheld.package import book_meters, build_document
+from server.handheld.validate import Checked, Decided, check_records, decision_allowed, estimate, validate
 from server.models.handheld import HandheldAccepted, HandheldBookState, HandheldPackage
 from server.models.readings import REGISTER_COLUMNS, Reading, ReadingBook
 from server.models.users import User
@@ -75,7 +93,7 @@ def list_books(*, ctx: CallContext, req: ListBooksRequest) -> BookList:
                                     HandheldAccepted.decision != DecisionKind.REREAD)) or 0
         out.append(BookView(
             book_code=book.code, name=book.name, period=period, reading_day=book.reading_day,
-            window_days=book.window_days, customers=len(book_customers(ctx.session, book.code)),
+            window_days=book.window_days, customers=book_meters(ctx.session, book.code),
             state=BookState.NOT_SENT if state is None else state.state,
             package_id=None if package is None else str(package.id), accepted_records=accepted,
             package_records=0 if package is None else package.records))
@@ -140,7 +158,9 @@ def _upload(ctx: CallContext, content_b64: str, *, lock: bool) -> tuple[Upload, 
         package_id = uuid.UUID(upload.package_id)
     except ValueError:
         raise AppError(ErrorCode.HANDHELD_PACKAGE_UNKNOWN, package_id=upload.package_id[:40]) from None
-    package = ctx.session.get(HandheldPackage, package_id, with_for_update=lock or None)
+    # The stored document stays in PostgreSQL: the validator reads the keys it needs of each record there.
+    package = ctx.session.get(HandheldPackage, package_id, with_for_update=lock or None,
+                              options=[defer(HandheldPackage.payload)])
     if package is None:
         raise AppError(ErrorCode.HANDHELD_PACKAGE_UNKNOWN, package_id=str(package_id))
     if upload.document is not None:
@@ -153,17 +173,20 @@ def _upload(ctx: CallContext, content_b64: str, *, lock: bool) -> tuple[Upload, 
     return upload, package
 
 
-def _checked(ctx: CallContext, content_b64: str, *, lock: bool) -> tuple[ValidationReport, dict[int, Checked],
-                                                                         HandheldPackage]:
-    upload, package = _upload(ctx, content_b64, lock=lock)
-    report, records = validate(ctx.session, upload=upload, package=package, today=business_date(ctx.now))
-    return report, records, package
+def _refuse_accepted_book(ctx: CallContext, package: HandheldPackage) -> None:
+    """A package of a book whose period another package completed is refused as a whole (its readings are
+    in the books already)."""
+    state = _state(ctx.session, package.book_code, package.period)
+    if state is not None and state.state is BookState.ACCEPTED and state.package_id != package.id:
+        raise AppError(ErrorCode.HANDHELD_BOOK_ACCEPTED, book_code=package.book_code, period=package.period)
 
 
 def validate_upload(*, ctx: CallContext, req: ValidateUploadRequest) -> ValidationReport:
     """The validation report of a returned file; writes nothing. A package whose every record was decided
-    is refused (a second upload)."""
-    report, records, package = _checked(ctx, req.content_b64, lock=False)
+    is refused (a second upload), so is a package of a book another package completed."""
+    upload, package = _upload(ctx, req.content_b64, lock=False)
+    _refuse_accepted_book(ctx, package)
+    report, records = validate(ctx.session, upload=upload, package=package, today=business_date(ctx.now))
     if records and all(r.decided is not None for r in records.values()):
         raise AppError(ErrorCode.HANDHELD_PACKAGE_ACCEPTED, package_id=str(package.id))
     return report
@@ -174,7 +197,9 @@ def accept_upload(*, ctx: CallContext, req: AcceptUploadRequest) -> AcceptResult
     the decision keyed by (package, sequence), the book's new state. Decisions are all checked first; a refusal
     writes nothing. A record decided before answers its first result (``repeated``)."""
     actor = ctx.require_actor()
-    _report, records, package = _checked(ctx, req.content_b64, lock=True)
+    upload, package = _upload(ctx, req.content_b64, lock=True)
+    _refuse_accepted_book(ctx, package)
+    records = check_records(ctx.session, upload=upload, package=package, today=business_date(ctx.now))
     _check_decisions(req, records)
     writes: list[tuple[Any, Checked, dict[str, Any] | None, str | None]] = []
     today = business_date(ctx.now)
@@ -187,29 +212,23 @@ def accept_upload(*, ctx: CallContext, req: AcceptUploadRequest) -> AcceptResult
             checked, decision.decision, period=package.period, today=today, user_id=actor.user_id)
         writes.append((decision, checked, row, note[:200] if note else None))
     rows = [row for _, _, row, _ in writes if row is not None]
-    try:  # one multi-row INSERT (a book of thousands of readings); the ids come back in the rows' order
-        ids = list(ctx.session.scalars(insert(Reading).returning(Reading.id, sort_by_parameter_order=True), rows)
-                   ) if rows else []
+    try:  # one statement for the book's readings (arrays unnested), the ids back by meter
+        ids = _insert_readings(ctx.session, rows)
     except IntegrityError:  # a reading of the period entered meanwhile (the checks saw none): nothing written
         raise AppError(ErrorCode.READING_EXISTS, asset_no="", period=package.period, reading_id=0) from None
-    reading_ids = iter(ids)
-    accepted_rows: list[dict[str, Any]] = []
+    decided_rows: list[tuple[int, DecisionKind, int | None, str | None]] = []
     for decision, checked, row, note in writes:
-        reading_id = None if row is None else next(reading_ids)
-        accepted = HandheldAccepted(package_id=package.id, seq=checked.seq, decision=decision.decision,
-                                    reading_id=reading_id, note=note, accepted_by=actor.user_id, accepted_at=ctx.now)
-        accepted_rows.append({"package_id": package.id, "seq": checked.seq, "decision": decision.decision,
-                              "reading_id": reading_id, "note": note, "accepted_by": actor.user_id,
-                              "accepted_at": ctx.now})
-        checked.decided = accepted
+        reading_id = None if row is None else ids[checked.meter.id]
+        decided_rows.append((checked.seq, decision.decision, reading_id, note))
+        checked.decided = Decided(decision=decision.decision, reading_id=reading_id, accepted_at=ctx.now)
         ctx.record(target=f"handheld:{package.id}:{checked.seq}", before=None, after={
             "decision": decision.decision.value, "note": note, "customer_no": checked.customer.customer_no,
             "asset_no": checked.meter.asset_no, "reading_id": reading_id, "period": package.period,
             "reader": actor.username,
             **({} if row is None else {"status": row["status"].value, "read_on": row["read_on"].isoformat(),
                                        "values": {k: str(row[k]) for k in REGISTER_COLUMNS if row[k] is not None}})})
-    if accepted_rows:
-        ctx.session.execute(insert(HandheldAccepted), accepted_rows)
+    if decided_rows:
+        _insert_decided(ctx.session, package.id, decided_rows, accepted_by=actor.user_id, accepted_at=ctx.now)
     results: list[AcceptedRecord] = []
     written = {checked.seq for _, checked, _, _ in writes}
     for decision in req.decisions:
@@ -220,6 +239,44 @@ def accept_upload(*, ctx: CallContext, req: AcceptUploadRequest) -> AcceptResult
     state = _new_state(ctx, package, records, wrote=bool(writes))
     open_records = sum(1 for c in records.values() if c.decided is None or c.decided.decision is DecisionKind.REREAD)
     return AcceptResult(package_id=str(package.id), state=state, records=results, open_records=open_records)
+
+
+_READING_TYPES: dict[str, Any] = {"meter_id": BigInteger, "period": Integer, "read_on": Date, "status": String,
+                                  "rollover_confirmed": Boolean, **dict.fromkeys(REGISTER_COLUMNS, Numeric)}
+
+
+def _unnested(columns: dict[str, tuple[list[Any], Any]]) -> Any:
+    """``unnest(CAST(:a AS t[]), …) AS u(a, …)``: rows given as one array parameter per column."""
+    return func.unnest(*(cast(bindparam(name, values), ARRAY(type_)) for name, (values, type_) in columns.items())
+                       ).table_valued(*(column(name, type_) for name, (_, type_) in columns.items())
+                                      ).render_derived(name="u")
+
+
+def _insert_readings(session: Session, rows: list[dict[str, Any]]) -> dict[int, int]:
+    """Insert the readings in one statement (the same source and reader for all); their ids by meter (a package
+    has one record per meter)."""
+    if not rows:
+        return {}
+    source = _unnested({name: ([r[name].value if name == "status" else r[name] for r in rows], type_)
+                        for name, type_ in _READING_TYPES.items()})
+    names = list(_READING_TYPES)
+    stmt = insert(Reading).from_select(
+        [*names, "source", "entered_by"],
+        select(*(source.c[name] for name in names), literal(rows[0]["source"].value, String),
+               literal(rows[0]["entered_by"], BigInteger))).returning(Reading.meter_id, Reading.id)
+    return {meter_id: reading_id for meter_id, reading_id in session.execute(stmt)}
+
+
+def _insert_decided(session: Session, package_id: uuid.UUID, rows: list[tuple[int, DecisionKind, int | None,
+                                                                              str | None]],
+                    *, accepted_by: int, accepted_at: dt.datetime) -> None:
+    """The ``handheld_accepted`` rows of the decided records, in one statement."""
+    source = _unnested({"seq": ([r[0] for r in rows], Integer), "decision": ([r[1].value for r in rows], String),
+                        "reading_id": ([r[2] for r in rows], BigInteger), "note": ([r[3] for r in rows], String)})
+    session.execute(insert(HandheldAccepted).from_select(
+        ["package_id", "seq", "decision", "reading_id", "note", "accepted_by", "accepted_at"],
+        select(literal(package_id, Uuid), source.c.seq, source.c.decision, source.c.reading_id, source.c.note,
+               literal(accepted_by, BigInteger), literal(accepted_at, DateTime(timezone=True)))))
 
 
 def _check_decisions(req: AcceptUploadRequest, records: dict[int, Checked]) -> None:
