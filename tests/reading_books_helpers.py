@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from server.models.org import OrgUnit
 from server.models.readings import ReadingBook
 from server.models.users import User
 from server.security import hash_password
@@ -24,11 +26,12 @@ def add_reader(db: Session, world: World, username: str, *, hall: str = "T01", a
     return user.id
 
 
-def prepare_sample(db: Session, world: World, method: str, params: dict[str, Any]) -> dict[str, Any]:
+def prepare_sample(db: Session, method: str, params: dict[str, Any]) -> dict[str, Any]:
     """Make the permission matrix's sample of a books.* method succeed for a role allowed to call it: book
     T01-B001 of hall T01 without a reader."""
     if method.startswith("books."):
-        db.add(ReadingBook(code="T01-B001", name="文三路一段", hall_id=world.org["T01"], reader_id=None,
-                           reading_day=20, window_days=5))
+        hall_id = db.scalars(select(OrgUnit.id).where(OrgUnit.code == "T01")).one()
+        db.add(ReadingBook(code="T01-B001", name="文三路一段", hall_id=hall_id, reader_id=None, reading_day=20,
+                           window_days=5))
         db.commit()
     return params

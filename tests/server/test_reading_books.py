@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from server.models.audit import AuditRecord
 from server.models.readings import ReadingBook
+from tests.factories import World
 from tests.handheld.conftest import BOOK, PERIOD, b64, book, download, error_code, fill, ok, reader
 from tests.reading_books_helpers import add_reader
 from tests.rpc_helpers import Caller
-from tests.factories import World
 
 __all__ = ["book", "reader"]
 
