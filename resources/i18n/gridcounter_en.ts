@@ -3391,6 +3391,14 @@
         <translation>Books</translation>
     </message>
     <message>
+        <source>Returned, not accepted</source>
+        <translation>Returned, not accepted</translation>
+    </message>
+    <message>
+        <source>On handheld, not returned</source>
+        <translation>On handheld, not returned</translation>
+    </message>
+    <message>
         <source>On handheld</source>
         <translation>On handheld</translation>
     </message>

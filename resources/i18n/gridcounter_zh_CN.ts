@@ -3384,6 +3384,14 @@
         <translation>抄表段数</translation>
     </message>
     <message>
+        <source>Returned, not accepted</source>
+        <translation>已上装未接收</translation>
+    </message>
+    <message>
+        <source>On handheld, not returned</source>
+        <translation>在抄表机未上装</translation>
+    </message>
+    <message>
         <source>On handheld</source>
         <translation>已下装</translation>
     </message>

@@ -67,7 +67,8 @@ class ReadingProgressScreen(QWidget):
         self.chart = StackedBars()
         self.chart.setObjectName("progressChart")
         self.segments = [Segment(name, color) for name, color in zip(
-            (self.tr("Accepted"), self.tr("Returned"), self.tr("On handheld"), self.tr("Not sent")), COLORS,
+            (self.tr("Accepted"), self.tr("Returned, not accepted"), self.tr("On handheld, not returned"),
+             self.tr("Not sent")), COLORS,
             strict=True)]
 
         bar = QHBoxLayout()
@@ -78,7 +79,7 @@ class ReadingProgressScreen(QWidget):
         lower = QWidget()
         lower_layout = QHBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.reader_table, 1)
+        lower_layout.addWidget(self.reader_table)
         lower_layout.addWidget(self.chart, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.book_table)
@@ -130,6 +131,7 @@ class ReadingProgressScreen(QWidget):
         self._fill(self.reader_table, [
             [self.reader_text(r.reader, r.reader_name), r.books, r.records, r.sent, r.returned, r.accepted,
              r.anomalies_open] for r in report.readers])
+        self._fit_width(self.reader_table)
         self.chart.set_data(self.segments, [
             Bar(self.reader_text(r.reader, r.reader_name),
                 bar_parts(records=r.records, sent=r.sent, returned=r.returned, accepted=r.accepted))
@@ -142,6 +144,16 @@ class ReadingProgressScreen(QWidget):
             period=f"{report.period // 100}-{report.period % 100:02d}", books=len(report.books), accepted=accepted,
             records=records, anomalies=anomalies))
         self.completion_loaded.emit()
+
+    @staticmethod
+    def _fit_width(table: QTableWidget) -> None:
+        """The reader table as wide as its columns (no sideways scroll bar); the chart takes what is left."""
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)  # a stretched section would measure the table, not its columns
+        table.resizeColumnsToContents()
+        width = header.length() + 2 * table.frameWidth() + table.verticalScrollBar().sizeHint().width()
+        table.setMinimumWidth(width)
+        table.setMaximumWidth(width)
 
     @staticmethod
     def _fill(table: QTableWidget, rows: list[list[object]]) -> None:
