@@ -353,7 +353,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.READING_BOOK_NOT_FOUND: QT_TRANSLATE_NOOP(
         "Errors", "There is no reading book {book_code} in this hall."),
     ErrorCode.READING_BOOK_READER_UNKNOWN: QT_TRANSLATE_NOOP(
-        "Errors", "There is no user {reader}."),
+        "Errors", "There is no user {reader} to give the book to."),
     ErrorCode.READING_BOOK_NOT_METER_READER: QT_TRANSLATE_NOOP(
         "Errors", "User {reader} is not a meter reader: a book can only be given to a meter reader."),
     ErrorCode.READING_BOOK_READER_INACTIVE: QT_TRANSLATE_NOOP(

@@ -1943,6 +1943,10 @@
         <translation>The reading {reading_id} cannot be the old meter&apos;s final reading: {problem}.</translation>
     </message>
     <message>
+        <source>There is no user {reader} to give the book to.</source>
+        <translation>There is no user {reader} to give the book to.</translation>
+    </message>
+    <message>
         <source>There is no tariff with the code {code}.</source>
         <translation>There is no tariff with the code {code}.</translation>
     </message>
@@ -2113,10 +2117,6 @@
     <message>
         <source>There is no reading book {book_code} in this hall.</source>
         <translation>There is no reading book {book_code} in this hall.</translation>
-    </message>
-    <message>
-        <source>There is no user {reader}.</source>
-        <translation>There is no user {reader}.</translation>
     </message>
     <message>
         <source>User {reader} is not a meter reader: a book can only be given to a meter reader.</source>

@@ -1940,6 +1940,10 @@
         <translation>示数 {reading_id} 不能作为旧表的最终示数：{problem}。</translation>
     </message>
     <message>
+        <source>There is no user {reader} to give the book to.</source>
+        <translation>没有用户 {reader}，无法分配抄表段。</translation>
+    </message>
+    <message>
         <source>There is no tariff with the code {code}.</source>
         <translation>没有电价码为 {code} 的电价。</translation>
     </message>
@@ -2110,10 +2114,6 @@
     <message>
         <source>There is no reading book {book_code} in this hall.</source>
         <translation>本营业厅没有抄表段 {book_code}。</translation>
-    </message>
-    <message>
-        <source>There is no user {reader}.</source>
-        <translation>没有用户 {reader}。</translation>
     </message>
     <message>
         <source>User {reader} is not a meter reader: a book can only be given to a meter reader.</source>
