@@ -3403,6 +3403,10 @@
         <translation>On handheld</translation>
     </message>
     <message>
+        <source>{period}: {books} books, {accepted} of {records} records accepted, anomalies open: {anomalies}.</source>
+        <translation>{period}: {books} books, {accepted} of {records} records accepted, anomalies open: {anomalies}.</translation>
+    </message>
+    <message>
         <source>Not sent</source>
         <translation>Not sent</translation>
     </message>
@@ -3417,10 +3421,6 @@
     <message>
         <source>(no reader)</source>
         <translation>(no reader)</translation>
-    </message>
-    <message>
-        <source>{period}: {books} books, {accepted} of {records} records accepted, {anomalies} anomalies open.</source>
-        <translation>{period}: {books} books, {accepted} of {records} records accepted, {anomalies} anomalies open.</translation>
     </message>
 </context>
 <context>

@@ -3396,6 +3396,10 @@
         <translation>已下装</translation>
     </message>
     <message>
+        <source>{period}: {books} books, {accepted} of {records} records accepted, anomalies open: {anomalies}.</source>
+        <translation>{period}：{books} 个抄表段，{records} 条记录中已接收 {accepted} 条，未处理异常 {anomalies} 条。</translation>
+    </message>
+    <message>
         <source>Not sent</source>
         <translation>未下装</translation>
     </message>
@@ -3410,10 +3414,6 @@
     <message>
         <source>(no reader)</source>
         <translation>（未分配抄表员）</translation>
-    </message>
-    <message>
-        <source>{period}: {books} books, {accepted} of {records} records accepted, {anomalies} anomalies open.</source>
-        <translation>{period}：{books} 个抄表段，{records} 条记录中已接收 {accepted} 条，未处理异常 {anomalies} 条。</translation>
     </message>
 </context>
 <context>

@@ -260,6 +260,10 @@ def test_the_screens_fit_1024x768(qtbot: QtBot, hall: None, sign_in_live: SignIn
             tables = [screen.book_table, screen.reader_table]
             assert screen.chart.height() >= screen.chart.minimumSizeHint().height()
             assert all(rect.height() >= 14 for rects in screen.chart.segment_rects() for rect in rects)
+            chart = screen.chart
+            assert all(chart.rect().contains(text) for _, text in chart.legend_rects()), translated  # nothing cut
+            assert all(chart.fontMetrics().horizontalAdvance(segment.name) < text.width()
+                       for segment, (_, text) in zip(chart.segments, chart.legend_rects(), strict=True))
         else:
             assert isinstance(screen, ReadingBooksScreen)
             tables = [screen.table]

@@ -140,7 +140,7 @@ class ReadingProgressScreen(QWidget):
         accepted = sum(r.accepted for r in report.readers)
         anomalies = sum(r.anomalies_open for r in report.readers)
         self.summary_label.setText(self.tr(
-            "{period}: {books} books, {accepted} of {records} records accepted, {anomalies} anomalies open.").format(
+            "{period}: {books} books, {accepted} of {records} records accepted, anomalies open: {anomalies}.").format(
             period=f"{report.period // 100}-{report.period % 100:02d}", books=len(report.books), accepted=accepted,
             records=records, anomalies=anomalies))
         self.completion_loaded.emit()

@@ -1,7 +1,8 @@
 """A small stacked-bar chart drawn with QPainter (the PySide6 wheel here ships no QtCharts).
 
 Horizontal bars, one per row (a reader or a book), each split into segments (accepted, returned, on handheld,
-not sent) drawn to one scale: the longest bar fills the plot. A legend names the segments above the plot; each
+not sent) drawn to one scale: the longest bar fills the plot. A legend names the segments above the plot (on
+more lines when the widget is narrow); each
 bar's label sits on its left and its total on its right. The widget only draws what it is given:
 :meth:`set_data` takes the segments' names and colours and the rows' figures; :meth:`segment_rects` says where
 each segment was drawn, so a test can look at the pixels.
@@ -66,8 +67,24 @@ class StackedBars(QWidget):
 
     # --- geometry -----------------------------------------------------------------------------------------
 
+    def legend_rects(self) -> list[tuple[QRect, QRect]]:
+        """Per segment, its swatch and its name in the legend: left to right, on as many lines as the width needs."""
+        metrics = self.fontMetrics()
+        line = metrics.height()
+        x, y, out = _MARGIN, _MARGIN, []
+        for segment in self.segments:
+            width = _SWATCH + _GAP + metrics.horizontalAdvance(segment.name) + 1
+            if x > _MARGIN and x + width > self.width() - _MARGIN:
+                x, y = _MARGIN, y + line
+            out.append((QRect(x, y + (line - _SWATCH) // 2, _SWATCH, _SWATCH),
+                        QRect(x + _SWATCH + _GAP, y, width - _SWATCH - _GAP, line)))
+            x += width + 3 * _GAP
+        return out
+
     def _legend_height(self) -> int:
-        return self.fontMetrics().height() + _GAP
+        rects = self.legend_rects()
+        bottom = max((text.bottom() + 1 for _, text in rects), default=_MARGIN)
+        return bottom - _MARGIN + _GAP
 
     def _bar_height(self) -> int:
         if not self.bars:
@@ -129,16 +146,11 @@ class StackedBars(QWidget):
             painter.end()
 
     def _paint_legend(self, painter: QPainter) -> None:
-        metrics = self.fontMetrics()
-        x, y = _MARGIN, _MARGIN
         text_pen = QPen(self.palette().windowText().color())
-        for segment in self.segments:
-            painter.fillRect(QRect(x, y + (metrics.height() - _SWATCH) // 2, _SWATCH, _SWATCH), segment.color)
-            x += _SWATCH + _GAP
+        for segment, (swatch, text) in zip(self.segments, self.legend_rects(), strict=True):
+            painter.fillRect(swatch, segment.color)
             painter.setPen(text_pen)
-            painter.drawText(QRect(x, y, metrics.horizontalAdvance(segment.name) + 1, metrics.height()),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, segment.name)
-            x += metrics.horizontalAdvance(segment.name) + 3 * _GAP
+            painter.drawText(text, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, segment.name)
 
     def _paint_bars(self, painter: QPainter) -> None:
         plot = self._plot()
