@@ -627,6 +627,33 @@
     </message>
 </context>
 <context>
+    <name>Books</name>
+    <message>
+        <source>Not sent</source>
+        <translation>Not sent</translation>
+    </message>
+    <message>
+        <source>On handheld</source>
+        <translation>On handheld</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>Partly accepted</source>
+        <translation>Partly accepted</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>(no reader)</source>
+        <translation>(no reader)</translation>
+    </message>
+</context>
+<context>
     <name>BusinessTypes</name>
     <message>
         <source>Electricity</source>
@@ -3235,30 +3262,6 @@
         <translation>Period</translation>
     </message>
     <message>
-        <source>Not sent</source>
-        <translation>Not sent</translation>
-    </message>
-    <message>
-        <source>On handheld</source>
-        <translation>On handheld</translation>
-    </message>
-    <message>
-        <source>Returned</source>
-        <translation>Returned</translation>
-    </message>
-    <message>
-        <source>Partly accepted</source>
-        <translation>Partly accepted</translation>
-    </message>
-    <message>
-        <source>Accepted</source>
-        <translation>Accepted</translation>
-    </message>
-    <message>
-        <source>(no reader)</source>
-        <translation>(no reader)</translation>
-    </message>
-    <message>
         <source>± {days} days</source>
         <translation>± {days} days</translation>
     </message>
@@ -3399,10 +3402,6 @@
         <translation>On handheld, not returned</translation>
     </message>
     <message>
-        <source>On handheld</source>
-        <translation>On handheld</translation>
-    </message>
-    <message>
         <source>{period}: {books} books, {accepted} of {records} records accepted, anomalies open: {anomalies}.</source>
         <translation>{period}: {books} books, {accepted} of {records} records accepted, anomalies open: {anomalies}.</translation>
     </message>
@@ -3413,14 +3412,6 @@
     <message>
         <source>Period</source>
         <translation>Period</translation>
-    </message>
-    <message>
-        <source>Partly accepted</source>
-        <translation>Partly accepted</translation>
-    </message>
-    <message>
-        <source>(no reader)</source>
-        <translation>(no reader)</translation>
     </message>
 </context>
 <context>

@@ -625,6 +625,33 @@
     </message>
 </context>
 <context>
+    <name>Books</name>
+    <message>
+        <source>Not sent</source>
+        <translation>未下装</translation>
+    </message>
+    <message>
+        <source>On handheld</source>
+        <translation>已下装</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已上装</translation>
+    </message>
+    <message>
+        <source>Partly accepted</source>
+        <translation>部分接收</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <source>(no reader)</source>
+        <translation>（未分配抄表员）</translation>
+    </message>
+</context>
+<context>
     <name>BusinessTypes</name>
     <message>
         <source>Electricity</source>
@@ -3228,30 +3255,6 @@
         <translation>账期</translation>
     </message>
     <message>
-        <source>Not sent</source>
-        <translation>未下装</translation>
-    </message>
-    <message>
-        <source>On handheld</source>
-        <translation>已下装</translation>
-    </message>
-    <message>
-        <source>Returned</source>
-        <translation>已上装</translation>
-    </message>
-    <message>
-        <source>Partly accepted</source>
-        <translation>部分接收</translation>
-    </message>
-    <message>
-        <source>Accepted</source>
-        <translation>已接收</translation>
-    </message>
-    <message>
-        <source>(no reader)</source>
-        <translation>（未分配抄表员）</translation>
-    </message>
-    <message>
         <source>± {days} days</source>
         <translation>± {days} 天</translation>
     </message>
@@ -3392,10 +3395,6 @@
         <translation>在抄表机未上装</translation>
     </message>
     <message>
-        <source>On handheld</source>
-        <translation>已下装</translation>
-    </message>
-    <message>
         <source>{period}: {books} books, {accepted} of {records} records accepted, anomalies open: {anomalies}.</source>
         <translation>{period}：{books} 个抄表段，{records} 条记录中已接收 {accepted} 条，未处理异常 {anomalies} 条。</translation>
     </message>
@@ -3406,14 +3405,6 @@
     <message>
         <source>Period</source>
         <translation>账期</translation>
-    </message>
-    <message>
-        <source>Partly accepted</source>
-        <translation>部分接收</translation>
-    </message>
-    <message>
-        <source>(no reader)</source>
-        <translation>（未分配抄表员）</translation>
     </message>
 </context>
 <context>

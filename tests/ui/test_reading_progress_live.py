@@ -27,6 +27,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QTableWidget
 from pytestqt.qtbot import QtBot
 
+from client.ui.book_words import state_name
 from client.ui.context import UiContext
 from client.ui.i18n import install_translators
 from client.ui.main_window import MainWindow
@@ -149,7 +150,7 @@ def test_the_progress_screen_shows_the_figures_and_draws_them(
     books = _cells(screen.book_table)
     assert [row[0] for row in books] == ["T01-B001", "T01-B002"]
     assert books[0][3:9] == ["3", "3", "3", "2", "1", "1"]  # customers, records, sent, returned, accepted, open
-    assert books[0][9] == screen.state_name(screen.report.books[0].state)  # type: ignore[union-attr]
+    assert books[0][9] == state_name(screen.report.books[0].state)  # type: ignore[union-attr]
     assert books[1][3:9] == ["1", "1", "0", "0", "0", "0"]
     assert _cells(screen.reader_table) == [
         ["抄表员甲 (reader1)", "1", "3", "3", "2", "1", "1"], ["抄表员乙 (reader2)", "1", "1", "0", "0", "0", "0"]]

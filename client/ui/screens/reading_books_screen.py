@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.ui.book_words import reader_text, state_name
 from client.ui.context import UiContext
 from client.ui.ops import Op
 from client.ui.screens.book_assign_dialog import BookAssignDialog
 from client.ui.widgets.date_edits import period_edit, period_of
-from shared_models.handheld import BookState
 from shared_models.methods.reading_books import LIST_READING_BOOKS, ListReadingBooksRequest, ReadingBookPage
 from shared_models.rules.hall_time import hall_now
 
@@ -82,21 +82,14 @@ class ReadingBooksScreen(QWidget):
         Op(parent=self, run=lambda: rpc.call(LIST_READING_BOOKS, req), busy=[self.refresh_button], key="list") \
             .on_success(self._show).on_failure(lambda exc: self._ctx.report_error(self, exc)).start()
 
-    def state_name(self, state: BookState) -> str:
-        """A book's hand-over state as the clerk reads it."""
-        return {BookState.NOT_SENT: self.tr("Not sent"), BookState.ON_HANDHELD: self.tr("On handheld"),
-                BookState.RETURNED: self.tr("Returned"), BookState.PARTLY_ACCEPTED: self.tr("Partly accepted"),
-                BookState.ACCEPTED: self.tr("Accepted")}[state]
-
     def _show(self, page: ReadingBookPage) -> None:
         chosen = self.selected_code()
         self.page = page
         self.table.setRowCount(len(page.books))
         for row, book in enumerate(page.books):
-            reader = self.tr("(no reader)") if book.reader is None else f"{book.reader_name} ({book.reader})"
-            cells: list[object] = [book.book_code, book.name, reader, book.reading_day,
-                                   self.tr("± {days} days").format(days=book.window_days), book.customers,
-                                   self.state_name(book.state)]
+            cells: list[object] = [book.book_code, book.name, reader_text(book.reader, book.reader_name),
+                                   book.reading_day, self.tr("± {days} days").format(days=book.window_days),
+                                   book.customers, state_name(book.state)]
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(str(value))
                 if isinstance(value, int):

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from client.ui.book_words import reader_text, state_name
 from client.ui.context import UiContext
 from client.ui.ops import Op
 from client.ui.widgets.date_edits import period_edit, period_of
 from client.ui.widgets.stacked_bars import Bar, Segment, StackedBars
-from shared_models.handheld import BookState
 from shared_models.methods.reading_books import GET_COMPLETION, CompletionReport, CompletionRequest
 from shared_models.rules.hall_time import hall_now
 
@@ -111,29 +111,17 @@ class ReadingProgressScreen(QWidget):
         Op(parent=self, run=lambda: rpc.call(GET_COMPLETION, req), busy=[self.refresh_button], key="completion") \
             .on_success(self._show).on_failure(lambda exc: self._ctx.report_error(self, exc)).start()
 
-    def state_name(self, state: BookState) -> str:
-        """A book's hand-over state as the supervisor reads it."""
-        return {BookState.NOT_SENT: self.tr("Not sent"), BookState.ON_HANDHELD: self.tr("On handheld"),
-                BookState.RETURNED: self.tr("Returned"), BookState.PARTLY_ACCEPTED: self.tr("Partly accepted"),
-                BookState.ACCEPTED: self.tr("Accepted")}[state]
-
-    def reader_text(self, username: str | None, display_name: str | None) -> str:
-        """A reader as a cell shows them; a book without a reader says so."""
-        if username is None:
-            return self.tr("(no reader)")
-        return f"{display_name} ({username})" if display_name else username
-
     def _show(self, report: CompletionReport) -> None:
         self.report = report
         self._fill(self.book_table, [
-            [b.book_code, b.name, self.reader_text(b.reader, b.reader_name), b.customers, b.records, b.sent,
-             b.returned, b.accepted, b.anomalies_open, self.state_name(b.state)] for b in report.books])
+            [b.book_code, b.name, reader_text(b.reader, b.reader_name), b.customers, b.records, b.sent,
+             b.returned, b.accepted, b.anomalies_open, state_name(b.state)] for b in report.books])
         self._fill(self.reader_table, [
-            [self.reader_text(r.reader, r.reader_name), r.books, r.records, r.sent, r.returned, r.accepted,
+            [reader_text(r.reader, r.reader_name), r.books, r.records, r.sent, r.returned, r.accepted,
              r.anomalies_open] for r in report.readers])
         self._fit_width(self.reader_table)
         self.chart.set_data(self.segments, [
-            Bar(self.reader_text(r.reader, r.reader_name),
+            Bar(reader_text(r.reader, r.reader_name),
                 bar_parts(records=r.records, sent=r.sent, returned=r.returned, accepted=r.accepted))
             for r in report.readers])
         records = sum(r.records for r in report.readers)
