@@ -213,6 +213,21 @@ class ErrorCode(StrEnum):
     #: (``repeated`` of them) had been accepted by another acceptance; their first result stands, ``written``
     #: others were accepted by this one.
     HANDHELD_ACCEPTED_ELSEWHERE = "HANDHELD_ACCEPTED_ELSEWHERE"
+    # reading books (issue 13, helper "super"): the billing clerk assigns books to meter readers
+    #: No reading book ``book_code`` in the caller's hall.
+    READING_BOOK_NOT_FOUND = "READING_BOOK_NOT_FOUND"
+    #: No user ``reader``.
+    READING_BOOK_READER_UNKNOWN = "READING_BOOK_READER_UNKNOWN"
+    #: User ``reader`` is a ``role``, not a meter reader.
+    READING_BOOK_NOT_METER_READER = "READING_BOOK_NOT_METER_READER"
+    #: Meter reader ``reader`` is deactivated.
+    READING_BOOK_READER_INACTIVE = "READING_BOOK_READER_INACTIVE"
+    #: Meter reader ``reader`` works in another hall than book ``book_code``.
+    READING_BOOK_READER_OTHER_HALL = "READING_BOOK_READER_OTHER_HALL"
+    #: Reading day ``reading_day`` is outside ``low``–``high``.
+    READING_BOOK_DAY_OUT_OF_RANGE = "READING_BOOK_DAY_OUT_OF_RANGE"
+    #: Window ``window_days`` is outside ``low``–``high`` days.
+    READING_BOOK_WINDOW_OUT_OF_RANGE = "READING_BOOK_WINDOW_OUT_OF_RANGE"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -354,6 +369,13 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.HANDHELD_DECISION_UNKNOWN_RECORD: 422,
     ErrorCode.HANDHELD_DECISION_DUPLICATE: 422,
     ErrorCode.HANDHELD_ESTIMATE_UNAVAILABLE: 422,
+    ErrorCode.READING_BOOK_NOT_FOUND: 404,
+    ErrorCode.READING_BOOK_READER_UNKNOWN: 422,
+    ErrorCode.READING_BOOK_NOT_METER_READER: 422,
+    ErrorCode.READING_BOOK_READER_INACTIVE: 422,
+    ErrorCode.READING_BOOK_READER_OTHER_HALL: 422,
+    ErrorCode.READING_BOOK_DAY_OUT_OF_RANGE: 422,
+    ErrorCode.READING_BOOK_WINDOW_OUT_OF_RANGE: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

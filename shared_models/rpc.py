@@ -166,6 +166,7 @@ def load_all() -> dict[str, Rpc[Model, Model]]:
         handheld,
         outbox,
         payments,
+        reading_books,
         readings,
         settlement,
         shifts,

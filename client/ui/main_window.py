@@ -34,6 +34,8 @@ from client.ui.screens.billrun_screen import BillRunScreen
 from client.ui.screens.cashier_screen import CashierScreen
 from client.ui.screens.customer_screen import CustomerScreen
 from client.ui.screens.outbox_screen import OutboxScreen
+from client.ui.screens.reading_books_screen import ReadingBooksScreen
+from client.ui.screens.reading_progress_screen import ReadingProgressScreen
 from client.ui.screens.settlement_screen import SettlementScreen
 from client.ui.screens.shift_screen import ShiftScreen
 from client.ui.screens.tariff_calculator_screen import TariffCalculatorScreen
@@ -98,6 +100,8 @@ class MainWindow(QMainWindow):
             ((Perm.COLLECT, Perm.READINGS), "outbox", self.tr("Outbox"), lambda: OutboxScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "customer", self.tr("Customer"), lambda: CustomerScreen(ctx=ctx)),
             (Perm.BILLING, "billrun", self.tr("Bill runs"), lambda: BillRunScreen(ctx=ctx)),
+            (Perm.BILLING, "books", self.tr("Reading books"), lambda: ReadingBooksScreen(ctx=ctx)),
+            (Perm.APPROVE, "progress", self.tr("Reading progress"), lambda: ReadingProgressScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "tariffs", self.tr("Tariffs"), lambda: TariffScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "calculator", self.tr("Bill calculator"), lambda: TariffCalculatorScreen(ctx=ctx)),
             (Perm.MANAGE_USERS, "users", self.tr("Users"), lambda: UsersScreen(ctx=ctx)),

@@ -353,6 +353,20 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.HANDHELD_ACCEPTED_ELSEWHERE: QT_TRANSLATE_NOOP(
         "Errors", "Records {seqs} of package {package_id} had been accepted before this queued acceptance was sent "
         "({repeated} records): the first acceptance stands. {written} other records were accepted by this one."),
+    ErrorCode.READING_BOOK_NOT_FOUND: QT_TRANSLATE_NOOP(
+        "Errors", "There is no reading book {book_code} in this hall."),
+    ErrorCode.READING_BOOK_READER_UNKNOWN: QT_TRANSLATE_NOOP(
+        "Errors", "There is no user {reader} to give the book to."),
+    ErrorCode.READING_BOOK_NOT_METER_READER: QT_TRANSLATE_NOOP(
+        "Errors", "User {reader} is not a meter reader: a book can only be given to a meter reader."),
+    ErrorCode.READING_BOOK_READER_INACTIVE: QT_TRANSLATE_NOOP(
+        "Errors", "Meter reader {reader} is deactivated: choose an active reader."),
+    ErrorCode.READING_BOOK_READER_OTHER_HALL: QT_TRANSLATE_NOOP(
+        "Errors", "Meter reader {reader} works in another hall than book {book_code}."),
+    ErrorCode.READING_BOOK_DAY_OUT_OF_RANGE: QT_TRANSLATE_NOOP(
+        "Errors", "The reading day {reading_day} is not a day {low}–{high} of the month."),
+    ErrorCode.READING_BOOK_WINDOW_OUT_OF_RANGE: QT_TRANSLATE_NOOP(
+        "Errors", "The window of {window_days} days is outside {low}–{high} days."),
 }
 
 # Which rule a tariff version breaks (TARIFF_VERSION_INVALID's ``rule`` parameter); the placeholders are the

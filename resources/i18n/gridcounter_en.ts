@@ -591,6 +591,69 @@
     </message>
 </context>
 <context>
+    <name>BookAssignDialog</name>
+    <message>
+        <source>Assign reading book</source>
+        <extracomment>The server stored the assignment (the ``ReadingBookRow`` after it).</extracomment>
+        <translation>Assign reading book</translation>
+    </message>
+    <message>
+        <source>Book {book_code} {name}, {customers} customers</source>
+        <translation>Book {book_code} {name}, {customers} customers</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> days</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>Assign</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Meter reader</source>
+        <translation>Meter reader</translation>
+    </message>
+    <message>
+        <source>Reading day (例日)</source>
+        <translation>Reading day (例日)</translation>
+    </message>
+    <message>
+        <source>Window (± days)</source>
+        <translation>Window (± days)</translation>
+    </message>
+</context>
+<context>
+    <name>Books</name>
+    <message>
+        <source>Not sent</source>
+        <translation>Not sent</translation>
+    </message>
+    <message>
+        <source>On handheld</source>
+        <translation>On handheld</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>Partly accepted</source>
+        <translation>Partly accepted</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>(no reader)</source>
+        <translation>(no reader)</translation>
+    </message>
+</context>
+<context>
     <name>BusinessTypes</name>
     <message>
         <source>Electricity</source>
@@ -2079,6 +2142,34 @@
         <translation>Records {seqs} of package {package_id} had been accepted before this queued acceptance was sent ({repeated} records): the first acceptance stands. {written} other records were accepted by this one.</translation>
     </message>
     <message>
+        <source>There is no reading book {book_code} in this hall.</source>
+        <translation>There is no reading book {book_code} in this hall.</translation>
+    </message>
+    <message>
+        <source>There is no user {reader} to give the book to.</source>
+        <translation>There is no user {reader} to give the book to.</translation>
+    </message>
+    <message>
+        <source>User {reader} is not a meter reader: a book can only be given to a meter reader.</source>
+        <translation>User {reader} is not a meter reader: a book can only be given to a meter reader.</translation>
+    </message>
+    <message>
+        <source>Meter reader {reader} is deactivated: choose an active reader.</source>
+        <translation>Meter reader {reader} is deactivated: choose an active reader.</translation>
+    </message>
+    <message>
+        <source>Meter reader {reader} works in another hall than book {book_code}.</source>
+        <translation>Meter reader {reader} works in another hall than book {book_code}.</translation>
+    </message>
+    <message>
+        <source>The reading day {reading_day} is not a day {low}–{high} of the month.</source>
+        <translation>The reading day {reading_day} is not a day {low}–{high} of the month.</translation>
+    </message>
+    <message>
+        <source>The window of {window_days} days is outside {low}–{high} days.</source>
+        <translation>The window of {window_days} days is outside {low}–{high} days.</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>
@@ -2356,6 +2447,14 @@
     <message>
         <source>Bill runs</source>
         <translation>Bill runs</translation>
+    </message>
+    <message>
+        <source>Reading books</source>
+        <translation>Reading books</translation>
+    </message>
+    <message>
+        <source>Reading progress</source>
+        <translation>Reading progress</translation>
     </message>
     <message>
         <source>Tariffs</source>
@@ -3129,6 +3228,54 @@
     </message>
 </context>
 <context>
+    <name>ReadingBooksScreen</name>
+    <message>
+        <source>Refresh</source>
+        <extracomment>A page of books arrived and is shown.</extracomment>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Assign…</source>
+        <translation>Assign…</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>Book</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Reader</source>
+        <translation>Reader</translation>
+    </message>
+    <message>
+        <source>Reading day</source>
+        <translation>Reading day</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Customers</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>± {days} days</source>
+        <translation>± {days} days</translation>
+    </message>
+</context>
+<context>
     <name>ReadingDialog</name>
     <message>
         <source>Enter a meter reading</source>
@@ -3202,6 +3349,78 @@
     <message>
         <source>Close</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingProgressScreen</name>
+    <message>
+        <source>Show</source>
+        <extracomment>The chart&apos;s colours: accepted, returned (not accepted), on the handheld, not sent. A report arrived and is shown.</extracomment>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>Book</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Reader</source>
+        <translation>Reader</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Customers</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>Records</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Sent</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>Anomalies open</source>
+        <translation>Anomalies open</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Books</source>
+        <translation>Books</translation>
+    </message>
+    <message>
+        <source>Returned, not accepted</source>
+        <translation>Returned, not accepted</translation>
+    </message>
+    <message>
+        <source>On handheld, not returned</source>
+        <translation>On handheld, not returned</translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation>Not sent</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <source>{period}: {books} books, {accepted} of {records} records accepted, anomalies open: {anomalies}.</source>
+        <translation>{period}: {books} books, {accepted} of {records} records accepted, anomalies open: {anomalies}.</translation>
     </message>
 </context>
 <context>

@@ -589,6 +589,69 @@
     </message>
 </context>
 <context>
+    <name>BookAssignDialog</name>
+    <message>
+        <source>Assign reading book</source>
+        <extracomment>The server stored the assignment (the ``ReadingBookRow`` after it).</extracomment>
+        <translation>分配抄表段</translation>
+    </message>
+    <message>
+        <source>Book {book_code} {name}, {customers} customers</source>
+        <translation>抄表段 {book_code} {name}，{customers} 户</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>分配</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Meter reader</source>
+        <translation>抄表员</translation>
+    </message>
+    <message>
+        <source>Reading day (例日)</source>
+        <translation>例日</translation>
+    </message>
+    <message>
+        <source>Window (± days)</source>
+        <translation>抄表窗口（± 天）</translation>
+    </message>
+</context>
+<context>
+    <name>Books</name>
+    <message>
+        <source>Not sent</source>
+        <translation>未下装</translation>
+    </message>
+    <message>
+        <source>On handheld</source>
+        <translation>已下装</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已上装</translation>
+    </message>
+    <message>
+        <source>Partly accepted</source>
+        <translation>部分接收</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <source>(no reader)</source>
+        <translation>（未分配抄表员）</translation>
+    </message>
+</context>
+<context>
     <name>BusinessTypes</name>
     <message>
         <source>Electricity</source>
@@ -2076,6 +2139,34 @@
         <translation>抄表包 {package_id} 的记录 {seqs}（共 {repeated} 条）在这次排队的接收发出之前已被接收：以第一次接收为准。本次接收了其他 {written} 条记录。</translation>
     </message>
     <message>
+        <source>There is no reading book {book_code} in this hall.</source>
+        <translation>本营业厅没有抄表段 {book_code}。</translation>
+    </message>
+    <message>
+        <source>There is no user {reader} to give the book to.</source>
+        <translation>没有用户 {reader}，无法分配抄表段。</translation>
+    </message>
+    <message>
+        <source>User {reader} is not a meter reader: a book can only be given to a meter reader.</source>
+        <translation>用户 {reader} 不是抄表员：抄表段只能分配给抄表员。</translation>
+    </message>
+    <message>
+        <source>Meter reader {reader} is deactivated: choose an active reader.</source>
+        <translation>抄表员 {reader} 已停用：请选择在岗的抄表员。</translation>
+    </message>
+    <message>
+        <source>Meter reader {reader} works in another hall than book {book_code}.</source>
+        <translation>抄表员 {reader} 不属于抄表段 {book_code} 所在的营业厅。</translation>
+    </message>
+    <message>
+        <source>The reading day {reading_day} is not a day {low}–{high} of the month.</source>
+        <translation>例日 {reading_day} 不在每月 {low}–{high} 日之内。</translation>
+    </message>
+    <message>
+        <source>The window of {window_days} days is outside {low}–{high} days.</source>
+        <translation>抄表窗口 {window_days} 天不在 {low}–{high} 天之内。</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>
@@ -2353,6 +2444,14 @@
     <message>
         <source>Bill runs</source>
         <translation>电费核算</translation>
+    </message>
+    <message>
+        <source>Reading books</source>
+        <translation>抄表段</translation>
+    </message>
+    <message>
+        <source>Reading progress</source>
+        <translation>抄表进度</translation>
     </message>
     <message>
         <source>Tariffs</source>
@@ -3122,6 +3221,54 @@
     </message>
 </context>
 <context>
+    <name>ReadingBooksScreen</name>
+    <message>
+        <source>Refresh</source>
+        <extracomment>A page of books arrived and is shown.</extracomment>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Assign…</source>
+        <translation>分配…</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>抄表段</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Reader</source>
+        <translation>抄表员</translation>
+    </message>
+    <message>
+        <source>Reading day</source>
+        <translation>例日</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>窗口</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>账期</translation>
+    </message>
+    <message>
+        <source>± {days} days</source>
+        <translation>± {days} 天</translation>
+    </message>
+</context>
+<context>
     <name>ReadingDialog</name>
     <message>
         <source>Enter a meter reading</source>
@@ -3195,6 +3342,78 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ReadingProgressScreen</name>
+    <message>
+        <source>Show</source>
+        <extracomment>The chart&apos;s colours: accepted, returned (not accepted), on the handheld, not sent. A report arrived and is shown.</extracomment>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>抄表段</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Reader</source>
+        <translation>抄表员</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation>记录数</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>已下装</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已上装</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <source>Anomalies open</source>
+        <translation>未处理异常</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Books</source>
+        <translation>抄表段数</translation>
+    </message>
+    <message>
+        <source>Returned, not accepted</source>
+        <translation>已上装未接收</translation>
+    </message>
+    <message>
+        <source>On handheld, not returned</source>
+        <translation>在抄表机未上装</translation>
+    </message>
+    <message>
+        <source>Not sent</source>
+        <translation>未下装</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>账期</translation>
+    </message>
+    <message>
+        <source>{period}: {books} books, {accepted} of {records} records accepted, anomalies open: {anomalies}.</source>
+        <translation>{period}：{books} 个抄表段，{records} 条记录中已接收 {accepted} 条，未处理异常 {anomalies} 条。</translation>
     </message>
 </context>
 <context>

@@ -22,6 +22,7 @@ from server.services import (
 from server.services import attention as attention_service
 from server.services import customer_terms as customer_terms_service
 from server.services import handheld as handheld_service
+from server.services import reading_books as reading_books_service
 from server.services import readings as readings_service
 from server.services import tariffs as tariff_service
 from shared_models.rpc import REGISTRY, load_all
@@ -89,6 +90,9 @@ HANDLERS: dict[str, Handler] = {
     "handheld.download_book": handheld_service.download_book,
     "handheld.validate_upload": handheld_service.validate_upload,
     "handheld.accept_upload": handheld_service.accept_upload,
+    "books.list_books": reading_books_service.list_books,
+    "books.assign_book": reading_books_service.assign_book,
+    "books.get_completion": reading_books_service.get_completion,
     "customer.get_terms": customer_terms_service.get_terms,
     "customer.set_terms": customer_terms_service.set_terms,
 }

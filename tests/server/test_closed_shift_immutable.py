@@ -264,6 +264,13 @@ ATTEMPTS: dict[str, list[Attempt]] = {
              "handheld.accept_upload", {"content_b64": "e30=", "decisions": [{"seq": 1, "decision": "accept"}]}),
          "HANDHELD_FORMAT_UNSUPPORTED"),
     ],
+    # Allowed: a reading book's reader is configuration of the hall, not the shift's.
+    "books.assign_book": [
+        ("a billing clerk assigns a book (this data set has no reading books: refused for that, not for the shift)",
+         lambda c: _signed_in_as(c, "billing1").call(
+             "books.assign_book", {"book_code": "T01-B001", "reader": "reader1", "reading_day": 20,
+                                   "window_days": 5}), "READING_BOOK_NOT_FOUND"),
+    ],
     # Opens a NEW shift; so it runs after every attempt that needs the cashier without an open shift.
     "shift.open_shift": [
         ("open again", lambda c: c.cashier.call("shift.open_shift", {"float_fen": 20_000}), None),

@@ -15,6 +15,7 @@ from shared_models.rpc import CONTRACT_VERSION, REGISTRY, load_all
 from tests.billruns.helpers import prepare_sample
 from tests.factories import World, password_for
 from tests.handheld.helpers import prepare_sample as prepare_handheld_sample
+from tests.reading_books_helpers import prepare_sample as prepare_books_sample
 from tests.rpc_helpers import Answer, Caller
 from tests.server.attempt_helpers import refusals
 
@@ -98,6 +99,9 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "handheld.download_book": {"book_code": "T01-B001", "period": 202611},
     "handheld.validate_upload": {"content_b64": "e30="},
     "handheld.accept_upload": {"content_b64": "e30=", "decisions": [{"seq": 1, "decision": "accept"}]},
+    "books.list_books": {},
+    "books.assign_book": {"book_code": "T01-B001", "reader": "reader1", "reading_day": 20, "window_days": 5},
+    "books.get_completion": {"period": 202611},
 }
 
 #: Methods whose sample needs the caller's own open shift (and, after "pay", a receipt of theirs).
@@ -154,6 +158,7 @@ def test_permission_matrix(role: Role, method: str, caller: Caller, db: Session)
         params = _prepare(caller, method, params)
         params = prepare_sample(caller, db, method, params)
         params = prepare_handheld_sample(caller, db, method, params, username)
+        params = prepare_books_sample(db, method, params)
     cosign = ("super2", password_for("super2")) if rpc.cosign is not None else None
     attempts = refusals(db)
     if method in REPLAYED_ONLY:

@@ -246,5 +246,7 @@ def test_every_mutation_of_the_client_is_covered() -> None:
                "billrun.calculate_run", "billrun.hold_bill", "billrun.release_bill", "billrun.recalculate_bill",
                "billrun.release_run", "billrun.correct_bill", "tariff.add_version",
                # the customer terms dialog (计费参数): tests/ui/test_confirmed_terms.py
-               "customer.set_terms"}
+               "customer.set_terms",
+               # the reading book assignment dialog: tests/ui/test_reading_progress_live.py
+               "books.assign_book"}
     assert covered == {name for name, rpc in REGISTRY.items() if rpc.mutating}
