@@ -9,7 +9,9 @@ for 16-byte-block ciphers, as documented in docs/card-format.md):
 
 * card key = E(master, serial || ~serial), one key per purpose (:class:`KeyId`) and key version;
 * MAC = the first 4 bytes of the CBC chain over the data padded by ISO/IEC 9797-1 method 2 (0x80, then zeros);
-* line MAC of an UPDATE BINARY: IV = the card's 8-byte challenge || 8 zero bytes, data = CLA INS P1 P2 Lc data;
+* line MAC of an UPDATE BINARY: IV = the card's 8-byte challenge || the 8-byte big-endian number of MAC'd updates
+  the card accepted since that challenge (0, 1, ...), data = CLA INS P1 P2 Lc data; one challenge thus covers a
+  sale's two writes (return file cleared, then wallet), and any other command, a reset or a wrong MAC ends it;
 * wallet record MAC: IV zero, data = serial || amount || count (the meter's ESAM checks it: 6989 when wrong);
 * authentication cryptogram: E(key, random8 || 8 zero bytes), all 16 bytes.
 """
@@ -22,7 +24,9 @@ from collections.abc import Callable
 from enum import IntEnum, StrEnum
 from typing import Final
 
+from shared_models.cards.apdu import CommandApdu, update_binary, update_binary_header
 from shared_models.cards.errors import CardFault, CardFormatError
+from shared_models.cards.files import EfId, WalletFile
 
 #: Encrypts one 16-byte block under a 16-byte key.
 EncryptBlock = Callable[[bytes, bytes], bytes]
@@ -91,11 +95,16 @@ def cbc_mac(encrypt: EncryptBlock, *, key: bytes, data: bytes, iv: bytes) -> byt
     return chain[:4]
 
 
-def line_mac(encrypt: EncryptBlock, *, key: bytes, challenge: bytes, header: bytes, data: bytes) -> bytes:
-    """The MAC of an UPDATE BINARY: over ``header`` (CLA INS P1 P2 Lc) and ``data``, chained from the challenge."""
+def line_mac(encrypt: EncryptBlock, *, key: bytes, challenge: bytes, sequence: int, header: bytes,
+             data: bytes) -> bytes:
+    """The MAC of the ``sequence``-th (from 0) UPDATE BINARY after ``challenge``: over ``header`` (CLA INS P1 P2
+    Lc) and ``data``."""
     _check(challenge, 8, "challenge")
     _check(header, 5, "header")
-    return cbc_mac(encrypt, key=key, data=bytes(header) + bytes(data), iv=bytes(challenge) + bytes(8))
+    if not 0 <= sequence <= 0xFF:
+        raise CardFormatError(CardFault.RANGE, "sequence", str(sequence))
+    iv = bytes(challenge) + sequence.to_bytes(8, "big")
+    return cbc_mac(encrypt, key=key, data=bytes(header) + bytes(data), iv=iv)
 
 
 def wallet_mac(encrypt: EncryptBlock, *, key: bytes, serial: bytes, body: bytes) -> bytes:
@@ -115,3 +124,26 @@ def auth_cryptogram(encrypt: EncryptBlock, *, key: bytes, random8: bytes) -> byt
 def same(a: bytes, b: bytes) -> bool:
     """Compare a MAC or cryptogram in constant time."""
     return hmac.compare_digest(a, b)
+
+
+def seal_wallet(encrypt: EncryptBlock, *, wallet_key: bytes, serial: bytes, amount_fen: int,
+                purchase_count: int) -> WalletFile:
+    """The wallet record of a purchase, its MAC computed under the card's wallet key (the key service's job)."""
+    unsealed = WalletFile(amount_fen=amount_fen, purchase_count=purchase_count)
+    mac = wallet_mac(encrypt, key=wallet_key, serial=serial, body=unsealed.body())
+    return WalletFile(amount_fen=amount_fen, purchase_count=purchase_count, mac=mac)
+
+
+def wallet_intact(encrypt: EncryptBlock, *, wallet_key: bytes, serial: bytes, wallet: WalletFile) -> bool:
+    """Whether the wallet record's MAC verifies (the meter's ESAM check; 6989 when not)."""
+    return same(wallet_mac(encrypt, key=wallet_key, serial=serial, body=wallet.body()), wallet.mac)
+
+
+def mac_update(encrypt: EncryptBlock, *, update_key: bytes, challenge: bytes, sequence: int, ef: EfId,
+               data: bytes) -> CommandApdu:
+    """The MAC'd UPDATE BINARY writing ``data`` over the whole of ``ef``, as the ``sequence``-th after ``challenge``."""
+    if len(data) != ef.size:
+        raise CardFormatError(CardFault.LENGTH, f"update of {ef.name}", f"{len(data)} bytes, expected {ef.size}")
+    header = update_binary_header(ef.sfi, len(data))
+    mac = line_mac(encrypt, key=update_key, challenge=challenge, sequence=sequence, header=header, data=data)
+    return update_binary(ef.sfi, data, mac)

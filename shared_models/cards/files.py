@@ -55,6 +55,7 @@ class CardType(IntEnum):
     OPENING = 0x01  # 开户卡
     PURCHASE = 0x02  # 购电卡
     REPLACEMENT = 0x03  # 补卡
+    PRESET = 0x04  # 预置卡: factory/test, accepted only by a meter on test keys (this project's meters refuse it)
 
 
 def _check_length(data: bytes, size: int, what: str) -> None:
