@@ -20,7 +20,7 @@ from smartcard.System import readers
 from client.devices.cardsim.card import CardState, VirtualCard
 from client.devices.cardsim.keys import Esam, default_test_version
 from client.devices.cardsim.vpcd import DEFAULT_PORT, VpcdLink
-from tests.cards.pcsc import PcscTerminal
+from tests.cards.pcsc import PcscTerminal, wait_for_card
 
 READER = "Virtual PCD 00 00"
 SERIAL = bytes.fromhex("1122334455667788")
@@ -36,20 +36,22 @@ def _listed() -> bool:
 @pytest.fixture(scope="session")
 def pcscd(test_root: Path) -> Iterator[str]:
     """The vpcd reader's name, from the running pcscd or from one started here (`pcscd -f -a`, as root in CI)."""
-    started: subprocess.Popen[bytes] | None = None
-    if not _listed():
-        binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
-        log = (test_root / "pcscd.log").open("wb")
+    if _listed():
+        yield READER
+        return
+    binary = shutil.which("pcscd") or "/usr/sbin/pcscd"
+    with (test_root / "pcscd.log").open("wb") as log:
         started = subprocess.Popen([binary, "-f", "-a"], stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 15
-        while not _listed():  # a process start-up, not a test wait: poll until the reader shows
-            assert started.poll() is None, f"pcscd exited with {started.returncode}; see {test_root / 'pcscd.log'}"
-            assert time.monotonic() < deadline, "pcscd did not list the vpcd reader within 15 s"
-            time.sleep(0.05)
-    yield READER
-    if started is not None:
-        started.terminate()
-        started.wait(timeout=10)
+        try:
+            deadline = time.monotonic() + 15
+            while not _listed():  # a process start-up, not a test wait: poll until the reader shows
+                assert started.poll() is None, f"pcscd exited with {started.returncode}; see {log.name}"
+                assert time.monotonic() < deadline, "pcscd did not list the vpcd reader within 15 s"
+                time.sleep(0.05)
+            yield READER
+        finally:
+            started.terminate()
+            started.wait(timeout=10)
 
 
 @pytest.fixture
@@ -71,8 +73,10 @@ def link(pcscd: str, card: VirtualCard) -> Iterator[VpcdLink]:
     """The card inserted into the vpcd reader; removed at teardown."""
     link = VpcdLink(card, port=DEFAULT_PORT)
     link.insert()
+    wait_for_card(pcscd, present=True)
     yield link
     link.remove()
+    wait_for_card(pcscd, present=False)  # the next test's card must not meet this one's stale state
 
 
 @pytest.fixture

@@ -13,7 +13,17 @@ from typing import Any, Final
 
 from smartcard.CardRequest import CardRequest
 from smartcard.Exceptions import CardConnectionException
-from smartcard.scard import SCARD_LEAVE_CARD, SCARD_RESET_CARD
+from smartcard.scard import (
+    SCARD_LEAVE_CARD,
+    SCARD_RESET_CARD,
+    SCARD_S_SUCCESS,
+    SCARD_SCOPE_USER,
+    SCARD_STATE_PRESENT,
+    SCARD_STATE_UNAWARE,
+    SCardEstablishContext,
+    SCardGetStatusChange,
+    SCardReleaseContext,
+)
 from smartcard.System import readers
 
 SCARD_W_RESET_CARD: Final = 0x80100068
@@ -25,6 +35,24 @@ def find_reader(name: str) -> Any:
         if str(reader) == name:
             return reader
     raise AssertionError(f"reader {name!r} not listed by pcscd")
+
+
+def wait_for_card(reader_name: str, *, present: bool, timeout_ms: int = 5_000) -> None:
+    """Block until pcscd reports the reader with (or without) a card: it polls vpcd, so a removal or insertion
+    shows only some hundred milliseconds later, and a test must not talk to the card it remembers meanwhile."""
+    hresult, context = SCardEstablishContext(SCARD_SCOPE_USER)
+    assert hresult == SCARD_S_SUCCESS, hresult
+    try:
+        known = SCARD_STATE_UNAWARE
+        while True:
+            hresult, states = SCardGetStatusChange(context, timeout_ms, [(reader_name, known)])
+            assert hresult == SCARD_S_SUCCESS, f"pcscd did not report the card {'in' if present else 'out'}"
+            _, event_state, _ = states[0]
+            if bool(event_state & SCARD_STATE_PRESENT) is present:
+                return
+            known = event_state
+    finally:
+        SCardReleaseContext(context)
 
 
 class PcscTerminal:
