@@ -12,9 +12,10 @@ import pytest
 
 from client.devices.cardsim.__main__ import main
 from client.devices.cardsim.card import VirtualCard
-from client.devices.cardsim.issuer import Issuer, read_card
+from client.devices.cardsim.issuer import Issuer
 from client.devices.cardsim.keys import Esam
 from shared_models.cards.files import CardType, ParameterFile
+from shared_models.cards.image import read_card
 from tests.cards.helpers import CUSTOMER, METER_NO
 from tests.cards.pcsc import PcscTerminal, wait_for_card
 

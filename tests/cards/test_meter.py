@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from client.devices.cardsim.card import CardState, VirtualCard
-from client.devices.cardsim.issuer import Issuer, read_card
+from client.devices.cardsim.issuer import Issuer
 from client.devices.cardsim.keys import Esam
 from client.devices.cardsim.meter import MeterSimulator, MeterState, Outcome
 from shared_models.cards.apdu import Sw
@@ -23,6 +23,7 @@ from shared_models.cards.files import (
     ParameterFile,
     WalletFile,
 )
+from shared_models.cards.image import read_card
 from tests.cards.helpers import (
     CUSTOMER,
     METER_NO,

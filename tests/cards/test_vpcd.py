@@ -8,16 +8,16 @@ import pytest
 from smartcard.Exceptions import CardConnectionException
 
 from client.devices.cardsim.card import ATR, CardState, VirtualCard
-from client.devices.cardsim.issuer import Issuer, read_card
+from client.devices.cardsim.issuer import Issuer
 from client.devices.cardsim.keys import Esam
 from client.devices.cardsim.meter import MeterSimulator, MeterState, Outcome
-from client.devices.cardsim.port import exchange
 from client.devices.cardsim.vpcd import VpcdLink
 from shared_models.cards import apdu
 from shared_models.cards.apdu import CommandApdu, Ins, ResponseApdu, Sw
 from shared_models.cards.crypto import mac_update
 from shared_models.cards.errors import CardStatusError
 from shared_models.cards.files import DF01, EF_WALLET, MF, CardType, ParameterFile, WalletFile
+from shared_models.cards.image import exchange, read_card
 from tests.cards.conftest import SERIAL
 from tests.cards.helpers import CUSTOMER, METER_NO, NOW
 from tests.cards.pcsc import PcscTerminal, find_reader, wait_for_card

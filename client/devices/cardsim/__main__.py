@@ -28,12 +28,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from client.devices.cardsim.card import CardState, VirtualCard
-from client.devices.cardsim.issuer import read_card
 from client.devices.cardsim.keys import TEST_VERSIONS, Esam, default_test_version
 from client.devices.cardsim.meter import MeterSimulator, MeterState
 from client.devices.cardsim.vpcd import DEFAULT_HOST, DEFAULT_PORT, VpcdLink
 from shared_models.cards.errors import CardFormatError
 from shared_models.cards.files import BEIJING
+from shared_models.cards.image import read_card
 
 log = logging.getLogger("client.devices.cardsim")
 

@@ -32,25 +32,22 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from client.devices.cardsim.keys import Esam
-from client.devices.cardsim.port import exchange
 from shared_models.cards import apdu
 from shared_models.cards.apdu import Sw
 from shared_models.cards.crypto import KeyId, auth_cryptogram, mac_update, same, wallet_intact
 from shared_models.cards.errors import CardFormatError, CardStatusError
 from shared_models.cards.files import (
-    DF01,
-    EF_INFO,
     EF_PARAMETERS,
     EF_RETURN,
     EF_WALLET,
     MAX_AMOUNT_FEN,
-    MF,
     CardInfo,
     CardType,
     ParameterFile,
     ReturnFile,
     WalletFile,
 )
+from shared_models.cards.image import exchange, select_application
 from shared_models.money import round_half_up_to_fen
 
 
@@ -184,10 +181,7 @@ class MeterSimulator:
         return cost
 
     def _read(self, card: CardInMeter) -> tuple[CardInfo, ParameterFile, WalletFile, ReturnFile | None]:
-        exchange(card, apdu.select(MF), "select MF")
-        exchange(card, apdu.select(DF01), "select DF01")
-        info = CardInfo.decode(exchange(card, apdu.read_binary(EF_INFO.sfi, EF_INFO.size), "read info",
-                                        length=EF_INFO.size))
+        info = select_application(card)
         version = info.key_version
         if not self.esam.knows(version):
             raise _Refused(Outcome.AUTH_FAILED)

@@ -114,36 +114,33 @@ class VpcdLink:
                 payload = self._recv_exactly(sock, int.from_bytes(header, "big"))
                 if payload is None:
                     break
-                answer = self._handle(payload)
-                if answer is None:
-                    continue
-                if answer is _PULLED:
+                if len(payload) == 1:
+                    answer = self._control(payload[0])
+                elif (hook := self._take_hook(payload)) is not None:
+                    after, pulled = hook
+                    if after:
+                        self.card.transmit(payload)
+                    self._close()
+                    pulled.set()
                     break
-                sock.sendall(len(answer).to_bytes(2, "big") + answer)
+                else:
+                    self.apdus += 1
+                    answer = self.card.transmit(payload)
+                if answer is not None:
+                    sock.sendall(len(answer).to_bytes(2, "big") + answer)
         except OSError as exc:
             log.debug("vpcd link on port %d closed: %s", self.port, exc)
         finally:
             if self._sock is sock:
                 self._close()
 
-    def _handle(self, payload: bytes) -> bytes | None:
-        if len(payload) == 1:
-            code = payload[0]
-            if code in (_POWER_ON, _RESET):
-                self.card.reset()
-            elif code == _GET_ATR:
-                return ATR
-            return None  # power off and unknown codes need no answer
-        hook = self._take_hook(payload)
-        if hook is not None:
-            after, pulled = hook
-            if after:
-                self.card.transmit(payload)
-            self._close()
-            pulled.set()
-            return _PULLED
-        self.apdus += 1
-        return self.card.transmit(payload)
+    def _control(self, code: int) -> bytes | None:
+        """Power on and reset reset the card; get-ATR is answered; power off and unknown codes need no answer."""
+        if code in (_POWER_ON, _RESET):
+            self.card.reset()
+        elif code == _GET_ATR:
+            return ATR
+        return None
 
     def _take_hook(self, payload: bytes) -> tuple[bool, threading.Event] | None:
         with self._lock:
@@ -159,5 +156,3 @@ class VpcdLink:
             self._hook = None
             return after, pulled
 
-
-_PULLED: Final = b"\x00pulled"  # a sentinel no R-APDU equals (checked by identity)
