@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from client.devices.cardsim.card import ATR, MAX_AUTH_FAILURES, CardState, VirtualCard
 from client.devices.cardsim.keys import Esam
@@ -272,3 +274,23 @@ class TestState:
         path.write_text(json.dumps(doc), encoding="utf-8")
         with pytest.raises(ValueError, match="not a card state"):
             CardState.load(path)
+
+
+class TestFuzz:
+    """Random C-APDUs never crash the card and never change a file."""
+
+    @settings(derandomize=True, deadline=None, max_examples=300,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(commands=st.lists(st.one_of(
+        st.binary(max_size=40),
+        st.builds(lambda ins, p1, data: bytes([0x04, ins, p1, 0, len(data)]) + data,
+                  st.sampled_from([0xD6, 0x82, 0x84, 0xB0, 0xA4]), st.sampled_from([0x81, 0x82, 0x85, 0x95, 0]),
+                  st.binary(min_size=1, max_size=40)),
+        st.just(apdu.get_challenge().encode())), max_size=12))
+    def test_random_commands(self, card: VirtualCard, commands: list[bytes]) -> None:
+        """Every answer is at least a status word; the files stay as they were (no write without the key)."""
+        files = dict(card.state.files)
+        open_df01(card)
+        for raw in commands:
+            assert len(card.transmit(raw)) >= 2
+        assert card.state.files == files

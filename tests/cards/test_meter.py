@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from client.devices.cardsim.card import CardState, VirtualCard
 from client.devices.cardsim.issuer import Issuer
@@ -292,3 +294,17 @@ def test_card_and_meter_share_a_json_card(tmp_path: Path, esam: Esam) -> None:
     returned = read_card(VirtualCard(CardState.load(path))).returned
     assert returned is not None
     assert returned.purchase_count == 1
+
+
+@settings(derandomize=True, deadline=None, max_examples=150)
+@given(parameters=st.binary(min_size=26, max_size=26), wallet=st.binary(min_size=12, max_size=12),
+       returned=st.binary(min_size=38, max_size=38))
+def test_fuzzed_card_files_never_credit(parameters: bytes, wallet: bytes, returned: bytes) -> None:
+    """A card holding arbitrary bytes in its files gives an outcome (never an exception) and never credits."""
+    esam = Esam.test()
+    card = issued_card(esam, card_type=CardType.PURCHASE, count=4)
+    card.state.files.update({EF_PARAMETERS.fid: parameters, EF_WALLET.fid: wallet, EF_RETURN.fid: returned})
+    simulator = meter(esam)
+    result = simulator.insert(card, now=NOW)
+    assert result.credited_fen == 0
+    assert (simulator.state.purchase_count, simulator.state.remaining_fen) == (3, 5_000)
