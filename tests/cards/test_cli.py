@@ -75,3 +75,14 @@ def test_insert_and_remove_through_pcscd(tmp_path: Path, capsys: pytest.CaptureF
             holder.terminate()
             holder.wait(timeout=10)
     assert main(["remove", str(card)]) == 1  # no longer inserted
+
+
+def test_insert_without_reader_and_stale_remove(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No vpcd listening: `insert` fails with 1; a pid file of a dead holder: `remove` clears it."""
+    card = tmp_path / "card.json"
+    run(capsys, "create", str(card))
+    assert main(["insert", str(card), "--port", "1", "--wait", "0.2"]) == 1
+    pid_file = tmp_path / "card.json.pid"
+    pid_file.write_text("999999999", encoding="utf-8")
+    assert main(["remove", str(card)]) == 0
+    assert not pid_file.exists()

@@ -14,7 +14,6 @@ Cards and meters use the public TEST keys (client/devices/cardsim/keys.py): for 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import logging
@@ -64,7 +63,11 @@ def _insert(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    link.insert()
+    try:
+        link.insert(timeout=args.wait)
+    except OSError as exc:
+        log.error("no vpcd reader at %s:%d (is pcscd running?): %s", args.host, args.port, exc)
+        return 1
     _pid_file(path).write_text(str(os.getpid()), encoding="utf-8")
     log.info("card %s inserted into vpcd port %d", path, args.port)
     try:
@@ -86,8 +89,11 @@ def _remove(args: argparse.Namespace) -> int:
     except (OSError, ValueError):
         log.error("%s is not inserted", args.card)
         return 1
-    with contextlib.suppress(ProcessLookupError):
+    try:
         os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:  # the holder died without cleaning up: the card is out already
+        pid_file.unlink(missing_ok=True)
+        return 0
     deadline = time.monotonic() + 5
     while pid_file.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -161,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     insert.add_argument("--host", default=DEFAULT_HOST)
     insert.add_argument("--port", type=int, default=DEFAULT_PORT)
     insert.add_argument("--seconds", type=float, default=0, help="remove after this long (default: never)")
+    insert.add_argument("--wait", type=float, default=5.0, help="seconds to wait for pcscd's vpcd port")
     insert.set_defaults(run=_insert)
     remove = commands.add_parser("remove", help="pull a card that `insert` holds")
     remove.add_argument("card", type=Path)
