@@ -1,0 +1,1 @@
+"""Tests of the prepaid card: codecs, crypto, the emulator through pcscd, the meter simulator."""
