@@ -19,7 +19,9 @@ from shared_models.roles import Perm
 #: changed. 3.2 (issue 12, finished): a meter change (``reading.change_meter``) and customer terms
 #: (``customer.get_terms``, ``customer.set_terms``); the release's audit record lists its bills as one string;
 #: the meter reader's hand-over (``handheld.*``, issue 13) with a per-method request size (``max_request_bytes``).
-CONTRACT_VERSION = "3.2"
+#: 3.3 (issue 13): reading books assigned and their completion (``books.*``); a validation report's ``notices``
+#: (the offline counter's "signature not checked"); nothing a 3.2 client sends changed.
+CONTRACT_VERSION = "3.3"
 
 HEADER_AUTHORIZATION = "Authorization"
 HEADER_CONTRACT = "X-GridCounter-Contract"
