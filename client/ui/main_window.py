@@ -33,6 +33,7 @@ from client.ui.screens.audit_screen import AuditScreen
 from client.ui.screens.billrun_screen import BillRunScreen
 from client.ui.screens.cashier_screen import CashierScreen
 from client.ui.screens.customer_screen import CustomerScreen
+from client.ui.screens.handheld_screen import HandheldScreen
 from client.ui.screens.outbox_screen import OutboxScreen
 from client.ui.screens.settlement_screen import SettlementScreen
 from client.ui.screens.shift_screen import ShiftScreen
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
             (Perm.COLLECT, "outbox", self.tr("Outbox"), lambda: OutboxScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "customer", self.tr("Customer"), lambda: CustomerScreen(ctx=ctx)),
             (Perm.BILLING, "billrun", self.tr("Bill runs"), lambda: BillRunScreen(ctx=ctx)),
+            (Perm.READINGS, "handheld", self.tr("Handheld hand-over"), lambda: HandheldScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "tariffs", self.tr("Tariffs"), lambda: TariffScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "calculator", self.tr("Bill calculator"), lambda: TariffCalculatorScreen(ctx=ctx)),
             (Perm.MANAGE_USERS, "users", self.tr("Users"), lambda: UsersScreen(ctx=ctx)),
