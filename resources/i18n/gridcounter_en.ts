@@ -2543,8 +2543,8 @@
         <translation>Handheld files (*.json *.csv);;All files (*)</translation>
     </message>
     <message>
-        <source>{file}: book {book}, {period}, {records} records — {errors} errors, {warnings} warnings ({format}, {encoding}).</source>
-        <translation>{file}: book {book}, {period}, {records} records — {errors} errors, {warnings} warnings ({format}, {encoding}).</translation>
+        <source>{file}: book {book}, {period}, {records} records — errors: {errors}, warnings: {warnings} ({format}, {encoding}).</source>
+        <translation>{file}: book {book}, {period}, {records} records — errors: {errors}, warnings: {warnings} ({format}, {encoding}).</translation>
     </message>
     <message>
         <source>Mark at least one record first.</source>

@@ -2540,8 +2540,8 @@
         <translation>抄表文件 (*.json *.csv);;所有文件 (*)</translation>
     </message>
     <message>
-        <source>{file}: book {book}, {period}, {records} records — {errors} errors, {warnings} warnings ({format}, {encoding}).</source>
-        <translation>{file}：抄表段 {book}，{period}，{records} 条记录 — {errors} 个错误，{warnings} 个警告（{format}，{encoding}）。</translation>
+        <source>{file}: book {book}, {period}, {records} records — errors: {errors}, warnings: {warnings} ({format}, {encoding}).</source>
+        <translation>{file}：抄表段 {book}，{period}，{records} 条记录 — 错误 {errors} 个，警告 {warnings} 个（{format}，{encoding}）。</translation>
     </message>
     <message>
         <source>Mark at least one record first.</source>

@@ -279,7 +279,7 @@ class HandheldScreen(QWidget):
     def _on_uploaded(self, uploaded: Uploaded) -> None:
         self.upload = uploaded
         report = uploaded.report
-        summary = self.tr("{file}: book {book}, {period}, {records} records — {errors} errors, {warnings} warnings "
+        summary = self.tr("{file}: book {book}, {period}, {records} records — errors: {errors}, warnings: {warnings} "
                           "({format}, {encoding}).").format(
             file=uploaded.path.name, book=report.book_code, period=f"{report.period // 100}-{report.period % 100:02d}",
             records=len(report.records), errors=report.errors, warnings=report.warnings,
