@@ -2462,7 +2462,7 @@
     </message>
     <message>
         <source>the number of cells of a row, which differs from the header</source>
-        <translation>该行的单元格数，与表头不一致</translation>
+        <translation>（该行的单元格数）与表头列数不一致</translation>
     </message>
     <message>
         <source>The folder {path} is not there (was the USB stick pulled?). Plug it in and choose the folder again.</source>
