@@ -77,8 +77,11 @@ class FindingCode(StrEnum):
     READ_AT_INVALID = "read_at_invalid"  # problem: unreadable, future, before_previous, before_installation
     NOTE_TOO_LONG = "note_too_long"
     READING_EXISTS = "reading_exists"  # the meter has a reading of the period already (reading_id)
-    ANOMALY = "anomaly"  # ``anomaly`` names the check of server.readings.anomalies
+    ANOMALY = "anomaly"  # ``anomaly`` names the check of shared_models.rules.reading_anomalies
     ALREADY_ACCEPTED = "already_accepted"  # decision, reading_id (the first result)
+    #: The offline counter compared the file with its saved package; the server checks the HMAC on replay
+    #: (package_id, key_id). A notice of the offline report, never on a record.
+    SIGNATURE_UNCHECKED = "signature_unchecked"
 
 
 class DecisionKind(StrEnum):
@@ -385,6 +388,8 @@ class ValidationReport(Model):
     strays: list[Finding]
     errors: int
     warnings: int
+    #: Findings on the file as a whole that weigh nothing (the offline report's signature notice).
+    notices: list[Finding] = Field(default_factory=list)
 
 
 class Decision(Model):

@@ -10,7 +10,7 @@ at a time. The results are the one-by-one path's, row for row (``tests/billruns/
   tariff versions are read once per tariff and usage dates (``server.services.tariffs.version_ids_for``, cached
   for the chunk). Readings are read from ``HISTORY_MONTHS`` before the period on, a customer's whole history only
   when that window might change the outcome (:func:`needs_full_history`). Consumption and anomalies come from
-  the pure functions of ``server.readings``; pricing is ``server.pricing.price`` through ``sources.price``.
+  the pure rules ``shared_models.rules.reading_*``; pricing is ``server.pricing.price`` through ``sources.price``.
 * :func:`write_drafts` COPYs the new drafts (ids drawn from the sequence first) and their lines, rewrites only
   drafts whose inputs changed (the fingerprint of ``server.billing.inputs``), and leaves released drafts alone.
   Equal inputs of a chunk are the same objects (``_Shared``), so each distinct input is priced once
@@ -43,14 +43,20 @@ from server.models.billruns import BillDraft, BillDraftLine
 from server.models.customers import Customer
 from server.models.readings import AnomalyThreshold, Reading, ReadingBook
 from server.pricing import PricingError
-from server.readings.anomalies import DEFAULT_THRESHOLDS, BookWindow, Thresholds, period_anomalies, previous_period
-from server.readings.consumption import Consumption, ConsumptionError, Consumptions, MeterSpec, ReadingPoint
 from server.services import readings, tariffs
 from shared_models.errors import ErrorCode
 from shared_models.methods.billruns import DraftAnomaly
 from shared_models.methods.customers import CustomerCategory
 from shared_models.methods.readings import ReadingStatus
 from shared_models.pricing import CustomerTerms, PricedBill, PricedLine, Usage
+from shared_models.rules.reading_anomalies import (
+    DEFAULT_THRESHOLDS,
+    BookWindow,
+    Thresholds,
+    period_anomalies,
+    previous_period,
+)
+from shared_models.rules.reading_consumption import Consumption, ConsumptionError, Consumptions, MeterSpec, ReadingPoint
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,11 @@ from server import pricing
 from server.billing import terms
 from server.billing.inputs import DraftInputs, VersionRef
 from server.errors import AppError
-from server.readings.consumption import ConsumptionError
 from server.services import readings, tariffs
 from shared_models.errors import ErrorCode
 from shared_models.methods.billruns import DraftAnomaly
 from shared_models.pricing import CustomerTerms, PricedBill, Usage
+from shared_models.rules.reading_consumption import ConsumptionError
 from shared_models.tariffs import TariffVersionDoc
 
 

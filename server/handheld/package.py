@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from server.models.customers import Customer, Meter
 from server.models.readings import ReadingBook
-from server.readings.anomalies import BookWindow, Thresholds, previous_period
-from server.readings.consumption import ConsumptionError, Consumptions, MeterSpec, ReadingPoint
 from server.services.readings import customer_histories, thresholds_for
 from shared_models.handheld import FORMAT
 from shared_models.methods.customers import CustomerCategory, CustomerStatus
 from shared_models.methods.readings import Register
+from shared_models.rules.reading_anomalies import BookWindow, Thresholds, previous_period
+from shared_models.rules.reading_consumption import ConsumptionError, Consumptions, MeterSpec, ReadingPoint
 
 _HUNDRED = Decimal(100)
 

@@ -4,14 +4,13 @@
 sequence and checks it against the package and the books as they are now: duplicates, records the package lacks,
 a swapped customer or meter, a customer moved out of the book or closed, a removed meter, the status, the reading
 time, the register values, a reading of the period already there, and the anomaly checks of
-``server.readings.anomalies`` with their figures. It reads and never writes; :class:`Checked` keeps what
+``shared_models.rules.reading_anomalies`` with their figures. It reads and never writes; :class:`Checked` keeps what
 ``accept`` writes for each record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,12 +21,8 @@ from sqlalchemy.orm import Session
 from server.models.customers import Customer, Meter
 from server.models.handheld import HandheldAccepted, HandheldPackage
 from server.models.readings import ReadingBook
-from server.readings import anomalies as checks
-from server.readings.anomalies import BookWindow, Thresholds, previous_period
-from server.readings.consumption import ConsumptionError, Consumptions, MeterSpec, ReadingPoint
 from server.services.readings import customer_histories, thresholds_for
 from shared_models.handheld import (
-    STATUS_WORDS,
     DecisionKind,
     Finding,
     FindingCode,
@@ -38,15 +33,21 @@ from shared_models.handheld import (
     ValidationReport,
 )
 from shared_models.methods.customers import CustomerCategory, CustomerStatus
-from shared_models.methods.readings import WITHOUT_VALUES, AnomalyCode, ReadingSource, ReadingStatus, Register
-
-_VALUE = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
-_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-#: Anomalies that stop an acceptance (a value below the previous one needs the reader's rollover confirmation).
-_BLOCKING = frozenset({AnomalyCode.BELOW_PREVIOUS})
-#: Anomalies the status finding says already, or that do not apply to a handheld reading.
-_SKIPPED = frozenset({AnomalyCode.ESTIMATED, AnomalyCode.MANUAL_ENTRY})
-MAX_NOTE = 200
+from shared_models.methods.readings import AnomalyCode, ReadingSource, ReadingStatus, Register
+from shared_models.rules import reading_anomalies as checks
+from shared_models.rules.handheld_offline import (
+    MAX_NOTE,
+    Find,
+    check_identity,
+    check_note,
+    check_read_at,
+    check_status,
+    check_values,
+    report_anomalies,
+    worst_severity,
+)
+from shared_models.rules.reading_anomalies import BookWindow, Thresholds, previous_period
+from shared_models.rules.reading_consumption import ConsumptionError, Consumptions, MeterSpec, ReadingPoint
 
 
 @dataclass
@@ -71,31 +72,6 @@ class Checked:
     def blocked(self) -> Finding | None:
         """The first error finding (the record can only be re-read), None when it has none."""
         return next((f for f in self.findings if f.severity is Severity.ERROR), None)
-
-
-def _status(text: str) -> ReadingStatus | None:
-    word = text.strip()
-    if word in STATUS_WORDS:
-        return STATUS_WORDS[word]
-    try:
-        return ReadingStatus(word.lower())
-    except ValueError:
-        return None
-
-
-def _read_on(text: str) -> dt.date | None:
-    """The date of a reading time: ``2026-11-05``, ``2026-11-05T10:12[:00]`` or with a space."""
-    value = text.strip()
-    try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value)
-        return dt.datetime.fromisoformat(value).date()
-    except ValueError:
-        return None
-
-
-def _severity(findings: list[Finding]) -> Severity | None:
-    return min((f.severity for f in findings), key=_RANK.__getitem__, default=None)
 
 
 class _Context:
@@ -179,7 +155,7 @@ def validate(session: Session, *, upload: Upload, package: HandheldPackage, toda
             seq=seq, book_seq=record["book_seq"], customer_no=record["customer_no"], name=record["name"],
             asset_no=record["asset_no"], status=checked.status, read_on=checked.read_on,
             values={r: str(v) for r, v in checked.values.items()}, note=checked.note[:MAX_NOTE],
-            severity=_severity(checked.findings), findings=checked.findings,
+            severity=worst_severity(checked.findings), findings=checked.findings,
             decided=None if checked.decided is None else checked.decided.decision))
     everything = [f for r in reports for f in r.findings] + [f for f in strays if f.code is not FindingCode.DUPLICATE]
     report = ValidationReport(
@@ -204,58 +180,35 @@ def _check_record(context: _Context, checked: Checked, item: UploadRecord, recor
     checked.note = item.note
     checked.rollover_confirmed = item.rollover_confirmed
     _check_identity(context, checked, item, record, find)
-    status = _status(item.status)
-    checked.status = status
-    if status is None:
-        find(Severity.ERROR, FindingCode.STATUS_INVALID, "status", found=item.status[:20])
-    elif status is ReadingStatus.METER_CHANGED:
-        find(Severity.ERROR, FindingCode.METER_CHANGE_AT_DESK, "status", status=status.value)
-    elif status is not ReadingStatus.ACTUAL:
-        find(Severity.WARNING, FindingCode.STATUS_FLAG, "status", status=status.value)
+    status = checked.status = check_status(item, find)
     _check_read_at(context, checked, item, find)
-    _check_values(checked, item, status, find)
+    checked.values = check_values(item, registers=[r for r in Register if r.value in checked.meter.registers],
+                                  status=status, find=find)
     _check_existing(checked, context.package.period, item.line)
     if checked.blocked is None and status is not None and checked.read_on is not None:
         _anomalies(context, checked, find)
 
 
 def _check_identity(context: _Context, checked: Checked, item: UploadRecord, record: dict[str, Any],
-                    find: Any) -> None:
+                    find: Find) -> None:
     """The record names the package's customer and meter, and both are still in the book and in service."""
     customer, meter = checked.customer, checked.meter
-    if item.customer_no != record["customer_no"]:
-        find(Severity.ERROR, FindingCode.CUSTOMER_MISMATCH, "customer_no", expected=record["customer_no"],
-             found=item.customer_no[:20])
-    if item.asset_no != record["asset_no"]:
-        find(Severity.ERROR, FindingCode.CUSTOMER_MISMATCH, "asset_no", expected=record["asset_no"],
-             found=item.asset_no[:24])
+    check_identity(item, customer_no=record["customer_no"], asset_no=record["asset_no"], find=find)
     if customer.book_code != context.package.book_code:
         find(Severity.ERROR, FindingCode.NOT_IN_BOOK, "customer_no", book=customer.book_code)
     if customer.status is CustomerStatus.CLOSED:
         find(Severity.ERROR, FindingCode.CUSTOMER_CLOSED, "customer_no")
     if meter.removed_on is not None:
         find(Severity.ERROR, FindingCode.METER_CLOSED, "asset_no", removed_on=meter.removed_on.isoformat())
-    if len(item.note) > MAX_NOTE:
-        find(Severity.ERROR, FindingCode.NOTE_TOO_LONG, "note", length=str(len(item.note)), limit=str(MAX_NOTE))
+    check_note(item, find)
 
 
-def _check_read_at(context: _Context, checked: Checked, item: UploadRecord, find: Any) -> None:
+def _check_read_at(context: _Context, checked: Checked, item: UploadRecord, find: Find) -> None:
     """A readable date, not in the future, not before the meter's installation, after its previous reading."""
     meter = checked.meter
-    read_on = _read_on(item.read_at)
-    checked.read_on = read_on
-    if read_on is None:
-        find(Severity.ERROR, FindingCode.READ_AT_INVALID, "read_at", problem="unreadable", found=item.read_at[:32])
-    elif read_on > context.today:
-        find(Severity.ERROR, FindingCode.READ_AT_INVALID, "read_at", problem="future", read_on=read_on.isoformat())
-    elif read_on < meter.installed_on:
-        find(Severity.ERROR, FindingCode.READ_AT_INVALID, "read_at", problem="before_installation",
-             read_on=read_on.isoformat())
-    else:
-        earlier = [p.read_on for p in checked.points if p.meter_id == meter.id and p.period < context.package.period]
-        if earlier and max(earlier) >= read_on:
-            find(Severity.ERROR, FindingCode.READ_AT_INVALID, "read_at", problem="not_after_previous",
-                 read_on=read_on.isoformat(), previous=max(earlier).isoformat())
+    earlier = [p.read_on for p in checked.points if p.meter_id == meter.id and p.period < context.package.period]
+    checked.read_on = check_read_at(item, today=context.today, installed_on=meter.installed_on,
+                                    previous=max(earlier, default=None), find=find)
 
 
 def _check_existing(checked: Checked, period: int, line: int | None) -> None:
@@ -269,28 +222,8 @@ def _check_existing(checked: Checked, period: int, line: int | None) -> None:
             figures={"reading_id": str(existing[0].reading_id)}))
 
 
-def _check_values(checked: Checked, item: UploadRecord, status: ReadingStatus | None, find: Any) -> None:
-    registers = [r for r in Register if r.value in checked.meter.registers]
-    if status in WITHOUT_VALUES:
-        if item.values:
-            find(Severity.ERROR, FindingCode.VALUES_NOT_EXPECTED, next(iter(item.values))[:20],
-                 status=status.value if status else "")
-        return
-    for name in item.values:
-        if name not in {r.value for r in registers}:
-            find(Severity.ERROR, FindingCode.REGISTER_UNKNOWN, name[:20])
-    for register in registers:
-        text = item.values.get(register.value)
-        if text is None or text == "":
-            find(Severity.ERROR, FindingCode.REGISTER_MISSING, register.value)
-        elif not _VALUE.match(text):
-            find(Severity.ERROR, FindingCode.VALUE_INVALID, register.value, found=text[:20])
-        else:
-            checked.values[register] = Decimal(text)
-
-
-def _anomalies(context: _Context, checked: Checked, find: Any) -> None:
-    """The anomaly checks of ``server.readings.anomalies`` on the reading as it would enter the books."""
+def _anomalies(context: _Context, checked: Checked, find: Find) -> None:
+    """The anomaly checks of ``shared_models.rules.reading_anomalies`` on the reading as it would enter the books."""
     assert checked.status is not None
     assert checked.read_on is not None
     point = ReadingPoint(reading_id=0, meter_id=checked.meter.id, period=context.package.period,
@@ -301,13 +234,7 @@ def _anomalies(context: _Context, checked: Checked, find: Any) -> None:
         meters=checked.meters, readings=readings, period=context.package.period, book=context.window,
         limits=context.thresholds(checked.customer.category), reading=point,
         consumptions=Consumptions(checked.meters, readings))
-    for anomaly in found:
-        if anomaly.code in _SKIPPED:
-            continue
-        severity = (Severity.ERROR if anomaly.code in _BLOCKING else
-                    Severity.INFO if anomaly.code is AnomalyCode.NO_PREVIOUS else Severity.WARNING)
-        register = anomaly.figures.get("register")
-        find(severity, FindingCode.ANOMALY, register, anomaly.code, **anomaly.figures)
+    report_anomalies(found, find)
 
 
 def estimate(checked: Checked, period: int) -> dict[Register, Decimal] | None:

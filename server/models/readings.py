@@ -93,7 +93,7 @@ class ReadingBook(Base):
 
 class AnomalyThreshold(Base):
     """The anomaly thresholds of a tariff category (configuration, not a book; a missing category takes the
-    defaults of ``server.readings.anomalies.Thresholds``)."""
+    defaults of ``shared_models.rules.reading_anomalies.Thresholds``)."""
 
     __tablename__ = "anomaly_thresholds"
     __table_args__ = (

@@ -8,6 +8,6 @@ from __future__ import annotations
 
 from server.pricing.engine import price
 from server.pricing.errors import PricingError, PricingRefusal
-from server.pricing.power_factor import adjustment_percent, power_factor
+from server.pricing.power_factor import adjustment_percent
 
-__all__ = ["PricingError", "PricingRefusal", "adjustment_percent", "power_factor", "price"]
+__all__ = ["PricingError", "PricingRefusal", "adjustment_percent", "price"]

@@ -13,10 +13,11 @@ from server.pricing.basic import basic_lines
 from server.pricing.energy import energy_lines, free_kwh_line, free_units_per_segment
 from server.pricing.errors import PricingError, PricingRefusal
 from server.pricing.lines import DraftLine, line_amount
-from server.pricing.power_factor import power_factor, power_factor_line
+from server.pricing.power_factor import power_factor_line
 from server.pricing.segments import Segment, split_period
 from server.pricing.units import from_units
 from shared_models.pricing import CustomerTerms, FundPart, LineKind, PricedBill, Usage
+from shared_models.rules.power_factor import power_factor
 from shared_models.tariffs import Fund, TariffVersionDoc
 
 

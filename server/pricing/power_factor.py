@@ -1,5 +1,5 @@
-"""Power-factor adjustment (力调电费, DOMAIN §3.3): the three tables of 《功率因数调整电费办法》 as a data file, the
-month's cosφ, and the adjustment line on its configured base.
+"""Power-factor adjustment (力调电费, DOMAIN §3.3): the three tables of 《功率因数调整电费办法》 as a data file, and
+the adjustment line on its configured base (the month's cosφ is ``shared_models.rules.power_factor``).
 
 ``resources/tariffs/power_factor.csv`` has 71 rows (cosφ 1.00 down to 0.30) and one column per standard
 (0.90 / 0.85 / 0.80) holding the adjustment in hundredths of a percent (negative = reduction); it is read
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import functools
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from server.pricing.lines import DraftLine, line_amount
@@ -22,7 +22,6 @@ from shared_models.tariffs import PowerFactorSpec, PowerFactorStandard
 TABLE_FILE = Path(__file__).resolve().parents[2] / "resources" / "tariffs" / "power_factor.csv"
 _HEADER = ["cos_phi", *(f"standard_{s.value}" for s in PowerFactorStandard)]
 _ROWS = 71
-_HUNDREDTH = Decimal("0.01")
 
 
 class PowerFactorTableError(RuntimeError):
@@ -56,19 +55,6 @@ def load_table(path: Path) -> dict[PowerFactorStandard, dict[int, int]]:
         for standard, cell in zip(PowerFactorStandard, cells, strict=True):
             table[standard][cos] = cell
     return table
-
-
-def power_factor(active_kwh: Decimal, reactive_kvarh: Decimal) -> Decimal | None:
-    """cosφ = P / √(P² + Q²), rounded half up to 0.01 (0.855 → 0.86); None when nothing at all was metered.
-
-    The one home of the month's power factor: the 力调 line prices with it and the reading checks
-    (``server.readings.anomalies``, low power factor) judge with it. Reactive energy without active energy
-    is cosφ 0.00.
-    """
-    if active_kwh == 0 and reactive_kvarh == 0:
-        return None
-    cos = active_kwh / (active_kwh * active_kwh + reactive_kvarh * reactive_kvarh).sqrt()
-    return cos.quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
 def adjustment_percent(standard: PowerFactorStandard, cos_phi: Decimal) -> Decimal:

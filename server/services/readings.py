@@ -13,7 +13,8 @@ A meter change (换表, :func:`change_meter`) writes the old meter's final readi
 installs the new one and writes its start reading in one transaction, after the same checks and its own (the
 new asset number unused, the period not billed yet, the new meter's registers covering the tariff's needs).
 
-The arithmetic and the checks are pure: ``server.readings.consumption`` and ``server.readings.anomalies``.
+The arithmetic and the checks are pure: ``shared_models.rules.reading_consumption`` and
+``shared_models.rules.reading_anomalies``.
 """
 
 from __future__ import annotations
@@ -36,16 +37,6 @@ from server.models.customers import Customer, Meter, TariffVersion
 from server.models.readings import AnomalyThreshold, Reading, ReadingBook
 from server.models.terms import CustomerTermsRow
 from server.models.users import User
-from server.readings import anomalies as checks
-from server.readings.anomalies import DEFAULT_THRESHOLDS, BookWindow, Thresholds
-from server.readings.consumption import (
-    Consumption,
-    ConsumptionError,
-    ConsumptionHistory,
-    MeterSpec,
-    ReadingPoint,
-    consumption_for,
-)
 from server.services.tariffs import stored_doc
 from shared_models.errors import ErrorCode
 from shared_models.methods.billruns import RunState
@@ -67,7 +58,17 @@ from shared_models.methods.readings import (
     is_valid_period,
 )
 from shared_models.pricing import Usage
+from shared_models.rules import reading_anomalies as checks
 from shared_models.rules.hall_time import business_date
+from shared_models.rules.reading_anomalies import DEFAULT_THRESHOLDS, BookWindow, Thresholds
+from shared_models.rules.reading_consumption import (
+    Consumption,
+    ConsumptionError,
+    ConsumptionHistory,
+    MeterSpec,
+    ReadingPoint,
+    consumption_for,
+)
 from shared_models.tariffs import DemandBasis
 
 _ID_ARRAY = ARRAY(BigInteger)
@@ -104,7 +105,8 @@ def current_readings(session: Session, meter_ids: Iterable[int]) -> list[Reading
 
 
 def customer_history(session: Session, customer_id: int) -> tuple[list[MeterSpec], list[ReadingPoint]]:
-    """A customer's meters and their current readings, as :func:`server.readings.consumption.usage_for` takes them."""
+    """A customer's meters and their current readings, as
+    :func:`shared_models.rules.reading_consumption.usage_for` takes them."""
     return customer_histories(session, [customer_id]).get(customer_id, ([], []))
 
 
@@ -154,7 +156,7 @@ def customer_histories(session: Session, customer_ids: Sequence[int], *, since_p
 
 def usage_of_customer(*, session: Session, customer_id: int, period: int) -> Usage:
     """The ``Usage`` of a customer's period (``YYYYMM``) for ``server.pricing.price``; raises
-    :class:`~server.readings.consumption.ConsumptionError` when the readings do not give one."""
+    :class:`~shared_models.rules.reading_consumption.ConsumptionError` when the readings do not give one."""
     meters, readings = customer_history(session, customer_id)
     return consumption_for(meters=meters, readings=readings, period=period).usage()
 
@@ -211,7 +213,8 @@ def period_anomalies(*, session: Session, customer_id: int, period: int,
                      terms: CustomerTermsForChecks | None = None) -> list[Anomaly]:
     """The anomalies of a customer's current reading(s) of a period (a bill run's review shows them), with the
     category's thresholds and the book's window; a period nobody read gives ``NO_PREVIOUS``. For a whole book,
-    :func:`customer_histories` and :func:`server.readings.anomalies.period_anomalies` do the same in bulk."""
+    :func:`customer_histories` and :func:`shared_models.rules.reading_anomalies.period_anomalies` do the same in
+    bulk."""
     customer = session.get_one(Customer, customer_id)
     meters, readings = customer_history(session, customer_id)
     terms = terms or CustomerTermsForChecks()

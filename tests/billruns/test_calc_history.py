@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from server.billing import bulk
 from server.models.customers import Customer, Meter
 from server.models.readings import Reading
-from server.readings.anomalies import previous_period
-from server.readings.consumption import Consumptions, ReadingPoint
 from shared_models.methods.readings import ReadingStatus
+from shared_models.rules.reading_anomalies import previous_period
+from shared_models.rules.reading_consumption import Consumptions, ReadingPoint
 from tests.billruns.bulk_compare import differences
 from tests.billruns.helpers import BOOK, PERIOD
 from tests.factories import COMMERCIAL, LI_XIUYING, WANG_FANG, ZHANG_WEI

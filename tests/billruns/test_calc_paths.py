@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from server.billing import bulk
 from server.models.billruns import BillDraft, BillDraftLine, BillRun
 from server.models.customers import Customer
-from server.readings.consumption import Consumption
 from shared_models.methods.customers import CustomerStatus
 from shared_models.methods.readings import Register
+from shared_models.rules.reading_consumption import Consumption
 from tests.billruns.helpers import BOOK, PERIOD, add_readings, add_version, billing, calculate, calculate_all
 from tests.factories import WANG_FANG, ZHANG_WEI
 from tests.rpc_helpers import Caller

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from server.pricing import PricingError, PricingRefusal, adjustment_percent, power_factor, price
+from server.pricing import PricingError, PricingRefusal, adjustment_percent, price
 from server.pricing.power_factor import TABLE_FILE, PowerFactorTableError, adjustment_table, load_table
 from shared_models.pricing import LineKind
+from shared_models.rules.power_factor import power_factor
 from shared_models.tariffs import PowerFactorStandard
 from tests.pricing.builders import terms, usage, version
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from server.pricing.power_factor import power_factor
-from server.readings.anomalies import (
+from shared_models.methods.readings import Anomaly, AnomalyCode, ReadingSource, ReadingStatus, Register
+from shared_models.rules.power_factor import power_factor
+from shared_models.rules.reading_anomalies import (
     BookWindow,
     CheckInput,
     Thresholds,
@@ -16,8 +17,7 @@ from server.readings.anomalies import (
     period_anomalies,
     previous_period,
 )
-from server.readings.consumption import Consumption, ConsumptionError, MeterSpec, ReadingPoint
-from shared_models.methods.readings import Anomaly, AnomalyCode, ReadingSource, ReadingStatus, Register
+from shared_models.rules.reading_consumption import Consumption, ConsumptionError, MeterSpec, ReadingPoint
 
 D = Decimal
 

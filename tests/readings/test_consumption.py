@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.readings.consumption import (
+from shared_models.methods.readings import AnomalyCode, ReadingStatus, Register
+from shared_models.rules.reading_consumption import (
     ConsumptionError,
     ConsumptionHistory,
     MeterSpec,
@@ -18,7 +19,6 @@ from server.readings.consumption import (
     register_advance,
     usage_for,
 )
-from shared_models.methods.readings import AnomalyCode, ReadingStatus, Register
 from shared_models.tariffs import TouPeriod
 
 D = Decimal

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from server.models.audit import AuditRecord
 from server.models.customers import CustomerCategory, Meter
 from server.models.readings import AnomalyThreshold, Reading, ReadingBook
-from server.readings.consumption import ConsumptionError, usage_for
 from server.rpc.dispatch import Dispatcher
 from server.services.readings import customer_histories, period_anomalies, usage_of_customer
 from shared_models.methods.readings import AnomalyCode, Register
+from shared_models.rules.reading_consumption import ConsumptionError, usage_for
 from shared_models.tariffs import TouPeriod
 from tests.factories import CLOSED, LI_XIUYING, WANG_FANG, ZHANG_WEI, World, password_for
 from tests.rpc_helpers import Answer, Caller

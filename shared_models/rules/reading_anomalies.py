@@ -20,15 +20,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
-from server.pricing.power_factor import power_factor
-from server.readings.consumption import (
-    Consumption,
-    ConsumptionError,
-    Consumptions,
-    MeterSpec,
-    ReadingPoint,
-    chain_key,
-)
 from shared_models.methods.readings import (
     TOU_REGISTERS,
     Anomaly,
@@ -36,6 +27,15 @@ from shared_models.methods.readings import (
     ReadingSource,
     ReadingStatus,
     Register,
+)
+from shared_models.rules.power_factor import power_factor
+from shared_models.rules.reading_consumption import (
+    Consumption,
+    ConsumptionError,
+    Consumptions,
+    MeterSpec,
+    ReadingPoint,
+    chain_key,
 )
 
 _ZERO: Final = Decimal(0)
@@ -82,6 +82,18 @@ class BookWindow:
 
 
 @dataclass(frozen=True)
+class WindowDates:
+    """A reading window as a handheld package carries it: its first and last day, whatever the period."""
+
+    first: dt.date
+    last: dt.date
+
+    def window(self, period: int) -> tuple[dt.date, dt.date]:
+        """The first and last acceptable reading date (the package's, for its one period)."""
+        return self.first, self.last
+
+
+@dataclass(frozen=True)
 class CheckInput:
     """What the checks of one reading look at.
 
@@ -96,7 +108,7 @@ class CheckInput:
     consumption: Consumption | ConsumptionError
     history: Mapping[int, Decimal]
     multiplier: int = 1
-    book: BookWindow | None = None
+    book: BookWindow | WindowDates | None = None
     contract_demand_kw: Decimal | None = None
     #: The tariff's power-factor standard (0.90, 0.85, 0.80), None when it has no adjustment.
     power_factor_standard: Decimal | None = None
