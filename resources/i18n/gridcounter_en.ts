@@ -2349,6 +2349,10 @@
         <translation>decided before</translation>
     </message>
     <message>
+        <source>checked on this PC</source>
+        <translation>checked on this PC</translation>
+    </message>
+    <message>
         <source>No reading came back for this record: estimate it or order a re-read.</source>
         <translation>No reading came back for this record: estimate it or order a re-read.</translation>
     </message>
@@ -2415,6 +2419,10 @@
     <message>
         <source>Decided before: {decision}.</source>
         <translation>Decided before: {decision}.</translation>
+    </message>
+    <message>
+        <source>Checked on this PC against the package kept at download, without the server: the server checks the signature and the books as they are now when the acceptance is sent.</source>
+        <translation>Checked on this PC against the package kept at download, without the server: the server checks the signature and the books as they are now when the acceptance is sent.</translation>
     </message>
     <message>
         <source>The reading time “{found}” is not a date and time.</source>
@@ -2499,7 +2507,12 @@
 <context>
     <name>HandheldScreen</name>
     <message>
+        <source>The server cannot be reached, and package {package_id} was not downloaded on this PC: there is nothing to check the file against here. Upload it when the link is back.</source>
+        <translation>The server cannot be reached, and package {package_id} was not downloaded on this PC: there is nothing to check the file against here. Upload it when the link is back.</translation>
+    </message>
+    <message>
         <source>Refresh</source>
+        <extracomment>Validated on this PC against the kept package (the server was out of reach): Accept queues.</extracomment>
         <translation>Refresh</translation>
     </message>
     <message>
@@ -2545,6 +2558,10 @@
     <message>
         <source>{file}: book {book}, {period}, {records} records — errors: {errors}, warnings: {warnings} ({format}, {encoding}).</source>
         <translation>{file}: book {book}, {period}, {records} records — errors: {errors}, warnings: {warnings} ({format}, {encoding}).</translation>
+    </message>
+    <message>
+        <source>Checked on this PC: the server cannot be reached.</source>
+        <translation>Checked on this PC: the server cannot be reached.</translation>
     </message>
     <message>
         <source>Mark at least one record first.</source>

@@ -2346,6 +2346,10 @@
         <translation>此前已处理</translation>
     </message>
     <message>
+        <source>checked on this PC</source>
+        <translation>本机校验</translation>
+    </message>
+    <message>
         <source>No reading came back for this record: estimate it or order a re-read.</source>
         <translation>该记录没有回传示数：请估抄或派复抄。</translation>
     </message>
@@ -2412,6 +2416,10 @@
     <message>
         <source>Decided before: {decision}.</source>
         <translation>此前已处理：{decision}。</translation>
+    </message>
+    <message>
+        <source>Checked on this PC against the package kept at download, without the server: the server checks the signature and the books as they are now when the acceptance is sent.</source>
+        <translation>已在本机按下载时保存的抄表包校验（未连服务器）：发送接收时，服务器再校验签名和当前账务数据。</translation>
     </message>
     <message>
         <source>The reading time “{found}” is not a date and time.</source>
@@ -2496,7 +2504,12 @@
 <context>
     <name>HandheldScreen</name>
     <message>
+        <source>The server cannot be reached, and package {package_id} was not downloaded on this PC: there is nothing to check the file against here. Upload it when the link is back.</source>
+        <translation>无法连接服务器，且抄表包 {package_id} 不是在本机下载的：本机无从校验该文件。请在网络恢复后上传。</translation>
+    </message>
+    <message>
         <source>Refresh</source>
+        <extracomment>Validated on this PC against the kept package (the server was out of reach): Accept queues.</extracomment>
         <translation>刷新</translation>
     </message>
     <message>
@@ -2542,6 +2555,10 @@
     <message>
         <source>{file}: book {book}, {period}, {records} records — errors: {errors}, warnings: {warnings} ({format}, {encoding}).</source>
         <translation>{file}：抄表段 {book}，{period}，{records} 条记录 — 错误 {errors} 个，警告 {warnings} 个（{format}，{encoding}）。</translation>
+    </message>
+    <message>
+        <source>Checked on this PC: the server cannot be reached.</source>
+        <translation>本机校验：无法连接服务器。</translation>
     </message>
     <message>
         <source>Mark at least one record first.</source>

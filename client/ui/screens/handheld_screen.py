@@ -16,13 +16,14 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHBoxLayout, QPushButton, QTableView, QVBoxLayout, QWidget
 
-from client.core.actions import ActionSlot, outcome_unknown
+from client.core.actions import OUTCOME_UNKNOWN, ActionSlot, outcome_unknown
 from client.core.config import ClientPaths
-from client.core.handheld_files import HandheldFileError, keep_package, read_capped, save_package
+from client.core.handheld_files import HandheldFileError, keep_package, kept_package, read_capped, save_package
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError
 from client.ui.context import UiContext
 from client.ui.errors import error_text
@@ -36,11 +37,12 @@ from client.ui.screens.handheld_words import (
     file_error_text,
     finding_field,
     finding_name,
+    finding_text,
 )
 from client.ui.widgets.labels import error_label, wrapped_label
 from client.ui.widgets.table_fit import TableFit
 from shared_models.errors import ErrorCode
-from shared_models.handheld import DecisionKind, FindingCode, ValidationReport
+from shared_models.handheld import DecisionKind, FileProblem, FindingCode, ValidationReport, read_upload
 from shared_models.methods.handheld import (
     ACCEPT_UPLOAD,
     DOWNLOAD_BOOK,
@@ -54,9 +56,20 @@ from shared_models.methods.handheld import (
     ListBooksRequest,
     ValidateUploadRequest,
 )
+from shared_models.rules.hall_time import business_date, hall_now
+from shared_models.rules.handheld_offline import OfflineRefusal, validate_offline
+
+if TYPE_CHECKING:
+    def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
+        ...
+else:
+    from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 log = logging.getLogger(__name__)
 _OK_STYLE = "color: #1b5e20;"
+NO_KEPT_COPY = QT_TRANSLATE_NOOP(
+    "HandheldScreen", "The server cannot be reached, and package {package_id} was not downloaded on this PC: there "
+    "is nothing to check the file against here. Upload it when the link is back.")
 
 
 @dataclass(frozen=True)
@@ -76,12 +89,41 @@ class Uploaded:
     path: Path
     content_b64: str
     report: ValidationReport
+    #: Validated on this PC against the kept package (the server was out of reach): Accept queues.
+    offline: bool = False
+
+
+class NoKeptPackageError(Exception):
+    """The server is out of reach and this PC kept no copy of the file's package: nothing to check against."""
+
+    def __init__(self, package_id: str) -> None:
+        super().__init__(package_id)
+        self.package_id = package_id
+
+
+def validate_here(data_dir: Path, data: bytes, *, reader: str | None) -> ValidationReport:
+    """(worker) The report of a returned file against the package kept at download, without the server; the
+    server's refusal codes (``RpcError``) for a file that cannot be used, :class:`NoKeptPackageError` when this
+    PC never downloaded its package."""
+    try:
+        package_id = read_upload(data).package_id
+    except FileProblem as problem:
+        raise RpcError(ErrorCode(f"HANDHELD_{problem.code.value}"), problem.params) from None
+    text = kept_package(data_dir, package_id)
+    if text is None:
+        raise NoKeptPackageError(package_id)
+    try:
+        return validate_offline(text, data, today=business_date(hall_now()), reader=reader)
+    except OfflineRefusal as refusal:
+        raise RpcError(refusal.code, refusal.params) from None
 
 
 def refusal_text(exc: BaseException) -> str:
     """The sentence of a failure: file errors and the hand-over's refusals with their codes in words."""
     if isinstance(exc, HandheldFileError):
         return file_error_text(exc)
+    if isinstance(exc, NoKeptPackageError):
+        return QCoreApplication.translate("HandheldScreen", NO_KEPT_COPY).format(package_id=exc.package_id)
     if isinstance(exc, RpcError) and exc.code is ErrorCode.HANDHELD_CSV_COLUMNS:
         params = dict(exc.params)
         params["problem"] = csv_problem(str(params.get("problem", "")))
@@ -265,12 +307,25 @@ class HandheldScreen(QWidget):
 
     def upload_file(self, path: Path) -> None:
         """Read ``path`` and have it validated; the report replaces the one shown."""
-        rpc = self._ctx.rpc
+        rpc, data_dir, session = self._ctx.rpc, self._data_dir, self._ctx.session
+        offline_session = session.offline_verified  # signed in without the server: it has no session to ask
+        reader = session.username
 
         def work() -> Uploaded:
-            content = base64.b64encode(read_capped(path)).decode("ascii")
-            report = rpc.call(VALIDATE_UPLOAD, ValidateUploadRequest(file_name=path.name[:200], content_b64=content))
-            return Uploaded(path=path, content_b64=content, report=report)
+            data = read_capped(path)
+            content = base64.b64encode(data).decode("ascii")
+            if not offline_session:
+                try:
+                    report = rpc.call(VALIDATE_UPLOAD, ValidateUploadRequest(file_name=path.name[:200],
+                                                                             content_b64=content))
+                except RpcError as exc:
+                    if exc.code not in OUTCOME_UNKNOWN:
+                        raise
+                    log.info("validate_upload failed (%s): the file is checked on this PC", exc.code)
+                else:
+                    return Uploaded(path=path, content_b64=content, report=report)
+            return Uploaded(path=path, content_b64=content, report=validate_here(data_dir, data, reader=reader),
+                            offline=True)
 
         self._clear_messages()
         Op(parent=self, run=work, key="upload", busy=[self.upload_button]) \
@@ -284,7 +339,10 @@ class HandheldScreen(QWidget):
             file=uploaded.path.name, book=report.book_code, period=f"{report.period // 100}-{report.period % 100:02d}",
             records=len(report.records), errors=report.errors, warnings=report.warnings,
             format=report.file_format.upper(), encoding=report.encoding.upper())
-        self.report.show_report(report, summary=summary)
+        if uploaded.offline:
+            summary = self.tr("Checked on this PC: the server cannot be reached.") + " " + summary
+        notices = " ".join(finding_text(n) for n in report.notices)
+        self.report.show_report(report, summary=f"{summary} {notices}".strip())
         self.report_shown.emit()
 
     def _on_upload_failed(self, exc: BaseException) -> None:

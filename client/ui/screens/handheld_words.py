@@ -71,6 +71,7 @@ FINDING_NAMES: dict[FindingCode, str] = {
     FindingCode.READING_EXISTS: QT_TRANSLATE_NOOP("Handheld", "already read"),
     FindingCode.ANOMALY: QT_TRANSLATE_NOOP("Handheld", "anomaly"),
     FindingCode.ALREADY_ACCEPTED: QT_TRANSLATE_NOOP("Handheld", "decided before"),
+    FindingCode.SIGNATURE_UNCHECKED: QT_TRANSLATE_NOOP("Handheld", "checked on this PC"),
 }
 
 FINDINGS: dict[FindingCode, str] = {
@@ -109,6 +110,9 @@ FINDINGS: dict[FindingCode, str] = {
         "Handheld", "The meter already has a reading for this period (reading {reading_id})."),
     FindingCode.ALREADY_ACCEPTED: QT_TRANSLATE_NOOP(
         "Handheld", "Decided before: {decision}."),
+    FindingCode.SIGNATURE_UNCHECKED: QT_TRANSLATE_NOOP(
+        "Handheld", "Checked on this PC against the package kept at download, without the server: the server "
+        "checks the signature and the books as they are now when the acceptance is sent."),
 }
 
 #: READ_AT_INVALID by its ``problem``.
