@@ -182,10 +182,10 @@ class ReportModel(RowsModel[ReportRow]):
         brush = self.data(self.index(row, 0), Qt.ItemDataRole.BackgroundRole)
         return brush.color().name() if isinstance(brush, QBrush) else None
 
-    def changed(self, row: ReportRow) -> None:
-        """A row's decision changed: repaint it."""
-        position = next(i for i, r in enumerate(self._rows) if r is row)
-        self.dataChanged.emit(self.index(position, 0), self.index(position, len(self.COLUMNS) - 1))
+    def changed(self) -> None:
+        """Decisions changed: repaint every row (one signal, however many rows were marked)."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1))
 
 
 class ReportProxy(QSortFilterProxyModel):

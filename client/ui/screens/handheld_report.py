@@ -217,7 +217,7 @@ class ReportPanel(QWidget):
                 continue
             row.decision = kind
             row.note = note if kind is DecisionKind.ACCEPT_WITH_NOTE else ""
-            self.model.changed(row)
+        self.model.changed()
         self.hint_label.clear()
         self.decisions_changed.emit()
 
@@ -227,7 +227,7 @@ class ReportPanel(QWidget):
             if (row.decision is None and row.decided is None and row.severity in (None, Severity.INFO)
                     and DecisionKind.ACCEPT in allowed_decisions(row)):
                 row.decision = DecisionKind.ACCEPT
-                self.model.changed(row)
+        self.model.changed()
         self.decisions_changed.emit()
 
     def decisions(self) -> list[Decision]:
@@ -254,5 +254,5 @@ class ReportPanel(QWidget):
             if row.seq in results and not row.stray:
                 row.decided, row.result = results[row.seq]
                 row.decision = None
-                self.model.changed(row)
+        self.model.changed()
         self.decisions_changed.emit()
