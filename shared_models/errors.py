@@ -209,6 +209,10 @@ class ErrorCode(StrEnum):
     HANDHELD_DECISION_DUPLICATE = "HANDHELD_DECISION_DUPLICATE"
     #: Record ``seq`` (``customer_no``) has no previous consumption to estimate by.
     HANDHELD_ESTIMATE_UNAVAILABLE = "HANDHELD_ESTIMATE_UNAVAILABLE"
+    #: client side only: a queued acceptance of package ``package_id`` was replayed after records ``seqs``
+    #: (``repeated`` of them) had been accepted by another acceptance; their first result stands, ``written``
+    #: others were accepted by this one.
+    HANDHELD_ACCEPTED_ELSEWHERE = "HANDHELD_ACCEPTED_ELSEWHERE"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -355,7 +359,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
 #: Codes the server may send; the rest are raised by the client's transport.
 CLIENT_ONLY_CODES = frozenset(
     {ErrorCode.NETWORK_UNREACHABLE, ErrorCode.NETWORK_TIMEOUT, ErrorCode.TLS_UNTRUSTED, ErrorCode.BAD_RESPONSE,
-     ErrorCode.OFFLINE_SIGN_IN_UNKNOWN, ErrorCode.OFFLINE_SIGN_IN_EXPIRED, ErrorCode.OFFLINE_SIGN_IN_LOCKED}
+     ErrorCode.OFFLINE_SIGN_IN_UNKNOWN, ErrorCode.OFFLINE_SIGN_IN_EXPIRED, ErrorCode.OFFLINE_SIGN_IN_LOCKED,
+     ErrorCode.HANDHELD_ACCEPTED_ELSEWHERE}
 )
 
 ParamValue = str | int

@@ -23,12 +23,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import takewhile
 from typing import Final, TypeVar
 
 from pydantic import ValidationError
 
 from client.core.actions import ConfirmedAction
 from client.core.background import BackgroundLoop
+from client.core.handheld_queue import RESULT_REFUSALS
 from client.core.outbox.items import Answer, ItemState, OutboxCounts, OutboxItem
 from client.core.outbox.queue import Outbox
 from client.core.outbox.store import OutboxError
@@ -182,6 +184,11 @@ class SyncWorker(BackgroundLoop[SyncStatus]):
             self._set_waiting(None)
             return self._probe() if self._link is LinkState.DOWN else self._idle_s
         rpc = REGISTRY.get(items[0].method)
+        # A call the outbox does not replay in batches (a reader's acceptance carries a whole file) goes alone;
+        # a batch stops before one.
+        if rpc is not None and not rpc.replayable:
+            return self._send(items[0])
+        items = list(takewhile(_batchable, items))
         # A co-sign verified at the counter is taken only in a replayed call of the outbox: a batch, even of one.
         if len(items) == 1 and not (rpc is not None and rpc.attested_cosign):
             return self._send(items[0])
@@ -276,8 +283,13 @@ class SyncWorker(BackgroundLoop[SyncStatus]):
         return delay
 
     def _answer_result(self, item: OutboxItem, result: Model) -> Answer:
-        """The server booked the item: done, with its result and booking time."""
+        """The server booked the item: done, with its result and booking time (or refused, when the answer
+        says the call came too late: a reader's records accepted by another acceptance meanwhile)."""
         self._link = LinkState.UP
+        check = RESULT_REFUSALS.get(item.method)
+        refusal = None if check is None else check(result)
+        if refusal is not None:
+            return self._refusal(item, refusal)
         server_time = getattr(result, "paid_at", None)
         return Answer(item_id=item.id, state=ItemState.DONE, result=result.model_dump(mode="json"),
                       server_time=server_time if isinstance(server_time, dt.datetime) else None)
@@ -329,6 +341,12 @@ class SyncWorker(BackgroundLoop[SyncStatus]):
         self._status = status
         self._emit(status)
         return status
+
+
+def _batchable(item: OutboxItem) -> bool:
+    """Whether the item may go in an ``outbox.replay_batch`` (an unknown method goes: the server answers it)."""
+    rpc = REGISTRY.get(item.method)
+    return rpc is None or rpc.replayable
 
 
 def online_or_cached(online: Callable[[], T], cached: Callable[[], T] | None, *, link: LinkState

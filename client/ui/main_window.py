@@ -91,11 +91,12 @@ class MainWindow(QMainWindow):
         self.account_screen = AccountScreen(ctx=ctx)
         self.screens: list[_Screen] = [_Screen("account", self.tr("My account"), self.account_screen)]
         # Only screens the role may use and that work; the order is the order of the counter's day.
-        builders: list[tuple[Perm, str, str, Callable[[], QWidget]]] = [
+        builders: list[tuple[Perm | tuple[Perm, ...], str, str, Callable[[], QWidget]]] = [
             (Perm.COLLECT, "shift", self.tr("Shift"), lambda: ShiftScreen(ctx=ctx)),
             (Perm.COLLECT, "desk", self.tr("Cashier desk"), lambda: CashierScreen(ctx=ctx)),
             (Perm.COLLECT, "settlement", self.tr("Daily settlement"), lambda: SettlementScreen(ctx=ctx)),
-            (Perm.COLLECT, "outbox", self.tr("Outbox"), lambda: OutboxScreen(ctx=ctx)),
+            # a meter reader's acceptances queued while the link was down wait there too
+            ((Perm.COLLECT, Perm.READINGS), "outbox", self.tr("Outbox"), lambda: OutboxScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "customer", self.tr("Customer"), lambda: CustomerScreen(ctx=ctx)),
             (Perm.BILLING, "billrun", self.tr("Bill runs"), lambda: BillRunScreen(ctx=ctx)),
             (Perm.READINGS, "handheld", self.tr("Handheld hand-over"), lambda: HandheldScreen(ctx=ctx)),
@@ -106,7 +107,8 @@ class MainWindow(QMainWindow):
         ]
         for perm, name, title, build in builders:
             # The cashier desk holds the 360 view: the plain customer screen is for roles taking no payments.
-            if ctx.session.can(perm) and not (name == "customer" and ctx.session.can(Perm.COLLECT)):
+            perms = perm if isinstance(perm, tuple) else (perm,)
+            if any(ctx.session.can(p) for p in perms) and not (name == "customer" and ctx.session.can(Perm.COLLECT)):
                 self.screens.append(_Screen(name, title, build()))
         self._connect_desk()
         self._connect_shift()

@@ -350,6 +350,9 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "Record {seq} has two decisions: keep one."),
     ErrorCode.HANDHELD_ESTIMATE_UNAVAILABLE: QT_TRANSLATE_NOOP(
         "Errors", "Record {seq} (customer {customer_no}) has no previous consumption to estimate by: order a re-read."),
+    ErrorCode.HANDHELD_ACCEPTED_ELSEWHERE: QT_TRANSLATE_NOOP(
+        "Errors", "Records {seqs} of package {package_id} had been accepted before this queued acceptance was sent "
+        "({repeated} records): the first acceptance stands. {written} other records were accepted by this one."),
 }
 
 # Which rule a tariff version breaks (TARIFF_VERSION_INVALID's ``rule`` parameter); the placeholders are the

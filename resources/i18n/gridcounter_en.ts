@@ -2103,6 +2103,10 @@
         <translation>Record {seq} (customer {customer_no}) has no previous consumption to estimate by: order a re-read.</translation>
     </message>
     <message>
+        <source>Records {seqs} of package {package_id} had been accepted before this queued acceptance was sent ({repeated} records): the first acceptance stands. {written} other records were accepted by this one.</source>
+        <translation>Records {seqs} of package {package_id} had been accepted before this queued acceptance was sent ({repeated} records): the first acceptance stands. {written} other records were accepted by this one.</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>Something went wrong. Please tell the support desk the reference {ref}.</translation>
@@ -3070,6 +3074,11 @@
     <message>
         <source>Void of {number}</source>
         <translation>Void of {number}</translation>
+    </message>
+    <message>
+        <source>Readings of book {book} ({period}): {accepted} accepted, {rereads} re-read</source>
+        <extracomment>A meter reader&apos;s queued acceptance of a handheld file (``client.core.handheld_queue``), from its summary.</extracomment>
+        <translation>Readings of book {book} ({period}): {accepted} accepted, {rereads} re-read</translation>
     </message>
 </context>
 <context>

@@ -2100,6 +2100,10 @@
         <translation>第 {seq} 条记录（户号 {customer_no}）没有上期电量可供估抄：请安排复抄。</translation>
     </message>
     <message>
+        <source>Records {seqs} of package {package_id} had been accepted before this queued acceptance was sent ({repeated} records): the first acceptance stands. {written} other records were accepted by this one.</source>
+        <translation>抄表包 {package_id} 的记录 {seqs}（共 {repeated} 条）在这次排队的接收发出之前已被接收：以第一次接收为准。本次接收了其他 {written} 条记录。</translation>
+    </message>
+    <message>
         <source>Something went wrong. Please tell the support desk the reference {ref}.</source>
         <extracomment>For a failure that carries no code: the reference lets the support desk find the traceback in the log.</extracomment>
         <translation>系统出现异常，请将参考编号 {ref} 告知技术支持。</translation>
@@ -3061,6 +3065,11 @@
     <message>
         <source>Void of {number}</source>
         <translation>冲正 {number}</translation>
+    </message>
+    <message>
+        <source>Readings of book {book} ({period}): {accepted} accepted, {rereads} re-read</source>
+        <extracomment>A meter reader&apos;s queued acceptance of a handheld file (``client.core.handheld_queue``), from its summary.</extracomment>
+        <translation>抄表段 {book}（{period}）的读数：接收 {accepted} 条，复抄 {rereads} 条</translation>
     </message>
 </context>
 <context>

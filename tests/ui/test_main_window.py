@@ -39,9 +39,9 @@ from tests.ui.live_helpers import live_client
 
 SCREENS = {
     Role.CASHIER: ["account", "shift", "desk", "settlement", "outbox", "tariffs", "calculator"],
-    Role.METER_READER: ["account", "customer", "handheld", "tariffs", "calculator"],
+    Role.METER_READER: ["account", "outbox", "customer", "handheld", "tariffs", "calculator"],
     Role.SUPERVISOR: ["account", "shift", "desk", "settlement", "outbox", "tariffs", "calculator", "audit"],
-    Role.BILLING_CLERK: ["account", "customer", "billrun", "handheld", "tariffs", "calculator"],
+    Role.BILLING_CLERK: ["account", "outbox", "customer", "billrun", "handheld", "tariffs", "calculator"],
     Role.BUSINESS_CLERK: ["account", "customer", "tariffs", "calculator"],
     Role.ADMIN: ["account", "customer", "tariffs", "calculator", "users", "audit"],
 }

@@ -19,6 +19,7 @@ from client.core.outbox.items import ItemState, OutboxItem
 from client.ui.messages import error_message
 from client.ui.models.rows_model import SECONDS, Column, RowsModel, RowT, hall_text, translated
 from shared_models.errors import ErrorCode
+from shared_models.methods.handheld import ACCEPT_UPLOAD
 from shared_models.methods.payments import VOID_ATTESTED
 from shared_models.methods.shifts import CLOSE, OPEN
 from shared_models.methods.sync import AttentionItem, AttentionKind
@@ -91,8 +92,18 @@ _ACTIONS: Final[dict[str, str]] = {
 }
 
 
+#: A meter reader's queued acceptance of a handheld file (``client.core.handheld_queue``), from its summary.
+_ACCEPT: Final = QT_TRANSLATE_NOOP("Outbox", "Readings of book {book} ({period}): {accepted} accepted, {rereads} "
+                                             "re-read")
+
+
 def action_text(item: OutboxItem) -> str:
-    """A queued shift open or close, or a void, in words (empty for anything else)."""
+    """A queued shift open or close, a void, or a reader's acceptance, in words (empty for anything else)."""
+    if item.method == ACCEPT_UPLOAD.name:
+        summary = item.summary
+        return _tr(_ACCEPT).format(book=summary.get("book_code") or summary.get("package_id") or "",
+                                   period=summary.get("period") or "", accepted=summary.get("accepted", 0),
+                                   rereads=summary.get("rereads", 0))
     source = _ACTIONS.get(item.method)
     if source is None:
         return ""
