@@ -2571,6 +2571,17 @@
         <source>Mark at least one record first.</source>
         <translation>Mark at least one record first.</translation>
     </message>
+    <message>
+        <source>This PC has no outbox to queue the acceptance in: accept the file when the link is back.</source>
+        <translation>This PC has no outbox to queue the acceptance in: accept the file when the link is back.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) queued in the outbox: they are sent once when the link is back (see Outbox).</source>
+        <translation>
+            <numerusform>%n record queued in the outbox: it is sent once when the link is back (see Outbox).</numerusform>
+            <numerusform>%n records queued in the outbox: they are sent once when the link is back (see Outbox).</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>%n reading(s) entered in the books.</source>
         <translation>
@@ -2599,6 +2610,10 @@
     <message>
         <source>The answer did not arrive: press Accept again — the same acceptance is sent, never twice.</source>
         <translation>The answer did not arrive: press Accept again — the same acceptance is sent, never twice.</translation>
+    </message>
+    <message>
+        <source>Queue decided records in the outbox ({count})</source>
+        <translation>Queue decided records in the outbox ({count})</translation>
     </message>
     <message>
         <source>Accept decided records ({count})</source>

@@ -2568,6 +2568,16 @@
         <source>Mark at least one record first.</source>
         <translation>请先处理至少一条记录。</translation>
     </message>
+    <message>
+        <source>This PC has no outbox to queue the acceptance in: accept the file when the link is back.</source>
+        <translation>本机没有可用的发件箱，无法排队接收：请在网络恢复后再接收该文件。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) queued in the outbox: they are sent once when the link is back (see Outbox).</source>
+        <translation>
+            <numerusform>%n 条记录已放入发件箱：网络恢复后发送一次（见“发件箱”）。</numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>%n reading(s) entered in the books.</source>
         <translation>
@@ -2593,6 +2603,10 @@
     <message>
         <source>The answer did not arrive: press Accept again — the same acceptance is sent, never twice.</source>
         <translation>未收到服务器答复：请再按“接收”——发送的是同一次接收，不会重复入账。</translation>
+    </message>
+    <message>
+        <source>Queue decided records in the outbox ({count})</source>
+        <translation>将已处理记录放入发件箱（{count}）</translation>
     </message>
     <message>
         <source>Accept decided records ({count})</source>

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QHBoxLayout, QPush
 from client.core.actions import OUTCOME_UNKNOWN, ActionSlot, outcome_unknown
 from client.core.config import ClientPaths
 from client.core.handheld_files import HandheldFileError, keep_package, kept_package, read_capped, save_package
+from client.core.handheld_queue import queue_accept
+from client.core.outbox.items import OutboxItem
 from client.core.rpc_client import SESSION_LOST_CODES, RpcError
 from client.ui.context import UiContext
 from client.ui.errors import error_text
@@ -43,6 +45,7 @@ from client.ui.widgets.labels import error_label, wrapped_label
 from client.ui.widgets.table_fit import TableFit
 from shared_models.errors import ErrorCode
 from shared_models.handheld import DecisionKind, FileProblem, FindingCode, ValidationReport, read_upload
+from shared_models.ids import IdempotencyKey
 from shared_models.methods.handheld import (
     ACCEPT_UPLOAD,
     DOWNLOAD_BOOK,
@@ -144,6 +147,7 @@ class HandheldScreen(QWidget):
     downloaded = Signal(object)  # Downloaded
     report_shown = Signal()
     accepted = Signal(object)  # AcceptResult
+    queued = Signal(object)  # AcceptUploadRequest, stored in the outbox
     failed = Signal(str)  # the sentence shown
 
     def __init__(self, *, ctx: UiContext, data_dir: Path | None = None, parent: QWidget | None = None) -> None:
@@ -353,7 +357,8 @@ class HandheldScreen(QWidget):
     # --- accept --------------------------------------------------------------------------------------
 
     def accept(self) -> None:
-        """Send the decided records (the same action again while the last press is unanswered)."""
+        """Send the decided records (the same action again while the last press is unanswered); a file checked
+        on this PC while the link is down is queued in the outbox instead, sent once when the link is back."""
         uploaded, decisions = self.upload, self.report.decisions()
         if uploaded is None or not decisions:
             self._show_error(self.tr("Mark at least one record first."))
@@ -362,13 +367,41 @@ class HandheldScreen(QWidget):
         request = AcceptUploadRequest(file_name=uploaded.path.name[:200], content_b64=uploaded.content_b64,
                                       decisions=decisions)
         action = slot.confirm((uploaded.report.package_id, tuple((d.seq, d.decision, d.note) for d in decisions)))
+        self._clear_messages()
+        if uploaded.offline:
+            self._queue(uploaded, request, action.key)
+            return
 
         def work() -> AcceptResult:
             return slot.attempt(action, lambda: rpc.send(ACCEPT_UPLOAD, request, action=action))
 
-        self._clear_messages()
         Op(parent=self, run=work, key="accept", busy=[self.accept_button]) \
             .on_success(self._on_accepted).on_failure(self._on_accept_failed).start()
+
+    def _queue(self, uploaded: Uploaded, request: AcceptUploadRequest, key: IdempotencyKey) -> None:
+        """Store the acceptance in the outbox with the action's key (the sync worker sends it, once)."""
+        outbox, state, slot = self._ctx.outbox, self._ctx.session.state, self.accept_slot
+        if outbox is None or state is None:
+            self._show_error(self.tr("This PC has no outbox to queue the acceptance in: accept the file when the "
+                                     "link is back."))
+            return
+        counter_code, username = state.counter.code, state.user.username
+
+        def work() -> OutboxItem:
+            item = queue_accept(outbox, request=request, counter_code=counter_code, username=username, key=key,
+                                report=uploaded.report)
+            slot.answered()  # stored durably with its key: the outbox owns it now
+            return item
+
+        Op(parent=self, run=work, key="accept", busy=[self.accept_button]) \
+            .on_success(lambda item: self._on_queued(request)).on_failure(self._on_failed).start()
+
+    def _on_queued(self, request: AcceptUploadRequest) -> None:
+        self.report.record_results({d.seq: (d.decision, "") for d in request.decisions})
+        self.message_label.setText(self.tr(
+            "%n record(s) queued in the outbox: they are sent once when the link is back (see Outbox).", "",
+            len(request.decisions)))
+        self.queued.emit(request)
 
     def _on_accepted(self, result: AcceptResult) -> None:
         self.last_result = result
@@ -400,7 +433,10 @@ class HandheldScreen(QWidget):
         book = self.selected_book()
         self.download_button.setEnabled(book is not None)
         count = len(self.report.decisions())
-        self.accept_button.setText(self.tr("Accept decided records ({count})").format(count=count))
+        if self.upload is not None and self.upload.offline:
+            self.accept_button.setText(self.tr("Queue decided records in the outbox ({count})").format(count=count))
+        else:
+            self.accept_button.setText(self.tr("Accept decided records ({count})").format(count=count))
         self.accept_button.setEnabled(self.upload is not None and count > 0)
 
     def _clear_messages(self) -> None:
