@@ -2516,7 +2516,6 @@
     </message>
     <message>
         <source>Refresh</source>
-        <extracomment>Validated on this PC against the kept package (the server was out of reach): Accept queues.</extracomment>
         <translation>Refresh</translation>
     </message>
     <message>

@@ -2513,7 +2513,6 @@
     </message>
     <message>
         <source>Refresh</source>
-        <extracomment>Validated on this PC against the kept package (the server was out of reach): Accept queues.</extracomment>
         <translation>刷新</translation>
     </message>
     <message>

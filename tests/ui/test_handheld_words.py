@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from client.core.handheld_files import FileErrorKind, HandheldFileError
 from client.core.rpc_client import RpcError
 from client.ui.models.handheld_models import ReportRow, allowed_decisions
-from client.ui.screens.handheld_screen import refusal_text
+from client.ui.screens.handheld_steps import refusal_text
 from client.ui.screens.handheld_words import (
     book_state_name,
     decision_name,
