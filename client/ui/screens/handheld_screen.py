@@ -71,7 +71,7 @@ class HandheldScreen(QWidget):
         self._ctx = ctx
         self._data_dir = data_dir if data_dir is not None else ClientPaths.from_env().data_dir
         self.accept_slot = ActionSlot()
-        self._download_slot = ActionSlot()
+        self.download_slot = ActionSlot()
         self.period: int | None = None
         self.upload: Uploaded | None = None
         self.last_result: AcceptResult | None = None
@@ -185,7 +185,7 @@ class HandheldScreen(QWidget):
         if book is None:
             self._show_error(self.tr("Choose a book first."))
             return
-        rpc, slot, data_dir = self._ctx.rpc, self._download_slot, self._data_dir
+        rpc, slot, data_dir = self._ctx.rpc, self.download_slot, self._data_dir
         request = DownloadBookRequest(book_code=book.book_code, period=book.period)
         action = slot.confirm((book.book_code, book.period, str(folder)))
 
