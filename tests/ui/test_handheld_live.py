@@ -14,15 +14,17 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
+from client.core.handheld_files import FileErrorKind, HandheldFileError
 from client.ui.messages import error_message
 from client.ui.models.handheld_models import DECIDED_COLOUR, SEVERITY_COLOURS
 from client.ui.screens.handheld_screen import HandheldScreen
-from client.ui.screens.handheld_words import book_state_name, finding_text
+from client.ui.screens.handheld_words import book_state_name, file_error_text, finding_text
 from server.handheld.simulator import damage, fill_document
 from shared_models.errors import ErrorCode
-from shared_models.handheld import BookState, DecisionKind, FindingCode, Severity
+from shared_models.handheld import MAX_FILE_BYTES, BookState, DecisionKind, FindingCode, Severity
 from shared_models.methods.billruns import CALCULATE_RUN, GET_RUN, CalculateRunRequest, GetRunRequest, RunState
 from shared_models.methods.readings import ReadingStatus
 from tests.action_helpers import confirmed
@@ -215,21 +217,43 @@ def _tampered(document: dict[str, Any]) -> bytes:
     raise AssertionError("no flip inside the records")  # pragma: no cover
 
 
-def test_a_tampered_file_is_refused_with_its_sentence(
+def test_bad_files_and_folders_are_refused_with_their_sentences(
         qtbot: QtBot, period: int, sign_in_live: SignIn, tmp_path: Path,  # noqa: F811
         live_server: LiveServer) -> None:  # noqa: F811
-    """A package whose figures were changed after the download: the signature sentence, no report, nothing
-    written."""
+    """Through the screen's own dialogs: a stick that is gone, a file over the cap (refused unread), and a package
+    whose figures were changed after the download (the signature sentence, no report, nothing written)."""
     screen = HandheldScreen(ctx=sign_in_live("reader1", "T0101"), data_dir=tmp_path / "client-data")
     qtbot.addWidget(screen)
     screen.show()
     open_books(qtbot, screen)
-    package = download(qtbot, screen, tmp_path / "stick")
+
+    gone = tmp_path / "pulled-stick"
+    with qtbot.waitSignal(screen.failed, timeout=TIMEOUT_MS) as blocker:
+        _choose(screen, screen.download_button, "handheldFolderDialog", gone)
+    settle(qtbot)
+    assert blocker.args[0] == file_error_text(HandheldFileError(FileErrorKind.FOLDER_MISSING, gone))
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    with qtbot.waitSignal(screen.downloaded, timeout=TIMEOUT_MS) as done:
+        _choose(screen, screen.download_button, "handheldFolderDialog", stick)
+    settle(qtbot)
+    package = json.loads(done.args[0].path.read_text(encoding="utf-8"))
+
+    huge = stick / "huge.json"
+    with huge.open("wb") as out:
+        out.truncate(MAX_FILE_BYTES + 1)
+    with qtbot.waitSignal(screen.failed, timeout=TIMEOUT_MS) as blocker:
+        _choose(screen, screen.upload_button, "handheldFileDialog", huge)
+    settle(qtbot)
+    assert blocker.args[0] == file_error_text(HandheldFileError(FileErrorKind.TOO_LARGE, huge,
+                                                                size=MAX_FILE_BYTES + 1))
+
     before = live_sql(live_server, "SELECT count(*) FROM readings")
-    path = tmp_path / "stick" / "tampered.json"
+    path = stick / "tampered.json"
     path.write_bytes(_tampered(fill_document(package, mix="normal", read_on=today())))
     with qtbot.waitSignal(screen.failed, timeout=TIMEOUT_MS) as blocker:
-        screen.upload_file(path)
+        _choose(screen, screen.upload_button, "handheldFileDialog", path)
     settle(qtbot)
     sentence = error_message(ErrorCode.HANDHELD_SIGNATURE_INVALID, {"package_id": package["package_id"]})
     assert blocker.args[0] == sentence
@@ -237,3 +261,13 @@ def test_a_tampered_file_is_refused_with_its_sentence(
     assert screen.report.model.rowCount() == 0
     assert not screen.accept_button.isEnabled()
     assert live_sql(live_server, "SELECT count(*) FROM readings") == before
+
+
+def _choose(screen: HandheldScreen, button: QPushButton, dialog_name: str, path: Path) -> None:
+    """Press ``button`` and pick ``path`` in the file dialog it opens (as the reader would, without typing)."""
+    button.click()
+    dialog = screen.findChild(QFileDialog, dialog_name)
+    assert dialog is not None
+    assert dialog.isVisible()
+    dialog.fileSelected.emit(str(path))
+    dialog.close()
