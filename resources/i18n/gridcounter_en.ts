@@ -3836,7 +3836,7 @@ Every draft that is not held becomes a bill charged to the customer&apos;s accou
     <name>ReportModel</name>
     <message>
         <source>No.</source>
-        <extracomment>The decision taken on an earlier upload (nothing more can be decided). A line of the file that matches no record (a duplicate, a record not in the package). What the accept answered for this record (a reading written, or a first result repeated).</extracomment>
+        <extracomment>The decision taken on an earlier upload (nothing more can be decided). A line of the file that matches no record (a duplicate, a record not in the package).</extracomment>
         <translation>No.</translation>
     </message>
     <message>

@@ -80,8 +80,6 @@ class ReportRow:
     stray: bool = False
     decision: DecisionKind | None = None
     note: str = ""
-    #: What the accept answered for this record (a reading written, or a first result repeated).
-    result: str = ""
     codes: set[FindingCode] = field(default_factory=set)
 
     def text(self) -> str:

@@ -248,11 +248,11 @@ class ReportPanel(QWidget):
         self.clear_button.setEnabled(any(r.decision is not None for r in rows))
         self.clean_button.setEnabled(self.model.rowCount() > 0)
 
-    def record_results(self, results: dict[int, tuple[DecisionKind, str]]) -> None:
-        """The accept's answer: each record's decision as the server holds it, and what became of it."""
+    def record_results(self, results: dict[int, DecisionKind]) -> None:
+        """The accept's answer (or the queued acceptance): each record's decision, nothing more to mark."""
         for row in self.model.rows():
             if row.seq in results and not row.stray:
-                row.decided, row.result = results[row.seq]
+                row.decided = results[row.seq]
                 row.decision = None
         self.model.changed()
         self.decisions_changed.emit()

@@ -5,8 +5,11 @@ folder the reader picks (atomically, ``client.core.handheld_files``) and keeps a
 folder; **Upload…** reads a returned file (JSON or CSV), has the server validate it (``handheld.validate_upload``)
 and shows the report (``handheld_report.ReportPanel``), where the reader marks each flagged record;
 **Accept** sends ``handheld.accept_upload`` with the decided records (the rest stays open), its idempotency key
-minted once per confirmation (a retry after a lost answer replays). Every file and network step runs in an
-``Op``. Tests choose folders and files through :meth:`download_to` and :meth:`upload_file` instead of the dialogs.
+minted once per confirmation (a retry after a lost answer replays). When the server cannot be reached (or the
+session was signed in offline) the file is checked on this PC against the package kept at download
+(``handheld_steps.validate_here``) and Accept queues the decisions in the outbox (``client.core.handheld_queue``),
+sent once when the link is back. Every file and network step runs in an ``Op``. Tests choose folders and files
+through :meth:`download_to` and :meth:`upload_file` (or the dialogs' ``fileSelected``).
 """
 
 from __future__ import annotations
@@ -312,7 +315,7 @@ class HandheldScreen(QWidget):
             .on_success(lambda item: self._on_queued(request)).on_failure(self._on_failed).start()
 
     def _on_queued(self, request: AcceptUploadRequest) -> None:
-        self.report.record_results({d.seq: (d.decision, "") for d in request.decisions})
+        self.report.record_results({d.seq: d.decision for d in request.decisions})
         self.message_label.setText(self.tr(
             "%n record(s) queued in the outbox: they are sent once when the link is back (see Outbox).", "",
             len(request.decisions)))
@@ -323,7 +326,7 @@ class HandheldScreen(QWidget):
         written = sum(1 for r in result.records if not r.repeated and r.decision is not DecisionKind.REREAD)
         repeated = sum(1 for r in result.records if r.repeated)
         rereads = sum(1 for r in result.records if not r.repeated and r.decision is DecisionKind.REREAD)
-        self.report.record_results({r.seq: (r.decision, "") for r in result.records})
+        self.report.record_results({r.seq: r.decision for r in result.records})
         parts = [self.tr("%n reading(s) entered in the books.", "", written)]
         if rereads:
             parts.append(self.tr("%n re-read(s) ordered.", "", rereads))
