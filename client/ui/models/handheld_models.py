@@ -10,6 +10,7 @@ row may take is :func:`allowed_decisions` — what the server's ``decision_allow
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -43,6 +44,8 @@ DECIDED_COLOUR: Final = "#d4edda"
 _RANK: Final = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2, None: 3}
 #: The data role the proxy sorts by (a number where the column is one).
 SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 1
+_ROLES: Final = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ToolTipRole,
+                           Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole, SORT_ROLE})
 
 
 def _accepted_text(book: BookView) -> str:
@@ -82,9 +85,20 @@ class ReportRow:
     note: str = ""
     codes: set[FindingCode] = field(default_factory=set)
 
+    @cached_property
+    def sentences(self) -> list[str]:
+        """Each finding in words (worded once: a 5 000-record report is painted, sorted and filtered often)."""
+        return [finding_text(f) for f in self.findings]
+
     def text(self) -> str:
         """Every sentence of the row, for the tooltip and the free-text filter."""
-        return "\n".join(finding_text(f) for f in self.findings)
+        return "\n".join(self.sentences)
+
+    @cached_property
+    def haystack(self) -> str:
+        """What the free-text filter searches, but the decision (it changes)."""
+        return " ".join((str(self.seq or ""), self.customer_no, self.name, self.values, self.text(),
+                         *(finding_name(c) for c in self.codes))).casefold()
 
 
 def rows_of(report: ValidationReport) -> list[ReportRow]:
@@ -131,10 +145,10 @@ def _fields_text(row: ReportRow) -> str:
 
 
 def _first_finding(row: ReportRow) -> str:
-    if not row.findings:
+    if not row.sentences:
         return ""
-    text = finding_text(row.findings[0])
-    return text if len(row.findings) == 1 else f"{text} (+{len(row.findings) - 1})"
+    text = row.sentences[0]
+    return text if len(row.sentences) == 1 else f"{text} (+{len(row.sentences) - 1})"
 
 
 class ReportModel(RowsModel[ReportRow]):
@@ -156,20 +170,28 @@ class ReportModel(RowsModel[ReportRow]):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         """Cells, and a background by severity (decided rows green); the sort key under :data:`SORT_ROLE`."""
+        if role not in _ROLES:  # the view asks a dozen roles per cell: answer the others at once
+            return None
         row = self.row_at(index.row()) if index.isValid() else None
-        if row is None:
-            return super().data(index, role)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if row.decision is not None or row.decided is not None:
-                return QBrush(QColor(DECIDED_COLOUR))
-            colour = SEVERITY_COLOURS.get(row.severity) if row.severity is not None else None
-            return QBrush(QColor(colour)) if colour else None
-        if role == SORT_ROLE:
-            if index.column() == self.SEQ:
-                return row.seq if row.seq is not None else 1_000_000_000
-            if index.column() == self.SEVERITY:
-                return _RANK[row.severity]
+        if row is not None and role == Qt.ItemDataRole.BackgroundRole:
+            return self._background(row)
+        if row is not None and role == SORT_ROLE:  # numbers where the column is one: compared natively
+            return self._sort_key(row, index)
         return super().data(index, role)
+
+    @staticmethod
+    def _background(row: ReportRow) -> QBrush | None:
+        if row.decision is not None or row.decided is not None:
+            return QBrush(QColor(DECIDED_COLOUR))
+        colour = SEVERITY_COLOURS.get(row.severity) if row.severity is not None else None
+        return QBrush(QColor(colour)) if colour else None
+
+    def _sort_key(self, row: ReportRow, index: Index) -> object:
+        if index.column() == self.SEQ:
+            return row.seq if row.seq is not None else 1_000_000_000
+        if index.column() == self.SEVERITY:
+            return _RANK[row.severity]
+        return super().data(index, Qt.ItemDataRole.DisplayRole)
 
     def tooltip(self, row: ReportRow, column: int) -> str | None:
         """Every finding of the row in words."""
@@ -203,9 +225,11 @@ class ReportProxy(QSortFilterProxyModel):
     def set_filter(self, *, severity: Severity | None, code: FindingCode | None, status: str | None,
                    text: str) -> None:
         """Show only the rows matching every filter given (None / empty: any)."""
-        self.beginFilterChange()
+        # One reset, not a signal per range of rows that comes or goes: a view fitting its columns on each
+        # signal (TableFit) would otherwise measure a 5 000-row report hundreds of times.
+        self.beginResetModel()
         self.severity, self.code, self.status, self.text = severity, code, status, text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.endResetModel()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
         """Does the row match the filters?"""
@@ -222,18 +246,4 @@ class ReportProxy(QSortFilterProxyModel):
             return False
         if self.status is not None and (row.status.value if row.status else self.NO_READING) != self.status:
             return False
-        if not self.text:
-            return True
-        haystack = " ".join((str(row.seq or ""), row.customer_no, row.name, row.values, row.text(),
-                             _decision_text(row), *(finding_name(c) for c in row.codes))).casefold()
-        return self.text in haystack
-
-    def lessThan(self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex
-                 ) -> bool:
-        """Numbers as numbers, everything else as text."""
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        if a is None or b is None:
-            a, b = left.data(Qt.ItemDataRole.DisplayRole), right.data(Qt.ItemDataRole.DisplayRole)
-        if isinstance(a, int) and isinstance(b, int):
-            return a < b
-        return str(a) < str(b)
+        return not self.text or self.text in row.haystack or self.text in _decision_text(row).casefold()

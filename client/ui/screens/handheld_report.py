@@ -65,6 +65,8 @@ class ReportPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Column widths from the rows in view and 200 more, not from every row of a 5 000-record book.
+        self.table.verticalHeader().setResizeContentsPrecision(200)
         self._build_table()
         self._build_marks()
         self._lay_out()
