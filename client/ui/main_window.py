@@ -33,6 +33,7 @@ from client.ui.screens.audit_screen import AuditScreen
 from client.ui.screens.billrun_screen import BillRunScreen
 from client.ui.screens.cashier_screen import CashierScreen
 from client.ui.screens.customer_screen import CustomerScreen
+from client.ui.screens.handheld_screen import HandheldScreen
 from client.ui.screens.outbox_screen import OutboxScreen
 from client.ui.screens.reading_books_screen import ReadingBooksScreen
 from client.ui.screens.reading_progress_screen import ReadingProgressScreen
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
             (Perm.BILLING, "billrun", self.tr("Bill runs"), lambda: BillRunScreen(ctx=ctx)),
             (Perm.BILLING, "books", self.tr("Reading books"), lambda: ReadingBooksScreen(ctx=ctx)),
             (Perm.APPROVE, "progress", self.tr("Reading progress"), lambda: ReadingProgressScreen(ctx=ctx)),
+            (Perm.READINGS, "handheld", self.tr("Handheld hand-over"), lambda: HandheldScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "tariffs", self.tr("Tariffs"), lambda: TariffScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "calculator", self.tr("Bill calculator"), lambda: TariffCalculatorScreen(ctx=ctx)),
             (Perm.MANAGE_USERS, "users", self.tr("Users"), lambda: UsersScreen(ctx=ctx)),

@@ -654,6 +654,34 @@
     </message>
 </context>
 <context>
+    <name>BooksModel</name>
+    <message>
+        <source>Book</source>
+        <extracomment>The background of a row the reader has decided. Sort key of the severities (errors first). The data role the proxy sorts by (a number where the column is one).</extracomment>
+        <translation>Book</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Reading day</source>
+        <translation>Reading day</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Customers</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>Accepted</translation>
+    </message>
+</context>
+<context>
     <name>BusinessTypes</name>
     <message>
         <source>Electricity</source>
@@ -2289,6 +2317,400 @@
     </message>
 </context>
 <context>
+    <name>Handheld</name>
+    <message>
+        <source>not sent</source>
+        <translation>not sent</translation>
+    </message>
+    <message>
+        <source>on the handheld</source>
+        <translation>on the handheld</translation>
+    </message>
+    <message>
+        <source>returned</source>
+        <translation>returned</translation>
+    </message>
+    <message>
+        <source>partly accepted</source>
+        <translation>partly accepted</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>accepted</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>error</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>warning</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>note</translation>
+    </message>
+    <message>
+        <source>accept</source>
+        <translation>accept</translation>
+    </message>
+    <message>
+        <source>accept with note</source>
+        <translation>accept with note</translation>
+    </message>
+    <message>
+        <source>estimate (估抄)</source>
+        <translation>estimate (估抄)</translation>
+    </message>
+    <message>
+        <source>re-read ordered</source>
+        <translation>re-read ordered</translation>
+    </message>
+    <message>
+        <source>no reading</source>
+        <extracomment>A short name of each finding code (the code filter).</extracomment>
+        <translation>no reading</translation>
+    </message>
+    <message>
+        <source>read twice</source>
+        <translation>read twice</translation>
+    </message>
+    <message>
+        <source>not in the package</source>
+        <translation>not in the package</translation>
+    </message>
+    <message>
+        <source>customer or meter differs</source>
+        <translation>customer or meter differs</translation>
+    </message>
+    <message>
+        <source>moved to another book</source>
+        <translation>moved to another book</translation>
+    </message>
+    <message>
+        <source>account closed</source>
+        <translation>account closed</translation>
+    </message>
+    <message>
+        <source>meter removed</source>
+        <translation>meter removed</translation>
+    </message>
+    <message>
+        <source>unknown status</source>
+        <translation>unknown status</translation>
+    </message>
+    <message>
+        <source>not read on site</source>
+        <translation>not read on site</translation>
+    </message>
+    <message>
+        <source>meter change</source>
+        <translation>meter change</translation>
+    </message>
+    <message>
+        <source>value not a number</source>
+        <translation>value not a number</translation>
+    </message>
+    <message>
+        <source>register missing</source>
+        <translation>register missing</translation>
+    </message>
+    <message>
+        <source>register unknown</source>
+        <translation>register unknown</translation>
+    </message>
+    <message>
+        <source>values not expected</source>
+        <translation>values not expected</translation>
+    </message>
+    <message>
+        <source>reading time</source>
+        <translation>reading time</translation>
+    </message>
+    <message>
+        <source>note too long</source>
+        <translation>note too long</translation>
+    </message>
+    <message>
+        <source>already read</source>
+        <translation>already read</translation>
+    </message>
+    <message>
+        <source>anomaly</source>
+        <translation>anomaly</translation>
+    </message>
+    <message>
+        <source>decided before</source>
+        <translation>decided before</translation>
+    </message>
+    <message>
+        <source>checked on this PC</source>
+        <translation>checked on this PC</translation>
+    </message>
+    <message>
+        <source>No reading came back for this record: estimate it or order a re-read.</source>
+        <translation>No reading came back for this record: estimate it or order a re-read.</translation>
+    </message>
+    <message>
+        <source>Record {seq} is in the file twice (line {line}; the first is on line {first_line}).</source>
+        <translation>Record {seq} is in the file twice (line {line}; the first is on line {first_line}).</translation>
+    </message>
+    <message>
+        <source>Line {line}: record {seq} (customer {customer_no}) is not in this package.</source>
+        <translation>Line {line}: record {seq} (customer {customer_no}) is not in this package.</translation>
+    </message>
+    <message>
+        <source>The {field} is {found} in the file, but {expected} in the package.</source>
+        <translation>The {field} is {found} in the file, but {expected} in the package.</translation>
+    </message>
+    <message>
+        <source>The customer moved to book {book} after the download.</source>
+        <translation>The customer moved to book {book} after the download.</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s account is closed.</source>
+        <translation>The customer&apos;s account is closed.</translation>
+    </message>
+    <message>
+        <source>The meter was removed on {removed_on}.</source>
+        <translation>The meter was removed on {removed_on}.</translation>
+    </message>
+    <message>
+        <source>The status “{found}” is not one of 实抄, 估抄, 门闭, 表坏, 换表.</source>
+        <translation>The status “{found}” is not one of 实抄, 估抄, 门闭, 表坏, 换表.</translation>
+    </message>
+    <message>
+        <source>Marked “{status}” on the handheld: confirm it, or order a re-read.</source>
+        <translation>Marked “{status}” on the handheld: confirm it, or order a re-read.</translation>
+    </message>
+    <message>
+        <source>A meter change (换表) is entered at the desk with the old and the new meter, not from the handheld.</source>
+        <translation>A meter change (换表) is entered at the desk with the old and the new meter, not from the handheld.</translation>
+    </message>
+    <message>
+        <source>The {register} register shows “{found}”, not a number with up to two decimals.</source>
+        <translation>The {register} register shows “{found}”, not a number with up to two decimals.</translation>
+    </message>
+    <message>
+        <source>The {register} register has no value.</source>
+        <translation>The {register} register has no value.</translation>
+    </message>
+    <message>
+        <source>The meter has no register “{register}”.</source>
+        <translation>The meter has no register “{register}”.</translation>
+    </message>
+    <message>
+        <source>A record marked “{status}” carries register values: leave them empty.</source>
+        <translation>A record marked “{status}” carries register values: leave them empty.</translation>
+    </message>
+    <message>
+        <source>The note has {length} characters; at most {limit} are allowed.</source>
+        <translation>The note has {length} characters; at most {limit} are allowed.</translation>
+    </message>
+    <message>
+        <source>The meter already has a reading for this period (reading {reading_id}).</source>
+        <translation>The meter already has a reading for this period (reading {reading_id}).</translation>
+    </message>
+    <message>
+        <source>Decided before: {decision}.</source>
+        <translation>Decided before: {decision}.</translation>
+    </message>
+    <message>
+        <source>Checked on this PC against the package kept at download, without the server: the server checks the signature and the books as they are now when the acceptance is sent.</source>
+        <translation>Checked on this PC against the package kept at download, without the server: the server checks the signature and the books as they are now when the acceptance is sent.</translation>
+    </message>
+    <message>
+        <source>The reading time “{found}” is not a date and time.</source>
+        <extracomment>READ_AT_INVALID by its ``problem``.</extracomment>
+        <translation>The reading time “{found}” is not a date and time.</translation>
+    </message>
+    <message>
+        <source>The reading date {read_on} is in the future.</source>
+        <translation>The reading date {read_on} is in the future.</translation>
+    </message>
+    <message>
+        <source>The reading date {read_on} is before the meter was installed.</source>
+        <translation>The reading date {read_on} is before the meter was installed.</translation>
+    </message>
+    <message>
+        <source>The reading date {read_on} is not after the previous reading of {previous}.</source>
+        <translation>The reading date {read_on} is not after the previous reading of {previous}.</translation>
+    </message>
+    <message>
+        <source>account number (户号)</source>
+        <extracomment>A finding&apos;s ``field`` that is not a register.</extracomment>
+        <translation>account number (户号)</translation>
+    </message>
+    <message>
+        <source>meter asset number</source>
+        <translation>meter asset number</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>status</translation>
+    </message>
+    <message>
+        <source>record number</source>
+        <translation>record number</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <extracomment>HANDHELD_CSV_COLUMNS&apos;s ``problem``.</extracomment>
+        <translation>missing</translation>
+    </message>
+    <message>
+        <source>not a column of the layout</source>
+        <translation>not a column of the layout</translation>
+    </message>
+    <message>
+        <source>there twice</source>
+        <translation>there twice</translation>
+    </message>
+    <message>
+        <source>the number of cells of a row, which differs from the header</source>
+        <translation>the number of cells of a row, which differs from the header</translation>
+    </message>
+    <message>
+        <source>The folder {path} is not there (was the USB stick pulled?). Plug it in and choose the folder again.</source>
+        <translation>The folder {path} is not there (was the USB stick pulled?). Plug it in and choose the folder again.</translation>
+    </message>
+    <message>
+        <source>{path} is not a folder. Choose a folder.</source>
+        <translation>{path} is not a folder. Choose a folder.</translation>
+    </message>
+    <message>
+        <source>Nothing can be written to {path}: the folder or the stick is read-only. Choose another folder or unlock the stick.</source>
+        <translation>Nothing can be written to {path}: the folder or the stick is read-only. Choose another folder or unlock the stick.</translation>
+    </message>
+    <message>
+        <source>There is no room left on {path}. Free some space or use another stick; no file was left behind.</source>
+        <translation>There is no room left on {path}. Free some space or use another stick; no file was left behind.</translation>
+    </message>
+    <message>
+        <source>The file {path} cannot be opened (it is gone, or it is a folder).</source>
+        <translation>The file {path} cannot be opened (it is gone, or it is a folder).</translation>
+    </message>
+    <message>
+        <source>The file {path} has {size} bytes, more than a handheld file may have. It was not read.</source>
+        <translation>The file {path} has {size} bytes, more than a handheld file may have. It was not read.</translation>
+    </message>
+    <message>
+        <source>{path} could not be written or read: {detail}.</source>
+        <translation>{path} could not be written or read: {detail}.</translation>
+    </message>
+</context>
+<context>
+    <name>HandheldScreen</name>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Download…</source>
+        <translation>Download…</translation>
+    </message>
+    <message>
+        <source>Upload…</source>
+        <translation>Upload…</translation>
+    </message>
+    <message>
+        <source>Accept decided records</source>
+        <translation>Accept decided records</translation>
+    </message>
+    <message>
+        <source>Reading books due for {period}: {count}</source>
+        <translation>Reading books due for {period}: {count}</translation>
+    </message>
+    <message>
+        <source>Folder to write the package to (the handheld&apos;s USB stick)</source>
+        <translation>Folder to write the package to (the handheld&apos;s USB stick)</translation>
+    </message>
+    <message>
+        <source>Choose a book first.</source>
+        <translation>Choose a book first.</translation>
+    </message>
+    <message>
+        <source>Book {book}: {records} records written to {path}. Take the stick to the handheld.</source>
+        <translation>Book {book}: {records} records written to {path}. Take the stick to the handheld.</translation>
+    </message>
+    <message>
+        <source>(No copy could be kept on this PC: the file can only be checked online.)</source>
+        <translation>(No copy could be kept on this PC: the file can only be checked online.)</translation>
+    </message>
+    <message>
+        <source>Returned handheld file</source>
+        <translation>Returned handheld file</translation>
+    </message>
+    <message>
+        <source>Handheld files (*.json *.csv);;All files (*)</source>
+        <translation>Handheld files (*.json *.csv);;All files (*)</translation>
+    </message>
+    <message>
+        <source>{file}: book {book}, {period}, {records} records — errors: {errors}, warnings: {warnings} ({format}, {encoding}).</source>
+        <translation>{file}: book {book}, {period}, {records} records — errors: {errors}, warnings: {warnings} ({format}, {encoding}).</translation>
+    </message>
+    <message>
+        <source>Checked on this PC: the server cannot be reached.</source>
+        <translation>Checked on this PC: the server cannot be reached.</translation>
+    </message>
+    <message>
+        <source>Mark at least one record first.</source>
+        <translation>Mark at least one record first.</translation>
+    </message>
+    <message>
+        <source>This PC has no outbox to queue the acceptance in: accept the file when the link is back.</source>
+        <translation>This PC has no outbox to queue the acceptance in: accept the file when the link is back.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) queued in the outbox: they are sent once when the link is back (see Outbox).</source>
+        <translation>
+            <numerusform>%n record queued in the outbox: it is sent once when the link is back (see Outbox).</numerusform>
+            <numerusform>%n records queued in the outbox: they are sent once when the link is back (see Outbox).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n reading(s) entered in the books.</source>
+        <translation>
+            <numerusform>%n reading entered in the books.</numerusform>
+            <numerusform>%n readings entered in the books.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n re-read(s) ordered.</source>
+        <translation>
+            <numerusform>%n re-read ordered.</numerusform>
+            <numerusform>%n re-reads ordered.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) had been accepted before: nothing written again.</source>
+        <translation>
+            <numerusform>%n record had been accepted before: nothing written again.</numerusform>
+            <numerusform>%n records had been accepted before: nothing written again.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The book is now {state}; {open} record(s) still open.</source>
+        <translation>The book is now {state}; {open} record(s) still open.</translation>
+    </message>
+    <message>
+        <source>The answer did not arrive: press Accept again — the same acceptance is sent, never twice.</source>
+        <translation>The answer did not arrive: press Accept again — the same acceptance is sent, never twice.</translation>
+    </message>
+    <message>
+        <source>Queue decided records in the outbox ({count})</source>
+        <translation>Queue decided records in the outbox ({count})</translation>
+    </message>
+    <message>
+        <source>Accept decided records ({count})</source>
+        <translation>Accept decided records ({count})</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached, and package {package_id} was not downloaded on this PC: there is nothing to check the file against here. Upload it when the link is back.</source>
+        <translation>The server cannot be reached, and package {package_id} was not downloaded on this PC: there is nothing to check the file against here. Upload it when the link is back.</translation>
+    </message>
+</context>
+<context>
     <name>HoldDialog</name>
     <message>
         <source>Hold the bill</source>
@@ -2455,6 +2877,10 @@
     <message>
         <source>Reading progress</source>
         <translation>Reading progress</translation>
+    </message>
+    <message>
+        <source>Handheld hand-over</source>
+        <translation>Handheld hand-over</translation>
     </message>
     <message>
         <source>Tariffs</source>
@@ -3623,6 +4049,106 @@ Every draft that is not held becomes a bill charged to the customer&apos;s accou
     <message>
         <source>Cancel</source>
         <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>ReportModel</name>
+    <message>
+        <source>No.</source>
+        <extracomment>The decision taken on an earlier upload (nothing more can be decided). A line of the file that matches no record (a duplicate, a record not in the package).</extracomment>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>Reading</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Field</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>Finding</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Decision</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPanel</name>
+    <message>
+        <source>Search account, name, finding…</source>
+        <extracomment>The longest note the server keeps with a decision.</extracomment>
+        <translation>Search account, name, finding…</translation>
+    </message>
+    <message>
+        <source>Note for “accept with note”</source>
+        <translation>Note for “accept with note”</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>Accept</translation>
+    </message>
+    <message>
+        <source>Accept with note</source>
+        <translation>Accept with note</translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation>Estimate</translation>
+    </message>
+    <message>
+        <source>Re-read</source>
+        <translation>Re-read</translation>
+    </message>
+    <message>
+        <source>Undo mark</source>
+        <translation>Undo mark</translation>
+    </message>
+    <message>
+        <source>Accept all clean</source>
+        <translation>Accept all clean</translation>
+    </message>
+    <message>
+        <source>Mark every record without an error or warning as accepted.</source>
+        <translation>Mark every record without an error or warning as accepted.</translation>
+    </message>
+    <message>
+        <source>All severities</source>
+        <translation>All severities</translation>
+    </message>
+    <message>
+        <source>All findings</source>
+        <translation>All findings</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>All statuses</translation>
+    </message>
+    <message>
+        <source>no reading</source>
+        <translation>no reading</translation>
+    </message>
+    <message>
+        <source>Type the note first, then press “Accept with note”.</source>
+        <translation>Type the note first, then press “Accept with note”.</translation>
     </message>
 </context>
 <context>

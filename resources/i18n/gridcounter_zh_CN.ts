@@ -652,6 +652,34 @@
     </message>
 </context>
 <context>
+    <name>BooksModel</name>
+    <message>
+        <source>Book</source>
+        <extracomment>The background of a row the reader has decided. Sort key of the severities (errors first). The data role the proxy sorts by (a number where the column is one).</extracomment>
+        <translation>抄表段</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Reading day</source>
+        <translation>例日</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已接收</translation>
+    </message>
+</context>
+<context>
     <name>BusinessTypes</name>
     <message>
         <source>Electricity</source>
@@ -2286,6 +2314,396 @@
     </message>
 </context>
 <context>
+    <name>Handheld</name>
+    <message>
+        <source>not sent</source>
+        <translation>未下发</translation>
+    </message>
+    <message>
+        <source>on the handheld</source>
+        <translation>已下发抄表机</translation>
+    </message>
+    <message>
+        <source>returned</source>
+        <translation>已回传</translation>
+    </message>
+    <message>
+        <source>partly accepted</source>
+        <translation>部分接收</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>accept</source>
+        <translation>接收</translation>
+    </message>
+    <message>
+        <source>accept with note</source>
+        <translation>附备注接收</translation>
+    </message>
+    <message>
+        <source>estimate (估抄)</source>
+        <translation>估抄</translation>
+    </message>
+    <message>
+        <source>re-read ordered</source>
+        <translation>已派复抄</translation>
+    </message>
+    <message>
+        <source>no reading</source>
+        <extracomment>A short name of each finding code (the code filter).</extracomment>
+        <translation>无示数</translation>
+    </message>
+    <message>
+        <source>read twice</source>
+        <translation>重复抄录</translation>
+    </message>
+    <message>
+        <source>not in the package</source>
+        <translation>不在抄表包内</translation>
+    </message>
+    <message>
+        <source>customer or meter differs</source>
+        <translation>户号或电能表不符</translation>
+    </message>
+    <message>
+        <source>moved to another book</source>
+        <translation>已调至其他抄表段</translation>
+    </message>
+    <message>
+        <source>account closed</source>
+        <translation>已销户</translation>
+    </message>
+    <message>
+        <source>meter removed</source>
+        <translation>电能表已拆除</translation>
+    </message>
+    <message>
+        <source>unknown status</source>
+        <translation>抄表状态无法识别</translation>
+    </message>
+    <message>
+        <source>not read on site</source>
+        <translation>非现场实抄</translation>
+    </message>
+    <message>
+        <source>meter change</source>
+        <translation>换表</translation>
+    </message>
+    <message>
+        <source>value not a number</source>
+        <translation>示数不是数字</translation>
+    </message>
+    <message>
+        <source>register missing</source>
+        <translation>缺少示数</translation>
+    </message>
+    <message>
+        <source>register unknown</source>
+        <translation>未知的示数类型</translation>
+    </message>
+    <message>
+        <source>values not expected</source>
+        <translation>不应有示数</translation>
+    </message>
+    <message>
+        <source>reading time</source>
+        <translation>抄表时间</translation>
+    </message>
+    <message>
+        <source>note too long</source>
+        <translation>备注过长</translation>
+    </message>
+    <message>
+        <source>already read</source>
+        <translation>本期已有示数</translation>
+    </message>
+    <message>
+        <source>anomaly</source>
+        <translation>异常</translation>
+    </message>
+    <message>
+        <source>decided before</source>
+        <translation>此前已处理</translation>
+    </message>
+    <message>
+        <source>checked on this PC</source>
+        <translation>本机校验</translation>
+    </message>
+    <message>
+        <source>No reading came back for this record: estimate it or order a re-read.</source>
+        <translation>该记录没有回传示数：请估抄或派复抄。</translation>
+    </message>
+    <message>
+        <source>Record {seq} is in the file twice (line {line}; the first is on line {first_line}).</source>
+        <translation>记录 {seq} 在文件中出现两次（第 {line} 行；第一次在第 {first_line} 行）。</translation>
+    </message>
+    <message>
+        <source>Line {line}: record {seq} (customer {customer_no}) is not in this package.</source>
+        <translation>第 {line} 行：记录 {seq}（户号 {customer_no}）不在本抄表包内。</translation>
+    </message>
+    <message>
+        <source>The {field} is {found} in the file, but {expected} in the package.</source>
+        <translation>文件中的{field}为 {found}，抄表包中为 {expected}。</translation>
+    </message>
+    <message>
+        <source>The customer moved to book {book} after the download.</source>
+        <translation>下载后该用户已调至抄表段 {book}。</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s account is closed.</source>
+        <translation>该用户已销户。</translation>
+    </message>
+    <message>
+        <source>The meter was removed on {removed_on}.</source>
+        <translation>该电能表已于 {removed_on} 拆除。</translation>
+    </message>
+    <message>
+        <source>The status “{found}” is not one of 实抄, 估抄, 门闭, 表坏, 换表.</source>
+        <translation>抄表状态“{found}”不是实抄、估抄、门闭、表坏、换表之一。</translation>
+    </message>
+    <message>
+        <source>Marked “{status}” on the handheld: confirm it, or order a re-read.</source>
+        <translation>抄表机上标为“{status}”：请确认，或派复抄。</translation>
+    </message>
+    <message>
+        <source>A meter change (换表) is entered at the desk with the old and the new meter, not from the handheld.</source>
+        <translation>换表须在柜台按旧表和新表录入，不能从抄表机导入。</translation>
+    </message>
+    <message>
+        <source>The {register} register shows “{found}”, not a number with up to two decimals.</source>
+        <translation>{register}示数为“{found}”，不是最多两位小数的数字。</translation>
+    </message>
+    <message>
+        <source>The {register} register has no value.</source>
+        <translation>{register}示数为空。</translation>
+    </message>
+    <message>
+        <source>The meter has no register “{register}”.</source>
+        <translation>该电能表没有“{register}”示数。</translation>
+    </message>
+    <message>
+        <source>A record marked “{status}” carries register values: leave them empty.</source>
+        <translation>标为“{status}”的记录带有示数：请留空。</translation>
+    </message>
+    <message>
+        <source>The note has {length} characters; at most {limit} are allowed.</source>
+        <translation>备注有 {length} 个字，最多允许 {limit} 个。</translation>
+    </message>
+    <message>
+        <source>The meter already has a reading for this period (reading {reading_id}).</source>
+        <translation>该电能表本期已有示数（示数 {reading_id}）。</translation>
+    </message>
+    <message>
+        <source>Decided before: {decision}.</source>
+        <translation>此前已处理：{decision}。</translation>
+    </message>
+    <message>
+        <source>Checked on this PC against the package kept at download, without the server: the server checks the signature and the books as they are now when the acceptance is sent.</source>
+        <translation>已在本机按下载时保存的抄表包校验（未连服务器）：发送接收时，服务器再校验签名和当前账务数据。</translation>
+    </message>
+    <message>
+        <source>The reading time “{found}” is not a date and time.</source>
+        <extracomment>READ_AT_INVALID by its ``problem``.</extracomment>
+        <translation>抄表时间“{found}”不是日期和时间。</translation>
+    </message>
+    <message>
+        <source>The reading date {read_on} is in the future.</source>
+        <translation>抄表日期 {read_on} 在今天之后。</translation>
+    </message>
+    <message>
+        <source>The reading date {read_on} is before the meter was installed.</source>
+        <translation>抄表日期 {read_on} 早于电能表装表日期。</translation>
+    </message>
+    <message>
+        <source>The reading date {read_on} is not after the previous reading of {previous}.</source>
+        <translation>抄表日期 {read_on} 不晚于上次抄表日期 {previous}。</translation>
+    </message>
+    <message>
+        <source>account number (户号)</source>
+        <extracomment>A finding&apos;s ``field`` that is not a register.</extracomment>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>meter asset number</source>
+        <translation>电能表资产号</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>抄表状态</translation>
+    </message>
+    <message>
+        <source>record number</source>
+        <translation>记录序号</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <extracomment>HANDHELD_CSV_COLUMNS&apos;s ``problem``.</extracomment>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>not a column of the layout</source>
+        <translation>不是规定格式中的列</translation>
+    </message>
+    <message>
+        <source>there twice</source>
+        <translation>重复出现</translation>
+    </message>
+    <message>
+        <source>the number of cells of a row, which differs from the header</source>
+        <translation>（该行的单元格数）与表头列数不一致</translation>
+    </message>
+    <message>
+        <source>The folder {path} is not there (was the USB stick pulled?). Plug it in and choose the folder again.</source>
+        <translation>文件夹 {path} 不存在（U 盘被拔出了吗？）。请插好 U 盘后重新选择文件夹。</translation>
+    </message>
+    <message>
+        <source>{path} is not a folder. Choose a folder.</source>
+        <translation>{path} 不是文件夹。请选择一个文件夹。</translation>
+    </message>
+    <message>
+        <source>Nothing can be written to {path}: the folder or the stick is read-only. Choose another folder or unlock the stick.</source>
+        <translation>无法写入 {path}：该文件夹或 U 盘为只读。请另选文件夹，或解除 U 盘写保护。</translation>
+    </message>
+    <message>
+        <source>There is no room left on {path}. Free some space or use another stick; no file was left behind.</source>
+        <translation>{path} 空间已满。请腾出空间或换一个 U 盘；没有留下不完整的文件。</translation>
+    </message>
+    <message>
+        <source>The file {path} cannot be opened (it is gone, or it is a folder).</source>
+        <translation>无法打开文件 {path}（文件已不存在，或选中的是文件夹）。</translation>
+    </message>
+    <message>
+        <source>The file {path} has {size} bytes, more than a handheld file may have. It was not read.</source>
+        <translation>文件 {path} 有 {size} 字节，超过抄表文件的上限，未读取。</translation>
+    </message>
+    <message>
+        <source>{path} could not be written or read: {detail}.</source>
+        <translation>{path} 无法写入或读取：{detail}。</translation>
+    </message>
+</context>
+<context>
+    <name>HandheldScreen</name>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Download…</source>
+        <translation>下载…</translation>
+    </message>
+    <message>
+        <source>Upload…</source>
+        <translation>上传…</translation>
+    </message>
+    <message>
+        <source>Accept decided records</source>
+        <translation>接收已处理记录</translation>
+    </message>
+    <message>
+        <source>Reading books due for {period}: {count}</source>
+        <translation>{period} 应抄的抄表段：{count} 个</translation>
+    </message>
+    <message>
+        <source>Folder to write the package to (the handheld&apos;s USB stick)</source>
+        <translation>抄表包写入的文件夹（抄表机 U 盘）</translation>
+    </message>
+    <message>
+        <source>Choose a book first.</source>
+        <translation>请先选择抄表段。</translation>
+    </message>
+    <message>
+        <source>Book {book}: {records} records written to {path}. Take the stick to the handheld.</source>
+        <translation>抄表段 {book}：{records} 条记录已写入 {path}。请将 U 盘接到抄表机。</translation>
+    </message>
+    <message>
+        <source>(No copy could be kept on this PC: the file can only be checked online.)</source>
+        <translation>（本机未能保存副本：回传文件只能联网校验。）</translation>
+    </message>
+    <message>
+        <source>Returned handheld file</source>
+        <translation>抄表机回传文件</translation>
+    </message>
+    <message>
+        <source>Handheld files (*.json *.csv);;All files (*)</source>
+        <translation>抄表文件 (*.json *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>{file}: book {book}, {period}, {records} records — errors: {errors}, warnings: {warnings} ({format}, {encoding}).</source>
+        <translation>{file}：抄表段 {book}，{period}，{records} 条记录 — 错误 {errors} 个，警告 {warnings} 个（{format}，{encoding}）。</translation>
+    </message>
+    <message>
+        <source>Checked on this PC: the server cannot be reached.</source>
+        <translation>本机校验：无法连接服务器。</translation>
+    </message>
+    <message>
+        <source>Mark at least one record first.</source>
+        <translation>请先处理至少一条记录。</translation>
+    </message>
+    <message>
+        <source>This PC has no outbox to queue the acceptance in: accept the file when the link is back.</source>
+        <translation>本机没有可用的发件箱，无法排队接收：请在网络恢复后再接收该文件。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) queued in the outbox: they are sent once when the link is back (see Outbox).</source>
+        <translation>
+            <numerusform>%n 条记录已放入发件箱：网络恢复后发送一次（见“发件箱”）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n reading(s) entered in the books.</source>
+        <translation>
+            <numerusform>%n 条示数已入账。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n re-read(s) ordered.</source>
+        <translation>
+            <numerusform>已派复抄 %n 条。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) had been accepted before: nothing written again.</source>
+        <translation>
+            <numerusform>%n 条记录此前已接收：未重复写入。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The book is now {state}; {open} record(s) still open.</source>
+        <translation>抄表段现为“{state}”；尚有 {open} 条记录未处理。</translation>
+    </message>
+    <message>
+        <source>The answer did not arrive: press Accept again — the same acceptance is sent, never twice.</source>
+        <translation>未收到服务器答复：请再按“接收”——发送的是同一次接收，不会重复入账。</translation>
+    </message>
+    <message>
+        <source>Queue decided records in the outbox ({count})</source>
+        <translation>将已处理记录放入发件箱（{count}）</translation>
+    </message>
+    <message>
+        <source>Accept decided records ({count})</source>
+        <translation>接收已处理记录（{count}）</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached, and package {package_id} was not downloaded on this PC: there is nothing to check the file against here. Upload it when the link is back.</source>
+        <translation>无法连接服务器，且抄表包 {package_id} 不是在本机下载的：本机无从校验该文件。请在网络恢复后上传。</translation>
+    </message>
+</context>
+<context>
     <name>HoldDialog</name>
     <message>
         <source>Hold the bill</source>
@@ -2452,6 +2870,10 @@
     <message>
         <source>Reading progress</source>
         <translation>抄表进度</translation>
+    </message>
+    <message>
+        <source>Handheld hand-over</source>
+        <translation>抄表交接</translation>
     </message>
     <message>
         <source>Tariffs</source>
@@ -3616,6 +4038,106 @@ Every draft that is not held becomes a bill charged to the customer&apos;s accou
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ReportModel</name>
+    <message>
+        <source>No.</source>
+        <extracomment>The decision taken on an earlier upload (nothing more can be decided). A line of the file that matches no record (a duplicate, a record not in the package).</extracomment>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>户名</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>抄表状态</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>示数</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>处理</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPanel</name>
+    <message>
+        <source>Search account, name, finding…</source>
+        <extracomment>The longest note the server keeps with a decision.</extracomment>
+        <translation>搜索户号、户名、问题…</translation>
+    </message>
+    <message>
+        <source>Note for “accept with note”</source>
+        <translation>“附备注接收”的备注</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>接收</translation>
+    </message>
+    <message>
+        <source>Accept with note</source>
+        <translation>附备注接收</translation>
+    </message>
+    <message>
+        <source>Estimate</source>
+        <translation>估抄</translation>
+    </message>
+    <message>
+        <source>Re-read</source>
+        <translation>复抄</translation>
+    </message>
+    <message>
+        <source>Undo mark</source>
+        <translation>撤销标记</translation>
+    </message>
+    <message>
+        <source>Accept all clean</source>
+        <translation>接收全部正常记录</translation>
+    </message>
+    <message>
+        <source>Mark every record without an error or warning as accepted.</source>
+        <translation>将所有无错误、无警告的记录标为接收。</translation>
+    </message>
+    <message>
+        <source>All severities</source>
+        <translation>全部级别</translation>
+    </message>
+    <message>
+        <source>All findings</source>
+        <translation>全部问题</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>no reading</source>
+        <translation>无示数</translation>
+    </message>
+    <message>
+        <source>Type the note first, then press “Accept with note”.</source>
+        <translation>请先输入备注，再按“附备注接收”。</translation>
     </message>
 </context>
 <context>

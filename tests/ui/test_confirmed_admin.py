@@ -237,8 +237,7 @@ def test_every_mutation_of_the_client_is_covered() -> None:
                "payment.void_attested",
                # no client screen yet: a resend with the same key is tested in tests/readings/test_reading_rpc.py
                "reading.enter_reading",
-               # no client screen yet (issue 13): a repeated accept is tested in
-               # tests/handheld/test_handheld_rpc.py
+               # the handheld hand-over screen: tests/ui/test_handheld_confirmed.py
                "handheld.download_book", "handheld.accept_upload",
                # the 换表 dialog: tests/ui/test_meter_change_confirmed.py
                "reading.change_meter",

@@ -39,10 +39,10 @@ from tests.ui.live_helpers import live_client
 
 SCREENS = {
     Role.CASHIER: ["account", "shift", "desk", "settlement", "outbox", "tariffs", "calculator"],
-    Role.METER_READER: ["account", "outbox", "customer", "tariffs", "calculator"],
+    Role.METER_READER: ["account", "outbox", "customer", "handheld", "tariffs", "calculator"],
     Role.SUPERVISOR: ["account", "shift", "desk", "settlement", "outbox", "progress", "tariffs", "calculator",
                       "audit"],
-    Role.BILLING_CLERK: ["account", "outbox", "customer", "billrun", "books", "tariffs", "calculator"],
+    Role.BILLING_CLERK: ["account", "outbox", "customer", "billrun", "books", "handheld", "tariffs", "calculator"],
     Role.BUSINESS_CLERK: ["account", "customer", "tariffs", "calculator"],
     Role.ADMIN: ["account", "customer", "progress", "tariffs", "calculator", "users", "audit"],
 }
