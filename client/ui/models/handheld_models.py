@@ -203,9 +203,14 @@ class ReportModel(RowsModel[ReportRow]):
         return brush.color().name() if isinstance(brush, QBrush) else None
 
     def changed(self) -> None:
-        """Decisions changed: repaint every row (one signal, however many rows were marked)."""
+        """Decisions changed: every row's colour and its decision cell (two signals, however many rows were
+        marked; a fitted table measures the decision column again, nothing else)."""
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1))
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, 0), self.index(last, len(self.COLUMNS) - 1),
+                                  [Qt.ItemDataRole.BackgroundRole])
+            self.dataChanged.emit(self.index(0, self.DECISION), self.index(last, self.DECISION),
+                                  [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
 
 
 class ReportProxy(QSortFilterProxyModel):

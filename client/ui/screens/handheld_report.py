@@ -65,8 +65,9 @@ class ReportPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # Column widths from the rows in view and 200 more, not from every row of a 5 000-record book.
-        self.table.verticalHeader().setResizeContentsPrecision(200)
+        # Column widths from 60 rows (those in view first), not from every row of a 5 000-record book: measuring
+        # a cell asks the model for a dozen roles, and the table is laid out on the GUI thread.
+        self.table.verticalHeader().setResizeContentsPrecision(60)
         self._build_table()
         self._build_marks()
         self._lay_out()
@@ -146,7 +147,10 @@ class ReportPanel(QWidget):
         self.report = report
         self.summary_label.setText(summary)
         self.model.set_rows(rows_of(report))
-        self.table.sortByColumn(ReportModel.SEQ, Qt.SortOrder.AscendingOrder)
+        header = self.table.horizontalHeader()
+        by_seq = (ReportModel.SEQ, Qt.SortOrder.AscendingOrder)
+        if (header.sortIndicatorSection(), header.sortIndicatorOrder()) != by_seq:  # else the reset re-sorted
+            self.table.sortByColumn(*by_seq)
         self.decisions_changed.emit()
 
     def clear(self) -> None:

@@ -39,6 +39,9 @@ _Index = QModelIndex | QPersistentModelIndex
 _MIN_USEFUL_CHARS = 6
 # Space above and below the text of a compact row, in pixels.
 _ROW_PADDING = 6
+# The roles whose change can change a cell's width (a dataChanged naming only others needs no new layout).
+_SIZE_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.DecorationRole,
+                         Qt.ItemDataRole.SizeHintRole, Qt.ItemDataRole.CheckStateRole})
 
 
 class ElidedTooltipDelegate(QStyledItemDelegate):
@@ -76,6 +79,10 @@ class TableFit(QObject):
         self._fill = fill
         self._model: QAbstractItemModel | None = None
         self._busy = False
+        #: The columns' natural widths as last measured; None after anything that can change them (rows,
+        #: texts, font, style, language). A resize or a show lays out again from these: measuring asks the
+        #: model for every role of every measured cell, which is most of a large table's layout time.
+        self._widths: dict[int, int] | None = None
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionsMovable(False)
@@ -116,8 +123,11 @@ class TableFit(QObject):
 
     # --- laying out ------------------------------------------------------------------------------------
 
-    def refit(self) -> None:
-        """Widths, order, hidden columns and minimum size, from the rows and the space there are now."""
+    def refit(self, *, measure: bool = True) -> None:
+        """Widths, order, hidden columns and minimum size, from the rows and the space there are now
+        (``measure=False``: from the widths last measured, when only the space changed)."""
+        if measure:
+            self._widths = None
         if self._busy or not shiboken6.isValid(self.table):
             return  # a QTableWidget's own model reports its rows going while the table is being deleted
         model = self.table.model()
@@ -141,7 +151,9 @@ class TableFit(QObject):
             if current != visual:
                 header.moveSection(current, visual)
         key = self.key_columns()
-        widths = {c: self.natural_width(c) for c in range(count)}
+        known = self._widths or {}
+        widths = {c: known[c] if c in known else self.natural_width(c) for c in range(count)}
+        self._widths = dict(widths)
         for column in range(count):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
         room = table.viewport().width() - sum(widths[c] for c in key)
@@ -190,24 +202,38 @@ class TableFit(QObject):
         if self._model is not None:
             for signal in self._signals(self._model):
                 signal.disconnect(self._on_model_changed)
+            self._model.dataChanged.disconnect(self._on_data_changed)
         self._model = model
         if model is not None:
             for signal in self._signals(model):
                 signal.connect(self._on_model_changed)
+            model.dataChanged.connect(self._on_data_changed)
 
     @staticmethod
     def _signals(model: QAbstractItemModel) -> tuple:  # type: ignore[type-arg]
-        return (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged, model.dataChanged,
+        return (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged,
                 model.headerDataChanged, model.columnsInserted, model.columnsRemoved)
 
     def _on_model_changed(self, *_args: object) -> None:
         self.refit()
 
+    def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex, roles: Sequence[int] = ()) -> None:
+        """Cells changed: measure again only their columns, and nothing when only their colours changed."""
+        if roles and not set(roles) & _SIZE_ROLES:
+            return
+        if self._widths is not None:
+            for column in range(top_left.column(), bottom_right.column() + 1):
+                self._widths.pop(column, None)
+        self.refit(measure=False)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Refit when the table is resized or its font, style or language changes."""
-        if event.type() in {QEvent.Type.Resize, QEvent.Type.FontChange, QEvent.Type.StyleChange,
-                            QEvent.Type.LanguageChange, QEvent.Type.Show, QEvent.Type.Polish}:
+        """Refit when the table is resized or shown (from the widths measured), or its font, style or language
+        changes (measured again)."""
+        kind = event.type()
+        if kind in {QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.LanguageChange, QEvent.Type.Polish}:
             self.refit()
+        elif kind in {QEvent.Type.Resize, QEvent.Type.Show}:
+            self.refit(measure=False)
         return False
 
 
