@@ -17,7 +17,12 @@ step is one RPC, timed as the client sees it (request sent to answer read, JSON 
 * ``csv``: ``BENCHCSV`` downloaded (not timed), filled normally, written by ``simulator.to_csv``, then validated
   and accepted; ``csv_s`` is validate + accept.
 
-Last line: ``RESULT book_customers=… download_s=… validate_s=… accept_s=… csv_records=… csv_s=…``.
+* ``gui``: the counter's GUI thread while the filled file is checked (``bench/_gui_stall.py``: the real report panel
+  offscreen, the check on an Op's pool thread, a 5 ms timer on the GUI thread): the longest stall, and what showing
+  the 5 000-row report costs the GUI thread.
+
+Last line: ``RESULT book_customers=… download_s=… validate_s=… accept_s=… csv_records=… csv_s=… gui_stall_ms=…
+show_report_ms=…``.
 
 Usage: python bench/handheld.py [--customers 5000] [--csv-records 20000] [--workers 1] [--data-dir DIR]
 """
@@ -148,7 +153,7 @@ async def _timed(conn: RawHttps, method: str, payload: dict[str, Any], *, spy: _
 
 
 async def _run(server: Server, *, reader: str, counter: str, device_key: str, profile: Path | None
-               ) -> dict[str, float | int]:
+               ) -> dict[str, Any]:
     from server.demo_data import DEMO_PASSWORD
     from server.handheld.simulator import fill_document, to_csv
 
@@ -190,7 +195,8 @@ async def _run(server: Server, *, reader: str, counter: str, device_key: str, pr
               f"state {csv_result['state']} in {csv_accept_s:.2f} s", flush=True)
         return {"book_customers": package["records"], "download_s": download_s, "validate_s": validate_s,
                 "accept_s": accept_s, "csv_records": len(csv_report["records"]),
-                "csv_s": csv_validate_s + csv_accept_s}
+                "csv_s": csv_validate_s + csv_accept_s, "package_text": package["text"],
+                "content": base64.b64decode(content), "answer_text": json.dumps(report, ensure_ascii=False)}
     finally:
         await conn.close()
 
@@ -236,11 +242,19 @@ def main() -> int:
             figures = runner.run(_run(server, reader=reader, counter=counter, device_key=device_key,
                                           profile=args.profile))
         _stored_sizes(url)
+        from _gui_stall import measure
+
+        gui = measure(figures["package_text"], figures["content"], figures["answer_text"], today=TODAY)
+        print(f"gui: longest GUI-thread stall while the file is checked offline {gui['offline_stall_ms']:.0f} ms, "
+              f"while the server's report is parsed {gui['online_stall_ms']:.0f} ms; showing the report "
+              f"{gui['show_report_ms']:.0f} ms", flush=True)
         load = os.getloadavg()
         print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         print(f"RESULT book_customers={figures['book_customers']} download_s={figures['download_s']:.2f} "
               f"validate_s={figures['validate_s']:.2f} accept_s={figures['accept_s']:.2f} "
-              f"csv_records={figures['csv_records']} csv_s={figures['csv_s']:.2f}")
+              f"csv_records={figures['csv_records']} csv_s={figures['csv_s']:.2f} "
+              f"gui_stall_ms={max(gui['offline_stall_ms'], gui['online_stall_ms']):.0f} "
+              f"show_report_ms={gui['show_report_ms']:.0f}")
         return 0
     finally:
         if server is not None:
