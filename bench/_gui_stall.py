@@ -27,7 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 def measure(package_text: str, content: bytes, answer_text: str, *, today: dt.date) -> dict[str, float]:
     """The stalls in milliseconds: ``offline_stall_ms``, ``online_stall_ms``, ``show_report_ms``."""
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QEventLoop, QThreadPool, QTimer
     from PySide6.QtWidgets import QApplication
 
     from client.ui.ops import Op
@@ -72,5 +72,8 @@ def measure(package_text: str, content: bytes, answer_text: str, *, today: dt.da
     panel.show_report(report, summary="bench")
     show_ms = (time.perf_counter() - started) * 1000
     app.processEvents()
+    QThreadPool.globalInstance().waitForDone()
     panel.close()
+    panel.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # gone before the interpreter exits
     return {"offline_stall_ms": offline_ms, "online_stall_ms": online_ms, "show_report_ms": show_ms}

@@ -67,7 +67,7 @@ class ReportPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # Column widths from 60 rows (those in view first), not from every row of a 5 000-record book: measuring
         # a cell asks the model for a dozen roles, and the table is laid out on the GUI thread.
-        self.table.verticalHeader().setResizeContentsPrecision(60)
+        self.table.horizontalHeader().setResizeContentsPrecision(60)
         self._build_table()
         self._build_marks()
         self._lay_out()
