@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from server.handheld.simulator import CASES, DAMAGES, damage, fill_document, to_csv
@@ -24,6 +23,7 @@ from shared_models.rules.hall_time import business_date
 from shared_models.rules.handheld_offline import SERVER_ONLY_CODES, OfflineRefusal, validate_offline
 from tests.factories import WANG_FANG, World
 from tests.handheld.conftest import BOOK, PERIOD, b64, ok
+from tests.handheld.mutations import EDITS, mutate
 from tests.rpc_helpers import Caller
 
 TODAY = dt.date(2026, 11, 30)
@@ -320,27 +320,6 @@ class TestRecords:
         assert report.records[1].values == {"total": "1250.00"}
 
 
-#: Edits (position, operation: delete / insert / replace / cut the rest, byte), as tests/handheld/test_simulator.py.
-EDITS = st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from([0, 0, 1, 1, 2, 2, 2, 3]),
-                           st.one_of(st.sampled_from(list(b'0123456789.,:"{}[]\n -T')), st.integers(0, 255))),
-                 min_size=1, max_size=3)
-
-
-def _mutate(data: bytes, edits: list[tuple[int, int, int]]) -> bytes:
-    out = bytearray(data)
-    for position, op, value in edits:
-        if not out:
-            break
-        at = position % len(out)
-        if op == 0:
-            del out[at]
-        elif op == 1:
-            out.insert(at, value)
-        elif op == 2:
-            out[at] = value
-        else:
-            del out[at:]
-    return bytes(out)
 
 
 _FILLED = fill_document(_package(), cases=list(CASES[:4]))
@@ -354,9 +333,9 @@ def test_mutations_never_break_the_offline_validator(target: str, edits: list[tu
     package = json.dumps(_package(), ensure_ascii=False, indent=1)
     data = (json.dumps(_FILLED, ensure_ascii=False) if target != "csv" else to_csv(_FILLED)).encode()
     if target == "package":
-        package = _mutate(package.encode(), edits).decode("utf-8", errors="replace")
+        package = mutate(package.encode(), edits).decode("utf-8", errors="replace")
     else:
-        data = _mutate(data, edits)
+        data = mutate(data, edits)
     refused: OfflineRefusal | None = None
     try:
         report = validate_offline(package, data, today=TODAY)

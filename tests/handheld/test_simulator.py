@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -23,6 +22,7 @@ from shared_models.errors import ErrorCode
 from shared_models.methods.readings import ReadingSource, ReadingStatus
 from tests.factories import WANG_FANG, World
 from tests.handheld.conftest import b64, download, error_code, ok
+from tests.handheld.mutations import EDITS, mutate
 from tests.rpc_helpers import Caller
 
 #: Every refusal a damaged file may get.
@@ -110,34 +110,10 @@ def test_damaged_json_is_refused_and_damaged_csv_reported(reader: Caller) -> Non
     assert sum("customer_mismatch" in f for f in findings(swapped)) == 2
 
 
-def _mutate(data: bytes, edits: list[tuple[int, int, int]]) -> bytes:
-    out = bytearray(data)
-    for position, op, value in edits:
-        if not out:
-            break
-        at = position % len(out)
-        if op == 0:
-            del out[at]
-        elif op == 1:
-            out.insert(at, value)
-        elif op == 2:
-            out[at] = value
-        else:
-            del out[at:]
-    return bytes(out)
-
-
 @pytest.fixture
 def filled(reader: Caller) -> dict[str, Any]:
     """One package of the book read normally (a fixture of the test function: shared by its examples)."""
     return fill_document(download(reader), mix="normal")
-
-
-#: Edits (position, operation: delete / insert / replace / cut the rest, byte): mostly bytes a file holds, now
-#: and then any byte; a cut is rarer than the rest.
-EDITS = st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from([0, 0, 1, 1, 2, 2, 2, 3]),
-                           st.one_of(st.sampled_from(list(b'0123456789.,:"{}[]\n -T')), st.integers(0, 255))),
-                 min_size=1, max_size=3)
 
 
 @pytest.mark.parametrize("file_format", ["json", "csv"])
@@ -148,7 +124,7 @@ def test_mutated_files_never_break_the_importer(reader: Caller, db: Session, fil
     """Validate and accept a mutated file: a report or a translated refusal, and either every decided record
     written or nothing."""
     data = json.dumps(filled, ensure_ascii=False).encode() if file_format == "json" else to_csv(filled).encode()
-    mutated = _mutate(data, edits)
+    mutated = mutate(data, edits)
     answer = reader.call("handheld.validate_upload", {"content_b64": b64(mutated)})
     assert answer.status == 200 or answer.body["error"]["code"] in FILE_REFUSALS, answer.body
     db.expire_all()
