@@ -79,9 +79,9 @@ class TableFit(QObject):
         self._fill = fill
         self._model: QAbstractItemModel | None = None
         self._busy = False
-        #: The columns' natural widths as last measured; None after anything that can change them (rows,
-        #: texts, font, style, language). A resize or a show lays out again from these: measuring asks the
-        #: model for every role of every measured cell, which is most of a large table's layout time.
+        # The columns' natural widths as last measured; None after anything that can change them (rows,
+        # texts, font, style, language). A resize or a show lays out again from these: measuring asks the
+        # model for every role of every measured cell, which is most of a large table's layout time.
         self._widths: dict[int, int] | None = None
         header = table.horizontalHeader()
         header.setStretchLastSection(False)
