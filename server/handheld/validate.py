@@ -45,6 +45,7 @@ from shared_models.rules import reading_anomalies as checks
 from shared_models.rules.handheld_offline import (
     MAX_NOTE,
     Find,
+    allowed_decisions,
     check_identity,
     check_note,
     check_read_at,
@@ -383,14 +384,11 @@ def estimate(checked: Checked, period: int) -> dict[Register, Decimal] | None:
 
 
 def decision_allowed(checked: Checked, decision: DecisionKind) -> Finding | None:
-    """The finding that forbids ``decision`` on the record, None when it is allowed."""
-    if decision is DecisionKind.REREAD:
+    """The finding that forbids ``decision`` on the record (the rule: ``handheld_offline.allowed_decisions``),
+    None when it is allowed."""
+    if decision in allowed_decisions(checked.findings, has_reading=checked.has_reading):
         return None
     blocked = checked.blocked
     if blocked is not None:
         return blocked
-    if decision is not DecisionKind.ESTIMATE and not checked.has_reading:
-        return next(f for f in checked.findings if f.code is FindingCode.MISSING)
-    if decision is not DecisionKind.ESTIMATE and checked.status is None:  # pragma: no cover - blocked above
-        return None
-    return None
+    return next(f for f in checked.findings if f.code is FindingCode.MISSING)

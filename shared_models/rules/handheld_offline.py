@@ -35,6 +35,7 @@ from pydantic import ValidationError
 from shared_models.errors import ErrorCode
 from shared_models.handheld import (
     STATUS_WORDS,
+    DecisionKind,
     FileProblem,
     Finding,
     FindingCode,
@@ -132,6 +133,17 @@ def parse_read_on(text: str) -> dt.date | None:
 def worst_severity(findings: Iterable[Finding]) -> Severity | None:
     """The worst severity of a record's findings, None when it has none."""
     return min((f.severity for f in findings), key=SEVERITY_RANK.__getitem__, default=None)
+
+
+def allowed_decisions(findings: Iterable[Finding], *, has_reading: bool) -> frozenset[DecisionKind]:
+    """The decisions a record open for a decision allows (the server refuses the others; the screen greys them):
+    a re-read always; only a re-read with an error finding; a record that came back without a reading can be
+    estimated (by the previous consumption, DOMAIN §9) or re-read; any other record takes any decision."""
+    if any(f.severity is Severity.ERROR for f in findings):
+        return frozenset({DecisionKind.REREAD})
+    if not has_reading:
+        return frozenset({DecisionKind.ESTIMATE, DecisionKind.REREAD})
+    return frozenset(DecisionKind)
 
 
 def check_identity(item: UploadRecord, *, customer_no: str, asset_no: str, find: Find) -> None:

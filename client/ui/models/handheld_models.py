@@ -3,8 +3,8 @@
 :class:`ReportModel` holds one :class:`ReportRow` per record of the package (and one per stray line of the file:
 a record not in the package, a duplicate), coloured by severity; :class:`ReportProxy` filters it by severity,
 finding code, reading status and free text and sorts it (by sequence unless told otherwise). Which decisions a
-row may take is :func:`allowed_decisions` — what the server's ``decision_allowed`` accepts, read off the report
-(an error finding: only a re-read; no reading: estimate or re-read); the server stays the judge.
+row may take is :func:`allowed_decisions`, the rule the server's ``decision_allowed`` applies
+(``shared_models.rules.handheld_offline.allowed_decisions``); the server stays the judge.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from client.ui.screens.handheld_words import (
 from shared_models.handheld import DecisionKind, Finding, FindingCode, RecordReport, Severity, ValidationReport
 from shared_models.methods.handheld import BookView
 from shared_models.methods.readings import ReadingStatus
+from shared_models.rules.handheld_offline import allowed_decisions as rule_allowed_decisions
 
 if TYPE_CHECKING:
     def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # PySide6's stub says it returns object
@@ -124,11 +125,8 @@ def allowed_decisions(row: ReportRow) -> frozenset[DecisionKind]:
     """The decisions the server allows on ``row`` (none for a stray line or a record decided before)."""
     if row.stray or row.decided is not None or row.seq is None:
         return frozenset()
-    if any(f.severity is Severity.ERROR for f in row.findings):
-        return frozenset({DecisionKind.REREAD})
-    if row.status is None:  # nothing came back: the estimate stands in for it
-        return frozenset({DecisionKind.ESTIMATE, DecisionKind.REREAD})
-    return frozenset(DecisionKind)
+    # without an error finding, a record without a status is one that came back without a reading
+    return rule_allowed_decisions(row.findings, has_reading=row.status is not None)
 
 
 def _decision_text(row: ReportRow) -> str:
