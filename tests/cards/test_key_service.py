@@ -19,6 +19,7 @@ from client.devices.cardsim.card import CardState, VirtualCard
 from client.devices.cardsim.keys import Esam
 from client.devices.cardsim.meter import MeterSimulator, MeterState, Outcome
 from server import __main__ as server_cli
+from server.audit_chain import verify_chains
 from server.cards import keys as key_service
 from server.cards.keys import CardKeyError, CardKeys, Kek, list_versions, load_kek
 from server.cards.models import CardKeyAlgorithm, CardKeyVersion
@@ -255,6 +256,8 @@ class TestVersions:
                              .order_by(AuditRecord.id)).all()
         assert [(r.target, (r.after or {}).get("event")) for r in records] == [
             ("card_keys:v1", "created"), ("card_keys:v2", "created"), ("card_keys:v1", "retired")]
+        report = verify_chains(db)
+        assert (report.problems, report.records >= 3) == ([], True)
 
     def test_algorithm_chosen_per_version(self, initialised: Settings, engine: Engine,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
@@ -288,7 +291,8 @@ class TestVersions:
         """No key version or retirement is updated or deleted in place."""
         assert admin(initialised, "card_keys.rotate", key_service.rotate) == 0
         for statement in ("UPDATE card_key_versions SET algorithm = 'aes128'", "DELETE FROM card_key_versions",
-                          "UPDATE card_key_retirements SET superseded_by = 2", "DELETE FROM card_key_retirements"):
+                          "TRUNCATE card_key_versions CASCADE", "UPDATE card_key_retirements SET superseded_by = 2",
+                          "DELETE FROM card_key_retirements", "TRUNCATE card_key_retirements"):
             with engine.begin() as conn, pytest.raises(sa.exc.DBAPIError):
                 conn.execute(text(statement))
 
