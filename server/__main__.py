@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from server.cards.cli import add_card_keys_parser
 from server.settings import Settings
 from shared_models.roles import Role
 
@@ -378,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_user.set_defaults(func=cmd_user_add)
 
     _add_price_parser(sub)
+    add_card_keys_parser(sub, _run_admin)
     tls = sub.add_parser("tls", help="certificates").add_subparsers(dest="tls_command", required=True)
     init = tls.add_parser("init", help="create the CA and server certificate")
     init.add_argument("--hostname", action="append", default=[])

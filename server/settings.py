@@ -41,8 +41,16 @@ class Settings(BaseSettings):
     clock_skew_s: int = Field(default=10 * 60, ge=1, le=7 * 24 * 3600)
     #: Base64 of a 32-byte key for PII (ID numbers); default: ``<data_dir>/pii.key``.
     pii_key: str | None = None
+    #: Base64 of the 32-byte card key-encryption key (the card master keys are stored under it, issue 14);
+    #: default: ``<data_dir>/card-kek.key``, made by ``gridcounter-server card-keys init``.
+    card_kek: str | None = None
 
     @property
     def pii_key_file(self) -> Path:
         """Where the PII key lives when it is not given in the environment."""
         return self.data_dir / "pii.key"
+
+    @property
+    def card_kek_file(self) -> Path:
+        """Where the card key-encryption key lives when it is not given in the environment."""
+        return self.data_dir / "card-kek.key"

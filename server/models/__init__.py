@@ -1,5 +1,6 @@
 """All tables; importing this package registers every model on ``Base.metadata``."""
 
+from server.cards import models as cards  # the card key tables live beside the key service (server/cards)
 from server.models import (
     audit,
     billing,
@@ -16,5 +17,5 @@ from server.models import (
     users,
 )
 
-__all__ = ["audit", "billing", "billruns", "cache", "customers", "handheld", "ledger", "offline", "org", "payments",
-           "readings", "terms", "users"]
+__all__ = ["audit", "billing", "billruns", "cache", "cards", "customers", "handheld", "ledger", "offline", "org",
+           "payments", "readings", "terms", "users"]
