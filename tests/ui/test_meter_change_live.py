@@ -247,6 +247,9 @@ def test_tab_goes_through_both_meters_in_order(qapp: QApplication, qtbot: QtBot,
     dialog.show()
     qtbot.waitUntil(lambda: dialog.history is not None, timeout=TIMEOUT_MS)
     qtbot.waitExposed(dialog)
+    # a field added to a shown dialog's layout is shown by a queued call: Tab skips it until then
+    qtbot.waitUntil(lambda: bool(dialog.final_edits) and all(e.isVisible() for e in dialog.final_edits.values()),
+                    timeout=TIMEOUT_MS)
     dialog.activateWindow()
     dialog.meter_combo.setFocus()
     qtbot.waitUntil(dialog.meter_combo.hasFocus, timeout=TIMEOUT_MS)
