@@ -2555,7 +2555,7 @@
     </message>
     <message>
         <source>missing</source>
-        <extracomment>HANDHELD_CSV_COLUMNS&apos;s ``problem``.</extracomment>
+        <extracomment>HANDHELD_CSV_COLUMNS&apos;s ``problem`` (a row of another width has a sentence of its own: handheld_steps.ROW_WIDTH).</extracomment>
         <translation>missing</translation>
     </message>
     <message>
@@ -2565,10 +2565,6 @@
     <message>
         <source>there twice</source>
         <translation>there twice</translation>
-    </message>
-    <message>
-        <source>the number of cells of a row, which differs from the header</source>
-        <translation>the number of cells of a row, which differs from the header</translation>
     </message>
     <message>
         <source>The folder {path} is not there (was the USB stick pulled?). Plug it in and choose the folder again.</source>
@@ -2708,6 +2704,11 @@
     <message>
         <source>The server cannot be reached, and package {package_id} was not downloaded on this PC: there is nothing to check the file against here. Upload it when the link is back.</source>
         <translation>The server cannot be reached, and package {package_id} was not downloaded on this PC: there is nothing to check the file against here. Upload it when the link is back.</translation>
+    </message>
+    <message>
+        <source>Line {line} of the CSV file has {cells} cells: the number of cells differs from the header&apos;s columns. Check the separators and quotes of that line, or use the column layout of the handheld formats guide.</source>
+        <extracomment>HANDHELD_CSV_COLUMNS for a row whose cell count differs from the header&apos;s (``column`` holds the count).</extracomment>
+        <translation>Line {line} of the CSV file has {cells} cells: the number of cells differs from the header&apos;s columns. Check the separators and quotes of that line, or use the column layout of the handheld formats guide.</translation>
     </message>
 </context>
 <context>

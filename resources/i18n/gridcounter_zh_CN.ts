@@ -2552,7 +2552,7 @@
     </message>
     <message>
         <source>missing</source>
-        <extracomment>HANDHELD_CSV_COLUMNS&apos;s ``problem``.</extracomment>
+        <extracomment>HANDHELD_CSV_COLUMNS&apos;s ``problem`` (a row of another width has a sentence of its own: handheld_steps.ROW_WIDTH).</extracomment>
         <translation>缺失</translation>
     </message>
     <message>
@@ -2562,10 +2562,6 @@
     <message>
         <source>there twice</source>
         <translation>重复出现</translation>
-    </message>
-    <message>
-        <source>the number of cells of a row, which differs from the header</source>
-        <translation>（该行的单元格数）与表头列数不一致</translation>
     </message>
     <message>
         <source>The folder {path} is not there (was the USB stick pulled?). Plug it in and choose the folder again.</source>
@@ -2701,6 +2697,11 @@
     <message>
         <source>The server cannot be reached, and package {package_id} was not downloaded on this PC: there is nothing to check the file against here. Upload it when the link is back.</source>
         <translation>无法连接服务器，且抄表包 {package_id} 不是在本机下载的：本机无从校验该文件。请在网络恢复后上传。</translation>
+    </message>
+    <message>
+        <source>Line {line} of the CSV file has {cells} cells: the number of cells differs from the header&apos;s columns. Check the separators and quotes of that line, or use the column layout of the handheld formats guide.</source>
+        <extracomment>HANDHELD_CSV_COLUMNS for a row whose cell count differs from the header&apos;s (``column`` holds the count).</extracomment>
+        <translation>CSV 文件第 {line} 行有 {cells} 个单元格，与表头列数不一致。请检查该行的分隔符和引号，或按抄表文件格式说明的列布局。</translation>
     </message>
 </context>
 <context>

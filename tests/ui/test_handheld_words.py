@@ -75,7 +75,7 @@ def test_every_file_error_names_the_path(qapp: QApplication, use_locale: Callabl
 
 
 @pytest.mark.parametrize(("problem", "word"), [("missing", "缺失"), ("extra", "不是规定格式中的列"),
-                                                ("duplicate", "重复出现"), ("row_width", "与表头列数不一致")])
+                                                ("duplicate", "重复出现")])
 def test_a_csv_column_problem_reads_in_chinese(qapp: QApplication, use_locale: Callable[[str], None],
                                                problem: str, word: str) -> None:
     """The CSV column refusal's problem is a Chinese word in the Chinese sentence, not the English code."""
@@ -84,6 +84,20 @@ def test_a_csv_column_problem_reads_in_chinese(qapp: QApplication, use_locale: C
                                                                    "line": 1}))
     assert word in text, text
     assert problem not in text, text
+
+
+@pytest.mark.parametrize(("locale", "words"), [("zh_CN", ("第 12 行", "7 个单元格", "表头")),
+                                               ("en", ("Line 12", "7 cells", "header"))])
+def test_a_csv_row_of_another_width_names_line_and_cells(qapp: QApplication, use_locale: Callable[[str], None],
+                                                         locale: str, words: tuple[str, ...]) -> None:
+    """A CSV row whose cell count differs from the header: its own sentence with the line and the cell count
+    (the server sends the count in ``column``), not "the column "7" is …"."""
+    use_locale(locale)
+    text = refusal_text(RpcError(ErrorCode.HANDHELD_CSV_COLUMNS, {"column": "7", "problem": "row_width",
+                                                                   "line": 12}))
+    assert all(w in text for w in words), text
+    assert "row_width" not in text, text
+    assert not _PLACEHOLDER.search(text), text
 
 
 def test_a_refused_decision_names_the_finding_and_register(qapp: QApplication,

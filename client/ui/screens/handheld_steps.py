@@ -34,6 +34,10 @@ else:
 NO_KEPT_COPY = QT_TRANSLATE_NOOP(
     "HandheldScreen", "The server cannot be reached, and package {package_id} was not downloaded on this PC: there "
     "is nothing to check the file against here. Upload it when the link is back.")
+#: HANDHELD_CSV_COLUMNS for a row whose cell count differs from the header's (``column`` holds the count).
+ROW_WIDTH = QT_TRANSLATE_NOOP(
+    "HandheldScreen", "Line {line} of the CSV file has {cells} cells: the number of cells differs from the header's "
+    "columns. Check the separators and quotes of that line, or use the column layout of the handheld formats guide.")
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,9 @@ def refusal_text(exc: BaseException) -> str:
         return QCoreApplication.translate("HandheldScreen", NO_KEPT_COPY).format(package_id=exc.package_id)
     if isinstance(exc, RpcError) and exc.code is ErrorCode.HANDHELD_CSV_COLUMNS:
         params = dict(exc.params)
+        if params.get("problem") == "row_width":
+            return QCoreApplication.translate("HandheldScreen", ROW_WIDTH).format(
+                line=params.get("line", "?"), cells=params.get("column", "?"))
         params["problem"] = csv_problem(str(params.get("problem", "")))
         return error_message(exc.code, params)
     if isinstance(exc, RpcError) and exc.code is ErrorCode.HANDHELD_DECISION_REFUSED:

@@ -135,12 +135,11 @@ FIELDS: dict[str, str] = {
     "seq": QT_TRANSLATE_NOOP("Handheld", "record number"),
 }
 
-#: HANDHELD_CSV_COLUMNS's ``problem``.
+#: HANDHELD_CSV_COLUMNS's ``problem`` (a row of another width has a sentence of its own: handheld_steps.ROW_WIDTH).
 CSV_PROBLEMS: dict[str, str] = {
     "missing": QT_TRANSLATE_NOOP("Handheld", "missing"),
     "extra": QT_TRANSLATE_NOOP("Handheld", "not a column of the layout"),
     "duplicate": QT_TRANSLATE_NOOP("Handheld", "there twice"),
-    "row_width": QT_TRANSLATE_NOOP("Handheld", "the number of cells of a row, which differs from the header"),
 }
 
 FILE_ERRORS: dict[FileErrorKind, str] = {
