@@ -228,6 +228,59 @@ class ErrorCode(StrEnum):
     READING_BOOK_DAY_OUT_OF_RANGE = "READING_BOOK_DAY_OUT_OF_RANGE"
     #: Window ``window_days`` is outside ``low``–``high`` days.
     READING_BOOK_WINDOW_OUT_OF_RANGE = "READING_BOOK_WINDOW_OUT_OF_RANGE"
+    # prepaid IC cards (issue 14)
+    #: The card's ``field`` does not decode (``problem``).
+    CARD_UNREADABLE = "CARD_UNREADABLE"
+    #: A preset (factory/test) card ``serial``: never sold onto.
+    CARD_PRESET = "CARD_PRESET"
+    #: Card ``serial`` is not blank and not registered to any customer.
+    CARD_UNKNOWN = "CARD_UNKNOWN"
+    #: Card ``serial`` is customer ``card_customer_no``'s, not ``customer_no``'s.
+    CARD_OTHER_CUSTOMER = "CARD_OTHER_CUSTOMER"
+    #: Card ``serial`` was replaced on ``retired_on`` (补卡): refused.
+    CARD_RETIRED = "CARD_RETIRED"
+    #: A blank card where the customer's card ``customer_no`` is expected.
+    CARD_BLANK = "CARD_BLANK"
+    #: Opening or replacement needs a blank card; card ``serial`` is not.
+    CARD_NOT_BLANK = "CARD_NOT_BLANK"
+    #: The wallet on card ``serial`` does not carry a valid MAC.
+    CARD_WALLET_MAC_BAD = "CARD_WALLET_MAC_BAD"
+    #: The card's purchase count ``card_count`` cannot follow the books' ``system_count``.
+    CARD_COUNT_MISMATCH = "CARD_COUNT_MISMATCH"
+    #: Card ``serial`` still holds purchase ``purchase_count`` the meter has not credited.
+    CARD_PURCHASE_NOT_INSERTED = "CARD_PURCHASE_NOT_INSERTED"
+    #: Customer ``customer_no`` has purchase ``purchase_count`` waiting for its write.
+    CARD_PENDING_WRITE = "CARD_PENDING_WRITE"
+    #: No pending write ``purchase_count`` for customer ``customer_no``.
+    CARD_NO_PENDING_WRITE = "CARD_NO_PENDING_WRITE"
+    #: The card read back does not hold pending write ``purchase_count``.
+    CARD_WRITE_NOT_ON_CARD = "CARD_WRITE_NOT_ON_CARD"
+    #: A card sale of ``amount_fen`` is below the minimum ``min_fen``.
+    CARD_AMOUNT_BELOW_MIN = "CARD_AMOUNT_BELOW_MIN"
+    #: A card sale of ``amount_fen`` is above the maximum ``max_fen``.
+    CARD_AMOUNT_ABOVE_MAX = "CARD_AMOUNT_ABOVE_MAX"
+    #: Remaining ``remaining_fen`` + ``amount_fen`` would pass the hoarding limit ``limit_fen``.
+    CARD_HOARDING_LIMIT = "CARD_HOARDING_LIMIT"
+    #: Customer ``customer_no`` does not pay by prepaid card (``payment_mode``).
+    CARD_NOT_PREPAID = "CARD_NOT_PREPAID"
+    #: Customer ``customer_no`` already has card ``serial``: replace it instead.
+    CARD_ALREADY_ISSUED = "CARD_ALREADY_ISSUED"
+    #: Customer ``customer_no`` has no card yet: open one first.
+    CARD_NONE_ISSUED = "CARD_NONE_ISSUED"
+    #: Customer number ``customer_no`` or meter ``meter_no`` does not fit the card's 12 digits.
+    CARD_CUSTOMER_UNFIT = "CARD_CUSTOMER_UNFIT"
+    #: Customer ``customer_no`` has no meter in service to sell for.
+    CARD_NO_METER = "CARD_NO_METER"
+    #: The card is for meter ``card_meter_no``, the customer's meter is ``meter_no``.
+    CARD_METER_MISMATCH = "CARD_METER_MISMATCH"
+    #: The key service cannot serve key version ``key_version`` now.
+    CARD_KEYS_UNAVAILABLE = "CARD_KEYS_UNAVAILABLE"
+    #: Purchase ``purchase_count`` is credited or not reversible (``reason``): refund workflow.
+    CARD_REVERSAL_REFUSED = "CARD_REVERSAL_REFUSED"
+    #: Receipt ``receipt_no`` is a card sale: reversed only by card.reverse_sale.
+    CARD_SALE_USE_CARD_REVERSAL = "CARD_SALE_USE_CARD_REVERSAL"
+    #: The payment ``amount_fen`` only covers the arrears ``arrears_fen``.
+    CARD_NOTHING_TO_WRITE = "CARD_NOTHING_TO_WRITE"
 
 
 #: HTTP status per code; a code missing here travels as 400.
@@ -376,6 +429,32 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.READING_BOOK_READER_OTHER_HALL: 422,
     ErrorCode.READING_BOOK_DAY_OUT_OF_RANGE: 422,
     ErrorCode.READING_BOOK_WINDOW_OUT_OF_RANGE: 422,
+    ErrorCode.CARD_UNREADABLE: 422,
+    ErrorCode.CARD_PRESET: 422,
+    ErrorCode.CARD_UNKNOWN: 404,
+    ErrorCode.CARD_OTHER_CUSTOMER: 409,
+    ErrorCode.CARD_RETIRED: 409,
+    ErrorCode.CARD_BLANK: 409,
+    ErrorCode.CARD_NOT_BLANK: 409,
+    ErrorCode.CARD_WALLET_MAC_BAD: 409,
+    ErrorCode.CARD_COUNT_MISMATCH: 409,
+    ErrorCode.CARD_PURCHASE_NOT_INSERTED: 409,
+    ErrorCode.CARD_PENDING_WRITE: 409,
+    ErrorCode.CARD_NO_PENDING_WRITE: 409,
+    ErrorCode.CARD_WRITE_NOT_ON_CARD: 409,
+    ErrorCode.CARD_AMOUNT_BELOW_MIN: 422,
+    ErrorCode.CARD_AMOUNT_ABOVE_MAX: 422,
+    ErrorCode.CARD_HOARDING_LIMIT: 422,
+    ErrorCode.CARD_NOT_PREPAID: 409,
+    ErrorCode.CARD_ALREADY_ISSUED: 409,
+    ErrorCode.CARD_NONE_ISSUED: 409,
+    ErrorCode.CARD_CUSTOMER_UNFIT: 422,
+    ErrorCode.CARD_NO_METER: 409,
+    ErrorCode.CARD_METER_MISMATCH: 409,
+    ErrorCode.CARD_KEYS_UNAVAILABLE: 503,
+    ErrorCode.CARD_REVERSAL_REFUSED: 409,
+    ErrorCode.CARD_SALE_USE_CARD_REVERSAL: 409,
+    ErrorCode.CARD_NOTHING_TO_WRITE: 422,
 }
 
 #: Codes the server may send; the rest are raised by the client's transport.

@@ -21,7 +21,7 @@ from shared_models.roles import Perm
 #: the meter reader's hand-over (``handheld.*``, issue 13) with a per-method request size (``max_request_bytes``).
 #: 3.3 (issue 13): reading books assigned and their completion (``books.*``); a validation report's ``notices``
 #: (the offline counter's "signature not checked"); nothing a 3.2 client sends changed.
-CONTRACT_VERSION = "3.3"
+CONTRACT_VERSION = "3.4"
 
 HEADER_AUTHORIZATION = "Authorization"
 HEADER_CONTRACT = "X-GridCounter-Contract"
@@ -163,6 +163,7 @@ def load_all() -> dict[str, Rpc[Model, Model]]:
         auth,
         billruns,
         cache,
+        cards,
         customer_terms,
         customers,
         handheld,

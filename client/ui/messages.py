@@ -335,6 +335,74 @@ MESSAGES: dict[ErrorCode, str] = {
         "Errors", "Reading book {book_code} is not assigned to you."),
     ErrorCode.HANDHELD_BOOK_NOT_FOUND: QT_TRANSLATE_NOOP(
         "Errors", "There is no reading book {book_code}."),
+    ErrorCode.CARD_UNREADABLE: QT_TRANSLATE_NOOP(
+        "Errors", "The card could not be read: its {field} is not in the expected form. Try the card again; if it "
+        "repeats, the card is damaged (补卡)."),
+    ErrorCode.CARD_PRESET: QT_TRANSLATE_NOOP(
+        "Errors", "This is a factory test card (预置卡); it cannot be used for a customer."),
+    ErrorCode.CARD_UNKNOWN: QT_TRANSLATE_NOOP(
+        "Errors", "Card {serial} is not registered to any customer. Check the card; an unknown card is never "
+        "written."),
+    ErrorCode.CARD_OTHER_CUSTOMER: QT_TRANSLATE_NOOP(
+        "Errors", "This card belongs to customer {card_customer_no}, not to customer {customer_no}. Take the right"
+        " card."),
+    ErrorCode.CARD_RETIRED: QT_TRANSLATE_NOOP(
+        "Errors", "This card was replaced on {retired_on} and is no longer valid. Use the customer's current card."),
+    ErrorCode.CARD_BLANK: QT_TRANSLATE_NOOP(
+        "Errors", "This card is blank. Open it (开户) or issue it as a replacement (补卡); a sale needs the customer's"
+        " card."),
+    ErrorCode.CARD_NOT_BLANK: QT_TRANSLATE_NOOP(
+        "Errors", "This card is not blank. Opening and replacement need a blank card (开户前请先清空卡)."),
+    ErrorCode.CARD_WALLET_MAC_BAD: QT_TRANSLATE_NOOP(
+        "Errors", "The purchase data on this card does not check (wrong MAC). The card has been tampered with or "
+        "damaged: do not sell onto it; ask the supervisor."),
+    ErrorCode.CARD_COUNT_MISMATCH: QT_TRANSLATE_NOOP(
+        "Errors", "The card's purchase count ({card_count}) does not fit the books ({system_count}). Nothing was "
+        "taken; ask the supervisor."),
+    ErrorCode.CARD_PURCHASE_NOT_INSERTED: QT_TRANSLATE_NOOP(
+        "Errors", "The card still holds purchase {purchase_count}, which the meter has not credited yet. Have the "
+        "customer insert the card into the meter first, or rewrite (补写卡) if the write failed."),
+    ErrorCode.CARD_PENDING_WRITE: QT_TRANSLATE_NOOP(
+        "Errors", "Purchase {purchase_count} of customer {customer_no} is paid but not yet on the card. Rewrite it"
+        " (补写卡) first: no new money is taken."),
+    ErrorCode.CARD_NO_PENDING_WRITE: QT_TRANSLATE_NOOP(
+        "Errors", "Customer {customer_no} has no purchase {purchase_count} waiting for its write."),
+    ErrorCode.CARD_WRITE_NOT_ON_CARD: QT_TRANSLATE_NOOP(
+        "Errors", "The card read back does not hold purchase {purchase_count}: the write did not complete. Keep "
+        "the card in the reader and rewrite (补写卡)."),
+    ErrorCode.CARD_AMOUNT_BELOW_MIN: QT_TRANSLATE_NOOP(
+        "Errors", "The amount to write {amount_fen} is below the minimum sale of {min_fen}."),
+    ErrorCode.CARD_AMOUNT_ABOVE_MAX: QT_TRANSLATE_NOOP(
+        "Errors", "The amount {amount_fen} is above the most this card may take now ({max_fen})."),
+    ErrorCode.CARD_HOARDING_LIMIT: QT_TRANSLATE_NOOP(
+        "Errors", "The meter would refuse this amount (超囤积): remaining {remaining_fen} plus {amount_fen} passes "
+        "its limit of {limit_fen}."),
+    ErrorCode.CARD_NOT_PREPAID: QT_TRANSLATE_NOOP(
+        "Errors", "Customer {customer_no} does not buy electricity by card ({payment_mode})."),
+    ErrorCode.CARD_ALREADY_ISSUED: QT_TRANSLATE_NOOP(
+        "Errors", "Customer {customer_no} already has a card ({serial}). To give a new card, replace it (补卡)."),
+    ErrorCode.CARD_NONE_ISSUED: QT_TRANSLATE_NOOP(
+        "Errors", "Customer {customer_no} has no card yet. Open a card (开户) first."),
+    ErrorCode.CARD_CUSTOMER_UNFIT: QT_TRANSLATE_NOOP(
+        "Errors", "Customer {customer_no} cannot hold a card: the customer number or the meter number ({meter_no})"
+        " does not fit the card's 12 digits."),
+    ErrorCode.CARD_NO_METER: QT_TRANSLATE_NOOP(
+        "Errors", "Customer {customer_no} has no meter in service; a card sale needs one."),
+    ErrorCode.CARD_METER_MISMATCH: QT_TRANSLATE_NOOP(
+        "Errors", "The card is for meter {card_meter_no}, but the customer's meter is {meter_no}. After a meter "
+        "change, replace the card (补卡)."),
+    ErrorCode.CARD_KEYS_UNAVAILABLE: QT_TRANSLATE_NOOP(
+        "Errors", "The card key service is not available (key version {key_version}). Card sales cannot be made "
+        "now; call operations."),
+    ErrorCode.CARD_REVERSAL_REFUSED: QT_TRANSLATE_NOOP(
+        "Errors", "Purchase {purchase_count} cannot be reversed at the counter: the meter may have credited it. "
+        "Use the refund workflow (退费)."),
+    ErrorCode.CARD_SALE_USE_CARD_REVERSAL: QT_TRANSLATE_NOOP(
+        "Errors", "Receipt {receipt_no} is a card sale. Reverse it from the card screen with the card in the "
+        "reader."),
+    ErrorCode.CARD_NOTHING_TO_WRITE: QT_TRANSLATE_NOOP(
+        "Errors", "The payment {amount_fen} only covers the arrears of {arrears_fen}: nothing would be written to "
+        "the card. Take more, or take a bill payment."),
     ErrorCode.HANDHELD_BOOK_ACCEPTED: QT_TRANSLATE_NOOP(
         "Errors", "Reading book {book_code} is already accepted for {period}."),
     ErrorCode.HANDHELD_PACKAGE_ACCEPTED: QT_TRANSLATE_NOOP(

@@ -2138,6 +2138,110 @@
         <translation>There is no reading book {book_code}.</translation>
     </message>
     <message>
+        <source>The card could not be read: its {field} is not in the expected form. Try the card again; if it repeats, the card is damaged (补卡).</source>
+        <translation>The card could not be read: its {field} is not in the expected form. Try the card again; if it repeats, the card is damaged (补卡).</translation>
+    </message>
+    <message>
+        <source>This is a factory test card (预置卡); it cannot be used for a customer.</source>
+        <translation>This is a factory test card (预置卡); it cannot be used for a customer.</translation>
+    </message>
+    <message>
+        <source>Card {serial} is not registered to any customer. Check the card; an unknown card is never written.</source>
+        <translation>Card {serial} is not registered to any customer. Check the card; an unknown card is never written.</translation>
+    </message>
+    <message>
+        <source>This card belongs to customer {card_customer_no}, not to customer {customer_no}. Take the right card.</source>
+        <translation>This card belongs to customer {card_customer_no}, not to customer {customer_no}. Take the right card.</translation>
+    </message>
+    <message>
+        <source>This card was replaced on {retired_on} and is no longer valid. Use the customer&apos;s current card.</source>
+        <translation>This card was replaced on {retired_on} and is no longer valid. Use the customer&apos;s current card.</translation>
+    </message>
+    <message>
+        <source>This card is blank. Open it (开户) or issue it as a replacement (补卡); a sale needs the customer&apos;s card.</source>
+        <translation>This card is blank. Open it (开户) or issue it as a replacement (补卡); a sale needs the customer&apos;s card.</translation>
+    </message>
+    <message>
+        <source>This card is not blank. Opening and replacement need a blank card (开户前请先清空卡).</source>
+        <translation>This card is not blank. Opening and replacement need a blank card (开户前请先清空卡).</translation>
+    </message>
+    <message>
+        <source>The purchase data on this card does not check (wrong MAC). The card has been tampered with or damaged: do not sell onto it; ask the supervisor.</source>
+        <translation>The purchase data on this card does not check (wrong MAC). The card has been tampered with or damaged: do not sell onto it; ask the supervisor.</translation>
+    </message>
+    <message>
+        <source>The card&apos;s purchase count ({card_count}) does not fit the books ({system_count}). Nothing was taken; ask the supervisor.</source>
+        <translation>The card&apos;s purchase count ({card_count}) does not fit the books ({system_count}). Nothing was taken; ask the supervisor.</translation>
+    </message>
+    <message>
+        <source>The card still holds purchase {purchase_count}, which the meter has not credited yet. Have the customer insert the card into the meter first, or rewrite (补写卡) if the write failed.</source>
+        <translation>The card still holds purchase {purchase_count}, which the meter has not credited yet. Have the customer insert the card into the meter first, or rewrite (补写卡) if the write failed.</translation>
+    </message>
+    <message>
+        <source>Purchase {purchase_count} of customer {customer_no} is paid but not yet on the card. Rewrite it (补写卡) first: no new money is taken.</source>
+        <translation>Purchase {purchase_count} of customer {customer_no} is paid but not yet on the card. Rewrite it (补写卡) first: no new money is taken.</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} has no purchase {purchase_count} waiting for its write.</source>
+        <translation>Customer {customer_no} has no purchase {purchase_count} waiting for its write.</translation>
+    </message>
+    <message>
+        <source>The card read back does not hold purchase {purchase_count}: the write did not complete. Keep the card in the reader and rewrite (补写卡).</source>
+        <translation>The card read back does not hold purchase {purchase_count}: the write did not complete. Keep the card in the reader and rewrite (补写卡).</translation>
+    </message>
+    <message>
+        <source>The amount to write {amount_fen} is below the minimum sale of {min_fen}.</source>
+        <translation>The amount to write {amount_fen} is below the minimum sale of {min_fen}.</translation>
+    </message>
+    <message>
+        <source>The amount {amount_fen} is above the most this card may take now ({max_fen}).</source>
+        <translation>The amount {amount_fen} is above the most this card may take now ({max_fen}).</translation>
+    </message>
+    <message>
+        <source>The meter would refuse this amount (超囤积): remaining {remaining_fen} plus {amount_fen} passes its limit of {limit_fen}.</source>
+        <translation>The meter would refuse this amount (超囤积): remaining {remaining_fen} plus {amount_fen} passes its limit of {limit_fen}.</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} does not buy electricity by card ({payment_mode}).</source>
+        <translation>Customer {customer_no} does not buy electricity by card ({payment_mode}).</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} already has a card ({serial}). To give a new card, replace it (补卡).</source>
+        <translation>Customer {customer_no} already has a card ({serial}). To give a new card, replace it (补卡).</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} has no card yet. Open a card (开户) first.</source>
+        <translation>Customer {customer_no} has no card yet. Open a card (开户) first.</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} cannot hold a card: the customer number or the meter number ({meter_no}) does not fit the card&apos;s 12 digits.</source>
+        <translation>Customer {customer_no} cannot hold a card: the customer number or the meter number ({meter_no}) does not fit the card&apos;s 12 digits.</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} has no meter in service; a card sale needs one.</source>
+        <translation>Customer {customer_no} has no meter in service; a card sale needs one.</translation>
+    </message>
+    <message>
+        <source>The card is for meter {card_meter_no}, but the customer&apos;s meter is {meter_no}. After a meter change, replace the card (补卡).</source>
+        <translation>The card is for meter {card_meter_no}, but the customer&apos;s meter is {meter_no}. After a meter change, replace the card (补卡).</translation>
+    </message>
+    <message>
+        <source>The card key service is not available (key version {key_version}). Card sales cannot be made now; call operations.</source>
+        <translation>The card key service is not available (key version {key_version}). Card sales cannot be made now; call operations.</translation>
+    </message>
+    <message>
+        <source>Purchase {purchase_count} cannot be reversed at the counter: the meter may have credited it. Use the refund workflow (退费).</source>
+        <translation>Purchase {purchase_count} cannot be reversed at the counter: the meter may have credited it. Use the refund workflow (退费).</translation>
+    </message>
+    <message>
+        <source>Receipt {receipt_no} is a card sale. Reverse it from the card screen with the card in the reader.</source>
+        <translation>Receipt {receipt_no} is a card sale. Reverse it from the card screen with the card in the reader.</translation>
+    </message>
+    <message>
+        <source>The payment {amount_fen} only covers the arrears of {arrears_fen}: nothing would be written to the card. Take more, or take a bill payment.</source>
+        <translation>The payment {amount_fen} only covers the arrears of {arrears_fen}: nothing would be written to the card. Take more, or take a bill payment.</translation>
+    </message>
+    <message>
         <source>Reading book {book_code} is already accepted for {period}.</source>
         <translation>Reading book {book_code} is already accepted for {period}.</translation>
     </message>

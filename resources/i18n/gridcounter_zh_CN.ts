@@ -2135,6 +2135,110 @@
         <translation>没有抄表段 {book_code}。</translation>
     </message>
     <message>
+        <source>The card could not be read: its {field} is not in the expected form. Try the card again; if it repeats, the card is damaged (补卡).</source>
+        <translation>无法读卡：卡内{field}格式不对。请重新插卡；若仍如此，卡已损坏（补卡）。</translation>
+    </message>
+    <message>
+        <source>This is a factory test card (预置卡); it cannot be used for a customer.</source>
+        <translation>这是预置卡（出厂测试卡），不能用于客户。</translation>
+    </message>
+    <message>
+        <source>Card {serial} is not registered to any customer. Check the card; an unknown card is never written.</source>
+        <translation>卡 {serial} 未登记给任何客户。请核对卡片；未知卡片一律不写。</translation>
+    </message>
+    <message>
+        <source>This card belongs to customer {card_customer_no}, not to customer {customer_no}. Take the right card.</source>
+        <translation>此卡属于客户 {card_customer_no}，不是客户 {customer_no} 的卡。请换正确的卡。</translation>
+    </message>
+    <message>
+        <source>This card was replaced on {retired_on} and is no longer valid. Use the customer&apos;s current card.</source>
+        <translation>此卡已于 {retired_on} 补卡作废，不能再用。请使用客户的现用卡。</translation>
+    </message>
+    <message>
+        <source>This card is blank. Open it (开户) or issue it as a replacement (补卡); a sale needs the customer&apos;s card.</source>
+        <translation>这是一张空白卡。请开户或作为补卡发行；购电需要客户本人的卡。</translation>
+    </message>
+    <message>
+        <source>This card is not blank. Opening and replacement need a blank card (开户前请先清空卡).</source>
+        <translation>此卡不是空白卡。开户和补卡需要空白卡（开户前请先清空卡）。</translation>
+    </message>
+    <message>
+        <source>The purchase data on this card does not check (wrong MAC). The card has been tampered with or damaged: do not sell onto it; ask the supervisor.</source>
+        <translation>卡内购电数据校验不通过（MAC 错）。卡片被篡改或损坏：不得售电，请找值班长。</translation>
+    </message>
+    <message>
+        <source>The card&apos;s purchase count ({card_count}) does not fit the books ({system_count}). Nothing was taken; ask the supervisor.</source>
+        <translation>卡内购电次数（{card_count}）与系统（{system_count}）不符。未收款；请找值班长。</translation>
+    </message>
+    <message>
+        <source>The card still holds purchase {purchase_count}, which the meter has not credited yet. Have the customer insert the card into the meter first, or rewrite (补写卡) if the write failed.</source>
+        <translation>卡内第 {purchase_count} 次购电尚未插表。请客户先将卡插入电表；若写卡失败，请补写卡。</translation>
+    </message>
+    <message>
+        <source>Purchase {purchase_count} of customer {customer_no} is paid but not yet on the card. Rewrite it (补写卡) first: no new money is taken.</source>
+        <translation>客户 {customer_no} 的第 {purchase_count} 次购电已收款但未写卡。请先补写卡：不再收款。</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} has no purchase {purchase_count} waiting for its write.</source>
+        <translation>客户 {customer_no} 没有待写卡的第 {purchase_count} 次购电。</translation>
+    </message>
+    <message>
+        <source>The card read back does not hold purchase {purchase_count}: the write did not complete. Keep the card in the reader and rewrite (补写卡).</source>
+        <translation>回读的卡内没有第 {purchase_count} 次购电：写卡未完成。请把卡留在读卡器中并补写卡。</translation>
+    </message>
+    <message>
+        <source>The amount to write {amount_fen} is below the minimum sale of {min_fen}.</source>
+        <translation>写卡金额 {amount_fen} 低于最小购电值 {min_fen}。</translation>
+    </message>
+    <message>
+        <source>The amount {amount_fen} is above the most this card may take now ({max_fen}).</source>
+        <translation>金额 {amount_fen} 超过此卡当前的最大购电值（{max_fen}）。</translation>
+    </message>
+    <message>
+        <source>The meter would refuse this amount (超囤积): remaining {remaining_fen} plus {amount_fen} passes its limit of {limit_fen}.</source>
+        <translation>电表会拒绝此金额（超囤积）：剩余 {remaining_fen} 加 {amount_fen} 超过限值 {limit_fen}。</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} does not buy electricity by card ({payment_mode}).</source>
+        <translation>客户 {customer_no} 不是IC卡购电用户（{payment_mode}）。</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} already has a card ({serial}). To give a new card, replace it (补卡).</source>
+        <translation>客户 {customer_no} 已有卡（{serial}）。如需新卡，请补卡。</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} has no card yet. Open a card (开户) first.</source>
+        <translation>客户 {customer_no} 还没有卡。请先开户。</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} cannot hold a card: the customer number or the meter number ({meter_no}) does not fit the card&apos;s 12 digits.</source>
+        <translation>客户 {customer_no} 不能发卡：户号或表号（{meter_no}）超出卡内 12 位。</translation>
+    </message>
+    <message>
+        <source>Customer {customer_no} has no meter in service; a card sale needs one.</source>
+        <translation>客户 {customer_no} 没有在用电表；购电需要电表。</translation>
+    </message>
+    <message>
+        <source>The card is for meter {card_meter_no}, but the customer&apos;s meter is {meter_no}. After a meter change, replace the card (补卡).</source>
+        <translation>此卡对应电表 {card_meter_no}，客户的电表是 {meter_no}。换表后请补卡。</translation>
+    </message>
+    <message>
+        <source>The card key service is not available (key version {key_version}). Card sales cannot be made now; call operations.</source>
+        <translation>密钥服务不可用（密钥版本 {key_version}）。现在不能售电；请联系运维。</translation>
+    </message>
+    <message>
+        <source>Purchase {purchase_count} cannot be reversed at the counter: the meter may have credited it. Use the refund workflow (退费).</source>
+        <translation>第 {purchase_count} 次购电不能在柜台冲正：电表可能已入账。请走退费流程。</translation>
+    </message>
+    <message>
+        <source>Receipt {receipt_no} is a card sale. Reverse it from the card screen with the card in the reader.</source>
+        <translation>收据 {receipt_no} 是购电业务。请在购电界面插卡冲正。</translation>
+    </message>
+    <message>
+        <source>The payment {amount_fen} only covers the arrears of {arrears_fen}: nothing would be written to the card. Take more, or take a bill payment.</source>
+        <translation>付款 {amount_fen} 只够抵扣欠费 {arrears_fen}：不会写卡。请多收款，或办理电费缴费。</translation>
+    </message>
+    <message>
         <source>Reading book {book_code} is already accepted for {period}.</source>
         <translation>抄表段 {book_code} 的 {period} 抄表已全部接收。</translation>
     </message>

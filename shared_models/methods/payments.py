@@ -130,6 +130,17 @@ class ReceiptTenderLine(Model):
     reference: str
 
 
+class CardReceiptPart(Model):
+    """What a card sale adds to its receipt (SPEC §6.3): purchase count, amount written, meter number.
+    ``kind`` is ``shared_models.methods.cards.WriteKind``'s value (opening, sale, replacement, cancel)."""
+
+    kind: Annotated[str, Field(strict=True, pattern=r"^(opening|sale|replacement|cancel)$")]
+    purchase_count: Annotated[int, Field(strict=True, ge=0, le=0xFFFF_FFFF)]
+    write_amount_fen: NonNegativeFenField
+    meter_no: str
+    serial: str
+
+
 class PaymentReceipt(Model):
     """Everything a receipt shows (SPEC §6.3), as the server booked it."""
 
@@ -156,6 +167,8 @@ class PaymentReceipt(Model):
     redirected_to_prepayment_fen: FenField
     reprint_count: int
     voided: bool
+    #: A card sale's card part (None on a bill payment).
+    card: CardReceiptPart | None = None
 
 
 class ReceiptRequest(Model):
