@@ -12,16 +12,15 @@ Failures are :class:`HandheldFileError` with a :class:`FileErrorKind` the screen
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import re
 import stat
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
+from client.core.atomic_file import replace_file
 from shared_models.handheld import MAX_FILE_BYTES
 
 #: The folder of the kept packages inside the client data folder.
@@ -65,17 +64,6 @@ def _error(exc: OSError, path: Path) -> HandheldFileError:
     return HandheldFileError(FileErrorKind.FAILED, path, detail=exc.strerror or type(exc).__name__)
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename durable: the folder's entry is on the medium too (POSIX; Windows has no folder fsync)."""
-    if os.name != "posix":  # pragma: no cover - the tests run on Linux
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_atomically(target: Path, data: bytes) -> Path:
     """Write ``data`` to ``target`` so that it is either the whole new file, or the old one (or none).
 
@@ -90,25 +78,9 @@ def write_atomically(target: Path, data: bytes) -> Path:
     if not is_folder:
         raise HandheldFileError(FileErrorKind.NOT_A_FOLDER, folder)
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        replace_file(target, data)
     except OSError as exc:
-        raise _error(exc, folder) from exc
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-        _fsync_folder(folder)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
         raise _error(exc, target) from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
     return target
 
 

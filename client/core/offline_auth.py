@@ -32,6 +32,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import ValidationError
 
+from client.core.atomic_file import replace_file
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import CounterInfo, UserInfo
 from shared_models.roles import Perm
@@ -297,18 +298,7 @@ class VerifierStore:
         nonce = os.urandom(_NONCE_BYTES)
         blob = _MAGIC + nonce + self._aead().encrypt(nonce, plain, _MAGIC)
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        _fsync_dir(self.path.parent)
+        replace_file(self.path, blob, mode=0o600)
 
     def _expired(self, entry: object, now: dt.datetime) -> bool:
         """A verifier past its validity is dropped on the next write: no stale hash stays on disk."""
@@ -331,16 +321,6 @@ def _identity(entry: dict[str, Any]) -> OfflineIdentity:
         user=UserInfo.model_validate_json(json.dumps(user)) if user is not None else None,
         counter=CounterInfo.model_validate_json(json.dumps(counter)) if counter is not None else None,
     )
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a folder for fsync; its rename is durable enough
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def new_secret() -> bytes:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from client.core.atomic_file import replace_file
 from shared_models.rules.hall_time import hall_now
 
 log = logging.getLogger(__name__)
@@ -83,11 +84,7 @@ def set_aside(path: Path, *, reason: str, now: dt.datetime | None = None) -> Dam
         os.replace(source, target)  # a rename: the bytes stay exactly as they were
     report = DamageReport(reason=reason, found_at=now, files=tuple(files))
     marker = path.with_name(DAMAGE_MARKER)
-    tmp = marker.with_suffix(".tmp")
-    tmp.write_text(report.to_json(), encoding="utf-8")
-    with tmp.open("rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, marker)
+    replace_file(marker, report.to_json().encode("utf-8"))
     log.error("outbox %s is damaged (%s): set aside as %s", path, reason, [f["name"] for f in files])
     return report
 
