@@ -36,6 +36,7 @@ from typing import Any, Final, Self, TypeVar
 
 from smartcard import scard
 
+from client.core.config import CardReaderConfig
 from client.devices.device_thread import DeviceThread, on_device_thread
 from shared_models.cards import apdu
 from shared_models.cards.apdu import CommandApdu, Ins, ResponseApdu, Sw
@@ -120,18 +121,6 @@ class ReaderState(StrEnum):
     CARD_PRESENT = "card_present"  # inserted; being read
     CARD_READ = "card_read"  # read: ``ReaderEvent.read``
     CARD_UNREADABLE = "card_unreadable"  # the read failed: ``ReaderEvent.error``
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class CardReaderConfig:
-    """Which reader to use: the first whose name contains ``name`` (case-insensitive; empty: the first listed)."""
-
-    enabled: bool = True
-    name: str = ""
-
-    def matches(self, reader: str) -> bool:
-        """Whether ``reader`` is one this configuration accepts."""
-        return self.name.strip().casefold() in reader.casefold()
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

@@ -14,10 +14,10 @@ from typing import Final
 
 import pytest
 
+from client.core.config import CardReaderConfig
 from client.devices.card_reader import (
     CardRead,
     CardReader,
-    CardReaderConfig,
     CardReaderError,
     ReaderEvent,
     ReaderFault,
