@@ -251,6 +251,8 @@ class TestJobs:
         commands[0] = commands[0][:-1] + bytes([commands[0][-1] ^ 0xFF])
         error = failure(reader.transmit_all(commands))
         assert (error.code, error.index, error.sw) == (ReaderFault.CARD_STATUS, 0, Sw.MAC_WRONG)
+        assert isinstance(error.__cause__, CardStatusError)
+        assert error.__cause__.sw == Sw.MAC_WRONG
         assert {ef.name: sold.file(ef) for ef in ALL_EFS} == before
 
     def test_stale_challenge_is_refused(self, reader: CardReader, plug: Callable[[VirtualCard], VpcdLink],
@@ -420,3 +422,23 @@ class TestFaults:
         with pytest.raises(WrongThreadError):
             reader._read_now()
 
+
+
+class TestConfig:
+    """The reader settings as the client's settings file holds them."""
+
+    @pytest.mark.parametrize(("enabled", "expected"), [
+        ("true", True), (True, True), ("", True), ("yes", True), ("false", False), (False, False), ("0", False),
+        (" Off ", False), ("NO", False),
+    ])
+    def test_enabled(self, enabled: object, expected: bool) -> None:
+        """Only false, 0, no and off (any case, any spaces) switch the reader off; anything else leaves it on."""
+        assert CardReaderConfig.from_settings(enabled=enabled, name=None).enabled is expected
+
+    def test_name_matches_a_part_in_any_case(self) -> None:
+        """The name is a case-insensitive part of the reader's; empty matches every reader."""
+        config = CardReaderConfig.from_settings(enabled="true", name="  pcd 00 01 ")
+        assert config.name == "pcd 00 01"
+        assert config.matches("Virtual PCD 00 01")
+        assert not config.matches("Virtual PCD 00 00")
+        assert CardReaderConfig().matches("Any Reader")
