@@ -136,9 +136,11 @@ class CardRead:
         return self.image.parameters.card_type is CardType.BLANK
 
     @property
-    def raw_hex(self) -> dict[str, str]:
-        """The raw files in hex, as they go to the server."""
-        return {name: data.hex() for name, data in self.raw.items()}
+    def files_hex(self) -> dict[str, str]:
+        """The raw files in hex under the field names of the RPC contract's ``CardFiles`` (the return file is
+        ``returned`` there), as they go to the server: ``CardFiles(**read.files_hex)``."""
+        return {"info": self.raw["info"].hex(), "parameters": self.raw["parameters"].hex(),
+                "wallet": self.raw["wallet"].hex(), "returned": self.raw["return"].hex()}
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)

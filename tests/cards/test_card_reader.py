@@ -31,7 +31,7 @@ from client.devices.device_thread import WrongThreadError
 from shared_models.cards.apdu import CommandApdu, Ins, Sw
 from shared_models.cards.crypto import KeyId
 from shared_models.cards.errors import CardFormatError, CardStatusError
-from shared_models.cards.files import ALL_EFS, DF01, EF_RETURN, EF_WALLET, CardType, ReturnFile
+from shared_models.cards.files import ALL_EFS, DF01, EF_INFO, EF_PARAMETERS, EF_RETURN, EF_WALLET, CardType, ReturnFile
 from shared_models.cards.image import mac_plan, read_card, write_plan
 from tests.cards.helpers import CUSTOMER, SERIAL_B, issued_card, stale_return
 from tests.cards.pcsc import PcscTerminal, find_reader, wait_for_card
@@ -217,7 +217,8 @@ class TestJobs:
         plug(sold)
         read = reader.read_image().result(timeout=WAIT_S)
         assert read.raw == {ef.name: sold.file(ef) for ef in ALL_EFS}
-        assert read.raw_hex["wallet"] == sold.file(EF_WALLET).hex()
+        assert read.files_hex == {"info": sold.file(EF_INFO).hex(), "parameters": sold.file(EF_PARAMETERS).hex(),
+                                  "wallet": sold.file(EF_WALLET).hex(), "returned": sold.file(EF_RETURN).hex()}
         assert read.image == read_card(sold)
         assert read.image.returned == ReturnFile.decode(sold.file(EF_RETURN))
         assert not read.blank
