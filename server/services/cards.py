@@ -194,6 +194,7 @@ def card_meter_no(asset_no: str, customer_no: str) -> str:
 # -- the books of one customer ------------------------------------------------------------------------------------
 
 _OUTCOME = aliased(CardWriteOutcome, name="o")
+_OUTCOME_BY = aliased(User, name="ob")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -230,11 +231,12 @@ _WRITES: Final = (
            Card.serial, Card.key_version, _OUTCOME.outcome, _OUTCOME.at.label("outcome_at"),
            _OUTCOME.rewrite, User.display_name.label("prepared_by_name"),
            Counter.code.label("counter_code"), Payment.receipt_no,
-           select(User.display_name).where(User.id == _OUTCOME.by_user).scalar_subquery().label("outcome_by"))
+           _OUTCOME_BY.display_name.label("outcome_by"))
     .join(Card, Card.id == CardWrite.card_id)
     .join(User, User.id == CardWrite.prepared_by)
     .join(Counter, Counter.id == CardWrite.counter_id)
     .outerjoin(_OUTCOME, _OUTCOME.write_id == CardWrite.id)
+    .outerjoin(_OUTCOME_BY, _OUTCOME_BY.id == _OUTCOME.by_user)
     .outerjoin(Payment, Payment.id == CardWrite.payment_id)
 )
 
@@ -606,7 +608,7 @@ def prepare_sale(*, ctx: CallContext, req: PrepareSaleRequest) -> PreparedWrite:
     local_time = _local_time_utc(ctx, req.local_time, offline=False)
     card = decode_files(req.files)
     head, _ = _lock(ctx, customer_no=req.customer_no, receipt_no=req.receipt_no)
-    customer_no12, meter_no, _meter_row = _check_customer_for_card(ctx, head)
+    customer_no12, meter_no, meter = _check_customer_for_card(ctx, head)
     keys = _keys(ctx)
     bills = load_bills(ctx.session, customer_id=head.id, on=business_date(ctx.now))
     j = judge(ctx, keys, card, customer_no=req.customer_no, arrears=bills)
@@ -629,16 +631,20 @@ def prepare_sale(*, ctx: CallContext, req: PrepareSaleRequest) -> PreparedWrite:
                            local_time=local_time)
     count = req.purchase_count
     wallet = _seal(keys, card.info, amount_fen=amount, count=count)
+    # an opening or replacement card becomes a purchase card with its first sale (a card-type change: the meter
+    # takes an opening card only with count 0 or 1), its other parameters as the books issued them
+    parameters = None
+    if card.parameters.card_type is not CardType.PURCHASE:
+        parameters = _parameters(ctx, CardType.PURCHASE, meter_no=meter_no, customer_no=customer_no12, meter=meter)
     _insert_write(ctx, customer_id=head.id, card_id=int(j.card_row.id), count=count, kind=WriteKind.SALE,
                   booked=booked, paid=totals.paid_fen, deducted=booked.deducted_fen, amount=amount, card_fen=amount,
-                  fee_fen=0, wallet=wallet, parameters=None, meter_no=meter_no, follows=j.books.newest_id)
-    del customer_no12
+                  fee_fen=0, wallet=wallet, parameters=parameters, meter_no=meter_no, follows=j.books.newest_id)
     _audit_prepared(ctx, req.customer_no, count, WriteKind.SALE, card.info.serial, paid=totals.paid_fen,
                     deducted=booked.deducted_fen, amount=amount, receipt_no=req.receipt_no)
     return PreparedWrite(customer_no=req.customer_no, purchase_count=count, kind=WriteKind.SALE,
                          serial=card.info.serial.hex().upper(), paid_fen=totals.paid_fen,
-                         deducted_fen=booked.deducted_fen, write_amount_fen=amount, needs_authentication=False,
-                         receipt=_receipt(ctx, req.receipt_no))
+                         deducted_fen=booked.deducted_fen, write_amount_fen=amount,
+                         needs_authentication=parameters is not None, receipt=_receipt(ctx, req.receipt_no))
 
 
 def _audit_prepared(ctx: CallContext, customer_no: str, count: int, kind: WriteKind, serial: bytes, *, paid: int,
