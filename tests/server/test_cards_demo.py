@@ -49,7 +49,7 @@ def test_demo_card_is_current_and_sells(cc: Caller, db: Session, world: World) -
     assert made == 2  # the active 10-digit prepaid customers of T01 (the 13-digit and the closed one get none)
     assert db.scalar(select(func.count()).select_from(Card)) == 2
     history = demo_history(PREPAID_A)
-    assert db.scalar(select(func.count()).select_from(CardWrite)) >= history.purchases
+    assert (db.scalar(select(func.count()).select_from(CardWrite)) or 0) >= history.purchases
     # the emulator card by the same rule
     card = blank(history.serial)
     assert card.state.version == demo_key_version()
