@@ -297,7 +297,7 @@ ATTEMPTS: dict[str, list[Attempt]] = {
     "card.reverse_sale": [
         ("reverse a card sale", lambda c: c.cashier.call("card.reverse_sale", {
             "customer_no": ZHANG_WEI, "purchase_count": 1, "files": _BLANK_CARD, "reason": "关班后冲正"},
-            cosign=SUPER), "CARD_REVERSAL_REFUSED"),
+            cosign=("super2", password_for("super2"))), "CARD_REVERSAL_REFUSED"),
     ],
     # Opens a NEW shift; so it runs after every attempt that needs the cashier without an open shift.
     "shift.open_shift": [
