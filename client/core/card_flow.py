@@ -36,16 +36,17 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any, Final, Protocol, TypeAlias
+from typing import Any, Final, Protocol, TypeAlias, TypeVar
 
 from pydantic import ValidationError
 
 from client.core.actions import OUTCOME_UNKNOWN, ConfirmedAction
 from client.core.rpc_client import Cosign, RpcError, invalid_request
+from client.devices.card_reader import CardReader, CardReaderError
 from shared_models.cards import apdu
 from shared_models.cards.apdu import ResponseApdu, Sw
 from shared_models.cards.crypto import KeyId
-from shared_models.cards.errors import CardFormatError, CardStatusError
+from shared_models.cards.errors import CardFormatError
 from shared_models.cards.files import (
     DF01,
     EF_INFO,
@@ -88,6 +89,7 @@ from shared_models.methods.payments import PaymentReceipt, Tender
 from shared_models.rpc import Model, Mutation, Query, ReqT, ResT
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: Namespace of the keys of the flow's follow-up mutations (``card.confirm_write``): ``uuid5(CONFIRM_NAMESPACE,
 #: the request)``, so the same confirmation always carries the same key (the server replays it) and another one
@@ -105,15 +107,19 @@ _LINK_CODES: Final = OUTCOME_UNKNOWN
 
 
 class CardProblem(enum.StrEnum):
-    """Why the reader or the card failed a step (the UI words each one, like the reader's states)."""
+    """Why the reader or the card failed a step: the reader's :class:`~client.devices.card_reader.ReaderFault`
+    values (the UI words them once, for the status bar and the flow alike) and TIMEOUT."""
 
-    NO_READER = "no_reader"  # no PC/SC reader (pcscd down, reader unplugged)
-    NO_CARD = "no_card"  # no card in the reader
-    REMOVED = "removed"  # the card was pulled (or reset) during the step
-    STATUS = "status"  # the card answered a status word other than 9000 (``sw``)
-    MALFORMED = "malformed"  # an answer of the wrong length or form
+    NO_READER = "no_reader"  # pcscd not running, or no reader of the configured name
+    NO_CARD = "no_card"  # the reader is empty
+    CARD_REMOVED = "card_removed"  # the card went out during the step
+    CARD_RESET = "card_reset"  # the card was reset between the challenge and the writes
+    UNKNOWN_CARD = "unknown_card"  # mute, or not a card of ours (SELECT refused)
+    OTHER_CARD = "other_card"  # another card than the one the flow started with
+    CARD_MALFORMED = "card_malformed"  # an answer or file that does not fit the format
+    CARD_STATUS = "card_status"  # a status word other than 9000 (``sw``)
+    READER_FAULT = "reader_fault"  # any other PC/SC failure
     TIMEOUT = "timeout"  # the reader did not answer within READER_TIMEOUT_S
-    SWAPPED = "swapped"  # another card than the one the step started with
 
 
 class CardAccessError(Exception):
@@ -151,7 +157,7 @@ def files_of(raw: dict[str, bytes]) -> CardRead:
         files = CardFiles(info=raw["info"].hex(), parameters=raw["parameters"].hex(), wallet=raw["wallet"].hex(),
                           returned=raw["returned"].hex())
     except ValueError as exc:  # a file of the wrong length: the card answered something else than its file
-        raise CardAccessError(CardProblem.MALFORMED, detail=str(exc).splitlines()[0]) from None
+        raise CardAccessError(CardProblem.CARD_MALFORMED, detail=str(exc).splitlines()[0]) from None
     try:
         image = CardImage(info=CardInfo.decode(raw["info"]), parameters=ParameterFile.decode(raw["parameters"]),
                           wallet=WalletFile.decode(raw["wallet"]), returned=ReturnFile.decode(raw["returned"]))
@@ -167,8 +173,9 @@ class CardAccess(Protocol):
         """Select the application and read its four files."""
         ...
 
-    def get_challenge(self) -> bytes:
-        """GET CHALLENGE: 8 random bytes from the card (the application is selected)."""
+    def get_challenge(self, serial: bytes) -> bytes:
+        """Select the application, check the card is ``serial`` (OTHER_CARD otherwise) and GET CHALLENGE: 8 random
+        bytes. Nothing may reach the card between this and the :meth:`transmit_all` that uses the challenge."""
         ...
 
     def transmit_all(self, commands: Sequence[bytes]) -> list[bytes]:
@@ -194,11 +201,11 @@ class PortAccess:
         try:
             answer = ResponseApdu.decode(self._port.transmit(raw))
         except CardFormatError as exc:
-            raise CardAccessError(CardProblem.MALFORMED, index=index, detail=str(exc)) from None
+            raise CardAccessError(CardProblem.CARD_MALFORMED, index=index, detail=str(exc)) from None
         except self._errors as exc:
-            raise CardAccessError(CardProblem.REMOVED, index=index, detail=type(exc).__name__) from None
+            raise CardAccessError(CardProblem.CARD_REMOVED, index=index, detail=type(exc).__name__) from None
         if answer.sw != Sw.OK:
-            raise CardAccessError(CardProblem.STATUS, sw=answer.sw, index=index)
+            raise CardAccessError(CardProblem.CARD_STATUS, sw=answer.sw, index=index)
         return answer.data
 
     def read(self) -> CardRead:
@@ -208,10 +215,18 @@ class PortAccess:
                  for n, (name, ef) in enumerate(_READS)}
         return files_of(files)
 
-    def get_challenge(self) -> bytes:
-        challenge = self._send(apdu.get_challenge().encode(), 0)
+    def get_challenge(self, serial: bytes) -> bytes:
+        for index, raw in enumerate(_SELECT):
+            self._send(raw, index)
+        try:
+            info = CardInfo.decode(self._send(apdu.read_binary(EF_INFO.sfi, EF_INFO.size).encode(), 2))
+        except CardFormatError as exc:
+            raise CardAccessError(CardProblem.CARD_MALFORMED, detail=str(exc)) from None
+        if info.serial != serial:
+            raise CardAccessError(CardProblem.OTHER_CARD, detail=f"card {info.serial.hex()} is not {serial.hex()}")
+        challenge = self._send(apdu.get_challenge().encode(), 3)
         if len(challenge) != 8:
-            raise CardAccessError(CardProblem.MALFORMED, detail=f"challenge of {len(challenge)} bytes")
+            raise CardAccessError(CardProblem.CARD_MALFORMED, detail=f"challenge of {len(challenge)} bytes")
         return challenge
 
     def transmit_all(self, commands: Sequence[bytes]) -> list[bytes]:
@@ -219,70 +234,38 @@ class PortAccess:
 
 
 class ReaderAccess:
-    """:class:`CardAccess` over the counter's card-reader device thread (``client.devices.card_reader``), whose
-    ``read_image`` / ``get_challenge`` / ``transmit_all`` return Futures: each waited for up to ``timeout_s``.
-    ``classify`` turns the reader's own exceptions into a :class:`CardAccessError` (None: let it propagate)."""
+    """:class:`CardAccess` over the counter's card-reader device thread (:class:`~client.devices.card_reader.
+    CardReader`: ``read_image`` / ``get_challenge`` / ``transmit_all`` return Futures), each waited for up to
+    ``timeout_s``; its :class:`~client.devices.card_reader.CardReaderError` become :class:`CardAccessError` of the
+    same fault."""
 
-    def __init__(self, reader: Any, *, timeout_s: float = READER_TIMEOUT_S,
-                 classify: Callable[[BaseException], CardAccessError | None] | None = None) -> None:
+    def __init__(self, reader: CardReader, *, timeout_s: float = READER_TIMEOUT_S) -> None:
         self._reader = reader
         self._timeout_s = timeout_s
-        self._classify = classify or _classify_reader_error
 
-    def _wait(self, future: concurrent.futures.Future[Any]) -> Any:
+    def _wait(self, future: concurrent.futures.Future[T]) -> T:
         try:
             return future.result(timeout=self._timeout_s)
         except concurrent.futures.TimeoutError:
             future.cancel()
             raise CardAccessError(CardProblem.TIMEOUT) from None
-        except CardAccessError:
-            raise
-        except Exception as exc:
-            mapped = self._classify(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
+        except CardReaderError as exc:
+            raise CardAccessError(CardProblem(exc.code.value), sw=exc.sw, index=exc.index, detail=exc.detail) from exc
 
     def read(self) -> CardRead:
-        result = self._wait(self._reader.read_image())
-        if isinstance(result, CardRead):
-            return result
-        raw = getattr(result, "raw", None) or getattr(result, "files", None)
-        if isinstance(raw, CardFiles):
-            return files_of({name: bytes.fromhex(getattr(raw, name)) for name, _ in _READS})
-        if isinstance(raw, dict):
-            return files_of({name: bytes(raw[name]) for name, _ in _READS})
-        raise CardAccessError(CardProblem.MALFORMED, detail=f"reader gave {type(result).__name__}")
+        read = self._wait(self._reader.read_image())
+        return files_of({"info": read.raw["info"], "parameters": read.raw["parameters"],
+                         "wallet": read.raw["wallet"], "returned": read.raw["return"]})
 
-    def get_challenge(self) -> bytes:
-        challenge = bytes(self._wait(self._reader.get_challenge()))
-        if len(challenge) != 8:
-            raise CardAccessError(CardProblem.MALFORMED, detail=f"challenge of {len(challenge)} bytes")
-        return challenge
+    def get_challenge(self, serial: bytes) -> bytes:
+        return bytes(self._wait(self._reader.get_challenge(serial=serial)))
 
     def transmit_all(self, commands: Sequence[bytes]) -> list[bytes]:
-        return [bytes(data) for data in self._wait(self._reader.transmit_all(list(commands)))]
-
-
-def _classify_reader_error(exc: BaseException) -> CardAccessError | None:
-    """The reader's typed errors by what they carry: a status word, or a name that says what failed."""
-    if isinstance(exc, CardStatusError):
-        return CardAccessError(CardProblem.STATUS, sw=exc.sw)
-    if isinstance(exc, CardFormatError):
-        return CardAccessError(CardProblem.MALFORMED, detail=str(exc))
-    sw = getattr(exc, "sw", None)
-    index = getattr(exc, "index", None)
-    if isinstance(sw, int):
-        return CardAccessError(CardProblem.STATUS, sw=sw, index=index if isinstance(index, int) else None)
-    name = type(exc).__name__.lower()
-    for word, problem in (("noreader", CardProblem.NO_READER), ("nocard", CardProblem.NO_CARD),
-                          ("removed", CardProblem.REMOVED), ("reset", CardProblem.REMOVED),
-                          ("timeout", CardProblem.TIMEOUT)):
-        if word in name:
-            return CardAccessError(problem, index=index if isinstance(index, int) else None, detail=str(exc))
-    if isinstance(exc, OSError):
-        return CardAccessError(CardProblem.REMOVED, detail=str(exc))
-    return None
+        try:
+            future = self._reader.transmit_all(list(commands))
+        except ValueError as exc:  # not an APDU: the server's commands do not parse
+            raise CardAccessError(CardProblem.CARD_MALFORMED, index=0, detail=str(exc)) from None
+        return [bytes(data) for data in self._wait(future)]
 
 
 # --- outcomes ------------------------------------------------------------------------------------------------
@@ -510,7 +493,7 @@ class CardFlow:
              quoted_arrears_fen: int, serial: str | None = None,
              local_time: dt.datetime | None = None) -> WriteOutcome:
         """购电 of ``tenders`` onto the customer's card: ``purchase_count`` is the read's ``next_purchase_count``,
-        ``serial`` (when given) the card the cashier read, refused as SWAPPED if another one sits in the reader."""
+        ``serial`` (when given) the card the cashier read, refused as OTHER_CARD if another one sits in the reader."""
         def build(files: CardFiles) -> PrepareSaleRequest:
             return PrepareSaleRequest(customer_no=customer_no, files=files, purchase_count=purchase_count,
                                       receipt_no=ticket.receipt_no, tenders=list(tenders),
@@ -560,7 +543,7 @@ class CardFlow:
         except CardAccessError as exc:
             return CardFailed(exc.problem, exc.sw)
         if serial is not None and card.serial != serial.lower():
-            return CardFailed(CardProblem.SWAPPED)
+            return CardFailed(CardProblem.OTHER_CARD)
         return card
 
     def rewrite(self, target: WriteTarget | PendingWriteView) -> Done | WrittenNotConfirmed | NotWritten:
@@ -590,21 +573,21 @@ class CardFlow:
         self._step(Step.WRITING)
         writing = False
         try:
-            self._select_same_card(target.serial)
+            serial = bytes.fromhex(target.serial)
             if target.needs_authentication:
                 self._step(Step.AUTHENTICATING)
-                challenge = self._access.get_challenge()
+                challenge = self._access.get_challenge(serial)
                 auth = self._rpc.call(AUTHENTICATE_WRITE, self._key_request(target, challenge))
                 self._access.transmit_all(
                     [apdu.external_authenticate(KeyId.EXTERNAL, bytes.fromhex(auth.cryptogram)).encode()])
                 self._step(Step.WRITING)
-            challenge = self._access.get_challenge()
+            challenge = self._access.get_challenge(serial)
             commands = self._rpc.call(GET_WRITE_COMMANDS, self._key_request(target, challenge)).commands
             writing = True
             self._access.transmit_all([bytes.fromhex(command) for command in commands])
         except CardAccessError as exc:
             log.warning("card write of %s/%d failed: %s", target.customer_no, target.purchase_count, exc)
-            if writing and exc.problem in (CardProblem.REMOVED, CardProblem.TIMEOUT):
+            if writing and exc.problem in (CardProblem.CARD_REMOVED, CardProblem.CARD_RESET, CardProblem.TIMEOUT):
                 # the last write may have reached the card before its answer was lost: the server tells from a read
                 return self._after_uncertain_write(target, receipt, rewrite, exc)
             return not_written(problem=exc.problem, sw=exc.sw)
@@ -645,16 +628,6 @@ class CardFlow:
             return NotWritten(target=target, receipt=receipt, problem=None, sw=None, error=_payload(exc))
         self._step(Step.DONE)
         return Done(receipt=receipt, purchase=purchase)
-
-    def _select_same_card(self, serial: str) -> None:
-        """SELECT the application and read the info file: the card in the reader must be ``serial``."""
-        answers = self._access.transmit_all([*_SELECT, apdu.read_binary(EF_INFO.sfi, EF_INFO.size).encode()])
-        try:
-            info = CardInfo.decode(answers[-1])
-        except CardFormatError as exc:
-            raise CardAccessError(CardProblem.MALFORMED, detail=str(exc)) from None
-        if info.serial.hex() != serial.lower():
-            raise CardAccessError(CardProblem.SWAPPED, detail=f"card {info.serial.hex()} is not {serial}")
 
     @staticmethod
     def _key_request(target: WriteTarget, challenge: bytes) -> WriteKeyRequest:

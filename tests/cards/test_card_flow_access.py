@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,19 +16,25 @@ from client.core.card_flow import (
     CardProblem,
     CardTicket,
     PortAccess,
+    ReaderAccess,
     confirm_key,
     files_of,
 )
+from client.devices.card_reader import CardReader
 from client.devices.cardsim.__main__ import main
 from client.devices.cardsim.card import VirtualCard
 from client.devices.cardsim.demo import BlankSpec, IssuedSpec, blank_serial, demo_serial
 from client.devices.cardsim.keys import Esam
 from client.devices.cardsim.meter import MeterSimulator, MeterState, Outcome
+from client.devices.cardsim.vpcd import VpcdLink
 from shared_models.cards import apdu
-from shared_models.cards.files import CardType
+from shared_models.cards.files import EF_RETURN, CardType
 from shared_models.methods.cards import CardFiles, ConfirmWriteRequest
-from tests.cards.helpers import CUSTOMER, METER_NO, NOW, blank_card, issued_card
+from tests.cards.helpers import CUSTOMER, METER_NO, NOW, blank_card, issued_card, stale_return
 from tests.cards.pcsc import PcscTerminal
+from tests.cards.test_card_reader import WAIT_S, plug, reader, slot, wallet_write
+
+__all__ = ["plug", "reader", "slot"]  # the second-slot fixtures of the reader's suite
 
 
 def test_read_gives_the_files_as_read_and_the_image(esam: Esam) -> None:
@@ -56,7 +63,7 @@ def test_a_file_of_the_wrong_length_is_malformed() -> None:
     """A truncated file is the reader's MALFORMED, never a pydantic error."""
     with pytest.raises(CardAccessError) as caught:
         files_of({"info": bytes(8), "parameters": bytes(26), "wallet": bytes(12), "returned": bytes(38)})
-    assert caught.value.problem is CardProblem.MALFORMED
+    assert caught.value.problem is CardProblem.CARD_MALFORMED
 
 
 def test_transmit_all_stops_at_the_first_refusal(esam: Esam) -> None:
@@ -68,10 +75,13 @@ def test_transmit_all_stops_at_the_first_refusal(esam: Esam) -> None:
     forged = apdu.update_binary(0x02, bytes(12), mac=bytes(4)).encode()  # no challenge taken: refused
     with pytest.raises(CardAccessError) as caught:
         access.transmit_all([apdu.select(0x3F00).encode(), forged, forged])
-    assert (caught.value.problem, caught.value.index) == (CardProblem.STATUS, 1)
+    assert (caught.value.problem, caught.value.index) == (CardProblem.CARD_STATUS, 1)
     assert caught.value.sw is not None
     assert caught.value.sw != 0x9000
-    assert len(access.get_challenge()) == 8
+    assert len(access.get_challenge(card.state.serial)) == 8
+    with pytest.raises(CardAccessError) as other:
+        access.get_challenge(bytes(8))
+    assert other.value.problem is CardProblem.OTHER_CARD
 
 
 def test_a_pulled_card_is_removed(esam: Esam) -> None:
@@ -81,7 +91,7 @@ def test_a_pulled_card_is_removed(esam: Esam) -> None:
             raise OSError("card removed")
     with pytest.raises(CardAccessError) as caught:
         PortAccess(Pulled()).read()
-    assert (caught.value.problem, caught.value.index) == (CardProblem.REMOVED, 0)
+    assert (caught.value.problem, caught.value.index) == (CardProblem.CARD_REMOVED, 0)
 
 
 def test_read_through_pcscd(terminal: PcscTerminal, card: VirtualCard) -> None:
@@ -99,7 +109,7 @@ def test_a_ticket_resends_its_first_request() -> None:
     assert ticket.request_if_sent() is None
     first = ticket.request(lambda: ConfirmWriteRequest(customer_no="3301000001", purchase_count=1,
                                                        files=_blank_files()))
-    again = ticket.request(lambda: pytest.fail("built twice"))  # type: ignore[arg-type]
+    again: ConfirmWriteRequest = ticket.request(lambda: pytest.fail("built twice"))
     assert again is first
     assert ticket.request_if_sent() is first
 
@@ -180,8 +190,10 @@ def test_demo_cards(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     blank = VirtualCard.load(folder / "blank-330100000009.json")
     assert blank.state.serial == blank_serial("330100000009")
     assert MeterState.load(folder / "meter-000000123999.json").customer_no is None
-    assert len(out["cards"]) == 1
-    assert len(out["blank_cards"]) == 1
+    assert out["cards"] == [{"card": str(folder / f"card-{CUSTOMER}.json"), "customer_no": CUSTOMER,
+                             "serial": demo_serial(CUSTOMER).hex(), "purchase_count": 3}]
+    assert out["blank_cards"] == [{"card": str(folder / "blank-330100000009.json"), "for_customer_no": "330100000009",
+                                   "serial": blank_serial("330100000009").hex()}]
     # the card is as-inserted: a second insertion credits nothing
     again = MeterSimulator(meter_state, Esam.test()).insert(card, now=NOW)
     assert again.outcome is Outcome.SAME_COUNT
@@ -200,3 +212,37 @@ def test_blank_spec_refusals(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="expected CUSTOMER_NO:METER_NO"):
         BlankSpec.parse(CUSTOMER)
     assert main(["demo-cards", str(tmp_path), "--blank", "1:2"]) == 1
+
+
+# --- ReaderAccess over the client's card reader (second vpcd slot, as tests/cards/test_card_reader.py) ----------
+
+
+def test_reader_access_writes_and_maps_faults(reader: CardReader, plug: Callable[[VirtualCard], VpcdLink],
+                                              esam: Esam) -> None:
+    """Through the device thread: read, a challenge for the card read, the MAC'd writes; a challenge for another
+    serial is OTHER_CARD and a wrong MAC is CARD_STATUS 6988 at its index, as CardAccessError."""
+    sold = issued_card(esam, card_type=CardType.PURCHASE, count=3)
+    sold.state.files[EF_RETURN.fid] = stale_return(count=3, remaining_fen=4_000)
+    plug(sold)
+    access = ReaderAccess(reader, timeout_s=WAIT_S)
+    read = access.read()
+    assert read.serial == sold.state.serial.hex()
+    assert read.image is not None
+    assert bytes.fromhex(read.files.returned) == sold.file(EF_RETURN)
+    with pytest.raises(CardAccessError) as other:
+        access.get_challenge(bytes(8))
+    assert other.value.problem is CardProblem.OTHER_CARD
+    reader_read = reader.read_image().result(timeout=WAIT_S)
+    bad = wallet_write(esam, reader_read, access.get_challenge(sold.state.serial), amount_fen=1, count=4)
+    bad[1] = bad[1][:-1] + bytes([bad[1][-1] ^ 0xFF])
+    with pytest.raises(CardAccessError) as refused:
+        access.transmit_all(bad)
+    assert (refused.value.problem, refused.value.index, refused.value.sw) == (CardProblem.CARD_STATUS, 1, 0x6988)
+    good = wallet_write(esam, reader_read, access.get_challenge(sold.state.serial), amount_fen=20_000, count=4)
+    assert access.transmit_all(good) == [b"", b""]
+    after = access.read()
+    assert after.image is not None
+    assert (after.image.wallet.purchase_count, after.image.wallet.amount_fen) == (4, 20_000)
+    with pytest.raises(CardAccessError) as not_apdu:
+        access.transmit_all([b"\x00"])
+    assert not_apdu.value.problem is CardProblem.CARD_MALFORMED
