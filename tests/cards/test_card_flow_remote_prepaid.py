@@ -4,6 +4,7 @@ top-up is booked exactly once when it replays, even when it is sent again with i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -74,7 +75,7 @@ def test_remote_prepaid_top_up_queued_offline_replays_once(counter: Counter, rem
     assert item.state is ItemState.DONE
     assert _prepayment_fen(counter.live, remote_prepaid) == before + 20_000
     # the same queued request sent once more with its key (an answer lost on the way back): replayed, not re-booked
-    again = counter.rpc.send(PAY, PayRequest.model_validate(item.body),
+    again = counter.rpc.send(PAY, PayRequest.model_validate_json(json.dumps(item.body)),
                              action=ConfirmedAction.from_outbox(item.key))
     assert again.receipt_no == receipt_no
     assert _payments(counter.live, receipt_no) == [(amount, True, 0)]
