@@ -298,25 +298,27 @@ class WriteTarget:
     serial: str
     write_amount_fen: int
     receipt_no: str | None
-
-    @property
-    def needs_authentication(self) -> bool:
-        """The write includes the parameter file (opening, replacement): EXTERNAL AUTHENTICATE first."""
-        return self.kind in (WriteKind.OPENING, WriteKind.REPLACEMENT)
+    #: The write includes the parameter file (opening, replacement, a sale onto an opening or replacement card):
+    #: EXTERNAL AUTHENTICATE first.
+    needs_authentication: bool = True
 
     @classmethod
     def of_pending(cls, pending: PendingWriteView) -> WriteTarget:
         """The target of a pending write the server reported (``CardView.pending``, the pending list)."""
         return cls(customer_no=pending.customer_no, purchase_count=pending.purchase_count, kind=pending.kind,
                    serial=pending.serial.lower(), write_amount_fen=pending.write_amount_fen,
-                   receipt_no=pending.receipt_no)
+                   receipt_no=pending.receipt_no,
+                   # the pending view does not say whether the parameter file is written (a sale onto an opening
+                   # card changes its type): authenticate always, which the card accepts for any write
+                   needs_authentication=True)
 
     @classmethod
     def of_prepared(cls, prepared: PreparedWrite) -> WriteTarget:
         """The target of a purchase just prepared."""
         return cls(customer_no=prepared.customer_no, purchase_count=prepared.purchase_count, kind=prepared.kind,
                    serial=prepared.serial.lower(), write_amount_fen=prepared.write_amount_fen,
-                   receipt_no=prepared.receipt.receipt_no if prepared.receipt else None)
+                   receipt_no=prepared.receipt.receipt_no if prepared.receipt else None,
+                   needs_authentication=prepared.needs_authentication)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
