@@ -33,8 +33,10 @@ from client.core.outbox.queue import Outbox
 from client.core.rpc_client import RpcClient
 from client.devices.card_reader import CardReader, CardReaderConfig
 from client.devices.cardsim.card import VirtualCard
+from client.devices.cardsim.demo import IssuedSpec, demo_serial, write_demo_cards
 from client.devices.cardsim.meter import MeterSimulator, Outcome
 from client.devices.cardsim.vpcd import VpcdLink
+from installer.demo_cards import card_specs
 from shared_models.cards.apdu import Ins
 from shared_models.cards.files import EF_RETURN, EF_WALLET
 from shared_models.errors import ErrorCode
@@ -332,3 +334,22 @@ def test_bad_reason_refused_before_sending(desk: Desk, inserted: list[VpcdLink],
     assert isinstance(outcome, Refused), outcome
     assert outcome.error.code is ErrorCode.INVALID_REQUEST
     assert books(card_server.live, customer) == before
+
+
+def test_demo_cards_follow_the_books(desk: Desk, inserted: list[VpcdLink], tmp_path: Path,
+                                     card_server: CardServer) -> None:
+    """The demo step lists a customer whose card has the demo serial with its last written purchase, and a blank
+    card for a prepaid customer without one; the emulated demo card is the real one as the meter left it."""
+    customer = next(CUSTOMERS)
+    card, _, _ = open_and_credit(desk, inserted, tmp_path, customer, demo_serial(customer), amount_fen=12_300)
+    specs = card_specs(card_server.live.db_url, blank=2)
+    assert f"--issued={customer}:{PREPAID[customer]}:1:12300" in specs
+    blanks = [spec for spec in specs if spec.startswith("--blank=")]
+    assert len(blanks) == 2
+    assert all(spec.split("=")[1].split(":")[0] in PREPAID for spec in blanks)
+    mine = next(spec for spec in specs if spec.startswith(f"--issued={customer}:"))
+    written = write_demo_cards(tmp_path / "demo", issued=[IssuedSpec.parse(mine.split("=")[1])], blank=[],
+                               now=NOW)
+    demo = VirtualCard.load(Path(written["cards"][0]["card"]))
+    assert demo.file(EF_WALLET) == card.file(EF_WALLET)
+    assert demo.file(EF_RETURN) != bytes(EF_RETURN.size)  # inserted into its meter once: a sale may follow
