@@ -43,12 +43,15 @@ class CardReverseDialog(QDialog):
     reversed_done = Signal(object)
 
     def __init__(self, *, ctx: UiContext, pending: PendingWriteView, work: ReverseWork,
+                 problem_of: Callable[[object], str | None] = lambda _result: None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cardReverseDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._ctx = ctx
         self._work = work
+        #: What went wrong in the work's result (a refusal it returned rather than raised), or None.
+        self._problem_of = problem_of
         self.pending = pending
         self.purchase_label = wrapped_label("cardReversePurchaseLabel", self.tr(
             "{kind} no. {count} of customer {customer_no}: ¥{paid} paid, receipt {receipt}.").format(
@@ -109,6 +112,11 @@ class CardReverseDialog(QDialog):
         show_in_dialog(self, self.error_label, exc, self._ctx.report_error)
 
     def _done(self, result: object) -> None:
+        problem = self._problem_of(result)
+        if problem is not None:
+            self.cosign.clear()
+            self.error_label.setText(problem)
+            return
         self.reversed_done.emit(result)
         self.accept()
 

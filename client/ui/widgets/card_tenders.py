@@ -105,6 +105,8 @@ class CardTenderBox(QGroupBox):
 
     def set_locked(self, locked: bool) -> None:
         """Freeze the entry while the money is being taken (or when nothing may be sold)."""
+        if locked == (not self.amount_edit.isEnabled()):
+            return
         for widget in self._edits_in_order():
             widget.setEnabled(not locked)
         self._refresh()
