@@ -11,6 +11,7 @@ from server.services import (
     auth,
     billruns,
     cache,
+    cards,
     customers,
     overview,
     payments,
@@ -95,6 +96,16 @@ HANDLERS: dict[str, Handler] = {
     "books.get_completion": reading_books_service.get_completion,
     "customer.get_terms": customer_terms_service.get_terms,
     "customer.set_terms": customer_terms_service.set_terms,
+    "card.read_card": cards.read_card,
+    "card.prepare_sale": cards.prepare_sale,
+    "card.open_card": cards.open_card,
+    "card.replace_card": cards.replace_card,
+    "card.authenticate_write": cards.authenticate_write,
+    "card.get_write_commands": cards.get_write_commands,
+    "card.confirm_write": cards.confirm_write,
+    "card.reverse_sale": cards.reverse_sale,
+    "card.get_history": cards.get_history,
+    "card.list_pending": cards.list_pending,
 }
 
 

@@ -137,6 +137,15 @@ class Outbox:
         assert item is not None
         return item
 
+    def take_receipt_no(self, *, counter_code: str, server_next_seq: int = 1) -> str:
+        """Take the counter's next receipt number for a call that is sent directly, not queued (a card sale:
+        it needs the link, ``client.core.card_flow``); from the same numbering as queued payments, recorded as
+        taken in one durable transaction. ValueError when the day's numbers are used up."""
+        now = self._now()
+        with self._file.write() as conn:
+            return numbering.take_receipt_no(conn, counter_code=counter_code, day=business_date(now),
+                                             server_next_seq=server_next_seq, taken_at=now)
+
     # --- reading --------------------------------------------------------------------------------------
 
     def get(self, item_id: int) -> OutboxItem | None:

@@ -4,6 +4,10 @@
     python -m client.devices.cardsim insert card.json [--port 35963] [--seconds N]   # until removed or Ctrl-C
     python -m client.devices.cardsim remove card.json                              # pulls a card `insert` holds
     python -m client.devices.cardsim show card.json
+    python -m client.devices.cardsim issue card.json --customer-no 330100000001 --meter-no 000000123456 \
+        --count 3 --amount-fen 10000 --type purchase|opening|replacement [--serial HEX16] [--key-version 1|2]
+    python -m client.devices.cardsim demo-cards FOLDER --issued CUSTOMER_NO:METER_NO:COUNT:AMOUNT_FEN ... \
+        --blank CUSTOMER_NO:METER_NO ...                                             # the demo's cards and meters
     python -m client.devices.cardsim meter-create meter.json --meter-no 000000123456 [--hoarding-limit-fen N]
     python -m client.devices.cardsim meter-insert meter.json card.json
     python -m client.devices.cardsim meter-consume meter.json --kwh 12.5 --price 0.538
@@ -25,13 +29,15 @@ import threading
 import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from client.devices.cardsim.card import CardState, VirtualCard
+from client.devices.cardsim.demo import BlankSpec, IssuedSpec, issue_card, write_demo_cards
 from client.devices.cardsim.keys import TEST_VERSIONS, Esam, default_test_version
 from client.devices.cardsim.meter import MeterSimulator, MeterState
 from client.devices.cardsim.vpcd import DEFAULT_HOST, DEFAULT_PORT, VpcdLink
 from shared_models.cards.errors import CardFormatError
-from shared_models.cards.files import BEIJING
+from shared_models.cards.files import BEIJING, CardType
 from shared_models.cards.image import read_card
 
 log = logging.getLogger("client.devices.cardsim")
@@ -116,6 +122,44 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _issue(args: argparse.Namespace) -> int:
+    path: Path = args.card
+    if path.exists() and args.serial:
+        log.error("%s exists: --serial only names a new card", path)
+        return 1
+    serial = bytes.fromhex(args.serial) if args.serial else secrets.token_bytes(8)
+    version = TEST_VERSIONS[args.key_version] if args.key_version else default_test_version()
+    try:
+        info = issue_card(path, serial=serial, version=version, card_type=CardType[args.type.upper()],
+                          customer_no=args.customer_no, meter_no=args.meter_no, purchase_count=args.count,
+                          amount_fen=args.amount_fen)
+    except (CardFormatError, ValueError) as exc:
+        log.error("cannot issue the card: %s", exc)
+        return 1
+    _out({"card": str(path), "serial": info.serial.hex(), "key_version": info.key_version, "type": args.type,
+          "customer_no": args.customer_no, "meter_no": args.meter_no, "purchase_count": args.count,
+          "amount_fen": args.amount_fen})
+    return 0
+
+
+def _demo_cards(args: argparse.Namespace) -> int:
+    try:
+        issued = [IssuedSpec.parse(text) for text in args.issued]
+        blank = [BlankSpec.parse(text) for text in args.blank]
+        written = write_demo_cards(args.folder, issued=issued, blank=blank, now=dt.datetime.now(BEIJING))
+    except (CardFormatError, ValueError) as exc:
+        log.error("cannot write the demo cards: %s", exc)
+        return 1
+    _out(written)
+    return 0
+
+
+def _serial_hex(text: str) -> str:
+    if len(text) != 16 or any(c not in "0123456789abcdefABCDEF" for c in text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not 16 hex digits")
+    return text
+
+
 def _fields(record: object) -> dict[str, object]:
     return {name: getattr(record, name) for name in record.__slots__}  # type: ignore[attr-defined]
 
@@ -152,6 +196,25 @@ def _meter_consume(args: argparse.Namespace) -> int:
     return 0
 
 
+def _issue_commands(commands: Any) -> None:
+    """The ``issue`` and ``demo-cards`` commands."""
+    issue = commands.add_parser("issue", help="write a customer's card with the TEST keys (new card if missing)")
+    issue.add_argument("card", type=Path)
+    issue.add_argument("--customer-no", required=True, help="12 digits")
+    issue.add_argument("--meter-no", required=True, help="12 digits")
+    issue.add_argument("--count", type=int, required=True, help="purchase count 购电次数 on the card")
+    issue.add_argument("--amount-fen", type=int, required=True, help="the purchase's amount in fen")
+    issue.add_argument("--type", choices=("purchase", "opening", "replacement"), default="purchase")
+    issue.add_argument("--serial", type=_serial_hex, help="16 hex digits for a new card (random by default)")
+    issue.add_argument("--key-version", type=int, choices=sorted(TEST_VERSIONS))
+    issue.set_defaults(run=_issue)
+    demo = commands.add_parser("demo-cards", help="the demo's customer cards, blank cards and meters")
+    demo.add_argument("folder", type=Path)
+    demo.add_argument("--issued", nargs="*", default=[], metavar="CUSTOMER_NO:METER_NO:COUNT:AMOUNT_FEN")
+    demo.add_argument("--blank", nargs="*", default=[], metavar="CUSTOMER_NO:METER_NO")
+    demo.set_defaults(run=_demo_cards)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run one command; the exit status."""
     parser = argparse.ArgumentParser(prog="python -m client.devices.cardsim", description=__doc__.splitlines()[0])
@@ -175,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     show = commands.add_parser("show", help="the card's files, decoded")
     show.add_argument("card", type=Path)
     show.set_defaults(run=_show)
+    _issue_commands(commands)
     meter_create = commands.add_parser("meter-create", help="a new, unopened meter")
     meter_create.add_argument("meter", type=Path)
     meter_create.add_argument("--meter-no", required=True)
