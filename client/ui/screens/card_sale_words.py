@@ -24,20 +24,26 @@ CONTEXT: Final = "CardSaleWords"
 
 _PROBLEMS: Final = {
     CardProblem.NO_READER: QT_TRANSLATE_NOOP(
-        "CardSaleWords", "No card reader is connected to this counter. Plug the reader in; nothing was taken."),
+        "CardSaleWords", "No card reader is connected to this counter. Plug the reader in."),
     CardProblem.NO_CARD: QT_TRANSLATE_NOOP(
         "CardSaleWords", "There is no card in the reader. Insert the customer's card and press F3."),
-    CardProblem.REMOVED: QT_TRANSLATE_NOOP(
+    CardProblem.CARD_REMOVED: QT_TRANSLATE_NOOP(
         "CardSaleWords", "The card was taken out of the reader. Put it back and leave it there until the screen "
         "says it is done."),
-    CardProblem.STATUS: QT_TRANSLATE_NOOP(
-        "CardSaleWords", "The card refused the command (status {sw}). It may be damaged or not one of ours."),
-    CardProblem.MALFORMED: QT_TRANSLATE_NOOP(
+    CardProblem.CARD_RESET: QT_TRANSLATE_NOOP(
+        "CardSaleWords", "The card was reset during the write. Leave it in the reader and try again."),
+    CardProblem.UNKNOWN_CARD: QT_TRANSLATE_NOOP(
+        "CardSaleWords", "This is not an electricity card of ours (it does not answer as one)."),
+    CardProblem.OTHER_CARD: QT_TRANSLATE_NOOP(
+        "CardSaleWords", "Another card is in the reader than the one read. Read the card again (F3)."),
+    CardProblem.CARD_MALFORMED: QT_TRANSLATE_NOOP(
         "CardSaleWords", "The card's answer could not be read. Take the card out, put it back and press F3."),
+    CardProblem.CARD_STATUS: QT_TRANSLATE_NOOP(
+        "CardSaleWords", "The card refused the command (status {sw}). It may be damaged or not one of ours."),
+    CardProblem.READER_FAULT: QT_TRANSLATE_NOOP(
+        "CardSaleWords", "The card reader failed. Unplug it, plug it in again and press F3."),
     CardProblem.TIMEOUT: QT_TRANSLATE_NOOP(
         "CardSaleWords", "The card reader did not answer in time. Take the card out, put it back and press F3."),
-    CardProblem.SWAPPED: QT_TRANSLATE_NOOP(
-        "CardSaleWords", "Another card is in the reader than the one read. Read the card again (F3)."),
 }
 
 _STEPS: Final = {
