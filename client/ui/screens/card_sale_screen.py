@@ -301,7 +301,7 @@ class CardSaleScreen(QWidget):
         view = self.read.view if self.read is not None else None
         self.reverse_button.setEnabled(not busy and online and self._access is not None
                                        and view is not None and view.pending is not None)
-        self.read_button.setEnabled(not busy and online and self._access is not None)
+        self.read_button.setEnabled(not busy and self._access is not None)
         self.history_button.setEnabled(online and bool(self._customer_no()))
 
     # --- the flow ------------------------------------------------------------------------------------
@@ -347,7 +347,7 @@ class CardSaleScreen(QWidget):
     def read_card(self) -> None:
         """F3: read the card and show what the center says about it; a write found on the card unconfirmed is
         confirmed at once."""
-        if self._busy() or self._offline or self._access is None:
+        if self._busy() or self._access is None:  # offline too: a read takes no money and finds the link again
             return
         flow, typed = self._flow(), self.customer_edit.text().strip() or None
         self._say("")
@@ -355,6 +355,8 @@ class CardSaleScreen(QWidget):
 
     def _on_read(self, outcome: Outcome, *, quiet: bool = False) -> None:
         if isinstance(outcome, Read):
+            if self._offline:  # the center answered: the link is back
+                self._set_offline(False)
             self._show_read(outcome)
             pending = outcome.view.pending
             if pending is not None and pending.on_card:
