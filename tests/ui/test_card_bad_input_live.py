@@ -65,7 +65,7 @@ def _screen(qtbot: QtBot, desk: Desk, counter: Counter) -> CardSaleScreen:  # no
 def _opened(qtbot: QtBot, screen: CardSaleScreen, counter: Counter, card: VirtualCard,  # noqa: F811
             customer_no: str) -> None:
     """开户 of ``card`` for ``customer_no`` with ¥10 cash through the screen; the card left out of the reader."""
-    link = counter.insert(card)
+    slot = counter.insert(card)
     screen.customer_edit.setText(customer_no)
     run_flow(qtbot, screen, lambda: qtbot.keyClick(screen, Qt.Key.Key_F3))
     assert screen.form.mode() is SaleMode.OPENING
@@ -73,7 +73,7 @@ def _opened(qtbot: QtBot, screen: CardSaleScreen, counter: Counter, card: Virtua
     qtbot.keyClicks(screen.tenders.amount_edit, "10")
     done = run_flow(qtbot, screen, lambda: qtbot.keyClick(screen, Qt.Key.Key_F9))
     assert isinstance(done, Done), done
-    counter.pull(link)
+    counter.pull(slot)
 
 
 class TestRefusedCards:
@@ -130,9 +130,9 @@ class TestRefusedCards:
 class TestOffline:
     """With the link down the screen says so in one sentence and offers nothing that takes money."""
 
-    def test_link_down_offers_nothing(self, qtbot: QtBot, tmp_path: Path, open_desk: DeskFactory,  # noqa: F811
-                                      card_server: DeskServer, counter: Counter,  # noqa: F811
-                                      link: ChaosProxy) -> None:  # noqa: F811
+    def test_link_down_offers_nothing(  # noqa: PLR0917 - pytest hands fixtures in
+            self, qtbot: QtBot, tmp_path: Path, open_desk: DeskFactory, card_server: DeskServer,  # noqa: F811
+            counter: Counter, link: ChaosProxy) -> None:  # noqa: F811
         """Read online, then the link is cut: the next read says the one sentence, the entry and every money
         key are off, F9 books nothing; the link healed, a read offers the sale again."""
         customer_no = prepaid_customer(card_server)
@@ -171,8 +171,9 @@ class TestLanguages:
     """The screen reads in both languages and fits the counter's 1024×768."""
 
     @pytest.mark.parametrize("locale", ["zh_CN", "en"])
-    def test_screen_words_and_fit(self, qtbot: QtBot, tmp_path: Path, open_desk: DeskFactory,  # noqa: F811
-                                  card_server: DeskServer, counter: Counter, locale: str) -> None:  # noqa: F811
+    def test_screen_words_and_fit(  # noqa: PLR0917 - pytest hands fixtures in
+            self, qtbot: QtBot, tmp_path: Path, open_desk: DeskFactory, card_server: DeskServer,  # noqa: F811
+            counter: Counter, locale: str) -> None:  # noqa: F811
         """A blank card read for a customer: the keys' captions, the card's type and the opening mode in the
         locale's words; the window at 1024×768 shows the whole screen; a grab goes to artifacts/."""
         customer_no = prepaid_customer(card_server)
