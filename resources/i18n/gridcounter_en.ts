@@ -1188,10 +1188,6 @@
         <translation>Standing</translation>
     </message>
     <message>
-        <source>Purchase count (card / books)</source>
-        <translation>Purchase count (card / books)</translation>
-    </message>
-    <message>
         <source>On the card, not yet in the meter</source>
         <translation>On the card, not yet in the meter</translation>
     </message>
@@ -1212,8 +1208,12 @@
         <translation>Not registered to any customer</translation>
     </message>
     <message>
-        <source>{card} / {books}</source>
-        <translation>{card} / {books}</translation>
+        <source>Purchase count</source>
+        <translation>Purchase count</translation>
+    </message>
+    <message>
+        <source>card {card} / books {books}</source>
+        <translation>card {card} / books {books}</translation>
     </message>
     <message>
         <source>¥{amount}</source>

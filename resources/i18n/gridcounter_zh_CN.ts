@@ -1185,10 +1185,6 @@
         <translation>状态</translation>
     </message>
     <message>
-        <source>Purchase count (card / books)</source>
-        <translation>购电次数（卡 / 系统）</translation>
-    </message>
-    <message>
         <source>On the card, not yet in the meter</source>
         <translation>卡内待读入电表金额</translation>
     </message>
@@ -1209,8 +1205,12 @@
         <translation>未登记到任何客户</translation>
     </message>
     <message>
-        <source>{card} / {books}</source>
-        <translation>{card} / {books}</translation>
+        <source>Purchase count</source>
+        <translation>购电次数</translation>
+    </message>
+    <message>
+        <source>card {card} / books {books}</source>
+        <translation>卡 {card} / 系统 {books}</translation>
     </message>
     <message>
         <source>¥{amount}</source>

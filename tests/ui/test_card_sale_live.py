@@ -170,7 +170,7 @@ class TestCardSaleStory:
         assert isinstance(outcome, Read), outcome
         assert outcome.view.sale is not None, outcome.view.refusal
         assert outcome.view.sale.next_purchase_count == 2
-        assert screen.view_panel.text_of("cardCountValue") == "1 / 1"
+        assert screen.view_panel.text_of("cardCountValue") == "卡 1 / 系统 1"
         _type(qtbot, screen, amount="50", qr="20")
         sale = run_flow(qtbot, screen, lambda: qtbot.keyClick(screen, Qt.Key.Key_F9))
         assert isinstance(sale, Done), sale

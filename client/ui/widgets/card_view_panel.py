@@ -42,7 +42,7 @@ class CardViewPanel(QWidget):
             (("cardCustomerValue", self.tr("Customer")),),
             (("cardMeterValue", self.tr("Meter")), ("cardSerialValue", self.tr("Card serial"))),
             (("cardKindValue", self.tr("Card type")), ("cardStandingValue", self.tr("Standing"))),
-            (("cardCountValue", self.tr("Purchase count (card / books)")),
+            (("cardCountValue", self.tr("Purchase count")),
              ("cardWalletValue", self.tr("On the card, not yet in the meter"))),
             (("cardReturnValue", self.tr("Meter's last report")),),
         )):
@@ -96,7 +96,7 @@ class CardViewPanel(QWidget):
             "cardSerialValue": card.serial.upper(),
             "cardKindValue": card_kind_text(card.kind),
             "cardStandingValue": self._standing(card.standing),
-            "cardCountValue": self.tr("{card} / {books}").format(card=card.wallet_count, books=books),
+            "cardCountValue": self.tr("card {card} / books {books}").format(card=card.wallet_count, books=books),
             "cardWalletValue": self.tr("¥{amount}").format(amount=format_fen(card.wallet_amount_fen)),
             "cardReturnValue": self._returned(card),
         }
