@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     #: Base64 of the 32-byte card key-encryption key (the card master keys are stored under it, issue 14);
     #: default: ``<data_dir>/card-kek.key``, made by ``gridcounter-server card-keys init``.
     card_kek: str | None = None
+    #: Prepaid card sales (issue 14, docs/card-sales-server.md), in fen: the least and the most one sale writes
+    #: onto a card (最小/最大购电值), the hoarding limit 囤积金额限值 the meters are set to (remaining + purchase
+    #: at most this; the meter itself also caps at 999 999.99 yuan), the replacement card fee 补卡费 (业务费),
+    #: and the alarm amounts 1 and 2 written into an opening or replacement card's parameter file.
+    card_min_sale_fen: int = Field(default=1_000, ge=1)
+    card_max_sale_fen: int = Field(default=500_000, ge=1, le=99_999_999)
+    card_hoarding_limit_fen: int = Field(default=1_000_000, ge=1, le=99_999_999)
+    card_replacement_fee_fen: int = Field(default=2_000, ge=1, le=99_999_999)
+    card_alarm1_fen: int = Field(default=2_000, ge=0, le=99_999_999)
+    card_alarm2_fen: int = Field(default=1_000, ge=0, le=99_999_999)
 
     @property
     def pii_key_file(self) -> Path:

@@ -46,9 +46,17 @@ def _guarded(settings: Settings, run_admin: RunAdmin, method: str,
 
 
 def cmd_init(args: argparse.Namespace, settings: Settings, run_admin: RunAdmin) -> int:
-    from server.cards.keys import create_first_version
+    from server.cards.keys import create_first_version, import_test_keys
 
     made: list[int] = []
+    if getattr(args, "test_keys", False):
+        if args.algorithm is not None:
+            _out("error: --test-keys takes the TEST versions as they are (1 AES-128, 2 SM4); no --algorithm")
+            return 2
+        code = _guarded(settings, run_admin, "card_keys.init", lambda ctx: made.append(import_test_keys(ctx)))
+        if code == 0:
+            _out(f"TEST card keys imported (public, for the demo and tests only); version {made[0]} is current")
+        return code
     code = _guarded(settings, run_admin, "card_keys.init",
                     lambda ctx: made.append(create_first_version(ctx, suite=_suite(args))))
     if code == 0:
@@ -80,8 +88,9 @@ def cmd_list(args: argparse.Namespace, settings: Settings, run_admin: RunAdmin) 
     _out(f"{'version':>7}  {'algorithm':<9}  {'state':<7}  {'created':<25}  {'retired':<25}  created by")
     for v in versions:
         retired = v.retired_at.isoformat(timespec="seconds") if v.retired_at else "-"
+        test = "  TEST (public keys)" if v.created_by.startswith("TEST ") else ""
         _out(f"{v.version:>7}  {v.algorithm.value:<9}  {'current' if v.current else 'retired':<7}  "
-             f"{v.created_at.isoformat(timespec='seconds'):<25}  {retired:<25}  {v.created_by}")
+             f"{v.created_at.isoformat(timespec='seconds'):<25}  {retired:<25}  {v.created_by}{test}")
     return 0
 
 
@@ -91,6 +100,8 @@ def add_card_keys_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser
         dest="card_keys_command", required=True)
     init = keys.add_parser("init", help="make key version 1 (and the key-encryption key file if there is none)")
     rotate = keys.add_parser("rotate", help="make the next key version current; the old one still serves its cards")
+    init.add_argument("--test-keys", action="store_true",
+                      help="import the PUBLIC test master keys the card emulator and meter simulator use (demo/tests)")
     for parser in (init, rotate):
         parser.add_argument("--algorithm", choices=["sm4", "aes128"],
                             help="the cipher (default: sm4 where this machine runs it, else aes128)")

@@ -40,12 +40,14 @@ from shared_models.cards.apdu import CommandApdu
 from shared_models.cards.crypto import (
     BLOCK,
     CARD_KEYS,
+    TEST_VERSIONS,
     EncryptBlock,
     KeyId,
     KeyVersion,
     Suite,
     auth_cryptogram,
     diversify,
+    public_master_key,
     same,
     seal_wallet,
     wallet_intact,
@@ -216,17 +218,50 @@ def _current_row(session: Session) -> CardKeyVersion | None:
                           .order_by(CardKeyVersion.version.desc()).limit(1))
 
 
-def _add_version(ctx: CallContext, kek: Kek, version: int, suite: Suite) -> CardKeyVersion:
+#: ``created_by`` of a version imported from the public TEST keys (``card-keys list`` shows it).
+TEST_MARK: Final = "TEST"
+
+
+def _add_version(ctx: CallContext, kek: Kek, version: int, suite: Suite, *, test: bool = False) -> CardKeyVersion:
     encryptor(suite)  # SM4 asked for on a stack without it: refused before anything is stored
     algorithm = CardKeyAlgorithm.of(suite)
-    masters = {key_id: os.urandom(BLOCK) for key_id in MASTER_IDS}
+    if test:
+        masters = {key_id: public_master_key(version, key_id) for key_id in MASTER_IDS}
+    else:
+        masters = {key_id: os.urandom(BLOCK) for key_id in MASTER_IDS}
+    created_by = f"{TEST_MARK} {_who(ctx)}"[:64] if test else _who(ctx)
     row = CardKeyVersion(version=version, algorithm=algorithm, masters_enc=_seal(kek, version, algorithm, masters),
-                         created_by=_who(ctx), created_at=ctx.now)
+                         created_by=created_by, created_at=ctx.now)
     ctx.session.add(row)
     ctx.session.flush()
-    ctx.record(target=f"card_keys:v{version}", after={"event": "created", "version": version,
-                                                     "algorithm": algorithm.value, "kek_source": kek.source})
+    after: dict[str, object] = {"event": "created", "version": version, "algorithm": algorithm.value,
+                                "kek_source": kek.source}
+    if test:
+        after["test_keys"] = True
+    ctx.record(target=f"card_keys:v{version}", after=after)
     return row
+
+
+def import_test_keys(ctx: CallContext) -> int:
+    """The public TEST master keys as key versions exactly as the card emulator and the meter simulator hold them
+    (``shared_models.cards.crypto.TEST_VERSIONS``): 1 AES-128, and 2 SM4 current where this machine runs SM4
+    (version 1 then retired by 2), else 1 current. Refused when any version exists. The versions are marked TEST
+    (``created_by``, the audit records): for the demo and the tests, never a production hall. The current version."""
+    s = ctx.session
+    existing = s.scalar(select(CardKeyVersion.version).order_by(CardKeyVersion.version.desc()).limit(1))
+    if existing is not None:
+        raise CardKeyError(f"card keys exist already (newest version {existing}); test keys are imported only "
+                           "into a database without any")
+    kek = load_kek(ctx.settings, create=True)
+    first = _add_version(ctx, kek, 1, TEST_VERSIONS[1].suite, test=True)
+    if not sm4_available():
+        return first.version
+    second = _add_version(ctx, kek, 2, TEST_VERSIONS[2].suite, test=True)
+    s.add(CardKeyRetirement(version=1, superseded_by=2, retired_by=second.created_by, retired_at=ctx.now))
+    s.flush()
+    ctx.record(target="card_keys:v1", before={"state": "current"},
+               after={"event": "retired", "state": "retired", "superseded_by": 2, "test_keys": True})
+    return second.version
 
 
 def create_first_version(ctx: CallContext, *, suite: Suite | None = None) -> int:

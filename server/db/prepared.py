@@ -285,7 +285,7 @@ LOCK_CUSTOMER: Final = prepared(text(
         ORDER BY sh.id DESC LIMIT 1
         FOR NO KEY UPDATE
     )
-    SELECT c.id, c.customer_no, c.name, c.address, c.status,
+    SELECT c.id, c.customer_no, c.name, c.address, c.status, c.payment_mode,
            EXISTS (SELECT 1 FROM payments p WHERE p.receipt_no = :receipt_no) AS taken,
            (SELECT max(p.receipt_no) FROM payments p
              WHERE p.receipt_no BETWEEN CAST(:seq_lo AS varchar) AND CAST(:seq_hi AS varchar)

@@ -6,6 +6,7 @@ from server.models import (
     billing,
     billruns,
     cache,
+    card_sales,
     customers,
     handheld,
     ledger,
@@ -17,5 +18,5 @@ from server.models import (
     users,
 )
 
-__all__ = ["audit", "billing", "billruns", "cache", "cards", "customers", "handheld", "ledger", "offline", "org",
-           "payments", "readings", "terms", "users"]
+__all__ = ["audit", "billing", "billruns", "cache", "card_sales", "cards", "customers", "handheld", "ledger",
+           "offline", "org", "payments", "readings", "terms", "users"]

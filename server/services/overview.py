@@ -1,5 +1,6 @@
 """The customer 360 view (SPEC C2): profile, meters, open bills with late fee to today, arrears,
-prepayment and the latest counter payments. Cards come with C8, work orders with C9."""
+prepayment, the latest counter payments and the card status (C8, ``cards.card_status``). Work orders come with
+C9."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from server.context import CallContext
 from server.models.org import Counter
 from server.models.payments import Payment, PaymentTender, PaymentVoid
 from server.services.bills import load_bills
+from server.services.cards import card_status
 from server.services.customers import customer_profile, find_customer
 from shared_models.methods.customers import CustomerOverview, GetCustomerRequest, OpenBillView, RecentPayment
 from shared_models.rules.hall_time import business_date
@@ -58,6 +60,6 @@ def get_overview(*, ctx: CallContext, req: GetCustomerRequest) -> CustomerOvervi
                           methods=list(r.methods), counter_code=r.counter_code, voided=r.voided)
             for r in recent
         ],
-        card_status=None,
+        card_status=card_status(ctx, customer.id),
         as_of=today,
     )

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from server.context import CallContext
 from server.db.prepared import LOCK_CUSTOMER, WRITE_PAYMENT, fetch
 from server.errors import AppError
+from server.models.card_sales import Card, CardWrite
 from server.models.customers import Customer
 from server.models.ledger import EntryKind, LedgerEntry
 from server.models.org import Counter, OrgUnit
@@ -35,6 +36,7 @@ from shared_models.errors import ErrorCode
 from shared_models.methods.customers import CustomerStatus
 from shared_models.methods.payments import (
     AllocationLine,
+    CardReceiptPart,
     PaymentReceipt,
     PayRequest,
     Quote,
@@ -203,7 +205,7 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
 
 def get_receipt(*, ctx: CallContext, req: ReceiptRequest) -> PaymentReceipt:
     """A booked receipt as it was printed, with its reprint count and void mark as they are now."""
-    return _rebuild_receipt(ctx, find_receipt(ctx, req.receipt_no))
+    return rebuild_receipt(ctx, find_receipt(ctx, req.receipt_no))
 
 
 def reprint_receipt(*, ctx: CallContext, req: ReceiptRequest) -> PaymentReceipt:
@@ -214,7 +216,7 @@ def reprint_receipt(*, ctx: CallContext, req: ReceiptRequest) -> PaymentReceipt:
         payment_id=row.id, now=ctx.now, user_id=actor.user_id, counter_code=actor.counter_code,
     )).scalar_one()
     ctx.record(target=f"receipt:{req.receipt_no}", before={"reprints": print_no - 1}, after={"reprints": print_no})
-    return _rebuild_receipt(ctx, row, reprints=print_no)
+    return rebuild_receipt(ctx, row, reprints=print_no)
 
 
 def find_receipt(ctx: CallContext, receipt_no: str, *, for_update: bool = False) -> Row[Any]:
@@ -225,8 +227,9 @@ def find_receipt(ctx: CallContext, receipt_no: str, *, for_update: bool = False)
     return row
 
 
-def _rebuild_receipt(ctx: CallContext, row: Row[Any], *, reprints: int | None = None) -> PaymentReceipt:
-    """The receipt of a booked payment: the bill lines come from the books as they stood before it."""
+def rebuild_receipt(ctx: CallContext, row: Row[Any], *, reprints: int | None = None) -> PaymentReceipt:
+    """The receipt of a booked payment: the bill lines come from the books as they stood before it; a card sale's
+    receipt (开户, 购电, 补卡) carries its card part (purchase count, amount written, meter number, serial)."""
     as_of = row.late_fee_as_of or business_date(row.paid_at)  # NULL: booked before 0007, on its booking day
     books = load_bills(ctx.session, customer_id=row.customer_id, on=as_of, before_entry_id=row.first_entry)
     by_id = {b.bill_id: b for b in books.bills}
@@ -245,7 +248,26 @@ def _rebuild_receipt(ctx: CallContext, row: Row[Any], *, reprints: int | None = 
         tenders=[ReceiptTenderLine(method=TenderMethod(m), amount_fen=a, reference=r) for m, a, r in row.tenders],
         accepted_offline=row.accepted_offline, redirected_to_prepayment_fen=row.redirected_to_prepayment_fen,
         reprint_count=row.reprints if reprints is None else reprints, voided=row.voided,
+        card=card_part(ctx, row.id),
     )
+
+
+_CARD_PART: Final = (
+    select(CardWrite.kind, CardWrite.purchase_count, CardWrite.write_amount_fen, CardWrite.meter_no, Card.serial)
+    .join(Card, Card.id == CardWrite.card_id)
+    .where(CardWrite.payment_id == bindparam("payment_id"))
+    .order_by(CardWrite.id).limit(1)
+)
+
+
+def card_part(ctx: CallContext, payment_id: int) -> CardReceiptPart | None:
+    """The card part of a card sale's receipt (the card write its payment paid for), None for a bill payment."""
+    row = ctx.session.execute(_CARD_PART, {"payment_id": payment_id}).one_or_none()
+    if row is None:
+        return None
+    return CardReceiptPart(kind=row.kind, purchase_count=int(row.purchase_count),
+                           write_amount_fen=int(row.write_amount_fen), meter_no=row.meter_no,
+                           serial=bytes(row.serial).hex().upper())
 
 
 def _ledger_entries(paid_bills: Sequence[tuple[BillDue, AllocationLine]], *, prepayment_fen: int

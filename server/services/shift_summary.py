@@ -8,7 +8,9 @@ Each payment is read with its parts (tenders; 电费 the principal its allocatio
 they paid, 预收 what went to prepayment, ``to_prepayment_fen``, money redirected from bills paid elsewhere
 included) and the totals and the expected cash are summed by ``shared_models.rules.shift_totals``, the
 rule the offline counter sums its own figures with. So the business total always equals the method total
-(the settlement checks it). 购电 and 业务费 have no payments yet and are left out while zero.
+(the settlement checks it). A card sale's payment (``card_writes``, issue 14) adds 购电, what it wrote onto the card
+(``card_fen``), beside the 电费/违约金 of the arrears it settled first; a replacement card's fee is 业务费
+(``fee_fen``).
 
 Offline items (SPEC §5, C4): the payments booked here with ``accepted_offline`` (confirmed), and the
 counter's payments a supervisor signed as unsent when the shift closed (``shift_closing_unsent``):
@@ -26,6 +28,7 @@ from sqlalchemy import Row, bindparam, exists, func, literal_column, or_, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
+from server.models.card_sales import CardWrite
 from server.models.customers import Customer
 from server.models.offline import AttestedCosign, ShiftClosingUnsent
 from server.models.org import Counter, OrgUnit
@@ -74,9 +77,16 @@ _ALLOCATED = (
     .where(PaymentAllocation.payment_id == Payment.id)
     .lateral("al")
 )
+_CARD = (
+    select(func.coalesce(func.sum(CardWrite.card_fen), 0).label("card_fen"),
+           func.coalesce(func.sum(CardWrite.fee_fen), 0).label("fee_fen"))
+    .where(CardWrite.payment_id == Payment.id)
+    .lateral("cw")
+)
 _PAYMENTS: Final = (
     select(
         Payment.receipt_no, Payment.amount_fen, Payment.accepted_offline, Payment.to_prepayment_fen,
+        _CARD.c.card_fen, _CARD.c.fee_fen,
         PaymentVoid.voided_at, _COSIGNER.display_name.label("cosigned_by"), PaymentVoid.reason,
         exists()
         .where(AttestedCosign.method == "payment.void_attested", AttestedCosign.receipt_no == Payment.receipt_no)
@@ -91,6 +101,7 @@ _PAYMENTS: Final = (
     .outerjoin(PaymentVoid, PaymentVoid.payment_id == Payment.id)
     .outerjoin(_COSIGNER, _COSIGNER.id == PaymentVoid.cosigned_by)
     .outerjoin(_ALLOCATED, true())
+    .outerjoin(_CARD, true())
     .where(Payment.shift_id == bindparam("shift_id"))
     .order_by(Payment.id)
 )
@@ -161,6 +172,7 @@ def payment_parts(row: Row[Any]) -> PaymentParts:
         tenders=tuple((TenderMethod(method), int(amount)) for method, amount in row.tenders),
         electricity_fen=int(row.principal_fen), late_fee_fen=int(row.late_fee_fen),
         prepayment_fen=int(row.to_prepayment_fen), voided=row.voided_at is not None,
+        card_purchase_fen=int(row.card_fen), service_fee_fen=int(row.fee_fen),
     )
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from sqlalchemy import Select, bindparam, func, insert, literal, select, true
+from sqlalchemy import Select, bindparam, exists, func, insert, literal, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from server.context import CallContext
 from server.errors import AppError
+from server.models.card_sales import CardWrite
 from server.models.customers import Customer
 from server.models.ledger import EntryKind, LedgerEntry
 from server.models.payments import PaymentVoid, Shift
@@ -71,8 +72,15 @@ _VOID: Final = _void_statement()
 
 
 def void_payment(*, ctx: CallContext, req: VoidRequest) -> VoidResult:
-    """Reverse a payment of the caller's open shift, taken today, with a supervisor's co-sign."""
+    """Reverse a payment of the caller's open shift, taken today, with a supervisor's co-sign; a card sale's
+    payment is reversed only by ``card.reverse_sale`` (CARD_SALE_USE_CARD_REVERSAL), which knows the card."""
     return _void(ctx, receipt_no=req.receipt_no, reason=req.reason, local_time=None)
+
+
+def void_card_payment(ctx: CallContext, *, receipt_no: str, reason: str) -> VoidResult:
+    """The void of a card sale's payment, for ``card.reverse_sale`` (same rules: same cashier, same day, shift
+    open, co-signed); the card write's outcome is the caller's."""
+    return _void(ctx, receipt_no=receipt_no, reason=reason, local_time=None, card=True)
 
 
 def void_attested(*, ctx: CallContext, req: AttestedVoidRequest) -> VoidResult:
@@ -82,12 +90,15 @@ def void_attested(*, ctx: CallContext, req: AttestedVoidRequest) -> VoidResult:
     return _void(ctx, receipt_no=req.receipt_no, reason=req.reason, local_time=req.local_time)
 
 
-def _void(ctx: CallContext, *, receipt_no: str, reason: str, local_time: dt.datetime | None) -> VoidResult:
+def _void(ctx: CallContext, *, receipt_no: str, reason: str, local_time: dt.datetime | None,
+          card: bool = False) -> VoidResult:
     actor = ctx.require_actor()
     cosigner = ctx.cosigner
     if cosigner is None:  # dispatch refuses the call before; a service never voids without one
         raise AppError(ErrorCode.COSIGN_REQUIRED)
     row = find_receipt(ctx, receipt_no, for_update=True)
+    if not card and ctx.session.scalar(select(exists().where(CardWrite.payment_id == row.id))):
+        raise AppError(ErrorCode.CARD_SALE_USE_CARD_REVERSAL, receipt_no=receipt_no)
     if row.voided:
         raise AppError(ErrorCode.ALREADY_VOIDED, receipt_no=receipt_no)
     if row.user_id != actor.user_id:

@@ -19,6 +19,7 @@ for 16-byte-block ciphers, as documented in docs/card-format.md):
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import hmac
 from collections.abc import Callable
 from enum import IntEnum, StrEnum
@@ -147,3 +148,14 @@ def mac_update(encrypt: EncryptBlock, *, update_key: bytes, challenge: bytes, se
     header = update_binary_header(ef.sfi, len(data))
     mac = line_mac(encrypt, key=update_key, challenge=challenge, sequence=sequence, header=header, data=data)
     return update_binary(ef.sfi, data, mac)
+
+
+#: The public TEST key versions: 1 is AES-128, 2 is SM4 (a stack without SM4 uses only version 1).
+TEST_VERSIONS: Final = {1: KeyVersion(1, Suite.AES128), 2: KeyVersion(2, Suite.SM4)}
+
+
+def public_master_key(version: int, key_id: KeyId) -> bytes:
+    """The TEST master key of ``key_id`` in key version ``version``: derived from a public label, so it protects
+    nothing. The card emulator, the meter simulator and a server whose keys came from ``gridcounter-server
+    card-keys init --test-keys`` all use it, so their cards agree; a production key service never does."""
+    return hashlib.sha256(f"GridCounter TEST master key v{version} id{int(key_id)}".encode()).digest()[:16]

@@ -234,9 +234,10 @@ class WriteKeyRequest(Model):
 
 
 class WriteAuthentication(Model):
-    """The EXTERNAL AUTHENTICATE cryptogram (hex) answering the challenge."""
+    """The EXTERNAL AUTHENTICATE cryptogram (hex) answering the challenge: all 16 bytes of the block
+    (``shared_models.cards.crypto.auth_cryptogram``, docs/card-format.md)."""
 
-    cryptogram: Annotated[str, _hex(8)]
+    cryptogram: Annotated[str, _hex(16)]
 
 
 class WriteCommands(Model):

@@ -5,8 +5,9 @@ from its outbox (``client/core/offline_shift.py``); both turn each payment into 
 :func:`shift_totals` and :func:`expected_cash_fen`, so the screen's figures offline and the center's agree.
 
 * By tender method: one line per tender of a payment not voided (count and amount).
-* By business type: 电费 is what went to the bills' principal, 违约金 to their late fees, 预收 to prepayment;
-  a payment counts once in each type it paid something to; types without money are left out.
+* By business type: 电费 is what went to the bills' principal, 违约金 to their late fees, 预收 to prepayment,
+  购电 onto a prepaid card (the write amount of a card sale), 业务费 to a fee (the replacement card fee); a payment
+  counts once in each type it paid something to; types without money are left out.
 * Expected cash (应有现金): the float plus the cash part of the payments not voided (tendered minus change),
   plus the cash of unsent items in the drawer, minus the cash of payments booked here whose money an earlier
   shift's drawer held.
@@ -38,6 +39,10 @@ class PaymentParts:
     late_fee_fen: int
     prepayment_fen: int
     voided: bool = False
+    #: What went onto a prepaid card (购电); the offline counter sells no cards, so its callers leave it 0.
+    card_purchase_fen: int = 0
+    #: What went to a business fee (业务费: the replacement card fee).
+    service_fee_fen: int = 0
 
     @property
     def cash_fen(self) -> int:
@@ -67,7 +72,9 @@ def shift_totals(payments: Iterable[PaymentParts]) -> ShiftTotals:
             n, fen = by_method.get(method, (0, 0))
             by_method[method] = (n + 1, fen + amount)
         for business, amount in ((BusinessType.ELECTRICITY, p.electricity_fen), (BusinessType.LATE_FEE, p.late_fee_fen),
-                                 (BusinessType.PREPAYMENT, p.prepayment_fen)):
+                                 (BusinessType.PREPAYMENT, p.prepayment_fen),
+                                 (BusinessType.CARD_PURCHASE, p.card_purchase_fen),
+                                 (BusinessType.SERVICE_FEE, p.service_fee_fen)):
             if amount > 0:
                 n, fen = by_business.get(business, (0, 0))
                 by_business[business] = (n + 1, fen + amount)

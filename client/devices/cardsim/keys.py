@@ -8,13 +8,21 @@ them; it keeps its own masters on the server (issue 14, part 2).
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Mapping
 from typing import Final
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from shared_models.cards.crypto import CARD_KEYS, EncryptBlock, KeyId, KeyVersion, Suite, diversify
+from shared_models.cards.crypto import (
+    CARD_KEYS,
+    EncryptBlock,
+    KeyId,
+    KeyVersion,
+    Suite,
+    diversify,
+    public_master_key,
+)
+from shared_models.cards.crypto import TEST_VERSIONS as SHARED_TEST_VERSIONS
 
 #: GB/T 32907-2016 Appendix A, example 1: key = plaintext = 0123456789ABCDEFFEDCBA9876543210.
 SM4_VECTOR: Final = ("0123456789abcdeffedcba9876543210", "0123456789abcdeffedcba9876543210",
@@ -59,12 +67,7 @@ def preferred_suite() -> Suite:
 
 
 #: Test key versions: 1 is AES-128, 2 is SM4 (on a stack without SM4 only version 1 is usable).
-TEST_VERSIONS: Final[Mapping[int, KeyVersion]] = {1: KeyVersion(1, Suite.AES128), 2: KeyVersion(2, Suite.SM4)}
-
-
-def public_master_key(version: int, key_id: KeyId) -> bytes:
-    """The TEST master key of ``key_id`` in key version ``version`` (public, derived from a label)."""
-    return hashlib.sha256(f"GridCounter TEST master key v{version} id{int(key_id)}".encode()).digest()[:16]
+TEST_VERSIONS: Final[Mapping[int, KeyVersion]] = SHARED_TEST_VERSIONS
 
 
 def default_test_version() -> KeyVersion:
