@@ -420,34 +420,31 @@ class CardSaleScreen(QWidget):
         tickets, counter, floor = self._tickets, state.counter.code, self._ctx.shift.next_receipt_seq
         flow, serial, now = self._flow(), view.serial, hall_now()
 
-        def work() -> tuple[CardTicket, Outcome]:
+        def work() -> Outcome:
             ticket = tickets.get(action.key)
             if ticket is None:  # minted once: the outbox's receipt numbering, a durable local write
                 ticket = tickets[action.key] = mint_ticket(action, outbox=outbox, counter_code=counter,
                                                            server_next_seq=floor)
             if mode is SaleMode.SALE and terms is not None:
-                return ticket, flow.sell(ticket, customer_no=customer_no, purchase_count=terms.next_purchase_count,
-                                         tenders=tenders, quoted_arrears_fen=terms.arrears_fen, serial=serial,
-                                         local_time=now)
+                return flow.sell(ticket, customer_no=customer_no, purchase_count=terms.next_purchase_count,
+                                 tenders=tenders, quoted_arrears_fen=terms.arrears_fen, serial=serial, local_time=now)
             if mode is SaleMode.OPENING:
-                return ticket, flow.open_card(ticket, customer_no=customer_no, tenders=tenders,
-                                              quoted_arrears_fen=terms.arrears_fen if terms is not None else 0,
-                                              serial=serial, local_time=now)
-            return ticket, flow.replace_card(ticket, customer_no=customer_no, tenders=tenders, reason=reason,
-                                             serial=serial, local_time=now)
+                return flow.open_card(ticket, customer_no=customer_no, tenders=tenders,
+                                      quoted_arrears_fen=terms.arrears_fen if terms is not None else 0,
+                                      serial=serial, local_time=now)
+            return flow.replace_card(ticket, customer_no=customer_no, tenders=tenders, reason=reason, serial=serial,
+                                     local_time=now)
 
         self._say(self.tr("Taking the payment…"))
-        self._run(work, lambda got: self._on_sold(action.key, got), start=step_text(Step.READING))
+        self._run(work, lambda outcome: self._on_sold(action.key, outcome), start=step_text(Step.READING))
 
-    def _on_sold(self, key: str, got: Outcome) -> None:
-        assert isinstance(got, tuple)
-        ticket, outcome = got
+    def _on_sold(self, key: str, outcome: Outcome) -> None:
         if isinstance(outcome, NoAnswer):
             self._show_failure(outcome)  # the ticket and the entry stay: F9 resends the same sale
             return
-        self._sale_slot.answered(ticket.action)
-        self._tickets.pop(key, None)
-        self.last_outcome = outcome
+        ticket = self._tickets.pop(key, None)
+        if ticket is not None:
+            self._sale_slot.answered(ticket.action)
         if isinstance(outcome, Done | WrittenNotConfirmed | NotWritten):
             self.tenders.reset(None)
             self._on_written(outcome)
