@@ -298,11 +298,10 @@ class WriteTarget:
     serial: str
     write_amount_fen: int
     receipt_no: str | None
-
-    @property
-    def needs_authentication(self) -> bool:
-        """The write includes the parameter file (opening, replacement): EXTERNAL AUTHENTICATE first."""
-        return self.kind in (WriteKind.OPENING, WriteKind.REPLACEMENT)
+    #: The write includes the parameter file (opening, replacement, and a sale onto an opening or replacement
+    #: card, which becomes a purchase card): EXTERNAL AUTHENTICATE first. The prepared write says so; a pending
+    #: write reported by the server does not, so a rewrite authenticates (harmless when not needed).
+    needs_authentication: bool = True
 
     @classmethod
     def of_pending(cls, pending: PendingWriteView) -> WriteTarget:
@@ -316,7 +315,8 @@ class WriteTarget:
         """The target of a purchase just prepared."""
         return cls(customer_no=prepared.customer_no, purchase_count=prepared.purchase_count, kind=prepared.kind,
                    serial=prepared.serial.lower(), write_amount_fen=prepared.write_amount_fen,
-                   receipt_no=prepared.receipt.receipt_no if prepared.receipt else None)
+                   receipt_no=prepared.receipt.receipt_no if prepared.receipt else None,
+                   needs_authentication=prepared.needs_authentication)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
