@@ -229,8 +229,9 @@ class TestCardSaleStory:
         assert isinstance(outcome, Read)
         assert outcome.view.standing is CardStanding.BLANK
         screen.form.set_mode(SaleMode.REPLACEMENT)
-        screen.form.reason_edit.setText("卡丢失")  # typed through an input method: QTest sends no CJK keys
         _type(qtbot, screen, amount="10")
+        screen.form.reason_edit.setText("卡丢失")  # typed through an input method: QTest sends no CJK keys
+        assert screen.money_problem() is None, screen.money_problem()
         replaced = run_flow(qtbot, screen, lambda: qtbot.keyClick(screen, Qt.Key.Key_F9))
         assert isinstance(replaced, Done), replaced
         assert replaced.purchase.serial.upper() == SECOND
