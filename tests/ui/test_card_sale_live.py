@@ -18,7 +18,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from client.core.card_flow import Done, NotWritten, Read
+from client.core.card_flow import Done, NotWritten, Read, Refused
 from client.devices.cardsim.meter import MeterSimulator, Outcome
 from client.ui.screens.card_dialogs import CardHistoryDialog
 from client.ui.screens.card_pending_screen import CardPendingScreen
@@ -229,9 +229,18 @@ class TestCardSaleStory:
         assert isinstance(outcome, Read)
         assert outcome.view.standing is CardStanding.BLANK
         screen.form.set_mode(SaleMode.REPLACEMENT)
-        _type(qtbot, screen, amount="10")
+        before = card_payments(card_server, customer_no)
+        _type(qtbot, screen, amount="10")  # less than the replacement fee: refused in words, nothing taken
         screen.form.reason_edit.setText("卡丢失")  # typed through an input method: QTest sends no CJK keys
         assert screen.money_problem() is None, screen.money_problem()
+        refused = run_flow(qtbot, screen, lambda: qtbot.keyClick(screen, Qt.Key.Key_F9))
+        assert isinstance(refused, Refused), refused
+        assert refused.error.code is ErrorCode.CARD_AMOUNT_BELOW_MIN
+        assert screen.message_label.text().endswith("未收款。")
+        assert card_payments(card_server, customer_no) == before
+        fee = int(refused.error.params["min_fen"])
+        _type(qtbot, screen, amount=format_fen(fee))
+        screen.form.reason_edit.setText("卡丢失")
         replaced = run_flow(qtbot, screen, lambda: qtbot.keyClick(screen, Qt.Key.Key_F9))
         assert isinstance(replaced, Done), replaced
         assert replaced.purchase.serial.upper() == SECOND
