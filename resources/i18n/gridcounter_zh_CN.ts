@@ -986,6 +986,14 @@
         <translation>正在收款…</translation>
     </message>
     <message>
+        <source>Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
+        <translation>已开户，实收 ￥{paid}：第 {count} 次购电 ￥{amount} 已写入卡，票据 {receipt_no}。</translation>
+    </message>
+    <message>
+        <source>Replacement card written, fee ¥{paid} paid (receipt {receipt_no}); purchase no. {count} of ¥{amount} carried onto it.</source>
+        <translation>已补卡，收取补卡费 ￥{paid}（票据 {receipt_no}）；第 {count} 次购电 ￥{amount} 已转入新卡。</translation>
+    </message>
+    <message>
         <source>Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
         <translation>已售电 ￥{paid}：第 {count} 次购电 ￥{amount} 已写入卡，票据 {receipt_no}。</translation>
     </message>

@@ -76,7 +76,7 @@ from client.ui.screens.cashier_printing import ReceiptPrintBar
 from client.ui.widgets.card_view_panel import CardViewPanel
 from client.ui.widgets.labels import wrapped_label
 from shared_models.errors import ErrorCode
-from shared_models.methods.cards import CardStanding, CardView
+from shared_models.methods.cards import CardStanding, CardView, WriteKind
 from shared_models.methods.payments import PaymentReceipt
 from shared_models.money import format_fen
 from shared_models.rules.hall_time import hall_now
@@ -458,7 +458,13 @@ class CardSaleScreen(QWidget):
             self.rewrite_target = None
             purchase = outcome.purchase
             if receipt is not None:
-                text = self.tr("Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.")
+                text = {
+                    WriteKind.OPENING: self.tr("Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is on "
+                                               "the card, receipt {receipt_no}."),
+                    WriteKind.REPLACEMENT: self.tr("Replacement card written, fee ¥{paid} paid (receipt {receipt_no}); "
+                                                   "purchase no. {count} of ¥{amount} carried onto it."),
+                }.get(purchase.kind, self.tr("Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, "
+                                             "receipt {receipt_no}."))
                 if receipt.change_fen > 0:
                     text += " " + self.tr("Change ¥{change}.")
             else:
@@ -497,7 +503,8 @@ class CardSaleScreen(QWidget):
         """Read the card again after a write, quietly: the panel shows what the card and the books hold now."""
         if self._access is None or self._offline:
             return
-        flow, typed = self._flow(), self._customer_no() or None
+        access = self._access
+        flow, typed = CardFlow(self._ctx.rpc, access), self._customer_no() or None  # quiet: no progress shown
         Op(parent=self, run=lambda: flow.read(typed), key="reread") \
             .on_success(self._after_reread) \
             .on_failure(lambda exc: log.warning("re-read after the write failed: %r", exc)) \

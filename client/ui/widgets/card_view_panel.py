@@ -62,6 +62,7 @@ class CardViewPanel(QWidget):
         layout.addWidget(self.pending_label)
         layout.addWidget(self.terms_label)
         layout.addWidget(self.refusal_label)
+        layout.addStretch(1)  # the sentences stay right under the card
         self.show_card(None)
 
     def _value(self, name: str) -> QLabel:
