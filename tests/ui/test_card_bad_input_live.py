@@ -181,7 +181,10 @@ class TestLanguages:
         screen = _screen(qtbot, desk, counter)
         counter.insert(blank_card(tmp_path, "5A0000000000005" + ("1" if locale == "en" else "2")))
         screen.customer_edit.setText(customer_no)
-        run_flow(qtbot, screen, lambda: qtbot.keyClick(screen, Qt.Key.Key_F3))
+        outcome = run_flow(qtbot, screen, lambda: qtbot.keyClick(screen, Qt.Key.Key_F3))
+        assert isinstance(outcome, Read), outcome
+        assert outcome.view.standing is CardStanding.BLANK, outcome.view
+        assert screen.form.mode() is SaleMode.OPENING, (screen.form.mode(), screen.form.mode_combo.currentText())
         words = {
             "zh_CN": ("读卡 (F3)", "开户 (F9)", "补写卡 (F6)", "冲正 (F8)", "空白卡", "读卡器中的卡"),
             "en": ("Read card 读卡 (F3)", "Open card 开户 (F9)", "Rewrite 补写卡 (F6)", "Reverse 冲正 (F8)",

@@ -249,7 +249,7 @@ class TestCardSaleStory:
         assert meter.insert(first, now=METER_NOW).outcome is Outcome.SERIAL_MISMATCH
 
         ARTIFACTS.mkdir(exist_ok=True)
-        assert desk.window.grab().save(str(ARTIFACTS / "card-sale-zh_CN.png"))
+        assert desk.window.grab().save(str(ARTIFACTS / "card-sale-story-zh_CN.png"))
 
 
 class TestPendingList:
