@@ -12,6 +12,9 @@ from pathlib import Path
 #: Overrides the client data folder (tests point it at a temporary folder).
 ENV_DATA_DIR = "GRIDCOUNTER_CLIENT_DATA_DIR"
 _APP_FOLDER = "gridcounter-client"
+#: Settings of the card reader (docs/card-reader.md): on unless ``false``; the reader whose name contains ``name``.
+KEY_CARD_READER_ENABLED = "card_reader/enabled"
+KEY_CARD_READER_NAME = "card_reader/name"
 
 
 def client_version() -> str:
@@ -74,3 +77,22 @@ class ClientPaths:
     def log_file(self) -> Path:
         """The client's log."""
         return self.data_dir / "client.log"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardReaderConfig:
+    """Which PC/SC reader the counter uses: the first whose name contains ``name`` (any case; empty: the first
+    reader pcscd lists). On by default: a counter without a reader simply shows "No card reader"."""
+
+    enabled: bool = True
+    name: str = ""
+
+    @classmethod
+    def from_settings(cls, *, enabled: object, name: object) -> CardReaderConfig:
+        """From the settings' values (INI text, or a bool): only ``false``, ``0``, ``no`` and ``off`` turn it off."""
+        off = str(enabled).strip().casefold() in {"false", "0", "no", "off"}
+        return cls(enabled=not off, name=str(name or "").strip())
+
+    def matches(self, reader: str) -> bool:
+        """Whether the reader called ``reader`` is one this configuration accepts."""
+        return self.name.casefold() in reader.casefold()

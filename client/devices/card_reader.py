@@ -36,6 +36,7 @@ from typing import Any, Final, Self, TypeVar
 
 from smartcard import scard
 
+from client.core.config import CardReaderConfig
 from client.devices.device_thread import DeviceThread, on_device_thread
 from shared_models.cards import apdu
 from shared_models.cards.apdu import CommandApdu, Ins, ResponseApdu, Sw
@@ -123,18 +124,6 @@ class ReaderState(StrEnum):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
-class CardReaderConfig:
-    """Which reader to use: the first whose name contains ``name`` (case-insensitive; empty: the first listed)."""
-
-    enabled: bool = True
-    name: str = ""
-
-    def matches(self, reader: str) -> bool:
-        """Whether ``reader`` is one this configuration accepts."""
-        return self.name.strip().casefold() in reader.casefold()
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
 class CardRead:
     """One read of a card: the decoded image and the four files' bytes exactly as read (the server decodes them)."""
 
@@ -147,9 +136,11 @@ class CardRead:
         return self.image.parameters.card_type is CardType.BLANK
 
     @property
-    def raw_hex(self) -> dict[str, str]:
-        """The raw files in hex, as they go to the server."""
-        return {name: data.hex() for name, data in self.raw.items()}
+    def files_hex(self) -> dict[str, str]:
+        """The raw files in hex under the field names of the RPC contract's ``CardFiles`` (the return file is
+        ``returned`` there), as they go to the server: ``CardFiles(**read.files_hex)``."""
+        return {"info": self.raw["info"].hex(), "parameters": self.raw["parameters"].hex(),
+                "wallet": self.raw["wallet"].hex(), "returned": self.raw["return"].hex()}
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True, slots=True)
@@ -242,6 +233,7 @@ class CardReader:
         self._thread = DeviceThread(DEVICE)
         self._lock = threading.Lock()
         self._listeners: list[Listener] = []
+        self._delivering = threading.RLock()  # one event at a time reaches the listeners, in order
         self._last: ReaderEvent | None = None
         self._watcher: _Watcher | None = None
         self._closed = False
@@ -268,11 +260,12 @@ class CardReader:
 
         Returns the function that unsubscribes it.
         """
-        with self._lock:
-            self._listeners.append(listener)
-            last = self._last
-        if last is not None:
-            self._deliver(listener, last)
+        with self._delivering:  # the current event first, then every later one, in order
+            with self._lock:
+                self._listeners.append(listener)
+                last = self._last
+            if last is not None:
+                self._deliver(listener, last)
 
         def unsubscribe() -> None:
             with self._lock, contextlib.suppress(ValueError):
@@ -335,14 +328,17 @@ class CardReader:
 
     # --- events -------------------------------------------------------------------------------------------------
 
-    def _publish(self, event: ReaderEvent) -> None:
-        with self._lock:
-            if self._closed:
-                return
-            self._last = event
-            listeners = list(self._listeners)
-        for listener in listeners:
-            self._deliver(listener, event)
+    def _publish(self, event: ReaderEvent, *, unless: Callable[[ReaderEvent | None], bool] | None = None) -> None:
+        """Make ``event`` the last one and tell every listener, in order; not when ``unless(last event)`` holds
+        (checked in the same step, so the watcher and the device thread cannot overtake each other)."""
+        with self._delivering:
+            with self._lock:
+                if self._closed or (unless is not None and unless(self._last)):
+                    return
+                self._last = event
+                listeners = list(self._listeners)
+            for listener in listeners:
+                self._deliver(listener, event)
 
     @staticmethod
     def _deliver(listener: Listener, event: ReaderEvent) -> None:
@@ -366,9 +362,9 @@ class CardReader:
             result = dataclasses.replace(inserted, state=ReaderState.CARD_UNREADABLE, error=exc)
         else:
             result = dataclasses.replace(inserted, state=ReaderState.CARD_READ, read=read)
-        last = self.last_event
-        if last is not None and last.insertion == inserted.insertion and last.state is ReaderState.CARD_PRESENT:
-            self._publish(result)  # not after the card went out again: that removal stays the last word
+        # Not after the card went out again (or another came in): that event stays the last word.
+        self._publish(result, unless=lambda last: last is None or last.insertion != inserted.insertion
+                      or last.state is not ReaderState.CARD_PRESENT)
 
     # --- the device thread --------------------------------------------------------------------------------------
 
@@ -637,8 +633,6 @@ class _Watcher(threading.Thread):
                 self._report(ReaderState.NO_CARD, reader=name)
 
     def _report(self, state: ReaderState, *, reader: str | None = None) -> None:
-        last = self._reader.last_event
-        if last is not None and last.state is state and last.reader == reader:
-            return
-        self._reader._publish(ReaderEvent(state=state, reader=reader,  # the watcher is part of the reader
-                                          insertion=self._insertions))
+        event = ReaderEvent(state=state, reader=reader, insertion=self._insertions)
+        self._reader._publish(event, unless=lambda last: last is not None and last.state is state  # the reader's part
+                              and last.reader == reader)

@@ -19,7 +19,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from client.core.actions import ActionSlot
 from client.core.cashier import DESK_WAIT_S
-from client.core.config import ClientPaths, client_version
+from client.core.config import (
+    KEY_CARD_READER_ENABLED,
+    KEY_CARD_READER_NAME,
+    CardReaderConfig,
+    ClientPaths,
+    client_version,
+)
 from client.core.customer_cache.cache import CustomerCache
 from client.core.customer_cache.refresher import CacheRefresher
 from client.core.outbox.damage import DamageGate, DamageReport, damage_report, set_aside
@@ -29,6 +35,7 @@ from client.core.rpc_client import RpcClient, RpcError, normalize_server_url
 from client.core.secrets import SecretStore, choose_backend
 from client.core.session import OfflineSignIn, Session, sign_out
 from client.core.sync import SyncWorker
+from client.devices.card_reader import CardReader
 from client.devices.receipt_printer import ReceiptPrinterConfig, ReceiptPrinterDevice
 from client.ui import gui_thread
 from client.ui.context import UiContext
@@ -54,6 +61,8 @@ KEY_PRINTER = "printer/address"
 KEY_PRINTER_PAPER = "printer/paper"
 #: How long closing the client waits for a receipt still printing.
 PRINTER_CLOSE_S = 10.0
+#: How long closing the client waits for a card job still running.
+CARD_READER_CLOSE_S = 5.0
 
 
 class ClientApp(QObject):
@@ -68,8 +77,10 @@ class ClientApp(QObject):
         outbox: Outbox | None = None, outbox_damage: DamageReport | None = None,
         payment_wait_s: float = DESK_WAIT_S, cache: CustomerCache | None = None,
         verifiers: Verifiers | None = None, reconnect_interval_ms: int = RECONNECT_INTERVAL_MS,
+        card_reader: CardReader | None = None,
     ) -> None:
         super().__init__()
+        self.card_reader = card_reader
         #: The offline verifier store of a counter (None: no offline sign-in on this client).
         self.verifiers = verifiers
         self.printer = printer
@@ -125,8 +136,8 @@ class ClientApp(QObject):
         if self.refresher is not None:
             self.refresher.start().wake()  # the hall's customers, for when the link drops
         ctx = UiContext(rpc=self.rpc, session=self.session, report_error=self.errors, printer=self.printer,
-                        outbox=self.outbox, sync=self.sync, outbox_damage=self.outbox_damage,
-                        payment_wait_s=self.payment_wait_s, cache=self.cache,
+                        card_reader=self.card_reader, outbox=self.outbox, sync=self.sync,
+                        outbox_damage=self.outbox_damage, payment_wait_s=self.payment_wait_s, cache=self.cache,
                         verifiers=self.verifiers(state.counter.code) if self.verifiers is not None else None)
         window = MainWindow(ctx=ctx, whoami_interval_ms=self._whoami_interval_ms)
         window.sign_out_requested.connect(self._on_sign_out_requested)
@@ -233,6 +244,8 @@ class ClientApp(QObject):
         self.rpc.close()
         if self.printer is not None and not self.printer.close(timeout=PRINTER_CLOSE_S):
             log.warning("the receipt printer was still busy when the client closed")
+        if self.card_reader is not None and not self.card_reader.close(timeout=CARD_READER_CLOSE_S):
+            log.warning("the card reader was still busy when the client closed")
 
 
 def open_settings(paths: ClientPaths) -> QSettings:
@@ -265,6 +278,13 @@ def printer_from_settings(settings: QSettings) -> ReceiptPrinterDevice | None:
     return ReceiptPrinterDevice(config)
 
 
+def card_reader_from_settings(settings: QSettings) -> CardReader | None:
+    """The card reader of this PC (on by default, the first reader), or None when switched off; nothing starts yet."""
+    config = CardReaderConfig.from_settings(enabled=settings.value(KEY_CARD_READER_ENABLED, "true"),
+                                            name=settings.value(KEY_CARD_READER_NAME, ""))
+    return CardReader(config) if config.enabled else None
+
+
 def build_app(
     qapp: QApplication, *, paths: ClientPaths, secrets: SecretStore | None = None, locale: str | None = None,
     qm_dir: Path | None = None, whoami_interval_ms: int = WHOAMI_INTERVAL_MS, payment_wait_s: float = DESK_WAIT_S,
@@ -285,7 +305,7 @@ def build_app(
                      outbox=outbox, outbox_damage=damage, payment_wait_s=payment_wait_s,
                      cache=CustomerCache.in_folder(paths.data_dir),
                      verifiers=verifier_stores(paths, store, valid_for=offline_valid_for(settings)),
-                     reconnect_interval_ms=reconnect_interval_ms)
+                     reconnect_interval_ms=reconnect_interval_ms, card_reader=card_reader_from_settings(settings))
 
 
 def open_outbox(paths: ClientPaths) -> tuple[Outbox | None, DamageReport | None]:

@@ -16,6 +16,7 @@ from client.core.rpc_client import RpcClient
 from client.core.session import Session
 from client.core.shift_state import ShiftState
 from client.core.sync import SyncWorker
+from client.devices.card_reader import CardReader
 from client.devices.receipt_printer import ReceiptPrinterDevice
 
 ReportError = Callable[[QWidget | None, BaseException], None]
@@ -34,6 +35,9 @@ class UiContext:
     shift: ShiftState = field(default_factory=ShiftState)
     #: The receipt printer, when one is configured (``--printer host:port``).
     printer: ReceiptPrinterDevice | None = None
+    #: The PC/SC card reader, unless switched off (``card_reader/enabled = false``); its watcher starts with the
+    #: main window.
+    card_reader: CardReader | None = None
     #: This counter's outbox and receipt numbering (in the client data folder); None where no payments
     #: are taken.
     outbox: Outbox | None = None

@@ -44,6 +44,7 @@ from client.ui.screens.shift_screen import ShiftScreen
 from client.ui.screens.tariff_calculator_screen import TariffCalculatorScreen
 from client.ui.screens.tariff_screen import TariffScreen
 from client.ui.screens.users_screen import UsersScreen
+from client.ui.widgets.card_status import CardReaderSignals, CardStatusLabel
 from shared_models.errors import ErrorCode
 from shared_models.methods.auth import WHOAMI, WhoamiResult
 from shared_models.roles import Perm
@@ -170,6 +171,13 @@ class MainWindow(QMainWindow):
         self.sign_out_button.setObjectName("signOutButton")
         self.statusBar().addWidget(self.link_label)
         self.statusBar().addWidget(self.queue_label)
+        self.card_signals: CardReaderSignals | None = None
+        self.card_status: CardStatusLabel | None = None
+        if self._ctx.card_reader is not None:
+            self.card_signals = CardReaderSignals(self._ctx.card_reader, self)
+            self.card_status = CardStatusLabel(self.card_signals)
+            self.statusBar().addWidget(self.card_status)
+            self._ctx.card_reader.start()
         self.statusBar().addPermanentWidget(self.session_label)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.sign_out_button)
@@ -359,6 +367,8 @@ class MainWindow(QMainWindow):
         self.age_timer.stop()
         self._unsubscribe()
         self._unsubscribe_sync()
+        if self.card_signals is not None:
+            self.card_signals.shutdown()
         self._closing_for_app = True
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -808,6 +808,83 @@
     </message>
 </context>
 <context>
+    <name>CardReader</name>
+    <message>
+        <source>No card reader is connected. Plug in the card reader (or ask the operations engineer to set it up), then try again.</source>
+        <extracomment>What each reader fault means and what to do, for a dialog or a card screen&apos;s message line.</extracomment>
+        <translation>No card reader is connected. Plug in the card reader (or ask the operations engineer to set it up), then try again.</translation>
+    </message>
+    <message>
+        <source>There is no card in the reader. Insert the customer&apos;s card, then try again.</source>
+        <translation>There is no card in the reader. Insert the customer&apos;s card, then try again.</translation>
+    </message>
+    <message>
+        <source>The card was taken out of the reader before the work on it was finished. Insert it again and leave it in until the screen says it is done.</source>
+        <translation>The card was taken out of the reader before the work on it was finished. Insert it again and leave it in until the screen says it is done.</translation>
+    </message>
+    <message>
+        <source>The card was reset by the reader or another program while it was being written. Nothing was lost: start the write again.</source>
+        <translation>The card was reset by the reader or another program while it was being written. Nothing was lost: start the write again.</translation>
+    </message>
+    <message>
+        <source>This is not an electricity card of ours (or it does not answer). Check that the customer gave the right card and that it sits the right way round.</source>
+        <translation>This is not an electricity card of ours (or it does not answer). Check that the customer gave the right card and that it sits the right way round.</translation>
+    </message>
+    <message>
+        <source>The card in the reader is not the one this work was started for. Insert the right card.</source>
+        <translation>The card in the reader is not the one this work was started for. Insert the right card.</translation>
+    </message>
+    <message>
+        <source>The card&apos;s answer could not be understood (the card may be damaged). Take the card out, insert it again and retry; if it happens again, the card needs replacing.</source>
+        <translation>The card&apos;s answer could not be understood (the card may be damaged). Take the card out, insert it again and retry; if it happens again, the card needs replacing.</translation>
+    </message>
+    <message>
+        <source>The card refused the command (status {sw}). Take the card out, insert it again and retry; if it happens again, call the supervisor.</source>
+        <translation>The card refused the command (status {sw}). Take the card out, insert it again and retry; if it happens again, call the supervisor.</translation>
+    </message>
+    <message>
+        <source>The card reader reported a fault. Take the card out, insert it again and retry; if it happens again, unplug the reader and plug it back in.</source>
+        <translation>The card reader reported a fault. Take the card out, insert it again and retry; if it happens again, unplug the reader and plug it back in.</translation>
+    </message>
+    <message>
+        <source>the reader went away</source>
+        <extracomment>The few words after &quot;Card not readable:&quot; in the status bar.</extracomment>
+        <translation>the reader went away</translation>
+    </message>
+    <message>
+        <source>the card went away</source>
+        <translation>the card went away</translation>
+    </message>
+    <message>
+        <source>taken out while reading</source>
+        <translation>taken out while reading</translation>
+    </message>
+    <message>
+        <source>the card was reset</source>
+        <translation>the card was reset</translation>
+    </message>
+    <message>
+        <source>not a card of ours</source>
+        <translation>not a card of ours</translation>
+    </message>
+    <message>
+        <source>another card</source>
+        <translation>another card</translation>
+    </message>
+    <message>
+        <source>damaged data</source>
+        <translation>damaged data</translation>
+    </message>
+    <message>
+        <source>refused (status {sw})</source>
+        <translation>refused (status {sw})</translation>
+    </message>
+    <message>
+        <source>reader fault</source>
+        <translation>reader fault</translation>
+    </message>
+</context>
+<context>
     <name>CardRecordsModel</name>
     <message>
         <source>Card serial</source>
@@ -1131,6 +1208,38 @@
     <message>
         <source>The center did not answer: the payment may or may not be booked. Press F9 again without changing anything: the same sale is retried and never taken twice.</source>
         <translation>The center did not answer: the payment may or may not be booked. Press F9 again without changing anything: the same sale is retried and never taken twice.</translation>
+    </message>
+</context>
+<context>
+    <name>CardStatusLabel</name>
+    <message>
+        <source>No card reader</source>
+        <extracomment>A :class:`~client.devices.card_reader.ReaderEvent`, emitted on the GUI thread.</extracomment>
+        <translation>No card reader</translation>
+    </message>
+    <message>
+        <source>No card</source>
+        <translation>No card</translation>
+    </message>
+    <message>
+        <source>Card inserted — reading…</source>
+        <translation>Card inserted — reading…</translation>
+    </message>
+    <message>
+        <source>Card not readable: {reason}</source>
+        <translation>Card not readable: {reason}</translation>
+    </message>
+    <message>
+        <source>Blank card</source>
+        <translation>Blank card</translation>
+    </message>
+    <message>
+        <source>Card of customer {customer_no} ({name})</source>
+        <translation>Card of customer {customer_no} ({name})</translation>
+    </message>
+    <message>
+        <source>Card of customer {customer_no}</source>
+        <translation>Card of customer {customer_no}</translation>
     </message>
 </context>
 <context>

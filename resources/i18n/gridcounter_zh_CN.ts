@@ -805,6 +805,83 @@
     </message>
 </context>
 <context>
+    <name>CardReader</name>
+    <message>
+        <source>No card reader is connected. Plug in the card reader (or ask the operations engineer to set it up), then try again.</source>
+        <extracomment>What each reader fault means and what to do, for a dialog or a card screen&apos;s message line.</extracomment>
+        <translation>未连接读卡器。请插好读卡器（或请运维人员设置），然后重试。</translation>
+    </message>
+    <message>
+        <source>There is no card in the reader. Insert the customer&apos;s card, then try again.</source>
+        <translation>读卡器中没有卡。请插入客户的卡，然后重试。</translation>
+    </message>
+    <message>
+        <source>The card was taken out of the reader before the work on it was finished. Insert it again and leave it in until the screen says it is done.</source>
+        <translation>卡片在操作完成前被拔出。请重新插卡，并在屏幕提示完成前不要拔卡。</translation>
+    </message>
+    <message>
+        <source>The card was reset by the reader or another program while it was being written. Nothing was lost: start the write again.</source>
+        <translation>写卡时卡片被读卡器或其他程序复位。没有丢失任何数据：请重新写卡。</translation>
+    </message>
+    <message>
+        <source>This is not an electricity card of ours (or it does not answer). Check that the customer gave the right card and that it sits the right way round.</source>
+        <translation>这不是本单位的电费卡（或卡片无应答）。请确认客户给的卡是否正确、插卡方向是否正确。</translation>
+    </message>
+    <message>
+        <source>The card in the reader is not the one this work was started for. Insert the right card.</source>
+        <translation>读卡器中的卡不是本次操作开始时的那张卡。请插入正确的卡。</translation>
+    </message>
+    <message>
+        <source>The card&apos;s answer could not be understood (the card may be damaged). Take the card out, insert it again and retry; if it happens again, the card needs replacing.</source>
+        <translation>无法识别卡片的应答（卡片可能已损坏）。请拔出卡片重新插入后重试；如仍出现，需要补卡。</translation>
+    </message>
+    <message>
+        <source>The card refused the command (status {sw}). Take the card out, insert it again and retry; if it happens again, call the supervisor.</source>
+        <translation>卡片拒绝了该指令（状态字 {sw}）。请拔出卡片重新插入后重试；如仍出现，请联系值班主管。</translation>
+    </message>
+    <message>
+        <source>The card reader reported a fault. Take the card out, insert it again and retry; if it happens again, unplug the reader and plug it back in.</source>
+        <translation>读卡器报告故障。请拔出卡片重新插入后重试；如仍出现，请拔下读卡器再重新插上。</translation>
+    </message>
+    <message>
+        <source>the reader went away</source>
+        <extracomment>The few words after &quot;Card not readable:&quot; in the status bar.</extracomment>
+        <translation>读卡器已断开</translation>
+    </message>
+    <message>
+        <source>the card went away</source>
+        <translation>卡片已拔出</translation>
+    </message>
+    <message>
+        <source>taken out while reading</source>
+        <translation>读卡时被拔出</translation>
+    </message>
+    <message>
+        <source>the card was reset</source>
+        <translation>卡片被复位</translation>
+    </message>
+    <message>
+        <source>not a card of ours</source>
+        <translation>非本单位的卡</translation>
+    </message>
+    <message>
+        <source>another card</source>
+        <translation>不是同一张卡</translation>
+    </message>
+    <message>
+        <source>damaged data</source>
+        <translation>数据损坏</translation>
+    </message>
+    <message>
+        <source>refused (status {sw})</source>
+        <translation>被拒绝（状态字 {sw}）</translation>
+    </message>
+    <message>
+        <source>reader fault</source>
+        <translation>读卡器故障</translation>
+    </message>
+</context>
+<context>
     <name>CardRecordsModel</name>
     <message>
         <source>Card serial</source>
@@ -1128,6 +1205,38 @@
     <message>
         <source>The center did not answer: the payment may or may not be booked. Press F9 again without changing anything: the same sale is retried and never taken twice.</source>
         <translation>中心未应答：这笔收款可能已记账，也可能没有。请不做任何修改再按 F9：重试的是同一笔售电，绝不会重复收款。</translation>
+    </message>
+</context>
+<context>
+    <name>CardStatusLabel</name>
+    <message>
+        <source>No card reader</source>
+        <extracomment>A :class:`~client.devices.card_reader.ReaderEvent`, emitted on the GUI thread.</extracomment>
+        <translation>未连接读卡器</translation>
+    </message>
+    <message>
+        <source>No card</source>
+        <translation>无卡</translation>
+    </message>
+    <message>
+        <source>Card inserted — reading…</source>
+        <translation>已插卡，正在读卡…</translation>
+    </message>
+    <message>
+        <source>Card not readable: {reason}</source>
+        <translation>无法读卡：{reason}</translation>
+    </message>
+    <message>
+        <source>Blank card</source>
+        <translation>空白卡</translation>
+    </message>
+    <message>
+        <source>Card of customer {customer_no} ({name})</source>
+        <translation>客户 {customer_no}（{name}）的卡</translation>
+    </message>
+    <message>
+        <source>Card of customer {customer_no}</source>
+        <translation>客户 {customer_no} 的卡</translation>
     </message>
 </context>
 <context>

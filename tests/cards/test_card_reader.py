@@ -14,10 +14,10 @@ from typing import Final
 
 import pytest
 
+from client.core.config import CardReaderConfig
 from client.devices.card_reader import (
     CardRead,
     CardReader,
-    CardReaderConfig,
     CardReaderError,
     ReaderEvent,
     ReaderFault,
@@ -31,7 +31,7 @@ from client.devices.device_thread import WrongThreadError
 from shared_models.cards.apdu import CommandApdu, Ins, Sw
 from shared_models.cards.crypto import KeyId
 from shared_models.cards.errors import CardFormatError, CardStatusError
-from shared_models.cards.files import ALL_EFS, DF01, EF_RETURN, EF_WALLET, CardType, ReturnFile
+from shared_models.cards.files import ALL_EFS, DF01, EF_INFO, EF_PARAMETERS, EF_RETURN, EF_WALLET, CardType, ReturnFile
 from shared_models.cards.image import mac_plan, read_card, write_plan
 from tests.cards.helpers import CUSTOMER, SERIAL_B, issued_card, stale_return
 from tests.cards.pcsc import PcscTerminal, find_reader, wait_for_card
@@ -217,7 +217,8 @@ class TestJobs:
         plug(sold)
         read = reader.read_image().result(timeout=WAIT_S)
         assert read.raw == {ef.name: sold.file(ef) for ef in ALL_EFS}
-        assert read.raw_hex["wallet"] == sold.file(EF_WALLET).hex()
+        assert read.files_hex == {"info": sold.file(EF_INFO).hex(), "parameters": sold.file(EF_PARAMETERS).hex(),
+                                  "wallet": sold.file(EF_WALLET).hex(), "returned": sold.file(EF_RETURN).hex()}
         assert read.image == read_card(sold)
         assert read.image.returned == ReturnFile.decode(sold.file(EF_RETURN))
         assert not read.blank
@@ -251,6 +252,8 @@ class TestJobs:
         commands[0] = commands[0][:-1] + bytes([commands[0][-1] ^ 0xFF])
         error = failure(reader.transmit_all(commands))
         assert (error.code, error.index, error.sw) == (ReaderFault.CARD_STATUS, 0, Sw.MAC_WRONG)
+        assert isinstance(error.__cause__, CardStatusError)
+        assert error.__cause__.sw == Sw.MAC_WRONG
         assert {ef.name: sold.file(ef) for ef in ALL_EFS} == before
 
     def test_stale_challenge_is_refused(self, reader: CardReader, plug: Callable[[VirtualCard], VpcdLink],
@@ -420,3 +423,23 @@ class TestFaults:
         with pytest.raises(WrongThreadError):
             reader._read_now()
 
+
+
+class TestConfig:
+    """The reader settings as the client's settings file holds them."""
+
+    @pytest.mark.parametrize(("enabled", "expected"), [
+        ("true", True), (True, True), ("", True), ("yes", True), ("false", False), (False, False), ("0", False),
+        (" Off ", False), ("NO", False),
+    ])
+    def test_enabled(self, enabled: object, expected: bool) -> None:
+        """Only false, 0, no and off (any case, any spaces) switch the reader off; anything else leaves it on."""
+        assert CardReaderConfig.from_settings(enabled=enabled, name=None).enabled is expected
+
+    def test_name_matches_a_part_in_any_case(self) -> None:
+        """The name is a case-insensitive part of the reader's; empty matches every reader."""
+        config = CardReaderConfig.from_settings(enabled="true", name="  pcd 00 01 ")
+        assert config.name == "pcd 00 01"
+        assert config.matches("Virtual PCD 00 01")
+        assert not config.matches("Virtual PCD 00 00")
+        assert CardReaderConfig().matches("Any Reader")
