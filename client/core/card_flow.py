@@ -298,9 +298,8 @@ class WriteTarget:
     serial: str
     write_amount_fen: int
     receipt_no: str | None
-    #: The write includes the parameter file (opening, replacement, and a sale onto an opening or replacement
-    #: card, which becomes a purchase card): EXTERNAL AUTHENTICATE first. The prepared write says so; a pending
-    #: write reported by the server does not, so a rewrite authenticates (harmless when not needed).
+    #: The write includes the parameter file (opening, replacement, a sale onto an opening or replacement card):
+    #: EXTERNAL AUTHENTICATE first.
     needs_authentication: bool = True
 
     @classmethod
@@ -308,7 +307,10 @@ class WriteTarget:
         """The target of a pending write the server reported (``CardView.pending``, the pending list)."""
         return cls(customer_no=pending.customer_no, purchase_count=pending.purchase_count, kind=pending.kind,
                    serial=pending.serial.lower(), write_amount_fen=pending.write_amount_fen,
-                   receipt_no=pending.receipt_no)
+                   receipt_no=pending.receipt_no,
+                   # the pending view does not say whether the parameter file is written (a sale onto an opening
+                   # card changes its type): authenticate always, which the card accepts for any write
+                   needs_authentication=True)
 
     @classmethod
     def of_prepared(cls, prepared: PreparedWrite) -> WriteTarget:

@@ -6,9 +6,9 @@ or reversed by its one ``card_write_outcomes`` row, a return file read from a ca
 **Exactly one pending write per customer**, held by the database: a write names the write it follows
 (``follows_write_id``), which must have an outcome (a foreign key to ``card_write_outcomes``), and a unique index on
 ``(customer_id, COALESCE(follows_write_id, 0))`` lets only one write follow each (and only one be the first). So the
-customer's writes form a chain in which only the newest can lack an outcome. Money purchases (opening, sale) are
-keyed by ``(customer_id, purchase_count)`` (a partial unique index); every write by ``(card_id, purchase_count,
-kind)``.
+customer's writes form a chain in which only the newest can lack an outcome, so the pending write is the one of
+``(customer, purchase count)``. A purchase reversed before it reached the meter gives its count back to the next
+sale, so counts repeat across reversed writes and carry no unique key.
 """
 
 from __future__ import annotations
@@ -82,13 +82,10 @@ class CardWrite(Base):
 
     __tablename__ = "card_writes"
     __table_args__ = (
-        UniqueConstraint("card_id", "purchase_count", "kind"),
         CheckConstraint("paid_fen >= 0 AND deducted_fen >= 0 AND write_amount_fen >= 0 AND card_fen >= 0 "
                         "AND fee_fen >= 0", name="amounts_not_negative"),
         CheckConstraint("purchase_count BETWEEN 0 AND 4294967295", name="count_range"),
         Index("uq_card_writes_one_pending", "customer_id", text("COALESCE(follows_write_id, 0)"), unique=True),
-        Index("uq_card_writes_purchase", "customer_id", "purchase_count", unique=True,
-              postgresql_where=text("kind IN ('opening', 'sale')")),
     )
 
     id: Mapped[BigPk]

@@ -215,8 +215,10 @@ class CustomerCards:
 
     @property
     def system_count(self) -> int:
-        """The highest purchase count of the customer's writes (pending included), 0 when none."""
-        return max((int(w.purchase_count) for w in self.writes), default=0)
+        """The highest purchase count of the customer's writes not reversed (pending included), 0 when none: a
+        reversed purchase never reached the meter, so its count goes to the next sale."""
+        return max((int(w.purchase_count) for w in self.writes if w.outcome != WriteOutcome.REVERSED.value),
+                   default=0)
 
     @property
     def newest_id(self) -> int | None:
@@ -554,7 +556,7 @@ def _insert_write(ctx: CallContext, *, customer_id: int, card_id: int, count: in
             ctx.session.flush()
     except IntegrityError as exc:
         name = _constraint(exc) or ""
-        if name in {"uq_card_writes_one_pending", "fk_card_writes_follows_write_id", "uq_card_writes_purchase"}:
+        if name in {"uq_card_writes_one_pending", "fk_card_writes_follows_write_id"}:
             raise AppError(ErrorCode.CARD_PENDING_WRITE, customer_no=ctx_customer_no(ctx, customer_id),
                            purchase_count=count) from None
         raise

@@ -4,8 +4,9 @@ Every table is append-only (the trigger of migration 0001). Exactly one pending 
 constraint: ``card_writes.follows_write_id`` references ``card_write_outcomes(write_id)`` (a write may only follow a
 write that has an outcome) and the unique index ``uq_card_writes_one_pending`` on ``(customer_id,
 COALESCE(follows_write_id, 0))`` lets only one write follow each, and only one be the first; so only the newest
-write of a customer can lack an outcome. Money purchases are keyed by ``(customer_id, purchase_count)``
-(``uq_card_writes_purchase``, opening and sale writes). See docs/card-sales-server.md.
+write of a customer can lack an outcome; the pending write is the one of ``(customer, purchase count)``. A purchase
+reversed before it reached the meter gives its count back (the next sale carries it again), so counts repeat
+across reversed writes and no unique key is put on them. See docs/card-sales-server.md.
 
 Revision ID: 0018
 Revises: 0017 (the integrator re-chains it)
@@ -93,14 +94,11 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["carries_write_id"], ["card_writes.id"],
                                 name=op.f("fk_card_writes_carries_write_id_card_writes")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_card_writes")),
-        sa.UniqueConstraint("card_id", "purchase_count", "kind", name=op.f("uq_card_writes_card_id")),
     )
     op.create_index(op.f("ix_card_writes_card_id"), "card_writes", ["card_id"])
     op.create_index(op.f("ix_card_writes_payment_id"), "card_writes", ["payment_id"])
     op.execute("CREATE UNIQUE INDEX uq_card_writes_one_pending ON card_writes "
                "(customer_id, COALESCE(follows_write_id, 0))")
-    op.execute("CREATE UNIQUE INDEX uq_card_writes_purchase ON card_writes (customer_id, purchase_count) "
-               "WHERE kind IN ('opening', 'sale')")
     op.create_table(
         "card_write_outcomes",
         sa.Column("write_id", sa.BigInteger(), autoincrement=False, nullable=False),
