@@ -181,13 +181,18 @@ def _totals(out: _Out, doc: ReceiptDocument) -> None:
 
 
 def _card_sale(out: _Out, doc: ReceiptDocument) -> None:
-    """购电次数, amounts and meter number of a prepaid purchase."""
+    """业务类别, card serial, the replacement fee, 购电次数, amounts and meter number of a card receipt."""
     sale = doc.card_sale
     if sale is None:
         return
     labels = LABELS_ZH
     out.rule()
     out.wrapped(labels["card_sale"])
+    out.pair(labels["card_kind"], labels.get(f"card_kind_{sale.kind}", sale.kind))
+    if sale.serial is not None:
+        out.pair(labels["serial"], sale.serial)
+    if sale.fee_fen:
+        out.pair(labels["fee"], _money(sale.fee_fen))
     out.pair(labels["purchase_count"], str(sale.purchase_count))
     if sale.purchase_fen is not None:
         out.pair(labels["purchase"], _money(sale.purchase_fen))

@@ -11,8 +11,9 @@ The money identities checked (all integer fen):
   customer handed over, as in ``shared_models.rules.allocation.change_due``); without one
   ``tendered_fen == change_fen == 0``;
 * per bill ``paid_fen <= principal_fen + late_fee_fen``, and the bills together take at most ``due_fen``;
-* ``prepayment_after_fen == prepayment_before_fen + paid_fen - sum(bill.paid_fen) - card amount written``:
-  money paid goes to bills, to the card, or to the 预收 balance, and 预收 may pay bills;
+* ``prepayment_after_fen == prepayment_before_fen + paid_fen - sum(bill.paid_fen) - card amount bought - fee``:
+  money paid goes to bills, to the card (an opening's or a sale's written amount), to a replacement card's fee, or
+  to the 预收 balance, and 预收 may pay bills;
 * no amount is negative.
 
 The receipt is a Chinese business document (like the hall's stamp), so its labels are Chinese; they
@@ -30,7 +31,7 @@ from types import MappingProxyType
 from typing import Final
 
 from printing.labels import TENDER_LABELS_ZH
-from shared_models.methods.payments import TenderMethod
+from shared_models.methods.payments import PaymentReceipt, TenderMethod
 
 #: Every word printed on a receipt, by key. ``{count}`` is filled in after lookup.
 LABELS_ZH: Final = MappingProxyType(
@@ -68,6 +69,13 @@ LABELS_ZH: Final = MappingProxyType(
         "amount_written": "写卡金额",
         "remaining": "剩余金额",
         "meter_no": "表号",
+        "card_kind": "业务类别",
+        "card_kind_opening": "开户",
+        "card_kind_sale": "购电",
+        "card_kind_replacement": "补卡",
+        "card_kind_cancel": "冲正",
+        "fee": "补卡费",
+        "serial": "卡号",
         "footer": "请核对并妥善保管本凭证",
         # U+FFE5 FULLWIDTH YEN SIGN: GBK A3A4. Never U+00A5, which GB18030 turns into 4 bytes GBK printers lack.
         "currency": "￥",
@@ -123,15 +131,40 @@ class ReceiptTender:
     reference: str | None = None  # terminal trace or cheque number; never a full bank card number
 
 
+#: The card receipt kinds (``shared_models.methods.cards.WriteKind`` values) whose written amount the payment bought;
+#: a replacement carries a purchase paid before (its payment is the fee).
+PAID_CARD_KINDS: Final = frozenset({"opening", "sale"})
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CardSale:
-    """A prepaid purchase written to the customer's IC card."""
+    """A prepaid purchase written to the customer's IC card (开户, 购电), or a replacement card 补卡 carrying the last
+    purchase, whose payment is the fee (``fee_fen``, 业务费) and not money for the card."""
 
     purchase_count: int
     amount_written_fen: int
     meter_no: str
     purchase_fen: int | None = None  # 购电金额 when it differs from what was written
     remaining_fen: int | None = None  # 剩余金额 from the card's return file, when it was read
+    kind: str = "sale"  # opening | sale | replacement
+    fee_fen: int = 0
+    serial: str | None = None
+
+    @classmethod
+    def of_receipt(cls, receipt: PaymentReceipt) -> CardSale | None:
+        """The card part of a booked receipt (``PaymentReceipt.card``), None on a bill payment; a replacement's
+        payment is its fee (what did not go to bills)."""
+        part = receipt.card
+        if part is None:
+            return None
+        fee = receipt.paid_fen - sum(b.paid_fen for b in receipt.bills) if part.kind == "replacement" else 0
+        return cls(purchase_count=part.purchase_count, amount_written_fen=part.write_amount_fen,
+                   meter_no=part.meter_no, kind=part.kind, serial=part.serial or None, fee_fen=fee)
+
+    @property
+    def bought_fen(self) -> int:
+        """What of the payment went onto the card: the written amount of an opening or a sale, else 0."""
+        return self.amount_written_fen if self.kind in PAID_CARD_KINDS else 0
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -211,12 +244,20 @@ class ReceiptDocument:
             # a tender of nothing is a data error upstream, not a method the customer used
             if tender.amount_fen == 0:
                 raise ReceiptError(ReceiptErrorCode.FIELD_INVALID, field=f"tenders[{i}].amount_fen")
+        self._validate_card_sale()
+
+    def _validate_card_sale(self) -> None:
         sale = self.card_sale
-        if sale is not None:
-            if not isinstance(sale, CardSale):
-                raise ReceiptError(ReceiptErrorCode.FIELD_INVALID, field="card_sale")
-            _check_count("card_sale.purchase_count", sale.purchase_count, minimum=1)
-            _check_text("card_sale.meter_no", sale.meter_no)
+        if sale is None:
+            return
+        if not isinstance(sale, CardSale):
+            raise ReceiptError(ReceiptErrorCode.FIELD_INVALID, field="card_sale")
+        _check_count("card_sale.purchase_count", sale.purchase_count, minimum=1)
+        _check_text("card_sale.meter_no", sale.meter_no)
+        if sale.kind not in PAID_CARD_KINDS | {"replacement"}:
+            raise ReceiptError(ReceiptErrorCode.FIELD_INVALID, field="card_sale.kind")
+        if sale.serial is not None:
+            _check_text("card_sale.serial", sale.serial)
 
     def _amounts(self) -> list[tuple[str, object]]:
         """Every money field by name (optional ones only when given)."""
@@ -237,6 +278,7 @@ class ReceiptDocument:
         amounts += [(f"tenders[{i}].amount_fen", t.amount_fen) for i, t in enumerate(self.tenders)]
         if self.card_sale is not None:
             amounts.append(("card_sale.amount_written_fen", self.card_sale.amount_written_fen))
+            amounts.append(("card_sale.fee_fen", self.card_sale.fee_fen))
             optional = {"purchase_fen": self.card_sale.purchase_fen, "remaining_fen": self.card_sale.remaining_fen}
             amounts += [(f"card_sale.{name}", value) for name, value in optional.items() if value is not None]
         return amounts
@@ -259,8 +301,8 @@ class ReceiptDocument:
         bills_paid = sum(b.paid_fen for b in self.bills)
         if bills_paid > self.due_fen:
             raise ReceiptError(ReceiptErrorCode.BILLS_EXCEED_DUE, bills_paid_fen=bills_paid, due_fen=self.due_fen)
-        written = self.card_sale.amount_written_fen if self.card_sale is not None else 0
-        expected_after = self.prepayment_before_fen + self.paid_fen - bills_paid - written
+        card = self.card_sale.bought_fen + self.card_sale.fee_fen if self.card_sale is not None else 0
+        expected_after = self.prepayment_before_fen + self.paid_fen - bills_paid - card
         if self.prepayment_after_fen != expected_after:
             raise ReceiptError(
                 ReceiptErrorCode.PREPAYMENT_MISMATCH,

@@ -65,6 +65,7 @@ def to_document(receipt: PaymentReceipt, *, reprint_count: int | None = None) ->
         prepayment_before_fen=receipt.prepayment_before_fen,
         prepayment_after_fen=receipt.prepayment_after_fen,
         tenders=tenders,
+        card_sale=CardSale.of_receipt(receipt),
         reprint_count=receipt.reprint_count if reprint_count is None else reprint_count,
         offline=receipt.accepted_offline,
         voided=receipt.voided,

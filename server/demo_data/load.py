@@ -29,6 +29,7 @@ from sqlalchemy.pool import NullPool
 from server.audit_chain import write_records
 from server.clock import SystemClock
 from server.context import Actor, AuditEntry, CallContext
+from server.demo_data.cards import load_demo_cards
 from server.demo_data.customers import CUSTOMER_COLUMNS, METER_COLUMNS, TERMS_COLUMNS, CustomerFactory
 from server.demo_data.org import HALLS, load_org
 from server.demo_data.payments import LEDGER_COLUMNS, Account, Bill, write_ledger
@@ -74,6 +75,8 @@ class DemoSummary:
     bills: int
     ledger_entries: int
     seconds: float
+    #: Demo prepaid cards registered (``server.demo_data.cards``).
+    cards: int = 0
 
 
 def has_data(url: str) -> bool:
@@ -134,10 +137,13 @@ def load_demo_data(
                         time.perf_counter() - started)
             bills = _run_bills(session, pii=pii, books=books, months=months_of, users=users, started=started)
             _load_payments(session, accounts=accounts, months=months_of, rng=random.Random(seed + 1))
+            cards = load_demo_cards(session, halls=[org[hall.code] for hall in HALLS], user_id=users["cashier0101"],
+                                    today=today)
             entries = int(session.scalar(text("SELECT count(*) FROM ledger_entries")) or 0)
             summary = DemoSummary(
                 org_units=len(org), counters=counters, users=len(users), customers=customers, meters=meters,
                 readings=readings, reading_books=len(books), bills=bills, ledger_entries=entries, seconds=0.0,
+                cards=cards,
             )
             _audit(session, pii=pii, summary=summary, seed=seed, months=months)
         with engine.connect() as conn:

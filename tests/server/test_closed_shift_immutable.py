@@ -120,6 +120,8 @@ def _signed_in_as(closed: Closed, username: str) -> Caller:
 
 
 _RUN = {"book_code": "T01-B001", "period": 202611}
+#: A blank card's files as read (serial A1..A8, key version 1).
+_BLANK_CARD = {"info": "a1a2a3a4a5a6a7a801", "parameters": "00" * 26, "wallet": "00" * 12, "returned": "00" * 38}
 
 ATTEMPTS: dict[str, list[Attempt]] = {
     "payment.pay_bills": [
@@ -270,6 +272,32 @@ ATTEMPTS: dict[str, list[Attempt]] = {
          lambda c: _signed_in_as(c, "billing1").call(
              "books.assign_book", {"book_code": "T01-B001", "reader": "reader1", "reading_day": 20,
                                    "window_days": 5}), "READING_BOOK_NOT_FOUND"),
+    ],
+    # Card sales (issue 14) take money in the cashier's open shift: none now; a write or reversal of another
+    # shift's purchase is refused for the card's sake (this data set has no card purchases).
+    "card.prepare_sale": [
+        ("sell onto a card", lambda c: c.cashier.call("card.prepare_sale", {
+            "customer_no": ZHANG_WEI, "files": _BLANK_CARD, "purchase_count": 1, "receipt_no": "T0101-20261123-00007",
+            "tenders": [cash(5_000)], "quoted_arrears_fen": 0}), "NO_OPEN_SHIFT"),
+    ],
+    "card.open_card": [
+        ("open a card", lambda c: c.cashier.call("card.open_card", {
+            "customer_no": ZHANG_WEI, "files": _BLANK_CARD, "receipt_no": "T0101-20261123-00007",
+            "tenders": [cash(5_000)], "quoted_arrears_fen": 0}), "NO_OPEN_SHIFT"),
+    ],
+    "card.replace_card": [
+        ("replace a card", lambda c: c.cashier.call("card.replace_card", {
+            "customer_no": ZHANG_WEI, "files": _BLANK_CARD, "receipt_no": "T0101-20261123-00007",
+            "tenders": [cash(2_000)], "reason": "卡丢失"}), "NO_OPEN_SHIFT"),
+    ],
+    "card.confirm_write": [
+        ("confirm a card write", lambda c: c.cashier.call("card.confirm_write", {
+            "customer_no": ZHANG_WEI, "purchase_count": 1, "files": _BLANK_CARD}), "CARD_NO_PENDING_WRITE"),
+    ],
+    "card.reverse_sale": [
+        ("reverse a card sale", lambda c: c.cashier.call("card.reverse_sale", {
+            "customer_no": ZHANG_WEI, "purchase_count": 1, "files": _BLANK_CARD, "reason": "关班后冲正"},
+            cosign=("super2", password_for("super2"))), "CARD_REVERSAL_REFUSED"),
     ],
     # Opens a NEW shift; so it runs after every attempt that needs the cashier without an open shift.
     "shift.open_shift": [

@@ -18,6 +18,8 @@ from tests.handheld.helpers import prepare_sample as prepare_handheld_sample
 from tests.reading_books_helpers import prepare_sample as prepare_books_sample
 from tests.rpc_helpers import Answer, Caller
 from tests.server.attempt_helpers import refusals
+from tests.server.card_samples import SAMPLES as CARD_SAMPLES
+from tests.server.card_samples import PrepareCard, prepare_card
 
 load_all()
 
@@ -102,6 +104,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "books.list_books": {},
     "books.assign_book": {"book_code": "T01-B001", "reader": "reader1", "reading_day": 20, "window_days": 5},
     "books.get_completion": {"period": 202611},
+    **CARD_SAMPLES,
 }
 
 #: Methods whose sample needs the caller's own open shift (and, after "pay", a receipt of theirs).
@@ -135,6 +138,8 @@ def _prepare(caller: Caller, method: str, params: dict[str, Any]) -> dict[str, A
     assert paid.status == 200, paid.body
     return params
 
+__all__ = ["prepare_card"]  # a fixture
+
 CASES = [(role, name) for role in Role for name, rpc in sorted(REGISTRY.items()) if rpc.permission is not None]
 
 
@@ -144,7 +149,7 @@ def test_every_session_method_has_a_sample() -> None:
 
 
 @pytest.mark.parametrize(("role", "method"), CASES, ids=[f"{r.value}-{m}" for r, m in CASES])
-def test_permission_matrix(role: Role, method: str, caller: Caller, db: Session) -> None:
+def test_permission_matrix(role: Role, method: str, caller: Caller, db: Session, prepare_card: PrepareCard) -> None:
     """Each role may call exactly the methods its permissions allow; the rest are PERMISSION_DENIED, each
     leaving exactly one audit record of the refused attempt."""
     username = World.ROLE_USERS[role]
@@ -159,6 +164,7 @@ def test_permission_matrix(role: Role, method: str, caller: Caller, db: Session)
         params = prepare_sample(caller, db, method, params)
         params = prepare_handheld_sample(caller, db, method, params, username)
         params = prepare_books_sample(db, method, params)
+        params = prepare_card(caller, method, params)
     cosign = ("super2", password_for("super2")) if rpc.cosign is not None else None
     attempts = refusals(db)
     if method in REPLAYED_ONLY:
