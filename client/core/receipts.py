@@ -69,7 +69,4 @@ def to_document(receipt: PaymentReceipt, *, reprint_count: int | None = None) ->
         reprint_count=receipt.reprint_count if reprint_count is None else reprint_count,
         offline=receipt.accepted_offline,
         voided=receipt.voided,
-        # a card sale's card part (SPEC §6.3): purchase count, amount written, meter number
-        card_sale=CardSale(purchase_count=receipt.card.purchase_count, amount_written_fen=receipt.card.write_amount_fen,
-                           meter_no=receipt.card.meter_no) if receipt.card is not None else None,
     )
