@@ -20,12 +20,12 @@ from typing import Final
 import pytest
 from pytestqt.qtbot import QtBot
 
-from client.core.card_flow import ReaderAccess
-from client.devices.card_reader import CardReader, CardReaderConfig
+from client.core.config import KEY_CARD_READER_NAME, ClientPaths
 from client.devices.cardsim.card import CardState, VirtualCard
 from client.devices.cardsim.keys import Esam, default_test_version
 from client.devices.cardsim.meter import InsertResult, MeterSimulator, MeterState
 from client.devices.cardsim.vpcd import DEFAULT_PORT, VpcdLink
+from client.ui.app import open_settings
 from client.ui.ops import running_ops
 from client.ui.screens.card_sale_screen import CardSaleScreen
 from server.db.databases import create_database, drop_database
@@ -104,9 +104,9 @@ def blank_card(tmp_path: Path, serial: str) -> VirtualCard:
 
 @dataclass
 class Counter:
-    """The counter's card reader (the client's device, on pcscd) and the card slot the test plays the customer at."""
+    """The card slot of the counter's reader, where the test plays the customer: cards in and out of
+    ``Virtual PCD 00 00``, the one the client's own card reader is configured for."""
 
-    reader: CardReader
     links: list[VpcdLink] = field(default_factory=list)
 
     def insert(self, card: VirtualCard) -> VpcdLink:
@@ -130,22 +130,25 @@ class Counter:
 
 
 @pytest.fixture
-def counter(pcscd: str) -> Iterator[Counter]:
-    """The client's card reader on ``Virtual PCD 00 00``; every card pulled and the reader closed at teardown."""
-    device = CardReader(CardReaderConfig(name=pcscd))
-    here = Counter(reader=device)
+def counter(pcscd: str, client_paths: ClientPaths) -> Iterator[Counter]:
+    """The client configured for the vpcd reader ``Virtual PCD 00 00`` (``card_reader/name``, read when the client
+    is built); every card pulled at teardown."""
+    settings = open_settings(client_paths)
+    settings.setValue(KEY_CARD_READER_NAME, pcscd)
+    settings.sync()
+    here = Counter()
     try:
         yield here
     finally:
         here.pull_all()
-        assert device.close(timeout=10)
 
 
 def card_screen(qtbot: QtBot, desk: Desk, counter: Counter) -> CardSaleScreen:
-    """The card-sale screen of the signed-in client, on the counter's reader."""
+    """The card-sale screen of the signed-in client, on the client's own card reader."""
     screen = desk.window.screen_widget("cardsale")
     assert isinstance(screen, CardSaleScreen)
-    screen.set_access(ReaderAccess(counter.reader))
+    assert desk.app.card_reader is not None
+    assert desk.app.card_reader.config.name == READER
     return screen
 
 

@@ -45,6 +45,7 @@ from client.core.card_flow import (
     NoAnswer,
     NotWritten,
     Read,
+    ReaderAccess,
     Refused,
     Reversed,
     Step,
@@ -102,7 +103,9 @@ class CardSaleScreen(QWidget):
         super().__init__(parent)
         self.setObjectName("cardSaleScreen")
         self._ctx = ctx
-        self._access = access
+        # the counter's own reader (its device thread) unless a caller hands another way to the card
+        self._access = access if access is not None else (
+            ReaderAccess(ctx.card_reader) if ctx.card_reader is not None else None)
         self.read: Read | None = None
         self.last_outcome: Outcome | None = None
         self.last_receipt: PaymentReceipt | None = None
