@@ -1054,6 +1054,10 @@
         <translation>No receipt number is left for today on this counter: nothing was taken. Call the operations engineer.</translation>
     </message>
     <message>
+        <source>“{text}” is not an account number (10 or 13 digits).</source>
+        <translation>“{text}” is not an account number (10 or 13 digits).</translation>
+    </message>
+    <message>
         <source>Nothing was taken.</source>
         <translation>Nothing was taken.</translation>
     </message>

@@ -1051,6 +1051,10 @@
         <translation>本柜台今天的票据号已用完：未收款。请联系运维人员。</translation>
     </message>
     <message>
+        <source>“{text}” is not an account number (10 or 13 digits).</source>
+        <translation>“{text}”不是户号（应为 10 位或 13 位数字）。</translation>
+    </message>
+    <message>
         <source>Nothing was taken.</source>
         <translation>未收款。</translation>
     </message>

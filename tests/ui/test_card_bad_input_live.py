@@ -35,6 +35,7 @@ from tests.ui.card_live_helpers import (
 )
 from tests.ui.conftest import ARTIFACTS
 from tests.ui.desk_helpers import (
+    TIMEOUT_MS,
     Desk,
     DeskFactory,
     DeskServer,
@@ -42,6 +43,7 @@ from tests.ui.desk_helpers import (
     link,  # noqa: F401 - the fixture
     open_desk,  # noqa: F401 - the fixture
     printer,  # noqa: F401 - the fixture
+    sql,
 )
 
 pytestmark = pytest.mark.timeout(300)
@@ -108,6 +110,11 @@ class TestRefusedCards:
         """A blank card offered for a 购电 of a customer who has a card: the sentence, nothing taken."""
         customer_no = prepaid_customer(card_server)
         screen = _screen(qtbot, open_desk("zh_CN"), counter)
+        screen.customer_edit.setText("12345")  # not a 户号: said at once, the card is not even read
+        with qtbot.assertNotEmitted(screen.outcome_shown):
+            qtbot.keyClick(screen, Qt.Key.Key_F3)
+        assert screen.message_label.text() == "“12345”不是户号（应为 10 位或 13 位数字）。"
+        assert screen.read is None
         _opened(qtbot, screen, counter, blank_card(tmp_path, "5A00000000000031"), customer_no)
         before = card_payments(card_server, customer_no)
 
@@ -202,3 +209,29 @@ class TestLanguages:
         assert screen.sell_button.visibleRegion().boundingRect().width() == screen.sell_button.width()
         ARTIFACTS.mkdir(exist_ok=True)
         assert desk.window.grab().save(str(ARTIFACTS / f"card-sale-{locale}.png"))
+
+
+class TestDeskButtons:
+    """The 360 view offers the card buttons to prepaid-card customers only."""
+
+    def test_postpaid_customer_has_none(self, qtbot: QtBot, open_desk: DeskFactory,  # noqa: F811
+                                        card_server: DeskServer) -> None:  # noqa: F811
+        """A postpaid customer's 360 view shows neither Card sale nor Card history, and F10 stays on the desk;
+        a prepaid-card customer's shows both."""
+        [(postpaid,)] = sql(card_server, "SELECT customer_no FROM customers WHERE payment_mode = 'postpaid' "
+                                         "AND status = 'active' ORDER BY customer_no DESC LIMIT 1")
+        prepaid = prepaid_customer(card_server)
+        desk = open_desk("zh_CN")
+        overview = desk.screen.overview
+        with qtbot.waitSignal(desk.screen.overview_shown, timeout=TIMEOUT_MS):
+            desk.screen.open_customer(str(postpaid))
+        assert not overview.card_sale_button.isVisibleTo(overview)
+        assert not overview.card_history_button.isVisibleTo(overview)
+        qtbot.keyClick(desk.screen, Qt.Key.Key_F10)
+        assert desk.window.stack.currentWidget() is desk.screen
+        with qtbot.waitSignal(desk.screen.overview_shown, timeout=TIMEOUT_MS):
+            desk.screen.open_customer(prepaid)
+        assert overview.card_sale_button.isVisibleTo(overview)
+        assert overview.card_history_button.isVisibleTo(overview)
+        assert overview.card_sale_button.text() == "购电 (F10)"
+        idle(qtbot)

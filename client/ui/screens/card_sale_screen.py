@@ -77,6 +77,7 @@ from client.ui.screens.cashier_printing import ReceiptPrintBar
 from client.ui.widgets.card_view_panel import CardViewPanel
 from client.ui.widgets.labels import wrapped_label
 from shared_models.errors import ErrorCode
+from shared_models.ids import is_customer_no
 from shared_models.methods.cards import CardStanding, CardView, WriteKind
 from shared_models.methods.payments import PaymentReceipt
 from shared_models.money import format_fen
@@ -120,7 +121,7 @@ class CardSaleScreen(QWidget):
 
         self.customer_edit = QLineEdit()
         self.customer_edit.setObjectName("cardCustomerNoEdit")
-        self.customer_edit.setMaxLength(12)
+        self.customer_edit.setMaxLength(13)  # a 户号: 10 digits, or 13 with the province prefix
         self.customer_edit.setPlaceholderText(self.tr("from the card; type it for a blank card"))
         self.offline_label = wrapped_label("cardOfflineLabel")
         self.offline_label.setStyleSheet(_STYLES["error"])
@@ -352,7 +353,12 @@ class CardSaleScreen(QWidget):
         confirmed at once."""
         if self._busy() or self._access is None:  # offline too: a read takes no money and finds the link again
             return
-        flow, typed = self._flow(), self.customer_edit.text().strip() or None
+        typed = self.customer_edit.text().strip() or None
+        if typed is not None and not is_customer_no(typed):
+            self._say(self.tr("“{text}” is not an account number (10 or 13 digits).").format(text=typed), "error")
+            self.focus_customer()
+            return
+        flow = self._flow()
         self._say("")
         self._run(lambda: flow.read(typed), self._on_read, start=step_text(Step.READING))
 
@@ -506,8 +512,10 @@ class CardSaleScreen(QWidget):
         """Read the card again after a write, quietly: the panel shows what the card and the books hold now."""
         if self._access is None or self._offline:
             return
-        access = self._access
-        flow, typed = CardFlow(self._ctx.rpc, access), self._customer_no() or None  # quiet: no progress shown
+        access, typed = self._access, self._customer_no() or None
+        if typed is not None and not is_customer_no(typed):
+            typed = None
+        flow = CardFlow(self._ctx.rpc, access)  # quiet: no progress shown
         Op(parent=self, run=lambda: flow.read(typed), key="reread") \
             .on_success(self._after_reread) \
             .on_failure(lambda exc: log.warning("re-read after the write failed: %r", exc)) \
