@@ -1070,32 +1070,8 @@
         <translation>Taking the payment…</translation>
     </message>
     <message>
-        <source>Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
-        <translation>Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</translation>
-    </message>
-    <message>
-        <source>Replacement card written, fee ¥{paid} paid (receipt {receipt_no}); purchase no. {count} of ¥{amount} carried onto it.</source>
-        <translation>Replacement card written, fee ¥{paid} paid (receipt {receipt_no}); purchase no. {count} of ¥{amount} carried onto it.</translation>
-    </message>
-    <message>
-        <source>Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
-        <translation>Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</translation>
-    </message>
-    <message>
-        <source>Change ¥{change}.</source>
-        <translation>Change ¥{change}.</translation>
-    </message>
-    <message>
-        <source>Purchase no. {count} of ¥{amount} is on the card and confirmed.</source>
-        <translation>Purchase no. {count} of ¥{amount} is on the card and confirmed.</translation>
-    </message>
-    <message>
         <source>Rewriting purchase no. {count} (补写卡)…</source>
         <translation>Rewriting purchase no. {count} (补写卡)…</translation>
-    </message>
-    <message>
-        <source>The center did not answer: press the button again (the same reversal is retried).</source>
-        <translation>The center did not answer: press the button again (the same reversal is retried).</translation>
     </message>
     <message>
         <source>Purchase no. {count} reversed: ¥{amount} to hand back, co-signed by {cosigner}.</source>
@@ -1212,6 +1188,34 @@
     <message>
         <source>The center did not answer: the payment may or may not be booked. Press F9 again without changing anything: the same sale is retried and never taken twice.</source>
         <translation>The center did not answer: the payment may or may not be booked. Press F9 again without changing anything: the same sale is retried and never taken twice.</translation>
+    </message>
+    <message>
+        <source>Purchase no. {count} of ¥{amount} is on the card and confirmed.</source>
+        <translation>Purchase no. {count} of ¥{amount} is on the card and confirmed.</translation>
+    </message>
+    <message>
+        <source>Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
+        <translation>Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</translation>
+    </message>
+    <message>
+        <source>Replacement card written, fee ¥{paid} paid (receipt {receipt_no}); purchase no. {count} of ¥{amount} carried onto it.</source>
+        <translation>Replacement card written, fee ¥{paid} paid (receipt {receipt_no}); purchase no. {count} of ¥{amount} carried onto it.</translation>
+    </message>
+    <message>
+        <source>Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
+        <translation>Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</translation>
+    </message>
+    <message>
+        <source>Change ¥{change}.</source>
+        <translation>Change ¥{change}.</translation>
+    </message>
+    <message>
+        <source>The center did not answer: press the button again (the same reversal is retried).</source>
+        <translation>The center did not answer: press the button again (the same reversal is retried).</translation>
+    </message>
+    <message>
+        <source>The reversal ended in a way this counter does not know; ask the supervisor to check the card&apos;s history.</source>
+        <translation>The reversal ended in a way this counter does not know; ask the supervisor to check the card&apos;s history.</translation>
     </message>
 </context>
 <context>

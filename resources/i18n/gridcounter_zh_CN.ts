@@ -1067,32 +1067,8 @@
         <translation>正在收款…</translation>
     </message>
     <message>
-        <source>Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
-        <translation>已开户，实收 ￥{paid}：第 {count} 次购电 ￥{amount} 已写入卡，票据 {receipt_no}。</translation>
-    </message>
-    <message>
-        <source>Replacement card written, fee ¥{paid} paid (receipt {receipt_no}); purchase no. {count} of ¥{amount} carried onto it.</source>
-        <translation>已补卡，收取补卡费 ￥{paid}（票据 {receipt_no}）；第 {count} 次购电 ￥{amount} 已转入新卡。</translation>
-    </message>
-    <message>
-        <source>Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
-        <translation>已售电 ￥{paid}：第 {count} 次购电 ￥{amount} 已写入卡，票据 {receipt_no}。</translation>
-    </message>
-    <message>
-        <source>Change ¥{change}.</source>
-        <translation>找零 ￥{change}。</translation>
-    </message>
-    <message>
-        <source>Purchase no. {count} of ¥{amount} is on the card and confirmed.</source>
-        <translation>第 {count} 次购电 ￥{amount} 已写入卡并确认。</translation>
-    </message>
-    <message>
         <source>Rewriting purchase no. {count} (补写卡)…</source>
         <translation>正在补写卡：第 {count} 次购电…</translation>
-    </message>
-    <message>
-        <source>The center did not answer: press the button again (the same reversal is retried).</source>
-        <translation>中心未应答：请再按一次（重试的是同一笔冲正）。</translation>
     </message>
     <message>
         <source>Purchase no. {count} reversed: ¥{amount} to hand back, co-signed by {cosigner}.</source>
@@ -1209,6 +1185,34 @@
     <message>
         <source>The center did not answer: the payment may or may not be booked. Press F9 again without changing anything: the same sale is retried and never taken twice.</source>
         <translation>中心未应答：这笔收款可能已记账，也可能没有。请不做任何修改再按 F9：重试的是同一笔售电，绝不会重复收款。</translation>
+    </message>
+    <message>
+        <source>Purchase no. {count} of ¥{amount} is on the card and confirmed.</source>
+        <translation>第 {count} 次购电 ￥{amount} 已写入卡并确认。</translation>
+    </message>
+    <message>
+        <source>Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
+        <translation>已开户，实收 ￥{paid}：第 {count} 次购电 ￥{amount} 已写入卡，票据 {receipt_no}。</translation>
+    </message>
+    <message>
+        <source>Replacement card written, fee ¥{paid} paid (receipt {receipt_no}); purchase no. {count} of ¥{amount} carried onto it.</source>
+        <translation>已补卡，收取补卡费 ￥{paid}（票据 {receipt_no}）；第 {count} 次购电 ￥{amount} 已转入新卡。</translation>
+    </message>
+    <message>
+        <source>Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
+        <translation>已售电 ￥{paid}：第 {count} 次购电 ￥{amount} 已写入卡，票据 {receipt_no}。</translation>
+    </message>
+    <message>
+        <source>Change ¥{change}.</source>
+        <translation>找零 ￥{change}。</translation>
+    </message>
+    <message>
+        <source>The center did not answer: press the button again (the same reversal is retried).</source>
+        <translation>中心未应答：请再按一次（重试的是同一笔冲正）。</translation>
+    </message>
+    <message>
+        <source>The reversal ended in a way this counter does not know; ask the supervisor to check the card&apos;s history.</source>
+        <translation>冲正结果无法识别；请主管查看该卡的记录。</translation>
     </message>
 </context>
 <context>

@@ -65,12 +65,14 @@ from client.ui.ops import Op, is_running
 from client.ui.screens.card_dialogs import CardHistoryDialog, CardReverseDialog
 from client.ui.screens.card_sale_form import CardSaleForm, SaleMode
 from client.ui.screens.card_sale_words import (
+    done_text,
     no_answer_text,
     not_confirmed_text,
-    not_written_text,
+    not_written_outcome_text,
     offline_text,
     problem_text,
     refusal_text,
+    reverse_problem_text,
     step_text,
 )
 from client.ui.screens.cashier_printing import ReceiptPrintBar
@@ -78,7 +80,7 @@ from client.ui.widgets.card_view_panel import CardViewPanel
 from client.ui.widgets.labels import wrapped_label
 from shared_models.errors import ErrorCode
 from shared_models.ids import is_customer_no
-from shared_models.methods.cards import CardStanding, CardView, WriteKind
+from shared_models.methods.cards import CardStanding, CardView
 from shared_models.methods.payments import PaymentReceipt
 from shared_models.money import format_fen
 from shared_models.rules.hall_time import hall_now
@@ -465,38 +467,13 @@ class CardSaleScreen(QWidget):
         receipt = getattr(outcome, "receipt", None)
         if isinstance(outcome, Done):
             self.rewrite_target = None
-            purchase = outcome.purchase
-            if receipt is not None:
-                text = {
-                    WriteKind.OPENING: self.tr("Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is on "
-                                               "the card, receipt {receipt_no}."),
-                    WriteKind.REPLACEMENT: self.tr("Replacement card written, fee ¥{paid} paid (receipt {receipt_no}); "
-                                                   "purchase no. {count} of ¥{amount} carried onto it."),
-                }.get(purchase.kind, self.tr("Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, "
-                                             "receipt {receipt_no}."))
-                if receipt.change_fen > 0:
-                    text += " " + self.tr("Change ¥{change}.")
-            else:
-                text = self.tr("Purchase no. {count} of ¥{amount} is on the card and confirmed.")
-            self._say(text.format(paid=format_fen(receipt.paid_fen) if receipt else "", count=purchase.purchase_count,
-                                  amount=format_fen(purchase.write_amount_fen),
-                                  receipt_no=receipt.receipt_no if receipt else "",
-                                  change=format_fen(receipt.change_fen) if receipt else ""), "ok")
+            self._say(done_text(outcome), "ok")
         elif isinstance(outcome, WrittenNotConfirmed):
             self.rewrite_target = None
             self._say(not_confirmed_text(count=outcome.target.purchase_count), "warn")
         elif isinstance(outcome, NotWritten):
             self.rewrite_target = outcome.target
-            if outcome.problem is not None:
-                why = problem_text(outcome.problem, outcome.sw)
-            elif outcome.error is not None:
-                why = refusal_text(outcome.error)
-            else:
-                why = ""
-            self._say(not_written_text(amount_fen=outcome.target.write_amount_fen,
-                                       count=outcome.target.purchase_count,
-                                       receipt_no=receipt.receipt_no if receipt is not None else None, why=why),
-                      "error")
+            self._say(not_written_outcome_text(outcome), "error")
             self.rewrite_button.setFocus()
         else:
             self._show_failure(outcome)
@@ -565,23 +542,12 @@ class CardSaleScreen(QWidget):
                 slot.answered(action)
             return outcome
 
-        dialog = CardReverseDialog(ctx=self._ctx, pending=pending, work=work, problem_of=self._reverse_problem,
+        dialog = CardReverseDialog(ctx=self._ctx, pending=pending, work=work, problem_of=reverse_problem_text,
                                    parent=self)
         dialog.reversed_done.connect(self._on_reversed)
         self.dialog = dialog
         dialog.open()
         return dialog
-
-    def _reverse_problem(self, outcome: object) -> str | None:
-        if isinstance(outcome, Reversed):
-            return None
-        if isinstance(outcome, CardFailed):
-            return problem_text(outcome.problem, outcome.sw)
-        if isinstance(outcome, Refused):
-            return offline_text() if outcome.offline else refusal_text(outcome.error)
-        if isinstance(outcome, NoAnswer):
-            return self.tr("The center did not answer: press the button again (the same reversal is retried).")
-        return error_text(RpcError(ErrorCode.INTERNAL_ERROR))
 
     def _on_reversed(self, outcome: object) -> None:
         assert isinstance(outcome, Reversed)

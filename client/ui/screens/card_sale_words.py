@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QCoreApplication
 
-from client.core.card_flow import CardProblem, Step
+from client.core.card_flow import CardFailed, CardProblem, Done, NoAnswer, NotWritten, Refused, Reversed, Step
 from client.ui.messages import error_message
 from shared_models.errors import ErrorPayload
+from shared_models.methods.cards import WriteKind
 from shared_models.money import format_fen
 
 if TYPE_CHECKING:
@@ -118,3 +119,53 @@ def no_answer_text() -> str:
     return _tr(QT_TRANSLATE_NOOP(
         "CardSaleWords", "The center did not answer: the payment may or may not be booked. Press F9 again without "
         "changing anything: the same sale is retried and never taken twice."))
+
+
+def done_text(outcome: Done) -> str:
+    """A write written, checked and confirmed: what was paid and what is on the card."""
+    receipt, purchase = outcome.receipt, outcome.purchase
+    if receipt is None:  # a rewrite, or a confirmation at the read
+        text = _tr(QT_TRANSLATE_NOOP("CardSaleWords",
+                                     "Purchase no. {count} of ¥{amount} is on the card and confirmed."))
+    elif purchase.kind is WriteKind.OPENING:
+        text = _tr(QT_TRANSLATE_NOOP("CardSaleWords", "Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is "
+                                     "on the card, receipt {receipt_no}."))
+    elif purchase.kind is WriteKind.REPLACEMENT:
+        text = _tr(QT_TRANSLATE_NOOP("CardSaleWords", "Replacement card written, fee ¥{paid} paid (receipt "
+                                     "{receipt_no}); purchase no. {count} of ¥{amount} carried onto it."))
+    else:
+        text = _tr(QT_TRANSLATE_NOOP("CardSaleWords", "Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, "
+                                     "receipt {receipt_no}."))
+    if receipt is not None and receipt.change_fen > 0:
+        text += " " + _tr(QT_TRANSLATE_NOOP("CardSaleWords", "Change ¥{change}."))
+    return text.format(paid=format_fen(receipt.paid_fen) if receipt else "", count=purchase.purchase_count,
+                       amount=format_fen(purchase.write_amount_fen), receipt_no=receipt.receipt_no if receipt else "",
+                       change=format_fen(receipt.change_fen) if receipt else "")
+
+
+def not_written_outcome_text(outcome: NotWritten) -> str:
+    """Money taken (or pending already), card not written: why, and 补写卡."""
+    if outcome.problem is not None:
+        why = problem_text(outcome.problem, outcome.sw)
+    elif outcome.error is not None:
+        why = refusal_text(outcome.error)
+    else:
+        why = ""
+    receipt = outcome.receipt
+    return not_written_text(amount_fen=outcome.target.write_amount_fen, count=outcome.target.purchase_count,
+                            receipt_no=receipt.receipt_no if receipt is not None else None, why=why)
+
+
+def reverse_problem_text(outcome: object) -> str | None:
+    """Why a reversal did not go through (None: it did)."""
+    if isinstance(outcome, Reversed):
+        return None
+    if isinstance(outcome, CardFailed):
+        return problem_text(outcome.problem, outcome.sw)
+    if isinstance(outcome, Refused):
+        return offline_text() if outcome.offline else refusal_text(outcome.error)
+    if isinstance(outcome, NoAnswer):
+        return _tr(QT_TRANSLATE_NOOP("CardSaleWords", "The center did not answer: press the button again (the same "
+                                     "reversal is retried)."))
+    return _tr(QT_TRANSLATE_NOOP("CardSaleWords", "The reversal ended in a way this counter does not know; ask the "
+                                 "supervisor to check the card's history."))
