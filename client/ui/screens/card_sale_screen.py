@@ -368,6 +368,7 @@ class CardSaleScreen(QWidget):
         if isinstance(outcome, Read):
             if self._offline:  # the center answered: the link is back
                 self._set_offline(False)
+            self.form.start_progress("")  # a read is no progress of a sale
             self._show_read(outcome)
             pending = outcome.view.pending
             if pending is not None and pending.on_card:

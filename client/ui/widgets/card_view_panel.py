@@ -38,12 +38,14 @@ class CardViewPanel(QWidget):
         grid = QGridLayout(self.card_box)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
+        # Short values two a row; the sentences (customer, standing, the meter's report) a row each, so that they
+        # wrap on the counter's narrow screen instead of being cut.
         for row, pairs in enumerate((
             (("cardCustomerValue", self.tr("Customer")),),
             (("cardMeterValue", self.tr("Meter")), ("cardSerialValue", self.tr("Card serial"))),
-            (("cardKindValue", self.tr("Card type")), ("cardStandingValue", self.tr("Standing"))),
-            (("cardCountValue", self.tr("Purchase count")),
-             ("cardWalletValue", self.tr("On the card, not yet in the meter"))),
+            (("cardKindValue", self.tr("Card type")), ("cardCountValue", self.tr("Purchase count"))),
+            (("cardStandingValue", self.tr("Standing")),),
+            (("cardWalletValue", self.tr("On the card, not yet in the meter")),),
             (("cardReturnValue", self.tr("Meter's last report")),),
         )):
             for column, (name, caption) in enumerate(pairs):
@@ -58,11 +60,11 @@ class CardViewPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.card_box)
+        # What may be done comes first, where the eye goes; the card's details take the rest of the height.
+        layout.addWidget(self.refusal_label)
         layout.addWidget(self.pending_label)
         layout.addWidget(self.terms_label)
-        layout.addWidget(self.refusal_label)
-        layout.addStretch(1)  # the sentences stay right under the card
+        layout.addWidget(self.card_box, 1)
         self.show_card(None)
 
     def _value(self, name: str) -> QLabel:
