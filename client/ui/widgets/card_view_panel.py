@@ -51,6 +51,7 @@ class CardViewPanel(QWidget):
             for column, (name, caption) in enumerate(pairs):
                 grid.addWidget(_caption(caption), row, column * 2)
                 grid.addWidget(self._value(name), row, column * 2 + 1, 1, 3 if len(pairs) == 1 else 1)
+        grid.setRowStretch(grid.rowCount(), 1)  # the rows at the top of the box, the room below them
 
         self.pending_label = wrapped_label("cardPendingLabel")
         self.pending_label.setStyleSheet(_WARN)
