@@ -166,13 +166,14 @@ def shift_info(session: Session, shift_id: int) -> ShiftInfo:
 
 
 def payment_parts(row: Row[Any]) -> PaymentParts:
-    """One payment row of :data:`_PAYMENTS` as the shared totals see it."""
+    """One payment row of :data:`_PAYMENTS` as the shared totals see it (a row without the card columns, as built
+    by callers that know no card sales, counts no 购电 and no 业务费)."""
     return PaymentParts(
         amount_fen=int(row.amount_fen),
         tenders=tuple((TenderMethod(method), int(amount)) for method, amount in row.tenders),
         electricity_fen=int(row.principal_fen), late_fee_fen=int(row.late_fee_fen),
         prepayment_fen=int(row.to_prepayment_fen), voided=row.voided_at is not None,
-        card_purchase_fen=int(row.card_fen), service_fee_fen=int(row.fee_fen),
+        card_purchase_fen=int(getattr(row, "card_fen", 0)), service_fee_fen=int(getattr(row, "fee_fen", 0)),
     )
 
 

@@ -18,12 +18,13 @@ from client.devices.cardsim.issuer import Issuer
 from client.devices.cardsim.keys import Esam
 from server.models.card_sales import Card, CardReturn, CardWrite
 from server.models.payments import Payment
-from shared_models.cards.files import EF_WALLET, CardType, ParameterFile, WalletFile
+from shared_models.cards.files import EF_RETURN, EF_WALLET, CardType, ParameterFile, ReturnFile, WalletFile
 from tests.cards.helpers import raw_write
 from tests.factories import ZHANG_WEI, World, add_bill
 from tests.rpc_helpers import Caller
 from tests.server.card_helpers import (
     METER_A,
+    METER_NOW,
     PREPAID_13,
     PREPAID_A,
     PREPAID_B,
@@ -183,6 +184,25 @@ class TestSaleRefusals:
         assert view["refusal"]["code"] == "CARD_WALLET_MAC_BAD"
         assert sale(cc, card, PREPAID_A, 5_000, seq=2, count=2).code == "CARD_WALLET_MAC_BAD"
 
+    def test_return_file_of_another_meter(self, cc: Caller, ready: Any) -> None:
+        card = ready[0]
+        other = ReturnFile(ct_ratio=1, pt_ratio=1, meter_no="000000999999", customer_no="003301000101",
+                           remaining_fen=100, purchase_count=1, overdraft_fen=0, illegal_inserts=0,
+                           written_at=METER_NOW)
+        assert raw_write(card, Esam.test(), EF_RETURN, other.encode()) == 0x9000
+        view = read(cc, card, PREPAID_A).body
+        assert view["refusal"]["code"] == "CARD_METER_MISMATCH"
+        assert view["refusal"]["params"] == {"card_meter_no": "000000999999", "meter_no": METER_A}
+
+    def test_customer_without_a_meter(self, cc: Caller, card_world: CardWorld, engine: Engine) -> None:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO meters (asset_no, customer_id, multiplier, digits, installed_on, removed_on)"
+                              " SELECT 'X', id, 1, 6, '2019-01-01', '2019-12-31' FROM customers WHERE id = :c"),
+                         {"c": card_world.customers[PREPAID_B]})
+            conn.execute(text("UPDATE meters SET removed_on = '2026-01-01' WHERE customer_id = :c"),
+                         {"c": card_world.customers[PREPAID_B]})
+        assert open_card(cc, blank(), PREPAID_B, 5_000, seq=1).code == "CARD_NO_METER"
+
     def test_unreadable_return_file(self, cc: Caller, ready: Any) -> None:
         bad = files(ready[0])
         bad["returned"] = "68" + "00" * 37
@@ -212,6 +232,20 @@ class TestFuzzedFiles:
         answer = cc.call("card.read_card", {"files": {"info": info.hex(), "parameters": parameters.hex(),
                                                       "wallet": wallet.hex(), "returned": returned.hex()}})
         assert answer.status < 500, answer.body
+
+
+class TestFuzzedSale:
+    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(parameters=st.binary(min_size=26, max_size=26), wallet=st.binary(min_size=12, max_size=12),
+           returned=st.binary(min_size=38, max_size=38))
+    def test_prepare_never_a_500_and_books_nothing(self, cc: Caller, db: Session, parameters: bytes, wallet: bytes,
+                                                   returned: bytes) -> None:
+        answer = cc.call("card.prepare_sale", {
+            "customer_no": PREPAID_A, "files": {"info": "a1a2a3a4a5a6a7a802", "parameters": parameters.hex(),
+                                                "wallet": wallet.hex(), "returned": returned.hex()},
+            "purchase_count": 1, "receipt_no": receipt(1), "tenders": tenders(5_000), "quoted_arrears_fen": 0})
+        assert 400 <= answer.status < 500, answer.body
+        assert _books(db) == (0, 0, 0)
 
 
 class TestOnePendingWriteConstraint:

@@ -107,3 +107,7 @@ class Esam:
     def card_keys(self, version: int, serial: bytes) -> dict[KeyId, bytes]:
         """The keys a card of ``serial`` is personalised with (internal, external, update)."""
         return {key_id: self.card_key(version, key_id, serial) for key_id in CARD_KEYS}
+
+
+__all__ = ["SM4_VECTOR", "TEST_VERSIONS", "Esam", "default_test_version", "encryptor", "preferred_suite",
+           "public_master_key", "sm4_available"]
