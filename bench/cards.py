@@ -125,9 +125,10 @@ def _run(*, server_url: str, ca: Path, device_key: str, sales: int, amount_fen: 
     """Open the card, then ``sales`` timed sales; (per-sale ms, per-step ms, errors)."""
     from client.core.actions import ActionSlot
     from client.core.card_flow import CardFlow, CardTicket, Done, Read, ReaderAccess, Step, mint_ticket
+    from client.core.config import CardReaderConfig
     from client.core.outbox.queue import Outbox
     from client.core.rpc_client import RpcClient
-    from client.devices.card_reader import CardReader, CardReaderConfig
+    from client.devices.card_reader import CardReader
     from client.devices.cardsim.card import CardState, VirtualCard
     from client.devices.cardsim.keys import Esam, default_test_version
     from client.devices.cardsim.meter import MeterSimulator, MeterState

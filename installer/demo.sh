@@ -108,6 +108,27 @@ say "enrolling counter $COUNTER"
 "$BIN/gridcounter-server" counter enroll --counter "$COUNTER" --key-file "$KEY_FILE" \
     || fail "enrolling counter $COUNTER failed"
 
+# --- prepaid cards (issue 14) -----------------------------------------------------------------
+# The TEST card keys (public: demo and tests only), then emulator cards matching what the demo books hold: every
+# demo customer's current card (serial sha256("demo card " + customer number)[:8]) holding its last written purchase
+# and already inserted into its meter once, plus two blank cards (for 开户 / 补卡) and their customers' meters.
+# Insert one with: .venv/bin/python -m client.devices.cardsim insert "$DATA_DIR/demo-cards/card-<customer>.json"
+# (docs/prepaid-cards.md "Trying it with the demo").
+
+CARD_DIR="$DATA_DIR/demo-cards"
+if "$BIN/gridcounter-server" card-keys list 2>/dev/null | grep -q 'TEST'; then
+    say "TEST card keys already imported"
+else
+    "$BIN/gridcounter-server" card-keys init --test-keys >/dev/null \
+        || say "card keys: not the TEST ones; the demo cards will not sell"
+fi
+card_specs="$("$BIN/python" installer/demo_cards.py "$DATA_DIR")" || fail "reading the demo's card customers failed"
+CARD_SPECS=()
+[[ -n "$card_specs" ]] && mapfile -t CARD_SPECS <<<"$card_specs"
+"$BIN/python" -m client.devices.cardsim demo-cards "$CARD_DIR" "${CARD_SPECS[@]}" >"$CARD_DIR.json" \
+    || fail "writing the demo cards failed"
+say "demo cards and meters in $CARD_DIR (${#CARD_SPECS[@]} cards and blanks; list: $CARD_DIR.json)"
+
 # --- client ----------------------------------------------------------------------------------
 
 CLIENT=("$BIN/gridcounter" --server "https://127.0.0.1:$PORT" --ca "$CA_FILE"

@@ -20,8 +20,9 @@ import sys
 from pathlib import Path
 
 from client.core.card_flow import CardFlow, Read, ReaderAccess, Step
+from client.core.config import CardReaderConfig
 from client.core.outbox.queue import Outbox
-from client.devices.card_reader import CardReader, CardReaderConfig
+from client.devices.card_reader import CardReader
 from tests.cards.flow_live import READER, cash, new_ticket, rpc_for, sign_in
 
 

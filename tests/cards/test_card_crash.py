@@ -24,8 +24,9 @@ from typing import Final
 import pytest
 
 from client.core.card_flow import CardFlow, Done, ReaderAccess, Step
+from client.core.config import CardReaderConfig
 from client.core.outbox.queue import Outbox
-from client.devices.card_reader import CardReader, CardReaderConfig
+from client.devices.card_reader import CardReader
 from client.devices.cardsim.card import VirtualCard
 from client.devices.cardsim.meter import MeterSimulator, Outcome
 from client.devices.cardsim.vpcd import VpcdLink

@@ -19,7 +19,9 @@ from client.core.card_flow import (
     ReaderAccess,
     confirm_key,
     files_of,
+    mint_ticket,
 )
+from client.core.outbox.queue import Outbox
 from client.devices.card_reader import CardReader
 from client.devices.cardsim.__main__ import main
 from client.devices.cardsim.card import VirtualCard
@@ -30,6 +32,7 @@ from client.devices.cardsim.vpcd import VpcdLink
 from shared_models.cards import apdu
 from shared_models.cards.files import EF_RETURN, CardType
 from shared_models.methods.cards import CardFiles, ConfirmWriteRequest
+from shared_models.rules.receipt_numbers import parse_receipt_no
 from tests.cards.helpers import CUSTOMER, METER_NO, NOW, blank_card, issued_card, stale_return
 from tests.cards.pcsc import PcscTerminal
 from tests.cards.test_card_reader import WAIT_S, plug, reader, slot, wallet_write
@@ -246,3 +249,15 @@ def test_reader_access_writes_and_maps_faults(reader: CardReader, plug: Callable
     with pytest.raises(CardAccessError) as not_apdu:
         access.transmit_all([b"\x00"])
     assert not_apdu.value.problem is CardProblem.CARD_MALFORMED
+
+
+def test_ticket_numbers_come_from_the_outbox_numbering(tmp_path: Path) -> None:
+    """A card ticket's receipt number is the counter's next one from the outbox's numbering (the one queued payments
+    use), recorded as taken: the next ticket gets the following number; the server's floor is respected."""
+    outbox = Outbox(tmp_path / "counter.sqlite3").open()
+    first = mint_ticket(ActionSlot().confirm("a"), outbox=outbox, counter_code="T0101", server_next_seq=5)
+    second = mint_ticket(ActionSlot().confirm("b"), outbox=outbox, counter_code="T0101", server_next_seq=1)
+    assert parse_receipt_no(first.receipt_no)[2] == 5
+    assert parse_receipt_no(second.receipt_no)[2] == 6
+    assert first.action.key != second.action.key
+    assert outbox.last_receipt_seq("T0101") == 6

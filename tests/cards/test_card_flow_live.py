@@ -26,19 +26,24 @@ from client.core.card_flow import (
     Read,
     ReaderAccess,
     Refused,
+    Reversed,
     Step,
     WrittenNotConfirmed,
 )
+from client.core.config import CardReaderConfig
 from client.core.outbox.queue import Outbox
-from client.core.rpc_client import RpcClient
-from client.devices.card_reader import CardReader, CardReaderConfig
+from client.core.rpc_client import Cosign, RpcClient
+from client.devices.card_reader import CardReader
 from client.devices.cardsim.card import VirtualCard
+from client.devices.cardsim.demo import IssuedSpec, demo_serial, write_demo_cards
 from client.devices.cardsim.meter import MeterSimulator, Outcome
 from client.devices.cardsim.vpcd import VpcdLink
+from installer.demo_cards import card_specs
 from shared_models.cards.apdu import Ins
-from shared_models.cards.files import EF_RETURN, EF_WALLET
+from shared_models.cards.files import EF_RETURN, EF_WALLET, WalletFile
 from shared_models.errors import ErrorCode
 from shared_models.methods.cards import CardStanding
+from tests.action_helpers import confirmed
 from tests.cards.flow_live import (
     PREPAID,
     READER,
@@ -58,7 +63,7 @@ from tests.cards.flow_live import (
 from tests.cards.helpers import NOW
 from tests.chaos.proxy import ChaosProxy
 from tests.e2e.conftest import LiveServer, live_server  # noqa: F401 - the fixture
-from tests.factories import World
+from tests.factories import World, password_for
 
 __all__ = ["inserted"]  # the card-slot fixture of flow_live
 
@@ -332,3 +337,48 @@ def test_bad_reason_refused_before_sending(desk: Desk, inserted: list[VpcdLink],
     assert isinstance(outcome, Refused), outcome
     assert outcome.error.code is ErrorCode.INVALID_REQUEST
     assert books(card_server.live, customer) == before
+
+
+def test_demo_cards_follow_the_books(desk: Desk, inserted: list[VpcdLink], tmp_path: Path,
+                                     card_server: CardServer) -> None:
+    """The demo step lists a customer whose card has the demo serial with its last written purchase, and a blank
+    card for a prepaid customer without one; the emulated demo card is the real one as the meter left it."""
+    customer = next(CUSTOMERS)
+    card, _, _ = open_and_credit(desk, inserted, tmp_path, customer, demo_serial(customer), amount_fen=12_300)
+    specs = card_specs(card_server.live.db_url, blank=2)
+    assert f"--issued={customer}:{PREPAID[customer]}:1:12300" in specs
+    blanks = [spec for spec in specs if spec.startswith("--blank=")]
+    assert len(blanks) == 2
+    assert all(spec.split("=")[1].split(":")[0] in PREPAID for spec in blanks)
+    mine = next(spec for spec in specs if spec.startswith(f"--issued={customer}:"))
+    written = write_demo_cards(tmp_path / "demo", issued=[IssuedSpec.parse(mine.split("=")[1])], blank=[],
+                               now=NOW)
+    demo = VirtualCard.load(Path(written["cards"][0]["card"]))
+    assert demo.file(EF_WALLET) == card.file(EF_WALLET)
+    assert demo.file(EF_RETURN) != bytes(EF_RETURN.size)  # inserted into its meter once: a sale may follow
+
+
+def test_reverse_a_sale_on_the_card(desk: Desk, inserted: list[VpcdLink], tmp_path: Path,
+                                    card_server: CardServer) -> None:
+    """冲正 with the supervisor's co-sign while the card holds the sale: the reversal is booked and the cancel write
+    (amount 0, same count) goes onto the card at once; the meter then credits nothing."""
+    customer = next(CUSTOMERS)
+    card, _, meter = open_and_credit(desk, inserted, tmp_path, customer, bytes.fromhex("C0FFEE000000000B"))
+    assert isinstance(desk.flow.sell(new_ticket(desk.outbox, desk.rpc), customer_no=customer, purchase_count=2,
+                                     tenders=cash(7_000), quoted_arrears_fen=0), Done)
+    outcome = desk.flow.reverse(confirmed(), customer_no=customer, purchase_count=2, reason="客户要求冲正",
+                                cosign=Cosign("super1", password_for("super1")))
+    assert isinstance(outcome, Reversed), outcome
+    assert outcome.result.cancel_write
+    assert outcome.result.cosigned_by
+    assert isinstance(outcome.cancel, Done), outcome.cancel
+    wallet = WalletFile.decode(card.file(EF_WALLET))
+    assert (wallet.purchase_count, wallet.amount_fen) == (2, 0)
+    assert meter.insert(card, now=NOW).credited_fen == 0
+    assert meter.state.remaining_fen == 10_000  # the opening only
+    held = books(card_server.live, customer)
+    assert (held.written, held.pending) == (3, 0)  # the opening, the sale and its cancel, each confirmed
+    refused = desk.flow.reverse(confirmed(), customer_no=customer, purchase_count=1, reason="太晚了的冲正",
+                                cosign=Cosign("super1", password_for("super1")))
+    assert isinstance(refused, Refused), refused
+    assert refused.error.code is ErrorCode.CARD_REVERSAL_REFUSED

@@ -210,8 +210,9 @@ def _issue_commands(commands: Any) -> None:
     issue.set_defaults(run=_issue)
     demo = commands.add_parser("demo-cards", help="the demo's customer cards, blank cards and meters")
     demo.add_argument("folder", type=Path)
-    demo.add_argument("--issued", nargs="*", default=[], metavar="CUSTOMER_NO:METER_NO:COUNT:AMOUNT_FEN")
-    demo.add_argument("--blank", nargs="*", default=[], metavar="CUSTOMER_NO:METER_NO")
+    demo.add_argument("--issued", nargs="*", action="extend", default=[],
+                      metavar="CUSTOMER_NO:METER_NO:COUNT:AMOUNT_FEN")
+    demo.add_argument("--blank", nargs="*", action="extend", default=[], metavar="CUSTOMER_NO:METER_NO")
     demo.set_defaults(run=_demo_cards)
 
 

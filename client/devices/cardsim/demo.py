@@ -1,7 +1,8 @@
 """The demo's emulator cards and meters: customers' cards as the demo books know them, blank cards, their meters.
 
 TEST keys only (``client/devices/cardsim/keys.py``). A demo customer's card has the serial the server's demo data
-registers for it, ``sha256("demo card " + customer_no)[:8]`` (:func:`demo_serial`), holds its last purchase
+registers for it, ``sha256("demo card " + customer_no)[:8]`` (:func:`demo_serial`, the customer number as the books
+hold it; the card holds it left-padded with zeros to 12 digits), holds its last purchase
 (count N, the amount given) and has been inserted into its meter once since (the return file written, the meter at
 count N): a sale onto it is allowed at once. A blank card (for 开户 or 补卡) has the serial
 ``sha256("demo blank card " + customer_no)[:8]`` and its customer's meter is created unopened.
@@ -33,10 +34,15 @@ def blank_serial(customer_no: str) -> bytes:
     return hashlib.sha256(f"demo blank card {customer_no}".encode()).digest()[:8]
 
 
-def _digits(text: str, what: str) -> str:
-    if len(text) != 12 or not text.isascii() or not text.isdigit():
-        raise ValueError(f"{what} {text!r} is not 12 digits")
+def _digits(text: str, what: str, *, sizes: tuple[int, ...] = (12,)) -> str:
+    if len(text) not in sizes or not text.isascii() or not text.isdigit():
+        raise ValueError(f"{what} {text!r} is not {' or '.join(map(str, sizes))} digits")
     return text
+
+
+def _customer(text: str) -> str:
+    """A customer number as the books hold it (10 or 12 digits; the card holds it left-padded to 12)."""
+    return _digits(text, "customer number", sizes=(10, 12))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -57,7 +63,7 @@ class IssuedSpec:
         count, amount = int(parts[2]), int(parts[3])
         if count < 1 or amount < 0:
             raise ValueError(f"{text!r}: the count must be at least 1 and the amount not negative")
-        return cls(_digits(parts[0], "customer number"), _digits(parts[1], "meter number"), count, amount)
+        return cls(_customer(parts[0]), _digits(parts[1], "meter number"), count, amount)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -73,7 +79,7 @@ class BlankSpec:
         parts = text.split(":")
         if len(parts) != 2:
             raise ValueError(f"{text!r}: expected CUSTOMER_NO:METER_NO")
-        return cls(_digits(parts[0], "customer number"), _digits(parts[1], "meter number"))
+        return cls(_customer(parts[0]), _digits(parts[1], "meter number"))
 
 
 def issue_card(path: Path, *, serial: bytes, version: KeyVersion | None = None, card_type: CardType,
@@ -105,12 +111,13 @@ def write_demo_cards(folder: Path, *, issued: list[IssuedSpec], blank: list[Blan
         card_path.unlink(missing_ok=True)
         serial = demo_serial(spec.customer_no)
         issue_card(card_path, serial=serial, card_type=CardType.OPENING if spec.purchase_count == 1 else
-                   CardType.PURCHASE, customer_no=spec.customer_no, meter_no=spec.meter_no,
+                   CardType.PURCHASE, customer_no=spec.customer_no.rjust(12, "0"), meter_no=spec.meter_no,
                    purchase_count=spec.purchase_count, amount_fen=spec.amount_fen)
         # the meter as it stood before this last purchase: opened for this card, one count behind
         state = MeterState(meter_no=spec.meter_no)
         if spec.purchase_count > 1:
-            state.customer_no, state.serial, state.purchase_count = spec.customer_no, serial, spec.purchase_count - 1
+            state.customer_no, state.serial = spec.customer_no.rjust(12, "0"), serial
+            state.purchase_count = spec.purchase_count - 1
         meter = MeterSimulator(state, esam)
         result = meter.insert(VirtualCard.load(card_path), now=now)
         if result.outcome is not Outcome.CREDITED:

@@ -1,0 +1,1 @@
+"""Installer helpers run by installer/*.sh (the demo step's card list)."""
