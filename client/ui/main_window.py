@@ -31,6 +31,8 @@ from client.ui.ops import Op
 from client.ui.screens.account_screen import AccountScreen
 from client.ui.screens.audit_screen import AuditScreen
 from client.ui.screens.billrun_screen import BillRunScreen
+from client.ui.screens.card_pending_screen import CardPendingScreen
+from client.ui.screens.card_sale_screen import CardSaleScreen
 from client.ui.screens.cashier_screen import CashierScreen
 from client.ui.screens.customer_screen import CustomerScreen
 from client.ui.screens.handheld_screen import HandheldScreen
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         builders: list[tuple[Perm | tuple[Perm, ...], str, str, Callable[[], QWidget]]] = [
             (Perm.COLLECT, "shift", self.tr("Shift"), lambda: ShiftScreen(ctx=ctx)),
             (Perm.COLLECT, "desk", self.tr("Cashier desk"), lambda: CashierScreen(ctx=ctx)),
+            (Perm.COLLECT, "cardsale", self.tr("Card sale"), lambda: CardSaleScreen(ctx=ctx)),
             (Perm.COLLECT, "settlement", self.tr("Daily settlement"), lambda: SettlementScreen(ctx=ctx)),
             # a meter reader's acceptances queued while the link was down wait there too
             ((Perm.COLLECT, Perm.READINGS), "outbox", self.tr("Outbox"), lambda: OutboxScreen(ctx=ctx)),
@@ -104,6 +107,7 @@ class MainWindow(QMainWindow):
             (Perm.BILLING, "billrun", self.tr("Bill runs"), lambda: BillRunScreen(ctx=ctx)),
             (Perm.BILLING, "books", self.tr("Reading books"), lambda: ReadingBooksScreen(ctx=ctx)),
             (Perm.APPROVE, "progress", self.tr("Reading progress"), lambda: ReadingProgressScreen(ctx=ctx)),
+            (Perm.APPROVE, "cardpending", self.tr("Card writes"), lambda: CardPendingScreen(ctx=ctx)),
             (Perm.READINGS, "handheld", self.tr("Handheld hand-over"), lambda: HandheldScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "tariffs", self.tr("Tariffs"), lambda: TariffScreen(ctx=ctx)),
             (Perm.VIEW_CUSTOMERS, "calculator", self.tr("Bill calculator"), lambda: TariffCalculatorScreen(ctx=ctx)),
@@ -187,6 +191,14 @@ class MainWindow(QMainWindow):
         desk = self.screen_widget("desk")
         if isinstance(desk, CashierScreen):
             desk.shift_screen_requested.connect(lambda: self.show_screen("shift"))
+            cards = self.screen_widget("cardsale")
+            if isinstance(cards, CardSaleScreen):
+
+                def sell(customer_no: str) -> None:
+                    if self.show_screen("cardsale"):
+                        cards.serve(customer_no)
+
+                desk.card_sale_requested.connect(sell)
 
     def _connect_shift(self) -> None:
         """The shift screen's "daily settlement" opens the settlement screen on the shift's business day."""

@@ -705,6 +705,109 @@
     </message>
 </context>
 <context>
+    <name>CardHistoryDialog</name>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Account number {customer_no}</source>
+        <translation>Account number {customer_no}</translation>
+    </message>
+    <message>
+        <source>Card history</source>
+        <translation>Card history</translation>
+    </message>
+</context>
+<context>
+    <name>CardHistoryPanel</name>
+    <message>
+        <source>Cards</source>
+        <translation>Cards</translation>
+    </message>
+    <message>
+        <source>Card purchases</source>
+        <translation>Card purchases</translation>
+    </message>
+    <message>
+        <source>Waiting for its write: {kind} no. {count}, ¥{amount}, receipt {receipt}, sold by {cashier} at {counter} on {when}.</source>
+        <translation>Waiting for its write: {kind} no. {count}, ¥{amount}, receipt {receipt}, sold by {cashier} at {counter} on {when}.</translation>
+    </message>
+    <message>
+        <source>No purchase is waiting for its write.</source>
+        <translation>No purchase is waiting for its write.</translation>
+    </message>
+    <message>
+        <source>The meter last reported ¥{remaining} remaining after purchase {count} ({when}).</source>
+        <translation>The meter last reported ¥{remaining} remaining after purchase {count} ({when}).</translation>
+    </message>
+    <message>
+        <source>No meter report yet.</source>
+        <translation>No meter report yet.</translation>
+    </message>
+    <message>
+        <source>No card issued to this customer.</source>
+        <translation>No card issued to this customer.</translation>
+    </message>
+</context>
+<context>
+    <name>CardPendingScreen</name>
+    <message>
+        <source>Refresh (F5)</source>
+        <translation>Refresh (F5)</translation>
+    </message>
+    <message>
+        <source>Card purchases paid but not yet confirmed on a card, oldest first. Have the customer come back with the card for 补写卡 (no new money), or reverse the purchase with a co-sign while it is not on the card.</source>
+        <translation>Card purchases paid but not yet confirmed on a card, oldest first. Have the customer come back with the card for 补写卡 (no new money), or reverse the purchase with a co-sign while it is not on the card.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n purchase(s) waiting for their write.</source>
+        <translation>
+            <numerusform>%n purchase waiting for their write.</numerusform>
+            <numerusform>%n purchases waiting for their write.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No card purchase is waiting for its write.</source>
+        <translation>No card purchase is waiting for its write.</translation>
+    </message>
+</context>
+<context>
+    <name>CardPurchasesModel</name>
+    <message>
+        <source>Count</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>Written</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Receipt</translation>
+    </message>
+    <message>
+        <source>Prepared</source>
+        <translation>Prepared</translation>
+    </message>
+    <message>
+        <source>Card serial</source>
+        <translation>Card serial</translation>
+    </message>
+</context>
+<context>
     <name>CardReader</name>
     <message>
         <source>No card reader is connected. Plug in the card reader (or ask the operations engineer to set it up), then try again.</source>
@@ -782,6 +885,340 @@
     </message>
 </context>
 <context>
+    <name>CardRecordsModel</name>
+    <message>
+        <source>Card serial</source>
+        <translation>Card serial</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>Issued</translation>
+    </message>
+    <message>
+        <source>Retired</source>
+        <translation>Retired</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+</context>
+<context>
+    <name>CardReverseDialog</name>
+    <message>
+        <source>{kind} no. {count} of customer {customer_no}: ¥{paid} paid, receipt {receipt}.</source>
+        <extracomment>The reversal itself, run off the GUI thread: (reason, co-signature) → whatever the screen wants back. The reversal went through: what the work returned. What went wrong in the work&apos;s result (a refusal it returned rather than raised), or None.</extracomment>
+        <translation>{kind} no. {count} of customer {customer_no}: ¥{paid} paid, receipt {receipt}.</translation>
+    </message>
+    <message>
+        <source>Customer changed their mind</source>
+        <translation>Customer changed their mind</translation>
+    </message>
+    <message>
+        <source>Wrong amount entered</source>
+        <translation>Wrong amount entered</translation>
+    </message>
+    <message>
+        <source>Wrong customer</source>
+        <translation>Wrong customer</translation>
+    </message>
+    <message>
+        <source>Only while the purchase is not on the card, or the meter has not credited it. A supervisor co-signs with their own user name and password; both names go into the audit trail.</source>
+        <translation>Only while the purchase is not on the card, or the meter has not credited it. A supervisor co-signs with their own user name and password; both names go into the audit trail.</translation>
+    </message>
+    <message>
+        <source>Reverse purchase</source>
+        <translation>Reverse purchase</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Reverse card purchase (冲正)</source>
+        <translation>Reverse card purchase (冲正)</translation>
+    </message>
+    <message>
+        <source>Give the reason for the reversal.</source>
+        <translation>Give the reason for the reversal.</translation>
+    </message>
+</context>
+<context>
+    <name>CardSaleForm</name>
+    <message>
+        <source>Sale 购电</source>
+        <translation>Sale 购电</translation>
+    </message>
+    <message>
+        <source>Opening 开户</source>
+        <translation>Opening 开户</translation>
+    </message>
+    <message>
+        <source>Replacement 补卡</source>
+        <translation>Replacement 补卡</translation>
+    </message>
+    <message>
+        <source>why: lost, broken…</source>
+        <translation>why: lost, broken…</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Payment</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <source>Amount received (yuan)</source>
+        <translation>Amount received (yuan)</translation>
+    </message>
+    <message>
+        <source>Rewrite 补写卡 (F6)</source>
+        <translation>Rewrite 补写卡 (F6)</translation>
+    </message>
+    <message>
+        <source>Reverse 冲正 (F8)</source>
+        <translation>Reverse 冲正 (F8)</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>What</translation>
+    </message>
+    <message>
+        <source>Sell 售电 (F9)</source>
+        <translation>Sell 售电 (F9)</translation>
+    </message>
+    <message>
+        <source>Open card 开户 (F9)</source>
+        <translation>Open card 开户 (F9)</translation>
+    </message>
+    <message>
+        <source>Replace card 补卡 (F9)</source>
+        <translation>Replace card 补卡 (F9)</translation>
+    </message>
+</context>
+<context>
+    <name>CardSaleScreen</name>
+    <message>
+        <source>from the card; type it for a blank card</source>
+        <extracomment>Everything a flow can end with, as the screen receives it. A purchase this screen knows is paid and not on the card (补写卡 offered).</extracomment>
+        <translation>from the card; type it for a blank card</translation>
+    </message>
+    <message>
+        <source>Read card 读卡 (F3)</source>
+        <translation>Read card 读卡 (F3)</translation>
+    </message>
+    <message>
+        <source>Card history (F7)</source>
+        <translation>Card history (F7)</translation>
+    </message>
+    <message>
+        <source>Account number</source>
+        <translation>Account number</translation>
+    </message>
+    <message>
+        <source>No card reader is configured on this counter.</source>
+        <translation>No card reader is configured on this counter.</translation>
+    </message>
+    <message>
+        <source>Payments cannot be taken on this counter: its local queue cannot be written. Call the operations engineer.</source>
+        <translation>Payments cannot be taken on this counter: its local queue cannot be written. Call the operations engineer.</translation>
+    </message>
+    <message>
+        <source>Read the card first (F3).</source>
+        <translation>Read the card first (F3).</translation>
+    </message>
+    <message>
+        <source>No sale can be made onto this card.</source>
+        <translation>No sale can be made onto this card.</translation>
+    </message>
+    <message>
+        <source>Type the account number of the customer the blank card is for (F2).</source>
+        <translation>Type the account number of the customer the blank card is for (F2).</translation>
+    </message>
+    <message>
+        <source>Give the reason for the replacement card.</source>
+        <translation>Give the reason for the replacement card.</translation>
+    </message>
+    <message>
+        <source>No receipt number is left for today on this counter: nothing was taken. Call the operations engineer.</source>
+        <translation>No receipt number is left for today on this counter: nothing was taken. Call the operations engineer.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an account number (10 or 13 digits).</source>
+        <translation>“{text}” is not an account number (10 or 13 digits).</translation>
+    </message>
+    <message>
+        <source>Nothing was taken.</source>
+        <translation>Nothing was taken.</translation>
+    </message>
+    <message>
+        <source>Payments cannot be taken on this counter.</source>
+        <translation>Payments cannot be taken on this counter.</translation>
+    </message>
+    <message>
+        <source>Taking the payment…</source>
+        <translation>Taking the payment…</translation>
+    </message>
+    <message>
+        <source>Rewriting purchase no. {count} (补写卡)…</source>
+        <translation>Rewriting purchase no. {count} (补写卡)…</translation>
+    </message>
+    <message>
+        <source>Purchase no. {count} reversed: ¥{amount} to hand back, co-signed by {cosigner}.</source>
+        <translation>Purchase no. {count} reversed: ¥{amount} to hand back, co-signed by {cosigner}.</translation>
+    </message>
+    <message>
+        <source>The card still holds the purchase: put it back and press F6 to clear it.</source>
+        <translation>The card still holds the purchase: put it back and press F6 to clear it.</translation>
+    </message>
+</context>
+<context>
+    <name>CardSaleWords</name>
+    <message>
+        <source>No card reader is connected to this counter. Plug the reader in.</source>
+        <translation>No card reader is connected to this counter. Plug the reader in.</translation>
+    </message>
+    <message>
+        <source>There is no card in the reader. Insert the customer&apos;s card and press F3.</source>
+        <translation>There is no card in the reader. Insert the customer&apos;s card and press F3.</translation>
+    </message>
+    <message>
+        <source>The card was taken out of the reader. Put it back and leave it there until the screen says it is done.</source>
+        <translation>The card was taken out of the reader. Put it back and leave it there until the screen says it is done.</translation>
+    </message>
+    <message>
+        <source>The card was reset during the write. Leave it in the reader and try again.</source>
+        <translation>The card was reset during the write. Leave it in the reader and try again.</translation>
+    </message>
+    <message>
+        <source>This is not an electricity card of ours (it does not answer as one).</source>
+        <translation>This is not an electricity card of ours (it does not answer as one).</translation>
+    </message>
+    <message>
+        <source>Another card is in the reader than the one read. Read the card again (F3).</source>
+        <translation>Another card is in the reader than the one read. Read the card again (F3).</translation>
+    </message>
+    <message>
+        <source>The card&apos;s answer could not be read. Take the card out, put it back and press F3.</source>
+        <translation>The card&apos;s answer could not be read. Take the card out, put it back and press F3.</translation>
+    </message>
+    <message>
+        <source>The card refused the command (status {sw}). It may be damaged or not one of ours.</source>
+        <translation>The card refused the command (status {sw}). It may be damaged or not one of ours.</translation>
+    </message>
+    <message>
+        <source>The card reader failed. Unplug it, plug it in again and press F3.</source>
+        <translation>The card reader failed. Unplug it, plug it in again and press F3.</translation>
+    </message>
+    <message>
+        <source>The card reader did not answer in time. Take the card out, put it back and press F3.</source>
+        <translation>The card reader did not answer in time. Take the card out, put it back and press F3.</translation>
+    </message>
+    <message>
+        <source>Reading the card…</source>
+        <translation>Reading the card…</translation>
+    </message>
+    <message>
+        <source>Taking the payment…</source>
+        <translation>Taking the payment…</translation>
+    </message>
+    <message>
+        <source>Payment booked (收款已记账).</source>
+        <translation>Payment booked (收款已记账).</translation>
+    </message>
+    <message>
+        <source>Authenticating the card…</source>
+        <translation>Authenticating the card…</translation>
+    </message>
+    <message>
+        <source>Writing the card (写卡中)… leave it in the reader.</source>
+        <translation>Writing the card (写卡中)… leave it in the reader.</translation>
+    </message>
+    <message>
+        <source>Card written.</source>
+        <translation>Card written.</translation>
+    </message>
+    <message>
+        <source>Checking the card (校验中)…</source>
+        <translation>Checking the card (校验中)…</translation>
+    </message>
+    <message>
+        <source>Card checked.</source>
+        <translation>Card checked.</translation>
+    </message>
+    <message>
+        <source>Confirming with the center…</source>
+        <translation>Confirming with the center…</translation>
+    </message>
+    <message>
+        <source>Reversing the purchase…</source>
+        <translation>Reversing the purchase…</translation>
+    </message>
+    <message>
+        <source>Done (完成).</source>
+        <translation>Done (完成).</translation>
+    </message>
+    <message>
+        <source>The link to the center is down: card sales, rewrites and reversals need it, because the card keys are kept at the center. No money can be taken for a card until the link returns.</source>
+        <extracomment>The progress bar&apos;s position of each step (out of :data:`STEP_COUNT`).</extracomment>
+        <translation>The link to the center is down: card sales, rewrites and reversals need it, because the card keys are kept at the center. No money can be taken for a card until the link returns.</translation>
+    </message>
+    <message>
+        <source>Paid (receipt {receipt_no}), but purchase no. {count} of ¥{amount} is NOT on the card: {why} Put the card back and press F6 (补写卡): no new money is taken.</source>
+        <translation>Paid (receipt {receipt_no}), but purchase no. {count} of ¥{amount} is NOT on the card: {why} Put the card back and press F6 (补写卡): no new money is taken.</translation>
+    </message>
+    <message>
+        <source>Purchase no. {count} of ¥{amount} is still NOT on the card: {why} Put the card back and press F6 (补写卡) again: no new money is taken.</source>
+        <translation>Purchase no. {count} of ¥{amount} is still NOT on the card: {why} Put the card back and press F6 (补写卡) again: no new money is taken.</translation>
+    </message>
+    <message>
+        <source>Purchase no. {count} is on the card, but the center has not confirmed it yet. It is confirmed at the next read of the card (F3); the customer may take the card.</source>
+        <translation>Purchase no. {count} is on the card, but the center has not confirmed it yet. It is confirmed at the next read of the card (F3); the customer may take the card.</translation>
+    </message>
+    <message>
+        <source>The center did not answer: the payment may or may not be booked. Press F9 again without changing anything: the same sale is retried and never taken twice.</source>
+        <translation>The center did not answer: the payment may or may not be booked. Press F9 again without changing anything: the same sale is retried and never taken twice.</translation>
+    </message>
+    <message>
+        <source>Purchase no. {count} of ¥{amount} is on the card and confirmed.</source>
+        <translation>Purchase no. {count} of ¥{amount} is on the card and confirmed.</translation>
+    </message>
+    <message>
+        <source>Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
+        <translation>Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</translation>
+    </message>
+    <message>
+        <source>Replacement card written, fee ¥{paid} paid (receipt {receipt_no}); purchase no. {count} of ¥{amount} carried onto it.</source>
+        <translation>Replacement card written, fee ¥{paid} paid (receipt {receipt_no}); purchase no. {count} of ¥{amount} carried onto it.</translation>
+    </message>
+    <message>
+        <source>Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
+        <translation>Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</translation>
+    </message>
+    <message>
+        <source>Change ¥{change}.</source>
+        <translation>Change ¥{change}.</translation>
+    </message>
+    <message>
+        <source>The center did not answer: press the button again (the same reversal is retried).</source>
+        <translation>The center did not answer: press the button again (the same reversal is retried).</translation>
+    </message>
+    <message>
+        <source>The reversal ended in a way this counter does not know; ask the supervisor to check the card&apos;s history.</source>
+        <translation>The reversal ended in a way this counter does not know; ask the supervisor to check the card&apos;s history.</translation>
+    </message>
+</context>
+<context>
     <name>CardStatusLabel</name>
     <message>
         <source>No card reader</source>
@@ -811,6 +1248,207 @@
     <message>
         <source>Card of customer {customer_no}</source>
         <translation>Card of customer {customer_no}</translation>
+    </message>
+</context>
+<context>
+    <name>CardTenderBox</name>
+    <message>
+        <source>terminal trace no.</source>
+        <extracomment>Something typed changed (the screen re-checks what may be confirmed).</extracomment>
+        <translation>terminal trace no.</translation>
+    </message>
+    <message>
+        <source>order no.</source>
+        <translation>order no.</translation>
+    </message>
+    <message>
+        <source>cheque no.</source>
+        <translation>cheque no.</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>exact</translation>
+    </message>
+    <message>
+        <source>Enter the amount received.</source>
+        <translation>Enter the amount received.</translation>
+    </message>
+    <message>
+        <source>The card, QR and cheque parts (¥{parts}) are more than the amount (¥{amount}).</source>
+        <translation>The card, QR and cheque parts (¥{parts}) are more than the amount (¥{amount}).</translation>
+    </message>
+    <message>
+        <source>¥{amount}</source>
+        <translation>¥{amount}</translation>
+    </message>
+    <message>
+        <source>Change ¥{change}</source>
+        <translation>Change ¥{change}</translation>
+    </message>
+</context>
+<context>
+    <name>CardViewPanel</name>
+    <message>
+        <source>Card in the reader</source>
+        <translation>Card in the reader</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>Meter</translation>
+    </message>
+    <message>
+        <source>Card serial</source>
+        <translation>Card serial</translation>
+    </message>
+    <message>
+        <source>Card type</source>
+        <translation>Card type</translation>
+    </message>
+    <message>
+        <source>Standing</source>
+        <translation>Standing</translation>
+    </message>
+    <message>
+        <source>On the card, not yet in the meter</source>
+        <translation>On the card, not yet in the meter</translation>
+    </message>
+    <message>
+        <source>Meter&apos;s last report</source>
+        <translation>Meter&apos;s last report</translation>
+    </message>
+    <message>
+        <source>No card read yet: insert the card and press F3.</source>
+        <translation>No card read yet: insert the card and press F3.</translation>
+    </message>
+    <message>
+        <source>{customer_no} {name}, {address}</source>
+        <translation>{customer_no} {name}, {address}</translation>
+    </message>
+    <message>
+        <source>Not registered to any customer</source>
+        <translation>Not registered to any customer</translation>
+    </message>
+    <message>
+        <source>Purchase count</source>
+        <translation>Purchase count</translation>
+    </message>
+    <message>
+        <source>card {card} / books {books}</source>
+        <translation>card {card} / books {books}</translation>
+    </message>
+    <message>
+        <source>¥{amount}</source>
+        <translation>¥{amount}</translation>
+    </message>
+    <message>
+        <source>blank: may be opened or issued as a replacement</source>
+        <translation>blank: may be opened or issued as a replacement</translation>
+    </message>
+    <message>
+        <source>the customer&apos;s current card</source>
+        <translation>the customer&apos;s current card</translation>
+    </message>
+    <message>
+        <source>retired: replaced by a newer card</source>
+        <translation>retired: replaced by a newer card</translation>
+    </message>
+    <message>
+        <source>not registered to anyone</source>
+        <translation>not registered to anyone</translation>
+    </message>
+    <message>
+        <source>Return file empty: the card has not been in the meter since it was written.</source>
+        <translation>Return file empty: the card has not been in the meter since it was written.</translation>
+    </message>
+    <message>
+        <source>Remaining ¥{remaining}, overdraft ¥{overdraft}, purchase count {count}, inserted {when}.</source>
+        <translation>Remaining ¥{remaining}, overdraft ¥{overdraft}, purchase count {count}, inserted {when}.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Illegal inserts: %n.</source>
+        <translation>
+            <numerusform>Illegal inserts: %n.</numerusform>
+            <numerusform>Illegal inserts: %n.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{kind} no. {count} of ¥{amount} (receipt {receipt}) is on the card but not confirmed: the next read confirms it.</source>
+        <translation>{kind} no. {count} of ¥{amount} (receipt {receipt}) is on the card but not confirmed: the next read confirms it.</translation>
+    </message>
+    <message>
+        <source>{kind} no. {count} of ¥{amount} (receipt {receipt}) was paid but is not on the card: rewrite it with F6 (补写卡), no new money.</source>
+        <translation>{kind} no. {count} of ¥{amount} (receipt {receipt}) was paid but is not on the card: rewrite it with F6 (补写卡), no new money.</translation>
+    </message>
+    <message>
+        <source>Purchase no. {count} may be sold: from ¥{min} to ¥{max}.</source>
+        <translation>Purchase no. {count} may be sold: from ¥{min} to ¥{max}.</translation>
+    </message>
+    <message>
+        <source>Arrears of ¥{arrears} are settled first and are not written to the card.</source>
+        <translation>Arrears of ¥{arrears} are settled first and are not written to the card.</translation>
+    </message>
+</context>
+<context>
+    <name>CardWords</name>
+    <message>
+        <source>blank card</source>
+        <translation>blank card</translation>
+    </message>
+    <message>
+        <source>opening card 开户卡</source>
+        <translation>opening card 开户卡</translation>
+    </message>
+    <message>
+        <source>purchase card 购电卡</source>
+        <translation>purchase card 购电卡</translation>
+    </message>
+    <message>
+        <source>replacement card 补卡</source>
+        <translation>replacement card 补卡</translation>
+    </message>
+    <message>
+        <source>preset card 预置卡</source>
+        <translation>preset card 预置卡</translation>
+    </message>
+    <message>
+        <source>Opening 开户</source>
+        <translation>Opening 开户</translation>
+    </message>
+    <message>
+        <source>Sale 购电</source>
+        <translation>Sale 购电</translation>
+    </message>
+    <message>
+        <source>Replacement 补卡</source>
+        <translation>Replacement 补卡</translation>
+    </message>
+    <message>
+        <source>Cancel write</source>
+        <translation>Cancel write</translation>
+    </message>
+    <message>
+        <source>Waiting for its write</source>
+        <translation>Waiting for its write</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>Written</translation>
+    </message>
+    <message>
+        <source>Reversed</source>
+        <translation>Reversed</translation>
+    </message>
+    <message>
+        <source>Written (补写卡)</source>
+        <translation>Written (补写卡)</translation>
+    </message>
+    <message>
+        <source>current</source>
+        <translation>current</translation>
     </message>
 </context>
 <context>
@@ -3069,6 +3707,10 @@
         <translation>Cashier desk</translation>
     </message>
     <message>
+        <source>Card sale</source>
+        <translation>Card sale</translation>
+    </message>
+    <message>
         <source>Daily settlement</source>
         <translation>Daily settlement</translation>
     </message>
@@ -3091,6 +3733,10 @@
     <message>
         <source>Reading progress</source>
         <translation>Reading progress</translation>
+    </message>
+    <message>
+        <source>Card writes</source>
+        <translation>Card writes</translation>
     </message>
     <message>
         <source>Handheld hand-over</source>
@@ -3543,7 +4189,7 @@
     <name>OverviewPanel</name>
     <message>
         <source>Customer</source>
-        <extracomment>The lines of this open bill are asked for (its bill number).</extracomment>
+        <extracomment>The lines of this open bill are asked for (its bill number). The card-sale screen is asked for, for this customer (a prepaid-card customer&apos;s account number). The card history of this customer is asked for.</extracomment>
         <translation>Customer</translation>
     </message>
     <message>
@@ -3617,6 +4263,14 @@
     <message>
         <source>Open bills (late fee to today)</source>
         <translation>Open bills (late fee to today)</translation>
+    </message>
+    <message>
+        <source>Card sale 购电 (F10)</source>
+        <translation>Card sale 购电 (F10)</translation>
+    </message>
+    <message>
+        <source>Card history…</source>
+        <translation>Card history…</translation>
     </message>
     <message>
         <source>Recent payments</source>
@@ -3743,6 +4397,45 @@
     <message>
         <source>PDF files (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>PendingWritesModel</name>
+    <message>
+        <source>Prepared</source>
+        <translation>Prepared</translation>
+    </message>
+    <message>
+        <source>Account number</source>
+        <translation>Account number</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Paid</translation>
+    </message>
+    <message>
+        <source>To write</source>
+        <translation>To write</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>Cashier</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Receipt</translation>
     </message>
 </context>
 <context>

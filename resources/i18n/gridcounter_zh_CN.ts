@@ -703,6 +703,108 @@
     </message>
 </context>
 <context>
+    <name>CardHistoryDialog</name>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Account number {customer_no}</source>
+        <translation>户号 {customer_no}</translation>
+    </message>
+    <message>
+        <source>Card history</source>
+        <translation>购电卡记录</translation>
+    </message>
+</context>
+<context>
+    <name>CardHistoryPanel</name>
+    <message>
+        <source>Cards</source>
+        <translation>电卡</translation>
+    </message>
+    <message>
+        <source>Card purchases</source>
+        <translation>购电记录</translation>
+    </message>
+    <message>
+        <source>Waiting for its write: {kind} no. {count}, ¥{amount}, receipt {receipt}, sold by {cashier} at {counter} on {when}.</source>
+        <translation>待写卡：{kind} 第 {count} 次，￥{amount}，票据 {receipt}，{when} 由 {cashier} 在 {counter} 办理。</translation>
+    </message>
+    <message>
+        <source>No purchase is waiting for its write.</source>
+        <translation>没有待写卡的购电。</translation>
+    </message>
+    <message>
+        <source>The meter last reported ¥{remaining} remaining after purchase {count} ({when}).</source>
+        <translation>电能表最近一次返写：第 {count} 次购电后剩余 ￥{remaining}（{when}）。</translation>
+    </message>
+    <message>
+        <source>No meter report yet.</source>
+        <translation>电能表尚无返写。</translation>
+    </message>
+    <message>
+        <source>No card issued to this customer.</source>
+        <translation>该户未发过电卡。</translation>
+    </message>
+</context>
+<context>
+    <name>CardPendingScreen</name>
+    <message>
+        <source>Refresh (F5)</source>
+        <translation>刷新 (F5)</translation>
+    </message>
+    <message>
+        <source>Card purchases paid but not yet confirmed on a card, oldest first. Have the customer come back with the card for 补写卡 (no new money), or reverse the purchase with a co-sign while it is not on the card.</source>
+        <translation>已收款但尚未确认写入电卡的购电，最早的在前。请客户持卡回来补写卡（不再收款），或在未写入卡时经主管会签冲正。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n purchase(s) waiting for their write.</source>
+        <translation>
+            <numerusform>%n 笔购电待写卡。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No card purchase is waiting for its write.</source>
+        <translation>没有待写卡的购电。</translation>
+    </message>
+</context>
+<context>
+    <name>CardPurchasesModel</name>
+    <message>
+        <source>Count</source>
+        <translation>购电次数</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>实收</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>写卡金额</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>票据号</translation>
+    </message>
+    <message>
+        <source>Prepared</source>
+        <translation>办理时间</translation>
+    </message>
+    <message>
+        <source>Card serial</source>
+        <translation>卡序列号</translation>
+    </message>
+</context>
+<context>
     <name>CardReader</name>
     <message>
         <source>No card reader is connected. Plug in the card reader (or ask the operations engineer to set it up), then try again.</source>
@@ -780,6 +882,340 @@
     </message>
 </context>
 <context>
+    <name>CardRecordsModel</name>
+    <message>
+        <source>Card serial</source>
+        <translation>卡序列号</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>卡类型</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>发卡时间</translation>
+    </message>
+    <message>
+        <source>Retired</source>
+        <translation>作废时间</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>CardReverseDialog</name>
+    <message>
+        <source>{kind} no. {count} of customer {customer_no}: ¥{paid} paid, receipt {receipt}.</source>
+        <extracomment>The reversal itself, run off the GUI thread: (reason, co-signature) → whatever the screen wants back. The reversal went through: what the work returned. What went wrong in the work&apos;s result (a refusal it returned rather than raised), or None.</extracomment>
+        <translation>户号 {customer_no} 的{kind}第 {count} 次：实收 ￥{paid}，票据 {receipt}。</translation>
+    </message>
+    <message>
+        <source>Customer changed their mind</source>
+        <translation>客户不再购电</translation>
+    </message>
+    <message>
+        <source>Wrong amount entered</source>
+        <translation>金额录入错误</translation>
+    </message>
+    <message>
+        <source>Wrong customer</source>
+        <translation>户号错误</translation>
+    </message>
+    <message>
+        <source>Only while the purchase is not on the card, or the meter has not credited it. A supervisor co-signs with their own user name and password; both names go into the audit trail.</source>
+        <translation>仅限购电尚未写入卡或电能表尚未读入时。主管用自己的用户名和密码会签，两人姓名均记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Reverse purchase</source>
+        <translation>冲正购电</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Reverse card purchase (冲正)</source>
+        <translation>冲正购电</translation>
+    </message>
+    <message>
+        <source>Give the reason for the reversal.</source>
+        <translation>请填写冲正原因。</translation>
+    </message>
+</context>
+<context>
+    <name>CardSaleForm</name>
+    <message>
+        <source>Sale 购电</source>
+        <translation>购电</translation>
+    </message>
+    <message>
+        <source>Opening 开户</source>
+        <translation>开户</translation>
+    </message>
+    <message>
+        <source>Replacement 补卡</source>
+        <translation>补卡</translation>
+    </message>
+    <message>
+        <source>why: lost, broken…</source>
+        <translation>原因：丢失、损坏…</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Payment</source>
+        <translation>收款</translation>
+    </message>
+    <message>
+        <source>Amount received (yuan)</source>
+        <translation>实收金额（元）</translation>
+    </message>
+    <message>
+        <source>Rewrite 补写卡 (F6)</source>
+        <translation>补写卡 (F6)</translation>
+    </message>
+    <message>
+        <source>Reverse 冲正 (F8)</source>
+        <translation>冲正 (F8)</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>业务</translation>
+    </message>
+    <message>
+        <source>Sell 售电 (F9)</source>
+        <translation>售电 (F9)</translation>
+    </message>
+    <message>
+        <source>Open card 开户 (F9)</source>
+        <translation>开户 (F9)</translation>
+    </message>
+    <message>
+        <source>Replace card 补卡 (F9)</source>
+        <translation>补卡 (F9)</translation>
+    </message>
+</context>
+<context>
+    <name>CardSaleScreen</name>
+    <message>
+        <source>from the card; type it for a blank card</source>
+        <extracomment>Everything a flow can end with, as the screen receives it. A purchase this screen knows is paid and not on the card (补写卡 offered).</extracomment>
+        <translation>读卡自动带出；空白卡请输入</translation>
+    </message>
+    <message>
+        <source>Read card 读卡 (F3)</source>
+        <translation>读卡 (F3)</translation>
+    </message>
+    <message>
+        <source>Card history (F7)</source>
+        <translation>电卡记录 (F7)</translation>
+    </message>
+    <message>
+        <source>Account number</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>No card reader is configured on this counter.</source>
+        <translation>本柜台未配置读卡器。</translation>
+    </message>
+    <message>
+        <source>Payments cannot be taken on this counter: its local queue cannot be written. Call the operations engineer.</source>
+        <translation>本柜台不能收费：本地队列无法写入。请联系运维人员。</translation>
+    </message>
+    <message>
+        <source>Read the card first (F3).</source>
+        <translation>请先读卡 (F3)。</translation>
+    </message>
+    <message>
+        <source>No sale can be made onto this card.</source>
+        <translation>此卡不能售电。</translation>
+    </message>
+    <message>
+        <source>Type the account number of the customer the blank card is for (F2).</source>
+        <translation>请输入此空白卡所属客户的户号 (F2)。</translation>
+    </message>
+    <message>
+        <source>Give the reason for the replacement card.</source>
+        <translation>请填写补卡原因。</translation>
+    </message>
+    <message>
+        <source>No receipt number is left for today on this counter: nothing was taken. Call the operations engineer.</source>
+        <translation>本柜台今天的票据号已用完：未收款。请联系运维人员。</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an account number (10 or 13 digits).</source>
+        <translation>“{text}”不是户号（应为 10 位或 13 位数字）。</translation>
+    </message>
+    <message>
+        <source>Nothing was taken.</source>
+        <translation>未收款。</translation>
+    </message>
+    <message>
+        <source>Payments cannot be taken on this counter.</source>
+        <translation>本柜台不能收费。</translation>
+    </message>
+    <message>
+        <source>Taking the payment…</source>
+        <translation>正在收款…</translation>
+    </message>
+    <message>
+        <source>Rewriting purchase no. {count} (补写卡)…</source>
+        <translation>正在补写卡：第 {count} 次购电…</translation>
+    </message>
+    <message>
+        <source>Purchase no. {count} reversed: ¥{amount} to hand back, co-signed by {cosigner}.</source>
+        <translation>第 {count} 次购电已冲正：退还 ￥{amount}，会签人 {cosigner}。</translation>
+    </message>
+    <message>
+        <source>The card still holds the purchase: put it back and press F6 to clear it.</source>
+        <translation>卡上仍有这笔购电：请插回卡并按 F6 清除。</translation>
+    </message>
+</context>
+<context>
+    <name>CardSaleWords</name>
+    <message>
+        <source>No card reader is connected to this counter. Plug the reader in.</source>
+        <translation>本柜台未连接读卡器。请插好读卡器。</translation>
+    </message>
+    <message>
+        <source>There is no card in the reader. Insert the customer&apos;s card and press F3.</source>
+        <translation>读卡器中没有卡。请插入客户的卡并按 F3。</translation>
+    </message>
+    <message>
+        <source>The card was taken out of the reader. Put it back and leave it there until the screen says it is done.</source>
+        <translation>卡已被拔出。请插回卡，在屏幕提示完成之前不要拔卡。</translation>
+    </message>
+    <message>
+        <source>The card was reset during the write. Leave it in the reader and try again.</source>
+        <translation>写卡时卡被复位。请保持卡在读卡器中并重试。</translation>
+    </message>
+    <message>
+        <source>This is not an electricity card of ours (it does not answer as one).</source>
+        <translation>这不是本单位的电卡（应答不符）。</translation>
+    </message>
+    <message>
+        <source>Another card is in the reader than the one read. Read the card again (F3).</source>
+        <translation>读卡器中的卡不是刚才读的那张。请重新读卡 (F3)。</translation>
+    </message>
+    <message>
+        <source>The card&apos;s answer could not be read. Take the card out, put it back and press F3.</source>
+        <translation>无法识别卡的应答。请拔出卡再插入，并按 F3。</translation>
+    </message>
+    <message>
+        <source>The card refused the command (status {sw}). It may be damaged or not one of ours.</source>
+        <translation>卡拒绝了命令（状态字 {sw}）。卡可能已损坏或不是本单位的卡。</translation>
+    </message>
+    <message>
+        <source>The card reader failed. Unplug it, plug it in again and press F3.</source>
+        <translation>读卡器故障。请拔下读卡器重新插上，并按 F3。</translation>
+    </message>
+    <message>
+        <source>The card reader did not answer in time. Take the card out, put it back and press F3.</source>
+        <translation>读卡器未及时应答。请拔出卡再插入，并按 F3。</translation>
+    </message>
+    <message>
+        <source>Reading the card…</source>
+        <translation>正在读卡…</translation>
+    </message>
+    <message>
+        <source>Taking the payment…</source>
+        <translation>正在收款…</translation>
+    </message>
+    <message>
+        <source>Payment booked (收款已记账).</source>
+        <translation>收款已记账。</translation>
+    </message>
+    <message>
+        <source>Authenticating the card…</source>
+        <translation>正在认证卡…</translation>
+    </message>
+    <message>
+        <source>Writing the card (写卡中)… leave it in the reader.</source>
+        <translation>写卡中…请勿拔卡。</translation>
+    </message>
+    <message>
+        <source>Card written.</source>
+        <translation>写卡完成。</translation>
+    </message>
+    <message>
+        <source>Checking the card (校验中)…</source>
+        <translation>校验中…</translation>
+    </message>
+    <message>
+        <source>Card checked.</source>
+        <translation>校验完成。</translation>
+    </message>
+    <message>
+        <source>Confirming with the center…</source>
+        <translation>正在向中心确认…</translation>
+    </message>
+    <message>
+        <source>Reversing the purchase…</source>
+        <translation>正在冲正…</translation>
+    </message>
+    <message>
+        <source>Done (完成).</source>
+        <translation>完成。</translation>
+    </message>
+    <message>
+        <source>The link to the center is down: card sales, rewrites and reversals need it, because the card keys are kept at the center. No money can be taken for a card until the link returns.</source>
+        <extracomment>The progress bar&apos;s position of each step (out of :data:`STEP_COUNT`).</extracomment>
+        <translation>与中心的连接已断开：售电、补写卡和冲正都需要连接中心（卡密钥保存在中心）。连接恢复前不能为电卡收款。</translation>
+    </message>
+    <message>
+        <source>Paid (receipt {receipt_no}), but purchase no. {count} of ¥{amount} is NOT on the card: {why} Put the card back and press F6 (补写卡): no new money is taken.</source>
+        <translation>已收款（票据 {receipt_no}），但第 {count} 次购电 ￥{amount} 未写入卡：{why} 请插回卡并按 F6 补写卡，不再收款。</translation>
+    </message>
+    <message>
+        <source>Purchase no. {count} of ¥{amount} is still NOT on the card: {why} Put the card back and press F6 (补写卡) again: no new money is taken.</source>
+        <translation>第 {count} 次购电 ￥{amount} 仍未写入卡：{why} 请插回卡并再按 F6 补写卡，不再收款。</translation>
+    </message>
+    <message>
+        <source>Purchase no. {count} is on the card, but the center has not confirmed it yet. It is confirmed at the next read of the card (F3); the customer may take the card.</source>
+        <translation>第 {count} 次购电已写入卡，但中心尚未确认。下次读卡 (F3) 时自动确认；客户可以取走卡。</translation>
+    </message>
+    <message>
+        <source>The center did not answer: the payment may or may not be booked. Press F9 again without changing anything: the same sale is retried and never taken twice.</source>
+        <translation>中心未应答：这笔收款可能已记账，也可能没有。请不做任何修改再按 F9：重试的是同一笔售电，绝不会重复收款。</translation>
+    </message>
+    <message>
+        <source>Purchase no. {count} of ¥{amount} is on the card and confirmed.</source>
+        <translation>第 {count} 次购电 ￥{amount} 已写入卡并确认。</translation>
+    </message>
+    <message>
+        <source>Card opened, ¥{paid} paid: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
+        <translation>已开户，实收 ￥{paid}：第 {count} 次购电 ￥{amount} 已写入卡，票据 {receipt_no}。</translation>
+    </message>
+    <message>
+        <source>Replacement card written, fee ¥{paid} paid (receipt {receipt_no}); purchase no. {count} of ¥{amount} carried onto it.</source>
+        <translation>已补卡，收取补卡费 ￥{paid}（票据 {receipt_no}）；第 {count} 次购电 ￥{amount} 已转入新卡。</translation>
+    </message>
+    <message>
+        <source>Sold ¥{paid}: purchase no. {count} of ¥{amount} is on the card, receipt {receipt_no}.</source>
+        <translation>已售电 ￥{paid}：第 {count} 次购电 ￥{amount} 已写入卡，票据 {receipt_no}。</translation>
+    </message>
+    <message>
+        <source>Change ¥{change}.</source>
+        <translation>找零 ￥{change}。</translation>
+    </message>
+    <message>
+        <source>The center did not answer: press the button again (the same reversal is retried).</source>
+        <translation>中心未应答：请再按一次（重试的是同一笔冲正）。</translation>
+    </message>
+    <message>
+        <source>The reversal ended in a way this counter does not know; ask the supervisor to check the card&apos;s history.</source>
+        <translation>冲正结果无法识别；请主管查看该卡的记录。</translation>
+    </message>
+</context>
+<context>
     <name>CardStatusLabel</name>
     <message>
         <source>No card reader</source>
@@ -809,6 +1245,206 @@
     <message>
         <source>Card of customer {customer_no}</source>
         <translation>客户 {customer_no} 的卡</translation>
+    </message>
+</context>
+<context>
+    <name>CardTenderBox</name>
+    <message>
+        <source>terminal trace no.</source>
+        <extracomment>Something typed changed (the screen re-checks what may be confirmed).</extracomment>
+        <translation>终端流水号</translation>
+    </message>
+    <message>
+        <source>order no.</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>cheque no.</source>
+        <translation>支票号</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>等额</translation>
+    </message>
+    <message>
+        <source>Enter the amount received.</source>
+        <translation>请输入实收金额。</translation>
+    </message>
+    <message>
+        <source>The card, QR and cheque parts (¥{parts}) are more than the amount (¥{amount}).</source>
+        <translation>银行卡、扫码和支票部分（￥{parts}）超过了金额（￥{amount}）。</translation>
+    </message>
+    <message>
+        <source>¥{amount}</source>
+        <translation>￥{amount}</translation>
+    </message>
+    <message>
+        <source>Change ¥{change}</source>
+        <translation>找零 ￥{change}</translation>
+    </message>
+</context>
+<context>
+    <name>CardViewPanel</name>
+    <message>
+        <source>Card in the reader</source>
+        <translation>读卡器中的卡</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>电能表</translation>
+    </message>
+    <message>
+        <source>Card serial</source>
+        <translation>卡序列号</translation>
+    </message>
+    <message>
+        <source>Card type</source>
+        <translation>卡类型</translation>
+    </message>
+    <message>
+        <source>Standing</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>On the card, not yet in the meter</source>
+        <translation>卡内待读入电表金额</translation>
+    </message>
+    <message>
+        <source>Meter&apos;s last report</source>
+        <translation>电表最近返写</translation>
+    </message>
+    <message>
+        <source>No card read yet: insert the card and press F3.</source>
+        <translation>尚未读卡：请插卡并按 F3。</translation>
+    </message>
+    <message>
+        <source>{customer_no} {name}, {address}</source>
+        <translation>{customer_no} {name}，{address}</translation>
+    </message>
+    <message>
+        <source>Not registered to any customer</source>
+        <translation>未登记到任何客户</translation>
+    </message>
+    <message>
+        <source>Purchase count</source>
+        <translation>购电次数</translation>
+    </message>
+    <message>
+        <source>card {card} / books {books}</source>
+        <translation>卡 {card} / 系统 {books}</translation>
+    </message>
+    <message>
+        <source>¥{amount}</source>
+        <translation>￥{amount}</translation>
+    </message>
+    <message>
+        <source>blank: may be opened or issued as a replacement</source>
+        <translation>空白卡：可开户或作补卡</translation>
+    </message>
+    <message>
+        <source>the customer&apos;s current card</source>
+        <translation>客户当前使用的卡</translation>
+    </message>
+    <message>
+        <source>retired: replaced by a newer card</source>
+        <translation>已作废：已补发新卡</translation>
+    </message>
+    <message>
+        <source>not registered to anyone</source>
+        <translation>未登记</translation>
+    </message>
+    <message>
+        <source>Return file empty: the card has not been in the meter since it was written.</source>
+        <translation>返写区为空：写卡后尚未插入电能表。</translation>
+    </message>
+    <message>
+        <source>Remaining ¥{remaining}, overdraft ¥{overdraft}, purchase count {count}, inserted {when}.</source>
+        <translation>剩余 ￥{remaining}，透支 ￥{overdraft}，购电次数 {count}，插表时间 {when}。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Illegal inserts: %n.</source>
+        <translation>
+            <numerusform>非法插卡 %n 次。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{kind} no. {count} of ¥{amount} (receipt {receipt}) is on the card but not confirmed: the next read confirms it.</source>
+        <translation>{kind}第 {count} 次 ￥{amount}（票据 {receipt}）已在卡上但未确认：本次读卡即确认。</translation>
+    </message>
+    <message>
+        <source>{kind} no. {count} of ¥{amount} (receipt {receipt}) was paid but is not on the card: rewrite it with F6 (补写卡), no new money.</source>
+        <translation>{kind}第 {count} 次 ￥{amount}（票据 {receipt}）已收款但未写入卡：请按 F6 补写卡，不再收款。</translation>
+    </message>
+    <message>
+        <source>Purchase no. {count} may be sold: from ¥{min} to ¥{max}.</source>
+        <translation>可售第 {count} 次购电：￥{min} 至 ￥{max}。</translation>
+    </message>
+    <message>
+        <source>Arrears of ¥{arrears} are settled first and are not written to the card.</source>
+        <translation>先扣欠费 ￥{arrears}，该部分不写入卡。</translation>
+    </message>
+</context>
+<context>
+    <name>CardWords</name>
+    <message>
+        <source>blank card</source>
+        <translation>空白卡</translation>
+    </message>
+    <message>
+        <source>opening card 开户卡</source>
+        <translation>开户卡</translation>
+    </message>
+    <message>
+        <source>purchase card 购电卡</source>
+        <translation>购电卡</translation>
+    </message>
+    <message>
+        <source>replacement card 补卡</source>
+        <translation>补卡</translation>
+    </message>
+    <message>
+        <source>preset card 预置卡</source>
+        <translation>预置卡</translation>
+    </message>
+    <message>
+        <source>Opening 开户</source>
+        <translation>开户</translation>
+    </message>
+    <message>
+        <source>Sale 购电</source>
+        <translation>购电</translation>
+    </message>
+    <message>
+        <source>Replacement 补卡</source>
+        <translation>补卡</translation>
+    </message>
+    <message>
+        <source>Cancel write</source>
+        <translation>冲正清卡</translation>
+    </message>
+    <message>
+        <source>Waiting for its write</source>
+        <translation>待写卡</translation>
+    </message>
+    <message>
+        <source>Written</source>
+        <translation>已写卡</translation>
+    </message>
+    <message>
+        <source>Reversed</source>
+        <translation>已冲正</translation>
+    </message>
+    <message>
+        <source>Written (补写卡)</source>
+        <translation>已写卡（补写）</translation>
+    </message>
+    <message>
+        <source>current</source>
+        <translation>在用</translation>
     </message>
 </context>
 <context>
@@ -3062,6 +3698,10 @@
         <translation>收费台</translation>
     </message>
     <message>
+        <source>Card sale</source>
+        <translation>购电</translation>
+    </message>
+    <message>
         <source>Daily settlement</source>
         <translation>日结单</translation>
     </message>
@@ -3084,6 +3724,10 @@
     <message>
         <source>Reading progress</source>
         <translation>抄表进度</translation>
+    </message>
+    <message>
+        <source>Card writes</source>
+        <translation>待写卡</translation>
     </message>
     <message>
         <source>Handheld hand-over</source>
@@ -3533,7 +4177,7 @@
     <name>OverviewPanel</name>
     <message>
         <source>Customer</source>
-        <extracomment>The lines of this open bill are asked for (its bill number).</extracomment>
+        <extracomment>The lines of this open bill are asked for (its bill number). The card-sale screen is asked for, for this customer (a prepaid-card customer&apos;s account number). The card history of this customer is asked for.</extracomment>
         <translation>客户信息</translation>
     </message>
     <message>
@@ -3607,6 +4251,14 @@
     <message>
         <source>Open bills (late fee to today)</source>
         <translation>未缴账单（违约金计至今日）</translation>
+    </message>
+    <message>
+        <source>Card sale 购电 (F10)</source>
+        <translation>购电 (F10)</translation>
+    </message>
+    <message>
+        <source>Card history…</source>
+        <translation>电卡记录…</translation>
     </message>
     <message>
         <source>Recent payments</source>
@@ -3732,6 +4384,45 @@
     <message>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>PendingWritesModel</name>
+    <message>
+        <source>Prepared</source>
+        <translation>办理时间</translation>
+    </message>
+    <message>
+        <source>Account number</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>购电次数</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>实收</translation>
+    </message>
+    <message>
+        <source>To write</source>
+        <translation>待写金额</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收费员</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>柜台</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>票据号</translation>
     </message>
 </context>
 <context>

@@ -38,13 +38,13 @@ from tests.ui.live_client import (
 from tests.ui.live_helpers import live_client
 
 SCREENS = {
-    Role.CASHIER: ["account", "shift", "desk", "settlement", "outbox", "tariffs", "calculator"],
+    Role.CASHIER: ["account", "shift", "desk", "cardsale", "settlement", "outbox", "tariffs", "calculator"],
     Role.METER_READER: ["account", "outbox", "customer", "handheld", "tariffs", "calculator"],
-    Role.SUPERVISOR: ["account", "shift", "desk", "settlement", "outbox", "progress", "tariffs", "calculator",
-                      "audit"],
+    Role.SUPERVISOR: ["account", "shift", "desk", "cardsale", "settlement", "outbox", "progress", "cardpending",
+                      "tariffs", "calculator", "audit"],
     Role.BILLING_CLERK: ["account", "outbox", "customer", "billrun", "books", "handheld", "tariffs", "calculator"],
     Role.BUSINESS_CLERK: ["account", "customer", "tariffs", "calculator"],
-    Role.ADMIN: ["account", "customer", "progress", "tariffs", "calculator", "users", "audit"],
+    Role.ADMIN: ["account", "customer", "progress", "cardpending", "tariffs", "calculator", "users", "audit"],
 }
 
 
@@ -82,7 +82,7 @@ class TestScreensPerRole:
         """An administrator's navigation reads in Chinese, and the first working screen opens."""
         window = sign_in_live(qtbot, make_live_app(locale="zh_CN"), "admin1")
         titles = [window.nav_list.item(row).text() for row in range(window.nav_list.count())]
-        assert titles == ["我的账号", "客户查询", "抄表进度", "电价", "测算电费", "用户管理", "审计日志"]
+        assert titles == ["我的账号", "客户查询", "抄表进度", "待写卡", "电价", "测算电费", "用户管理", "审计日志"]
         assert window.stack.currentWidget() is window.screen_widget("customer")
         qtbot.waitUntil(lambda: running_ops() == 0, timeout=TIMEOUT_MS)
 

@@ -5,7 +5,7 @@ open bill's lines)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -59,6 +59,10 @@ class OverviewPanel(QWidget):
 
     #: The lines of this open bill are asked for (its bill number).
     bill_lines_requested = Signal(str)
+    #: The card-sale screen is asked for, for this customer (a prepaid-card customer's account number).
+    card_sale_requested = Signal(str)
+    #: The card history of this customer is asked for.
+    card_history_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -123,9 +127,24 @@ class OverviewPanel(QWidget):
         layout.addWidget(self.bills_table, 2)
         layout.addWidget(self.bill_details)
         layout.addWidget(self.as_of_label)
-        layout.addWidget(QLabel(self.tr("Recent payments")))
+        layout.addLayout(self._payments_title())
         layout.addWidget(self.payments_table, 1)
         self.show_overview(None)
+
+    def _payments_title(self) -> QHBoxLayout:
+        """"Recent payments" and, for a prepaid-card customer, Card sale and Card history (issue 14): on the title
+        line, so the buttons take no height from the tables."""
+        self.card_sale_button = QPushButton(self.tr("Card sale 购电 (F10)"))
+        self.card_sale_button.setObjectName("cardSaleButton")
+        self.card_history_button = QPushButton(self.tr("Card history…"))
+        self.card_history_button.setObjectName("cardHistoryOpenButton")
+        self.card_sale_button.clicked.connect(lambda: self._emit_card(self.card_sale_requested))
+        self.card_history_button.clicked.connect(lambda: self._emit_card(self.card_history_requested))
+        title = QHBoxLayout()
+        title.addWidget(QLabel(self.tr("Recent payments")), 1)
+        title.addWidget(self.card_history_button)
+        title.addWidget(self.card_sale_button)
+        return title
 
     def _value(self, name: str) -> QLabel:
         label = QLabel()
@@ -154,9 +173,19 @@ class OverviewPanel(QWidget):
         if bill_no is not None:
             self.bill_lines_requested.emit(bill_no)
 
+    def is_card_customer(self) -> bool:
+        """The customer shown pays by prepaid IC card (the card buttons are offered)."""
+        return self.overview is not None and self.overview.profile.payment_mode is PaymentMode.PREPAID_CARD
+
+    def _emit_card(self, signal: SignalInstance) -> None:
+        if self.overview is not None and self.is_card_customer():
+            signal.emit(self.overview.profile.customer_no)
+
     def show_overview(self, overview: CustomerOverview | None) -> None:
         """Render ``overview``; None empties every field and table."""
         self.overview = overview
+        for button in (self.card_sale_button, self.card_history_button):
+            button.setVisible(self.is_card_customer())
         if overview is None:
             for label in self.values.values():
                 label.setText("")

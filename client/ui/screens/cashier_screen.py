@@ -8,6 +8,7 @@ Esc                   cancel the entry (back to the amount due)
 F7                    reprint a receipt
 F8                    void a payment (supervisor co-signs)
 F5                    reload the customer
+F10                   card sale 购电 for a prepaid-card customer (the card-sale screen)
 ====================  ==============================================
 
 Every call runs in an ``Op``; the receipt prints on the printer's own thread. Confirming writes the
@@ -39,6 +40,7 @@ from client.ui.context import UiContext
 from client.ui.errors import error_text
 from client.ui.ops import Op, is_running
 from client.ui.screens.bill_lines_dialog import BillLinesDialog
+from client.ui.screens.card_dialogs import CardHistoryDialog
 from client.ui.screens.cashier_dialogs import ReprintDialog, VoidDialog
 from client.ui.screens.cashier_overview import OverviewPanel
 from client.ui.screens.cashier_payment import PaymentPanel
@@ -67,6 +69,7 @@ class CashierScreen(QWidget):
     print_failed = Signal(str)  # printer fault code
     payment_voided = Signal(str)  # receipt_no
     shift_screen_requested = Signal()
+    card_sale_requested = Signal(str)  # customer_no: the card-sale screen for this prepaid-card customer
 
     def __init__(self, *, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +79,7 @@ class CashierScreen(QWidget):
         self.served_offline = False
         self.last_receipt: PaymentReceipt | None = None
         #: The reprint or void dialog opened last (deleted when closed).
-        self.dialog: ReprintDialog | VoidDialog | BillLinesDialog | None = None
+        self.dialog: ReprintDialog | VoidDialog | BillLinesDialog | CardHistoryDialog | None = None
         # The reprint and the void waiting for an answer: kept across the dialogs (one key per action).
         self.reprint_action = ActionSlot()
         self.void_action = ActionSlot()
@@ -98,6 +101,8 @@ class CashierScreen(QWidget):
 
         self.search.customerChosen.connect(self.open_customer)
         self.overview.bill_lines_requested.connect(self.open_bill_lines)
+        self.overview.card_sale_requested.connect(self.card_sale_requested)
+        self.overview.card_history_requested.connect(self.open_card_history)
         self.payment.quote_wanted.connect(self._fetch_quote)
         self.payment.confirm_button.clicked.connect(self.confirm)
         self.payment.cancel_button.clicked.connect(self.cancel)
@@ -109,7 +114,7 @@ class CashierScreen(QWidget):
         for keys, slot in (
             (["F2"], self.focus_search), (["F9", "Ctrl+Return", "Ctrl+Enter"], self.confirm),
             (["Esc"], self.cancel), (["F7"], self.open_reprint), (["F8"], self.open_void),
-            (["F5"], self.reload_customer),
+            (["F5"], self.reload_customer), (["F10"], self.overview.card_sale_button.click),
         ):
             for key in keys:
                 QShortcut(QKeySequence(key), self, slot, context=Qt.ShortcutContext.WindowShortcut)
@@ -420,6 +425,13 @@ class CashierScreen(QWidget):
         """The lines of an open bill (not available offline: the cache has none)."""
         offline = self.served_offline or self._link() is LinkState.DOWN
         dialog = BillLinesDialog(ctx=self._ctx, bill_no=bill_no, offline=offline, parent=self)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_card_history(self, customer_no: str) -> CardHistoryDialog:
+        """The card history of a prepaid-card customer (``card.get_history``; needs the link)."""
+        dialog = CardHistoryDialog(ctx=self._ctx, customer_no=customer_no, parent=self)
         self.dialog = dialog
         dialog.open()
         return dialog
