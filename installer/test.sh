@@ -30,7 +30,9 @@ step() {
 
 run_pytest() {
     local rc=0
-    QT_QPA_PLATFORM=offscreen pytest "$@" || rc=$?
+    # Two workers (CI has two cores), whole test files per worker, the pcscd tests together: tests/parallel.py.
+    # GRIDCOUNTER_TEST_WORKERS=0 runs everything in one process; -n given on the command line wins.
+    QT_QPA_PLATFORM=offscreen pytest -n "${GRIDCOUNTER_TEST_WORKERS:-2}" --dist loadgroup "$@" || rc=$?
     # Exit 5 means nothing was collected: a broken test path must not pass as green.
     ((rc == 5)) && printf 'pytest collected no tests\n' >&2
     return "$rc"

@@ -1,5 +1,6 @@
 """Shared fixtures: a real PostgreSQL (embedded, started here), a migrated and seeded template
-database, a fresh database per test copied from the template, and a dispatcher on it."""
+database, a fresh database per test copied from the template, and a dispatcher on it; the hooks that
+split the suite over pytest-xdist workers (tests/parallel.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from server.clock import FixedClock
 from server.db.databases import create_database, drop_database
@@ -24,6 +26,7 @@ from server.rpc.dispatch import Dispatcher
 from server.security import PiiCipher
 from server.settings import Settings
 from tests.factories import World, seed_world
+from tests.parallel import group_items, make_scheduler
 from tests.reaper import owned_temp_dir, reap_orphans
 from tests.rpc_helpers import Caller
 
@@ -32,6 +35,22 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 #: A fixed PII key for tests (never a production key).
 PII_KEY_B64 = base64.b64encode(bytes(range(32))).decode()
 TEMPLATE = "gc_template"
+#: Settings that trade crash safety of the machine for speed: right for a cluster that lives one test run.
+_NOT_DURABLE = ("fsync", "synchronous_commit", "full_page_writes")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the xdist_group marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests of a machine-wide resource (the pcscd reader) share one xdist worker."""
+    group_items(items)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """With ``-n N --dist loadgroup``: whole test files as units, each xdist group as one unit."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    return make_scheduler(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -45,9 +64,22 @@ def test_root() -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def pg(test_root: Path) -> Iterator[EmbeddedPostgres]:
-    """A real PostgreSQL for the whole session."""
+    """A real PostgreSQL for the whole session, without the durability a crash of the machine needs.
+
+    Nothing of a test run outlives the run and no test crashes this cluster, so it does not wait for the
+    disk: no fsync, no synchronous commit, no full-page images. The product's durable settings are
+    checked on clusters of their own (tests/server/test_embedded.py, tests/chaos).
+    """
     server = EmbeddedPostgres(data_dir=test_root / "pg")
     server.start()
+    engine = create_engine(server.admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            for name in _NOT_DURABLE:
+                conn.execute(text(f"ALTER SYSTEM SET {name} = off"))
+            conn.execute(text("SELECT pg_reload_conf()"))
+    finally:
+        engine.dispose()
     yield server
     server.stop()
 

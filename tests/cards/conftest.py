@@ -1,8 +1,9 @@
 """Fixtures of the card tests: a pcscd with the vpcd reader (used if running, else started here), the TEST
 ESAM, a blank card saved as JSON, that card inserted over vpcd, and a pyscard terminal on it.
 
-One pcscd serves the whole machine and ``Virtual PCD 00 00`` holds one card at a time: the suite runs in one
-worker (the project does not use pytest-xdist); a fixture inserts its card and removes it again at teardown.
+One pcscd serves the whole machine and ``Virtual PCD 00 00`` holds one card at a time: under pytest-xdist every
+test file using ``pcscd`` runs in one worker, one test at a time (tests/parallel.py); a fixture inserts its card
+and removes it again at teardown.
 """
 
 from __future__ import annotations
