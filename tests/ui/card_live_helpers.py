@@ -20,7 +20,7 @@ from typing import Final
 import pytest
 from pytestqt.qtbot import QtBot
 
-from client.core.config import KEY_CARD_READER_NAME, ClientPaths
+from client.core.config import KEY_CARD_READER_ENABLED, KEY_CARD_READER_NAME, ClientPaths
 from client.devices.cardsim.card import CardState, VirtualCard
 from client.devices.cardsim.keys import Esam, default_test_version
 from client.devices.cardsim.meter import InsertResult, MeterSimulator, MeterState
@@ -134,6 +134,7 @@ def counter(pcscd: str, client_paths: ClientPaths) -> Iterator[Counter]:
     """The client configured for the vpcd reader ``Virtual PCD 00 00`` (``card_reader/name``, read when the client
     is built); every card pulled at teardown."""
     settings = open_settings(client_paths)
+    settings.setValue(KEY_CARD_READER_ENABLED, "true")  # tests/ui/conftest.py switches it off for the others
     settings.setValue(KEY_CARD_READER_NAME, pcscd)
     settings.sync()
     here = Counter()

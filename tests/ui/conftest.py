@@ -16,7 +16,7 @@ from keyrings.alt.file import PlaintextKeyring
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from client.core.config import ENV_DATA_DIR, ClientPaths
+from client.core.config import ENV_DATA_DIR, KEY_CARD_READER_ENABLED, ClientPaths
 from client.core.secrets import SecretStore
 from client.ui.app import ClientApp, build_app, open_settings
 from client.ui.i18n import install_translators
@@ -59,9 +59,18 @@ def qm_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def client_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ClientPaths:
-    """A private client data folder (settings, CA, keyring): never the real user's."""
+    """A private client data folder (settings, CA, keyring): never the real user's.
+
+    The card reader is switched off: a client's reader watches the first PC/SC reader and reads every card
+    inserted there, which would talk to the card of a card test running in the other xdist worker (its GET
+    CHALLENGE answered, then the challenge taken by the watcher's read). Card tests switch it on
+    (``card_reader/enabled``) with the reader they own."""
     monkeypatch.setenv(ENV_DATA_DIR, str(tmp_path / "client-data"))
-    return ClientPaths.from_env().ensure()
+    paths = ClientPaths.from_env().ensure()
+    settings = open_settings(paths)
+    settings.setValue(KEY_CARD_READER_ENABLED, "false")
+    settings.sync()
+    return paths
 
 
 @pytest.fixture

@@ -168,6 +168,7 @@ class TestMainWindow:
                                          client_paths: ClientPaths, plug: Callable[[VirtualCard], VpcdLink]) -> None:
         """A cashier's status bar shows the reader's state and the card inserted."""
         settings = open_settings(client_paths)
+        settings.setValue(KEY_CARD_READER_ENABLED, "true")  # tests/ui/conftest.py switches it off for the others
         settings.setValue(KEY_CARD_READER_NAME, "pcd 00 01")  # a part of the name, in another case
         settings.sync()
         window = sign_in_live(qtbot, make_live_app(locale="en"), "cashier1")
