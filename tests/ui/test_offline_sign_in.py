@@ -26,7 +26,7 @@ from tests.ui.ui_helpers import COUNTER, NAMES, login_result, sign_in
 
 PASSWORD = "pass-1234"  # what ui_helpers.sign_in types
 USER = NAMES[Role.CASHIER][0]
-CASHIER_SCREENS = ["account", "shift", "desk", "settlement", "outbox", "tariffs", "calculator"]
+CASHIER_SCREENS = ["account", "shift", "desk", "cardsale", "settlement", "outbox", "tariffs", "calculator"]
 CUSTOMER = "3301000001"
 _DOWN_METHODS = ("system.handshake", "auth.login", "auth.whoami", "shift.get_current")
 

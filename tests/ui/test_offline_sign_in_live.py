@@ -32,7 +32,7 @@ pytestmark = pytest.mark.timeout(300)
 COUNTER = "H0101"
 #: The client tries the online sign-in this often while offline-verified (15 s in the field).
 RECONNECT_MS = 300
-CASHIER_SCREENS = ["account", "shift", "desk", "settlement", "outbox", "tariffs", "calculator"]
+CASHIER_SCREENS = ["account", "shift", "desk", "cardsale", "settlement", "outbox", "tariffs", "calculator"]
 
 AppFactory = Callable[[], ClientApp]
 
