@@ -128,6 +128,19 @@ CARD_SPECS=()
 "$BIN/python" -m client.devices.cardsim demo-cards "$CARD_DIR" "${CARD_SPECS[@]}" >"$CARD_DIR.json" \
     || fail "writing the demo cards failed"
 say "demo cards and meters in $CARD_DIR (${#CARD_SPECS[@]} cards and blanks; list: $CARD_DIR.json)"
+# The counter's card reader is the vpcd virtual reader of pcscd (installer/setup.sh installs both). Debian starts
+# pcscd by socket activation under systemd; a machine without systemd (a container) gets it started here, as a
+# daemon that outlives the demo like the system service would.
+pcscd_running() {
+    if command -v pgrep >/dev/null; then pgrep -x pcscd >/dev/null; else [[ -S /run/pcscd/pcscd.comm ]]; fi
+}
+if command -v pcscd >/dev/null && ! pcscd_running; then
+    if pcscd; then
+        say "pcscd started (card reader: Virtual PCD 00 00)"
+    else
+        say "pcscd did not start: the card screens will show 'no card reader'"
+    fi
+fi
 
 # --- client ----------------------------------------------------------------------------------
 
