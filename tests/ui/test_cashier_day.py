@@ -144,7 +144,8 @@ def test_a_cashiers_day(qtbot: QtBot, open_desk: DeskFactory, desk_server: DeskS
     """cashier0101's day, every step through the real widgets, checked on screen, on paper and on the server."""
     desk = open_desk("zh_CN", "cashier0101")
     window, cashier = desk.window, desk.screen
-    assert window.screen_names() == ["account", "shift", "desk", "cardsale", "settlement", "outbox", "tariffs", "calculator"]
+    assert window.screen_names() == [
+        "account", "shift", "desk", "cardsale", "settlement", "outbox", "tariffs", "calculator"]
     customer_no = _customer(desk_server)
     profile: CustomerOverview = desk.app.rpc.call(OVERVIEW, GetCustomerRequest(customer_no=customer_no))
 

@@ -72,7 +72,8 @@ def test_demo_cashier_signs_in(qtbot: QtBot, live_app, locale: str, wrong: str, 
     qtbot.waitExposed(main)
     assert "cashier0101" in main.user_label.text() or role_text in main.user_label.text()
     # a cashier sees Account and the counter's day (shift, desk, settlement), not Users or Audit
-    assert main.screen_names() == ["account", "shift", "desk", "cardsale", "settlement", "outbox", "tariffs", "calculator"]
+    assert main.screen_names() == [
+        "account", "shift", "desk", "cardsale", "settlement", "outbox", "tariffs", "calculator"]
     qtbot.waitUntil(lambda: running_ops() == 0, timeout=20_000)  # the shift screen asks for the open shift
     ARTIFACTS.mkdir(exist_ok=True)
     assert main.grab().save(str(ARTIFACTS / f"main-cashier-{locale}.png"))
