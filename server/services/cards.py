@@ -36,7 +36,6 @@ from sqlalchemy.orm import aliased
 
 from server.cards.keys import CardKeyError, CardKeys
 from server.context import CallContext
-from server.db.prepared import LOCK_CUSTOMER, WRITE_PAYMENT, fetch
 from server.errors import AppError
 from server.models.card_sales import (
     Card,
@@ -53,17 +52,21 @@ from server.models.payments import Payment
 from server.models.users import User
 from server.services import voids
 from server.services.bills import CustomerBills, load_bills
-from server.services.late_fee_day import check_receipt_window, receipt_window_bounds
 from server.services.payments import (
-    _check_amount,
-    _check_receipt_no,
-    _check_tenders,
-    _constraint,
-    _ledger_entries,
-    _local_time_utc,
-    _quote,
+    allocation_rows,
+    bills_paid,
+    check_amount,
+    check_receipt_no,
+    constraint_name,
     find_receipt,
+    ledger_entries,
+    local_time_utc,
+    lock_payer,
+    quote_for,
     rebuild_receipt,
+    tender_rows,
+    tender_totals,
+    write_payment,
 )
 from shared_models.cards.errors import CardFormatError
 from shared_models.cards.files import (
@@ -480,24 +483,10 @@ class Booked:
 
 
 def _lock(ctx: CallContext, *, customer_no: str, receipt_no: str) -> tuple[DbRow, tuple[dt.date, int]]:
-    """The customer locked like a payment locks it (``LOCK_CUSTOMER``), with the receipt number's checks."""
-    actor = ctx.require_actor()
-    receipt_day, receipt_seq = _check_receipt_no(ctx, receipt_no, today=business_date(ctx.now), offline=False)
-    heads = fetch(ctx.session, LOCK_CUSTOMER, {
-        "customer_no": customer_no, "receipt_no": receipt_no, "counter_id": actor.counter_id,
-        "user_id": actor.user_id, **receipt_window_bounds(actor.counter_code, receipt_day),
-    })
-    head = heads[0] if heads else None
-    if head is None:
-        raise AppError(ErrorCode.CUSTOMER_NOT_FOUND, customer_no=customer_no)
-    if head.taken:
-        raise AppError(ErrorCode.RECEIPT_NO_TAKEN, receipt_no=receipt_no)
-    check_receipt_window(receipt_no=receipt_no, seq=receipt_seq, highest_receipt=head.highest_receipt,
-                         damage_acks=int(head.damage_acks))
-    if head.status == CustomerStatus.CLOSED.value:
-        raise AppError(ErrorCode.CUSTOMER_CLOSED, customer_no=customer_no)
-    if head.shift_id is None:
-        raise AppError(ErrorCode.NO_OPEN_SHIFT)
+    """The customer locked like a payment locks it (``payments.lock_payer``), with the receipt number's checks."""
+    receipt_day, receipt_seq = check_receipt_no(ctx, receipt_no, today=business_date(ctx.now), offline=False)
+    head = lock_payer(ctx, customer_no=customer_no, receipt_no=receipt_no, receipt_day=receipt_day,
+                      receipt_seq=receipt_seq)
     return head, (receipt_day, receipt_seq)
 
 
@@ -505,36 +494,25 @@ def _book_payment(ctx: CallContext, head: DbRow, *, receipt_no: str, tenders: li
                   bills: CustomerBills | None, local_time: dt.datetime | None) -> Booked:
     """Write the payment: tenders, and (``bills``) the arrears settled by the quote rule; never 预收."""
     actor = ctx.require_actor()
-    totals = _check_tenders(tenders)
+    totals = tender_totals(tenders)
     due = bills.due_fen if bills is not None else 0
     paid_bills: list[Any] = []
     if bills is not None and due > 0:
-        quote = _quote(bills, customer_no=head.customer_no, customer_name=head.name, amount_fen=due)
-        paid_bills = [(bill, line) for bill, line in zip(bills.bills, quote.lines, strict=True)
-                      if line.pay_late_fee_fen + line.pay_principal_fen > 0]
+        paid_bills = bills_paid(bills, quote_for(bills, customer_no=head.customer_no, customer_name=head.name,
+                                                 amount_fen=due))
     prepayment = bills.prepayment_fen if bills is not None else 0
-    rows = [{"method": t.method.value, "amount_fen": t.amount_fen, "cash_handed_fen": t.cash_handed_fen,
-             "reference": t.reference.strip()} for t in tenders]
-    allocations = [{"bill_id": bill.bill_id, "late_fee_fen": line.pay_late_fee_fen, "late_days": line.late_days,
-                    "principal_fen": line.pay_principal_fen} for bill, line in paid_bills]
     params = {
         "receipt_no": receipt_no, "customer_id": head.id, "shift_id": int(head.shift_id), "user_id": actor.user_id,
         "counter_id": actor.counter_id, "now": ctx.now, "local_time": local_time, "amount_fen": totals.paid_fen,
         "due_fen": due, "tendered_fen": totals.tendered_fen, "change_fen": totals.change_fen,
         "prepayment_before_fen": prepayment, "prepayment_after_fen": prepayment, "to_prepayment_fen": 0,
         "redirected_fen": 0, "accepted_offline": False, "idempotency_key": ctx.idempotency_key or "",
-        "as_of": business_date(ctx.now), "as_of_rule": None, "tenders": json.dumps(rows),
-        "allocations": json.dumps(allocations), "entries": json.dumps(_ledger_entries(paid_bills, prepayment_fen=0)),
+        "as_of": business_date(ctx.now), "as_of_rule": None, "tenders": json.dumps(tender_rows(tenders)),
+        "allocations": json.dumps(allocation_rows(paid_bills)),
+        "entries": json.dumps(ledger_entries(paid_bills, prepayment_fen=0)),
     }
-    try:
-        written = fetch(ctx.session, WRITE_PAYMENT, params)
-    except IntegrityError as exc:
-        if _constraint(exc) == "uq_payments_receipt_no":
-            raise AppError(ErrorCode.RECEIPT_NO_TAKEN, receipt_no=receipt_no) from None
-        raise
-    if not written:
-        raise AppError(ErrorCode.NO_OPEN_SHIFT)
-    return Booked(payment_id=int(written[0][0]), shift_id=int(head.shift_id), deducted_fen=due)
+    payment_id = write_payment(ctx, params)
+    return Booked(payment_id=payment_id, shift_id=int(head.shift_id), deducted_fen=due)
 
 
 def _insert_write(ctx: CallContext, *, customer_id: int, card_id: int, count: int, kind: WriteKind,
@@ -555,7 +533,7 @@ def _insert_write(ctx: CallContext, *, customer_id: int, card_id: int, count: in
             ctx.session.add(row)
             ctx.session.flush()
     except IntegrityError as exc:
-        name = _constraint(exc) or ""
+        name = constraint_name(exc) or ""
         if name in {"uq_card_writes_one_pending", "fk_card_writes_follows_write_id"}:
             raise AppError(ErrorCode.CARD_PENDING_WRITE, customer_no=ctx_customer_no(ctx, customer_id),
                            purchase_count=count) from None
@@ -605,9 +583,9 @@ def _check_write_amount(ctx: CallContext, *, amount: int, remaining: int) -> Non
 
 def prepare_sale(*, ctx: CallContext, req: PrepareSaleRequest) -> PreparedWrite:
     """购电: the arrears settled first, the rest recorded as the pending write of ``purchase_count``."""
-    totals = _check_tenders(req.tenders)
-    _check_amount(ctx, totals.paid_fen)
-    local_time = _local_time_utc(ctx, req.local_time, offline=False)
+    totals = tender_totals(req.tenders)
+    check_amount(ctx, totals.paid_fen)
+    local_time = local_time_utc(ctx, req.local_time, offline=False)
     card = decode_files(req.files)
     head, _ = _lock(ctx, customer_no=req.customer_no, receipt_no=req.receipt_no)
     customer_no12, meter_no, meter = _check_customer_for_card(ctx, head)
@@ -682,9 +660,9 @@ def _issue_card(ctx: CallContext, *, customer_id: int, card: ReadFiles, kind: Is
 
 def open_card(*, ctx: CallContext, req: OpenCardRequest) -> PreparedWrite:
     """开户: a blank card registered to the customer, its first purchase (count 1) recorded as pending write."""
-    totals = _check_tenders(req.tenders)
-    _check_amount(ctx, totals.paid_fen)
-    local_time = _local_time_utc(ctx, req.local_time, offline=False)
+    totals = tender_totals(req.tenders)
+    check_amount(ctx, totals.paid_fen)
+    local_time = local_time_utc(ctx, req.local_time, offline=False)
     card = decode_files(req.files)
     head, _ = _lock(ctx, customer_no=req.customer_no, receipt_no=req.receipt_no)
     customer_no12, meter_no, meter = _check_customer_for_card(ctx, head)
@@ -731,13 +709,13 @@ def replace_card(*, ctx: CallContext, req: ReplaceCardRequest) -> PreparedWrite:
     """补卡: a blank card replaces the current one (retired now), the fee a 业务费 receipt, and the last purchase
     (its count and amount, sealed for the new serial) carried as the pending write; a pending write of the old card
     is superseded by it. The meter credits the carried purchase only if it never did (the count rule)."""
-    totals = _check_tenders(req.tenders)
+    totals = tender_totals(req.tenders)
     fee = ctx.settings.card_replacement_fee_fen
     if totals.paid_fen < fee:
         raise AppError(ErrorCode.CARD_AMOUNT_BELOW_MIN, amount_fen=totals.paid_fen, min_fen=fee)
     if totals.paid_fen > fee:
         raise AppError(ErrorCode.CARD_AMOUNT_ABOVE_MAX, amount_fen=totals.paid_fen, max_fen=fee)
-    local_time = _local_time_utc(ctx, req.local_time, offline=False)
+    local_time = local_time_utc(ctx, req.local_time, offline=False)
     card = decode_files(req.files)
     head, _ = _lock(ctx, customer_no=req.customer_no, receipt_no=req.receipt_no)
     customer_no12, meter_no, meter = _check_customer_for_card(ctx, head)

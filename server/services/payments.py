@@ -116,9 +116,9 @@ def get_quote(*, ctx: CallContext, req: QuoteRequest) -> Quote:
     if row.status == CustomerStatus.CLOSED.value:
         raise AppError(ErrorCode.CUSTOMER_CLOSED, customer_no=req.customer_no)
     if req.amount_fen is not None:
-        _check_amount(ctx, req.amount_fen)
+        check_amount(ctx, req.amount_fen)
     books = load_bills(ctx.session, customer_id=row.id, on=business_date(ctx.now))
-    return _quote(books, customer_no=req.customer_no, customer_name=row.name, amount_fen=req.amount_fen)
+    return quote_for(books, customer_no=req.customer_no, customer_name=row.name, amount_fen=req.amount_fen)
 
 
 def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
@@ -134,40 +134,23 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     """
     actor = ctx.require_actor()
     today = business_date(ctx.now)
-    receipt_day, receipt_seq = _check_receipt_no(ctx, req.receipt_no, today=today, offline=req.accepted_offline)
-    totals = _check_tenders(req.tenders)
+    receipt_day, receipt_seq = check_receipt_no(ctx, req.receipt_no, today=today, offline=req.accepted_offline)
+    totals = tender_totals(req.tenders)
     amount = totals.paid_fen
-    _check_amount(ctx, amount)
-    local_time = _local_time_utc(ctx, req.local_time, offline=req.accepted_offline)
-    heads = fetch(ctx.session, LOCK_CUSTOMER, {
-        "customer_no": req.customer_no, "receipt_no": req.receipt_no, "counter_id": actor.counter_id,
-        "user_id": actor.user_id, **receipt_window_bounds(actor.counter_code, receipt_day),
-    })
-    head = heads[0] if heads else None
-    if head is None:
-        raise AppError(ErrorCode.CUSTOMER_NOT_FOUND, customer_no=req.customer_no)
-    if head.taken:
-        raise AppError(ErrorCode.RECEIPT_NO_TAKEN, receipt_no=req.receipt_no)
-    check_receipt_window(receipt_no=req.receipt_no, seq=receipt_seq, highest_receipt=head.highest_receipt,
-                         damage_acks=int(head.damage_acks))
-    if head.status == CustomerStatus.CLOSED.value:
-        raise AppError(ErrorCode.CUSTOMER_CLOSED, customer_no=req.customer_no)
-    if head.shift_id is None:
-        raise AppError(ErrorCode.NO_OPEN_SHIFT)
+    check_amount(ctx, amount)
+    local_time = local_time_utc(ctx, req.local_time, offline=req.accepted_offline)
+    head = lock_payer(ctx, customer_no=req.customer_no, receipt_no=req.receipt_no, receipt_day=receipt_day,
+                      receipt_seq=receipt_seq)
     shift_id, shift_no = int(head.shift_id), str(head.shift_no)
     as_of = payment_as_of(ctx, req, user_id=actor.user_id, counter_id=actor.counter_id, queued_on=receipt_day)
     books = load_bills(ctx.session, customer_id=head.id, on=as_of.day)
     due = books.due_fen
     if due != req.quoted_due_fen and not req.accepted_offline:
         raise AppError(ErrorCode.DUE_CHANGED, quoted_fen=req.quoted_due_fen, due_fen=due)
-    quote = _quote(books, customer_no=head.customer_no, customer_name=head.name, amount_fen=amount)
+    quote = quote_for(books, customer_no=head.customer_no, customer_name=head.name, amount_fen=amount)
     redirected = min(quote.to_prepayment_fen, max(0, req.quoted_due_fen - due)) if req.accepted_offline else 0
-    tenders = [{"method": t.method.value, "amount_fen": t.amount_fen, "cash_handed_fen": t.cash_handed_fen,
-                "reference": t.reference.strip()} for t in req.tenders]
-    paid_bills = [(bill, line) for bill, line in zip(books.bills, quote.lines, strict=True)
-                  if line.pay_late_fee_fen + line.pay_principal_fen > 0]
-    allocations = [{"bill_id": bill.bill_id, "late_fee_fen": line.pay_late_fee_fen, "late_days": line.late_days,
-                    "principal_fen": line.pay_principal_fen} for bill, line in paid_bills]
+    tenders = tender_rows(req.tenders)
+    paid_bills = bills_paid(books, quote)
     params = {
         "receipt_no": req.receipt_no, "customer_id": head.id, "shift_id": shift_id, "user_id": actor.user_id,
         "counter_id": actor.counter_id, "now": ctx.now, "local_time": local_time, "amount_fen": amount,
@@ -176,18 +159,10 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
         "to_prepayment_fen": quote.to_prepayment_fen, "redirected_fen": redirected,
         "accepted_offline": req.accepted_offline, "idempotency_key": ctx.idempotency_key or "",
         "as_of": as_of.day, "as_of_rule": as_of.broken.value if as_of.broken else None,
-        "tenders": json.dumps(tenders), "allocations": json.dumps(allocations),
-        "entries": json.dumps(_ledger_entries(paid_bills, prepayment_fen=quote.to_prepayment_fen)),
+        "tenders": json.dumps(tenders), "allocations": json.dumps(allocation_rows(paid_bills)),
+        "entries": json.dumps(ledger_entries(paid_bills, prepayment_fen=quote.to_prepayment_fen)),
     }
-    try:
-        written = fetch(ctx.session, WRITE_PAYMENT, params)
-        payment_id = written[0][0] if written else None
-    except IntegrityError as exc:
-        if _constraint(exc) == "uq_payments_receipt_no":  # the same number booked meanwhile by a parallel call
-            raise AppError(ErrorCode.RECEIPT_NO_TAKEN, receipt_no=req.receipt_no) from None
-        raise
-    if payment_id is None:  # the shift was closed while this call waited for it
-        raise AppError(ErrorCode.NO_OPEN_SHIFT)
+    write_payment(ctx, params)
     ctx.record(target=f"receipt:{req.receipt_no}", after={
         "customer_no": req.customer_no, "shift_no": shift_no, "amount_fen": amount, "due_fen": due,
         "change_fen": totals.change_fen, "to_prepayment_fen": quote.to_prepayment_fen, "redirected_fen": redirected,
@@ -201,6 +176,63 @@ def pay_bills(*, ctx: CallContext, req: PayRequest) -> PaymentReceipt:
     return build_receipt(receipt_no=req.receipt_no, header=header, quote=quote, tenders=req.tenders, paid_at=ctx.now,
                          local_time=local_time, accepted_offline=req.accepted_offline,
                          redirected_to_prepayment_fen=Fen(redirected))
+
+
+def lock_payer(ctx: CallContext, *, customer_no: str, receipt_no: str, receipt_day: dt.date,
+               receipt_seq: int) -> Row[Any]:
+    """The customer row locked for a payment (``LOCK_CUSTOMER``: two counters paying the same customer take turns),
+    with the receipt number's, the customer's and the shift's checks; a bill payment and a card sale both lock so."""
+    actor = ctx.require_actor()
+    heads = fetch(ctx.session, LOCK_CUSTOMER, {
+        "customer_no": customer_no, "receipt_no": receipt_no, "counter_id": actor.counter_id,
+        "user_id": actor.user_id, **receipt_window_bounds(actor.counter_code, receipt_day),
+    })
+    if not heads:
+        raise AppError(ErrorCode.CUSTOMER_NOT_FOUND, customer_no=customer_no)
+    head: Row[Any] = heads[0]
+    if head.taken:
+        raise AppError(ErrorCode.RECEIPT_NO_TAKEN, receipt_no=receipt_no)
+    check_receipt_window(receipt_no=receipt_no, seq=receipt_seq, highest_receipt=head.highest_receipt,
+                         damage_acks=int(head.damage_acks))
+    if head.status == CustomerStatus.CLOSED.value:
+        raise AppError(ErrorCode.CUSTOMER_CLOSED, customer_no=customer_no)
+    if head.shift_id is None:
+        raise AppError(ErrorCode.NO_OPEN_SHIFT)
+    return head
+
+
+def tender_rows(tenders: Sequence[Tender]) -> list[dict[str, Any]]:
+    """The tenders as ``WRITE_PAYMENT`` takes them (JSON rows)."""
+    return [{"method": t.method.value, "amount_fen": t.amount_fen, "cash_handed_fen": t.cash_handed_fen,
+             "reference": t.reference.strip()} for t in tenders]
+
+
+def bills_paid(books: CustomerBills, quote: Quote) -> list[tuple[BillDue, AllocationLine]]:
+    """The bills a quote pays something to, with their allocation lines."""
+    return [(bill, line) for bill, line in zip(books.bills, quote.lines, strict=True)
+            if line.pay_late_fee_fen + line.pay_principal_fen > 0]
+
+
+def allocation_rows(paid_bills: Sequence[tuple[BillDue, AllocationLine]]) -> list[dict[str, Any]]:
+    """The allocations as ``WRITE_PAYMENT`` takes them (JSON rows)."""
+    return [{"bill_id": bill.bill_id, "late_fee_fen": line.pay_late_fee_fen, "late_days": line.late_days,
+             "principal_fen": line.pay_principal_fen} for bill, line in paid_bills]
+
+
+def write_payment(ctx: CallContext, params: dict[str, Any]) -> int:
+    """Run ``WRITE_PAYMENT`` (payment, tenders, allocations, ledger entries in one statement); its payment id.
+
+    The same number booked meanwhile by a parallel call is RECEIPT_NO_TAKEN; no row back means the shift was
+    closed while this call waited for it (NO_OPEN_SHIFT)."""
+    try:
+        written = fetch(ctx.session, WRITE_PAYMENT, params)
+    except IntegrityError as exc:
+        if constraint_name(exc) == "uq_payments_receipt_no":
+            raise AppError(ErrorCode.RECEIPT_NO_TAKEN, receipt_no=str(params["receipt_no"])) from None
+        raise
+    if not written:
+        raise AppError(ErrorCode.NO_OPEN_SHIFT)
+    return int(written[0][0])
 
 
 def get_receipt(*, ctx: CallContext, req: ReceiptRequest) -> PaymentReceipt:
@@ -270,7 +302,7 @@ def card_part(ctx: CallContext, payment_id: int) -> CardReceiptPart | None:
                            serial=bytes(row.serial).hex().upper())
 
 
-def _ledger_entries(paid_bills: Sequence[tuple[BillDue, AllocationLine]], *, prepayment_fen: int
+def ledger_entries(paid_bills: Sequence[tuple[BillDue, AllocationLine]], *, prepayment_fen: int
                     ) -> list[dict[str, Any]]:
     """Per bill LATE_FEE −fee paid (when any) and PAYMENT +(fee + principal); the rest PAYMENT on no bill.
     ``n`` orders the inserts, so entry ids follow this order."""
@@ -286,7 +318,7 @@ def _ledger_entries(paid_bills: Sequence[tuple[BillDue, AllocationLine]], *, pre
     return [dict(e, n=n) for n, e in enumerate(entries)]
 
 
-def _quote(books: CustomerBills, *, customer_no: str, customer_name: str, amount_fen: int | None) -> Quote:
+def quote_for(books: CustomerBills, *, customer_no: str, customer_name: str, amount_fen: int | None) -> Quote:
     """The shared quote rule on the books of the day (refusals as AppError)."""
     try:
         return quote_payment(customer_no=customer_no, customer_name=customer_name, bills=books.bills,
@@ -296,7 +328,7 @@ def _quote(books: CustomerBills, *, customer_no: str, customer_name: str, amount
         raise _refusal(exc) from None
 
 
-def _check_amount(ctx: CallContext, amount: int) -> None:
+def check_amount(ctx: CallContext, amount: int) -> None:
     """One payment (or quote) is at most ``max_payment_fen``: a plausibility limit, which also keeps every
     sum the answer carries inside the contract's Fen bound."""
     limit = ctx.settings.max_payment_fen
@@ -304,7 +336,7 @@ def _check_amount(ctx: CallContext, amount: int) -> None:
         raise AppError(ErrorCode.AMOUNT_TOO_LARGE, amount_fen=amount, limit_fen=limit)
 
 
-def _local_time_utc(ctx: CallContext, local_time: dt.datetime | None, *, offline: bool) -> dt.datetime | None:
+def local_time_utc(ctx: CallContext, local_time: dt.datetime | None, *, offline: bool) -> dt.datetime | None:
     """The counter's clock in UTC (China time when it has no offset). Online, the cashier confirmed a moment
     ago: a clock further than ``clock_skew_s`` off the server's is refused; an offline payment's time is
     when it was taken, which may be long ago (the offline rules judge it)."""
@@ -317,7 +349,7 @@ def _local_time_utc(ctx: CallContext, local_time: dt.datetime | None, *, offline
     return aware
 
 
-def _check_receipt_no(ctx: CallContext, receipt_no: str, *, today: dt.date, offline: bool) -> tuple[dt.date, int]:
+def check_receipt_no(ctx: CallContext, receipt_no: str, *, today: dt.date, offline: bool) -> tuple[dt.date, int]:
     """``<this counter>-<today>-<seq>``, as ``(day, seq)`` (``check_counter_receipt_no``); a later day of a
     payment accepted offline is booked as of today and listed for the supervisor (``late_fee_day``)."""
     try:
@@ -327,7 +359,7 @@ def _check_receipt_no(ctx: CallContext, receipt_no: str, *, today: dt.date, offl
         raise AppError(ErrorCode.RECEIPT_NO_INVALID, receipt_no=receipt_no) from None
 
 
-def _check_tenders(tenders: Sequence[Tender]) -> TenderTotals:
+def tender_totals(tenders: Sequence[Tender]) -> TenderTotals:
     """The totals of valid tenders (``shared_models.rules.tenders``); refuses the first problem found."""
     try:
         return check_tenders(tenders)
@@ -335,7 +367,7 @@ def _check_tenders(tenders: Sequence[Tender]) -> TenderTotals:
         raise _refusal(exc) from None
 
 
-def _constraint(exc: IntegrityError) -> str | None:
+def constraint_name(exc: IntegrityError) -> str | None:
     diag = getattr(exc.orig, "diag", None)
     return getattr(diag, "constraint_name", None)
 
