@@ -241,6 +241,11 @@ class CardReader:
         # The device thread's own PC/SC state.
         self._context: Any = None
         self._connection: _Connection | None = None
+        # A write's challenge is out (its MAC'd commands follow once the server answered): the card forgets it on
+        # any other command, so the read that follows an insertion waits (``_deferred_read``) until the write's
+        # commands went, or the next job starts.
+        self._challenge_open = False
+        self._deferred_read: ReaderEvent | None = None
 
     def __repr__(self) -> str:
         return f"CardReader({self.config.name or '<first reader>'!r})"
@@ -281,7 +286,7 @@ class CardReader:
 
     def read_image(self) -> Future[CardRead]:
         """Read the card: info, parameters, wallet, return file, decoded and raw."""
-        return self._thread.submit(self._read_now)
+        return self._thread.submit(self._read_job)
 
     def get_challenge(self, *, serial: bytes | None = None) -> Future[bytes]:
         """Select the application and ask the card for 8 random bytes, the start of a MAC'd write.
@@ -355,6 +360,9 @@ class CardReader:
 
     @on_device_thread(DEVICE)
     def _read_after_insertion(self, inserted: ReaderEvent) -> None:
+        if self._challenge_open:  # pcscd reported the insertion after a write had already taken a challenge
+            self._deferred_read = inserted
+            return
         try:
             read = self._read_now()
         except CardReaderError as exc:
@@ -367,6 +375,19 @@ class CardReader:
                       or last.state is not ReaderState.CARD_PRESENT)
 
     # --- the device thread --------------------------------------------------------------------------------------
+
+    @on_device_thread(DEVICE)
+    def _flush_deferred_read(self) -> None:
+        """A new job or the end of a write: the challenge is over, the deferred insertion read may run."""
+        self._challenge_open = False
+        inserted, self._deferred_read = self._deferred_read, None
+        if inserted is not None:
+            self._read_after_insertion(inserted)
+
+    @on_device_thread(DEVICE)
+    def _read_job(self) -> CardRead:
+        self._flush_deferred_read()
+        return self._read_now()
 
     @on_device_thread(DEVICE)
     def _read_now(self) -> CardRead:
@@ -386,10 +407,20 @@ class CardReader:
                 raise CardReaderError(ReaderFault.OTHER_CARD, detail=f"serial {info.serial.hex()}")
             return exchange(port, apdu.get_challenge(), "get challenge", length=8)
 
-        return self._job(body)
+        self._flush_deferred_read()
+        challenge = self._job(body)
+        self._challenge_open = True
+        return challenge
 
     @on_device_thread(DEVICE)
     def _transmit_now(self, commands: list[bytes]) -> list[bytes]:
+        try:
+            return self._transmit_commands(commands)
+        finally:
+            self._flush_deferred_read()
+
+    @on_device_thread(DEVICE)
+    def _transmit_commands(self, commands: list[bytes]) -> list[bytes]:
         connection = self._connection
         if connection is None:
             raise CardReaderError(ReaderFault.CARD_REMOVED, index=0, detail="no card session (no challenge read)")

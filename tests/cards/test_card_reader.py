@@ -240,6 +240,25 @@ class TestJobs:
         assert after.image.returned is None
         assert after.raw["wallet"] == sold.file(EF_WALLET)
 
+    def test_insertion_read_waits_for_the_write(self, reader: CardReader, plug: Callable[[VirtualCard], VpcdLink],
+                                                esam: Esam) -> None:
+        """pcscd reports an insertion after a write took its challenge (the cashier pressed 补写卡 at once): the read
+        that follows an insertion waits for the write's commands instead of taking the challenge (SW 6984), and is
+        published after them."""
+        sold = issued_card(esam, card_type=CardType.PURCHASE, count=3)
+        plug(sold)
+        events = Events()
+        reader.subscribe(events)
+        read = reader.read_image().result(timeout=WAIT_S)
+        challenge = reader.get_challenge(serial=read.image.info.serial).result(timeout=WAIT_S)
+        # The watcher's late report of this insertion (as _Watcher would make it): its read is queued now.
+        reader._card_inserted(ReaderEvent(state=ReaderState.CARD_PRESENT, reader=SLOT, atr=ATR, insertion=1))
+        commands = wallet_write(esam, read, challenge, amount_fen=20_000, count=4)
+        assert reader.transmit_all(commands).result(timeout=WAIT_S) == [b"", b""]
+        published = events.wait_for(ReaderState.CARD_READ).read
+        assert published is not None
+        assert published.image.wallet.purchase_count == 4
+
     def test_wrong_mac_stops_with_its_index(self, reader: CardReader, plug: Callable[[VirtualCard], VpcdLink],
                                             esam: Esam) -> None:
         """A command with a wrong MAC is CARD_STATUS 6988 at its index; nothing after it is sent."""
